@@ -1,0 +1,1 @@
+"""Shipped data: sovereign-airspace polygons and airports, loaded lazily and cached."""

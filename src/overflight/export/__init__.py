@@ -1,0 +1,1 @@
+"""overflight.export layer."""

@@ -1,0 +1,1 @@
+"""overflight.geo layer."""

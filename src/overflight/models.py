@@ -1,0 +1,155 @@
+"""Value types shared by every layer: places, state transits and routes.
+
+Coordinates are ``(lon, lat)`` in degrees everywhere inside overflight; units
+are part of every name (``distance_km``, ``speed_kt``, ``duration_h``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+__all__ = ["KM_PER_NM", "LonLat", "Place", "Route", "StateTransit"]
+
+#: Kilometres in one international nautical mile.
+KM_PER_NM = 1.852
+
+
+class LonLat(NamedTuple):
+    """A point as longitude and latitude in degrees (GeoJSON order)."""
+
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Place:
+    """An origin or destination: an airport, an airfield or a bare coordinate."""
+
+    #: The identifier a user would type: ICAO, IATA, airfield id, or "lat,lon".
+    code: str
+    #: A readable name ("Chkalovsky", "55.0000N 37.0000E").
+    name: str
+    #: Longitude in degrees, in [-180, 180].
+    lon: float
+    #: Latitude in degrees, in [-90, 90].
+    lat: float
+    #: ISO 3166-1 alpha-2 code of the state the place is in, if known.
+    country: str | None = None
+    #: What the place is: "airport", "airfield" or "point".
+    kind: str = "airport"
+
+    def __post_init__(self) -> None:
+        if not (-90.0 <= self.lat <= 90.0) or not (-180.0 <= self.lon <= 180.0):
+            raise ValueError(f"coordinates out of range: lon={self.lon}, lat={self.lat}")
+
+    @property
+    def lonlat(self) -> LonLat:
+        """The place as a :class:`LonLat`."""
+        return LonLat(self.lon, self.lat)
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """GeoJSON Feature of the place."""
+        return {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
+            "properties": {"code": self.code, "name": self.name, "country": self.country},
+        }
+
+
+@dataclass(frozen=True)
+class StateTransit:
+    """One crossing of a state's sovereign airspace along a route."""
+
+    #: ISO 3166-1 alpha-2 code of the state.
+    country: str
+    #: The state's common English name.
+    name: str
+    #: Length flown inside the state's airspace on this crossing (WGS84).
+    distance_km: float
+    #: Where the route enters the state's airspace.
+    entry: LonLat
+    #: Where the route leaves the state's airspace.
+    exit: LonLat
+
+
+@dataclass(frozen=True)
+class Route:
+    """A planned route: turning points, lengths and the states it crosses.
+
+    Consecutive waypoints are joined by the shorter great-circle arc.
+    """
+
+    #: Where the flight departs.
+    origin: Place
+    #: Where the flight arrives.
+    destination: Place
+    #: Alpha-2 codes of the states whose airspace the route avoids, sorted.
+    denied: tuple[str, ...]
+    #: Turning points including both ends.
+    waypoints: tuple[LonLat, ...]
+    #: Length of the route on the WGS84 ellipsoid.
+    distance_km: float
+    #: Length of the direct great circle (geodesic) on the WGS84 ellipsoid.
+    great_circle_km: float
+    #: States crossed, in order of flight, with entry and exit points.
+    transit: tuple[StateTransit, ...]
+    #: Length flown outside every state's airspace.
+    high_seas_km: float
+    #: Lateral distance kept from denied airspace.
+    margin_nm: float = 0.0
+    #: Cruise speed used for the flight time.
+    speed_kt: float = 450.0
+    #: The path densified along its great circles and cut at ±180° (RFC 7946).
+    track: tuple[tuple[LonLat, ...], ...] = field(default=(), repr=False)
+
+    @property
+    def extra_km(self) -> float:
+        """How much longer the route is than the direct great circle."""
+        return self.distance_km - self.great_circle_km
+
+    @property
+    def extra_pct(self) -> float:
+        """The detour as a percentage of the direct great circle."""
+        if self.great_circle_km == 0.0:
+            return 0.0
+        return 100.0 * self.extra_km / self.great_circle_km
+
+    @property
+    def duration_h(self) -> float:
+        """Flight time in hours at :attr:`speed_kt`, with no wind."""
+        return self.distance_km / (self.speed_kt * KM_PER_NM)
+
+    @property
+    def is_direct(self) -> bool:
+        """True when the route is the direct great circle."""
+        return len(self.waypoints) == 2
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """GeoJSON Feature of the route: its track, with the figures as properties."""
+        parts = [[list(p) for p in part] for part in self.track] or [
+            [list(p) for p in self.waypoints]
+        ]
+        geometry: dict[str, Any] = (
+            {"type": "LineString", "coordinates": parts[0]}
+            if len(parts) == 1
+            else {"type": "MultiLineString", "coordinates": parts}
+        )
+        return {
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {
+                "origin": self.origin.code,
+                "destination": self.destination.code,
+                "denied": list(self.denied),
+                "distance_km": self.distance_km,
+                "great_circle_km": self.great_circle_km,
+                "extra_km": self.extra_km,
+                "extra_pct": self.extra_pct,
+                "duration_h": self.duration_h,
+                "high_seas_km": self.high_seas_km,
+                "states": [t.country for t in self.transit],
+            },
+        }

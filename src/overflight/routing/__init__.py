@@ -1,0 +1,1 @@
+"""overflight.routing layer."""
