@@ -1,0 +1,554 @@
+"""Airports, airfields and coordinates: turn what a user types into a :class:`Place`.
+
+Three sources are searched, in this order:
+
+1. the airportsdata table, by ICAO location indicator (4 characters) or IATA code (3 letters);
+2. the shipped supplement ``airfields.csv``, military airfields that have no ICAO code, keyed by
+   their OurAirports ident (``RU-0152`` is Mozdok air base; see ``AIRFIELDS.md``);
+3. a ``"lat,lon"`` pair in decimal degrees.
+
+Tables are read on first use and cached; importing this module reads nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import heapq
+import importlib.resources
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import airportsdata
+
+from overflight.errors import CoordinateError, InputError, OverflightError, UnknownAirportError
+from overflight.models import Place
+
+__all__ = ["resolve_place", "search_airports"]
+
+#: How many suggestions an :class:`UnknownAirportError` carries at most.
+_MAX_SUGGESTIONS = 5
+
+#: Other names under which well-known fields are reported, keyed by airportsdata ICAO key.
+#: The airportsdata names differ ("Bassel Al-Assad International Airport" is Hmeimim air base),
+#: so without these a search for the name used in the news finds nothing.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "OSLK": ("Hmeimim Air Base", "Khmeimim"),
+    "OIHS": ("Nojeh Air Base", "Shahid Nojeh"),
+    "UUMU": ("Chkalovsky",),
+}
+
+_AIRFIELD_COLUMNS = ("ident", "name", "lat", "lon", "country", "source")
+
+_REAL_ICAO = re.compile(r"[A-Z]{4}")
+
+# One axis of a coordinate: an optional hemisphere letter before or after a decimal number
+# (exponent allowed, so that Python's repr of any float reads back), an optional degree sign.
+_AXIS = re.compile(
+    r"""
+    (?P<pre>[NSEW])?\s*
+    (?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:E[+-]?\d+)?)
+    \s*°?\s*
+    (?P<post>[NSEW])?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_ACCEPTED_COORDINATES = (
+    "give 'lat,lon' in decimal degrees, e.g. '55.75,37.62' or '55.75N,37.62E', "
+    "with lat in [-90, 90] and lon in [-180, 180]"
+)
+
+
+class _Entry(NamedTuple):
+    """One airport or airfield as the lookups need it."""
+
+    #: The code a :class:`Place` gets: ICAO if real, else IATA, else the table key.
+    code: str
+    #: Key in its table: the airportsdata ICAO key or the upper-case airfield ident.
+    key: str
+    #: IATA code or "".
+    iata: str
+    name: str
+    city: str
+    #: ISO 3166-1 alpha-2 code or "".
+    country: str
+    lat: float
+    lon: float
+    #: "airport" or "airfield".
+    kind: str
+
+    def to_place(self) -> Place:
+        return Place(
+            code=self.code,
+            name=self.name,
+            lon=self.lon,
+            lat=self.lat,
+            country=self.country or None,
+            kind=self.kind,
+        )
+
+    def describe(self) -> str:
+        """Say which place this is: ``"OSLK/LTK (Bassel Al-Assad ..., Latakia, SY)"``."""
+        codes = f"{self.code}/{self.iata}" if self.iata and self.iata != self.code else self.code
+        details = ", ".join(part for part in (self.name, self.city, self.country) if part)
+        return f"{codes} ({details})"
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        """Sort key that puts likely commercial airports first.
+
+        airportsdata has no size class, so use what it has: an IATA code, then a real ICAO
+        indicator (not a local identifier), then "International" in the name.
+        """
+        return (
+            0 if self.iata else 1,
+            0 if _REAL_ICAO.fullmatch(self.key) else 1,
+            0 if "international" in self.name.casefold() else 1,
+        )
+
+
+class _Searchable(NamedTuple):
+    """An entry with its text folded for case- and accent-insensitive matching."""
+
+    entry: _Entry
+    name: str
+    city: str
+    aliases: tuple[str, ...]
+    #: " name city aliases " with single spaces, to find words that start with the query.
+    text: str
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _airports() -> dict[str, _Entry]:
+    """Load the airportsdata table, keyed by its 4-character ICAO key."""
+    entries: dict[str, _Entry] = {}
+    for key, row in airportsdata.load("ICAO").items():
+        iata = row["iata"]
+        code = key if _REAL_ICAO.fullmatch(key) else iata or key
+        entries[key] = _Entry(
+            code=code,
+            key=key,
+            iata=iata,
+            name=row["name"],
+            city=row["city"],
+            country=row["country"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            kind="airport",
+        )
+    return entries
+
+
+@functools.cache
+def _airports_by_iata() -> dict[str, _Entry]:
+    """Index the airport table by IATA code.
+
+    Built from the ICAO table rather than by a second ``airportsdata.load("IATA")``: that would
+    read the same file again, and every IATA row is also an ICAO row.
+    """
+    return {entry.iata: entry for entry in _airports().values() if entry.iata}
+
+
+@functools.cache
+def _airfields() -> dict[str, _Entry]:
+    """Load the shipped supplement ``airfields.csv``, keyed by upper-case ident."""
+    text = (
+        importlib.resources.files("overflight.data")
+        .joinpath("airfields.csv")
+        .read_text(encoding="utf-8")
+    )
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != _AIRFIELD_COLUMNS:
+        raise OverflightError(
+            f"airfields.csv has columns {reader.fieldnames}, expected {list(_AIRFIELD_COLUMNS)}"
+        )
+    entries: dict[str, _Entry] = {}
+    for row in reader:
+        ident = row["ident"].strip().upper()
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except ValueError:
+            raise OverflightError(
+                f"airfields.csv line {reader.line_num}: bad coordinates {row['lat']!r}, "
+                f"{row['lon']!r}"
+            ) from None
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            raise OverflightError(
+                f"airfields.csv line {reader.line_num}: coordinates out of range: {lat}, {lon}"
+            )
+        if ident in entries:
+            raise OverflightError(f"airfields.csv line {reader.line_num}: duplicate {ident!r}")
+        entries[ident] = _Entry(
+            code=ident,
+            key=ident,
+            iata="",
+            name=row["name"].strip(),
+            city="",
+            country=row["country"].strip().upper(),
+            lat=lat,
+            lon=lon,
+            kind="airfield",
+        )
+    return entries
+
+
+def _fold(text: str) -> str:
+    """Lower-case, strip accents, and turn punctuation into single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+
+
+@functools.cache
+def _searchables() -> tuple[_Searchable, ...]:
+    """Every airport and airfield with folded text, most important first."""
+    items: list[_Searchable] = []
+    for entry in (*_airports().values(), *_airfields().values()):
+        name, city = _fold(entry.name), _fold(entry.city)
+        aliases = tuple(_fold(alias) for alias in _ALIASES.get(entry.key, ()))
+        text = " " + " ".join(part for part in (name, city, *aliases) if part) + " "
+        items.append(_Searchable(entry, name, city, aliases, text))
+    items.sort(key=lambda item: (item.entry.rank, item.entry.name, item.entry.code))
+    return tuple(items)
+
+
+@functools.cache
+def _words() -> dict[str, tuple[_Searchable, ...]]:
+    """Folded words of four letters or more in names, cities and aliases, for fuzzy matching."""
+    index: dict[str, list[_Searchable]] = {}
+    for item in _searchables():
+        for word in set(item.text.split()):
+            if len(word) >= 4 and not word.isdigit():
+                index.setdefault(word, []).append(item)
+    return {word: tuple(items) for word, items in index.items()}
+
+
+@functools.cache
+def _city_codes() -> dict[str, tuple[str, ...]]:
+    """IATA metropolitan-area codes (MOW, LON, ...) and the airport codes they group."""
+    return {
+        code: tuple(sorted(mac["airports"])) for code, mac in airportsdata.load_iata_macs().items()
+    }
+
+
+# -- coordinates -------------------------------------------------------------------------------
+
+
+def _parse_axis(part: str, text: str) -> tuple[float, str]:
+    """Read one axis: the signed value and its hemisphere letter ("" when none was given)."""
+    match = _AXIS.fullmatch(part.strip())
+    if match is None or (match["pre"] and match["post"]):
+        raise CoordinateError(f"cannot read {part.strip()!r} in {text!r}: {_ACCEPTED_COORDINATES}")
+    value = float(match["num"])
+    hemisphere = (match["pre"] or match["post"] or "").upper()
+    if hemisphere and match["num"].startswith("-"):
+        raise CoordinateError(
+            f"{part.strip()!r} in {text!r} has both a minus sign and a hemisphere letter: "
+            f"{_ACCEPTED_COORDINATES}"
+        )
+    if hemisphere in ("S", "W"):
+        value = -value
+    return value, hemisphere
+
+
+def _is_axis(text: str) -> bool:
+    match = _AXIS.fullmatch(text)
+    return match is not None and not (match["pre"] and match["post"])
+
+
+def _split_on_space(text: str) -> list[str]:
+    """Split ``"55.75 37.62"`` or ``"55.75 N 37.62 E"`` into two axes; ``[text]`` if impossible."""
+    words = text.split()
+    for cut in range(1, len(words)):
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        if _is_axis(first) and _is_axis(second):
+            return [first, second]
+    return [text]
+
+
+def _parse_point(text: str) -> Place | None:
+    """Read ``"lat,lon"``; None when ``text`` does not look like coordinates at all."""
+    cleaned = text.replace("\u2212", "-")  # a typographic minus, as pasted from documents
+    if not any(ch.isdigit() for ch in cleaned):
+        return None
+    parts = cleaned.split(",") if "," in cleaned else _split_on_space(cleaned)
+    if len(parts) != 2:
+        if len(parts) == 1 and not _AXIS.fullmatch(cleaned.strip()):
+            return None  # a code or name with digits, such as "RU0152"
+        raise CoordinateError(f"cannot read {text!r} as a coordinate pair: {_ACCEPTED_COORDINATES}")
+    (lat, lat_hemi), (lon, lon_hemi) = (_parse_axis(part, text) for part in parts)
+    lat_text, lon_text = (part.strip() for part in parts)
+    if lat_hemi in ("E", "W") and lon_hemi in ("N", "S"):
+        # The hemisphere letters say the pair was given lon first: they make the order unambiguous.
+        lat, lon, lat_text, lon_text = lon, lat, lon_text, lat_text
+        lat_hemi, lon_hemi = lon_hemi, lat_hemi
+    if lat_hemi in ("E", "W") or lon_hemi in ("N", "S"):
+        raise CoordinateError(
+            f"hemisphere letters in {text!r} do not fit: latitude takes N or S, longitude E or W; "
+            f"{_ACCEPTED_COORDINATES}"
+        )
+    if not -90.0 <= lat <= 90.0:
+        raise CoordinateError(
+            f"latitude {lat_text!r} in {text!r} is out of range: {_ACCEPTED_COORDINATES}"
+        )
+    if not -180.0 <= lon <= 180.0:
+        raise CoordinateError(
+            f"longitude {lon_text!r} in {text!r} is out of range: {_ACCEPTED_COORDINATES}"
+        )
+    lat, lon = lat + 0.0, lon + 0.0  # turns -0.0 into 0.0
+    return Place(
+        code=f"{lat!r},{lon!r}",
+        name=f"{abs(lat):.4f}{'N' if lat >= 0 else 'S'} {abs(lon):.4f}{'E' if lon >= 0 else 'W'}",
+        lon=lon,
+        lat=lat,
+        country=None,
+        kind="point",
+    )
+
+
+# -- matching ----------------------------------------------------------------------------------
+
+
+def _code_key(code: str) -> str:
+    return code.strip().upper()
+
+
+def _exact(code: str) -> _Entry | None:
+    """Find the entry whose ICAO key, IATA code or airfield ident is ``code``."""
+    key = _code_key(code)
+    if len(key) == 4 and key in _airports():
+        return _airports()[key]
+    if len(key) == 3 and key in _airports_by_iata():
+        return _airports_by_iata()[key]
+    return _airfields().get(key)
+
+
+def _name_tier(item: _Searchable, query: str) -> int | None:
+    """How well a folded query matches an entry's name, city or aliases (lower is better)."""
+    if query in (item.name, item.city, *item.aliases) or item.name.startswith(query):
+        return 2
+    if " " + query in item.text:
+        return 3  # a word starts with the query
+    if len(query) >= 4 and query in item.text:
+        return 4  # inside a word; too noisy for shorter queries
+    words = query.split()
+    if len(words) > 1 and all(" " + word in item.text for word in words):
+        return 4  # every word, in any order: "mehrabad tehran"
+    return None
+
+
+def _ranked(query: str) -> Iterable[tuple[tuple[int, int], _Searchable]]:
+    """Every entry that matches ``query`` by code or text, with its sort key."""
+    code = _code_key(query)
+    folded = _fold(query)
+    by_code = 0 < len(code) <= 7 and re.fullmatch(r"[A-Z0-9-]+", code) is not None
+    for position, item in enumerate(_searchables()):
+        entry = item.entry
+        codes = (entry.key, entry.iata) if entry.iata else (entry.key,)
+        tier: int | None = None
+        if by_code and code in codes:
+            tier = 0
+        elif by_code and any(c.startswith(code) for c in codes):
+            tier = 1
+        elif folded:
+            tier = _name_tier(item, folded)
+        if tier is not None:
+            # `position` follows the importance order of _searchables().
+            yield (tier, position), item
+
+
+def _fuzzy(query: str, limit: int) -> list[_Searchable]:
+    """Entries with a word close to a one-word query ("chkalovsky" finds "Chkalovskiy")."""
+    folded = _fold(query)
+    if len(folded) < 4 or " " in folded:
+        return []
+    found: list[_Searchable] = []
+    for word in difflib.get_close_matches(folded, _words(), n=limit, cutoff=0.8):
+        found.extend(_words()[word])
+    return found[:limit]
+
+
+def _search(query: str, limit: int) -> list[_Entry]:
+    best = heapq.nsmallest(limit, _ranked(query), key=lambda pair: pair[0])
+    if best:
+        return [item.entry for _, item in best]
+    # Near spellings only when nothing matches as typed: they would crowd out real matches.
+    return [item.entry for item in _fuzzy(query, limit)]
+
+
+def _looks_like_code(code: str) -> bool:
+    return re.fullmatch(r"[A-Z0-9-]{2,8}", code) is not None and (
+        len(code) in (3, 4) or any(ch.isdigit() or ch == "-" for ch in code)
+    )
+
+
+def _close_codes(text: str, limit: int) -> list[_Entry]:
+    """Entries whose code is a small edit away from ``text``."""
+    code = _code_key(text)
+    if not _looks_like_code(code):
+        return []
+    # Compare like with like: a 4-character text with ICAO keys, 3 letters with IATA codes.
+    candidates: dict[str, _Entry] = dict(_airfields())
+    if len(code) == 4:
+        candidates.update(_airports())
+    elif len(code) == 3:
+        candidates.update(_airports_by_iata())
+    else:
+        candidates.update(_airports())
+    # One wrong or swapped character: 0.67 for 3 characters, 0.75 for 4, more for longer idents.
+    cutoff = 0.65 if len(code) <= 3 else 0.7
+    matcher = difflib.SequenceMatcher(b=code, autojunk=False)
+    scored: list[tuple[float, int, tuple[int, int, int], str, _Entry]] = []
+    for key, entry in candidates.items():
+        if abs(len(key) - len(code)) > 1:
+            continue
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= cutoff:
+            scored.append((-ratio, -_common_prefix_len(key, code), entry.rank, key, entry))
+    scored.sort(key=lambda row: row[:4])
+    return [row[4] for row in scored[:limit]]
+
+
+def _common_prefix_len(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _suggestions(text: str) -> tuple[str, ...]:
+    """Up to five descriptions of the entries the user most likely meant."""
+    key = _code_key(text)
+    first: list[_Entry] = []
+    if len(key) == 3 and key in _city_codes():
+        # A metropolitan-area code such as MOW names no single airport: offer its airports.
+        first = [_airports_by_iata()[c] for c in _city_codes()[key] if c in _airports_by_iata()]
+    by_code = _close_codes(text, _MAX_SUGGESTIONS)
+    by_name = _search(text, _MAX_SUGGESTIONS)
+    if not by_name and "," in text:
+        by_name = _search(text.split(",")[0], _MAX_SUGGESTIONS)  # "Moscow, Russia"
+    ordered = first + (by_code + by_name if _looks_like_code(key) else by_name + by_code)
+    described: list[str] = []
+    seen: set[str] = set()
+    for entry in ordered:
+        if entry.code not in seen:
+            seen.add(entry.code)
+            described.append(entry.describe())
+    return tuple(described[:_MAX_SUGGESTIONS])
+
+
+# -- public API --------------------------------------------------------------------------------
+
+
+def resolve_place(text: str) -> Place:
+    """Turn an airport code, an airfield identifier or a ``"lat,lon"`` pair into a place.
+
+    Parameters
+    ----------
+    text : str
+        One of, tried in this order (surrounding spaces and letter case do not matter):
+
+        - an ICAO location indicator, e.g. ``"UUMU"``; the 4-character keys of the airportsdata
+          table are accepted, which include FAA identifiers of small US fields such as ``"00AA"``;
+        - an IATA code, e.g. ``"LTK"``;
+        - the OurAirports ident of an airfield in the shipped supplement ``airfields.csv``
+          (military fields without an ICAO code), e.g. ``"RU-0152"`` or ``"ru-0152"`` for Mozdok
+          air base;
+        - latitude and longitude in decimal degrees, latitude first, separated by a comma (or
+          by spaces), e.g. ``"55.75,37.62"``, ``"55.75, 37.62"`` or ``"55.75 37.62"``; hemisphere
+          letters are accepted before or after each number (``"55.75N, 37.62E"``,
+          ``"S33.9,E151.2"``), and when given they fix the order, so ``"37.62E,55.75N"`` is read
+          as well.
+
+    Returns
+    -------
+    Place
+        For an airport, ``kind="airport"`` with ``code`` the ICAO indicator if the airport has
+        one, else its IATA code, and ``country`` the ISO 3166-1 alpha-2 code from airportsdata
+        (``XK`` for Kosovo). For a supplement entry, ``kind="airfield"`` and ``code`` the ident
+        in upper case. For coordinates, ``kind="point"``, ``code`` the normalised pair
+        (``"55.75,37.62"``), a name such as ``"55.7500N 37.6200E"`` and no country.
+
+    Raises
+    ------
+    CoordinateError
+        If ``text`` looks like coordinates but a value cannot be read or is out of range
+        (latitude in [-90, 90], longitude in [-180, 180]).
+    UnknownAirportError
+        For anything else; its ``suggestions`` hold up to five close matches by code, name, city
+        or well-known alternative name, each as ``"ICAO/IATA (name, city, country)"``.
+
+    Examples
+    --------
+    >>> place = resolve_place("uumu")
+    >>> place.code, place.kind, place.country
+    ('UUMU', 'airport', 'RU')
+    >>> resolve_place("LTK").code
+    'OSLK'
+    >>> resolve_place("RU-0152").name
+    'Mozdok Air Base'
+    >>> point = resolve_place("55.75N, 37.62E")
+    >>> point.code, point.name, point.lonlat
+    ('55.75,37.62', '55.7500N 37.6200E', LonLat(lon=37.62, lat=55.75))
+
+    """
+    entry = _exact(text)
+    if entry is not None:
+        return entry.to_place()
+    point = _parse_point(text)
+    if point is not None:
+        return point
+    raise UnknownAirportError(text.strip(), _suggestions(text))
+
+
+def search_airports(query: str, *, limit: int = 10) -> list[Place]:
+    """Find airports and airfields by code prefix, name or city, best matches first.
+
+    Parameters
+    ----------
+    query : str
+        A code or the start of one (``"UUM"``), or part of a name or city (``"Tehran"``).
+        Case, accents and punctuation do not matter; well-known alternative names such as
+        ``"Hmeimim"`` are searched as well.
+    limit : int, default 10
+        The most places to return; at least 1.
+
+    Returns
+    -------
+    list of Place
+        Exact code matches first (ICAO, IATA or airfield ident), then code prefixes, then names
+        or cities equal to or starting with the query, then words starting with it, then names
+        containing it (queries of 4 characters or more). airportsdata has no size class, so
+        within each group airports with an IATA code (mostly commercial) come first, then those
+        with a real ICAO indicator rather than a local identifier, then those with
+        "International" in the name. When nothing matches as typed, near spellings of a
+        one-word query are returned instead ("Chkalovsky" finds "Chkalovskiy Airport"). Empty
+        when nothing matches or ``query`` is blank.
+
+    Raises
+    ------
+    InputError
+        If ``limit`` is less than 1.
+
+    Examples
+    --------
+    >>> [place.code for place in search_airports("Tehran", limit=2)]
+    ['OIIE', 'OIII']
+
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InputError(f"limit must be a whole number of at least 1, got {limit!r}")
+    if not query.strip():
+        return []
+    return [entry.to_place() for entry in _search(query, limit)]
