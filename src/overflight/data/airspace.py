@@ -1,0 +1,158 @@
+"""The shipped sovereign-airspace polygons (land + territorial sea), one area per state.
+
+The file is built by ``scripts/build_airspace.py`` from OpenStreetMap data
+(© OpenStreetMap contributors, ODbL 1.0); see ``AIRSPACE.md`` beside it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from overflight.errors import UnknownStateError
+
+__all__ = [
+    "AIRSPACE_FILE",
+    "StateArea",
+    "data_fingerprint",
+    "denied_closure",
+    "normalise_codes",
+    "states",
+    "states_at",
+]
+
+#: Name of the shipped data file inside the package.
+AIRSPACE_FILE = "airspace.geojson.gz"
+
+
+@dataclass(frozen=True)
+class StateArea:
+    """The sovereign airspace of one state or territory."""
+
+    #: ISO 3166-1 alpha-2 code.
+    code: str
+    #: ISO 3166-1 alpha-3 code.
+    code3: str
+    #: Common English name.
+    name: str
+    #: Alpha-2 code of the sovereign state of a dependency, else None.
+    sovereign: str | None
+    #: Land and territorial sea in lon/lat degrees; edges are short great-circle arcs.
+    geometry: BaseGeometry = field(repr=False, compare=False)
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """GeoJSON Feature of the area."""
+        return {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(self.geometry),
+            "properties": {"code": self.code, "name": self.name, "sovereign": self.sovereign},
+        }
+
+
+def _data_path() -> Path:
+    return Path(str(files("overflight.data").joinpath(AIRSPACE_FILE)))
+
+
+@cache
+def _raw() -> bytes:
+    return _data_path().read_bytes()
+
+
+@cache
+def data_fingerprint() -> str:
+    """A short hash of the shipped file, used to key caches built from it."""
+    return hashlib.sha256(_raw()).hexdigest()[:16]
+
+
+@cache
+def states() -> Mapping[str, StateArea]:
+    """All shipped state areas by alpha-2 code, loaded once."""
+    collection = json.loads(gzip.decompress(_raw()))
+    areas: dict[str, StateArea] = {}
+    for feature in collection["features"]:
+        props = feature["properties"]
+        geometry = shapely.geometry.shape(feature["geometry"])
+        shapely.prepare(geometry)
+        areas[props["code"]] = StateArea(
+            code=props["code"],
+            code3=props["code3"],
+            name=props["name"],
+            sovereign=props.get("sovereign"),
+            geometry=geometry,
+        )
+    return areas
+
+
+@cache
+def _by_alpha3() -> dict[str, str]:
+    return {area.code3: code for code, area in states().items()}
+
+
+def normalise_codes(codes: Iterable[str]) -> tuple[str, ...]:
+    """Alpha-2 codes, sorted and unique, for alpha-2 or alpha-3 input in any case.
+
+    Raises
+    ------
+    UnknownStateError
+        For a code that names no state in the shipped data, with close matches.
+
+    >>> normalise_codes(["tur", "GR", "bg"])
+    ('BG', 'GR', 'TR')
+    """
+    known = states()
+    out: set[str] = set()
+    for raw in codes:
+        code = raw.strip().upper()
+        if not code:
+            continue
+        if code in known:
+            out.add(code)
+        elif code in _by_alpha3():
+            out.add(_by_alpha3()[code])
+        else:
+            names = {area.name.upper(): c for c, area in known.items()}
+            close = difflib.get_close_matches(code, [*known, *_by_alpha3()], n=3, cutoff=0.5)
+            by_name = [names[n] for n in difflib.get_close_matches(code, names, n=3, cutoff=0.6)]
+            suggestions = tuple(dict.fromkeys(
+                [f"{c} ({known[c].name})" for c in by_name]
+                + [f"{c} ({known[_by_alpha3().get(c, c)].name})" for c in close]
+            ))
+            raise UnknownStateError(raw, suggestions[:5])
+    return tuple(sorted(out))
+
+
+def denied_closure(codes: Iterable[str]) -> tuple[str, ...]:
+    """The codes plus every dependency whose sovereign is among them.
+
+    >>> "PF" in denied_closure(["FR"])
+    True
+    """
+    chosen = set(normalise_codes(codes))
+    chosen |= {c for c, area in states().items() if area.sovereign in chosen}
+    return tuple(sorted(chosen))
+
+
+def states_at(lon: float, lat: float, codes: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Codes of the states whose airspace covers the point (several where claims overlap)."""
+    candidates = states() if codes is None else {c: states()[c] for c in codes}
+    lon_n = float(np.mod(lon + 180.0, 360.0) - 180.0) if lon != 180.0 else lon
+    return tuple(
+        sorted(
+            code
+            for code, area in candidates.items()
+            if shapely.intersects_xy(area.geometry, lon_n, lat)
+        )
+    )

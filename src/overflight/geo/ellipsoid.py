@@ -1,0 +1,55 @@
+"""Lengths on the WGS84 ellipsoid (geodesics after Karney, through pyproj)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+from pyproj import Geod
+
+__all__ = ["geodesic_km", "great_circle_points", "path_km", "wgs84"]
+
+
+#: The sphere of mean Earth radius on which routes are optimised.
+_SPHERE = Geod(a=6371008.8, b=6371008.8)
+
+
+@cache
+def wgs84() -> Geod:
+    """The WGS84 ellipsoid's geodesic solver."""
+    return Geod(ellps="WGS84")
+
+
+def geodesic_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Length of the geodesic between two points, in km.
+
+    >>> round(geodesic_km(0.0, 0.0, 1.0, 0.0), 3)
+    111.319
+    """
+    _, _, metres = wgs84().inv(lon1, lat1, lon2, lat2)
+    return float(metres) / 1000.0
+
+
+def path_km(lonlat: Sequence[tuple[float, float]]) -> float:
+    """Length of a polyline of geodesic legs through the given points, in km."""
+    if len(lonlat) < 2:
+        return 0.0
+    arr = np.asarray(lonlat, dtype=np.float64)
+    _, _, metres = wgs84().inv(arr[:-1, 0], arr[:-1, 1], arr[1:, 0], arr[1:, 1])
+    return float(np.sum(metres)) / 1000.0
+
+
+def great_circle_points(
+    a: tuple[float, float], b: tuple[float, float], step_km: float
+) -> list[tuple[float, float]]:
+    """The great-circle leg from a to b as (lon, lat) points at most step_km apart, ends included.
+
+    >>> len(great_circle_points((0.0, 0.0), (10.0, 0.0), 100.0))
+    13
+    """
+    _, _, metres = _SPHERE.inv(a[0], a[1], b[0], b[1])
+    n = int(float(metres) // (step_km * 1000.0))
+    inner = _SPHERE.npts(a[0], a[1], b[0], b[1], n) if n > 0 else []
+    return [(float(a[0]), float(a[1])), *[(float(x), float(y)) for x, y in inner],
+            (float(b[0]), float(b[1]))]

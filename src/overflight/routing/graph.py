@@ -1,0 +1,188 @@
+"""The reduced visibility graph of one denied set, and the search over it.
+
+A shortest path around polygonal obstacles on the sphere is a taut string:
+great-circle legs that bend only at convex obstacle vertices, each leg tangent
+to the obstacles at both ends. The graph keeps only such legs (bitangents)
+that are clear of every obstacle; a query links the origin and destination to
+the vertices they see and runs A* with the great-circle distance to the
+destination as heuristic, which is exact because that bound is consistent.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from overflight.geo.sphere import angle
+from overflight.routing import kernels
+from overflight.routing.obstacles import Obstacles
+
+__all__ = ["BuildStats", "VisibilityGraph"]
+
+Vector = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    """What building a graph cost, for benchmarks."""
+
+    vertices: int
+    edges: int
+    candidates: int
+    seconds: float
+
+
+def _same_side(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.bool_]:
+    eps = kernels.TANGENT_EPS
+    return np.asarray(~(((a > eps) & (b < -eps)) | ((a < -eps) & (b > eps))), dtype=np.bool_)
+
+
+def _unit_normals(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+    n = np.cross(a, b)
+    norm = np.linalg.norm(n, axis=1)
+    return np.ascontiguousarray(n / np.where(norm > 0.0, norm, 1.0)[:, None])
+
+
+class VisibilityGraph:
+    """Convex obstacle vertices joined by clear bitangent great-circle legs."""
+
+    def __init__(self, arrays: dict[str, NDArray[np.generic]], stats: BuildStats) -> None:
+        self._a = arrays
+        self.stats = stats
+        self.points: Vector = arrays["points"].astype(np.float64)
+        self._n_prev = _unit_normals(arrays["prev"], self.points)
+        self._n_next = _unit_normals(arrays["next"], self.points)
+        self._grid = kernels.EdgeGrid(
+            arrays["starts"], arrays["ends"], arrays["cell_start"], arrays["cell_edges"]
+        )
+
+    @classmethod
+    def build(cls, obstacles: Obstacles) -> VisibilityGraph:
+        """Find the convex vertices and every clear bitangent between them."""
+        t0 = time.perf_counter()
+        rings = obstacles.rings
+        if rings:
+            starts = np.concatenate(rings)
+            sizes = np.array([len(r) for r in rings])
+            offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            local = np.arange(len(starts)) - np.repeat(offsets, sizes)
+            ring_of = np.repeat(np.arange(len(rings)), sizes)
+            nxt = np.repeat(offsets, sizes) + (local + 1) % np.repeat(sizes, sizes)
+            prv = np.repeat(offsets, sizes) + (local - 1) % np.repeat(sizes, sizes)
+        else:
+            starts = np.zeros((0, 3))
+            nxt = prv = ring_of = np.zeros(0, dtype=np.int64)
+        ends = starts[nxt]
+        prev_pts, next_pts = starts[prv], starts[nxt]
+        # Obstacles lie to the left of every ring: a left turn (or none) bulges
+        # into free space. Straight runs count, so a route may follow an edge.
+        turn = np.sum(np.cross(prev_pts, starts) * next_pts, axis=1)
+        scale = np.linalg.norm(np.cross(prev_pts, starts), axis=1) * np.linalg.norm(
+            np.cross(starts, next_pts), axis=1
+        )
+        convex = np.flatnonzero(turn >= -1e-9 * scale)
+        points = np.ascontiguousarray(starts[convex])
+        grid = kernels.build_edge_grid(starts, ends)
+        n_prev = _unit_normals(prev_pts[convex], points)
+        n_next = _unit_normals(next_pts[convex], points)
+        first, second = kernels.bitangent_pairs(points, n_prev, n_next)
+        edge_in = prv[convex].astype(np.int64)
+        edge_out = convex.astype(np.int64)
+        blocked = kernels.pairs_blocked(
+            points, edge_in, edge_out, first, second, grid.starts, grid.ends,
+            grid.cell_start, grid.cell_edges,
+        )
+        i, j = first[~blocked], second[~blocked]
+        w = angle(points[i], points[j])
+        src = np.concatenate([i, j])
+        dst = np.concatenate([j, i])
+        ww = np.concatenate([w, w])
+        order = np.argsort(src, kind="stable")
+        indptr = np.searchsorted(src[order], np.arange(len(points) + 1)).astype(np.int64)
+        arrays: dict[str, NDArray[np.generic]] = {
+            "points": points,
+            "prev": np.ascontiguousarray(prev_pts[convex]),
+            "next": np.ascontiguousarray(next_pts[convex]),
+            "edge_in": edge_in,
+            "edge_out": edge_out,
+            "ring": ring_of[convex].astype(np.int64),
+            "indptr": indptr,
+            "indices": np.ascontiguousarray(dst[order]).astype(np.int64),
+            "weights": np.ascontiguousarray(ww[order]),
+            "starts": grid.starts,
+            "ends": grid.ends,
+            "cell_start": grid.cell_start,
+            "cell_edges": grid.cell_edges,
+        }
+        stats = BuildStats(
+            vertices=len(points), edges=len(i), candidates=len(first),
+            seconds=time.perf_counter() - t0,
+        )
+        return cls(arrays, stats)
+
+    def save(self, path: Path) -> None:
+        """Write the graph to an .npz file (atomically)."""
+        tmp = path.with_suffix(".tmp.npz")
+        meta = np.array(
+            [self.stats.vertices, self.stats.edges, self.stats.candidates], dtype=np.int64
+        )
+        np.savez(tmp, _meta=meta, _seconds=np.array([self.stats.seconds]), **self._a)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> VisibilityGraph:
+        """Read a graph written by :meth:`save`."""
+        with np.load(path) as data:
+            arrays = {k: data[k] for k in data.files if not k.startswith("_")}
+            v, e, c = (int(x) for x in data["_meta"])
+            stats = BuildStats(v, e, c, float(data["_seconds"][0]))
+        return cls(arrays, stats)
+
+    @property
+    def size(self) -> int:
+        """Number of convex vertices."""
+        return len(self.points)
+
+    def clear(self, a: Vector, b: Vector) -> bool:
+        """Whether the great-circle arc from a to b touches no obstacle edge."""
+        skip = np.full((1, 4), -1, dtype=np.int64)
+        g = self._grid
+        blocked = kernels.arcs_blocked(
+            a[None, :], b[None, :], skip, g.starts, g.ends, g.cell_start, g.cell_edges
+        )
+        return not bool(blocked[0])
+
+    def visible_from(self, p: Vector) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """Vertices that a free point p sees along a leg tangent to the obstacle there."""
+        tangent = _same_side(self._n_prev @ p, self._n_next @ p) & (self.points @ p > -1.0 + 1e-12)
+        idx = np.flatnonzero(tangent)
+        skip = np.full((len(idx), 4), -1, dtype=np.int64)
+        skip[:, 0] = self._a["edge_in"][idx]
+        skip[:, 1] = self._a["edge_out"][idx]
+        g = self._grid
+        blocked = kernels.arcs_blocked(
+            np.ascontiguousarray(np.broadcast_to(p, (len(idx), 3))), self.points[idx], skip,
+            g.starts, g.ends, g.cell_start, g.cell_edges,
+        )
+        idx = idx[~blocked]
+        return idx, angle(self.points[idx], p)
+
+    def shortest_path(self, origin: Vector, destination: Vector) -> list[Vector] | None:
+        """Turning points of the shortest clear path, both ends included; None if none."""
+        if self.clear(origin, destination):
+            return [origin, destination]
+        start, start_dist = self.visible_from(origin)
+        goal, goal_leg = self.visible_from(destination)
+        goal_dist = np.full(self.size, np.inf)
+        goal_dist[goal] = goal_leg
+        length, path = kernels.astar(
+            self.points, self._a["indptr"], self._a["indices"], self._a["weights"],
+            start, start_dist, goal_dist, destination,
+        )
+        if not np.isfinite(length):
+            return None
+        return [origin, *self.points[path], destination]

@@ -1,0 +1,449 @@
+"""Compiled inner loops of the planner: bitangents, arc-versus-edge tests, graph search.
+
+Everything here works on unit vectors in float64 arrays and is compiled with
+numba, because the planner asks millions of small geometric questions per
+denied set and no vectorised formulation answers them without doing most of
+the work for nothing (an arc is usually blocked within its first few cells).
+
+Obstacle edges are bucketed in a grid on the faces of a cube (gnomonic
+coordinates); an arc is walked through that grid at steps shorter than half
+the smallest cell, and edges are registered in their cells and the eight
+around them, so every edge an arc could meet is looked at.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "GRID",
+    "EdgeGrid",
+    "arcs_blocked",
+    "astar",
+    "bitangent_pairs",
+    "build_edge_grid",
+    "pairs_blocked",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _jit(func: F) -> F:
+    return cast(F, numba.njit(cache=True, nogil=True)(func))
+
+
+def _pjit(func: F) -> F:
+    return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(func))
+
+
+#: Cells along each side of a cube face.
+GRID = 96
+#: Smallest angular size of a cell (at a face corner), in radians.
+_MIN_CELL = math.atan(1.0) - math.atan(1.0 - 2.0 / GRID)
+#: Step when walking an arc through the grid: under half the smallest cell.
+STEP = 0.45 * _MIN_CELL
+#: Points closer than this (radians, about 0.1 mm) to an arc count as on it.
+_ON_ARC = 1e-11
+
+Float2D = NDArray[np.float64]
+Int1D = NDArray[np.int64]
+
+
+@_jit
+def _cell(x: float, y: float, z: float) -> int:
+    ax, ay, az = abs(x), abs(y), abs(z)
+    if ax >= ay and ax >= az:
+        face, u, v = (0 if x > 0 else 1), y / ax, z / ax
+    elif ay >= az:
+        face, u, v = (2 if y > 0 else 3), x / ay, z / ay
+    else:
+        face, u, v = (4 if z > 0 else 5), x / az, y / az
+    i = min(GRID - 1, max(0, int((u + 1.0) * 0.5 * GRID)))
+    j = min(GRID - 1, max(0, int((v + 1.0) * 0.5 * GRID)))
+    return (face * GRID + i) * GRID + j
+
+
+@_jit
+def _face_uv(face: int, x: float, y: float, z: float) -> tuple[float, float, float]:
+    """Gnomonic coordinates of a point on a face's chart, and its height above the face."""
+    h = (x, -x, y, -y, z, -z)[face]
+    if h <= 0.0:
+        return 0.0, 0.0, h
+    if face < 2:
+        return y / h, z / h, h
+    if face < 4:
+        return x / h, z / h, h
+    return x / h, y / h, h
+
+
+@_jit
+def _edge_cells(a: NDArray[np.float64], b: NDArray[np.float64], out: Int1D) -> int:
+    """Cells an arc walked at STEP could be looked up in near the arc a-b; returns how many.
+
+    The arc is sampled every STEP. A walking point within STEP of a sample lies
+    in the sample's cell or one of its eight neighbours, on whichever face it
+    falls: so each sample is registered, on every face it is near, in the cell
+    its gnomonic projection falls in and the eight around it.
+    """
+    n = 0
+    dot = a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+    cx = a[1] * b[2] - a[2] * b[1]
+    cy = a[2] * b[0] - a[0] * b[2]
+    cz = a[0] * b[1] - a[1] * b[0]
+    theta = math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), dot)
+    steps = max(1, int(math.ceil(theta / STEP)))
+    s = math.sin(theta)
+    reach = 1.0 + 4.0 / GRID
+    for k in range(steps + 1):
+        t = k / steps
+        if s > 1e-15:
+            wa = math.sin((1.0 - t) * theta) / s
+            wb = math.sin(t * theta) / s
+        else:
+            wa, wb = 1.0 - t, t
+        px = wa * a[0] + wb * b[0]
+        py = wa * a[1] + wb * b[1]
+        pz = wa * a[2] + wb * b[2]
+        for face in range(6):
+            u, v, h = _face_uv(face, px, py, pz)
+            if h <= 0.3 or abs(u) > reach or abs(v) > reach:
+                continue
+            i0 = int(math.floor((u + 1.0) * 0.5 * GRID))
+            j0 = int(math.floor((v + 1.0) * 0.5 * GRID))
+            for i in range(i0 - 1, i0 + 2):
+                if i < 0 or i >= GRID:
+                    continue
+                for j in range(j0 - 1, j0 + 2):
+                    if j < 0 or j >= GRID:
+                        continue
+                    c = (face * GRID + i) * GRID + j
+                    seen = False
+                    for m in range(n):
+                        if out[m] == c:
+                            seen = True
+                            break
+                    if not seen and n < out.shape[0]:
+                        out[n] = c
+                        n += 1
+    return n
+
+
+class EdgeGrid:
+    """Obstacle edges bucketed by cube-face grid cell (CSR arrays)."""
+
+    def __init__(self, starts: Float2D, ends: Float2D, cell_start: Int1D, cell_edges: Int1D):
+        #: Edge start and end points (unit vectors).
+        self.starts = starts
+        self.ends = ends
+        #: Edges of cell c are cell_edges[cell_start[c]:cell_start[c + 1]].
+        self.cell_start = cell_start
+        self.cell_edges = cell_edges
+
+
+@_jit
+def _register(starts: Float2D, ends: Float2D) -> tuple[Int1D, Int1D]:
+    cells = 6 * GRID * GRID
+    buf = np.empty(4096, dtype=np.int64)
+    counts = np.zeros(cells + 1, dtype=np.int64)
+    for e in range(starts.shape[0]):
+        n = _edge_cells(starts[e], ends[e], buf)
+        for m in range(n):
+            counts[buf[m] + 1] += 1
+    cell_start = np.cumsum(counts)
+    fill = cell_start[:-1].copy()
+    cell_edges = np.empty(cell_start[-1], dtype=np.int64)
+    for e in range(starts.shape[0]):
+        n = _edge_cells(starts[e], ends[e], buf)
+        for m in range(n):
+            c = buf[m]
+            cell_edges[fill[c]] = e
+            fill[c] += 1
+    return cell_start, cell_edges
+
+
+def build_edge_grid(starts: Float2D, ends: Float2D) -> EdgeGrid:
+    """Bucket the edges starts[i]-ends[i] into the grid."""
+    starts = np.ascontiguousarray(starts, dtype=np.float64)
+    ends = np.ascontiguousarray(ends, dtype=np.float64)
+    cell_start, cell_edges = _register(starts, ends)
+    return EdgeGrid(starts, ends, cell_start, cell_edges)
+
+
+@_jit
+def _det(a0: float, a1: float, a2: float, b0: float, b1: float, b2: float,
+         c0: float, c1: float, c2: float) -> float:
+    return (a1 * b2 - a2 * b1) * c0 + (a2 * b0 - a0 * b2) * c1 + (a0 * b1 - a1 * b0) * c2
+
+
+@_jit
+def _blocked(a: NDArray[np.float64], b: NDArray[np.float64], skip0: int, skip1: int,
+             skip2: int, skip3: int, starts: Float2D, ends: Float2D, cell_start: Int1D,
+             cell_edges: Int1D) -> bool:
+    """Whether the minor arc a-b crosses or touches an edge other than the skipped ones."""
+    a0, a1, a2 = a[0], a[1], a[2]
+    b0, b1, b2 = b[0], b[1], b[2]
+    n0 = a1 * b2 - a2 * b1
+    n1 = a2 * b0 - a0 * b2
+    n2 = a0 * b1 - a1 * b0
+    nn = math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
+    theta = math.atan2(nn, a0 * b0 + a1 * b1 + a2 * b2)
+    if nn == 0.0:
+        return False
+    steps = max(1, int(math.ceil(theta / STEP)))
+    s = math.sin(theta)
+    tol = _ON_ARC * nn
+    last0 = -1
+    last1 = -1
+    # Walk from both ends towards the middle: blocking is usually near an end.
+    for k in range(steps + 1):
+        kk = k // 2 if k % 2 == 0 else steps - k // 2
+        t = kk / steps
+        wa = math.sin((1.0 - t) * theta) / s
+        wb = math.sin(t * theta) / s
+        c = _cell(wa * a0 + wb * b0, wa * a1 + wb * b1, wa * a2 + wb * b2)
+        if c == last0 or c == last1:
+            continue
+        last1 = last0
+        last0 = c
+        for m in range(cell_start[c], cell_start[c + 1]):
+            e = cell_edges[m]
+            if e == skip0 or e == skip1 or e == skip2 or e == skip3:
+                continue
+            c0, c1, c2 = starts[e, 0], starts[e, 1], starts[e, 2]
+            d0, d1, d2 = ends[e, 0], ends[e, 1], ends[e, 2]
+            abc = n0 * c0 + n1 * c1 + n2 * c2
+            abd = n0 * d0 + n1 * d1 + n2 * d2
+            if (abc > tol and abd > tol) or (abc < -tol and abd < -tol):
+                continue
+            # An edge end on the arc's great circle: touching the arc blocks it.
+            if abs(abc) <= tol or abs(abd) <= tol:
+                if abs(abc) <= tol and _det(a0, a1, a2, c0, c1, c2, n0, n1, n2) >= 0.0 \
+                        and _det(c0, c1, c2, b0, b1, b2, n0, n1, n2) >= 0.0:
+                    return True
+                if abs(abd) <= tol and _det(a0, a1, a2, d0, d1, d2, n0, n1, n2) >= 0.0 \
+                        and _det(d0, d1, d2, b0, b1, b2, n0, n1, n2) >= 0.0:
+                    return True
+                continue
+            cda = _det(c0, c1, c2, d0, d1, d2, a0, a1, a2)
+            cdb = _det(c0, c1, c2, d0, d1, d2, b0, b1, b2)
+            if (cda > 0.0 and cdb > 0.0) or (cda < 0.0 and cdb < 0.0):
+                continue
+            # The great circles cross between the ends of both arcs, or at the
+            # antipodal point: the four triangles acb, bda, cbd, dac agree only
+            # in the first case.
+            if abc < 0.0:
+                if cda >= 0.0 and cdb <= 0.0:
+                    return True
+            elif cda <= 0.0 and cdb >= 0.0:
+                return True
+    return False
+
+
+@_pjit
+def arcs_blocked(a: Float2D, b: Float2D, skip: NDArray[np.int64], starts: Float2D,
+                 ends: Float2D, cell_start: Int1D, cell_edges: Int1D) -> NDArray[np.bool_]:
+    """For each i, whether the arc a[i]-b[i] meets an edge other than skip[i, 0..3]."""
+    out = np.empty(a.shape[0], dtype=np.bool_)
+    for i in numba.prange(a.shape[0]):
+        out[i] = _blocked(a[i], b[i], skip[i, 0], skip[i, 1], skip[i, 2], skip[i, 3],
+                          starts, ends, cell_start, cell_edges)
+    return out
+
+
+@_pjit
+def pairs_blocked(points: Float2D, edge_in: Int1D, edge_out: Int1D, first: Int1D,
+                  second: Int1D, starts: Float2D, ends: Float2D, cell_start: Int1D,
+                  cell_edges: Int1D) -> NDArray[np.bool_]:
+    """For vertex pairs (first[k], second[k]), whether the arc between them is blocked."""
+    out = np.empty(first.shape[0], dtype=np.bool_)
+    for k in numba.prange(first.shape[0]):
+        i = first[k]
+        j = second[k]
+        out[k] = _blocked(points[i], points[j], edge_in[i], edge_out[i], edge_in[j],
+                          edge_out[j], starts, ends, cell_start, cell_edges)
+    return out
+
+
+#: Sines below this (about 6 micrometres on the ground) count as zero in tangency tests.
+TANGENT_EPS = 1e-12
+
+
+@_jit
+def _same_side(x: float, y: float) -> bool:
+    return not ((x > TANGENT_EPS and y < -TANGENT_EPS) or (x < -TANGENT_EPS and y > TANGENT_EPS))
+
+
+@_pjit
+def _count_bitangents(points: Float2D, n_prev: Float2D, n_next: Float2D) -> Int1D:
+    n = points.shape[0]
+    counts = np.zeros(n, dtype=np.int64)
+    for i in numba.prange(n):
+        c = 0
+        pi = points[i]
+        for j in range(i + 1, n):
+            pj = points[j]
+            if not _same_side(n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
+                              n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2]):
+                continue
+            if not _same_side(n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
+                              n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2]):
+                continue
+            if pi[0] * pj[0] + pi[1] * pj[1] + pi[2] * pj[2] < -1.0 + 1e-12:
+                continue
+            c += 1
+        counts[i] = c
+    return counts
+
+
+@_pjit
+def _fill_bitangents(points: Float2D, n_prev: Float2D, n_next: Float2D, offsets: Int1D,
+                     out_j: Int1D) -> None:
+    n = points.shape[0]
+    for i in numba.prange(n):
+        c = offsets[i]
+        pi = points[i]
+        for j in range(i + 1, n):
+            pj = points[j]
+            if not _same_side(n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
+                              n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2]):
+                continue
+            if not _same_side(n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
+                              n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2]):
+                continue
+            if pi[0] * pj[0] + pi[1] * pj[1] + pi[2] * pj[2] < -1.0 + 1e-12:
+                continue
+            out_j[c] = j
+            c += 1
+
+
+def bitangent_pairs(points: Float2D, n_prev: Float2D, n_next: Float2D) -> tuple[Int1D, Int1D]:
+    """Vertex pairs (i < j) whose great circle is tangent to the obstacle at both ends.
+
+    ``n_prev[i]`` and ``n_next[i]`` are the unit normals of prev_i x v_i and
+    next_i x v_i: a point p sees the obstacle at v_i on one side when
+    p·n_prev[i] and p·n_next[i] do not have opposite signs (beyond rounding).
+    """
+    counts = _count_bitangents(points, n_prev, n_next)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    second = np.empty(int(offsets[-1]), dtype=np.int64)
+    _fill_bitangents(points, n_prev, n_next, offsets, second)
+    first = np.repeat(np.arange(len(points), dtype=np.int64), counts)
+    return first, second
+
+
+@_jit
+def _angle(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    cx = a[1] * b[2] - a[2] * b[1]
+    cy = a[2] * b[0] - a[0] * b[2]
+    cz = a[0] * b[1] - a[1] * b[0]
+    return math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz),
+                      a[0] * b[0] + a[1] * b[1] + a[2] * b[2])
+
+
+@_jit
+def astar(points: Float2D, indptr: Int1D, indices: Int1D, weights: NDArray[np.float64],
+          start_nodes: Int1D, start_dist: NDArray[np.float64], goal_dist: NDArray[np.float64],
+          destination: NDArray[np.float64]) -> tuple[float, Int1D]:
+    """Shortest path from a virtual source to a virtual goal over the visibility graph.
+
+    ``start_nodes``/``start_dist`` are the legs from the source; ``goal_dist[v]``
+    is the leg from v to the goal (inf when not visible). Returns the length
+    and the vertex sequence (empty and inf when the goal cannot be reached).
+    """
+    n = points.shape[0]
+    g = np.full(n, np.inf)
+    parent = np.full(n, -1, dtype=np.int64)
+    closed = np.zeros(n, dtype=np.bool_)
+    h = np.empty(n)
+    for v in range(n):
+        h[v] = _angle(points[v], destination)
+    heap_f = [np.inf]
+    heap_v = [np.int64(-1)]
+    heap_f.clear()
+    heap_v.clear()
+    best_goal = np.inf
+    goal_parent = -1
+    for k in range(start_nodes.shape[0]):
+        v = start_nodes[k]
+        if start_dist[k] < g[v]:
+            g[v] = start_dist[k]
+            parent[v] = -2
+            _push(heap_f, heap_v, g[v] + h[v], v)
+    while len(heap_f) > 0:
+        f, v = _pop(heap_f, heap_v)
+        if closed[v] or f > g[v] + h[v] + 1e-15:
+            continue
+        if f >= best_goal:
+            break
+        closed[v] = True
+        if goal_dist[v] < np.inf and g[v] + goal_dist[v] < best_goal:
+            best_goal = g[v] + goal_dist[v]
+            goal_parent = v
+        for m in range(indptr[v], indptr[v + 1]):
+            w = indices[m]
+            if closed[w]:
+                continue
+            gw = g[v] + weights[m]
+            if gw < g[w]:
+                g[w] = gw
+                parent[w] = v
+                _push(heap_f, heap_v, gw + h[w], w)
+    if goal_parent < 0:
+        return np.inf, np.empty(0, dtype=np.int64)
+    count = 0
+    v = goal_parent
+    while v >= 0:
+        count += 1
+        v = parent[v]
+    path = np.empty(count, dtype=np.int64)
+    v = goal_parent
+    for k in range(count - 1, -1, -1):
+        path[k] = v
+        v = parent[v]
+    return best_goal, path
+
+
+@_jit
+def _push(heap_f: list[float], heap_v: list[np.int64], f: float, v: np.int64) -> None:
+    heap_f.append(f)
+    heap_v.append(v)
+    i = len(heap_f) - 1
+    while i > 0:
+        p = (i - 1) // 2
+        if heap_f[p] <= heap_f[i]:
+            break
+        heap_f[p], heap_f[i] = heap_f[i], heap_f[p]
+        heap_v[p], heap_v[i] = heap_v[i], heap_v[p]
+        i = p
+
+
+@_jit
+def _pop(heap_f: list[float], heap_v: list[np.int64]) -> tuple[float, np.int64]:
+    f = heap_f[0]
+    v = heap_v[0]
+    last_f = heap_f.pop()
+    last_v = heap_v.pop()
+    n = len(heap_f)
+    if n > 0:
+        heap_f[0] = last_f
+        heap_v[0] = last_v
+        i = 0
+        while True:
+            left = 2 * i + 1
+            if left >= n:
+                break
+            c = left
+            if left + 1 < n and heap_f[left + 1] < heap_f[left]:
+                c = left + 1
+            if heap_f[i] <= heap_f[c]:
+                break
+            heap_f[i], heap_f[c] = heap_f[c], heap_f[i]
+            heap_v[i], heap_v[c] = heap_v[c], heap_v[i]
+            i = c
+    return f, v

@@ -1,0 +1,188 @@
+"""Obstacles for one denied set: the union of the denied states' airspace, grown by a margin.
+
+The union is taken in longitude/latitude, then pieces split at ±180° are
+joined again (one copy shifted by 360°) so that an obstacle has no artificial
+edge along the antimeridian. Rings are then turned into unit vectors, where
+the rest of the planner works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from pyproj import Transformer
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from overflight.data.airspace import states
+from overflight.geo.sphere import angle, orient, to_xyz
+from overflight.models import KM_PER_NM
+
+__all__ = ["Obstacles", "build_obstacles"]
+
+_EDGE_EPS = 1e-9  # degrees: how close to ±180 a bound must be to count as touching it
+_MAX_EDGE_KM = 25.0  # margin outlines are re-densified to edges no longer than this
+
+
+@dataclass(frozen=True)
+class Obstacles:
+    """The denied airspace of one request, as polygons and as unit-vector rings."""
+
+    #: Alpha-2 codes of the denied states (dependencies included).
+    denied: tuple[str, ...]
+    #: Lateral margin kept from the states' airspace.
+    margin_nm: float
+    #: The obstacle polygons in lon/lat; longitudes may run past ±180 where joined.
+    polygons: tuple[Polygon, ...]
+    #: Every ring as unit vectors, oriented with the obstacle on its left, not closed.
+    rings: tuple[NDArray[np.float64], ...]
+
+    @property
+    def edge_count(self) -> int:
+        """Number of edges over all rings."""
+        return sum(len(r) for r in self.rings)
+
+    def contains(self, lon: float, lat: float) -> bool:
+        """Whether a point lies inside (or on) the obstacles."""
+        return any(
+            shapely.intersects_xy(p, lon + shift, lat)
+            for p in self.polygons
+            for shift in (-360.0, 0.0, 360.0)
+        )
+
+
+def _polygons(geometry: BaseGeometry) -> list[Polygon]:
+    if isinstance(geometry, Polygon):
+        return [] if geometry.is_empty else [geometry]
+    if isinstance(geometry, MultiPolygon):
+        return list(geometry.geoms)
+    return [g for part in getattr(geometry, "geoms", ()) for g in _polygons(part)]
+
+
+def _join_antimeridian(polygons: list[Polygon]) -> list[Polygon]:
+    """Join pieces that meet along ±180° by shifting the western ones by +360°."""
+    west = [p for p in polygons if p.bounds[0] <= -180.0 + _EDGE_EPS]
+    east = [p for p in polygons if p.bounds[2] >= 180.0 - _EDGE_EPS]
+    if not west or not east:
+        return polygons
+    rest = [p for p in polygons if p not in west and p not in east]
+    shifted = [shapely.transform(p, lambda xy: xy + np.array([360.0, 0.0])) for p in west]
+    return rest + _polygons(shapely.unary_union([*east, *shifted]))
+
+
+def _grow(polygon: Polygon, margin_km: float) -> list[Polygon]:
+    """Grow a polygon by at least margin_km on the ground.
+
+    Buffers in an azimuthal equidistant projection centred on the polygon; its
+    scale across radial lines reaches theta/sin(theta) at angular distance
+    theta, so the buffer is widened by the worst factor over the polygon to
+    keep the margin everywhere.
+    """
+    centre = polygon.centroid
+    lon0, lat0 = centre.x, centre.y
+    coords = shapely.get_coordinates(polygon)
+    theta = angle(to_xyz(coords[:, 0], coords[:, 1]), to_xyz(lon0, lat0))
+    worst = float(np.max(np.where(theta > 1e-9, theta / np.sin(np.maximum(theta, 1e-9)), 1.0)))
+    proj = f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m"
+    forward = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+    inverse = Transformer.from_crs(proj, "EPSG:4326", always_xy=True)
+
+    def to_plane(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        x, y = forward.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    def to_lonlat(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        lon, lat = inverse.transform(xy[:, 0], xy[:, 1])
+        lon = lon0 + np.mod(np.asarray(lon) - lon0 + 180.0, 360.0) - 180.0
+        return np.column_stack([lon, lat])
+
+    planar = shapely.transform(polygon, to_plane)
+    grown = shapely.segmentize(planar.buffer(margin_km * 1000.0 * worst, quad_segs=4), 1000.0 * _MAX_EDGE_KM)
+    return _polygons(shapely.make_valid(shapely.transform(grown, to_lonlat)))
+
+
+def _ring_xyz(coords: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Unit vectors of a closed lon/lat ring, without the closing point or repeated points."""
+    xyz = to_xyz(coords[:-1, 0], coords[:-1, 1])
+    keep = np.ones(len(xyz), dtype=bool)
+    keep[1:] = np.any(xyz[1:] != xyz[:-1], axis=1)
+    if len(xyz) > 1 and np.all(xyz[-1] == xyz[0]):
+        keep[-1] = False
+    return np.ascontiguousarray(xyz[keep])
+
+
+def _rings(polygons: list[Polygon]) -> tuple[NDArray[np.float64], ...]:
+    out: list[NDArray[np.float64]] = []
+    for polygon in polygons:
+        # Exterior counter-clockwise and holes clockwise in lon/lat keep the
+        # obstacle on the left on the sphere too (the map preserves orientation).
+        oriented = shapely.geometry.polygon.orient(polygon, sign=1.0)
+        for ring in [oriented.exterior, *oriented.interiors]:
+            xyz = _ring_xyz(np.asarray(ring.coords))
+            if len(xyz) >= 3:
+                out.append(xyz)
+    return tuple(out)
+
+
+@cache
+def build_obstacles(denied: tuple[str, ...], margin_nm: float = 0.0) -> Obstacles:
+    """Obstacles for the denied alpha-2 codes (already closed over dependencies)."""
+    areas = states()
+    pieces = [p for code in denied for p in _polygons(areas[code].geometry)]
+    union = _polygons(shapely.unary_union(pieces)) if pieces else []
+    joined = _join_antimeridian(union)
+    if margin_nm > 0.0:
+        grown = [g for p in joined for g in _grow(p, margin_nm * KM_PER_NM)]
+        joined = _join_antimeridian(_polygons(shapely.unary_union(grown)))
+    polygons = tuple(joined)
+    for p in polygons:
+        shapely.prepare(p)
+    return Obstacles(
+        denied=denied, margin_nm=margin_nm, polygons=polygons, rings=_rings(list(polygons))
+    )
+
+
+def convex_vertices(
+    rings: tuple[NDArray[np.float64], ...],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """Vertices where the obstacle bulges into free space, with their ring neighbours.
+
+    Returns the vertices, their previous and next ring neighbours, and for each
+    vertex its ring number. Vertices on a straight run count as convex so that
+    a route may follow an edge.
+    """
+    verts, prevs, nexts, ring_ids = [], [], [], []
+    for i, ring in enumerate(rings):
+        prev = np.roll(ring, 1, axis=0)
+        nxt = np.roll(ring, -1, axis=0)
+        turn = orient(prev, ring, nxt)
+        scale = np.linalg.norm(np.cross(prev, ring), axis=1) * np.linalg.norm(
+            np.cross(ring, nxt), axis=1
+        )
+        keep = turn >= -1e-9 * scale
+        verts.append(ring[keep])
+        prevs.append(prev[keep])
+        nexts.append(nxt[keep])
+        ring_ids.append(np.full(int(keep.sum()), i, dtype=np.int64))
+    if not verts:
+        empty = np.zeros((0, 3))
+        return empty, empty, empty, np.zeros(0, dtype=np.int64)
+    return (
+        np.concatenate(verts),
+        np.concatenate(prevs),
+        np.concatenate(nexts),
+        np.concatenate(ring_ids),
+    )
+
+
+def max_edge_rad(rings: tuple[NDArray[np.float64], ...]) -> float:
+    """The longest ring edge, as a central angle."""
+    if not rings:
+        return 0.0
+    return max(float(np.max(angle(r, np.roll(r, -1, axis=0)))) for r in rings)
+
+

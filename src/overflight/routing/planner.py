@@ -1,0 +1,202 @@
+"""Plan the shortest route between two places that avoids the denied states' airspace."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+import shapely
+
+from overflight.data.airports import resolve_place
+from overflight.data.airspace import data_fingerprint, denied_closure, states, states_at
+from overflight.errors import DeniedEndpointError, InputError, NoRouteError
+from overflight.geo.ellipsoid import geodesic_km
+from overflight.geo.sphere import to_lonlat, to_xyz
+from overflight.models import LonLat, Place, Route
+from overflight.routing.graph import VisibilityGraph
+from overflight.routing.obstacles import Obstacles, build_obstacles
+from overflight.routing.transit import transit_report
+from overflight.routing.verify import check_route
+
+__all__ = ["Planner", "cache_dir", "planner_for", "plan_route"]
+
+#: Bump when the graph format or the way it is built changes, to retire old caches.
+GRAPH_FORMAT = 1
+
+Progress = Callable[[str], None]
+
+
+def cache_dir() -> Path:
+    """Where built graphs are kept between runs (OVERFLIGHT_CACHE_DIR overrides)."""
+    override = os.environ.get("OVERFLIGHT_CACHE_DIR")
+    base = Path(override) if override else Path(platformdirs.user_cache_dir("overflight"))
+    return base / "graphs"
+
+
+class Planner:
+    """Everything needed to route around one denied set, built once and reused."""
+
+    def __init__(self, denied: tuple[str, ...], margin_nm: float, graph: VisibilityGraph):
+        #: Alpha-2 codes of the denied states, dependencies included.
+        self.denied = denied
+        #: Lateral margin kept from denied airspace.
+        self.margin_nm = margin_nm
+        #: The visibility graph searched for routes.
+        self.graph = graph
+
+    @property
+    def obstacles(self) -> Obstacles:
+        """The obstacle polygons (built on demand; the graph may come from disk)."""
+        return build_obstacles(self.denied, self.margin_nm)
+
+    def route(self, origin: Place, destination: Place, *, speed_kt: float = 450.0) -> Route:
+        """The shortest legal route between two places, verified and reported."""
+        for role, place in (("origin", origin), ("destination", destination)):
+            self._check_endpoint(role, place)
+        a = to_xyz(origin.lon, origin.lat)
+        b = to_xyz(destination.lon, destination.lat)
+        path = self.graph.shortest_path(a, b)
+        if path is None:
+            raise self._no_route(origin, destination)
+        lon, lat = to_lonlat(np.asarray(path))
+        waypoints = [LonLat(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
+        waypoints[0], waypoints[-1] = origin.lonlat, destination.lonlat
+        check_route(waypoints, self.denied)
+        report = transit_report(waypoints)
+        distance = sum(
+            geodesic_km(*waypoints[k], *waypoints[k + 1]) for k in range(len(waypoints) - 1)
+        )
+        return Route(
+            origin=origin,
+            destination=destination,
+            denied=self.denied,
+            waypoints=tuple(waypoints),
+            distance_km=distance,
+            great_circle_km=geodesic_km(*origin.lonlat, *destination.lonlat),
+            transit=report.transit,
+            high_seas_km=report.high_seas_km,
+            margin_nm=self.margin_nm,
+            speed_kt=speed_kt,
+            track=report.track,
+        )
+
+    def _check_endpoint(self, role: str, place: Place) -> None:
+        inside = states_at(place.lon, place.lat, self.denied)
+        if inside:
+            names = tuple(f"{states()[c].name} ({c})" for c in inside)
+            raise DeniedEndpointError(role, _label(place), names)
+        if self.margin_nm > 0.0 and self.obstacles.contains(place.lon, place.lat):
+            raise InputError(
+                f"the {role} {_label(place)} lies within the {self.margin_nm:g} nm margin "
+                f"around denied airspace; give a smaller --margin-nm"
+            )
+
+    def _no_route(self, origin: Place, destination: Place) -> NoRouteError:
+        """Say which denied states enclose an endpoint or stand between the two."""
+        for role, place in (("origin", origin), ("destination", destination)):
+            enclosing = self._enclosing(place)
+            if enclosing:
+                names = ", ".join(f"{states()[c].name} ({c})" for c in enclosing)
+                return NoRouteError(
+                    f"the {role} {_label(place)} is enclosed by denied airspace of {names}",
+                    states=enclosing,
+                )
+        return NoRouteError(
+            f"denied airspace separates {_label(origin)} from {_label(destination)}",
+            states=self.denied,
+        )
+
+    def _enclosing(self, place: Place) -> tuple[str, ...]:
+        point = shapely.Point(place.lon, place.lat)
+        for polygon in self.obstacles.polygons:
+            for ring in polygon.interiors:
+                hole = shapely.Polygon(ring)
+                if hole.contains(point):
+                    boundary = shapely.buffer(ring, 0.02)
+                    return tuple(
+                        c for c in self.denied
+                        if shapely.intersects(states()[c].geometry, boundary)
+                    )
+        return ()
+
+
+def _label(place: Place) -> str:
+    return place.code if place.name == place.code else f"{place.code} ({place.name})"
+
+
+def _cache_file(denied: tuple[str, ...], margin_nm: float) -> Path:
+    key = f"{GRAPH_FORMAT}|{data_fingerprint()}|{','.join(denied)}|{margin_nm!r}"
+    return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
+
+
+@lru_cache(maxsize=16)
+def _planner(denied: tuple[str, ...], margin_nm: float) -> Planner:
+    path = _cache_file(denied, margin_nm)
+    if path.exists():
+        try:
+            return Planner(denied, margin_nm, VisibilityGraph.load(path))
+        except (OSError, ValueError, KeyError):
+            path.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
+    graph = VisibilityGraph.build(build_obstacles(denied, margin_nm))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        graph.save(path)
+    except OSError:
+        pass  # a read-only cache directory only costs speed
+    return Planner(denied, margin_nm, graph)
+
+
+def planner_for(deny: Iterable[str], margin_nm: float = 0.0) -> Planner:
+    """The (cached) planner for a denied set; dependencies of denied states are denied too."""
+    if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= 200.0:
+        raise InputError(f"margin {margin_nm!r} nm is out of range: give 0 to 200 nm")
+    return _planner(denied_closure(deny), float(margin_nm))
+
+
+def plan_route(
+    origin: str | Place,
+    destination: str | Place,
+    *,
+    deny: Iterable[str] = (),
+    margin_nm: float = 0.0,
+    speed_kt: float = 450.0,
+) -> Route:
+    """The shortest route from origin to destination avoiding the denied states' airspace.
+
+    Parameters
+    ----------
+    origin, destination
+        ICAO or IATA code, listed airfield identifier, ``"lat,lon"``, or a :class:`Place`.
+    deny
+        ISO 3166-1 alpha-2 or alpha-3 codes of the states whose airspace is closed.
+        Dependencies of a denied state are denied too.
+    margin_nm
+        Lateral distance to keep from denied airspace, in nautical miles.
+    speed_kt
+        Cruise speed for the flight time.
+
+    Raises
+    ------
+    UnknownAirportError, UnknownStateError, CoordinateError
+        For input that names nothing known.
+    DeniedEndpointError
+        When the origin or destination lies in denied airspace.
+    NoRouteError
+        When denied airspace encloses an endpoint or separates the two.
+
+    Examples
+    --------
+    >>> route = plan_route("UUMU", "OSLK", deny=["BG", "GR", "TR"])
+    >>> "TR" in [t.country for t in route.transit]
+    False
+    """
+    if not np.isfinite(speed_kt) or speed_kt <= 0.0:
+        raise InputError(f"speed {speed_kt!r} kt is not a positive number")
+    start = origin if isinstance(origin, Place) else resolve_place(origin)
+    end = destination if isinstance(destination, Place) else resolve_place(destination)
+    return planner_for(deny, margin_nm).route(start, end, speed_kt=speed_kt)

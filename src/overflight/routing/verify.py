@@ -1,0 +1,59 @@
+"""Independent check that a route never enters denied airspace.
+
+This module shares no code with the search: it densifies each leg along the
+great circle with pyproj, and asks shapely whether the line enters any
+denied state's shipped polygon, in longitude and latitude. It checks against
+the polygons shrunk by :data:`TOLERANCE_DEG`, a hair far smaller than the
+~1 km by which the shipped polygons cover the source data, so a leg that
+grazes a boundary vertex passes while a leg that cuts a corner does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from overflight.data.airspace import states
+from overflight.errors import VerificationError
+from overflight.geo.ellipsoid import great_circle_points
+from overflight.geo.sphere import split_antimeridian
+
+__all__ = ["TOLERANCE_DEG", "check_route", "shrunk_area"]
+
+#: How far a leg may graze into a polygon, in degrees (about 110 m of latitude).
+TOLERANCE_DEG = 1e-3
+#: Spacing of the points a leg is densified to.
+_STEP_KM = 5.0
+
+
+@cache
+def shrunk_area(code: str) -> BaseGeometry:
+    """A state's airspace shrunk by the tolerance: what a route must never touch."""
+    geometry = shapely.buffer(states()[code].geometry, -TOLERANCE_DEG, quad_segs=2)
+    shapely.prepare(geometry)
+    return geometry
+
+
+def check_route(waypoints: Sequence[tuple[float, float]], denied: Sequence[str]) -> None:
+    """Raise VerificationError if any leg enters a denied state's airspace.
+
+    Parameters
+    ----------
+    waypoints
+        Turning points (lon, lat), consecutive ones joined by the shorter great circle.
+    denied
+        Alpha-2 codes of the denied states.
+    """
+    for k in range(len(waypoints) - 1):
+        points = great_circle_points(waypoints[k], waypoints[k + 1], _STEP_KM)
+        parts = [shapely.LineString(p) for p in split_antimeridian(points) if len(p) > 1]
+        for code in denied:
+            area = shrunk_area(code)
+            if any(shapely.intersects(area, part) for part in parts):
+                raise VerificationError(
+                    f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]} enters the "
+                    f"airspace of {code}; this is a bug in overflight, please report it"
+                )
