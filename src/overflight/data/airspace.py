@@ -111,6 +111,7 @@ def normalise_codes(codes: Iterable[str]) -> tuple[str, ...]:
 
     >>> normalise_codes(["tur", "GR", "bg"])
     ('BG', 'GR', 'TR')
+
     """
     known = states()
     out: set[str] = set()
@@ -126,10 +127,12 @@ def normalise_codes(codes: Iterable[str]) -> tuple[str, ...]:
             names = {area.name.upper(): c for c, area in known.items()}
             close = difflib.get_close_matches(code, [*known, *_by_alpha3()], n=3, cutoff=0.5)
             by_name = [names[n] for n in difflib.get_close_matches(code, names, n=3, cutoff=0.6)]
-            suggestions = tuple(dict.fromkeys(
-                [f"{c} ({known[c].name})" for c in by_name]
-                + [f"{c} ({known[_by_alpha3().get(c, c)].name})" for c in close]
-            ))
+            suggestions = tuple(
+                dict.fromkeys(
+                    [f"{c} ({known[c].name})" for c in by_name]
+                    + [f"{c} ({known[_by_alpha3().get(c, c)].name})" for c in close]
+                )
+            )
             raise UnknownStateError(raw, suggestions[:5])
     return tuple(sorted(out))
 

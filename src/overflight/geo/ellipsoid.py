@@ -51,5 +51,8 @@ def great_circle_points(
     _, _, metres = _SPHERE.inv(a[0], a[1], b[0], b[1])
     n = int(float(metres) // (step_km * 1000.0))
     inner = _SPHERE.npts(a[0], a[1], b[0], b[1], n) if n > 0 else []
-    return [(float(a[0]), float(a[1])), *[(float(x), float(y)) for x, y in inner],
-            (float(b[0]), float(b[1]))]
+    return [
+        (float(a[0]), float(a[1])),
+        *[(float(x), float(y)) for x, y in inner],
+        (float(b[0]), float(b[1])),
+    ]

@@ -8,6 +8,7 @@ longitude and latitude.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -117,7 +118,7 @@ def split_antimeridian(
     [[(170.0, 0.0), (180.0, 5.0)], [(-180.0, 5.0), (-170.0, 10.0)]]
     """
     parts: list[list[tuple[float, float]]] = [[tuple(lonlat[0])]]  # type: ignore[list-item]
-    for (lon0, lat0), (lon1, lat1) in zip(lonlat[:-1], lonlat[1:], strict=True):
+    for (lon0, lat0), (lon1, lat1) in itertools.pairwise(lonlat):
         delta = lon1 - lon0
         if abs(delta) > 180.0:
             # The short way round crosses the antimeridian: unwrap, interpolate at the cut.

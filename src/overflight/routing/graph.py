@@ -11,7 +11,7 @@ destination as heuristic, which is exact because that bound is consistent.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +21,32 @@ from overflight.geo.sphere import angle
 from overflight.routing import kernels
 from overflight.routing.obstacles import Obstacles
 
-__all__ = ["BuildStats", "VisibilityGraph"]
+__all__ = ["BuildStats", "GraphArrays", "VisibilityGraph"]
 
 Vector = NDArray[np.float64]
+Int1D = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class GraphArrays:
+    """The arrays a built graph consists of (what is saved to disk)."""
+
+    #: Convex vertices (unit vectors) and their previous and next ring neighbours.
+    points: Vector
+    prev: Vector
+    next: Vector
+    #: Indices of the obstacle edges ending and starting at each vertex.
+    edge_in: Int1D
+    edge_out: Int1D
+    #: Clear bitangents in CSR form, weighted by central angle.
+    indptr: Int1D
+    indices: Int1D
+    weights: NDArray[np.float64]
+    #: Every obstacle edge, and the grid that buckets them.
+    starts: Vector
+    ends: Vector
+    cell_start: Int1D
+    cell_edges: Int1D
 
 
 @dataclass(frozen=True)
@@ -50,14 +73,14 @@ def _unit_normals(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.
 class VisibilityGraph:
     """Convex obstacle vertices joined by clear bitangent great-circle legs."""
 
-    def __init__(self, arrays: dict[str, NDArray[np.generic]], stats: BuildStats) -> None:
-        self._a = arrays
+    def __init__(self, arrays: GraphArrays, stats: BuildStats) -> None:
+        self.arrays = arrays
         self.stats = stats
-        self.points: Vector = arrays["points"].astype(np.float64)
-        self._n_prev = _unit_normals(arrays["prev"], self.points)
-        self._n_next = _unit_normals(arrays["next"], self.points)
+        self.points = arrays.points
+        self._n_prev = _unit_normals(arrays.prev, self.points)
+        self._n_next = _unit_normals(arrays.next, self.points)
         self._grid = kernels.EdgeGrid(
-            arrays["starts"], arrays["ends"], arrays["cell_start"], arrays["cell_edges"]
+            arrays.starts, arrays.ends, arrays.cell_start, arrays.cell_edges
         )
 
     @classmethod
@@ -70,12 +93,11 @@ class VisibilityGraph:
             sizes = np.array([len(r) for r in rings])
             offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
             local = np.arange(len(starts)) - np.repeat(offsets, sizes)
-            ring_of = np.repeat(np.arange(len(rings)), sizes)
             nxt = np.repeat(offsets, sizes) + (local + 1) % np.repeat(sizes, sizes)
             prv = np.repeat(offsets, sizes) + (local - 1) % np.repeat(sizes, sizes)
         else:
             starts = np.zeros((0, 3))
-            nxt = prv = ring_of = np.zeros(0, dtype=np.int64)
+            nxt = prv = np.zeros(0, dtype=np.int64)
         ends = starts[nxt]
         prev_pts, next_pts = starts[prv], starts[nxt]
         # Obstacles lie to the left of every ring: a left turn (or none) bulges
@@ -93,8 +115,15 @@ class VisibilityGraph:
         edge_in = prv[convex].astype(np.int64)
         edge_out = convex.astype(np.int64)
         blocked = kernels.pairs_blocked(
-            points, edge_in, edge_out, first, second, grid.starts, grid.ends,
-            grid.cell_start, grid.cell_edges,
+            points,
+            edge_in,
+            edge_out,
+            first,
+            second,
+            grid.starts,
+            grid.ends,
+            grid.cell_start,
+            grid.cell_edges,
         )
         i, j = first[~blocked], second[~blocked]
         w = angle(points[i], points[j])
@@ -103,23 +132,24 @@ class VisibilityGraph:
         ww = np.concatenate([w, w])
         order = np.argsort(src, kind="stable")
         indptr = np.searchsorted(src[order], np.arange(len(points) + 1)).astype(np.int64)
-        arrays: dict[str, NDArray[np.generic]] = {
-            "points": points,
-            "prev": np.ascontiguousarray(prev_pts[convex]),
-            "next": np.ascontiguousarray(next_pts[convex]),
-            "edge_in": edge_in,
-            "edge_out": edge_out,
-            "ring": ring_of[convex].astype(np.int64),
-            "indptr": indptr,
-            "indices": np.ascontiguousarray(dst[order]).astype(np.int64),
-            "weights": np.ascontiguousarray(ww[order]),
-            "starts": grid.starts,
-            "ends": grid.ends,
-            "cell_start": grid.cell_start,
-            "cell_edges": grid.cell_edges,
-        }
+        arrays = GraphArrays(
+            points=points,
+            prev=np.ascontiguousarray(prev_pts[convex]),
+            next=np.ascontiguousarray(next_pts[convex]),
+            edge_in=edge_in,
+            edge_out=edge_out,
+            indptr=indptr,
+            indices=np.ascontiguousarray(dst[order]).astype(np.int64),
+            weights=np.ascontiguousarray(ww[order]),
+            starts=grid.starts,
+            ends=grid.ends,
+            cell_start=grid.cell_start,
+            cell_edges=grid.cell_edges,
+        )
         stats = BuildStats(
-            vertices=len(points), edges=len(i), candidates=len(first),
+            vertices=len(points),
+            edges=len(i),
+            candidates=len(first),
             seconds=time.perf_counter() - t0,
         )
         return cls(arrays, stats)
@@ -130,14 +160,14 @@ class VisibilityGraph:
         meta = np.array(
             [self.stats.vertices, self.stats.edges, self.stats.candidates], dtype=np.int64
         )
-        np.savez(tmp, _meta=meta, _seconds=np.array([self.stats.seconds]), **self._a)
+        np.savez(tmp, _meta=meta, _seconds=np.array([self.stats.seconds]), **asdict(self.arrays))
         tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> VisibilityGraph:
         """Read a graph written by :meth:`save`."""
         with np.load(path) as data:
-            arrays = {k: data[k] for k in data.files if not k.startswith("_")}
+            arrays = GraphArrays(**{f.name: data[f.name] for f in fields(GraphArrays)})
             v, e, c = (int(x) for x in data["_meta"])
             stats = BuildStats(v, e, c, float(data["_seconds"][0]))
         return cls(arrays, stats)
@@ -161,12 +191,17 @@ class VisibilityGraph:
         tangent = _same_side(self._n_prev @ p, self._n_next @ p) & (self.points @ p > -1.0 + 1e-12)
         idx = np.flatnonzero(tangent)
         skip = np.full((len(idx), 4), -1, dtype=np.int64)
-        skip[:, 0] = self._a["edge_in"][idx]
-        skip[:, 1] = self._a["edge_out"][idx]
+        skip[:, 0] = self.arrays.edge_in[idx]
+        skip[:, 1] = self.arrays.edge_out[idx]
         g = self._grid
         blocked = kernels.arcs_blocked(
-            np.ascontiguousarray(np.broadcast_to(p, (len(idx), 3))), self.points[idx], skip,
-            g.starts, g.ends, g.cell_start, g.cell_edges,
+            np.ascontiguousarray(np.broadcast_to(p, (len(idx), 3))),
+            self.points[idx],
+            skip,
+            g.starts,
+            g.ends,
+            g.cell_start,
+            g.cell_edges,
         )
         idx = idx[~blocked]
         return idx, angle(self.points[idx], p)
@@ -180,8 +215,14 @@ class VisibilityGraph:
         goal_dist = np.full(self.size, np.inf)
         goal_dist[goal] = goal_leg
         length, path = kernels.astar(
-            self.points, self._a["indptr"], self._a["indices"], self._a["weights"],
-            start, start_dist, goal_dist, destination,
+            self.points,
+            self.arrays.indptr,
+            self.arrays.indices,
+            self.arrays.weights,
+            start,
+            start_dist,
+            goal_dist,
+            destination,
         )
         if not np.isfinite(length):
             return None

@@ -97,7 +97,7 @@ def _edge_cells(a: NDArray[np.float64], b: NDArray[np.float64], out: Int1D) -> i
     cy = a[2] * b[0] - a[0] * b[2]
     cz = a[0] * b[1] - a[1] * b[0]
     theta = math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), dot)
-    steps = max(1, int(math.ceil(theta / STEP)))
+    steps = max(1, math.ceil(theta / STEP))
     s = math.sin(theta)
     reach = 1.0 + 4.0 / GRID
     for k in range(steps + 1):
@@ -114,8 +114,8 @@ def _edge_cells(a: NDArray[np.float64], b: NDArray[np.float64], out: Int1D) -> i
             u, v, h = _face_uv(face, px, py, pz)
             if h <= 0.3 or abs(u) > reach or abs(v) > reach:
                 continue
-            i0 = int(math.floor((u + 1.0) * 0.5 * GRID))
-            j0 = int(math.floor((v + 1.0) * 0.5 * GRID))
+            i0 = math.floor((u + 1.0) * 0.5 * GRID)
+            j0 = math.floor((v + 1.0) * 0.5 * GRID)
             for i in range(i0 - 1, i0 + 2):
                 if i < 0 or i >= GRID:
                     continue
@@ -176,15 +176,33 @@ def build_edge_grid(starts: Float2D, ends: Float2D) -> EdgeGrid:
 
 
 @_jit
-def _det(a0: float, a1: float, a2: float, b0: float, b1: float, b2: float,
-         c0: float, c1: float, c2: float) -> float:
+def _det(
+    a0: float,
+    a1: float,
+    a2: float,
+    b0: float,
+    b1: float,
+    b2: float,
+    c0: float,
+    c1: float,
+    c2: float,
+) -> float:
     return (a1 * b2 - a2 * b1) * c0 + (a2 * b0 - a0 * b2) * c1 + (a0 * b1 - a1 * b0) * c2
 
 
 @_jit
-def _blocked(a: NDArray[np.float64], b: NDArray[np.float64], skip0: int, skip1: int,
-             skip2: int, skip3: int, starts: Float2D, ends: Float2D, cell_start: Int1D,
-             cell_edges: Int1D) -> bool:
+def _blocked(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    skip0: int,
+    skip1: int,
+    skip2: int,
+    skip3: int,
+    starts: Float2D,
+    ends: Float2D,
+    cell_start: Int1D,
+    cell_edges: Int1D,
+) -> bool:
     """Whether the minor arc a-b crosses or touches an edge other than the skipped ones."""
     a0, a1, a2 = a[0], a[1], a[2]
     b0, b1, b2 = b[0], b[1], b[2]
@@ -195,7 +213,7 @@ def _blocked(a: NDArray[np.float64], b: NDArray[np.float64], skip0: int, skip1: 
     theta = math.atan2(nn, a0 * b0 + a1 * b1 + a2 * b2)
     if nn == 0.0:
         return False
-    steps = max(1, int(math.ceil(theta / STEP)))
+    steps = max(1, math.ceil(theta / STEP))
     s = math.sin(theta)
     tol = _ON_ARC * nn
     last0 = -1
@@ -207,13 +225,13 @@ def _blocked(a: NDArray[np.float64], b: NDArray[np.float64], skip0: int, skip1: 
         wa = math.sin((1.0 - t) * theta) / s
         wb = math.sin(t * theta) / s
         c = _cell(wa * a0 + wb * b0, wa * a1 + wb * b1, wa * a2 + wb * b2)
-        if c == last0 or c == last1:
+        if c in (last0, last1):
             continue
         last1 = last0
         last0 = c
         for m in range(cell_start[c], cell_start[c + 1]):
             e = cell_edges[m]
-            if e == skip0 or e == skip1 or e == skip2 or e == skip3:
+            if e in (skip0, skip1, skip2, skip3):
                 continue
             c0, c1, c2 = starts[e, 0], starts[e, 1], starts[e, 2]
             d0, d1, d2 = ends[e, 0], ends[e, 1], ends[e, 2]
@@ -223,11 +241,17 @@ def _blocked(a: NDArray[np.float64], b: NDArray[np.float64], skip0: int, skip1: 
                 continue
             # An edge end on the arc's great circle: touching the arc blocks it.
             if abs(abc) <= tol or abs(abd) <= tol:
-                if abs(abc) <= tol and _det(a0, a1, a2, c0, c1, c2, n0, n1, n2) >= 0.0 \
-                        and _det(c0, c1, c2, b0, b1, b2, n0, n1, n2) >= 0.0:
+                if (
+                    abs(abc) <= tol
+                    and _det(a0, a1, a2, c0, c1, c2, n0, n1, n2) >= 0.0
+                    and _det(c0, c1, c2, b0, b1, b2, n0, n1, n2) >= 0.0
+                ):
                     return True
-                if abs(abd) <= tol and _det(a0, a1, a2, d0, d1, d2, n0, n1, n2) >= 0.0 \
-                        and _det(d0, d1, d2, b0, b1, b2, n0, n1, n2) >= 0.0:
+                if (
+                    abs(abd) <= tol
+                    and _det(a0, a1, a2, d0, d1, d2, n0, n1, n2) >= 0.0
+                    and _det(d0, d1, d2, b0, b1, b2, n0, n1, n2) >= 0.0
+                ):
                     return True
                 continue
             cda = _det(c0, c1, c2, d0, d1, d2, a0, a1, a2)
@@ -246,27 +270,62 @@ def _blocked(a: NDArray[np.float64], b: NDArray[np.float64], skip0: int, skip1: 
 
 
 @_pjit
-def arcs_blocked(a: Float2D, b: Float2D, skip: NDArray[np.int64], starts: Float2D,
-                 ends: Float2D, cell_start: Int1D, cell_edges: Int1D) -> NDArray[np.bool_]:
+def arcs_blocked(
+    a: Float2D,
+    b: Float2D,
+    skip: NDArray[np.int64],
+    starts: Float2D,
+    ends: Float2D,
+    cell_start: Int1D,
+    cell_edges: Int1D,
+) -> NDArray[np.bool_]:
     """For each i, whether the arc a[i]-b[i] meets an edge other than skip[i, 0..3]."""
     out = np.empty(a.shape[0], dtype=np.bool_)
     for i in numba.prange(a.shape[0]):
-        out[i] = _blocked(a[i], b[i], skip[i, 0], skip[i, 1], skip[i, 2], skip[i, 3],
-                          starts, ends, cell_start, cell_edges)
+        out[i] = _blocked(
+            a[i],
+            b[i],
+            skip[i, 0],
+            skip[i, 1],
+            skip[i, 2],
+            skip[i, 3],
+            starts,
+            ends,
+            cell_start,
+            cell_edges,
+        )
     return out
 
 
 @_pjit
-def pairs_blocked(points: Float2D, edge_in: Int1D, edge_out: Int1D, first: Int1D,
-                  second: Int1D, starts: Float2D, ends: Float2D, cell_start: Int1D,
-                  cell_edges: Int1D) -> NDArray[np.bool_]:
+def pairs_blocked(
+    points: Float2D,
+    edge_in: Int1D,
+    edge_out: Int1D,
+    first: Int1D,
+    second: Int1D,
+    starts: Float2D,
+    ends: Float2D,
+    cell_start: Int1D,
+    cell_edges: Int1D,
+) -> NDArray[np.bool_]:
     """For vertex pairs (first[k], second[k]), whether the arc between them is blocked."""
     out = np.empty(first.shape[0], dtype=np.bool_)
     for k in numba.prange(first.shape[0]):
         i = first[k]
         j = second[k]
-        out[k] = _blocked(points[i], points[j], edge_in[i], edge_out[i], edge_in[j],
-                          edge_out[j], starts, ends, cell_start, cell_edges)
+        out[k] = _blocked(
+            points[i],
+            points[j],
+            edge_in[i],
+            edge_out[i],
+            edge_in[j],
+            edge_out[j],
+            starts,
+            ends,
+            cell_start,
+            cell_edges,
+        )
     return out
 
 
@@ -288,11 +347,15 @@ def _count_bitangents(points: Float2D, n_prev: Float2D, n_next: Float2D) -> Int1
         pi = points[i]
         for j in range(i + 1, n):
             pj = points[j]
-            if not _same_side(n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
-                              n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2]):
+            if not _same_side(
+                n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
+                n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2],
+            ):
                 continue
-            if not _same_side(n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
-                              n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2]):
+            if not _same_side(
+                n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
+                n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2],
+            ):
                 continue
             if pi[0] * pj[0] + pi[1] * pj[1] + pi[2] * pj[2] < -1.0 + 1e-12:
                 continue
@@ -302,19 +365,24 @@ def _count_bitangents(points: Float2D, n_prev: Float2D, n_next: Float2D) -> Int1
 
 
 @_pjit
-def _fill_bitangents(points: Float2D, n_prev: Float2D, n_next: Float2D, offsets: Int1D,
-                     out_j: Int1D) -> None:
+def _fill_bitangents(
+    points: Float2D, n_prev: Float2D, n_next: Float2D, offsets: Int1D, out_j: Int1D
+) -> None:
     n = points.shape[0]
     for i in numba.prange(n):
         c = offsets[i]
         pi = points[i]
         for j in range(i + 1, n):
             pj = points[j]
-            if not _same_side(n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
-                              n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2]):
+            if not _same_side(
+                n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
+                n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2],
+            ):
                 continue
-            if not _same_side(n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
-                              n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2]):
+            if not _same_side(
+                n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
+                n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2],
+            ):
                 continue
             if pi[0] * pj[0] + pi[1] * pj[1] + pi[2] * pj[2] < -1.0 + 1e-12:
                 continue
@@ -342,14 +410,22 @@ def _angle(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
     cx = a[1] * b[2] - a[2] * b[1]
     cy = a[2] * b[0] - a[0] * b[2]
     cz = a[0] * b[1] - a[1] * b[0]
-    return math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz),
-                      a[0] * b[0] + a[1] * b[1] + a[2] * b[2])
+    return math.atan2(
+        math.sqrt(cx * cx + cy * cy + cz * cz), a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+    )
 
 
 @_jit
-def astar(points: Float2D, indptr: Int1D, indices: Int1D, weights: NDArray[np.float64],
-          start_nodes: Int1D, start_dist: NDArray[np.float64], goal_dist: NDArray[np.float64],
-          destination: NDArray[np.float64]) -> tuple[float, Int1D]:
+def astar(
+    points: Float2D,
+    indptr: Int1D,
+    indices: Int1D,
+    weights: NDArray[np.float64],
+    start_nodes: Int1D,
+    start_dist: NDArray[np.float64],
+    goal_dist: NDArray[np.float64],
+    destination: NDArray[np.float64],
+) -> tuple[float, Int1D]:
     """Shortest path from a virtual source to a virtual goal over the visibility graph.
 
     ``start_nodes``/``start_dist`` are the legs from the source; ``goal_dist[v]``
@@ -361,8 +437,8 @@ def astar(points: Float2D, indptr: Int1D, indices: Int1D, weights: NDArray[np.fl
     parent = np.full(n, -1, dtype=np.int64)
     closed = np.zeros(n, dtype=np.bool_)
     h = np.empty(n)
-    for v in range(n):
-        h[v] = _angle(points[v], destination)
+    for u in range(n):
+        h[u] = _angle(points[u], destination)
     heap_f = [np.inf]
     heap_v = [np.int64(-1)]
     heap_f.clear()
@@ -384,7 +460,7 @@ def astar(points: Float2D, indptr: Int1D, indices: Int1D, weights: NDArray[np.fl
         closed[v] = True
         if goal_dist[v] < np.inf and g[v] + goal_dist[v] < best_goal:
             best_goal = g[v] + goal_dist[v]
-            goal_parent = v
+            goal_parent = int(v)
         for m in range(indptr[v], indptr[v + 1]):
             w = indices[m]
             if closed[w]:

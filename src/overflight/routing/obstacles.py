@@ -101,7 +101,9 @@ def _grow(polygon: Polygon, margin_km: float) -> list[Polygon]:
         return np.column_stack([lon, lat])
 
     planar = shapely.transform(polygon, to_plane)
-    grown = shapely.segmentize(planar.buffer(margin_km * 1000.0 * worst, quad_segs=4), 1000.0 * _MAX_EDGE_KM)
+    grown = shapely.segmentize(
+        planar.buffer(margin_km * 1000.0 * worst, quad_segs=4), 1000.0 * _MAX_EDGE_KM
+    )
     return _polygons(shapely.make_valid(shapely.transform(grown, to_lonlat)))
 
 
@@ -184,5 +186,3 @@ def max_edge_rad(rings: tuple[NDArray[np.float64], ...]) -> float:
     if not rings:
         return 0.0
     return max(float(np.max(angle(r, np.roll(r, -1, axis=0)))) for r in rings)
-
-

@@ -23,7 +23,7 @@ from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.transit import transit_report
 from overflight.routing.verify import check_route
 
-__all__ = ["Planner", "cache_dir", "planner_for", "plan_route"]
+__all__ = ["Planner", "cache_dir", "plan_route", "planner_for"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
 GRAPH_FORMAT = 1
@@ -119,8 +119,7 @@ class Planner:
                 if hole.contains(point):
                     boundary = shapely.buffer(ring, 0.02)
                     return tuple(
-                        c for c in self.denied
-                        if shapely.intersects(states()[c].geometry, boundary)
+                        c for c in self.denied if shapely.intersects(states()[c].geometry, boundary)
                     )
         return ()
 
@@ -194,6 +193,7 @@ def plan_route(
     >>> route = plan_route("UUMU", "OSLK", deny=["BG", "GR", "TR"])
     >>> "TR" in [t.country for t in route.transit]
     False
+
     """
     if not np.isfinite(speed_kt) or speed_kt <= 0.0:
         raise InputError(f"speed {speed_kt!r} kt is not a positive number")

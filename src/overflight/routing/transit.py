@@ -18,8 +18,8 @@ from shapely.strtree import STRtree
 from overflight.data.airspace import states
 from overflight.geo.ellipsoid import great_circle_points, wgs84
 from overflight.geo.sphere import split_antimeridian
-from overflight.routing.verify import shrunk_area
 from overflight.models import LonLat, StateTransit
+from overflight.routing.verify import shrunk_area
 
 __all__ = ["TransitReport", "transit_report"]
 
@@ -89,24 +89,31 @@ def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
                 if not shapely.intersects(inner, piece):
                     continue
                 ends = shapely.get_coordinates(piece)[[0, -1]]
-                along = [float(np.interp(line.project(shapely.Point(p)), cum_deg, cum_km))
-                         for p in ends]
+                along = [
+                    float(np.interp(line.project(shapely.Point(p)), cum_deg, cum_km)) for p in ends
+                ]
                 lo, hi = min(along), max(along)
                 if hi - lo < _MIN_KM:
                     continue
                 entry, exit_ = (ends[0], ends[1]) if along[0] <= along[1] else (ends[1], ends[0])
                 covered.append((offset_km + lo, offset_km + hi))
-                crossings.append((offset_km + lo, offset_km + hi, StateTransit(
-                    country=area.code, name=area.name, distance_km=hi - lo,
-                    entry=LonLat(float(entry[0]), float(entry[1])),
-                    exit=LonLat(float(exit_[0]), float(exit_[1])),
-                )))
+                crossings.append(
+                    (
+                        offset_km + lo,
+                        offset_km + hi,
+                        StateTransit(
+                            country=area.code,
+                            name=area.name,
+                            distance_km=hi - lo,
+                            entry=LonLat(float(entry[0]), float(entry[1])),
+                            exit=LonLat(float(exit_[0]), float(exit_[1])),
+                        ),
+                    )
+                )
         offset_km += float(cum_km[-1])
     crossings.sort(key=lambda c: (c[0], c[2].country))
     merged = _merge_split_crossings(crossings)
-    track = tuple(
-        tuple(LonLat(float(x), float(y)) for x, y in _thin(coords)) for coords in parts
-    )
+    track = tuple(tuple(LonLat(float(x), float(y)) for x, y in _thin(coords)) for coords in parts)
     return TransitReport(
         transit=merged, high_seas_km=max(0.0, offset_km - _union_length(covered)), track=track
     )
@@ -125,10 +132,17 @@ def _merge_split_crossings(
         k = same[-1] if same else -1
         if k >= 0 and lo - out[k][1] <= _JOIN_KM:
             plo, phi, prev = out[k]
-            out[k] = (plo, max(phi, hi), StateTransit(
-                prev.country, prev.name, prev.distance_km + t.distance_km, prev.entry,
-                t.exit if hi >= phi else prev.exit,
-            ))
+            out[k] = (
+                plo,
+                max(phi, hi),
+                StateTransit(
+                    prev.country,
+                    prev.name,
+                    prev.distance_km + t.distance_km,
+                    prev.entry,
+                    t.exit if hi >= phi else prev.exit,
+                ),
+            )
         else:
             out.append((lo, hi, t))
     return tuple(t for _, _, t in out)

@@ -46,6 +46,7 @@ def check_route(waypoints: Sequence[tuple[float, float]], denied: Sequence[str])
         Turning points (lon, lat), consecutive ones joined by the shorter great circle.
     denied
         Alpha-2 codes of the denied states.
+
     """
     for k in range(len(waypoints) - 1):
         points = great_circle_points(waypoints[k], waypoints[k + 1], _STEP_KM)
