@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up a virtual environment from scratch and run every check and test.
+# Usage: bash scripts/test.sh [extra pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet ".[dev]"
+
+# Tests and tools use a cache of their own, never the user's.
+export OVERFLIGHT_CACHE_DIR="${OVERFLIGHT_CACHE_DIR:-$PWD/.venv/overflight-cache}"
+
+.venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/mypy src/overflight
+.venv/bin/lint-imports
+# Against the installed package (not src/), so missing package data is caught.
+.venv/bin/python -m pytest --doctest-modules --pyargs overflight -q -p no:cacheprovider
+.venv/bin/python -m pytest tests "$@"
