@@ -212,7 +212,8 @@ def _blocked(
     nn = math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
     theta = math.atan2(nn, a0 * b0 + a1 * b1 + a2 * b2)
     if nn == 0.0:
-        return False
+        # The same point (clear), or antipodal points, which no minor arc joins.
+        return a0 * b0 + a1 * b1 + a2 * b2 < 0.0
     steps = max(1, math.ceil(theta / STEP))
     s = math.sin(theta)
     tol = _ON_ARC * nn
@@ -269,7 +270,7 @@ def _blocked(
     return False
 
 
-@_pjit
+@_jit
 def arcs_blocked(
     a: Float2D,
     b: Float2D,

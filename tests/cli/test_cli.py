@@ -1,0 +1,130 @@
+"""The command line, run in-process and as the installed ``overflight`` executable."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from overflight.cli import app
+from overflight.cli.app import EXIT_BAD_INPUT, EXIT_NO_ROUTE
+
+runner = CliRunner()
+
+ROUTE_FIELDS = {
+    "origin",
+    "destination",
+    "denied",
+    "waypoints",
+    "distance_km",
+    "great_circle_km",
+    "extra_km",
+    "extra_pct",
+    "duration_h",
+    "transit",
+    "high_seas_km",
+}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_route_json_has_the_stable_fields() -> None:
+    code, out, _ = run("route", "UUMU", "OSLK", "--deny", "BG,GR,TR", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) >= ROUTE_FIELDS
+    assert {"code", "name", "lat", "lon"} <= set(data["origin"])
+    assert data["origin"]["code"] == "UUMU"
+    assert data["destination"]["code"] == "OSLK"
+    assert data["denied"] == ["BG", "GR", "TR"]
+    assert data["waypoints"][0] == [data["origin"]["lon"], data["origin"]["lat"]]
+    assert data["waypoints"][-1] == [data["destination"]["lon"], data["destination"]["lat"]]
+    crossed = [t["country"] for t in data["transit"]]
+    assert "IR" in crossed
+    assert "IQ" in crossed
+    assert not {"BG", "GR", "TR"} & set(crossed)
+    for t in data["transit"]:
+        assert {"country", "name", "distance_km", "entry", "exit"} <= set(t)
+    assert data["extra_km"] == pytest.approx(data["distance_km"] - data["great_circle_km"])
+    assert data["duration_h"] == pytest.approx(data["distance_km"] / (450 * 1.852))
+
+
+def test_route_text_names_states_and_figures() -> None:
+    code, out, _ = run("route", "UUMU", "OSLK", "--deny", "BG", "--deny", "GR,TR")
+    assert code == 0
+    assert "Iran" in out
+    assert "Iraq" in out
+    assert "penalty" in out
+    assert "high seas" in out
+
+
+def test_speed_changes_duration_only() -> None:
+    _, slow, _ = run("route", "UUMU", "OSLK", "-d", "BG,GR,TR", "-f", "json", "--speed-kt", "300")
+    _, fast, _ = run("route", "UUMU", "OSLK", "-d", "BG,GR,TR", "-f", "json", "--speed-kt", "600")
+    a, b = json.loads(slow), json.loads(fast)
+    assert a["distance_km"] == b["distance_km"]
+    assert a["duration_h"] == pytest.approx(2 * b["duration_h"])
+
+
+def test_geojson_is_rfc7946_and_cut_at_antimeridian(tmp_path: Path) -> None:
+    out = tmp_path / "route.geojson"
+    code, _, _ = run("route", "RJAA", "PANC", "--deny", "RU", "-f", "geojson", "-o", str(out))
+    assert code == 0
+    collection = json.loads(out.read_text())
+    assert collection["type"] == "FeatureCollection"
+    track = collection["features"][0]["geometry"]
+    assert track["type"] == "MultiLineString"  # Tokyo to Anchorage crosses 180°
+    for line in track["coordinates"]:
+        lons = [p[0] for p in line]
+        assert all(-180.0 <= lon <= 180.0 for lon in lons)
+        assert max(abs(b - a) for a, b in itertools.pairwise(lons)) < 10.0
+    roles = {f["properties"].get("role") for f in collection["features"][1:]}
+    assert roles == {"origin", "destination"}
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "needle"),
+    [
+        (("route", "ZZZZ", "OSLK"), EXIT_BAD_INPUT, "ZZZZ"),
+        (("route", "UUMU", "OSLK", "--deny", "XQ"), EXIT_BAD_INPUT, "XQ"),
+        (("route", "95,10", "OSLK"), EXIT_BAD_INPUT, "95"),
+        (("route", "UUEE", "OSLK", "--deny", "RU"), EXIT_BAD_INPUT, "Russia"),
+        (("route", "FXMM", "EGLL", "--deny", "ZA"), EXIT_NO_ROUTE, "South Africa"),
+        (("route", "UUMU", "OSLK", "--margin-nm", "-3"), EXIT_BAD_INPUT, "-3"),
+    ],
+)
+def test_bad_input_exits_with_a_clear_message(
+    args: tuple[str, ...], status: int, needle: str
+) -> None:
+    code, out, err = run(*args)
+    assert code == status
+    assert needle in " ".join(err.split())
+    assert "Traceback" not in out + err
+
+
+def test_installed_command_runs_end_to_end(tmp_path: Path) -> None:
+    exe = shutil.which("overflight")
+    if exe is None:
+        pytest.skip("the package is not installed with its entry point")
+    done = subprocess.run(
+        [exe, "route", "UUMU", "OSLK", "--deny", "BG,GR,TR", "-f", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["distance_km"] > json.loads(done.stdout)["great_circle_km"]
+    failed = subprocess.run(
+        [exe, "route", "UUMU", "NOPE"], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert failed.returncode == EXIT_BAD_INPUT
+    assert "NOPE" in failed.stderr

@@ -1,0 +1,35 @@
+"""The public surface is deliberate: this list changes only on purpose."""
+
+import overflight
+
+
+def test_public_names_are_pinned() -> None:
+    assert overflight.__all__ == [
+        "CoordinateError",
+        "DeniedEndpointError",
+        "InputError",
+        "LonLat",
+        "NoRouteError",
+        "OverflightError",
+        "Place",
+        "Planner",
+        "Route",
+        "StateArea",
+        "StateTransit",
+        "UnknownAirportError",
+        "UnknownStateError",
+        "VerificationError",
+        "plan_route",
+        "planner_for",
+        "resolve_place",
+        "search_airports",
+        "states",
+    ]
+    assert overflight.__all__ == sorted(overflight.__all__)
+
+
+def test_errors_share_one_root_and_builtins() -> None:
+    assert issubclass(overflight.UnknownAirportError, overflight.OverflightError)
+    assert issubclass(overflight.UnknownAirportError, LookupError)
+    assert issubclass(overflight.InputError, ValueError)
+    assert issubclass(overflight.NoRouteError, overflight.OverflightError)
