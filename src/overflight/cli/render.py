@@ -18,7 +18,7 @@ def _place(place: Place) -> str:
 def _point(p: LonLat) -> str:
     ns = "N" if p.lat >= 0 else "S"
     ew = "E" if p.lon >= 0 else "W"
-    return f"{abs(p.lat):7.4f}{ns} {abs(p.lon):8.4f}{ew}"
+    return f"{abs(p.lat):.4f}{ns} {abs(p.lon):.4f}{ew}"
 
 
 def _hours(h: float) -> str:
@@ -65,7 +65,11 @@ def render_route(route: Route) -> Group:
 
     transit = Table(title="states crossed, in order (clearances needed)", title_justify="left")
     for column in ("#", "state", "name", "entry", "exit", "km"):
-        transit.add_column(column, justify="right" if column in ("#", "km") else "left")
+        transit.add_column(
+            column,
+            justify="right" if column in ("#", "km") else "left",
+            no_wrap=column != "name",
+        )
     for k, t in enumerate(route.transit, start=1):
         transit.add_row(
             str(k), t.country, t.name, _point(t.entry), _point(t.exit), f"{t.distance_km:,.0f}"

@@ -10,6 +10,7 @@ destination as heuristic, which is exact because that bound is consistent.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -156,7 +157,8 @@ class VisibilityGraph:
 
     def save(self, path: Path) -> None:
         """Write the graph to an .npz file (atomically)."""
-        tmp = path.with_suffix(".tmp.npz")
+        # A name of this process's own, so that concurrent writers never mix files.
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
         meta = np.array(
             [self.stats.vertices, self.stats.edges, self.stats.candidates], dtype=np.int64
         )

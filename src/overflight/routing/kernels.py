@@ -213,7 +213,7 @@ def _blocked(
     theta = math.atan2(nn, a0 * b0 + a1 * b1 + a2 * b2)
     if nn == 0.0:
         # The same point (clear), or antipodal points, which no minor arc joins.
-        return a0 * b0 + a1 * b1 + a2 * b2 < 0.0
+        return bool(a0 * b0 + a1 * b1 + a2 * b2 < 0.0)
     steps = max(1, math.ceil(theta / STEP))
     s = math.sin(theta)
     tol = _ON_ARC * nn

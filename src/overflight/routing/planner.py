@@ -19,6 +19,7 @@ from overflight.geo.ellipsoid import geodesic_km
 from overflight.geo.sphere import to_lonlat, to_xyz
 from overflight.models import LonLat, Place, Route
 from overflight.routing.graph import VisibilityGraph
+from overflight.routing.kernels import GRID
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.transit import transit_report
 from overflight.routing.verify import check_route
@@ -129,7 +130,7 @@ def _label(place: Place) -> str:
 
 
 def _cache_file(denied: tuple[str, ...], margin_nm: float) -> Path:
-    key = f"{GRAPH_FORMAT}|{data_fingerprint()}|{','.join(denied)}|{margin_nm!r}"
+    key = f"{GRAPH_FORMAT}|{GRID}|{data_fingerprint()}|{','.join(denied)}|{margin_nm!r}"
     return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
 
 
