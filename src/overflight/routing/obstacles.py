@@ -8,6 +8,7 @@ the rest of the planner works.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,6 +27,7 @@ __all__ = ["Obstacles", "build_obstacles"]
 
 _EDGE_EPS = 1e-9  # degrees: how close to ±180 a bound must be to count as touching it
 _MAX_EDGE_KM = 25.0  # margin outlines are re-densified to edges no longer than this
+_QUAD_SEGS = 4  # chords per quarter circle where the margin rounds a corner
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,10 @@ def _grow(polygon: Polygon, margin_km: float) -> list[Polygon]:
         return np.column_stack([lon, lat])
 
     planar = shapely.transform(polygon, to_plane)
-    grown = shapely.segmentize(
-        planar.buffer(margin_km * 1000.0 * worst, quad_segs=4), 1000.0 * _MAX_EDGE_KM
-    )
+    # Buffer arcs are drawn as chords; widen so that the chords, not only
+    # their ends, keep the margin.
+    radius = margin_km * 1000.0 * worst / math.cos(math.pi / (4 * _QUAD_SEGS))
+    grown = shapely.segmentize(planar.buffer(radius, quad_segs=_QUAD_SEGS), 1000.0 * _MAX_EDGE_KM)
     return _polygons(shapely.make_valid(shapely.transform(grown, to_lonlat)))
 
 

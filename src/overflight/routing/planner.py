@@ -27,7 +27,7 @@ from overflight.routing.verify import check_route
 __all__ = ["Planner", "cache_dir", "plan_route", "planner_for"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
-GRAPH_FORMAT = 1
+GRAPH_FORMAT = 2
 
 Progress = Callable[[str], None]
 
