@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "SIGN_EPS",
     "angle",
     "arc_points",
     "crosses",
@@ -28,6 +29,10 @@ __all__ = [
 
 #: Mean Earth radius (IUGG R1), used for optimisation on the sphere.
 EARTH_RADIUS_KM = 6371.0088
+
+#: Orientation values (sines of angles, for unit normals) below this count as zero:
+#: about 6 micrometres on the ground, far below the data's precision.
+SIGN_EPS = 1e-12
 
 Vectors = NDArray[np.float64]
 

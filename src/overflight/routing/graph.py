@@ -10,6 +10,7 @@ destination as heuristic, which is exact because that bound is consistent.
 
 from __future__ import annotations
 
+import heapq
 import os
 import time
 from dataclasses import asdict, dataclass, fields
@@ -18,9 +19,9 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from overflight.geo.sphere import angle
-from overflight.routing import kernels
+from overflight.geo.sphere import SIGN_EPS, angle
 from overflight.routing.obstacles import Obstacles
+from overflight.routing.visibility import VisibilityIndex
 
 __all__ = ["BuildStats", "GraphArrays", "VisibilityGraph"]
 
@@ -43,11 +44,9 @@ class GraphArrays:
     indptr: Int1D
     indices: Int1D
     weights: NDArray[np.float64]
-    #: Every obstacle edge, and the grid that buckets them.
+    #: Every obstacle edge.
     starts: Vector
     ends: Vector
-    cell_start: Int1D
-    cell_edges: Int1D
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class BuildStats:
 
 
 def _same_side(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.bool_]:
-    eps = kernels.TANGENT_EPS
+    eps = SIGN_EPS
     return np.asarray(~(((a > eps) & (b < -eps)) | ((a < -eps) & (b > eps))), dtype=np.bool_)
 
 
@@ -80,13 +79,20 @@ class VisibilityGraph:
         self.points = arrays.points
         self._n_prev = _unit_normals(arrays.prev, self.points)
         self._n_next = _unit_normals(arrays.next, self.points)
-        self._grid = kernels.EdgeGrid(
-            arrays.starts, arrays.ends, arrays.cell_start, arrays.cell_edges
+        self._index = VisibilityIndex(arrays.starts, arrays.ends)
+        # Plain lists make the search loop several times faster than numpy scalars.
+        self._adjacency = (
+            arrays.indptr.tolist(),
+            arrays.indices.tolist(),
+            arrays.weights.tolist(),
         )
 
     @classmethod
     def build(cls, obstacles: Obstacles) -> VisibilityGraph:
         """Find the convex vertices and every clear bitangent between them."""
+        # The compiler loads only when a graph is built, not for queries.
+        from overflight.routing import kernels
+
         t0 = time.perf_counter()
         rings = obstacles.rings
         if rings:
@@ -144,8 +150,6 @@ class VisibilityGraph:
             weights=np.ascontiguousarray(ww[order]),
             starts=grid.starts,
             ends=grid.ends,
-            cell_start=grid.cell_start,
-            cell_edges=grid.cell_edges,
         )
         stats = BuildStats(
             vertices=len(points),
@@ -181,31 +185,14 @@ class VisibilityGraph:
 
     def clear(self, a: Vector, b: Vector) -> bool:
         """Whether the great-circle arc from a to b touches no obstacle edge."""
-        skip = np.full((1, 4), -1, dtype=np.int64)
-        g = self._grid
-        blocked = kernels.arcs_blocked(
-            a[None, :], b[None, :], skip, g.starts, g.ends, g.cell_start, g.cell_edges
-        )
-        return not bool(blocked[0])
+        return bool(self._index.visible(a[None, :], b[None, :])[0])
 
     def visible_from(self, p: Vector) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """Vertices that a free point p sees along a leg tangent to the obstacle there."""
         tangent = _same_side(self._n_prev @ p, self._n_next @ p) & (self.points @ p > -1.0 + 1e-12)
         idx = np.flatnonzero(tangent)
-        skip = np.full((len(idx), 4), -1, dtype=np.int64)
-        skip[:, 0] = self.arrays.edge_in[idx]
-        skip[:, 1] = self.arrays.edge_out[idx]
-        g = self._grid
-        blocked = kernels.arcs_blocked(
-            np.ascontiguousarray(np.broadcast_to(p, (len(idx), 3))),
-            self.points[idx],
-            skip,
-            g.starts,
-            g.ends,
-            g.cell_start,
-            g.cell_edges,
-        )
-        idx = idx[~blocked]
+        origin = np.broadcast_to(p, (len(idx), 3))
+        idx = idx[self._index.visible(origin, self.points[idx])]
         return idx, angle(self.points[idx], p)
 
     def shortest_path(self, origin: Vector, destination: Vector) -> list[Vector] | None:
@@ -216,16 +203,52 @@ class VisibilityGraph:
         goal, goal_leg = self.visible_from(destination)
         goal_dist = np.full(self.size, np.inf)
         goal_dist[goal] = goal_leg
-        length, path = kernels.astar(
-            self.points,
-            self.arrays.indptr,
-            self.arrays.indices,
-            self.arrays.weights,
-            start,
-            start_dist,
-            goal_dist,
-            destination,
-        )
+        length, path = self._astar(start, start_dist, goal_dist, destination)
         if not np.isfinite(length):
             return None
         return [origin, *self.points[path], destination]
+
+    def _astar(
+        self,
+        start: Int1D,
+        start_dist: NDArray[np.float64],
+        goal_dist: NDArray[np.float64],
+        destination: Vector,
+    ) -> tuple[float, list[int]]:
+        """A* from a virtual source (legs to start) to a virtual goal (legs goal_dist)."""
+        indptr, indices, weights = self._adjacency
+        h = angle(self.points, destination).tolist()
+        to_goal = goal_dist.tolist()
+        g: dict[int, float] = {}
+        parent: dict[int, int] = {}
+        closed: set[int] = set()
+        heap: list[tuple[float, int]] = []
+        for v, d in zip(start.tolist(), start_dist.tolist(), strict=True):
+            if d < g.get(v, np.inf):
+                g[v] = d
+                parent[v] = -1
+                heap.append((d + h[v], v))
+        heapq.heapify(heap)
+        best, last = np.inf, -1
+        while heap:
+            f, v = heapq.heappop(heap)
+            if f >= best:
+                break
+            if v in closed:
+                continue
+            closed.add(v)
+            gv = g[v]
+            if gv + to_goal[v] < best:
+                best, last = gv + to_goal[v], v
+            for m in range(indptr[v], indptr[v + 1]):
+                w = indices[m]
+                gw = gv + weights[m]
+                if w not in closed and gw < g.get(w, np.inf):
+                    g[w] = gw
+                    parent[w] = v
+                    heapq.heappush(heap, (gw + h[w], w))
+        path: list[int] = []
+        while last >= 0:
+            path.append(last)
+            last = parent[last]
+        return best, path[::-1]

@@ -1,4 +1,4 @@
-"""Compiled inner loops of the planner: bitangents, arc-versus-edge tests, graph search.
+"""Compiled inner loops of building a graph: bitangents and arc-versus-edge tests.
 
 Everything here works on unit vectors in float64 arrays and is compiled with
 numba, because the planner asks millions of small geometric questions per
@@ -6,32 +6,36 @@ denied set and no vectorised formulation answers them without doing most of
 the work for nothing (an arc is usually blocked within its first few cells).
 
 Obstacle edges are bucketed in a grid on the faces of a cube (gnomonic
-coordinates); an arc is walked through that grid at steps shorter than half
-the smallest cell, and edges are registered in their cells and the eight
-around them, so every edge an arc could meet is looked at.
+coordinates). An arc is walked through that grid at steps shorter than half
+the smallest cell; each edge is registered, on every face it is near, in its
+cells and the eight around them, so every edge an arc could meet is looked at.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = [
-    "GRID",
-    "EdgeGrid",
-    "arcs_blocked",
-    "astar",
-    "bitangent_pairs",
-    "build_edge_grid",
-    "pairs_blocked",
-]
+from overflight.geo.sphere import SIGN_EPS
+
+__all__ = ["GRID", "EdgeGrid", "bitangent_pairs", "build_edge_grid", "pairs_blocked"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Cells along each side of a cube face.
+GRID = 96
+#: Smallest angular size of a cell (at a face corner), in radians.
+MIN_CELL = math.atan(1.0) - math.atan(1.0 - 2.0 / GRID)
+#: Step when walking an arc through the grid: under half the smallest cell.
+STEP = 0.45 * MIN_CELL
+#: Points closer than this (radians, about 0.1 mm) to an arc count as on it.
+ON_ARC = 1e-11
 
 
 def _jit(func: F) -> F:
@@ -41,15 +45,6 @@ def _jit(func: F) -> F:
 def _pjit(func: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(func))
 
-
-#: Cells along each side of a cube face.
-GRID = 96
-#: Smallest angular size of a cell (at a face corner), in radians.
-_MIN_CELL = math.atan(1.0) - math.atan(1.0 - 2.0 / GRID)
-#: Step when walking an arc through the grid: under half the smallest cell.
-STEP = 0.45 * _MIN_CELL
-#: Points closer than this (radians, about 0.1 mm) to an arc count as on it.
-_ON_ARC = 1e-11
 
 Float2D = NDArray[np.float64]
 Int1D = NDArray[np.int64]
@@ -134,16 +129,16 @@ def _edge_cells(a: NDArray[np.float64], b: NDArray[np.float64], out: Int1D) -> i
     return n
 
 
+@dataclass(frozen=True)
 class EdgeGrid:
     """Obstacle edges bucketed by cube-face grid cell (CSR arrays)."""
 
-    def __init__(self, starts: Float2D, ends: Float2D, cell_start: Int1D, cell_edges: Int1D):
-        #: Edge start and end points (unit vectors).
-        self.starts = starts
-        self.ends = ends
-        #: Edges of cell c are cell_edges[cell_start[c]:cell_start[c + 1]].
-        self.cell_start = cell_start
-        self.cell_edges = cell_edges
+    #: Edge start and end points (unit vectors).
+    starts: Float2D
+    ends: Float2D
+    #: Edges of cell c are cell_edges[cell_start[c]:cell_start[c + 1]].
+    cell_start: Int1D
+    cell_edges: Int1D
 
 
 @_jit
@@ -172,7 +167,7 @@ def build_edge_grid(starts: Float2D, ends: Float2D) -> EdgeGrid:
     starts = np.ascontiguousarray(starts, dtype=np.float64)
     ends = np.ascontiguousarray(ends, dtype=np.float64)
     cell_start, cell_edges = _register(starts, ends)
-    return EdgeGrid(starts, ends, cell_start, cell_edges)
+    return EdgeGrid(starts=starts, ends=ends, cell_start=cell_start, cell_edges=cell_edges)
 
 
 @_jit
@@ -216,7 +211,7 @@ def _blocked(
         return bool(a0 * b0 + a1 * b1 + a2 * b2 < 0.0)
     steps = max(1, math.ceil(theta / STEP))
     s = math.sin(theta)
-    tol = _ON_ARC * nn
+    tol = ON_ARC * nn
     last0 = -1
     last1 = -1
     # Walk from both ends towards the middle: blocking is usually near an end.
@@ -270,34 +265,6 @@ def _blocked(
     return False
 
 
-@_jit
-def arcs_blocked(
-    a: Float2D,
-    b: Float2D,
-    skip: NDArray[np.int64],
-    starts: Float2D,
-    ends: Float2D,
-    cell_start: Int1D,
-    cell_edges: Int1D,
-) -> NDArray[np.bool_]:
-    """For each i, whether the arc a[i]-b[i] meets an edge other than skip[i, 0..3]."""
-    out = np.empty(a.shape[0], dtype=np.bool_)
-    for i in numba.prange(a.shape[0]):
-        out[i] = _blocked(
-            a[i],
-            b[i],
-            skip[i, 0],
-            skip[i, 1],
-            skip[i, 2],
-            skip[i, 3],
-            starts,
-            ends,
-            cell_start,
-            cell_edges,
-        )
-    return out
-
-
 @_pjit
 def pairs_blocked(
     points: Float2D,
@@ -330,13 +297,9 @@ def pairs_blocked(
     return out
 
 
-#: Sines below this (about 6 micrometres on the ground) count as zero in tangency tests.
-TANGENT_EPS = 1e-12
-
-
 @_jit
 def _same_side(x: float, y: float) -> bool:
-    return not ((x > TANGENT_EPS and y < -TANGENT_EPS) or (x < -TANGENT_EPS and y > TANGENT_EPS))
+    return not ((x > SIGN_EPS and y < -SIGN_EPS) or (x < -SIGN_EPS and y > SIGN_EPS))
 
 
 @_pjit
@@ -404,123 +367,3 @@ def bitangent_pairs(points: Float2D, n_prev: Float2D, n_next: Float2D) -> tuple[
     _fill_bitangents(points, n_prev, n_next, offsets, second)
     first = np.repeat(np.arange(len(points), dtype=np.int64), counts)
     return first, second
-
-
-@_jit
-def _angle(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
-    cx = a[1] * b[2] - a[2] * b[1]
-    cy = a[2] * b[0] - a[0] * b[2]
-    cz = a[0] * b[1] - a[1] * b[0]
-    return math.atan2(
-        math.sqrt(cx * cx + cy * cy + cz * cz), a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-    )
-
-
-@_jit
-def astar(
-    points: Float2D,
-    indptr: Int1D,
-    indices: Int1D,
-    weights: NDArray[np.float64],
-    start_nodes: Int1D,
-    start_dist: NDArray[np.float64],
-    goal_dist: NDArray[np.float64],
-    destination: NDArray[np.float64],
-) -> tuple[float, Int1D]:
-    """Shortest path from a virtual source to a virtual goal over the visibility graph.
-
-    ``start_nodes``/``start_dist`` are the legs from the source; ``goal_dist[v]``
-    is the leg from v to the goal (inf when not visible). Returns the length
-    and the vertex sequence (empty and inf when the goal cannot be reached).
-    """
-    n = points.shape[0]
-    g = np.full(n, np.inf)
-    parent = np.full(n, -1, dtype=np.int64)
-    closed = np.zeros(n, dtype=np.bool_)
-    h = np.empty(n)
-    for u in range(n):
-        h[u] = _angle(points[u], destination)
-    heap_f = [np.inf]
-    heap_v = [np.int64(-1)]
-    heap_f.clear()
-    heap_v.clear()
-    best_goal = np.inf
-    goal_parent = -1
-    for k in range(start_nodes.shape[0]):
-        v = start_nodes[k]
-        if start_dist[k] < g[v]:
-            g[v] = start_dist[k]
-            parent[v] = -2
-            _push(heap_f, heap_v, g[v] + h[v], v)
-    while len(heap_f) > 0:
-        f, v = _pop(heap_f, heap_v)
-        if closed[v] or f > g[v] + h[v] + 1e-15:
-            continue
-        if f >= best_goal:
-            break
-        closed[v] = True
-        if goal_dist[v] < np.inf and g[v] + goal_dist[v] < best_goal:
-            best_goal = g[v] + goal_dist[v]
-            goal_parent = int(v)
-        for m in range(indptr[v], indptr[v + 1]):
-            w = indices[m]
-            if closed[w]:
-                continue
-            gw = g[v] + weights[m]
-            if gw < g[w]:
-                g[w] = gw
-                parent[w] = v
-                _push(heap_f, heap_v, gw + h[w], w)
-    if goal_parent < 0:
-        return np.inf, np.empty(0, dtype=np.int64)
-    count = 0
-    v = goal_parent
-    while v >= 0:
-        count += 1
-        v = parent[v]
-    path = np.empty(count, dtype=np.int64)
-    v = goal_parent
-    for k in range(count - 1, -1, -1):
-        path[k] = v
-        v = parent[v]
-    return best_goal, path
-
-
-@_jit
-def _push(heap_f: list[float], heap_v: list[np.int64], f: float, v: np.int64) -> None:
-    heap_f.append(f)
-    heap_v.append(v)
-    i = len(heap_f) - 1
-    while i > 0:
-        p = (i - 1) // 2
-        if heap_f[p] <= heap_f[i]:
-            break
-        heap_f[p], heap_f[i] = heap_f[i], heap_f[p]
-        heap_v[p], heap_v[i] = heap_v[i], heap_v[p]
-        i = p
-
-
-@_jit
-def _pop(heap_f: list[float], heap_v: list[np.int64]) -> tuple[float, np.int64]:
-    f = heap_f[0]
-    v = heap_v[0]
-    last_f = heap_f.pop()
-    last_v = heap_v.pop()
-    n = len(heap_f)
-    if n > 0:
-        heap_f[0] = last_f
-        heap_v[0] = last_v
-        i = 0
-        while True:
-            left = 2 * i + 1
-            if left >= n:
-                break
-            c = left
-            if left + 1 < n and heap_f[left + 1] < heap_f[left]:
-                c = left + 1
-            if heap_f[i] <= heap_f[c]:
-                break
-            heap_f[i], heap_f[c] = heap_f[c], heap_f[i]
-            heap_v[i], heap_v[c] = heap_v[c], heap_v[i]
-            i = c
-    return f, v

@@ -19,7 +19,6 @@ from overflight.geo.ellipsoid import geodesic_km
 from overflight.geo.sphere import to_lonlat, to_xyz
 from overflight.models import LonLat, Place, Route
 from overflight.routing.graph import VisibilityGraph
-from overflight.routing.kernels import GRID
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.transit import transit_report
 from overflight.routing.verify import check_route
@@ -27,7 +26,7 @@ from overflight.routing.verify import check_route
 __all__ = ["Planner", "cache_dir", "plan_route", "planner_for"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
-GRAPH_FORMAT = 2
+GRAPH_FORMAT = 3
 
 Progress = Callable[[str], None]
 
@@ -130,7 +129,7 @@ def _label(place: Place) -> str:
 
 
 def _cache_file(denied: tuple[str, ...], margin_nm: float) -> Path:
-    key = f"{GRAPH_FORMAT}|{GRID}|{data_fingerprint()}|{','.join(denied)}|{margin_nm!r}"
+    key = f"{GRAPH_FORMAT}|{data_fingerprint()}|{','.join(denied)}|{margin_nm!r}"
     return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
 
 
