@@ -302,28 +302,34 @@ def _same_side(x: float, y: float) -> bool:
     return not ((x > SIGN_EPS and y < -SIGN_EPS) or (x < -SIGN_EPS and y > SIGN_EPS))
 
 
+@_jit
+def _is_bitangent(points: Float2D, n_prev: Float2D, n_next: Float2D, i: int, j: int) -> bool:
+    """Whether the great circle through vertices i and j is tangent to the obstacle at both."""
+    pi = points[i]
+    pj = points[j]
+    if not _same_side(
+        n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
+        n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2],
+    ):
+        return False
+    if not _same_side(
+        n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
+        n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2],
+    ):
+        return False
+    # Antipodal vertices are joined by no minor arc.
+    return bool(pi[0] * pj[0] + pi[1] * pj[1] + pi[2] * pj[2] >= -1.0 + 1e-12)
+
+
 @_pjit
 def _count_bitangents(points: Float2D, n_prev: Float2D, n_next: Float2D) -> Int1D:
     n = points.shape[0]
     counts = np.zeros(n, dtype=np.int64)
     for i in numba.prange(n):
         c = 0
-        pi = points[i]
         for j in range(i + 1, n):
-            pj = points[j]
-            if not _same_side(
-                n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
-                n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2],
-            ):
-                continue
-            if not _same_side(
-                n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
-                n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2],
-            ):
-                continue
-            if pi[0] * pj[0] + pi[1] * pj[1] + pi[2] * pj[2] < -1.0 + 1e-12:
-                continue
-            c += 1
+            if _is_bitangent(points, n_prev, n_next, i, j):
+                c += 1
         counts[i] = c
     return counts
 
@@ -335,23 +341,10 @@ def _fill_bitangents(
     n = points.shape[0]
     for i in numba.prange(n):
         c = offsets[i]
-        pi = points[i]
         for j in range(i + 1, n):
-            pj = points[j]
-            if not _same_side(
-                n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
-                n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2],
-            ):
-                continue
-            if not _same_side(
-                n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
-                n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2],
-            ):
-                continue
-            if pi[0] * pj[0] + pi[1] * pj[1] + pi[2] * pj[2] < -1.0 + 1e-12:
-                continue
-            out_j[c] = j
-            c += 1
+            if _is_bitangent(points, n_prev, n_next, i, j):
+                out_j[c] = j
+                c += 1
 
 
 def bitangent_pairs(points: Float2D, n_prev: Float2D, n_next: Float2D) -> tuple[Int1D, Int1D]:
