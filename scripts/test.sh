@@ -11,7 +11,7 @@ python3 -m venv .venv
 # Tests and tools use a cache of their own, never the user's.
 export OVERFLIGHT_CACHE_DIR="${OVERFLIGHT_CACHE_DIR:-$PWD/.venv/overflight-cache}"
 
-.venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/ruff check .
 .venv/bin/mypy src/overflight
 .venv/bin/lint-imports
 # Against the installed package (not src/), so missing package data is caught.
