@@ -6,6 +6,7 @@ import itertools
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,7 +112,8 @@ def test_bad_input_exits_with_a_clear_message(
 
 
 def test_installed_command_runs_end_to_end(tmp_path: Path) -> None:
-    exe = shutil.which("overflight")
+    beside = Path(sys.executable).with_name("overflight")
+    exe = str(beside) if beside.exists() else shutil.which("overflight")
     if exe is None:
         pytest.skip("the package is not installed with its entry point")
     done = subprocess.run(
