@@ -9,7 +9,12 @@ callers that do not know overflight can still catch them::
     │   ├── UnknownAirportError (LookupError)
     │   ├── UnknownStateError (LookupError)
     │   ├── CoordinateError
-    │   └── DeniedEndpointError
+    │   ├── DeniedEndpointError
+    │   ├── InputFileError
+    │   │   ├── ScenarioError
+    │   │   └── AircraftFileError
+    │   ├── UnknownScenarioError (LookupError)
+    │   └── UnknownAircraftError (LookupError)
     ├── NoRouteError
     └── VerificationError (RuntimeError)
 
@@ -19,12 +24,17 @@ Messages name the bad value and say what would be accepted.
 from __future__ import annotations
 
 __all__ = [
+    "AircraftFileError",
     "CoordinateError",
     "DeniedEndpointError",
     "InputError",
+    "InputFileError",
     "NoRouteError",
     "OverflightError",
+    "ScenarioError",
+    "UnknownAircraftError",
     "UnknownAirportError",
+    "UnknownScenarioError",
     "UnknownStateError",
     "VerificationError",
 ]
@@ -78,6 +88,76 @@ class DeniedEndpointError(InputError):
         super().__init__(
             f"the {role} {place} lies inside the airspace of {', '.join(states)}, which is "
             f"denied; the departure and arrival states must be allowed"
+        )
+
+
+class InputFileError(InputError):
+    """A YAML or GeoJSON file given by the user that does not validate.
+
+    The message starts ``file:line:column: field:`` like a compiler's, so that editors can jump
+    to the spot; further problems found in the same file follow on their own lines.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+        others: tuple[str, ...] = (),
+    ) -> None:
+        #: What is wrong, and what would be accepted.
+        self.problem = problem
+        #: The file, as the user named it.
+        self.file = file
+        #: 1-based line of the offending value, if known.
+        self.line = line
+        #: 1-based column of the offending value, if known.
+        self.column = column
+        #: Dotted path of the offending field (``rules[2].states[0]``), if any.
+        self.field = field
+        #: Further problems in the same file, each formatted like the first.
+        self.others = others
+        where = file
+        if line is not None:
+            where += f":{line}" + (f":{column}" if column is not None else "")
+        head = f"{where}: {field}: {problem}" if field else f"{where}: {problem}"
+        super().__init__("\n".join((head, *others)))
+
+
+class ScenarioError(InputFileError):
+    """A permission scenario file (or one it extends or names) that does not validate."""
+
+
+class AircraftFileError(InputFileError):
+    """An aircraft profiles file that does not validate."""
+
+
+class UnknownScenarioError(InputError, LookupError):
+    """A scenario name that is neither built in nor the path of a file."""
+
+    def __init__(self, name: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(
+            f"unknown scenario {name!r}: give the name of a built-in scenario "
+            f"(listed by `overflight scenarios`) or the path of a YAML file{hint}"
+        )
+
+
+class UnknownAircraftError(InputError, LookupError):
+    """An aircraft type that no built-in or user profile describes."""
+
+    def __init__(self, name: str, suggestions: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(
+            f"unknown aircraft {name!r}: give an ICAO type designator (e.g. B788) or a "
+            f"profile name (e.g. 'Boeing 787-8'), or the path of a YAML profiles file{hint}"
         )
 
 

@@ -406,13 +406,6 @@ def test_pocket_and_hole_are_handled() -> None:
     assert length > 1.5 * path_length([pocket, below])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeWarning,
-    reason="visibility.VisibilityIndex.visible trims arcs by a fixed 1e-8 rad at each end "
-    "as a fraction 1e-8/theta of the arc; for theta below float resolution the trimmed "
-    "ends are garbage and projecting them divides by zero",
-)
 def test_clear_between_points_a_hair_apart() -> None:
     sc = chart_scenario("equator", 0)
     a = sc.point(0.0, 0.0)

@@ -8,7 +8,6 @@ longitude and latitude.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 
@@ -122,17 +121,35 @@ def split_antimeridian(
     >>> split_antimeridian([(170.0, 0.0), (-170.0, 10.0)])
     [[(170.0, 0.0), (180.0, 5.0)], [(-180.0, 5.0), (-170.0, 10.0)]]
     """
-    parts: list[list[tuple[float, float]]] = [[tuple(lonlat[0])]]  # type: ignore[list-item]
-    for (lon0, lat0), (lon1, lat1) in itertools.pairwise(lonlat):
+    first = (float(lonlat[0][0]), float(lonlat[0][1]))
+    parts: list[list[tuple[float, float]]] = [[first]]
+    for lon1, lat1 in lonlat[1:]:
+        part = parts[-1]
+        lon0, lat0 = part[-1]
+        if abs(lon0) == 180.0:
+            # On the antimeridian already: stay, or carry on from the side ahead.
+            if abs(lon1) == 180.0:
+                part.append((lon0, lat1))
+                continue
+            side = math.copysign(180.0, lon1)
+            if side != lon0:
+                if len(part) == 1:
+                    part[0] = (side, lat0)
+                else:
+                    parts.append([(side, lat0)])
+            parts[-1].append((lon1, lat1))
+            continue
+        if abs(lon1) == 180.0:
+            part.append((math.copysign(180.0, lon0), lat1))
+            continue
         delta = lon1 - lon0
         if abs(delta) > 180.0:
             # The short way round crosses the antimeridian: unwrap, interpolate at the cut.
             east = delta < 0  # going east past +180 into -180
             lon1u = lon1 + 360.0 if east else lon1 - 360.0
             edge = 180.0 if east else -180.0
-            frac = (edge - lon0) / (lon1u - lon0)
-            lat_cut = lat0 + frac * (lat1 - lat0)
-            parts[-1].append((edge, lat_cut))
+            lat_cut = lat0 + (edge - lon0) / (lon1u - lon0) * (lat1 - lat0)
+            part.append((edge, lat_cut))
             parts.append([(-edge, lat_cut)])
         parts[-1].append((lon1, lat1))
     return parts

@@ -25,6 +25,9 @@ __all__ = ["TransitReport", "transit_report"]
 
 #: Spacing of the points the route is densified to for the report.
 _STEP_KM = 2.0
+#: Spacing of the drawn track's points: short enough that a straight line
+#: between them strays from the great circle by metres even near the poles.
+_TRACK_STEP_KM = 10.0
 #: Crossings shorter than this are contacts with a boundary, not transits.
 _MIN_KM = 0.05
 #: Pieces of one state's crossing closer than this are one crossing.
@@ -113,7 +116,7 @@ def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
         offset_km += float(cum_km[-1])
     crossings.sort(key=lambda c: (c[0], c[2].country))
     merged = _merge_split_crossings(crossings)
-    track = tuple(tuple(LonLat(float(x), float(y)) for x, y in _thin(coords)) for coords in parts)
+    track = _track(waypoints)
     return TransitReport(
         transit=merged, high_seas_km=max(0.0, offset_km - _union_length(covered)), track=track
     )
@@ -148,11 +151,12 @@ def _merge_split_crossings(
     return tuple(t for _, _, t in out)
 
 
-def _thin(coords: np.ndarray, every: int = 25) -> np.ndarray:
-    """Every n-th point of a densified line (about 50 km apart), ends kept."""
-    if len(coords) <= 2:
-        return coords
-    keep = np.zeros(len(coords), dtype=bool)
-    keep[::every] = True
-    keep[-1] = True
-    return coords[keep]
+def _track(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
+    """The route for drawing: every turning point, legs densified, cut at ±180°."""
+    points: list[tuple[float, float]] = []
+    for k in range(len(waypoints) - 1):
+        leg = great_circle_points(waypoints[k], waypoints[k + 1], _TRACK_STEP_KM)
+        points.extend(leg if not points else leg[1:])
+    return tuple(
+        tuple(LonLat(x, y) for x, y in part) for part in split_antimeridian(points) if len(part) > 1
+    )

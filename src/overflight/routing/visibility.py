@@ -102,9 +102,11 @@ class VisibilityIndex:
         p0 = _slerp(a[owner], b[owner], theta[owner], t0)
         p1 = _slerp(a[owner], b[owner], theta[owner], t1)
         face = np.argmax((p0 + p1) @ _FACES.T, axis=1)
+        # Pieces too short to project are a point, which touches nothing new.
         hit = np.zeros(len(owner), dtype=bool)
+        real = theta[owner] > 1e-12
         for f, chart in enumerate(self._charts):
-            mask = face == f
+            mask = (face == f) & real
             if mask.any():
                 hit[mask] = chart.touched(p0[mask], p1[mask])
         blocked = np.zeros(len(a), dtype=bool)
