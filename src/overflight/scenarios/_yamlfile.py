@@ -62,9 +62,9 @@ class Located:
 
 
 def read_yaml(text: str, *, file: str, error: type[InputFileError]) -> Located:
-    """Parse one YAML document, keeping positions; raise ``error`` on bad YAML.
+    r"""Parse one YAML document, keeping positions; raise ``error`` on bad YAML.
 
-    >>> doc = read_yaml("a: 1\\nb:\\n  - NO\\n", file="<doc>", error=InputFileError)
+    >>> doc = read_yaml("a: 1\nb:\n  - NO\n", file="<doc>", error=InputFileError)
     >>> doc.data, doc.marks[("b", 0)]
     ({'a': 1, 'b': ['NO']}, (3, 5))
     """
@@ -154,23 +154,35 @@ def fail_validation(
     """Raise ``error`` for a pydantic error, with file, line, field and what is accepted.
 
     ``remap`` turns a path of the validated data into a path of ``doc`` (they differ when the
-    data merged several files).
+    data merged several files); fields are named as ``doc`` has them.
     """
-    problems: list[tuple[Path, str, tuple[int, int] | None]] = []
-    for item in exc.errors(include_url=False):
+    problems: list[tuple[bool, Path, str, tuple[int, int] | None]] = []
+    items = exc.errors(include_url=False)
+    failed = [tuple(item["loc"]) for item in items]
+    for item in items:
         loc: Path = tuple(p for p in item["loc"] if isinstance(p, int | str))
+        if item["type"] == "too_short" and any(
+            len(other) > len(item["loc"]) and other[: len(item["loc"])] == item["loc"]
+            for other in failed
+        ):
+            continue  # a list emptied by its own failing items: those errors say it better
         ctx = item.get("ctx") or {}
         at = ctx.get("at")
         if isinstance(at, tuple):
             loc = (*loc, *at)
         problem = _describe(item, loc, model)
         doc_loc = remap(loc)
-        problems.append((loc, problem, doc.position(doc_loc)))
+        problems.append(
+            (item["type"] != "extra_forbidden", doc_loc, problem, doc.position(doc_loc))
+        )
+    # Unknown fields first (a misspelt required field is also reported missing), then in
+    # file order, as a compiler reports them.
+    problems.sort(key=lambda p: (p[0], p[3] if p[3] is not None else (1 << 30, 0)))
     formatted = [
         _format(file, pos, field_path(loc) if loc else None, problem)
-        for loc, problem, pos in problems
+        for _, loc, problem, pos in problems
     ]
-    loc, problem, pos = problems[0]
+    _, loc, problem, pos = problems[0]
     raise error(
         problem,
         file=file,

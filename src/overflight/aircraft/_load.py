@@ -1,0 +1,212 @@
+"""Built-in aircraft profiles, user profile files, and lookup by designator or name.
+
+Profiles files are YAML lists of profiles (``profiles.yaml`` beside this module is the
+built-in one); a user file may also hold a single profile as a mapping.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from overflight.aircraft._model import AircraftProfile
+from overflight.errors import AircraftFileError, UnknownAircraftError
+
+__all__ = ["aircraft", "list_aircraft", "load_aircraft", "read_aircraft_file"]
+
+#: Name of the shipped profiles file inside the package.
+PROFILES_FILE = "profiles.yaml"
+
+_PROFILES = TypeAdapter(tuple[AircraftProfile, ...])
+
+
+@cache
+def aircraft() -> Mapping[str, AircraftProfile]:
+    """The built-in profiles by ICAO designator, read once.
+
+    >>> aircraft()["B788"].name
+    'Boeing 787-8 Dreamliner'
+    """
+    path = files("overflight.aircraft").joinpath(PROFILES_FILE)
+    profiles = _parse(path.read_text(encoding="utf-8"), file=PROFILES_FILE)
+    return MappingProxyType({p.designator: p for p in profiles})
+
+
+def list_aircraft() -> tuple[AircraftProfile, ...]:
+    """The built-in profiles, in the order of the shipped file."""
+    return tuple(aircraft().values())
+
+
+def read_aircraft_file(path: str | os.PathLike[str]) -> tuple[AircraftProfile, ...]:
+    """The profiles in a user's YAML file (a list of profiles, or one profile).
+
+    Raises
+    ------
+    AircraftFileError
+        If the file is missing, is not YAML, or a profile does not validate: names the
+        file, the line and the field.
+
+    """
+    shown = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AircraftFileError(
+            f"no such file (looked for {Path(path).resolve()}); give the path of a YAML file of "
+            f"aircraft profiles",
+            file=shown,
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AircraftFileError(f"cannot read the file: {exc}", file=shown) from None
+    return _parse(text, file=shown)
+
+
+def load_aircraft(
+    name_or_path: str | os.PathLike[str], *, extra: Iterable[AircraftProfile] = ()
+) -> AircraftProfile:
+    """A profile by ICAO designator, name or alias (any case), or from a one-profile file.
+
+    Parameters
+    ----------
+    name_or_path
+        ``B788``, ``787-8``, ``boeing 787-8 dreamliner``...; or the path of a YAML file
+        (ending in ``.yaml``/``.yml``, or holding a path separator) with one profile.
+    extra
+        User profiles searched before the built-in ones (see :func:`read_aircraft_file`).
+
+    Raises
+    ------
+    UnknownAircraftError
+        For a name that matches no profile, with the closest ones.
+    AircraftFileError
+        For a file that does not validate, or holds more than one profile.
+
+    Examples
+    --------
+    >>> load_aircraft("il-76md").designator
+    'IL76'
+    >>> load_aircraft("B787")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    overflight.errors.UnknownAircraftError: unknown aircraft 'B787': ...; did you mean B788 (...)...
+
+    """
+    if isinstance(name_or_path, os.PathLike) or _looks_like_path(name_or_path):
+        profiles = read_aircraft_file(name_or_path)
+        if len(profiles) != 1:
+            raise AircraftFileError(
+                f"the file holds {len(profiles)} profiles; name one by designator and pass the "
+                f"file's profiles as `extra`",
+                file=os.fspath(name_or_path),
+            )
+        return profiles[0]
+    candidates = [*extra, *aircraft().values()]
+    wanted = _key(name_or_path)
+    for profile in candidates:
+        if wanted in {_key(n) for n in (profile.designator, profile.name, *profile.aliases)}:
+            return profile
+    keys = {
+        _key(n): profile
+        for profile in reversed(candidates)
+        for n in (profile.designator, profile.name, *profile.aliases)
+    }
+    close = difflib.get_close_matches(wanted, list(keys), n=5, cutoff=0.6)
+    suggestions = tuple(dict.fromkeys(f"{keys[k].designator} ({keys[k].name})" for k in close))
+    raise UnknownAircraftError(name_or_path, suggestions[:3])
+
+
+def _key(name: str) -> str:
+    """A name as looked up: upper case, letters and digits only (``Il-76MD`` -> ``IL76MD``)."""
+    return re.sub(r"[^A-Z0-9]", "", name.upper())
+
+
+def _looks_like_path(value: str) -> bool:
+    return value.lower().endswith((".yaml", ".yml")) or "/" in value or os.sep in value
+
+
+def _parse(text: str, *, file: str) -> tuple[AircraftProfile, ...]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise AircraftFileError(
+            f"not valid YAML: {exc.problem}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise AircraftFileError(f"not valid YAML: {exc}", file=file) from None
+    single = isinstance(data, dict)
+    try:
+        return _PROFILES.validate_python([data] if single else data)
+    except ValidationError as exc:
+        raise _file_error(exc, node, file=file, single=single) from None
+
+
+def _file_error(
+    exc: ValidationError, node: yaml.Node | None, *, file: str, single: bool
+) -> AircraftFileError:
+    lines = []
+    first: tuple[str, int | None, int | None, str] | None = None
+    # Unknown fields first: a misspelt required field is also reported missing.
+    items = sorted(exc.errors(include_url=False), key=lambda i: i["type"] != "extra_forbidden")
+    for item in items:
+        loc = tuple(item["loc"])[1:] if single else tuple(item["loc"])
+        line, column = _position(node, loc)
+        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        problem = _problem(item)
+        where = f"{file}:{line}:{column}" if line else file
+        lines.append(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
+        if first is None:
+            first = (problem, line, column, field)
+    assert first is not None
+    problem, line, column, field = first
+    return AircraftFileError(
+        problem, file=file, line=line, column=column, field=field or None, others=tuple(lines[1:])
+    )
+
+
+def _problem(item: Any) -> str:
+    if item["type"] == "extra_forbidden":
+        accepted = list(AircraftProfile.model_fields)
+        close = difflib.get_close_matches(str(item["loc"][-1]), accepted, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown field {item['loc'][-1]!r}: accepted fields are {', '.join(accepted)}{hint}"
+    if item["type"] == "missing":
+        return f"missing required field {item['loc'][-1]!r}"
+    value = item.get("input")
+    shown = f"; got {value!r}" if isinstance(value, str | int | float) else ""
+    return f"{item['msg']}{shown}"
+
+
+def _position(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
+    """1-based line and column of the deepest node on ``loc`` that exists."""
+    if node is None:
+        return None, None
+    best = node.start_mark
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+            best = child.start_mark
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    best, child = key.start_mark, value
+                    break
+        if child is None:
+            break
+        node = child
+    return best.line + 1, best.column + 1

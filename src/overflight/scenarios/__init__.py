@@ -1,0 +1,55 @@
+"""Permission scenarios: who grants overflight and landing to whom, and when.
+
+A scenario is a YAML file (format and rules of precedence in ``SCENARIOS.md`` beside this
+module; JSON Schema from :func:`json_schema`). Six are built in, from real events
+(:func:`list_scenarios`). Resolving a scenario for one flight gives the states to avoid:
+
+>>> from overflight.scenarios import load_scenario
+>>> syria = load_scenario("syria-2015")
+>>> permissions = syria.resolve()          # Russian state aircraft, 15 September 2015
+>>> permissions.overflight_denied
+('BG', 'GR', 'TR', 'UA')
+>>> permissions.may_land("IR"), permissions.may_land("TR")
+(True, False)
+
+Rules apply in order and, for each state, the last rule that concerns the flight decides;
+``deny``/``allow`` given by the caller (``--deny``/``--allow``) go on top:
+
+>>> syria.resolve(deny=["IRN"], allow=["GR"]).overflight_denied
+('BG', 'IR', 'TR', 'UA')
+"""
+
+from overflight.scenarios._avoid import read_avoid_file
+from overflight.scenarios._categories import CATEGORIES
+from overflight.scenarios._common import Source, Window
+from overflight.scenarios._groups import Group, group_members, groups
+from overflight.scenarios._load import ScenarioInfo, list_scenarios, load_scenario, parse_scenario
+from overflight.scenarios._model import Defaults, Operator, Rule, Scenario
+from overflight.scenarios._permissions import Permissions
+from overflight.scenarios._schema import json_schema, write_json_schema
+from overflight.scenarios._straits import Strait, straits, straits_used, transit_corridors
+
+__all__ = [
+    "CATEGORIES",
+    "Defaults",
+    "Group",
+    "Operator",
+    "Permissions",
+    "Rule",
+    "Scenario",
+    "ScenarioInfo",
+    "Source",
+    "Strait",
+    "Window",
+    "group_members",
+    "groups",
+    "json_schema",
+    "list_scenarios",
+    "load_scenario",
+    "parse_scenario",
+    "read_avoid_file",
+    "straits",
+    "straits_used",
+    "transit_corridors",
+    "write_json_schema",
+]

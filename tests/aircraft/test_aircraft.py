@@ -1,0 +1,197 @@
+"""Aircraft profiles: the built-in types, lookups, user files and the reserve rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import overflight.aircraft
+from overflight.aircraft import (
+    DEFAULT_RESERVE,
+    Reserve,
+    aircraft,
+    list_aircraft,
+    load_aircraft,
+    read_aircraft_file,
+)
+from overflight.errors import AircraftFileError, InputError, UnknownAircraftError
+
+REQUIRED = ["IL76", "A124", "C17", "T154", "A20N", "B738", "B788", "B77W", "A359"]
+
+
+def test_public_names_are_pinned() -> None:
+    assert overflight.aircraft.__all__ == [
+        "DEFAULT_RESERVE",
+        "AircraftProfile",
+        "FigureSources",
+        "Reserve",
+        "aircraft",
+        "list_aircraft",
+        "load_aircraft",
+        "read_aircraft_file",
+    ]
+
+
+def test_the_required_types_are_built_in() -> None:
+    assert [p.designator for p in list_aircraft()] == REQUIRED
+
+
+@pytest.mark.parametrize("designator", REQUIRED)
+def test_each_built_in_profile_is_plausible_and_cites_every_figure(designator: str) -> None:
+    profile = aircraft()[designator]
+    assert profile.sources is not None
+    assert all(profile.sources.model_dump().values())
+    assert profile.payload
+    assert 380 <= profile.cruise_speed_kt <= 500
+    assert 3000 <= profile.range_km <= 16000
+    assert 1500 <= profile.min_runway_m <= 3500
+    assert 0 < profile.usable_range_km() < profile.range_km
+
+
+@pytest.mark.parametrize(
+    ("name", "designator"),
+    [
+        ("B788", "B788"),
+        ("b788", "B788"),
+        ("787-8", "B788"),
+        ("Boeing 787-8 Dreamliner", "B788"),
+        ("dreamliner", "B788"),
+        ("Il-76MD", "IL76"),
+        ("il76", "IL76"),
+        ("An-124", "A124"),
+        ("ruslan", "A124"),
+        ("C-17", "C17"),
+        ("Tu-154M", "T154"),
+        ("A320neo", "A20N"),
+        ("737-800", "B738"),
+        ("777-300ER", "B77W"),
+        ("A350-900", "A359"),
+    ],
+)
+def test_lookup_by_designator_name_or_alias_in_any_case(name: str, designator: str) -> None:
+    assert load_aircraft(name).designator == designator
+
+
+@pytest.mark.parametrize(
+    ("name", "first_suggestion"),
+    [("B787", "B788"), ("A350-1000", "A359"), ("Il-67", "IL76"), ("C-171", "C17")],
+)
+def test_an_unknown_aircraft_suggests_close_ones(name: str, first_suggestion: str) -> None:
+    with pytest.raises(UnknownAircraftError) as raised:
+        load_aircraft(name)
+    assert raised.value.suggestions[0].startswith(first_suggestion)
+    assert isinstance(raised.value, LookupError)
+    assert isinstance(raised.value, InputError)
+
+
+def test_nothing_close_gives_no_suggestion() -> None:
+    with pytest.raises(UnknownAircraftError) as raised:
+        load_aircraft("zeppelin")
+    assert raised.value.suggestions == ()
+
+
+USER_FILE = """\
+- designator: C130
+  name: Lockheed C-130J Hercules
+  aliases: [Hercules]
+  cruise_speed_kt: 348
+  range_km: 3300
+  payload: 18 t of cargo
+  min_runway_m: 1100
+- designator: B788
+  name: Boeing 787-8 (long-range charter)
+  cruise_speed_kt: 480
+  range_km: 14000
+  payload: 150 passengers
+  min_runway_m: 2900
+"""
+
+
+def test_user_profiles_are_read_and_searched_first(tmp_path: Path) -> None:
+    path = tmp_path / "fleet.yaml"
+    path.write_text(USER_FILE)
+    fleet = read_aircraft_file(path)
+    assert [p.designator for p in fleet] == ["C130", "B788"]
+    assert load_aircraft("hercules", extra=fleet).cruise_speed_kt == 348
+    assert load_aircraft("B788", extra=fleet).range_km == 14000
+    assert load_aircraft("B788").range_km == 13530
+
+
+def test_a_one_profile_file_is_loaded_by_path(tmp_path: Path) -> None:
+    path = tmp_path / "c130.yaml"
+    path.write_text(
+        USER_FILE.split("- designator: B788")[0]
+        .replace("- designator", "designator")
+        .replace("\n  ", "\n")
+    )
+    assert load_aircraft(path).designator == "C130"
+    assert load_aircraft(str(path)).designator == "C130"
+
+
+def test_a_file_of_several_profiles_cannot_stand_for_one(tmp_path: Path) -> None:
+    path = tmp_path / "fleet.yaml"
+    path.write_text(USER_FILE)
+    with pytest.raises(AircraftFileError, match="holds 2 profiles"):
+        load_aircraft(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "words"),
+    [
+        (
+            USER_FILE.replace("range_km: 3300", "range_km: -3300"),
+            5,
+            "[0].range_km",
+            "greater than 0",
+        ),
+        (
+            USER_FILE.replace("  payload: 150 passengers\n", ""),
+            8,
+            "[1].payload",
+            "missing required field 'payload'",
+        ),
+        (
+            USER_FILE.replace("  min_runway_m: 1100", "  min_runway: 1100"),
+            7,
+            "[0].min_runway",
+            "did you mean 'min_runway_m'",
+        ),
+        (
+            USER_FILE.replace("designator: C130", "designator: c-130"),
+            1,
+            "[0].designator",
+            "should match pattern",
+        ),
+        ("- designator: [C130\n", 2, None, "not valid YAML"),
+    ],
+)
+def test_a_bad_user_file_names_its_line_and_field(
+    tmp_path: Path, text: str, line: int, field: str | None, words: str
+) -> None:
+    path = tmp_path / "fleet.yaml"
+    path.write_text(text)
+    with pytest.raises(AircraftFileError) as raised:
+        read_aircraft_file(path)
+    assert (raised.value.line, raised.value.field) == (line, field)
+    assert words in str(raised.value)
+    assert str(raised.value).startswith(f"{path}:{line}:")
+
+
+def test_a_missing_user_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(AircraftFileError, match="no such file"):
+        read_aircraft_file(tmp_path / "none.yaml")
+
+
+def test_the_reserve_rule() -> None:
+    # 13,530 km x 0.95 - 45 min at 490 kt (680.6 km) = 12,172.9 km
+    assert aircraft()["B788"].usable_range_km() == pytest.approx(12172.9, abs=0.1)
+    assert aircraft()["B788"].usable_range_km(Reserve(fraction=0.0, minutes=0.0)) == 13530
+    assert Reserve(fraction=0.5, minutes=600).usable_km(1000.0, 450.0) == 0.0
+    assert Reserve(0.05, 45.0) == DEFAULT_RESERVE
+
+
+@pytest.mark.parametrize(("fraction", "minutes"), [(-0.1, 45.0), (1.0, 45.0), (0.05, -1.0)])
+def test_an_absurd_reserve_is_refused(fraction: float, minutes: float) -> None:
+    with pytest.raises(ValueError, match="reserve"):
+        Reserve(fraction=fraction, minutes=minutes)
