@@ -263,3 +263,26 @@ def test_errors_in_rules_added_by_an_extending_file_name_its_own_lines(tmp_path:
         load_scenario(tmp_path / "child.yaml")
     assert (raised.value.line, raised.value.field) == (6, "rules[1]")
     assert "contradicts rules[0]" in str(raised.value)
+
+
+def test_country_codes_that_yaml_1_1_reads_as_booleans_stay_codes() -> None:
+    norway = scenario("  - states: [NO]\n    operators: [no]\n    overflight: deny\n")
+    assert denied(norway, operator_state="NOR") == {"NO", "BV", "SJ"}
+
+
+def test_a_scenario_that_extends_another_needs_the_loader() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="load_scenario or parse_scenario"):
+        Scenario.model_validate({"name": "x", "title": "X", "extends": "syria-2015"})
+
+
+def test_scenarios_are_immutable_values() -> None:
+    a, b = (
+        load_scenario("syria-2015"),
+        parse_scenario(load_scenario("syria-2015").model_dump_json(), base_dir="."),
+    )
+    assert a == b
+    assert hash(a) == hash(b)
+    with pytest.raises(ValueError, match="frozen"):
+        a.margin_nm = 5.0  # type: ignore[misc]

@@ -51,7 +51,12 @@ BAD_FILES = [
         "    valid: {from: 2015-01-01, to: 2016-01-01}\n",
         8,
         "rules[1]",
-        ["contradicts rules[0]", "state TR", "operator RU", "2015-01-01 to 2016-01-01"],
+        [
+            "contradicts rules[0]",
+            "state TR",
+            "operator RU",
+            "both in force from 2015-01-01 to 2016-01-01",
+        ],
     ),
     (
         "contradictory landing",

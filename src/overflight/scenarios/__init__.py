@@ -19,7 +19,7 @@ Rules apply in order and, for each state, the last rule that concerns the flight
 ('BG', 'IR', 'TR', 'UA')
 """
 
-from overflight.scenarios._avoid import read_avoid_file
+from overflight.scenarios._avoid import AvoidArea, read_avoid_file
 from overflight.scenarios._categories import CATEGORIES
 from overflight.scenarios._common import Source, Window
 from overflight.scenarios._groups import Group, group_members, groups
@@ -31,6 +31,7 @@ from overflight.scenarios._straits import Strait, straits, straits_used, transit
 
 __all__ = [
     "CATEGORIES",
+    "AvoidArea",
     "Defaults",
     "Group",
     "Operator",

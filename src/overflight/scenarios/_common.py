@@ -58,8 +58,8 @@ class Window(BaseModel):
         return starts_before_other_ends and other_starts_before_end
 
     def __str__(self) -> str:
-        return f"{self.from_ or 'ever'} to {self.to or 'open'}"
-
-
-#: A window open at both ends: always in force.
-ALWAYS = Window()
+        if self.from_ is not None and self.to is not None:
+            return f"from {self.from_} to {self.to}"
+        if self.from_ is not None:
+            return f"from {self.from_} on"
+        return f"until {self.to}" if self.to is not None else "always"

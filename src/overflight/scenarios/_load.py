@@ -44,6 +44,7 @@ def _builtin_files() -> Mapping[str, Path]:
     return {path.stem: path for path in sorted(_builtin_dir().glob("*.yaml"), key=lambda p: p.stem)}
 
 
+@cache
 def list_scenarios() -> tuple[ScenarioInfo, ...]:
     """The built-in scenarios: name, title and date, sorted by name.
 
@@ -160,6 +161,7 @@ def _parse(text: str, *, file: str, base_dir: Path, chain: tuple[Path, ...]) -> 
         )
         data, counts = _merge(base, data)
         context["inherited_rules"] = counts["rules"]
+        context["extends_merged"] = True
 
     def remap(loc: DocPath) -> DocPath:
         if loc and loc[0] in counts and len(loc) > 1 and isinstance(loc[1], int):

@@ -1,6 +1,6 @@
 """The scenario file format: pydantic models, validated with ``extra="forbid"``.
 
-See the package docstring for the format and its rules of precedence.
+``SCENARIOS.md`` beside this module documents the format and the rules of precedence.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from overflight.scenarios._avoid import AvoidArea, read_avoid_file
 from overflight.scenarios._categories import Category
 from overflight.scenarios._codes import STATE_CODE_PATTERN, StateCode, state_code
 from overflight.scenarios._common import Source, Window
+from overflight.scenarios._conflicts import contradiction
 from overflight.scenarios._groups import GROUP_NAME_PATTERN, canonical_group, expand_refs
 from overflight.scenarios._permissions import Permissions
 from overflight.scenarios._resolve import resolve
@@ -178,7 +179,7 @@ class Rule(BaseModel):
             return self.landing
         return "deny" if self.overflight == "deny" else None
 
-    def concerns(
+    def _applies(
         self, category: Iterable[str], operator: set[str], endpoints: set[str], on: dt.date
     ) -> bool:
         """Whether the rule applies to a flight (operator and endpoints expanded by the caller).
@@ -249,6 +250,17 @@ class Scenario(BaseModel):
         default=False, description="Allow transit passage through international straits."
     )
 
+    @field_validator("extends")
+    @classmethod
+    def _extends_needs_the_loader(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # Only the loader can merge the base in; validating alone would silently drop it.
+        if value is not None and not (info.context or {}).get("extends_merged"):
+            raise ValueError(
+                "a scenario that extends another must be read with load_scenario or "
+                "parse_scenario, which merge the base in"
+            )
+        return value
+
     @field_validator("rules")
     @classmethod
     def _no_contradictions(cls, rules: tuple[Rule, ...], info: ValidationInfo) -> tuple[Rule, ...]:
@@ -258,7 +270,7 @@ class Scenario(BaseModel):
         for (i, a), (j, b) in itertools.combinations(enumerate(rules), 2):
             if i < first:
                 continue
-            clash = _contradiction(a, b)
+            clash = contradiction(a, b)
             if clash is not None:
                 raise PydanticCustomError(
                     "rule_conflict",
@@ -335,45 +347,3 @@ class Scenario(BaseModel):
             allow=allow,
             endpoints=endpoints,
         )
-
-
-def _contradiction(a: Rule, b: Rule) -> str | None:
-    """How two rules of one file contradict each other, or None.
-
-    They do when they name a common state, category, operator and to/from state (as written,
-    an empty list counting as "every"), their windows share a day, and they decide overflight
-    or landing differently: the earlier would then be dead on those days, which is almost
-    always a mistake in the dates.
-    """
-    if not a.valid.overlaps(b.valid):
-        return None
-    shared: list[str] = []
-    for label, x, y in (
-        ("state", a.states, b.states),
-        ("category", a.categories, b.categories),
-        ("operator", a.operators, b.operators),
-        ("to/from", a.to_from, b.to_from),
-    ):
-        if not x and not y:
-            continue
-        common = sorted(set(x) & set(y))
-        if not common:
-            return None
-        shared.append(f"{label} {common[0]}")
-    for what, p, q in (
-        ("overflight", a.overflight, b.overflight),
-        ("landing", a.effective_landing, b.effective_landing),
-    ):
-        if p is not None and q is not None and p != q:
-            days = Window.model_validate(
-                {
-                    "from": max((d for d in (a.valid.from_, b.valid.from_) if d), default=None),
-                    "to": min((d for d in (a.valid.to, b.valid.to) if d), default=None),
-                }
-            )
-            return (
-                f"for {', '.join(shared)}: {what} {q} here, {p} there, both in force from "
-                f"{days}; close one window before the other opens (valid.to is the last day "
-                f"in force) or merge the rules"
-            )
-    return None

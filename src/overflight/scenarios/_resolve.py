@@ -80,7 +80,7 @@ def resolve(
     landing = dict.fromkeys(states(), scenario.default.effective_landing)
     why = dict.fromkeys(states(), "default")
     for index, rule in enumerate(scenario.rules):
-        if not rule.concerns(cats, ops, ends_cover, day):
+        if not rule._applies(cats, ops, ends_cover, day):
             continue
         decided_landing = rule.effective_landing
         for code in _with_dependencies(expand_refs(rule.states, day)):
