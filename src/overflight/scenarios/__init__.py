@@ -7,16 +7,19 @@ module; JSON Schema from :func:`json_schema`). Six are built in, from real event
 >>> from overflight.scenarios import load_scenario
 >>> syria = load_scenario("syria-2015")
 >>> permissions = syria.resolve()          # Russian state aircraft, 15 September 2015
->>> permissions.overflight_denied
-('BG', 'GR', 'TR', 'UA')
+>>> [c for c in ("BG", "GR", "IR", "IQ", "TR", "UA") if not permissions.may_overfly(c)]
+['BG', 'GR', 'TR', 'UA']
+>>> permissions.reasons["BG"]
+'rules[6]: Bulgaria refuses Russian military transports bound for Syria'
 >>> permissions.may_land("IR"), permissions.may_land("TR")
 (True, False)
 
 Rules apply in order and, for each state, the last rule that concerns the flight decides;
 ``deny``/``allow`` given by the caller (``--deny``/``--allow``) go on top:
 
->>> syria.resolve(deny=["IRN"], allow=["GR"]).overflight_denied
-('BG', 'IR', 'TR', 'UA')
+>>> what_if = syria.resolve(deny=["IRN"], allow=["GR"])
+>>> what_if.may_overfly("IR"), what_if.may_overfly("GR")
+(False, True)
 """
 
 from overflight.scenarios._avoid import AvoidArea, read_avoid_file
