@@ -101,6 +101,8 @@ class Route:
     margin_nm: float = 0.0
     #: Cruise speed used for the flight time.
     speed_kt: float = 450.0
+    #: Strait corridors where the route crosses denied airspace under transit passage.
+    straits: tuple[str, ...] = ()
     #: The path densified along its great circles and cut at ±180° (RFC 7946).
     track: tuple[tuple[LonLat, ...], ...] = field(default=(), repr=False)
 

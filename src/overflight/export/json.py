@@ -54,4 +54,5 @@ def route_to_dict(route: Route) -> dict[str, Any]:
             for t in route.transit
         ],
         "high_seas_km": route.high_seas_km,
+        "straits": list(route.straits),
     }

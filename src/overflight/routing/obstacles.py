@@ -28,6 +28,7 @@ __all__ = ["Obstacles", "build_obstacles"]
 _EDGE_EPS = 1e-9  # degrees: how close to ±180 a bound must be to count as touching it
 _MAX_EDGE_KM = 25.0  # margin outlines are re-densified to edges no longer than this
 _QUAD_SEGS = 4  # chords per quarter circle where the margin rounds a corner
+_MAX_EDGE_DEG = 0.2  # user areas are densified to edges no longer than this
 
 
 @dataclass(frozen=True)
@@ -133,16 +134,46 @@ def _rings(polygons: list[Polygon]) -> tuple[NDArray[np.float64], ...]:
     return tuple(out)
 
 
+def _densified(wkb: tuple[bytes, ...]) -> list[Polygon]:
+    """User areas from WKB, edges cut to at most ~20 km so they read as great circles."""
+    return [
+        p for w in wkb for p in _polygons(shapely.segmentize(shapely.from_wkb(w), _MAX_EDGE_DEG))
+    ]
+
+
 @cache
-def build_obstacles(denied: tuple[str, ...], margin_nm: float = 0.0) -> Obstacles:
-    """Obstacles for the denied alpha-2 codes (already closed over dependencies)."""
+def build_obstacles(
+    denied: tuple[str, ...],
+    margin_nm: float = 0.0,
+    avoid: tuple[bytes, ...] = (),
+    openings: tuple[bytes, ...] = (),
+) -> Obstacles:
+    """Obstacles for the denied alpha-2 codes (taken as given) and extra areas.
+
+    Parameters
+    ----------
+    denied
+        Alpha-2 codes whose airspace is closed, dependencies already included.
+    margin_nm
+        Distance to keep from the closed airspace and the avoid areas.
+    avoid
+        Further areas to keep out of (WKB polygons in lon/lat).
+    openings
+        Areas opened inside the closed airspace after the margin is applied
+        (WKB polygons), such as strait corridors under transit passage.
+
+    """
     areas = states()
     pieces = [p for code in denied for p in _polygons(areas[code].geometry)]
+    pieces += _densified(avoid)
     union = _polygons(shapely.unary_union(pieces)) if pieces else []
     joined = _join_antimeridian(union)
     if margin_nm > 0.0:
         grown = [g for p in joined for g in _grow(p, margin_nm * KM_PER_NM)]
         joined = _join_antimeridian(_polygons(shapely.unary_union(grown)))
+    if openings and joined:
+        opened = shapely.unary_union(_densified(openings))
+        joined = _polygons(shapely.difference(shapely.MultiPolygon(joined), opened))
     polygons = tuple(joined)
     for p in polygons:
         shapely.prepare(p)

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 import platformdirs
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from overflight.data.airports import resolve_place
-from overflight.data.airspace import data_fingerprint, denied_closure, states, states_at
+from overflight.data.airspace import (
+    data_fingerprint,
+    denied_closure,
+    normalise_codes,
+    states,
+    states_at,
+)
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError
 from overflight.geo.ellipsoid import geodesic_km
 from overflight.geo.sphere import to_lonlat, to_xyz
@@ -22,11 +30,12 @@ from overflight.routing.graph import VisibilityGraph
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.transit import transit_report
 from overflight.routing.verify import check_route
+from overflight.scenarios import Permissions, straits_used
 
 __all__ = ["Planner", "cache_dir", "plan_route", "planner_for"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
-GRAPH_FORMAT = 3
+GRAPH_FORMAT = 4
 
 Progress = Callable[[str], None]
 
@@ -38,21 +47,66 @@ def cache_dir() -> Path:
     return base / "graphs"
 
 
-class Planner:
-    """Everything needed to route around one denied set, built once and reused."""
+@dataclass(frozen=True)
+class Closure:
+    """What one request closes: states, a margin, extra areas and openings (hashable)."""
 
-    def __init__(self, denied: tuple[str, ...], margin_nm: float, graph: VisibilityGraph):
-        #: Alpha-2 codes of the denied states, dependencies included.
-        self.denied = denied
-        #: Lateral margin kept from denied airspace.
-        self.margin_nm = margin_nm
+    #: Alpha-2 codes of the denied states, dependencies included.
+    denied: tuple[str, ...]
+    #: Lateral margin kept from denied airspace and avoid areas.
+    margin_nm: float = 0.0
+    #: Further areas to keep out of, as WKB (lon/lat polygons).
+    avoid: tuple[bytes, ...] = ()
+    #: Corridors opened inside denied airspace (transit passage), as WKB.
+    openings: tuple[bytes, ...] = ()
+
+    def key(self) -> str:
+        """A stable digest of everything that shapes the obstacles."""
+        digest = hashlib.sha256()
+        for part in (",".join(self.denied), repr(self.margin_nm)):
+            digest.update(part.encode() + b"|")
+        for blob in (*self.avoid, b"|", *self.openings):
+            digest.update(hashlib.sha256(blob).digest())
+        return digest.hexdigest()[:24]
+
+
+class Planner:
+    """Everything needed to route around one closure, built once and reused."""
+
+    def __init__(self, closure: Closure, graph: VisibilityGraph):
+        #: What is closed.
+        self.closure = closure
         #: The visibility graph searched for routes.
         self.graph = graph
 
     @property
+    def denied(self) -> tuple[str, ...]:
+        """Alpha-2 codes of the denied states, dependencies included."""
+        return self.closure.denied
+
+    @property
+    def margin_nm(self) -> float:
+        """Lateral margin kept from denied airspace."""
+        return self.closure.margin_nm
+
+    @property
     def obstacles(self) -> Obstacles:
         """The obstacle polygons (built on demand; the graph may come from disk)."""
-        return build_obstacles(self.denied, self.margin_nm)
+        c = self.closure
+        return build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings)
+
+    @cached_property
+    def _avoid(self) -> BaseGeometry | None:
+        return (
+            shapely.union_all(shapely.from_wkb(list(self.closure.avoid)))
+            if self.closure.avoid
+            else None
+        )
+
+    @cached_property
+    def _openings(self) -> BaseGeometry | None:
+        c = self.closure
+        return shapely.union_all(shapely.from_wkb(list(c.openings))) if c.openings else None
 
     def route(self, origin: Place, destination: Place, *, speed_kt: float = 450.0) -> Route:
         """The shortest legal route between two places, verified and reported."""
@@ -66,7 +120,7 @@ class Planner:
         lon, lat = to_lonlat(np.asarray(path))
         waypoints = [LonLat(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
         waypoints[0], waypoints[-1] = origin.lonlat, destination.lonlat
-        check_route(waypoints, self.denied)
+        check_route(waypoints, self.denied, avoid=self._avoid, openings=self._openings)
         report = transit_report(waypoints)
         distance = sum(
             geodesic_km(*waypoints[k], *waypoints[k + 1]) for k in range(len(waypoints) - 1)
@@ -83,13 +137,21 @@ class Planner:
             margin_nm=self.margin_nm,
             speed_kt=speed_kt,
             track=report.track,
+            straits=self._straits_used(waypoints),
         )
+
+    def _straits_used(self, waypoints: list[LonLat]) -> tuple[str, ...]:
+        if not self.closure.openings:
+            return ()
+        return tuple(s.name for s in straits_used(waypoints, denied=self.denied))
 
     def _check_endpoint(self, role: str, place: Place) -> None:
         inside = states_at(place.lon, place.lat, self.denied)
         if inside:
             names = tuple(f"{states()[c].name} ({c})" for c in inside)
             raise DeniedEndpointError(role, _label(place), names)
+        if self._avoid is not None and shapely.intersects_xy(self._avoid, place.lon, place.lat):
+            raise InputError(f"the {role} {_label(place)} lies inside an area to avoid")
         if self.margin_nm > 0.0 and self.obstacles.contains(place.lon, place.lat):
             raise InputError(
                 f"the {role} {_label(place)} lies within the {self.margin_nm:g} nm margin "
@@ -128,33 +190,64 @@ def _label(place: Place) -> str:
     return place.code if place.name == place.code else f"{place.code} ({place.name})"
 
 
-def _cache_file(denied: tuple[str, ...], margin_nm: float) -> Path:
-    key = f"{GRAPH_FORMAT}|{data_fingerprint()}|{','.join(denied)}|{margin_nm!r}"
+def _cache_file(closure: Closure) -> Path:
+    key = f"{GRAPH_FORMAT}|{data_fingerprint()}|{closure.key()}"
     return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
 
 
 @lru_cache(maxsize=16)
-def _planner(denied: tuple[str, ...], margin_nm: float) -> Planner:
-    path = _cache_file(denied, margin_nm)
+def _planner(closure: Closure) -> Planner:
+    path = _cache_file(closure)
     if path.exists():
         try:
-            return Planner(denied, margin_nm, VisibilityGraph.load(path))
+            return Planner(closure, VisibilityGraph.load(path))
         except (OSError, ValueError, KeyError):
             path.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
-    graph = VisibilityGraph.build(build_obstacles(denied, margin_nm))
+    c = closure
+    graph = VisibilityGraph.build(build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         graph.save(path)
     except OSError:
         pass  # a read-only cache directory only costs speed
-    return Planner(denied, margin_nm, graph)
+    return Planner(closure, graph)
 
 
-def planner_for(deny: Iterable[str], margin_nm: float = 0.0) -> Planner:
-    """The (cached) planner for a denied set; dependencies of denied states are denied too."""
+def planner_for(
+    deny: Iterable[str],
+    margin_nm: float = 0.0,
+    *,
+    avoid: Sequence[BaseGeometry] = (),
+    openings: Sequence[BaseGeometry] = (),
+    with_dependencies: bool = True,
+) -> Planner:
+    """The (cached) planner for a denied set.
+
+    Dependencies of denied states are denied too unless ``with_dependencies``
+    is False (a scenario that already decided each territory on its own).
+    """
     if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= 200.0:
         raise InputError(f"margin {margin_nm!r} nm is out of range: give 0 to 200 nm")
-    return _planner(denied_closure(deny), float(margin_nm))
+    denied = denied_closure(deny) if with_dependencies else normalise_codes(deny)
+    closure = Closure(
+        denied=denied,
+        margin_nm=float(margin_nm),
+        avoid=tuple(shapely.to_wkb(g) for g in avoid),
+        openings=tuple(shapely.to_wkb(g) for g in openings),
+    )
+    return _planner(closure)
+
+
+def permissions_planner(permissions: Permissions, *, deny: Iterable[str] = ()) -> Planner:
+    """The planner for a resolved scenario, with more states denied on top."""
+    denied = (*permissions.overflight_denied, *denied_closure(deny))
+    return planner_for(
+        denied,
+        permissions.margin_nm,
+        avoid=permissions.avoid,
+        openings=tuple(s.geometry for s in permissions.transit_corridors),
+        with_dependencies=False,
+    )
 
 
 def plan_route(
@@ -164,6 +257,7 @@ def plan_route(
     deny: Iterable[str] = (),
     margin_nm: float = 0.0,
     speed_kt: float = 450.0,
+    permissions: Permissions | None = None,
 ) -> Route:
     """The shortest route from origin to destination avoiding the denied states' airspace.
 
@@ -178,6 +272,10 @@ def plan_route(
         Lateral distance to keep from denied airspace, in nautical miles.
     speed_kt
         Cruise speed for the flight time.
+    permissions
+        A resolved scenario: its denied states, margin, avoid areas and open
+        strait corridors apply, with ``deny`` on top (``margin_nm`` is then
+        the scenario's unless given larger).
 
     Raises
     ------
@@ -199,4 +297,10 @@ def plan_route(
         raise InputError(f"speed {speed_kt!r} kt is not a positive number")
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    return planner_for(deny, margin_nm).route(start, end, speed_kt=speed_kt)
+    if permissions is None:
+        planner = planner_for(deny, margin_nm)
+    else:
+        if margin_nm > permissions.margin_nm:
+            permissions = replace(permissions, margin_nm=margin_nm)
+        planner = permissions_planner(permissions, deny=deny)
+    return planner.route(start, end, speed_kt=speed_kt)

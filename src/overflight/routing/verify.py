@@ -37,8 +37,14 @@ def shrunk_area(code: str) -> BaseGeometry:
     return geometry
 
 
-def check_route(waypoints: Sequence[tuple[float, float]], denied: Sequence[str]) -> None:
-    """Raise VerificationError if any leg enters a denied state's airspace.
+def check_route(
+    waypoints: Sequence[tuple[float, float]],
+    denied: Sequence[str],
+    *,
+    avoid: BaseGeometry | None = None,
+    openings: BaseGeometry | None = None,
+) -> None:
+    """Raise VerificationError if any leg enters a denied state's airspace or an avoid area.
 
     Parameters
     ----------
@@ -46,11 +52,19 @@ def check_route(waypoints: Sequence[tuple[float, float]], denied: Sequence[str])
         Turning points (lon, lat), consecutive ones joined by the shorter great circle.
     denied
         Alpha-2 codes of the denied states.
+    avoid
+        Further areas the route must stay out of.
+    openings
+        Corridors where denied airspace may be crossed (transit passage).
 
     """
+    inside_avoid = None if avoid is None else shapely.buffer(avoid, -TOLERANCE_DEG, quad_segs=2)
     for k in range(len(waypoints) - 1):
         points = great_circle_points(waypoints[k], waypoints[k + 1], _STEP_KM)
         parts = [shapely.LineString(p) for p in split_antimeridian(points) if len(p) > 1]
+        if openings is not None:
+            # Only what lies outside the open corridors has to stay clear.
+            parts = [g for part in parts for g in shapely.get_parts(part.difference(openings))]
         for code in denied:
             area = shrunk_area(code)
             if any(shapely.intersects(area, part) for part in parts):
@@ -58,3 +72,8 @@ def check_route(waypoints: Sequence[tuple[float, float]], denied: Sequence[str])
                     f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]} enters the "
                     f"airspace of {code}; this is a bug in overflight, please report it"
                 )
+        if inside_avoid is not None and any(shapely.intersects(inside_avoid, p) for p in parts):
+            raise VerificationError(
+                f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]} enters an area to "
+                f"avoid; this is a bug in overflight, please report it"
+            )
