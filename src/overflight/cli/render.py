@@ -1,14 +1,27 @@
-"""Text rendering of routes for the terminal (rich)."""
+"""Text rendering for the terminal (rich): routes, plans and scenarios."""
 
 from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from overflight.models import KM_PER_NM, LonLat, Place, Route
+from overflight.scenarios import Scenario, list_scenarios
 
-__all__ = ["render_route"]
+if TYPE_CHECKING:
+    from overflight.cli.app import Plan
+
+__all__ = [
+    "render_plan",
+    "render_route",
+    "render_scenario",
+    "render_scenario_list",
+    "render_to_text",
+]
 
 
 def _place(place: Place) -> str:
@@ -78,8 +91,90 @@ def render_route(route: Route) -> Group:
     return Group(title, setting, Text(), figures, Text(), waypoints, Text(), transit)
 
 
-def render_to_text(route: Route, width: int = 110) -> str:
+def render_plan(plan: Plan) -> Group:
+    """The route, under the scenario and with the aircraft it was planned for."""
+    lines: list[Text | Group] = []
+    if plan.permissions is not None:
+        p = plan.permissions
+        who = " ".join(x for x in (p.operator_state, p.category) if x)
+        lines.append(Text(f"scenario: {p.scenario} on {p.on.isoformat()} ({who} flight)"))
+    if plan.route.straits:
+        lines.append(Text(f"relies on transit passage through: {', '.join(plan.route.straits)}"))
+    if plan.aircraft is not None:
+        usable = plan.aircraft.usable_range_km()
+        verdict = (
+            "within range"
+            if plan.route.distance_km <= usable
+            else "BEYOND RANGE: the flight needs a fuel stop"
+        )
+        lines.append(
+            Text(
+                f"aircraft: {plan.aircraft.designator} {plan.aircraft.name}, usable range "
+                f"{usable:,.0f} km: {verdict}"
+            )
+        )
+    return Group(*lines, render_route(plan.route))
+
+
+def render_scenario_list() -> Table:
+    """The built-in scenarios, one a row."""
+    table = Table("name", "date", "title", title="built-in scenarios (overflight scenarios NAME)")
+    for info in list_scenarios():
+        table.add_row(info.name, info.date.isoformat() if info.date else "", info.title)
+    return table
+
+
+def render_scenario(scenario: Scenario) -> Group:
+    """What a scenario says: its rules, sources and assumptions."""
+    head = Text(f"{scenario.name}: {scenario.title}", style="bold")
+    facts = Text(
+        f"operator: {scenario.operator.state or 'any'} {scenario.operator.category}   "
+        f"date: {scenario.date or 'today'}   default overflight: "
+        f"{scenario.default.overflight}   margin: {scenario.margin_nm:g} nm   "
+        f"transit passage: {'yes' if scenario.transit_passage else 'no'}"
+    )
+    rules = Table(
+        "#",
+        "states",
+        "who",
+        "overflight",
+        "landing",
+        "in force",
+        "note",
+        title="rules (the last that applies wins)",
+        title_justify="left",
+    )
+    for k, rule in enumerate(scenario.rules, start=1):
+        who = " ".join([*rule.categories, *rule.operators]) or "all"
+        if rule.to_from:
+            who += f" to/from {' '.join(rule.to_from)}"
+        window = f"{rule.valid.from_ or '…'} to {rule.valid.to or '…'}"
+        rules.add_row(
+            str(k),
+            " ".join(rule.states),
+            who,
+            rule.overflight or "",
+            rule.landing or "",
+            window,
+            rule.note or "",
+        )
+    parts: list[Text | Table] = [head, facts]
+    if scenario.description:
+        parts.append(Text(scenario.description))
+    parts.append(rules)
+    if scenario.assumptions:
+        parts.append(Text("assumptions:", style="bold"))
+        parts.extend(Text(f"  - {a}") for a in scenario.assumptions)
+    if scenario.sources:
+        parts.append(Text("sources:", style="bold"))
+        for src in scenario.sources:
+            bits = [src.title, getattr(src, "publisher", None), getattr(src, "url", None)]
+            parts.append(Text("  - " + ", ".join(str(b) for b in bits if b)))
+    return Group(*parts)
+
+
+def render_to_text(plan: Plan, width: int = 110) -> str:
     """The rendering as plain text (no colour), for a file."""
-    console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    console.print(render_route(route))
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(render_plan(plan))
     return console.export_text()

@@ -257,6 +257,7 @@ def plan_route(
     deny: Iterable[str] = (),
     margin_nm: float = 0.0,
     speed_kt: float = 450.0,
+    avoid: Sequence[BaseGeometry] = (),
     permissions: Permissions | None = None,
 ) -> Route:
     """The shortest route from origin to destination avoiding the denied states' airspace.
@@ -272,6 +273,8 @@ def plan_route(
         Lateral distance to keep from denied airspace, in nautical miles.
     speed_kt
         Cruise speed for the flight time.
+    avoid
+        Further areas to keep out of (lon/lat polygons), with the same margin.
     permissions
         A resolved scenario: its denied states, margin, avoid areas and open
         strait corridors apply, with ``deny`` on top (``margin_nm`` is then
@@ -298,9 +301,11 @@ def plan_route(
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
     if permissions is None:
-        planner = planner_for(deny, margin_nm)
+        planner = planner_for(deny, margin_nm, avoid=avoid)
     else:
         if margin_nm > permissions.margin_nm:
             permissions = replace(permissions, margin_nm=margin_nm)
+        if avoid:
+            permissions = replace(permissions, avoid=(*permissions.avoid, *avoid))
         planner = permissions_planner(permissions, deny=deny)
     return planner.route(start, end, speed_kt=speed_kt)
