@@ -1,0 +1,31 @@
+"""Analysis over many plans: compare permission cases, find chokepoints, explain no route.
+
+>>> from overflight.analysis import compare_routes, deny_case
+>>> comparison = compare_routes("EFHK", "RJAA", [deny_case([]), deny_case(["RU"])])
+>>> comparison.differences[0].delta_km > 2000
+True
+"""
+
+from overflight.analysis.compare import (
+    DEFAULT_SPEED_KT,
+    Case,
+    CaseResult,
+    Comparison,
+    Difference,
+    compare_routes,
+    deny_case,
+    scenario_case,
+    states_crossed,
+)
+
+__all__ = [
+    "DEFAULT_SPEED_KT",
+    "Case",
+    "CaseResult",
+    "Comparison",
+    "Difference",
+    "compare_routes",
+    "deny_case",
+    "scenario_case",
+    "states_crossed",
+]

@@ -1,0 +1,324 @@
+"""Compare the routes between two places under several permission cases, side by side.
+
+A :class:`Case` is one labelled way to plan: a resolved scenario (:class:`Permissions`), a
+plain list of denied states, or both, with an optional aircraft. :func:`compare_routes` plans
+every case and says, relative to the first one, what each adds and removes.
+
+JSON shape (``overflight compare --format json``; the names are stable)::
+
+    {
+      "origin": <place>,                   # as in route JSON: code, name, lat, lon, ...
+      "destination": <place>,
+      "great_circle_km": float,
+      "cases": [
+        {
+          "label": str,                    # the scenario name, or "deny BG,GR", or as given
+          "scenario": str | null,          # scenario name, if the case has one
+          "date": "YYYY-MM-DD" | null,     # the date the scenario was resolved for
+          "denied": [str, ...],            # every state denied in the case (alpha-2)
+          "route": <route> | null,         # route JSON (as `route --format json`); null if none
+          "error": str | null,             # why there is no route
+          "distance_km": float | null,
+          "duration_h": float | null,      # at speed_kt, no wind
+          "speed_kt": float,
+          "extra_km": float | null,        # detour over the great circle
+          "extra_pct": float | null,
+          "states": [str, ...],            # states crossed, in order of first entry
+          "clearances": [str, ...],        # the same without the origin's and destination's
+          "aircraft": str | null,          # ICAO designator
+          "usable_range_km": float | null,
+          "within_range": bool | null      # null without an aircraft or a route
+        }, ...
+      ],
+      "differences": [                     # each case after the first, against the first
+        {
+          "from": str, "to": str,          # labels
+          "delta_km": float | null,        # to minus from; null when either has no route
+          "delta_h": float | null,
+          "states_added": [str, ...],      # crossed in "to" but not in "from", in order
+          "states_removed": [str, ...]     # crossed in "from" but not in "to", in order
+        }, ...
+      ]
+    }
+
+For instance, before and after Bulgaria and Greece said no:
+
+>>> from overflight.analysis import compare_routes, scenario_case
+>>> cases = [scenario_case(name, "UUMU", "OSLK") for name in ("syria-2015-before", "syria-2015")]
+>>> comparison = compare_routes("UUMU", "OSLK", cases)
+>>> diff = comparison.differences[0]
+>>> "IR" in diff.states_added, "GR" in diff.states_removed
+(True, True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from overflight.aircraft import AircraftProfile
+from overflight.data.airports import resolve_place
+from overflight.data.airspace import denied_closure, normalise_codes
+from overflight.errors import InputError, NoRouteError
+from overflight.geo.ellipsoid import geodesic_km
+from overflight.models import Place, Route
+from overflight.routing.planner import plan_route
+from overflight.scenarios import Permissions, load_scenario
+
+__all__ = [
+    "DEFAULT_SPEED_KT",
+    "Case",
+    "CaseResult",
+    "Comparison",
+    "Difference",
+    "compare_routes",
+    "deny_case",
+    "scenario_case",
+    "states_crossed",
+]
+
+#: Cruise speed when neither the caller nor the case's aircraft gives one.
+DEFAULT_SPEED_KT = 450.0
+
+
+def states_crossed(route: Route) -> tuple[str, ...]:
+    """The states a route crosses, each once, in the order it first enters them.
+
+    >>> from overflight.routing.planner import plan_route
+    >>> states_crossed(plan_route("UUMU", "OSLK", deny=["BG", "GR", "TR", "UA", "GE"]))[0]
+    'RU'
+    """
+    return tuple(dict.fromkeys(t.country for t in route.transit))
+
+
+@dataclass(frozen=True)
+class Case:
+    """One labelled way to plan a route: a resolved scenario and/or denied states."""
+
+    #: How the case is shown ("syria-2015", "deny BG,GR,TR").
+    label: str
+    #: A resolved scenario, or None to plan with ``deny`` alone.
+    permissions: Permissions | None = None
+    #: States denied on top of the scenario (alpha-2 or alpha-3), with their dependencies.
+    deny: tuple[str, ...] = ()
+    #: The aircraft flown: its cruise speed and usable range.
+    aircraft: AircraftProfile | None = None
+
+    def __post_init__(self) -> None:
+        if not self.label.strip():
+            raise InputError("a case needs a non-empty label")
+
+
+def scenario_case(
+    scenario: str,
+    origin: str | Place,
+    destination: str | Place,
+    *,
+    label: str | None = None,
+    operator_state: str | None = None,
+    category: str | None = None,
+    on: dt.date | None = None,
+    deny: Iterable[str] = (),
+    aircraft: AircraftProfile | None = None,
+) -> Case:
+    """A case for a scenario (built-in name or YAML file) resolved for this flight.
+
+    The departure and arrival states are permitted by definition, so they are allowed on
+    top of the scenario unless named in ``deny``, as ``overflight route`` does.
+    """
+    start = origin if isinstance(origin, Place) else resolve_place(origin)
+    end = destination if isinstance(destination, Place) else resolve_place(destination)
+    denied = normalise_codes(deny)
+    ends = tuple(c for c in dict.fromkeys((start.country, end.country)) if c)
+    permissions = load_scenario(scenario).resolve(
+        operator_state=operator_state,
+        category=category,
+        on=on,
+        deny=denied,
+        allow=[c for c in ends if c not in denied],
+        endpoints=ends or None,
+    )
+    return Case(label or permissions.scenario, permissions, (), aircraft)
+
+
+def deny_case(
+    deny: Iterable[str], *, label: str | None = None, aircraft: AircraftProfile | None = None
+) -> Case:
+    """A case that denies the given states (and their dependencies), with no scenario."""
+    codes = normalise_codes(deny)
+    default = "deny " + ",".join(codes) if codes else "no refusals"
+    return Case(label or default, None, codes, aircraft)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """What one case gives: its route, or why there is none."""
+
+    #: The case planned.
+    case: Case
+    #: The route, or None when no route is possible.
+    route: Route | None
+    #: Why there is no route (the planner's message), else None.
+    error: str | None
+    #: States denied in the case, dependencies included, sorted.
+    denied: tuple[str, ...]
+    #: Cruise speed used for the flight time.
+    speed_kt: float
+
+    @property
+    def label(self) -> str:
+        """The case's label."""
+        return self.case.label
+
+    @property
+    def distance_km(self) -> float | None:
+        """Route length on the WGS84 ellipsoid, or None without a route."""
+        return None if self.route is None else self.route.distance_km
+
+    @property
+    def duration_h(self) -> float | None:
+        """Flight time at :attr:`speed_kt`, no wind, or None without a route."""
+        return None if self.route is None else self.route.duration_h
+
+    @property
+    def extra_km(self) -> float | None:
+        """Detour over the direct great circle, or None without a route."""
+        return None if self.route is None else self.route.extra_km
+
+    @property
+    def extra_pct(self) -> float | None:
+        """Detour as a percentage of the great circle, or None without a route."""
+        return None if self.route is None else self.route.extra_pct
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """States crossed, each once, in order of first entry (empty without a route)."""
+        return () if self.route is None else states_crossed(self.route)
+
+    @property
+    def clearances(self) -> tuple[str, ...]:
+        """States whose clearance the flight needs: those crossed, less its own ends."""
+        if self.route is None:
+            return ()
+        ends = {self.route.origin.country, self.route.destination.country}
+        return tuple(c for c in self.states if c not in ends)
+
+    @property
+    def usable_range_km(self) -> float | None:
+        """The aircraft's usable range (range less reserve), or None without one."""
+        return None if self.case.aircraft is None else self.case.aircraft.usable_range_km()
+
+    @property
+    def within_range(self) -> bool | None:
+        """Whether the aircraft flies the route non-stop; None without aircraft or route."""
+        usable = self.usable_range_km
+        if usable is None or self.route is None:
+            return None
+        return self.route.distance_km <= usable
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How one case differs from another (``to`` minus ``from``)."""
+
+    #: Label of the case compared against (the first).
+    from_label: str
+    #: Label of the case compared.
+    to_label: str
+    #: Change in distance, km; None when either case has no route.
+    delta_km: float | None
+    #: Change in flight time, hours; None when either case has no route.
+    delta_h: float | None
+    #: States crossed in ``to`` but not in ``from``, in ``to``'s order.
+    states_added: tuple[str, ...]
+    #: States crossed in ``from`` but not in ``to``, in ``from``'s order.
+    states_removed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Routes between the same two places under several cases."""
+
+    #: Where the flight departs.
+    origin: Place
+    #: Where the flight arrives.
+    destination: Place
+    #: Length of the direct great circle (geodesic), km.
+    great_circle_km: float
+    #: One result per case, in the order given.
+    results: tuple[CaseResult, ...]
+    #: Each case after the first against the first.
+    differences: tuple[Difference, ...]
+
+
+def _difference(first: CaseResult, other: CaseResult) -> Difference:
+    both = first.route is not None and other.route is not None
+    before, after = first.states, other.states
+    return Difference(
+        from_label=first.label,
+        to_label=other.label,
+        delta_km=(other.distance_km or 0.0) - (first.distance_km or 0.0) if both else None,
+        delta_h=(other.duration_h or 0.0) - (first.duration_h or 0.0) if both else None,
+        states_added=tuple(c for c in after if c not in before),
+        states_removed=tuple(c for c in before if c not in after),
+    )
+
+
+def _plan_case(start: Place, end: Place, case: Case, speed_kt: float | None) -> CaseResult:
+    speed = speed_kt or (case.aircraft.cruise_speed_kt if case.aircraft else DEFAULT_SPEED_KT)
+    try:
+        route = plan_route(start, end, deny=case.deny, speed_kt=speed, permissions=case.permissions)
+    except NoRouteError as exc:
+        scenario_denied = case.permissions.overflight_denied if case.permissions else ()
+        denied = tuple(sorted({*scenario_denied, *denied_closure(case.deny)}))
+        return CaseResult(case, None, exc.reason, denied, speed)
+    return CaseResult(case, route, None, route.denied, speed)
+
+
+def compare_routes(
+    origin: str | Place,
+    destination: str | Place,
+    cases: Sequence[Case],
+    *,
+    speed_kt: float | None = None,
+) -> Comparison:
+    """Plan the route under each case and compare each with the first.
+
+    Parameters
+    ----------
+    origin, destination
+        ICAO or IATA code, listed airfield identifier, ``"lat,lon"``, or a :class:`Place`.
+    cases
+        At least one case; the first is the reference for :attr:`Comparison.differences`.
+    speed_kt
+        Cruise speed for every case (default: each case's aircraft's, else 450 kt).
+
+    Returns
+    -------
+    Comparison
+        A case with no possible route has ``route`` None and the reason in ``error``;
+        its differences have no deltas.
+
+    Raises
+    ------
+    InputError
+        For no cases, or an unknown place, or an endpoint inside a case's denied airspace.
+
+    """
+    if not cases:
+        raise InputError("nothing to compare: give at least one case (scenario or denied states)")
+    labels = [c.label for c in cases]
+    repeated = sorted({x for x in labels if labels.count(x) > 1})
+    if repeated:
+        raise InputError(f"case labels must differ: {', '.join(repeated)} given more than once")
+    start = origin if isinstance(origin, Place) else resolve_place(origin)
+    end = destination if isinstance(destination, Place) else resolve_place(destination)
+    results = tuple(_plan_case(start, end, case, speed_kt) for case in cases)
+    return Comparison(
+        origin=start,
+        destination=end,
+        great_circle_km=geodesic_km(*start.lonlat, *end.lonlat),
+        results=results,
+        differences=tuple(_difference(results[0], r) for r in results[1:]),
+    )

@@ -1,0 +1,241 @@
+"""The ``compare`` and ``chokepoints`` commands (registered by :mod:`overflight.cli.app`).
+
+Both write a text table (rich) or, with ``--format json``, the JSON documented in
+:mod:`overflight.analysis.compare` and :mod:`overflight.analysis.chokepoints`. Exit status as
+for ``route``: 0 success, 2 bad input, 3 no route possible (``chokepoints`` only: the baseline
+itself has no route; its message names the smallest set of refusals responsible).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from overflight.aircraft import load_aircraft
+from overflight.analysis import (
+    Case,
+    Comparison,
+    compare_routes,
+    deny_case,
+    scenario_case,
+)
+from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NO_ROUTE, _codes, _fail
+from overflight.data.airports import resolve_place
+from overflight.errors import InputError, NoRouteError, OverflightError
+from overflight.export.json import place_to_dict, route_to_dict
+
+__all__ = ["compare", "comparison_to_dict"]
+
+
+class TableFormat(StrEnum):
+    """What `compare` and `chokepoints` write."""
+
+    text = "text"
+    json = "json"
+
+
+def _hours(h: float | None) -> str:
+    if h is None:
+        return "-"
+    sign = "-" if h < 0 else ""
+    minutes = round(abs(h) * 60.0)
+    return f"{sign}{minutes // 60}h{minutes % 60:02d}"
+
+
+def _km(km: float | None, *, signed: bool = False) -> str:
+    if km is None:
+        return "-"
+    return f"{km:+,.0f}" if signed else f"{km:,.0f}"
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
+    """A comparison in the JSON shape documented in :mod:`overflight.analysis.compare`."""
+    cases = []
+    for r in comparison.results:
+        p = r.case.permissions
+        cases.append(
+            {
+                "label": r.label,
+                "scenario": p.scenario if p else None,
+                "date": p.on.isoformat() if p else None,
+                "denied": list(r.denied),
+                "route": route_to_dict(r.route) if r.route else None,
+                "error": r.error,
+                "distance_km": r.distance_km,
+                "duration_h": r.duration_h,
+                "speed_kt": r.speed_kt,
+                "extra_km": r.extra_km,
+                "extra_pct": r.extra_pct,
+                "states": list(r.states),
+                "clearances": list(r.clearances),
+                "aircraft": r.case.aircraft.designator if r.case.aircraft else None,
+                "usable_range_km": r.usable_range_km,
+                "within_range": r.within_range,
+            }
+        )
+    return {
+        "origin": place_to_dict(comparison.origin),
+        "destination": place_to_dict(comparison.destination),
+        "great_circle_km": comparison.great_circle_km,
+        "cases": cases,
+        "differences": [
+            {
+                "from": d.from_label,
+                "to": d.to_label,
+                "delta_km": d.delta_km,
+                "delta_h": d.delta_h,
+                "states_added": list(d.states_added),
+                "states_removed": list(d.states_removed),
+            }
+            for d in comparison.differences
+        ],
+    }
+
+
+def render_comparison(comparison: Comparison) -> Group:
+    """The cases side by side, then each one's difference from the first."""
+    c = comparison
+    title = Text(
+        f"{c.origin.code} → {c.destination.code}   great circle {c.great_circle_km:,.0f} km",
+        style="bold",
+    )
+    with_range = any(r.case.aircraft is not None for r in c.results)
+    cases = Table("case", "km", "time", "extra km", "extra %", "clearances", title="cases")
+    cases.columns[0].no_wrap = True
+    if with_range:
+        cases.add_column("in range")
+    for r in c.results:
+        row = [
+            r.label,
+            _km(r.distance_km),
+            _hours(r.duration_h),
+            _km(r.extra_km),
+            "-" if r.extra_pct is None else f"{r.extra_pct:.1f}",
+            " ".join(r.clearances) if r.route else f"no route: {r.error}",
+        ]
+        if with_range:
+            row.append({None: "-", True: "yes", False: "no"}[r.within_range])
+        cases.add_row(*row)
+    parts: list[Table | Text] = [title, cases]
+    if c.differences:
+        diffs = Table("against", "case", "Δ km", "Δ time", "added", "removed", title="changes")
+        for d in c.differences:
+            diffs.add_row(
+                d.from_label,
+                d.to_label,
+                _km(d.delta_km, signed=True),
+                ("+" if (d.delta_h or 0.0) >= 0 else "") + _hours(d.delta_h),
+                " ".join(d.states_added),
+                " ".join(d.states_removed),
+            )
+        for column in diffs.columns[:2]:
+            column.no_wrap = True
+        parts.append(diffs)
+    return Group(*parts)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _render_text(renderable: Group, output: Path | None) -> None:
+    if output is None:
+        Console().print(renderable)
+        return
+    console = Console(record=True, width=120, file=io.StringIO())
+    console.print(renderable)
+    _write(console.export_text(), output)
+
+
+def compare(
+    origin: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
+    destination: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
+    scenario: Annotated[
+        list[str],
+        typer.Option(
+            "--scenario", "-s", help="A case: built-in scenario name or YAML file (repeatable)."
+        ),
+    ] = [],  # noqa: B006 - typer reads the default, never mutates it
+    case: Annotated[
+        list[str],
+        typer.Option(
+            "--case",
+            help="A case: comma-separated states to deny, no scenario ('' for none). "
+            "Listed after the scenario cases.",
+        ),
+    ] = [],  # noqa: B006
+    deny: Annotated[
+        list[str],
+        typer.Option("--deny", "-d", help="States denied on top of every case."),
+    ] = [],  # noqa: B006
+    on: Annotated[
+        dt.datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="Date of the flight (scenario rules)."),
+    ] = None,
+    operator: Annotated[
+        str | None, typer.Option("--operator", help="State of the operator (scenario rules).")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="Flight category, e.g. civil or state.")
+    ] = None,
+    speed_kt: Annotated[
+        float | None,
+        typer.Option("--speed-kt", help="Cruise speed (default 450, or the aircraft's)."),
+    ] = None,
+    aircraft: Annotated[
+        str | None, typer.Option("--aircraft", help="Aircraft type (e.g. B788) or profile YAML.")
+    ] = None,
+    output_format: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = TableFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Compare routes under several scenarios or denied lists; the first is the reference."""
+    try:
+        start, end = resolve_place(origin), resolve_place(destination)
+        profile = load_aircraft(aircraft) if aircraft else None
+        extra = _codes(deny)
+        cases: list[Case] = [
+            scenario_case(
+                name,
+                start,
+                end,
+                operator_state=operator,
+                category=category,
+                on=on.date() if on else None,
+                deny=extra,
+                aircraft=profile,
+            )
+            for name in scenario
+        ]
+        cases += [deny_case([*_codes([c]), *extra], aircraft=profile) for c in case]
+        if len(cases) < 2:
+            raise InputError(
+                "compare needs two or more cases: give --scenario and/or --case at least twice"
+            )
+        comparison = compare_routes(start, end, cases, speed_kt=speed_kt)
+    except InputError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    except NoRouteError as exc:
+        raise _fail(str(exc), EXIT_NO_ROUTE) from None
+    except OverflightError as exc:
+        raise _fail(str(exc), EXIT_INTERNAL) from None
+    if output_format is TableFormat.json:
+        _write(json.dumps(comparison_to_dict(comparison), indent=2) + "\n", output)
+    else:
+        _render_text(render_comparison(comparison), output)

@@ -1,0 +1,70 @@
+"""`compare` and `chokepoints` on the command line: text, JSON fields, exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from overflight.cli.analysis import compare
+from overflight.cli.app import EXIT_BAD_INPUT
+
+runner = CliRunner()
+
+app = typer.Typer()
+app.command()(compare)
+
+
+@app.callback()
+def _group() -> None:
+    """Keep the commands as subcommands, as the real tool has them."""
+
+
+CASE_FIELDS = {
+    "label", "scenario", "date", "denied", "route", "error", "distance_km", "duration_h",
+    "speed_kt", "extra_km", "extra_pct", "states", "clearances", "aircraft",
+    "usable_range_km", "within_range",
+}  # fmt: skip
+
+
+def test_compare_json_fields(tmp_path: Path) -> None:
+    out = tmp_path / "compare.json"
+    result = runner.invoke(
+        app,
+        ["compare", "UUMU", "OSLK", "-s", "syria-2015-before", "-s", "syria-2015",
+         "--case", "BG,GR,TR,UA", "--format", "json", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert set(data) == {"origin", "destination", "great_circle_km", "cases", "differences"}
+    assert [c["label"] for c in data["cases"]] == [
+        "syria-2015-before",
+        "syria-2015",
+        "deny BG,GR,TR,UA",
+    ]
+    for case in data["cases"]:
+        assert set(case) == CASE_FIELDS
+        assert case["route"]["distance_km"] == case["distance_km"]
+    assert data["cases"][1]["scenario"] == "syria-2015"
+    assert data["cases"][2]["scenario"] is None
+    diff = data["differences"][0]
+    assert set(diff) == {"from", "to", "delta_km", "delta_h", "states_added", "states_removed"}
+    assert {"IR", "IQ"} <= set(diff["states_added"])
+    assert "BG" in diff["states_removed"]
+
+
+def test_compare_text() -> None:
+    result = runner.invoke(
+        app, ["compare", "EFHK", "RJAA", "--case", "", "--case", "RU", "--aircraft", "B788"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no refusals" in result.output
+    assert "deny RU" in result.output
+    assert "in range" in result.output
+
+
+def test_compare_needs_two_cases() -> None:
+    result = runner.invoke(app, ["compare", "EFHK", "RJAA", "-s", "russia-2022"])
+    assert result.exit_code == EXIT_BAD_INPUT
