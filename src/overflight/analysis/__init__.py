@@ -6,6 +6,12 @@
 True
 """
 
+from overflight.analysis.chokepoints import (
+    Chokepoint,
+    ChokepointReport,
+    explain_no_route,
+    find_chokepoints,
+)
 from overflight.analysis.compare import (
     DEFAULT_SPEED_KT,
     Case,
@@ -22,10 +28,14 @@ __all__ = [
     "DEFAULT_SPEED_KT",
     "Case",
     "CaseResult",
+    "Chokepoint",
+    "ChokepointReport",
     "Comparison",
     "Difference",
     "compare_routes",
     "deny_case",
+    "explain_no_route",
+    "find_chokepoints",
     "scenario_case",
     "states_crossed",
 ]

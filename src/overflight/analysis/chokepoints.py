@@ -1,0 +1,430 @@
+"""Chokepoints: which states' further refusal hurts a route most, or cuts it; why no route.
+
+:func:`find_chokepoints` re-plans the route with each state it crosses also refused, ranks them
+by the detour that causes, marks those whose refusal alone cuts the route (no route at all, or
+none within the aircraft's usable range), and finds every smallest set of states (up to
+``max_set_size``) whose joint refusal cuts it. :func:`explain_no_route` names the smallest set
+of refusals that makes a route impossible.
+
+Two facts keep the number of re-plans small and every figure exact:
+
+* Refusing a state the route does not cross leaves that route optimal: the route stays legal,
+  and more obstacles never make a path shorter. So only states the route crosses are ranked,
+  and a set that cuts the route must contain a state crossed by the route re-planned without
+  it, recursively (a hitting-set search over re-plans, memoised by refused set).
+* A route of length at most L lies in the spherical ellipse ``d(o, p) + d(p, d) <= L``, so
+  denied states wholly outside a cap around it cannot shape it. Each re-plan goes through the
+  normal planner (cached in memory and on disk, verified leg by leg) with only the denied
+  states near the endpoints; if the route found is longer than the window allows, the window
+  grows and the plan is repeated. A route that fits its window is the exact optimum for the
+  whole denied set, and no route within a window means no route at all.
+
+JSON shape (``overflight chokepoints --format json``; the names are stable)::
+
+    {
+      "baseline": <route>,                 # route JSON (as `route --format json`)
+      "usable_range_km": float | null,     # the aircraft's, when one is given
+      "ranking": [                         # states the baseline crosses, worst first
+        {
+          "country": str, "name": str,
+          "cuts": bool,                    # refusing it alone leaves no route (within range)
+          "route_km": float | null,        # the re-planned route; null when none exists
+          "extra_km": float | null,        # route_km minus the baseline's
+          "extra_h": float | null,         # the same in hours at the baseline's speed
+          "states": [str, ...]             # states the re-planned route crosses
+        }, ...
+      ],
+      "cut_sets": [[str, ...], ...],       # every minimal refused set that cuts, by size
+      "max_set_size": int,
+      "complete": bool,                    # false when the time budget stopped the search
+      "plans": int,                        # re-plans made (memoised ones counted once)
+      "seconds": float
+    }
+
+>>> from overflight.analysis import find_chokepoints
+>>> report = find_chokepoints("EFHK", "RJAA", deny=["RU"], max_set_size=1)
+>>> [c.country for c in report.ranking]
+['NO', 'US']
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from overflight.data.airports import resolve_place
+from overflight.data.airspace import denied_closure, states, states_at
+from overflight.errors import DeniedEndpointError, InputError, NoRouteError
+from overflight.geo.sphere import to_xyz
+from overflight.models import KM_PER_NM, Place, Route
+from overflight.routing.planner import planner_for
+from overflight.scenarios import Permissions
+
+__all__ = ["Chokepoint", "ChokepointReport", "explain_no_route", "find_chokepoints"]
+
+#: Mean Earth radius used for the window (km); the ellipsoid's lengths differ by < 0.6 %.
+_EARTH_KM = 6371.0088
+#: How much longer than a route on the ellipsoid its length on the sphere may be, at most.
+_SPHERE_FACTOR = 1.01
+#: Distance by which a state's obstacle may reach beyond its shipped polygon, on top of the
+#: margin (simplification and densification), with room to spare.
+_SLACK_KM = 25.0
+
+
+@dataclass(frozen=True)
+class Chokepoint:
+    """What refusing one more state does to the route."""
+
+    #: ISO 3166-1 alpha-2 code of the state.
+    country: str
+    #: The state's common English name.
+    name: str
+    #: The route re-planned with the state also refused; None when none exists.
+    route: Route | None
+    #: Whether the refusal alone cuts the route (no route, or none within range).
+    cuts: bool
+    #: Length added to the baseline, km; None when no route exists.
+    extra_km: float | None
+    #: Flight time added to the baseline, hours; None when no route exists.
+    extra_h: float | None
+
+    @property
+    def route_km(self) -> float | None:
+        """Length of the re-planned route, or None."""
+        return None if self.route is None else self.route.distance_km
+
+
+@dataclass(frozen=True)
+class ChokepointReport:
+    """The chokepoints of one route."""
+
+    #: The route with no further refusal.
+    baseline: Route
+    #: States the baseline crosses (less the endpoints' own), cuts first, then by extra km.
+    ranking: tuple[Chokepoint, ...]
+    #: Every minimal set of states whose joint refusal cuts the route, by size then name.
+    cut_sets: tuple[tuple[str, ...], ...]
+    #: Largest set size searched.
+    max_set_size: int
+    #: The aircraft's usable range, if a route longer than it counts as cut.
+    usable_range_km: float | None
+    #: Whether every set up to ``max_set_size`` was examined (False: the budget ran out).
+    complete: bool
+    #: Re-plans made.
+    plans: int
+    #: Wall-clock time taken.
+    seconds: float
+
+
+class _Replanner:
+    """Plans the same flight under many denied sets, each once, each in a window."""
+
+    def __init__(
+        self,
+        origin: Place,
+        destination: Place,
+        *,
+        base: Iterable[str],
+        margin_nm: float,
+        avoid: Sequence[BaseGeometry],
+        openings: Sequence[BaseGeometry],
+        speed_kt: float,
+    ) -> None:
+        self.origin, self.destination = origin, destination
+        self.base = frozenset(base)
+        self.margin_nm, self.avoid, self.openings = margin_nm, tuple(avoid), tuple(openings)
+        self.speed_kt = speed_kt
+        self.plans = 0
+        self._memo: dict[frozenset[str], Route | None] = {}
+        a, b = to_xyz(origin.lon, origin.lat), to_xyz(destination.lon, destination.lat)
+        self._gc_km = float(np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))) * _EARTH_KM
+        self._a, self._b = a, b
+        self._reach: dict[str, float] = {}
+        #: The endpoints' states: permitted by definition, never refused.
+        self.endpoints = frozenset(
+            {
+                *states_at(origin.lon, origin.lat),
+                *states_at(destination.lon, destination.lat),
+                *(c for c in (origin.country, destination.country) if c),
+            }
+        )
+
+    def _reach_km(self, code: str) -> float:
+        """A lower bound on d(o, p) + d(p, d) over the state's airspace, km.
+
+        On an edge it is at least its smaller value at the two ends less the edge's length
+        (the sum changes by at most twice the distance moved, and a point of the edge is
+        within half its length of an end); the interior needs no test, as an area that meets
+        the ellipse while none of its boundary does would hold an endpoint, and endpoints are
+        never in denied airspace.
+        """
+        if code not in self._reach:
+            best = math.inf
+            for ring in shapely.get_rings(shapely.get_parts(states()[code].geometry)):
+                lon, lat = shapely.get_coordinates(ring).T
+                xyz = to_xyz(lon, lat)
+                total = (
+                    np.arccos(np.clip(xyz @ self._a, -1.0, 1.0))
+                    + np.arccos(np.clip(xyz @ self._b, -1.0, 1.0))
+                ) * _EARTH_KM
+                # Edges are straight in lon/lat: bound their length by the widest parallel.
+                widest = np.cos(np.radians(np.minimum(np.abs(lat[:-1]), np.abs(lat[1:]))))
+                widest = np.where(lat[:-1] * lat[1:] <= 0.0, 1.0, widest)
+                length = (
+                    np.hypot(np.diff(lat), np.diff(lon) * widest) * math.radians(1.0) * _EARTH_KM
+                )
+                edge = np.minimum(total[:-1], total[1:]) - length
+                best = min(best, float(edge.min()) if len(edge) else float(total.min()))
+            self._reach[code] = best
+        return self._reach[code]
+
+    def _window(self, denied: frozenset[str], bound_km: float) -> tuple[str, ...]:
+        """The denied states that may touch some path no longer than the bound."""
+        limit = bound_km * _SPHERE_FACTOR + 2.0 * (_SLACK_KM + self.margin_nm * KM_PER_NM)
+        return tuple(sorted(c for c in denied if self._reach_km(c) <= limit))
+
+    def route(self, refused: frozenset[str], hint_km: float) -> Route | None:
+        """The route with these states refused on top of the base (None: no route)."""
+        if refused in self._memo:
+            return self._memo[refused]
+        denied = self.base | refused
+        bound = max(hint_km, self._gc_km * 1.05)
+        while True:
+            window = self._window(denied, bound)
+            planner = planner_for(
+                window,
+                self.margin_nm,
+                avoid=self.avoid,
+                openings=self.openings,
+                with_dependencies=False,
+            )
+            self.plans += 1
+            try:
+                found: Route | None = planner.route(
+                    self.origin, self.destination, speed_kt=self.speed_kt
+                )
+            except NoRouteError:
+                found = None  # fewer obstacles than the whole set: no route at all
+            if found is None or len(window) == len(denied) or found.distance_km <= bound:
+                break
+            bound = max(bound, found.distance_km) * 1.25
+        if found is not None:
+            # The route avoids every denied state, not only those of the window.
+            found = replace(found, denied=tuple(sorted(denied)))
+        self._memo[refused] = found
+        return found
+
+    def candidates(self, route: Route, refused: frozenset[str]) -> list[str]:
+        """States the route crosses that may still be refused, in order of flight."""
+        crossed = dict.fromkeys(t.country for t in route.transit)
+        return [c for c in crossed if c not in self.endpoints and c not in refused]
+
+
+def _base_setting(
+    permissions: Permissions | None, deny: Iterable[str], margin_nm: float
+) -> tuple[frozenset[str], float, tuple[BaseGeometry, ...], tuple[BaseGeometry, ...]]:
+    if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= 200.0:
+        raise InputError(f"margin {margin_nm!r} nm is out of range: give 0 to 200 nm")
+    extra = frozenset(denied_closure(deny))
+    if permissions is None:
+        return extra, margin_nm, (), ()
+    return (
+        frozenset(permissions.overflight_denied) | extra,
+        max(margin_nm, permissions.margin_nm),
+        tuple(permissions.avoid),
+        tuple(s.geometry for s in permissions.transit_corridors),
+    )
+
+
+def find_chokepoints(
+    origin: str | Place,
+    destination: str | Place,
+    *,
+    permissions: Permissions | None = None,
+    deny: Iterable[str] = (),
+    margin_nm: float = 0.0,
+    max_set_size: int = 3,
+    usable_range_km: float | None = None,
+    speed_kt: float = 450.0,
+    budget_s: float | None = None,
+) -> ChokepointReport:
+    """Rank the states whose further refusal hurts the route most; find the sets that cut it.
+
+    Parameters
+    ----------
+    origin, destination
+        ICAO or IATA code, listed airfield identifier, ``"lat,lon"``, or a :class:`Place`.
+    permissions
+        A resolved scenario (its denied states, margin, avoid areas and strait corridors).
+    deny
+        States denied on top (alpha-2 or alpha-3), with their dependencies.
+    margin_nm
+        Lateral margin (the scenario's if larger).
+    max_set_size
+        Largest set of refusals searched for cuts (0 to rank only).
+    usable_range_km
+        With an aircraft: a route longer than this counts as cut.
+    speed_kt
+        Cruise speed for the hours.
+    budget_s
+        Stop searching for cut sets after this many seconds (the ranking is always complete).
+
+    Returns
+    -------
+    ChokepointReport
+
+    Raises
+    ------
+    NoRouteError
+        When the baseline itself has no route.
+    InputError
+        For unknown places or states, or an endpoint in denied airspace.
+
+    """
+    t0 = time.perf_counter()
+    if max_set_size < 0:
+        raise InputError(f"max_set_size {max_set_size!r}: give 0 or more")
+    start = origin if isinstance(origin, Place) else resolve_place(origin)
+    end = destination if isinstance(destination, Place) else resolve_place(destination)
+    base, margin, avoid, openings = _base_setting(permissions, deny, margin_nm)
+    planner = _Replanner(
+        start, end, base=base, margin_nm=margin, avoid=avoid, openings=openings, speed_kt=speed_kt
+    )
+    baseline = planner.route(frozenset(), 0.0)
+    if baseline is None:
+        # Re-plan in full for the planner's own explanation of what encloses what.
+        planner_for(
+            sorted(base), margin, avoid=avoid, openings=openings, with_dependencies=False
+        ).route(start, end, speed_kt=speed_kt)
+        raise NoRouteError("denied airspace separates the origin from the destination")
+
+    def cuts(route: Route | None) -> bool:
+        return route is None or (
+            usable_range_km is not None and route.distance_km > usable_range_km
+        )
+
+    def refusal(code: str) -> frozenset[str]:
+        return frozenset(denied_closure([code])) - base
+
+    ranking = []
+    hint = baseline.distance_km * 1.3
+    for code in planner.candidates(baseline, frozenset()):
+        try:
+            r = planner.route(refusal(code), hint)
+        except DeniedEndpointError:
+            continue  # a dependency holding an endpoint: permitted by definition
+        ranking.append(
+            Chokepoint(
+                country=code,
+                name=states()[code].name,
+                route=r,
+                cuts=cuts(r),
+                extra_km=None if r is None else r.distance_km - baseline.distance_km,
+                extra_h=None if r is None else r.duration_h - baseline.duration_h,
+            )
+        )
+    ranking.sort(key=lambda c: (not c.cuts, -(c.extra_km or 0.0), c.country))
+
+    found: list[frozenset[str]] = []
+    complete = True
+    frontier: dict[frozenset[str], Route] = {frozenset(): baseline}
+    seen: set[frozenset[str]] = set()
+    for _size in range(max_set_size):
+        following: dict[frozenset[str], Route] = {}
+        for chosen, route in frontier.items():
+            for code in planner.candidates(route, chosen):
+                group = chosen | {code}
+                if group in seen or any(cut <= group for cut in found):
+                    continue
+                seen.add(group)
+                if budget_s is not None and time.perf_counter() - t0 > budget_s:
+                    complete = False
+                    break
+                refused = frozenset().union(*(refusal(c) for c in group))
+                try:
+                    r = planner.route(refused, route.distance_km * 1.3)
+                except DeniedEndpointError:
+                    continue
+                if cuts(r):
+                    found.append(group)
+                elif r is not None:
+                    following[group] = r
+        frontier = following
+    cut_sets = tuple(sorted((tuple(sorted(s)) for s in found), key=lambda s: (len(s), s)))
+    return ChokepointReport(
+        baseline=baseline,
+        ranking=tuple(ranking),
+        cut_sets=cut_sets,
+        max_set_size=max_set_size,
+        usable_range_km=usable_range_km,
+        complete=complete,
+        plans=planner.plans,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def explain_no_route(
+    origin: str | Place,
+    destination: str | Place,
+    *,
+    permissions: Permissions | None = None,
+    deny: Iterable[str] = (),
+    margin_nm: float = 0.0,
+) -> tuple[str, ...]:
+    """The smallest set of refusals that alone leaves no route (empty if a route exists).
+
+    The search follows the states each re-planned route crosses among the denied ones,
+    breadth first up to three states, which gives a smallest set; beyond that it adds them
+    one route at a time and then lifts every refusal the cut does not need, which gives a set
+    none of whose refusals can be lifted. Avoid areas and the margin apply throughout, so
+    when they alone leave no route the set is empty.
+
+    >>> explain_no_route("UDYZ", "UUMU", deny=["GE", "AZ", "TR", "IR", "FR"])
+    ('AZ', 'GE', 'IR', 'TR')
+    """
+    start = origin if isinstance(origin, Place) else resolve_place(origin)
+    end = destination if isinstance(destination, Place) else resolve_place(destination)
+    denied, margin, avoid, openings = _base_setting(permissions, deny, margin_nm)
+    planner = _Replanner(
+        start, end, base=(), margin_nm=margin, avoid=avoid, openings=openings, speed_kt=450.0
+    )
+    if planner.route(denied, 0.0) is not None:
+        return ()
+    free = planner.route(frozenset(), 0.0)
+    if free is None:
+        return ()
+    frontier: dict[frozenset[str], Route] = {frozenset(): free}
+    for _size in range(3):
+        following: dict[frozenset[str], Route] = {}
+        for chosen, route in frontier.items():
+            for code in planner.candidates(route, chosen):
+                if code not in denied:
+                    continue
+                group = chosen | {code}
+                if group in following:
+                    continue
+                r = planner.route(group, route.distance_km * 1.3)
+                if r is None:
+                    return tuple(sorted(group))
+                following[group] = r
+        frontier = following
+    # Larger than three: add a crossed refusal per re-plan, then lift what is not needed.
+    chosen = frozenset[str]()
+    current: Route | None = free
+    while current is not None:
+        step = [c for c in planner.candidates(current, chosen) if c in denied]
+        if not step:
+            chosen = denied  # no denied state left to hit: keep them all
+            break
+        chosen = chosen | {step[0]}
+        current = planner.route(chosen, current.distance_km * 1.3)
+    for code in sorted(chosen):
+        if planner.route(chosen - {code}, 0.0) is None:
+            chosen = chosen - {code}
+    return tuple(sorted(chosen))

@@ -1,0 +1,95 @@
+"""Chokepoints and "no route" explanations, checked against independent plans."""
+
+from __future__ import annotations
+
+import pytest
+
+from overflight.analysis import ChokepointReport, explain_no_route, find_chokepoints, scenario_case
+from overflight.analysis.compare import states_crossed
+from overflight.errors import NoRouteError
+from overflight.routing.planner import plan_route
+
+ENDS = {"FI", "JP"}
+
+
+@pytest.fixture(scope="module")
+def helsinki_tokyo() -> ChokepointReport:
+    permissions = scenario_case("russia-2022", "EFHK", "RJAA").permissions
+    return find_chokepoints("EFHK", "RJAA", permissions=permissions, max_set_size=1)
+
+
+def test_baseline_is_the_planned_route(helsinki_tokyo: ChokepointReport) -> None:
+    permissions = scenario_case("russia-2022", "EFHK", "RJAA").permissions
+    route = plan_route("EFHK", "RJAA", permissions=permissions)
+    assert helsinki_tokyo.baseline.distance_km == pytest.approx(route.distance_km, rel=1e-9)
+    assert helsinki_tokyo.baseline.denied == route.denied
+
+
+def test_every_figure_agrees_with_an_independent_plan(helsinki_tokyo: ChokepointReport) -> None:
+    permissions = scenario_case("russia-2022", "EFHK", "RJAA").permissions
+    base = helsinki_tokyo.baseline
+    assert helsinki_tokyo.ranking
+    for point in helsinki_tokyo.ranking:
+        try:
+            route = plan_route("EFHK", "RJAA", permissions=permissions, deny=[point.country])
+        except NoRouteError:
+            assert point.cuts
+            assert point.route is None
+            continue
+        assert point.route_km == pytest.approx(route.distance_km, rel=1e-9)
+        assert point.extra_km == pytest.approx(route.distance_km - base.distance_km, abs=1e-6)
+        assert point.extra_h == pytest.approx(route.duration_h - base.duration_h, abs=1e-9)
+        assert point.country not in states_crossed(route)
+        assert not point.cuts
+
+
+def test_only_crossed_states_are_ranked(helsinki_tokyo: ChokepointReport) -> None:
+    crossed = set(states_crossed(helsinki_tokyo.baseline))
+    ranked = [p.country for p in helsinki_tokyo.ranking]
+    assert set(ranked) == crossed - ENDS
+    extras = [p.extra_km for p in helsinki_tokyo.ranking if not p.cuts]
+    assert extras == sorted(extras, reverse=True)
+    # A state the route does not cross changes nothing: the same route stays optimal.
+    permissions = scenario_case("russia-2022", "EFHK", "RJAA").permissions
+    other = plan_route("EFHK", "RJAA", permissions=permissions, deny=["BR"])
+    assert other.distance_km == pytest.approx(helsinki_tokyo.baseline.distance_km, rel=1e-9)
+
+
+def test_range_cuts_are_real(helsinki_tokyo: ChokepointReport) -> None:
+    limit = helsinki_tokyo.baseline.distance_km + 100.0
+    permissions = scenario_case("russia-2022", "EFHK", "RJAA").permissions
+    report = find_chokepoints(
+        "EFHK", "RJAA", permissions=permissions, usable_range_km=limit, max_set_size=1
+    )
+    assert report.usable_range_km == limit
+    assert report.ranking
+    for point in report.ranking:
+        route = plan_route("EFHK", "RJAA", permissions=permissions, deny=[point.country])
+        assert point.cuts == (route.distance_km > limit)
+    assert {s[0] for s in report.cut_sets} == {p.country for p in report.ranking if p.cuts}
+
+
+def test_cut_sets_really_cut() -> None:
+    # Yerevan to Moscow with Georgia and Azerbaijan closed: the route goes over Iran or
+    # Turkey, and Armenia is landlocked between the four.
+    report = find_chokepoints("UDYZ", "UUMU", deny=["GE", "AZ"], max_set_size=2)
+    assert report.complete
+    assert ("IR", "TR") in report.cut_sets
+    for cut in report.cut_sets:
+        with pytest.raises(NoRouteError):
+            plan_route("UDYZ", "UUMU", deny=["GE", "AZ", *cut])
+        for code in cut:  # minimal: lifting any one refusal opens a route
+            rest = [c for c in cut if c != code]
+            plan_route("UDYZ", "UUMU", deny=["GE", "AZ", *rest])
+
+
+def test_explain_no_route() -> None:
+    assert explain_no_route("UDYZ", "UUMU", deny=["GE", "AZ", "TR", "IR", "FR", "DE"]) == (
+        "AZ",
+        "GE",
+        "IR",
+        "TR",
+    )
+    assert explain_no_route("UDYZ", "UUMU", deny=["GE"]) == ()
+    with pytest.raises(NoRouteError):
+        find_chokepoints("UDYZ", "UUMU", deny=["GE", "AZ", "TR", "IR"])
