@@ -1,0 +1,674 @@
+"""Fuel stops: when a route is longer than the aircraft can fly, where to land on the way.
+
+:func:`plan_with_stops` returns the non-stop route when it is within the aircraft's usable range
+(:meth:`AircraftProfile.usable_range_km`, the published range less a reserve), and otherwise
+the multi-leg plan that takes the least total time — flight at cruise speed plus a ground time
+per stop — through airports that
+
+- lie in a state that grants the flight landing (``Permissions.may_land``; with no scenario, any
+  state that is not denied),
+- lie outside denied airspace, its safety margin and any avoid area,
+- have a paved runway at least :attr:`AircraftProfile.min_runway_m` long (the shipped table of
+  open large and medium airports, ``overflight/data/RUNWAYS.md``),
+
+where every leg is a legal route no longer than the usable range. Each leg is planned and
+verified by the normal planner and carries its own transit report.
+
+How the search stays fast
+-------------------------
+Every figure is on the WGS84 ellipsoid, where the geodesic between two airports is a lower bound
+of any legal route between them. Candidate airports are first pruned with these bounds (an
+airport can only help if the legs to it and from it fit in the number of stops allowed), and at
+most :data:`MAX_CANDIDATES` are kept, those with the smallest detour ``GC(o, a) + GC(a, d)``.
+An A* search over (airport, stops made) then costs every edge by its geodesic first and routes
+it around denied airspace — on the planner's visibility graph, built once for the closure — only
+when the search pops it. The heuristic (geodesic to the destination, plus one ground time when
+that is beyond range) is consistent, so the first plan to reach the destination is optimal
+among the candidates.
+
+>>> from overflight.aircraft import load_aircraft
+>>> plan = plan_with_stops("VIDP", "EGLL", aircraft=load_aircraft("B738"))
+>>> len(plan.stops), all(leg.distance_km <= plan.usable_range_km for leg in plan.legs)
+(1, True)
+
+JSON shape (:func:`stop_plan_to_dict`; the names are stable)::
+
+    {
+      "aircraft": str,                 # ICAO designator
+      "usable_range_km": float,        # longest leg allowed
+      "nonstop_possible": bool,        # the non-stop route is within range
+      "direct": <route> | null,        # the non-stop route, whatever its length
+      "legs": [<route>, ...],          # each as `route --format json` (same field names)
+      "stops": [{"code", "name", "lat", "lon", "country"}, ...],
+      "total_distance_km": float,      # sum of the legs
+      "flight_time_h": float,          # sum of the legs' times at cruise speed
+      "ground_time_h": float,          # per stop
+      "total_time_h": float            # flight time + ground time x stops
+    }
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from overflight.aircraft import AircraftProfile
+from overflight.data.airports import resolve_place
+from overflight.data.airspace import states
+from overflight.data.runways import FuelAirport, FuelAirportTable, fuel_airport_table
+from overflight.errors import InputError, NoRouteError
+from overflight.geo.ellipsoid import geodesic_km, path_km, wgs84
+from overflight.geo.sphere import EARTH_RADIUS_KM, angle, to_lonlat, to_xyz
+from overflight.models import KM_PER_NM, Place, Route
+from overflight.routing.planner import Planner, permissions_planner, planner_for
+from overflight.scenarios import Permissions
+
+__all__ = ["MAX_CANDIDATES", "StopPlan", "plan_with_stops", "stop_plan_to_dict"]
+
+#: Most candidate airports searched. The table holds about 4,500 airports; after the range and
+#: permission filters a long detour keeps several hundred, and those far off the way (largest
+#: ``GC(o, a) + GC(a, d)``) cannot be on a fast plan. 600 keeps the search under a second.
+MAX_CANDIDATES = 600
+
+#: Candidate airports closer than this to the origin or destination are the same field or a
+#: neighbour of it: a stop there gains nothing.
+_SAME_PLACE_KM = 5.0
+
+#: Lowest ratio of a path's length on the WGS84 ellipsoid to its length on the sphere of mean
+#: radius the graph is built on (0.9944, short meridian legs near the equator), rounded down:
+#: routed distances on the sphere times this are lower bounds of the legs as flown.
+_ELLIPSOID_FACTOR = 0.994
+
+
+@dataclass(frozen=True)
+class StopPlan:
+    """A flight from origin to destination as one or more legs, with the stops between them."""
+
+    #: The legs flown, in order; each a full, verified route.
+    legs: tuple[Route, ...]
+    #: The airports landed at between legs (one fewer than the legs).
+    stops: tuple[Place, ...]
+    #: ICAO designator of the aircraft planned for.
+    aircraft: str
+    #: Longest leg the aircraft may fly (published range less the reserve).
+    usable_range_km: float
+    #: Time on the ground at each stop.
+    ground_time_h: float
+    #: The non-stop route, if a legal one exists (it may be out of range).
+    direct: Route | None
+    #: Whether the non-stop route is within the usable range.
+    nonstop_possible: bool
+
+    def __post_init__(self) -> None:
+        if not self.legs or len(self.stops) != len(self.legs) - 1:
+            raise ValueError(f"{len(self.legs)} legs do not fit {len(self.stops)} stops")
+
+    @property
+    def origin(self) -> Place:
+        """Where the flight departs."""
+        return self.legs[0].origin
+
+    @property
+    def destination(self) -> Place:
+        """Where the flight arrives."""
+        return self.legs[-1].destination
+
+    @property
+    def total_distance_km(self) -> float:
+        """Length of all legs (WGS84)."""
+        return sum(leg.distance_km for leg in self.legs)
+
+    @property
+    def flight_time_h(self) -> float:
+        """Time in the air at cruise speed, no wind."""
+        return sum(leg.duration_h for leg in self.legs)
+
+    @property
+    def total_time_h(self) -> float:
+        """Time from departure to arrival: flight time plus ground time at every stop."""
+        return self.flight_time_h + self.ground_time_h * len(self.stops)
+
+
+def plan_with_stops(
+    origin: str | Place,
+    destination: str | Place,
+    *,
+    aircraft: AircraftProfile,
+    permissions: Permissions | None = None,
+    deny: Iterable[str] = (),
+    margin_nm: float = 0.0,
+    ground_time_h: float = 1.0,
+    max_stops: int = 3,
+) -> StopPlan:
+    """The fastest plan from origin to destination that the aircraft can fly, with fuel stops.
+
+    Parameters
+    ----------
+    origin, destination
+        A :class:`Place`, or anything :func:`overflight.data.airports.resolve_place` accepts.
+    aircraft
+        Sets the cruise speed, the usable range of a leg and the shortest usable runway.
+    permissions
+        A resolved scenario: its denied states, margin, avoid areas and strait corridors shape
+        every leg, and stops are only made where it allows landing.
+    deny
+        Further states (alpha-2 or alpha-3) whose airspace is closed; no stop is made there.
+    margin_nm
+        Lateral distance to keep from denied airspace (the scenario's if that is larger).
+    ground_time_h
+        Time spent on the ground at each stop.
+    max_stops
+        Most stops a plan may make (0 allows only the non-stop flight).
+
+    Returns
+    -------
+    StopPlan
+        The non-stop route as a single leg when it is within range, else the fastest plan.
+
+    Raises
+    ------
+    DeniedEndpointError, UnknownAirportError
+        For an endpoint in denied airspace or one that is not known.
+    NoRouteError
+        When no legal route exists at all, or no plan within ``max_stops`` stops keeps every leg
+        within range; the message says which end or leg fails.
+
+    """
+    if not math.isfinite(ground_time_h) or not 0.0 <= ground_time_h <= 48.0:
+        raise InputError(f"ground time {ground_time_h!r} h is out of range: give 0 to 48 hours")
+    if isinstance(max_stops, bool) or not isinstance(max_stops, int) or not 0 <= max_stops <= 6:
+        raise InputError(f"max_stops {max_stops!r} is out of range: give an integer from 0 to 6")
+    start = origin if isinstance(origin, Place) else resolve_place(origin)
+    end = destination if isinstance(destination, Place) else resolve_place(destination)
+    planner = _planner(permissions, deny, margin_nm)
+    speed_kt = aircraft.cruise_speed_kt
+    range_km = aircraft.usable_range_km()
+    if range_km <= 0.0:
+        raise InputError(f"the {aircraft.designator} has no usable range after the reserve")
+    # A NoRouteError here stands: every chain of legs through airports outside denied airspace
+    # would also join the two ends, so stops cannot help.
+    direct = planner.route(start, end, speed_kt=speed_kt)
+
+    def plan(legs: tuple[Route, ...], stops: tuple[Place, ...]) -> StopPlan:
+        return StopPlan(
+            legs=legs,
+            stops=stops,
+            aircraft=aircraft.designator,
+            usable_range_km=range_km,
+            ground_time_h=ground_time_h,
+            direct=direct,
+            nonstop_possible=direct.distance_km <= range_km,
+        )
+
+    if direct.distance_km <= range_km:
+        return plan((direct,), ())
+    if max_stops == 0:
+        raise NoRouteError(
+            f"the route from {_label(start)} to {_label(end)} is {direct.distance_km:,.0f} km, "
+            f"beyond the {range_km:,.0f} km usable range of the {aircraft.designator}, "
+            f"and no stop is allowed",
+            states=planner.denied,
+        )
+    search = _StopSearch(
+        planner=planner,
+        start=start,
+        end=end,
+        aircraft=aircraft,
+        landing=_landing_rule(permissions, planner.denied),
+        ground_km=ground_time_h * speed_kt * KM_PER_NM,
+        max_stops=max_stops,
+        direct_km=direct.distance_km,
+    )
+    airports = search.run()
+    places = (start, *(a.to_place() for a in airports), end)
+    legs = tuple(
+        planner.route(places[k], places[k + 1], speed_kt=speed_kt) for k in range(len(places) - 1)
+    )
+    for leg in legs:
+        # The search measured each leg on the same graph; this guards the invariant.
+        if leg.distance_km > range_km * (1.0 + 1e-9):
+            raise RuntimeError(f"leg {leg.origin.code}-{leg.destination.code} exceeds the range")
+    return plan(legs, places[1:-1])
+
+
+def stop_plan_to_dict(plan: StopPlan) -> dict[str, Any]:
+    """A stop plan as plain JSON-ready data (see the module docstring for the shape).
+
+    The routes use the field names of ``overflight.export.json.route_to_dict``; they are built
+    here because the analysis layer may not import the export layer.
+    """
+    return {
+        "aircraft": plan.aircraft,
+        "usable_range_km": plan.usable_range_km,
+        "nonstop_possible": plan.nonstop_possible,
+        "direct": None if plan.direct is None else _route_dict(plan.direct),
+        "legs": [_route_dict(leg) for leg in plan.legs],
+        "stops": [
+            {"code": s.code, "name": s.name, "lat": s.lat, "lon": s.lon, "country": s.country}
+            for s in plan.stops
+        ],
+        "total_distance_km": plan.total_distance_km,
+        "flight_time_h": plan.flight_time_h,
+        "ground_time_h": plan.ground_time_h,
+        "total_time_h": plan.total_time_h,
+    }
+
+
+# -- search ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LandingRule:
+    """Which states a stop may be made in: those allowed, or all but those refused."""
+
+    allowed: frozenset[str] | None
+    refused: frozenset[str]
+
+    def mask(self, countries: NDArray[np.str_]) -> NDArray[np.bool_]:
+        if self.allowed is not None:
+            ok = np.isin(countries, sorted(self.allowed))
+        else:
+            ok = np.ones(len(countries), dtype=bool)
+        return ok & ~np.isin(countries, sorted(self.refused))
+
+
+def _landing_rule(permissions: Permissions | None, denied: tuple[str, ...]) -> _LandingRule:
+    allowed = None if permissions is None else permissions.landing_allowed
+    return _LandingRule(allowed=allowed, refused=frozenset(denied))
+
+
+def _planner(permissions: Permissions | None, deny: Iterable[str], margin_nm: float) -> Planner:
+    if permissions is None:
+        return planner_for(deny, margin_nm)
+    if margin_nm > permissions.margin_nm:
+        permissions = replace(permissions, margin_nm=margin_nm)
+    return permissions_planner(permissions, deny=deny)
+
+
+@dataclass
+class _Label:
+    """A settled (airport, stops) state of the search and how it was reached."""
+
+    node: int
+    parent: int
+    cost_km: float
+    stops: int
+
+
+class _StopSearch:
+    """A* over (node, stops made); node 0 is the origin, 1..n the candidates, n+1 the end.
+
+    Costs are in km, a stop counting as the distance flown in its ground time. Each node's
+    heuristic starts as its geodesic to the end and is raised to the exact routed distance
+    (on the visibility graph, times :data:`_ELLIPSOID_FACTOR`) the first time the search pops
+    it; refined values stay consistent with each other, so the first settled state of a node is
+    its cheapest. Routed distances from the origin and to the end also bound every edge through
+    the triangle inequality, which keeps edges across an obstacle from ever being routed.
+    """
+
+    def __init__(
+        self,
+        *,
+        planner: Planner,
+        start: Place,
+        end: Place,
+        aircraft: AircraftProfile,
+        landing: _LandingRule,
+        ground_km: float,
+        max_stops: int,
+        direct_km: float,
+    ) -> None:
+        self.planner = planner
+        self.graph = planner.graph
+        self.start = start
+        self.end = end
+        self.aircraft = aircraft
+        self.range_km = aircraft.usable_range_km()
+        self.ground_km = ground_km
+        self.max_stops = max_stops
+        self.table: FuelAirportTable = fuel_airport_table()
+        self.rows = self._candidates(landing)
+        n = len(self.rows)
+        self.goal = n + 1
+        self.lon = np.concatenate(([start.lon], self.table.lon[self.rows], [end.lon]))
+        self.lat = np.concatenate(([start.lat], self.table.lat[self.rows], [end.lat]))
+        self.xyz = to_xyz(self.lon, self.lat)
+        self.to_goal = self._geodesic_km(self.goal)
+        self.h = self._heuristic(self.to_goal)
+        self.h[self.goal] = 0.0
+        arrays = self.graph.arrays
+        size = self.graph.size
+        # Explicit zeros would be read as missing edges: a bitangent is never that short.
+        self._matrix = (
+            np.maximum(arrays.weights, 1e-15),
+            arrays.indices,
+            arrays.indptr,
+            size,
+        )
+        #: Vertices each node sees, with the central angles to them (filled on demand).
+        self._seen: dict[int, tuple[NDArray[np.int64], NDArray[np.float64]]] = {}
+        #: Graph distances (radians) and predecessors from each expanded node.
+        self._from: dict[int, tuple[NDArray[np.float64], NDArray[np.int32]]] = {}
+        #: Routed distances (radians) from the origin and to the end; NaN until refined.
+        self.from_origin = np.full(self.goal + 1, np.nan)
+        self.to_end = np.full(self.goal + 1, np.nan)
+        self._exact: dict[tuple[int, int], float] = {(0, self.goal): direct_km}
+        self._refine(0)
+        self._refine(self.goal)
+        #: Whether some leg from the origin, or into the destination, was found within range.
+        self.left_origin = False
+        self.reached_goal = False
+
+    # -- candidates ----------------------------------------------------------------------------
+
+    def _candidates(self, landing: _LandingRule) -> NDArray[np.int64]:
+        """Rows of the airports that could be a stop on some plan, at most MAX_CANDIDATES."""
+        table, r = self.table, self.range_km
+        usable = (table.runway_m >= self.aircraft.min_runway_m) & landing.mask(table.country)
+        rows = np.flatnonzero(usable)
+        from_start = _geodesic_many(self.start, table.lon[rows], table.lat[rows])
+        to_end = _geodesic_many(self.end, table.lon[rows], table.lat[rows])
+        legs_before = np.ceil(from_start / r)
+        legs_after = np.ceil(to_end / r)
+        keep = (
+            (legs_before + legs_after <= self.max_stops + 1)
+            & (from_start > _SAME_PLACE_KM)
+            & (to_end > _SAME_PLACE_KM)
+        )
+        outside = np.zeros(len(rows), dtype=bool)
+        outside[keep] = self._outside_obstacles(rows[keep])
+        for place, reach in ((self.start, from_start), (self.end, to_end)):
+            if not np.any(outside & (reach <= r)):
+                raise NoRouteError(self._no_airport_near(place, legal=False), states=self.denied)
+        detour = (from_start + to_end)[outside]
+        return rows[outside][np.argsort(detour, kind="stable")[:MAX_CANDIDATES]]
+
+    def _outside_obstacles(self, rows: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Which airports lie outside the denied states, the margin around them and avoid areas."""
+        lon, lat = self.table.lon[rows], self.table.lat[rows]
+        inside = np.zeros(len(rows), dtype=bool)
+        areas = states()
+        for code in self.planner.denied:
+            inside |= shapely.intersects_xy(areas[code].geometry, lon, lat)
+        closure = self.planner.closure
+        if closure.margin_nm > 0.0 or closure.avoid:
+            # Obstacle polygons may run past ±180° where they were joined across it.
+            for polygon in self.planner.obstacles.polygons:
+                for shift in (-360.0, 0.0, 360.0):
+                    inside |= shapely.intersects_xy(polygon, lon + shift, lat)
+        return ~inside
+
+    # -- bounds --------------------------------------------------------------------------------
+
+    def _heuristic(self, to_goal_km: NDArray[np.float64]) -> NDArray[np.float64]:
+        # A node beyond range of the end needs at least one more stop.
+        return to_goal_km + np.where(to_goal_km > self.range_km, self.ground_km, 0.0)
+
+    def _seen_from(self, node: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        if node not in self._seen:
+            self._seen[node] = self.graph.visible_from(self.xyz[node])
+        return self._seen[node]
+
+    def _graph_distances(self, node: int) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+        """Shortest graph distances (radians) from a node to every vertex, with predecessors."""
+        if node not in self._from:
+            weights, indices, indptr, size = self._matrix
+            seen, angles = self._seen_from(node)
+            # The node joins the graph as one more vertex, linked to the vertices it sees.
+            matrix = csr_matrix(
+                (
+                    np.concatenate((weights, np.maximum(angles, 1e-15))),
+                    np.concatenate((indices, seen)),
+                    np.concatenate((indptr, [indptr[-1] + len(seen)])),
+                ),
+                shape=(size + 1, size + 1),
+            )
+            dist, pred = dijkstra(matrix, directed=True, indices=size, return_predecessors=True)
+            self._from[node] = (dist[:size], pred[:size])
+        return self._from[node]
+
+    def _routed(self, source: int, node: int) -> float:
+        """Shortest legal distance (radians) between two nodes, given the source's distances."""
+        if self.graph.clear(self.xyz[source], self.xyz[node]):
+            return float(angle(self.xyz[source], self.xyz[node]))
+        dist, _ = self._graph_distances(source)
+        seen, angles = self._seen_from(node)
+        return float(np.min(angles + dist[seen], initial=math.inf))
+
+    def _refine(self, node: int) -> bool:
+        """Raise the node's heuristic to its routed distance; True if it was not done before."""
+        if not math.isnan(self.to_end[node]):
+            return False
+        self.to_end[node] = 0.0 if node == self.goal else self._routed(self.goal, node)
+        self.from_origin[node] = 0.0 if node == 0 else self._routed(0, node)
+        if node != self.goal:
+            routed_km = _ELLIPSOID_FACTOR * EARTH_RADIUS_KM * self.to_end[node]
+            best = max(float(self.to_goal[node]), routed_km)
+            self.h[node] = best + (self.ground_km if best > self.range_km else 0.0)
+        return True
+
+    def _edge_bound(self, a: int, b: int) -> float:
+        """A lower bound of the routed leg between two refined nodes (triangle inequality)."""
+        radians = max(
+            abs(self.to_end[a] - self.to_end[b]), abs(self.from_origin[a] - self.from_origin[b])
+        )
+        return _ELLIPSOID_FACTOR * EARTH_RADIUS_KM * float(radians)
+
+    # -- search --------------------------------------------------------------------------------
+
+    @property
+    def denied(self) -> tuple[str, ...]:
+        return self.planner.denied
+
+    def run(self) -> list[FuelAirport]:
+        """The airports of the fastest plan, in order (raises NoRouteError if there is none)."""
+        labels: list[_Label] = []
+        fewest_stops = np.full(self.goal + 1, self.max_stops + 1)
+        tie = 0
+        # (f, tie, cost so far or its lower bound, stops, node, parent label, exact?)
+        heap: list[tuple[float, int, float, int, int, int, bool]] = [
+            (float(self.h[0]), tie, 0.0, 0, 0, -1, True)
+        ]
+        while heap:
+            f, _, cost, stops, node, parent, exact = heapq.heappop(heap)
+            if not exact:
+                if fewest_stops[node] <= stops:
+                    continue
+                before = labels[parent]
+                stop_km = 0.0 if node == self.goal else self.ground_km
+                if self._refine(node):
+                    bound = before.cost_km + self._edge_bound(before.node, node) + stop_km
+                    cost = max(cost, bound)
+                    if cost + self.h[node] > f * (1.0 + 1e-12):
+                        tie += 1
+                        item = (cost + float(self.h[node]), tie, cost, stops, node, parent, False)
+                        heapq.heappush(heap, item)
+                        continue
+                leg = self._leg_km(before.node, node)
+                if leg > self.range_km:
+                    continue
+                cost = before.cost_km + leg + stop_km
+                tie += 1
+                heapq.heappush(
+                    heap, (cost + float(self.h[node]), tie, cost, stops, node, parent, True)
+                )
+                continue
+            if node == self.goal:
+                return self._airports(labels, parent)
+            if fewest_stops[node] <= stops:
+                continue  # reached before at no more cost with no more stops
+            fewest_stops[node] = stops
+            labels.append(_Label(node=node, parent=parent, cost_km=cost, stops=stops))
+            here = len(labels) - 1
+            for nxt, bound in self._next_nodes(node, stops, fewest_stops):
+                tie += 1
+                f = cost + bound + float(self.h[nxt])
+                heapq.heappush(
+                    heap, (f, tie, cost + bound, stops + (nxt != self.goal), nxt, here, False)
+                )
+        raise NoRouteError(self._why_not(), states=self.denied)
+
+    def _next_nodes(
+        self, node: int, stops: int, fewest_stops: NDArray[np.int64]
+    ) -> list[tuple[int, float]]:
+        """Nodes one leg on, with lower bounds of the leg plus the ground time at a stop."""
+        gc = self._geodesic_km(node)
+        known = ~np.isnan(self.to_end)
+        bound = np.where(
+            known,
+            _ELLIPSOID_FACTOR
+            * EARTH_RADIUS_KM
+            * np.maximum(
+                np.abs(np.nan_to_num(self.to_end) - self.to_end[node]),
+                np.abs(np.nan_to_num(self.from_origin) - self.from_origin[node]),
+            ),
+            0.0,
+        )
+        gc = np.maximum(gc, bound)
+        within = gc <= self.range_km
+        within[[0, node]] = False
+        if node == 0:
+            within[self.goal] = False  # the direct route is known to be out of range
+        if stops + 1 > self.max_stops:
+            within[1 : self.goal] = False
+        else:
+            # A stop must leave enough stops to cover what remains on the geodesic.
+            legs_left = np.ceil(self.to_goal / self.range_km)
+            within[1 : self.goal] &= (legs_left[1 : self.goal] - 1) <= self.max_stops - stops - 1
+            within[1 : self.goal] &= fewest_stops[1 : self.goal] > stops + 1
+        idx = np.flatnonzero(within)
+        ground = np.where(idx == self.goal, 0.0, self.ground_km)
+        return list(zip(idx.tolist(), (gc[idx] + ground).tolist(), strict=True))
+
+    def _leg_km(self, a: int, b: int) -> float:
+        """Length (WGS84) of the shortest legal route from an expanded node to another."""
+        key = (a, b) if a < b else (b, a)
+        known = self._exact.get(key)
+        if known is None:
+            known = self._path_km(a, b)
+            self._exact[key] = known
+        if known <= self.range_km:
+            self.left_origin |= a == 0 or b == 0
+            self.reached_goal |= self.goal in (a, b)
+        return known
+
+    def _path_km(self, a: int, b: int) -> float:
+        if self.graph.clear(self.xyz[a], self.xyz[b]):
+            return float(geodesic_km(self.lon[a], self.lat[a], self.lon[b], self.lat[b]))
+        dist, pred = self._graph_distances(a)
+        seen, angles = self._seen_from(b)
+        total = angles + dist[seen]
+        if not len(seen) or not np.isfinite(np.min(total)):
+            return math.inf
+        # No leg through vertices beyond range can be within range: skip walking it.
+        if _ELLIPSOID_FACTOR * EARTH_RADIUS_KM * float(np.min(total)) > self.range_km:
+            return math.inf
+        vertex = int(seen[int(np.argmin(total))])
+        chain: list[int] = []
+        while 0 <= vertex < self.graph.size:
+            chain.append(vertex)
+            vertex = int(pred[vertex])
+        lon, lat = to_lonlat(self.graph.points[chain[::-1]])
+        points = [(float(self.lon[a]), float(self.lat[a]))]
+        points += list(zip(lon.tolist(), lat.tolist(), strict=True))
+        points.append((float(self.lon[b]), float(self.lat[b])))
+        return path_km(points)
+
+    def _geodesic_km(self, node: int) -> NDArray[np.float64]:
+        return _geodesic_many(
+            Place(code="", name="", lon=float(self.lon[node]), lat=float(self.lat[node])),
+            self.lon,
+            self.lat,
+        )
+
+    def _airports(self, labels: list[_Label], last: int) -> list[FuelAirport]:
+        chain: list[FuelAirport] = []
+        while last > 0:  # label 0 is the origin
+            chain.append(self.table.airports[int(self.rows[labels[last].node - 1])])
+            last = labels[last].parent
+        return chain[::-1]
+
+    # -- reasons -------------------------------------------------------------------------------
+
+    def _no_airport_near(self, place: Place, *, legal: bool) -> str:
+        how = " on a legal route" if legal else ""
+        return (
+            f"no airport where the {self.aircraft.designator} may land (paved runway of "
+            f"{self.aircraft.min_runway_m:,.0f} m or more, in a state that grants landing, "
+            f"outside denied airspace) within {self.range_km:,.0f} km of {_label(place)}{how}"
+        )
+
+    def _why_not(self) -> str:
+        if not self.left_origin:
+            return self._no_airport_near(self.start, legal=True)
+        if not self.reached_goal:
+            return self._no_airport_near(self.end, legal=True)
+        return (
+            f"no chain of at most {self.max_stops} stops from {_label(self.start)} to "
+            f"{_label(self.end)} keeps every leg within the {self.range_km:,.0f} km usable range "
+            f"of the {self.aircraft.designator}; allow more stops or fewer refusals"
+        )
+
+
+def _place_dict(place: Place) -> dict[str, Any]:
+    return {
+        "code": place.code,
+        "name": place.name,
+        "lat": place.lat,
+        "lon": place.lon,
+        "country": place.country,
+        "kind": place.kind,
+    }
+
+
+def _route_dict(route: Route) -> dict[str, Any]:
+    """A route with the field names of the route JSON (``overflight.export.json``)."""
+    return {
+        "origin": _place_dict(route.origin),
+        "destination": _place_dict(route.destination),
+        "denied": list(route.denied),
+        "margin_nm": route.margin_nm,
+        "speed_kt": route.speed_kt,
+        "waypoints": [[p.lon, p.lat] for p in route.waypoints],
+        "distance_km": route.distance_km,
+        "distance_nm": route.distance_km / KM_PER_NM,
+        "great_circle_km": route.great_circle_km,
+        "extra_km": route.extra_km,
+        "extra_nm": route.extra_km / KM_PER_NM,
+        "extra_pct": route.extra_pct,
+        "duration_h": route.duration_h,
+        "transit": [
+            {
+                "country": t.country,
+                "name": t.name,
+                "distance_km": t.distance_km,
+                "entry": [t.entry.lon, t.entry.lat],
+                "exit": [t.exit.lon, t.exit.lat],
+            }
+            for t in route.transit
+        ],
+        "high_seas_km": route.high_seas_km,
+        "straits": list(route.straits),
+    }
+
+
+def _geodesic_many(
+    place: Place, lon: NDArray[np.float64], lat: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Geodesic distances in km from one place to many points (WGS84)."""
+    n = len(lon)
+    _, _, metres = wgs84().inv(np.full(n, place.lon), np.full(n, place.lat), lon, lat)
+    return np.asarray(metres, dtype=np.float64) / 1000.0
+
+
+def _label(place: Place) -> str:
+    return place.code
