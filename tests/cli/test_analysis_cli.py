@@ -8,13 +8,14 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from overflight.cli.analysis import compare
-from overflight.cli.app import EXIT_BAD_INPUT
+from overflight.cli.analysis import chokepoints, compare
+from overflight.cli.app import EXIT_BAD_INPUT, EXIT_NO_ROUTE
 
 runner = CliRunner()
 
 app = typer.Typer()
 app.command()(compare)
+app.command()(chokepoints)
 
 
 @app.callback()
@@ -68,3 +69,45 @@ def test_compare_text() -> None:
 def test_compare_needs_two_cases() -> None:
     result = runner.invoke(app, ["compare", "EFHK", "RJAA", "-s", "russia-2022"])
     assert result.exit_code == EXIT_BAD_INPUT
+
+
+def test_chokepoints_json_fields() -> None:
+    result = runner.invoke(
+        app,
+        ["chokepoints", "UDYZ", "UUMU", "--deny", "GE,AZ", "--max-set-size", "2",
+         "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {
+        "baseline", "usable_range_km", "ranking", "cut_sets", "max_set_size", "complete",
+        "plans", "seconds",
+    }  # fmt: skip
+    assert data["ranking"]
+    for point in data["ranking"]:
+        assert set(point) == {
+            "country",
+            "name",
+            "cuts",
+            "route_km",
+            "extra_km",
+            "extra_h",
+            "states",
+        }
+        assert point["country"] in {t["country"] for t in data["baseline"]["transit"]}
+    assert ["IR", "TR"] in data["cut_sets"]
+
+
+def test_chokepoints_text_under_a_scenario() -> None:
+    result = runner.invoke(
+        app, ["chokepoints", "EFHK", "RJAA", "-s", "russia-2022", "--max-set-size", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "if refused too" in result.output
+    assert "NO" in result.output
+
+
+def test_chokepoints_without_a_route_names_the_refusals() -> None:
+    result = runner.invoke(app, ["chokepoints", "UDYZ", "UUMU", "--deny", "GE,AZ,TR,IR,FR"])
+    assert result.exit_code == EXIT_NO_ROUTE
+    assert "AZ, GE, IR, TR" in result.output

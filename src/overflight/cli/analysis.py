@@ -24,17 +24,21 @@ from rich.text import Text
 from overflight.aircraft import load_aircraft
 from overflight.analysis import (
     Case,
+    ChokepointReport,
     Comparison,
     compare_routes,
     deny_case,
+    explain_no_route,
+    find_chokepoints,
     scenario_case,
+    states_crossed,
 )
 from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NO_ROUTE, _codes, _fail
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError, NoRouteError, OverflightError
 from overflight.export.json import place_to_dict, route_to_dict
 
-__all__ = ["compare", "comparison_to_dict"]
+__all__ = ["chokepoints", "chokepoints_to_dict", "compare", "comparison_to_dict"]
 
 
 class TableFormat(StrEnum):
@@ -239,3 +243,144 @@ def compare(
         _write(json.dumps(comparison_to_dict(comparison), indent=2) + "\n", output)
     else:
         _render_text(render_comparison(comparison), output)
+
+
+def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
+    """A report in the JSON shape documented in :mod:`overflight.analysis.chokepoints`."""
+    return {
+        "baseline": route_to_dict(report.baseline),
+        "usable_range_km": report.usable_range_km,
+        "ranking": [
+            {
+                "country": p.country,
+                "name": p.name,
+                "cuts": p.cuts,
+                "route_km": p.route_km,
+                "extra_km": p.extra_km,
+                "extra_h": p.extra_h,
+                "states": [] if p.route is None else list(states_crossed(p.route)),
+            }
+            for p in report.ranking
+        ],
+        "cut_sets": [list(s) for s in report.cut_sets],
+        "max_set_size": report.max_set_size,
+        "complete": report.complete,
+        "plans": report.plans,
+        "seconds": report.seconds,
+    }
+
+
+def render_chokepoints(report: ChokepointReport) -> Group:
+    """The baseline, the ranking of the states it crosses, and the sets that cut it."""
+    base = report.baseline
+    title = Text(
+        f"{base.origin.code} → {base.destination.code}   route {base.distance_km:,.0f} km, "
+        f"{_hours(base.duration_h)}",
+        style="bold",
+    )
+    ranking = Table("state", "name", "extra km", "extra time", "cuts", title="if refused too")
+    for p in report.ranking:
+        ranking.add_row(
+            p.country,
+            p.name,
+            "no route" if p.route is None else _km(p.extra_km, signed=True),
+            _hours(p.extra_h),
+            "yes" if p.cuts else "",
+        )
+    sets = ", ".join("+".join(s) for s in report.cut_sets) or "none"
+    note = "" if report.complete else " (time budget reached: search incomplete)"
+    footer = Text(
+        f"sets of up to {report.max_set_size} that cut the route: {sets}{note}\n"
+        f"{report.plans} plans in {report.seconds:.1f} s"
+    )
+    return Group(title, ranking, footer)
+
+
+def chokepoints(
+    origin: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
+    destination: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", "-s", help="Built-in scenario name or scenario YAML file."),
+    ] = None,
+    deny: Annotated[
+        list[str],
+        typer.Option("--deny", "-d", help="States denied on top: ISO codes, comma-separated."),
+    ] = [],  # noqa: B006 - typer reads the default, never mutates it
+    on: Annotated[
+        dt.datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="Date of the flight (scenario rules)."),
+    ] = None,
+    operator: Annotated[
+        str | None, typer.Option("--operator", help="State of the operator (scenario rules).")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="Flight category, e.g. civil or state.")
+    ] = None,
+    margin_nm: Annotated[
+        float, typer.Option("--margin-nm", help="Distance to keep from denied airspace.")
+    ] = 0.0,
+    speed_kt: Annotated[
+        float | None,
+        typer.Option("--speed-kt", help="Cruise speed (default 450, or the aircraft's)."),
+    ] = None,
+    aircraft: Annotated[
+        str | None,
+        typer.Option("--aircraft", help="Aircraft type: a route beyond its range counts as cut."),
+    ] = None,
+    max_set_size: Annotated[
+        int, typer.Option("--max-set-size", help="Largest set of refusals searched for cuts.")
+    ] = 3,
+    budget_s: Annotated[
+        float | None, typer.Option("--budget-s", help="Stop the cut-set search after this long.")
+    ] = None,
+    output_format: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = TableFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Which states' further refusal hurts the route most, and which sets of them cut it."""
+    try:
+        start, end = resolve_place(origin), resolve_place(destination)
+        profile = load_aircraft(aircraft) if aircraft else None
+        extra = _codes(deny)
+        permissions = None
+        if scenario is not None:
+            permissions = scenario_case(
+                scenario,
+                start,
+                end,
+                operator_state=operator,
+                category=category,
+                on=on.date() if on else None,
+                deny=extra,
+            ).permissions
+        options: dict[str, Any] = {
+            "permissions": permissions,
+            "deny": () if permissions else extra,
+            "margin_nm": margin_nm,
+        }
+        try:
+            report = find_chokepoints(
+                start,
+                end,
+                **options,
+                max_set_size=max_set_size,
+                usable_range_km=profile.usable_range_km() if profile else None,
+                speed_kt=speed_kt or (profile.cruise_speed_kt if profile else 450.0),
+                budget_s=budget_s,
+            )
+        except NoRouteError as exc:
+            responsible = explain_no_route(start, end, **options)
+            why = f"; refusals responsible: {', '.join(responsible)}" if responsible else ""
+            raise _fail(f"{exc}{why}", EXIT_NO_ROUTE) from None
+    except InputError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    except OverflightError as exc:
+        raise _fail(str(exc), EXIT_INTERNAL) from None
+    if output_format is TableFormat.json:
+        _write(json.dumps(chokepoints_to_dict(report), indent=2) + "\n", output)
+    else:
+        _render_text(render_chokepoints(report), output)
