@@ -458,10 +458,12 @@ class _StopSearch:
 
     def _edge_bound(self, a: int, b: int) -> float:
         """A lower bound of the routed leg between two refined nodes (triangle inequality)."""
-        radians = max(
-            abs(self.to_end[a] - self.to_end[b]), abs(self.from_origin[a] - self.from_origin[b])
+        gaps = (
+            abs(float(self.to_end[a] - self.to_end[b])),
+            abs(float(self.from_origin[a] - self.from_origin[b])),
         )
-        return _ELLIPSOID_FACTOR * EARTH_RADIUS_KM * float(radians)
+        radians = max((g for g in gaps if not math.isnan(g)), default=0.0)
+        return _ELLIPSOID_FACTOR * EARTH_RADIUS_KM * radians
 
     # -- search --------------------------------------------------------------------------------
 
@@ -522,17 +524,13 @@ class _StopSearch:
     ) -> list[tuple[int, float]]:
         """Nodes one leg on, with lower bounds of the leg plus the ground time at a stop."""
         gc = self._geodesic_km(node)
-        known = ~np.isnan(self.to_end)
-        bound = np.where(
-            known,
-            _ELLIPSOID_FACTOR
-            * EARTH_RADIUS_KM
-            * np.maximum(
-                np.abs(np.nan_to_num(self.to_end) - self.to_end[node]),
-                np.abs(np.nan_to_num(self.from_origin) - self.from_origin[node]),
-            ),
-            0.0,
-        )
+        # Unrefined nodes are NaN (no bound); a node cut off from one end gives inf - inf.
+        with np.errstate(invalid="ignore"):
+            radians = np.fmax(
+                np.abs(self.to_end - self.to_end[node]),
+                np.abs(self.from_origin - self.from_origin[node]),
+            )
+        bound = _ELLIPSOID_FACTOR * EARTH_RADIUS_KM * np.nan_to_num(radians, nan=0.0, posinf=np.inf)
         gc = np.maximum(gc, bound)
         within = gc <= self.range_km
         within[[0, node]] = False
