@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -106,3 +107,20 @@ def test_lists() -> None:
     planes = runner.invoke(app, ["aircraft"])
     assert planes.exit_code == 0
     assert "B788" in planes.stdout
+
+
+def test_short_range_aircraft_gets_fuel_stops() -> None:
+    data = run_json("route", "VIDP", "KORD", "--scenario", "pakistan-2025", "--aircraft", "B738")
+    assert data["aircraft"]["within_range"] is False
+    legs, stops = data["legs"], data["stops"]
+    assert len(legs) == len(stops) + 1 >= 2
+    usable = data["aircraft"]["usable_range_km"]
+    assert all(leg["distance_km"] <= usable for leg in legs)
+    assert legs[0]["origin"]["code"] == "VIDP"
+    assert legs[-1]["destination"]["code"] == "KORD"
+    for a, b in itertools.pairwise(legs):
+        assert a["destination"]["code"] == b["origin"]["code"]
+    assert all(s["country"] != "PK" for s in stops)
+    assert data["total_time_h"] == pytest.approx(
+        sum(leg["duration_h"] for leg in legs) + data["ground_time_h"] * len(stops)
+    )

@@ -1,5 +1,9 @@
 """The ``overflight`` command line: a thin layer that parses, calls the library and renders."""
 
+from overflight.cli import analysis
 from overflight.cli.app import app, main
+
+app.command()(analysis.compare)
+app.command()(analysis.chokepoints)
 
 __all__ = ["app", "main"]

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from overflight.aircraft import AircraftProfile, list_aircraft, load_aircraft
+from overflight.analysis.fuel import StopPlan, plan_with_stops, stop_plan_to_dict
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import normalise_codes
 from overflight.errors import InputError, NoRouteError, OverflightError
@@ -87,6 +88,8 @@ class Plan:
     route: Route
     permissions: Permissions | None
     aircraft: AircraftProfile | None
+    #: The multi-leg plan, when the aircraft cannot fly the route non-stop.
+    stops: StopPlan | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The route's JSON, with the scenario and aircraft it was planned under."""
@@ -108,6 +111,18 @@ class Plan:
                 "usable_range_km": usable,
                 "within_range": self.route.distance_km <= usable,
             }
+        if self.stops is not None:
+            # The top-level fields describe the non-stop route; `legs` the plan flown.
+            plan = stop_plan_to_dict(self.stops)
+            for key in (
+                "legs",
+                "stops",
+                "total_distance_km",
+                "flight_time_h",
+                "ground_time_h",
+                "total_time_h",
+            ):
+                data[key] = plan[key]
         return data
 
 
@@ -125,6 +140,8 @@ def plan_from_options(
     margin_nm: float,
     speed_kt: float | None,
     aircraft: str | None,
+    ground_time_h: float = 1.0,
+    max_stops: int = 3,
 ) -> Plan:
     """Resolve the command-line options into a planned route (library calls only)."""
     start, end = resolve_place(origin), resolve_place(destination)
@@ -153,7 +170,18 @@ def plan_from_options(
     if areas:
         permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
     planned = plan_route(start, end, margin_nm=margin_nm, speed_kt=speed, permissions=permissions)
-    return Plan(planned, permissions, profile)
+    stops = None
+    if profile is not None and planned.distance_km > profile.usable_range_km():
+        stops = plan_with_stops(
+            start,
+            end,
+            aircraft=profile,
+            permissions=permissions,
+            margin_nm=margin_nm,
+            ground_time_h=ground_time_h,
+            max_stops=max_stops,
+        )
+    return Plan(planned, permissions, profile, stops)
 
 
 @app.command()
@@ -194,6 +222,10 @@ def route(
     aircraft: Annotated[
         str | None, typer.Option("--aircraft", help="Aircraft type (e.g. B788) or profile YAML.")
     ] = None,
+    ground_time_h: Annotated[
+        float, typer.Option("--ground-time-h", help="Time on the ground at each fuel stop.")
+    ] = 1.0,
+    max_stops: Annotated[int, typer.Option("--max-stops", help="Most fuel stops to plan.")] = 3,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,
@@ -201,7 +233,11 @@ def route(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Shortest route between two places that avoids the denied states' airspace."""
+    """Shortest route between two places that avoids the denied states' airspace.
+
+    With --aircraft, a route beyond the aircraft's usable range is planned
+    with fuel stops in states that grant landing.
+    """
     status = Console(stderr=True)
     try:
         with status.status("planning…", spinner="dots") if status.is_terminal else _nothing():

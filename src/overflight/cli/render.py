@@ -13,6 +13,7 @@ from overflight.models import KM_PER_NM, LonLat, Place, Route
 from overflight.scenarios import Scenario, list_scenarios
 
 if TYPE_CHECKING:
+    from overflight.analysis.fuel import StopPlan
     from overflight.cli.app import Plan
 
 __all__ = [
@@ -113,7 +114,39 @@ def render_plan(plan: Plan) -> Group:
                 f"{usable:,.0f} km: {verdict}"
             )
         )
-    return Group(*lines, render_route(plan.route))
+    body: list[Group | Table | Text] = [render_route(plan.route)]
+    if plan.stops is not None:
+        body.append(Text())
+        body.append(_render_stops(plan.stops))
+    return Group(*lines, *body)
+
+
+def _render_stops(stops: StopPlan) -> Table:
+    """The legs of a fuel-stop plan."""
+    table = Table(
+        "leg",
+        "from",
+        "to",
+        "km",
+        "flight",
+        "states crossed",
+        title=(
+            f"plan with {len(stops.stops)} fuel stop(s): {stops.total_distance_km:,.0f} km, "
+            f"{_hours(stops.total_time_h)} including {stops.ground_time_h:g} h on the ground "
+            "at each stop"
+        ),
+        title_justify="left",
+    )
+    for k, leg in enumerate(stops.legs, start=1):
+        table.add_row(
+            str(k),
+            leg.origin.code,
+            leg.destination.code,
+            f"{leg.distance_km:,.0f}",
+            _hours(leg.duration_h),
+            " ".join(t.country for t in leg.transit),
+        )
+    return table
 
 
 def render_scenario_list() -> Table:
