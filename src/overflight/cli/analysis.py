@@ -332,8 +332,13 @@ def chokepoints(
         int, typer.Option("--max-set-size", help="Largest set of refusals searched for cuts.")
     ] = 3,
     budget_s: Annotated[
-        float | None, typer.Option("--budget-s", help="Stop the cut-set search after this long.")
-    ] = None,
+        float | None,
+        typer.Option(
+            "--budget-s",
+            help="Stop the cut-set search after this long (the ranking always completes); "
+            "0 for no limit.",
+        ),
+    ] = 30.0,
     output_format: Annotated[
         TableFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TableFormat.text,
@@ -370,7 +375,7 @@ def chokepoints(
                 max_set_size=max_set_size,
                 usable_range_km=profile.usable_range_km() if profile else None,
                 speed_kt=speed_kt or (profile.cruise_speed_kt if profile else 450.0),
-                budget_s=budget_s,
+                budget_s=budget_s or None,
             )
         except NoRouteError as exc:
             responsible = explain_no_route(start, end, **options)
