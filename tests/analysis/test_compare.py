@@ -100,3 +100,19 @@ def test_bad_input() -> None:
         compare_routes("EFHK", "RJAA", [])
     with pytest.raises(InputError, match="differ"):
         compare_routes("EFHK", "RJAA", [deny_case(["RU"]), deny_case(["RUS"])])
+
+
+def test_compare_shows_fuel_stops_for_a_short_range_aircraft() -> None:
+    from overflight.aircraft import load_aircraft
+    from overflight.analysis.compare import compare_routes, deny_case
+
+    b738 = load_aircraft("B738")
+    comparison = compare_routes(
+        "VIDP", "KORD", [deny_case(["PK"], aircraft=b738), deny_case(["PK", "CN"], aircraft=b738)]
+    )
+    for result in comparison.results:
+        assert result.within_range is False
+        assert result.fuel_stops
+        assert result.stop_plan is not None
+        assert all(leg.distance_km <= b738.usable_range_km() for leg in result.stop_plan.legs)
+        assert result.total_time_h == result.stop_plan.total_time_h

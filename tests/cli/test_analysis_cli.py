@@ -26,7 +26,7 @@ def _group() -> None:
 CASE_FIELDS = {
     "label", "scenario", "date", "denied", "route", "error", "distance_km", "duration_h",
     "speed_kt", "extra_km", "extra_pct", "states", "clearances", "aircraft",
-    "usable_range_km", "within_range",
+    "usable_range_km", "within_range", "fuel_stops", "fuel_stop_error", "total_time_h",
 }  # fmt: skip
 
 

@@ -27,7 +27,10 @@ JSON shape (``overflight compare --format json``; the names are stable)::
           "clearances": [str, ...],        # the same without the origin's and destination's
           "aircraft": str | null,          # ICAO designator
           "usable_range_km": float | null,
-          "within_range": bool | null      # null without an aircraft or a route
+          "within_range": bool | null,     # null without an aircraft or a route
+          "fuel_stops": [code, ...],       # when the aircraft cannot fly it non-stop
+          "fuel_stop_error": str | null,   # why no fuel-stop plan exists, if none does
+          "total_time_h": float | null     # flight plus ground time at the fuel stops
         }, ...
       ],
       "differences": [                     # each case after the first, against the first
@@ -58,6 +61,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from overflight.aircraft import AircraftProfile
+from overflight.analysis.fuel import StopPlan, plan_with_stops
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, normalise_codes
 from overflight.errors import InputError, NoRouteError
@@ -85,7 +89,8 @@ DEFAULT_SPEED_KT = 450.0
 def states_crossed(route: Route) -> tuple[str, ...]:
     """The states a route crosses, each once, in the order it first enters them.
 
-    >>> from overflight.routing.planner import plan_route
+    >>> from overflight.analysis.fuel import StopPlan, plan_with_stops
+    from overflight.routing.planner import plan_route
     >>> states_crossed(plan_route("UUMU", "OSLK", deny=["BG", "GR", "TR", "UA", "GE"]))[0]
     'RU'
     """
@@ -165,6 +170,22 @@ class CaseResult:
     denied: tuple[str, ...]
     #: Cruise speed used for the flight time.
     speed_kt: float
+    #: With an aircraft that cannot fly the route non-stop: the fuel-stop plan.
+    stop_plan: StopPlan | None = None
+    #: Why no fuel-stop plan exists, when the aircraft needs one and none does.
+    stop_error: str | None = None
+
+    @property
+    def fuel_stops(self) -> tuple[str, ...]:
+        """Codes of the fuel stops of the plan (none when non-stop or without aircraft)."""
+        return () if self.stop_plan is None else tuple(p.code for p in self.stop_plan.stops)
+
+    @property
+    def total_time_h(self) -> float | None:
+        """Time from departure to arrival: flight, plus ground time at any fuel stops."""
+        if self.stop_plan is not None:
+            return self.stop_plan.total_time_h
+        return self.duration_h
 
     @property
     def label(self) -> str:
@@ -273,7 +294,15 @@ def _plan_case(start: Place, end: Place, case: Case, speed_kt: float | None) -> 
         scenario_denied = case.permissions.overflight_denied if case.permissions else ()
         denied = tuple(sorted({*scenario_denied, *denied_closure(case.deny)}))
         return CaseResult(case, None, exc.reason, denied, speed)
-    return CaseResult(case, route, None, route.denied, speed)
+    if case.aircraft is None or route.distance_km <= case.aircraft.usable_range_km():
+        return CaseResult(case, route, None, route.denied, speed)
+    try:
+        stops = plan_with_stops(
+            start, end, aircraft=case.aircraft, permissions=case.permissions, deny=case.deny
+        )
+    except NoRouteError as exc:
+        return CaseResult(case, route, None, route.denied, speed, stop_error=exc.reason)
+    return CaseResult(case, route, None, route.denied, speed, stop_plan=stops)
 
 
 def compare_routes(

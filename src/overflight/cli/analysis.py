@@ -85,6 +85,9 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                 "aircraft": r.case.aircraft.designator if r.case.aircraft else None,
                 "usable_range_km": r.usable_range_km,
                 "within_range": r.within_range,
+                "fuel_stops": list(r.fuel_stops),
+                "fuel_stop_error": r.stop_error,
+                "total_time_h": r.total_time_h,
             }
         )
     return {
@@ -128,7 +131,12 @@ def render_comparison(comparison: Comparison) -> Group:
             " ".join(r.clearances) if r.route else f"no route: {r.error}",
         ]
         if with_range:
-            row.append({None: "-", True: "yes", False: "no"}[r.within_range])
+            verdict = {None: "-", True: "yes", False: "no"}[r.within_range]
+            if r.fuel_stops:
+                verdict += f": via {' '.join(r.fuel_stops)}, {_hours(r.total_time_h)} in all"
+            elif r.stop_error:
+                verdict += f": no fuel-stop plan ({r.stop_error})"
+            row.append(verdict)
         cases.add_row(*row)
     parts: list[Table | Text] = [title, cases]
     if c.differences:
