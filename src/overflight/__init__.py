@@ -6,15 +6,23 @@
 True
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from overflight.data.airports import resolve_place, search_airports
 from overflight.data.airspace import StateArea, states
 from overflight.errors import (
+    AircraftFileError,
     CoordinateError,
     DeniedEndpointError,
     InputError,
+    InputFileError,
     NoRouteError,
     OverflightError,
+    ScenarioError,
+    UnknownAircraftError,
     UnknownAirportError,
+    UnknownScenarioError,
     UnknownStateError,
     VerificationError,
 )
@@ -22,21 +30,35 @@ from overflight.models import LonLat, Place, Route, StateTransit
 from overflight.routing.planner import Planner, plan_route, planner_for
 
 __all__ = [
+    "AircraftFileError",
+    "AircraftProfile",
     "CoordinateError",
     "DeniedEndpointError",
     "InputError",
+    "InputFileError",
     "LonLat",
     "NoRouteError",
     "OverflightError",
+    "Permissions",
     "Place",
     "Planner",
     "Route",
+    "Scenario",
+    "ScenarioError",
     "StateArea",
     "StateTransit",
+    "UnknownAircraftError",
     "UnknownAirportError",
+    "UnknownScenarioError",
     "UnknownStateError",
     "VerificationError",
+    "compare_routes",
+    "find_chokepoints",
+    "list_scenarios",
+    "load_aircraft",
+    "load_scenario",
     "plan_route",
+    "plan_with_stops",
     "planner_for",
     "resolve_place",
     "search_airports",
@@ -44,3 +66,31 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+# Scenarios, aircraft and the analyses load pydantic and scipy; they are
+# imported on first use so that planning a plain route starts fast.
+_LAZY = {
+    "AircraftProfile": "overflight.aircraft",
+    "load_aircraft": "overflight.aircraft",
+    "compare_routes": "overflight.analysis",
+    "find_chokepoints": "overflight.analysis",
+    "plan_with_stops": "overflight.analysis",
+    "Permissions": "overflight.scenarios",
+    "Scenario": "overflight.scenarios",
+    "list_scenarios": "overflight.scenarios",
+    "load_scenario": "overflight.scenarios",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the lazily exported names on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'overflight' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+if TYPE_CHECKING:
+    from overflight.aircraft import AircraftProfile, load_aircraft
+    from overflight.analysis import compare_routes, find_chokepoints, plan_with_stops
+    from overflight.scenarios import Permissions, Scenario, list_scenarios, load_scenario

@@ -23,6 +23,7 @@ from overflight.analysis.compare import (
     scenario_case,
     states_crossed,
 )
+from overflight.analysis.fuel import StopPlan, plan_with_stops, stop_plan_to_dict
 
 __all__ = [
     "DEFAULT_SPEED_KT",
@@ -32,10 +33,13 @@ __all__ = [
     "ChokepointReport",
     "Comparison",
     "Difference",
+    "StopPlan",
     "compare_routes",
     "deny_case",
     "explain_no_route",
     "find_chokepoints",
+    "plan_with_stops",
     "scenario_case",
     "states_crossed",
+    "stop_plan_to_dict",
 ]

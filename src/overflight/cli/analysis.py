@@ -14,29 +14,20 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from overflight.aircraft import load_aircraft
-from overflight.analysis import (
-    Case,
-    ChokepointReport,
-    Comparison,
-    compare_routes,
-    deny_case,
-    explain_no_route,
-    find_chokepoints,
-    scenario_case,
-    states_crossed,
-)
 from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NO_ROUTE, _codes, _fail
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError, NoRouteError, OverflightError
 from overflight.export.json import place_to_dict, route_to_dict
+
+if TYPE_CHECKING:
+    from overflight.analysis import Case, ChokepointReport, Comparison
 
 __all__ = ["chokepoints", "chokepoints_to_dict", "compare", "comparison_to_dict"]
 
@@ -218,6 +209,10 @@ def compare(
     ] = None,
 ) -> None:
     """Compare routes under several scenarios or denied lists; the first is the reference."""
+    # The analysis layer loads scipy and the scenario models: only when asked for.
+    from overflight.aircraft import load_aircraft
+    from overflight.analysis import compare_routes, deny_case, scenario_case
+
     try:
         start, end = resolve_place(origin), resolve_place(destination)
         profile = load_aircraft(aircraft) if aircraft else None
@@ -255,6 +250,8 @@ def compare(
 
 def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
     """A report in the JSON shape documented in :mod:`overflight.analysis.chokepoints`."""
+    from overflight.analysis import states_crossed
+
     return {
         "baseline": route_to_dict(report.baseline),
         "usable_range_km": report.usable_range_km,
@@ -355,6 +352,9 @@ def chokepoints(
     ] = None,
 ) -> None:
     """Which states' further refusal hurts the route most, and which sets of them cut it."""
+    from overflight.aircraft import load_aircraft
+    from overflight.analysis import explain_no_route, find_chokepoints, scenario_case
+
     try:
         start, end = resolve_place(origin), resolve_place(destination)
         profile = load_aircraft(aircraft) if aircraft else None

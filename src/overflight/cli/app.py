@@ -11,13 +11,11 @@ import sys
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from overflight.aircraft import AircraftProfile, list_aircraft, load_aircraft
-from overflight.analysis.fuel import StopPlan, plan_with_stops, stop_plan_to_dict
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import normalise_codes
 from overflight.errors import InputError, NoRouteError, OverflightError
@@ -25,7 +23,11 @@ from overflight.export.geojson import route_to_geojson
 from overflight.export.json import route_to_dict
 from overflight.models import Route
 from overflight.routing.planner import plan_route
-from overflight.scenarios import Permissions, load_scenario, read_avoid_file
+
+if TYPE_CHECKING:
+    from overflight.aircraft import AircraftProfile
+    from overflight.analysis.fuel import StopPlan
+    from overflight.scenarios import Permissions
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -112,6 +114,8 @@ class Plan:
                 "within_range": self.route.distance_km <= usable,
             }
         if self.stops is not None:
+            from overflight.analysis.fuel import stop_plan_to_dict
+
             # The top-level fields describe the non-stop route; `legs` the plan flown.
             plan = stop_plan_to_dict(self.stops)
             for key in (
@@ -144,6 +148,12 @@ def plan_from_options(
     max_stops: int = 3,
 ) -> Plan:
     """Resolve the command-line options into a planned route (library calls only)."""
+    # Scenarios, aircraft and fuel stops load pydantic and scipy: only when asked for.
+    if aircraft or scenario or avoid:
+        from overflight.aircraft import load_aircraft
+        from overflight.analysis.fuel import plan_with_stops
+        from overflight.scenarios import load_scenario, read_avoid_file
+
     start, end = resolve_place(origin), resolve_place(destination)
     profile = load_aircraft(aircraft) if aircraft else None
     speed = speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
@@ -287,6 +297,7 @@ def scenarios(
 ) -> None:
     """List the built-in scenarios, or show what one says."""
     from overflight.cli.render import render_scenario, render_scenario_list
+    from overflight.scenarios import load_scenario
 
     try:
         shown = render_scenario(load_scenario(name)) if name else render_scenario_list()
@@ -299,6 +310,8 @@ def scenarios(
 def aircraft_types() -> None:
     """List the built-in aircraft profiles."""
     from rich.table import Table
+
+    from overflight.aircraft import list_aircraft
 
     table = Table("type", "name", "cruise kt", "range km", "usable km", "runway m", "payload")
     for p in list_aircraft():

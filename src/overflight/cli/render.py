@@ -10,11 +10,11 @@ from rich.table import Table
 from rich.text import Text
 
 from overflight.models import KM_PER_NM, LonLat, Place, Route
-from overflight.scenarios import Scenario, list_scenarios
 
 if TYPE_CHECKING:
     from overflight.analysis.fuel import StopPlan
     from overflight.cli.app import Plan
+    from overflight.scenarios import Scenario
 
 __all__ = [
     "render_plan",
@@ -151,6 +151,8 @@ def _render_stops(stops: StopPlan) -> Table:
 
 def render_scenario_list() -> Table:
     """The built-in scenarios, one a row."""
+    from overflight.scenarios import list_scenarios
+
     table = Table("name", "date", "title", title="built-in scenarios (overflight scenarios NAME)")
     for info in list_scenarios():
         table.add_row(info.name, info.date.isoformat() if info.date else "", info.title)

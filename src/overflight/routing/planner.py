@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import platformdirs
@@ -30,7 +31,9 @@ from overflight.routing.graph import VisibilityGraph
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.transit import transit_report
 from overflight.routing.verify import check_route
-from overflight.scenarios import Permissions, straits_used
+
+if TYPE_CHECKING:
+    from overflight.scenarios import Permissions
 
 __all__ = ["Planner", "cache_dir", "plan_route", "planner_for"]
 
@@ -143,6 +146,8 @@ class Planner:
     def _straits_used(self, waypoints: list[LonLat]) -> tuple[str, ...]:
         if not self.closure.openings:
             return ()
+        from overflight.scenarios import straits_used
+
         return tuple(s.name for s in straits_used(waypoints, denied=self.denied))
 
     def _check_endpoint(self, role: str, place: Place) -> None:

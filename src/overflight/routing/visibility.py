@@ -14,6 +14,7 @@ way answers them without loading the compiler.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 import shapely
@@ -58,7 +59,8 @@ class _Chart:
         cos_reach = math.cos(reach)
         inside = (starts @ centre > cos_reach) & (ends @ centre > cos_reach)
         coords = np.stack([self.project(starts[inside]), self.project(ends[inside])], axis=1)
-        self.edges: BaseGeometry = shapely.MultiLineString(list(coords))
+        lines = np.asarray(shapely.linestrings(coords), dtype=object)
+        self.edges: BaseGeometry = cast(BaseGeometry, shapely.multilinestrings(lines))
         shapely.prepare(self.edges)
 
     def project(self, xyz: Float2D) -> Float2D:
