@@ -7,6 +7,8 @@ touching for the query side, which never asks about such arcs.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -48,3 +50,31 @@ def test_compiled_and_chart_tests_agree(denied: tuple[str, ...]) -> None:
     )
     assert not np.any(differ & ~along_edge)
     assert not np.any(compiled_blocked[differ])  # only the along-edge case, as documented
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination"),
+    [
+        ((24.96, 60.32), (140.39, 35.77)),
+        ((38.06, 55.88), (35.95, 35.40)),
+        ((-170.0, 60.0), (170.0, 40.0)),
+    ],
+)
+def test_compiled_and_chart_queries_find_the_same_route(
+    origin: tuple[float, float], destination: tuple[float, float]
+) -> None:
+    from overflight.geo.sphere import angle, to_xyz
+    from overflight.routing.graph import use_compiled_queries
+
+    graph = planner_for(("RU", "BY", "UA", "TR", "BG", "GR")).graph
+    a, b = to_xyz(*origin), to_xyz(*destination)
+    lengths = []
+    try:
+        for compiled in (True, False):
+            use_compiled_queries(compiled)
+            path = graph.shortest_path(a, b)
+            assert path is not None
+            lengths.append(sum(float(angle(p, q)) for p, q in itertools.pairwise(path)))
+    finally:
+        use_compiled_queries(True)
+    assert lengths[0] == pytest.approx(lengths[1], rel=1e-9)

@@ -22,6 +22,7 @@ from overflight.errors import InputError, NoRouteError, OverflightError
 from overflight.export.geojson import route_to_geojson
 from overflight.export.json import route_to_dict
 from overflight.models import Route
+from overflight.routing.graph import use_compiled_queries
 from overflight.routing.planner import plan_route
 
 if TYPE_CHECKING:
@@ -248,6 +249,8 @@ def route(
     With --aircraft, a route beyond the aircraft's usable range is planned
     with fuel stops in states that grant landing.
     """
+    # One route: loading the compiler would cost more than it saves; fuel stops ask many.
+    use_compiled_queries(aircraft is not None)
     status = Console(stderr=True)
     try:
         with status.status("planning…", spinner="dots") if status.is_terminal else _nothing():

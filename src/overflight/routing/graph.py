@@ -15,6 +15,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,7 +24,21 @@ from overflight.geo.sphere import SIGN_EPS, angle
 from overflight.routing.obstacles import Obstacles
 from overflight.routing.visibility import VisibilityIndex
 
-__all__ = ["BuildStats", "GraphArrays", "VisibilityGraph"]
+__all__ = ["BuildStats", "GraphArrays", "VisibilityGraph", "use_compiled_queries"]
+
+#: Whether queries use the compiled kernels (fast once loaded) or shapely charts
+#: (no compiler start-up: better for a process that answers one query).
+_COMPILED = [True]
+
+
+def use_compiled_queries(enabled: bool) -> None:
+    """Choose how queries test visibility and search: compiled kernels, or shapely and Python.
+
+    Both give the same routes; the compiled way answers a detour query several
+    times faster but costs about a second to load in a new process.
+    """
+    _COMPILED[0] = enabled
+
 
 Vector = NDArray[np.float64]
 Int1D = NDArray[np.int64]
@@ -79,7 +94,8 @@ class VisibilityGraph:
         self.points = arrays.points
         self._n_prev = _unit_normals(arrays.prev, self.points)
         self._n_next = _unit_normals(arrays.next, self.points)
-        self._index = VisibilityIndex(arrays.starts, arrays.ends)
+        self._charts: VisibilityIndex | None = None
+        self._grid: Any = None
         # Plain lists make the search loop several times faster than numpy scalars.
         self._adjacency = (
             arrays.indptr.tolist(),
@@ -183,8 +199,40 @@ class VisibilityGraph:
         """Number of convex vertices."""
         return len(self.points)
 
+    @property
+    def _index(self) -> VisibilityIndex:
+        if self._charts is None:
+            self._charts = VisibilityIndex(self.arrays.starts, self.arrays.ends)
+        return self._charts
+
+    def _kernels(self) -> Any:
+        """The compiled kernels and this graph's edge grid, loaded on first use."""
+        from overflight.routing import kernels
+
+        if self._grid is None:
+            self._grid = kernels.build_edge_grid(self.arrays.starts, self.arrays.ends)
+        return kernels
+
+    def _blocked(self, a: Vector, b: Vector, skip: Int1D) -> NDArray[np.bool_]:
+        kernels = self._kernels()
+        g = self._grid
+        return np.asarray(
+            kernels.arcs_blocked(
+                np.ascontiguousarray(a),
+                np.ascontiguousarray(b),
+                skip,
+                g.starts,
+                g.ends,
+                g.cell_start,
+                g.cell_edges,
+            ),
+            dtype=np.bool_,
+        )
+
     def clear(self, a: Vector, b: Vector) -> bool:
         """Whether the great-circle arc from a to b touches no obstacle edge."""
+        if _COMPILED[0]:
+            return not bool(self._blocked(a[None, :], b[None, :], np.full((1, 4), -1))[0])
         return bool(self._index.visible(a[None, :], b[None, :])[0])
 
     def visible_from(self, p: Vector) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
@@ -192,7 +240,13 @@ class VisibilityGraph:
         tangent = _same_side(self._n_prev @ p, self._n_next @ p) & (self.points @ p > -1.0 + 1e-12)
         idx = np.flatnonzero(tangent)
         origin = np.broadcast_to(p, (len(idx), 3))
-        idx = idx[self._index.visible(origin, self.points[idx])]
+        if _COMPILED[0]:
+            skip = np.full((len(idx), 4), -1, dtype=np.int64)
+            skip[:, 0] = self.arrays.edge_in[idx]
+            skip[:, 1] = self.arrays.edge_out[idx]
+            idx = idx[~self._blocked(origin, self.points[idx], skip)]
+        else:
+            idx = idx[self._index.visible(origin, self.points[idx])]
         return idx, angle(self.points[idx], p)
 
     def shortest_path(self, origin: Vector, destination: Vector) -> list[Vector] | None:
@@ -203,7 +257,21 @@ class VisibilityGraph:
         goal, goal_leg = self.visible_from(destination)
         goal_dist = np.full(self.size, np.inf)
         goal_dist[goal] = goal_leg
-        length, path = self._astar(start, start_dist, goal_dist, destination)
+        if _COMPILED[0]:
+            a = self.arrays
+            length, found = self._kernels().astar(
+                self.points,
+                a.indptr,
+                a.indices,
+                a.weights,
+                start,
+                start_dist,
+                goal_dist,
+                destination,
+            )
+            path = [int(v) for v in found]
+        else:
+            length, path = self._astar(start, start_dist, goal_dist, destination)
         if not np.isfinite(length):
             return None
         return [origin, *self.points[path], destination]

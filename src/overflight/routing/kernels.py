@@ -24,7 +24,15 @@ from numpy.typing import NDArray
 
 from overflight.geo.sphere import SIGN_EPS
 
-__all__ = ["GRID", "EdgeGrid", "bitangent_pairs", "build_edge_grid", "pairs_blocked"]
+__all__ = [
+    "GRID",
+    "EdgeGrid",
+    "arcs_blocked",
+    "astar",
+    "bitangent_pairs",
+    "build_edge_grid",
+    "pairs_blocked",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -265,6 +273,34 @@ def _blocked(
     return False
 
 
+@_jit
+def arcs_blocked(
+    a: Float2D,
+    b: Float2D,
+    skip: NDArray[np.int64],
+    starts: Float2D,
+    ends: Float2D,
+    cell_start: Int1D,
+    cell_edges: Int1D,
+) -> NDArray[np.bool_]:
+    """For each i, whether the arc a[i]-b[i] meets an edge other than skip[i, 0..3]."""
+    out = np.empty(a.shape[0], dtype=np.bool_)
+    for i in range(a.shape[0]):
+        out[i] = _blocked(
+            a[i],
+            b[i],
+            skip[i, 0],
+            skip[i, 1],
+            skip[i, 2],
+            skip[i, 3],
+            starts,
+            ends,
+            cell_start,
+            cell_edges,
+        )
+    return out
+
+
 @_pjit
 def pairs_blocked(
     points: Float2D,
@@ -360,3 +396,123 @@ def bitangent_pairs(points: Float2D, n_prev: Float2D, n_next: Float2D) -> tuple[
     _fill_bitangents(points, n_prev, n_next, offsets, second)
     first = np.repeat(np.arange(len(points), dtype=np.int64), counts)
     return first, second
+
+
+@_jit
+def _angle(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    cx = a[1] * b[2] - a[2] * b[1]
+    cy = a[2] * b[0] - a[0] * b[2]
+    cz = a[0] * b[1] - a[1] * b[0]
+    return math.atan2(
+        math.sqrt(cx * cx + cy * cy + cz * cz), a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+    )
+
+
+@_jit
+def astar(
+    points: Float2D,
+    indptr: Int1D,
+    indices: Int1D,
+    weights: NDArray[np.float64],
+    start_nodes: Int1D,
+    start_dist: NDArray[np.float64],
+    goal_dist: NDArray[np.float64],
+    destination: NDArray[np.float64],
+) -> tuple[float, Int1D]:
+    """Shortest path from a virtual source to a virtual goal over the visibility graph.
+
+    ``start_nodes``/``start_dist`` are the legs from the source; ``goal_dist[v]``
+    is the leg from v to the goal (inf when not visible). Returns the length
+    and the vertex sequence (empty and inf when the goal cannot be reached).
+    """
+    n = points.shape[0]
+    g = np.full(n, np.inf)
+    parent = np.full(n, -1, dtype=np.int64)
+    closed = np.zeros(n, dtype=np.bool_)
+    h = np.empty(n)
+    for u in range(n):
+        h[u] = _angle(points[u], destination)
+    heap_f = [np.inf]
+    heap_v = [np.int64(-1)]
+    heap_f.clear()
+    heap_v.clear()
+    best_goal = np.inf
+    goal_parent = -1
+    for k in range(start_nodes.shape[0]):
+        v = start_nodes[k]
+        if start_dist[k] < g[v]:
+            g[v] = start_dist[k]
+            parent[v] = -2
+            _push(heap_f, heap_v, g[v] + h[v], v)
+    while len(heap_f) > 0:
+        f, v = _pop(heap_f, heap_v)
+        if closed[v] or f > g[v] + h[v] + 1e-15:
+            continue
+        if f >= best_goal:
+            break
+        closed[v] = True
+        if goal_dist[v] < np.inf and g[v] + goal_dist[v] < best_goal:
+            best_goal = g[v] + goal_dist[v]
+            goal_parent = int(v)
+        for m in range(indptr[v], indptr[v + 1]):
+            w = indices[m]
+            if closed[w]:
+                continue
+            gw = g[v] + weights[m]
+            if gw < g[w]:
+                g[w] = gw
+                parent[w] = v
+                _push(heap_f, heap_v, gw + h[w], w)
+    if goal_parent < 0:
+        return np.inf, np.empty(0, dtype=np.int64)
+    count = 0
+    v = goal_parent
+    while v >= 0:
+        count += 1
+        v = parent[v]
+    path = np.empty(count, dtype=np.int64)
+    v = goal_parent
+    for k in range(count - 1, -1, -1):
+        path[k] = v
+        v = parent[v]
+    return best_goal, path
+
+
+@_jit
+def _push(heap_f: list[float], heap_v: list[np.int64], f: float, v: np.int64) -> None:
+    heap_f.append(f)
+    heap_v.append(v)
+    i = len(heap_f) - 1
+    while i > 0:
+        p = (i - 1) // 2
+        if heap_f[p] <= heap_f[i]:
+            break
+        heap_f[p], heap_f[i] = heap_f[i], heap_f[p]
+        heap_v[p], heap_v[i] = heap_v[i], heap_v[p]
+        i = p
+
+
+@_jit
+def _pop(heap_f: list[float], heap_v: list[np.int64]) -> tuple[float, np.int64]:
+    f = heap_f[0]
+    v = heap_v[0]
+    last_f = heap_f.pop()
+    last_v = heap_v.pop()
+    n = len(heap_f)
+    if n > 0:
+        heap_f[0] = last_f
+        heap_v[0] = last_v
+        i = 0
+        while True:
+            left = 2 * i + 1
+            if left >= n:
+                break
+            c = left
+            if left + 1 < n and heap_f[left + 1] < heap_f[left]:
+                c = left + 1
+            if heap_f[i] <= heap_f[c]:
+                break
+            heap_f[i], heap_f[c] = heap_f[c], heap_f[i]
+            heap_v[i], heap_v[c] = heap_v[c], heap_v[i]
+            i = c
+    return f, v
