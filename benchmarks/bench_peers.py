@@ -690,14 +690,14 @@ def summary(figures: dict[str, Any]) -> list[str]:
             f"{attempt['length_vs_ours']['median_pct']:+.2f} %, worst "
             f"{attempt['length_vs_ours']['worst_pct']:+.1f} %."
         )
-    alls = figures["all_states"]
+    alls = figures.get("all_states", {})  # absent when skipped on request
     if alls.get("feasible"):
         lines.append(
             f"- overflight with all {alls['states']} states denied: union "
             f"{alls['obstacles_s']:.1f} s, graph {alls['graph_build_s']:.1f} s, "
             f"{alls['vertices']} convex vertices, peak RSS {alls['peak_mb']:.0f} MB."
         )
-    else:
+    elif alls:
         lines.append(
             f"- overflight with all states denied: not built within {alls['wall_s']:.0f} s "
             f"(RSS reached {alls.get('peak_rss_seen_mb', 0):.0f} MB)."
@@ -757,6 +757,16 @@ def run(args: argparse.Namespace) -> None:
             )
         ),
     )
+    if not args.skip_searoute:
+        _searoute_part(args, figures)
+    info["load_average_end"] = list(os.getloadavg())
+    rows = targets(figures)
+    path = common.write_results(args.name, info, figures, rows, summary(figures), args.out)
+    _say(f"\nwrote {path}")
+
+
+def _searoute_part(args: argparse.Namespace, figures: dict[str, Any]) -> None:
+    """The all-states build, then searoute against it if the build was feasible."""
     with common.fresh_cache_dir() as cache:
         _section(
             "overflight with every state denied",
@@ -771,10 +781,6 @@ def run(args: argparse.Namespace) -> None:
                     searoute=bench_searoute(planner, denied, args.ocean_pairs, args.repeats)
                 ),
             )
-    info["load_average_end"] = list(os.getloadavg())
-    rows = targets(figures)
-    path = common.write_results(args.name, info, figures, rows, summary(figures), args.out)
-    _say(f"\nwrote {path}")
 
 
 def _section(title: str, body: Callable[[], object]) -> None:
@@ -800,6 +806,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     add("--ocean-pairs", type=int, default=200, help="ocean pairs for searoute")
     add("--out", type=Path, default=common.RESULTS_DIR, help="directory for the results")
     add("--name", default="peers", help="results file and README section name")
+    add("--skip-searoute", action="store_true", help="extremitypathfinder only")
     add("--child", choices=["ept", "all-states"], help=argparse.SUPPRESS)
     add("--input", type=Path, help=argparse.SUPPRESS)
     add("--build-cap", type=float, default=0.0, help=argparse.SUPPRESS)
