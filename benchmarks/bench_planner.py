@@ -232,7 +232,7 @@ def bench_planner_for(denied: tuple[str, ...], runs: int) -> dict[str, Any]:
 
 
 def bench_queries(
-    graph: VisibilityGraph, pairs: Sequence[Pair], repeats: int
+    graph: VisibilityGraph, pairs: Sequence[Pair], repeats: int, title: str = "query"
 ) -> tuple[dict[str, Any], list[list[Vector] | None]]:
     """Warm ``shortest_path`` per pair, repeated; each pair's time is its median."""
     ends = [_xyz(p) for p in pairs]
@@ -258,8 +258,8 @@ def bench_queries(
         "p50_each_repeat_ms": [float(np.median(t) * 1000) for t in times],
         "slowest": _slowest(pairs, per_pair, paths),
     }
-    _line("query, all pairs", result["all"])
-    _line(f"query, {result['detour_count']} detour pairs", result["detour"])
+    _line(f"{title}, all pairs", result["all"])
+    _line(f"{title}, {result['detour_count']} detour pairs", result["detour"])
     _say(f"    ({result['no_route']} pairs without a route)")
     return result, paths
 
@@ -337,6 +337,30 @@ def check_paths(pairs: Sequence[Pair], paths: Sequence[list[Vector] | None]) -> 
     for line in failures[:10]:
         _say(f"    {line}")
     return {"checked": checked, "failed": len(failures), "failures": failures[:50]}
+
+
+def _query_engine_switch() -> Callable[[bool], None] | None:
+    """The library's choice between compiled and compiler-free queries, where it has one
+    (older revisions have a single query path)."""
+    from overflight.routing import graph
+
+    switch: Callable[[bool], None] | None = getattr(graph, "use_compiled_queries", None)
+    return switch
+
+
+def bench_queries_without_compiler(
+    graph: VisibilityGraph, pairs: Sequence[Pair]
+) -> dict[str, Any] | None:
+    """One pass with the compiler-free query path, the one a one-shot command uses."""
+    switch = _query_engine_switch()
+    if switch is None:
+        return None
+    switch(False)
+    try:
+        result, _ = bench_queries(graph, pairs, 1, title="query without the compiler")
+    finally:
+        switch(True)
+    return result
 
 
 # ----------------------------------------------------------------------------- batch
@@ -429,6 +453,9 @@ def _run_timed(cmd: list[str], env: dict[str, str]) -> float:
 
 def cli_phases(t_import: float) -> dict[str, Any]:
     """Where a warm-cache `route` command spends its time, phase by phase, in one process."""
+    switch = _query_engine_switch()
+    if switch is not None:
+        switch(False)  # what the route command chooses for a single route
     from overflight.data.airports import resolve_place
     from overflight.data.airspace import states
     from overflight.export.json import route_to_dict
@@ -593,7 +620,16 @@ def targets(figures: dict[str, Any]) -> list[common.Target]:
 def summary(figures: dict[str, Any]) -> list[str]:
     """Plain lines for the README section: what the table does not show."""
     jit, pr, cli = figures["jit"], figures["plan_route"], figures["cli"]
+    lines = []
+    plain = figures.get("query_without_compiler")
+    if plain:
+        lines.append(
+            f"- Queries on the compiler-free path (what a one-shot `route` command uses): p50 "
+            f"{plain['all']['p50']:.3f} ms all pairs, {plain['detour']['p50']:.1f} / "
+            f"{plain['detour']['p99']:.1f} ms p50 / p99 on detour pairs (one pass)."
+        )
     return [
+        *lines,
         f"- Workload: {figures['workload']['pairs']} pairs ({figures['workload']['id']}), "
         f"{figures['query']['detour_count']} must detour, {figures['query']['no_route']} have no "
         f"route.",
@@ -637,6 +673,7 @@ def run(args: argparse.Namespace) -> None:
         graph = planner_for(CONFLICT_26).graph
         query, paths = bench_queries(graph, pairs, args.repeats)
         figures["query"] = query
+        figures["query_without_compiler"] = bench_queries_without_compiler(graph, pairs)
         _say("plan_route")
         figures["plan_route"], _ = bench_plan_route(pairs)
         _say("correctness")
