@@ -89,8 +89,7 @@ DEFAULT_SPEED_KT = 450.0
 def states_crossed(route: Route) -> tuple[str, ...]:
     """The states a route crosses, each once, in the order it first enters them.
 
-    >>> from overflight.analysis.fuel import StopPlan, plan_with_stops
-    from overflight.routing.planner import plan_route
+    >>> from overflight.routing.planner import plan_route
     >>> states_crossed(plan_route("UUMU", "OSLK", deny=["BG", "GR", "TR", "UA", "GE"]))[0]
     'RU'
     """
