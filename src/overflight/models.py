@@ -48,6 +48,17 @@ class Place:
         """The place as a :class:`LonLat`."""
         return LonLat(self.lon, self.lat)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The place as JSON-ready data (code, name, lat, lon, country, kind)."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "country": self.country,
+            "kind": self.kind,
+        }
+
     @property
     def __geo_interface__(self) -> dict[str, Any]:
         """GeoJSON Feature of the place."""
@@ -122,6 +133,42 @@ class Route:
     def duration_h(self) -> float:
         """Flight time in hours at :attr:`speed_kt`, with no wind."""
         return self.distance_km / (self.speed_kt * KM_PER_NM)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything the route says, as JSON-ready data with stable field names.
+
+        ``origin``, ``destination``, ``denied``, ``waypoints`` (``[lon, lat]``),
+        ``distance_km``, ``great_circle_km``, ``extra_km``, ``extra_pct``,
+        ``duration_h``, ``transit`` (``country``, ``name``, ``distance_km``,
+        ``entry``, ``exit``), ``high_seas_km``, and a few more.
+        """
+        return {
+            "origin": self.origin.to_dict(),
+            "destination": self.destination.to_dict(),
+            "denied": list(self.denied),
+            "margin_nm": self.margin_nm,
+            "speed_kt": self.speed_kt,
+            "waypoints": [[p.lon, p.lat] for p in self.waypoints],
+            "distance_km": self.distance_km,
+            "distance_nm": self.distance_km / KM_PER_NM,
+            "great_circle_km": self.great_circle_km,
+            "extra_km": self.extra_km,
+            "extra_nm": self.extra_km / KM_PER_NM,
+            "extra_pct": self.extra_pct,
+            "duration_h": self.duration_h,
+            "transit": [
+                {
+                    "country": t.country,
+                    "name": t.name,
+                    "distance_km": t.distance_km,
+                    "entry": [t.entry.lon, t.entry.lat],
+                    "exit": [t.exit.lon, t.exit.lat],
+                }
+                for t in self.transit
+            ],
+            "high_seas_km": self.high_seas_km,
+            "straits": list(self.straits),
+        }
 
     @property
     def is_direct(self) -> bool:

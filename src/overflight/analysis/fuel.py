@@ -250,8 +250,8 @@ def stop_plan_to_dict(plan: StopPlan) -> dict[str, Any]:
         "aircraft": plan.aircraft,
         "usable_range_km": plan.usable_range_km,
         "nonstop_possible": plan.nonstop_possible,
-        "direct": None if plan.direct is None else _route_dict(plan.direct),
-        "legs": [_route_dict(leg) for leg in plan.legs],
+        "direct": None if plan.direct is None else plan.direct.to_dict(),
+        "legs": [leg.to_dict() for leg in plan.legs],
         "stops": [
             {"code": s.code, "name": s.name, "lat": s.lat, "lon": s.lon, "country": s.country}
             for s in plan.stops
@@ -615,48 +615,6 @@ class _StopSearch:
             f"{_label(self.end)} keeps every leg within the {self.range_km:,.0f} km usable range "
             f"of the {self.aircraft.designator}; allow more stops or fewer refusals"
         )
-
-
-def _place_dict(place: Place) -> dict[str, Any]:
-    return {
-        "code": place.code,
-        "name": place.name,
-        "lat": place.lat,
-        "lon": place.lon,
-        "country": place.country,
-        "kind": place.kind,
-    }
-
-
-def _route_dict(route: Route) -> dict[str, Any]:
-    """A route with the field names of the route JSON (``overflight.export.json``)."""
-    return {
-        "origin": _place_dict(route.origin),
-        "destination": _place_dict(route.destination),
-        "denied": list(route.denied),
-        "margin_nm": route.margin_nm,
-        "speed_kt": route.speed_kt,
-        "waypoints": [[p.lon, p.lat] for p in route.waypoints],
-        "distance_km": route.distance_km,
-        "distance_nm": route.distance_km / KM_PER_NM,
-        "great_circle_km": route.great_circle_km,
-        "extra_km": route.extra_km,
-        "extra_nm": route.extra_km / KM_PER_NM,
-        "extra_pct": route.extra_pct,
-        "duration_h": route.duration_h,
-        "transit": [
-            {
-                "country": t.country,
-                "name": t.name,
-                "distance_km": t.distance_km,
-                "entry": [t.entry.lon, t.entry.lat],
-                "exit": [t.exit.lon, t.exit.lat],
-            }
-            for t in route.transit
-        ],
-        "high_seas_km": route.high_seas_km,
-        "straits": list(route.straits),
-    }
 
 
 def _geodesic_many(
