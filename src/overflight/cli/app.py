@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -253,7 +254,7 @@ def route(
     use_compiled_queries(aircraft is not None)
     status = Console(stderr=True)
     try:
-        with status.status("planning…", spinner="dots") if status.is_terminal else _nothing():
+        with status.status("planning…", spinner="dots") if status.is_terminal else nullcontext():
             plan = plan_from_options(
                 origin,
                 destination,
@@ -363,14 +364,6 @@ def airports(
             place.code, place.name, place.country or "", f"{place.lat:.4f}", f"{place.lon:.4f}"
         )
     Console().print(table)
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from overflight.data.airspace import states
-from overflight.geo.sphere import angle, orient, to_xyz
+from overflight.geo.sphere import angle, to_xyz
 from overflight.models import KM_PER_NM
 
 __all__ = ["Obstacles", "build_obstacles"]
@@ -180,43 +180,3 @@ def build_obstacles(
     return Obstacles(
         denied=denied, margin_nm=margin_nm, polygons=polygons, rings=_rings(list(polygons))
     )
-
-
-def convex_vertices(
-    rings: tuple[NDArray[np.float64], ...],
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-    """Vertices where the obstacle bulges into free space, with their ring neighbours.
-
-    Returns the vertices, their previous and next ring neighbours, and for each
-    vertex its ring number. Vertices on a straight run count as convex so that
-    a route may follow an edge.
-    """
-    verts, prevs, nexts, ring_ids = [], [], [], []
-    for i, ring in enumerate(rings):
-        prev = np.roll(ring, 1, axis=0)
-        nxt = np.roll(ring, -1, axis=0)
-        turn = orient(prev, ring, nxt)
-        scale = np.linalg.norm(np.cross(prev, ring), axis=1) * np.linalg.norm(
-            np.cross(ring, nxt), axis=1
-        )
-        keep = turn >= -1e-9 * scale
-        verts.append(ring[keep])
-        prevs.append(prev[keep])
-        nexts.append(nxt[keep])
-        ring_ids.append(np.full(int(keep.sum()), i, dtype=np.int64))
-    if not verts:
-        empty = np.zeros((0, 3))
-        return empty, empty, empty, np.zeros(0, dtype=np.int64)
-    return (
-        np.concatenate(verts),
-        np.concatenate(prevs),
-        np.concatenate(nexts),
-        np.concatenate(ring_ids),
-    )
-
-
-def max_edge_rad(rings: tuple[NDArray[np.float64], ...]) -> float:
-    """The longest ring edge, as a central angle."""
-    if not rings:
-        return 0.0
-    return max(float(np.max(angle(r, np.roll(r, -1, axis=0)))) for r in rings)
