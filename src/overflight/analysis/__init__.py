@@ -6,24 +6,8 @@
 True
 """
 
-from overflight.analysis.chokepoints import (
-    Chokepoint,
-    ChokepointReport,
-    explain_no_route,
-    find_chokepoints,
-)
-from overflight.analysis.compare import (
-    DEFAULT_SPEED_KT,
-    Case,
-    CaseResult,
-    Comparison,
-    Difference,
-    compare_routes,
-    deny_case,
-    scenario_case,
-    states_crossed,
-)
-from overflight.analysis.fuel import StopPlan, plan_with_stops, stop_plan_to_dict
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "DEFAULT_SPEED_KT",
@@ -33,13 +17,67 @@ __all__ = [
     "ChokepointReport",
     "Comparison",
     "Difference",
+    "Plan",
     "StopPlan",
     "compare_routes",
     "deny_case",
     "explain_no_route",
     "find_chokepoints",
+    "plan_request",
     "plan_with_stops",
     "scenario_case",
     "states_crossed",
     "stop_plan_to_dict",
 ]
+
+# Compare, chokepoints and fuel stops load scipy and pydantic; a plain route planned
+# through `plan_request` must not pay for them, so every name is imported on first use.
+_HOME = {
+    "Chokepoint": "chokepoints",
+    "ChokepointReport": "chokepoints",
+    "explain_no_route": "chokepoints",
+    "find_chokepoints": "chokepoints",
+    "Case": "compare",
+    "CaseResult": "compare",
+    "Comparison": "compare",
+    "Difference": "compare",
+    "compare_routes": "compare",
+    "deny_case": "compare",
+    "scenario_case": "compare",
+    "states_crossed": "compare",
+    "StopPlan": "fuel",
+    "plan_with_stops": "fuel",
+    "stop_plan_to_dict": "fuel",
+    "DEFAULT_SPEED_KT": "plan",
+    "Plan": "plan",
+    "plan_request": "plan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the exported names on first use."""
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'overflight.analysis' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"overflight.analysis.{module}"), name)
+
+
+if TYPE_CHECKING:
+    from overflight.analysis.chokepoints import (
+        Chokepoint,
+        ChokepointReport,
+        explain_no_route,
+        find_chokepoints,
+    )
+    from overflight.analysis.compare import (
+        Case,
+        CaseResult,
+        Comparison,
+        Difference,
+        compare_routes,
+        deny_case,
+        scenario_case,
+        states_crossed,
+    )
+    from overflight.analysis.fuel import StopPlan, plan_with_stops, stop_plan_to_dict
+    from overflight.analysis.plan import DEFAULT_SPEED_KT, Plan, plan_request

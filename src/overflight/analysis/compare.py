@@ -62,6 +62,7 @@ from dataclasses import dataclass
 
 from overflight.aircraft import AircraftProfile
 from overflight.analysis.fuel import StopPlan, plan_with_stops
+from overflight.analysis.plan import DEFAULT_SPEED_KT
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, normalise_codes
 from overflight.errors import InputError, NoRouteError
@@ -83,7 +84,6 @@ __all__ = [
 ]
 
 #: Cruise speed when neither the caller nor the case's aircraft gives one.
-DEFAULT_SPEED_KT = 450.0
 
 
 def states_crossed(route: Route) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from overflight.models import KM_PER_NM, LonLat, Place, Route
 
 if TYPE_CHECKING:
     from overflight.analysis.fuel import StopPlan
-    from overflight.cli.app import Plan
+    from overflight.analysis.plan import Plan
     from overflight.scenarios import Scenario
 
 __all__ = [

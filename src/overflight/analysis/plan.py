@@ -1,0 +1,143 @@
+"""One route planned from a user's request: places, scenario, aircraft and fuel stops.
+
+The command line and the HTTP API both plan through :func:`plan_request`, so a route asked for
+either way is the same route with the same JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from overflight.data.airports import resolve_place
+from overflight.data.airspace import normalise_codes
+from overflight.errors import InputError
+from overflight.models import Route
+from overflight.routing.planner import plan_route
+
+if TYPE_CHECKING:
+    from overflight.aircraft import AircraftProfile
+    from overflight.analysis.fuel import StopPlan
+    from overflight.scenarios import Permissions
+
+__all__ = ["DEFAULT_SPEED_KT", "Plan", "plan_request"]
+
+#: Cruise speed used for times when neither a speed nor an aircraft is given.
+DEFAULT_SPEED_KT = 450.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A planned route with what it was planned under, for rendering."""
+
+    route: Route
+    permissions: Permissions | None
+    aircraft: AircraftProfile | None
+    #: The multi-leg plan, when the aircraft cannot fly the route non-stop.
+    stops: StopPlan | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The route's JSON, with the scenario and aircraft it was planned under."""
+        data = self.route.to_dict()
+        if self.permissions is not None:
+            p = self.permissions
+            data["scenario"] = {
+                "name": p.scenario,
+                "date": p.on.isoformat(),
+                "operator_state": p.operator_state,
+                "category": p.category,
+            }
+        if self.aircraft is not None:
+            usable = self.aircraft.usable_range_km()
+            data["aircraft"] = {
+                "designator": self.aircraft.designator,
+                "name": self.aircraft.name,
+                "cruise_speed_kt": self.aircraft.cruise_speed_kt,
+                "usable_range_km": usable,
+                "within_range": self.route.distance_km <= usable,
+            }
+        if self.stops is not None:
+            from overflight.analysis.fuel import stop_plan_to_dict
+
+            # The top-level fields describe the non-stop route; `legs` the plan flown.
+            plan = stop_plan_to_dict(self.stops)
+            for key in (
+                "legs",
+                "stops",
+                "total_distance_km",
+                "flight_time_h",
+                "ground_time_h",
+                "total_time_h",
+            ):
+                data[key] = plan[key]
+        return data
+
+
+def plan_request(
+    origin: str,
+    destination: str,
+    *,
+    deny: Sequence[str] = (),
+    allow: Sequence[str] = (),
+    scenario: str | None = None,
+    on: dt.date | None = None,
+    operator: str | None = None,
+    category: str | None = None,
+    avoid: Sequence[Path] = (),
+    margin_nm: float = 0.0,
+    speed_kt: float | None = None,
+    aircraft: str | None = None,
+    ground_time_h: float = 1.0,
+    max_stops: int = 3,
+) -> Plan:
+    """Plan a route from a request as users state it (codes, scenario name, aircraft type).
+
+    ``avoid`` holds GeoJSON files of areas to keep out of.
+    """
+    # Scenarios, aircraft and fuel stops load pydantic and scipy: only when asked for.
+    if aircraft or scenario or avoid:
+        from overflight.aircraft import load_aircraft
+        from overflight.analysis.fuel import plan_with_stops
+        from overflight.scenarios import load_scenario, read_avoid_file
+
+    start, end = resolve_place(origin), resolve_place(destination)
+    profile = load_aircraft(aircraft) if aircraft else None
+    speed = speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
+    areas = tuple(read_avoid_file(path) for path in avoid)
+    if scenario is None:
+        if allow:
+            raise InputError("--allow opens states a scenario closes: give --scenario too")
+        planned = plan_route(
+            start, end, deny=deny, margin_nm=margin_nm, speed_kt=speed, avoid=areas
+        )
+        return Plan(planned, None, profile)
+    chosen = load_scenario(scenario)
+    # The departure and arrival states are permitted for the flight by definition,
+    # unless the user names them in --deny.
+    ends = tuple(c for c in (start.country, end.country) if c)
+    permissions = chosen.resolve(
+        operator_state=operator,
+        category=category,
+        on=on,
+        deny=deny,
+        allow=[*allow, *(c for c in ends if c not in normalise_codes(deny))],
+        endpoints=ends or None,
+    )
+    if areas:
+        permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
+    planned = plan_route(start, end, margin_nm=margin_nm, speed_kt=speed, permissions=permissions)
+    stops = None
+    if profile is not None and planned.distance_km > profile.usable_range_km():
+        stops = plan_with_stops(
+            start,
+            end,
+            aircraft=profile,
+            permissions=permissions,
+            margin_nm=margin_nm,
+            ground_time_h=ground_time_h,
+            max_stops=max_stops,
+        )
+    return Plan(planned, permissions, profile, stops)
