@@ -24,12 +24,12 @@ from rich.text import Text
 from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NO_ROUTE, _codes, _fail
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError, NoRouteError, OverflightError
-from overflight.export.json import place_to_dict, route_to_dict
+from overflight.export.json import chokepoints_to_dict, comparison_to_dict
 
 if TYPE_CHECKING:
     from overflight.analysis import Case, ChokepointReport, Comparison
 
-__all__ = ["chokepoints", "chokepoints_to_dict", "compare", "comparison_to_dict"]
+__all__ = ["chokepoints", "compare"]
 
 
 class TableFormat(StrEnum):
@@ -51,53 +51,6 @@ def _km(km: float | None, *, signed: bool = False) -> str:
     if km is None:
         return "-"
     return f"{km:+,.0f}" if signed else f"{km:,.0f}"
-
-
-def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
-    """A comparison in the JSON shape documented in :mod:`overflight.analysis.compare`."""
-    cases = []
-    for r in comparison.results:
-        p = r.case.permissions
-        cases.append(
-            {
-                "label": r.label,
-                "scenario": p.scenario if p else None,
-                "date": p.on.isoformat() if p else None,
-                "denied": list(r.denied),
-                "route": route_to_dict(r.route) if r.route else None,
-                "error": r.error,
-                "distance_km": r.distance_km,
-                "duration_h": r.duration_h,
-                "speed_kt": r.speed_kt,
-                "extra_km": r.extra_km,
-                "extra_pct": r.extra_pct,
-                "states": list(r.states),
-                "clearances": list(r.clearances),
-                "aircraft": r.case.aircraft.designator if r.case.aircraft else None,
-                "usable_range_km": r.usable_range_km,
-                "within_range": r.within_range,
-                "fuel_stops": list(r.fuel_stops),
-                "fuel_stop_error": r.stop_error,
-                "total_time_h": r.total_time_h,
-            }
-        )
-    return {
-        "origin": place_to_dict(comparison.origin),
-        "destination": place_to_dict(comparison.destination),
-        "great_circle_km": comparison.great_circle_km,
-        "cases": cases,
-        "differences": [
-            {
-                "from": d.from_label,
-                "to": d.to_label,
-                "delta_km": d.delta_km,
-                "delta_h": d.delta_h,
-                "states_added": list(d.states_added),
-                "states_removed": list(d.states_removed),
-            }
-            for d in comparison.differences
-        ],
-    }
 
 
 def render_comparison(comparison: Comparison) -> Group:
@@ -246,33 +199,6 @@ def compare(
         _write(json.dumps(comparison_to_dict(comparison), indent=2) + "\n", output)
     else:
         _render_text(render_comparison(comparison), output)
-
-
-def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
-    """A report in the JSON shape documented in :mod:`overflight.analysis.chokepoints`."""
-    from overflight.analysis import states_crossed
-
-    return {
-        "baseline": route_to_dict(report.baseline),
-        "usable_range_km": report.usable_range_km,
-        "ranking": [
-            {
-                "country": p.country,
-                "name": p.name,
-                "cuts": p.cuts,
-                "route_km": p.route_km,
-                "extra_km": p.extra_km,
-                "extra_h": p.extra_h,
-                "states": [] if p.route is None else list(states_crossed(p.route)),
-            }
-            for p in report.ranking
-        ],
-        "cut_sets": [list(s) for s in report.cut_sets],
-        "max_set_size": report.max_set_size,
-        "complete": report.complete,
-        "plans": report.plans,
-        "seconds": report.seconds,
-    }
 
 
 def render_chokepoints(report: ChokepointReport) -> Group:
