@@ -1,0 +1,253 @@
+"""A planned flight as one self-contained HTML file: an interactive map that opens from disk.
+
+Everything is inlined: the vendored MapLibre GL JS (script and stylesheet), the basemap (the
+shipped state polygons simplified for drawing), the route, the direct great circle and the
+figures. The map style has no glyphs, sprite or tile URLs, so the page makes no network request
+at all (labels and popups are HTML, not map symbols). Lines crossing ±180° are drawn with
+unwrapped longitudes, which MapLibre continues onto the next world copy.
+
+The data sits in a ``<script type="application/json" id="overflight-data">`` element with the
+fields ``route`` (the route's JSON, as ``route --format json``), ``track`` and ``great_circle``
+(``[lon, lat]`` lists), ``places`` (``code``, ``name``, ``role``, ``lon``, ``lat``),
+``denied``, ``figures`` (label, value pairs) and ``states`` (the basemap FeatureCollection).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import numpy as np
+
+from overflight.analysis.plan import Plan
+from overflight.data.display import display_states
+from overflight.export.table import as_plan, flown_legs, plan_figures
+from overflight.geo.ellipsoid import great_circle_points
+from overflight.models import LonLat, Place, Route
+
+__all__ = ["DATA_ELEMENT_ID", "json_for_script", "plan_to_html"]
+
+#: Id of the ``<script type="application/json">`` element that holds the page's data.
+DATA_ELEMENT_ID = "overflight-data"
+
+#: Spacing of the drawn lines' points.
+_STEP_KM = 10.0
+
+# Characters that could end a <script> element or an HTML comment, or that JavaScript
+# before ES2019 reads as line ends: written as JSON escapes, which parse back the same.
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def json_for_script(value: Any) -> str:
+    r"""JSON text that is safe inside a ``<script>`` element and parses back to the value.
+
+    >>> print(json_for_script({"a": "</script>"}))
+    {"a":"\u003c/script\u003e"}
+    """
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+@cache
+def _vendor(name: str) -> str:
+    """A file of the vendored MapLibre GL JS, read from the installed package."""
+    return (files("overflight.export") / "vendor" / "maplibre-gl" / name).read_text("utf-8")
+
+
+def _unwrapped(points: list[LonLat]) -> list[list[float]]:
+    """Great-circle legs through the points, densified, longitudes continuous across ±180°."""
+    out: list[tuple[float, float]] = []
+    for a, b in itertools.pairwise(points):
+        out.extend(great_circle_points(a, b, _STEP_KM)[1 if out else 0 :])
+    arr = np.asarray(out, dtype=np.float64)
+    arr[:, 0] = np.unwrap(arr[:, 0], period=360.0)
+    return [[round(float(x), 5), round(float(y), 5)] for x, y in arr]
+
+
+def _lon_near(place: Place, track: list[list[float]]) -> float:
+    """The place's longitude on the world copy the (unwrapped) track passes through near it."""
+
+    def gap(q: list[float]) -> float:
+        return abs(q[1] - place.lat) + abs((q[0] - place.lon + 180.0) % 360.0 - 180.0)
+
+    near = min(track, key=gap)
+    return place.lon + 360.0 * round((near[0] - place.lon) / 360.0)
+
+
+def _page_data(plan: Plan) -> dict[str, Any]:
+    figures = plan_figures(plan)
+    points = [plan.route.origin.lonlat]
+    for leg in flown_legs(plan):
+        points.extend(leg.waypoints[1:])
+    track = _unwrapped(points)
+    roles = [(figures.origin, "origin"), *((s, "stop") for s in figures.stops)]
+    places = [
+        {"code": p.code, "name": p.name, "role": role, "lon": _lon_near(p, track), "lat": p.lat}
+        for p, role in [*roles, (figures.destination, "destination")]
+    ]
+    transit = [
+        {"country": t.country, "name": t.name, "distance_km": t.distance_km}
+        for leg in flown_legs(plan)
+        for t in leg.transit
+    ]
+    return {
+        "route": plan.to_dict(),
+        "track": track,
+        "great_circle": _unwrapped([figures.origin.lonlat, figures.destination.lonlat]),
+        "places": places,
+        "denied": list(figures.denied),
+        "figures": figures.lines(),
+        "transit": transit,
+        "states": display_states(),
+    }
+
+
+_STYLE = """
+html, body { margin: 0; height: 100%; font: 13px/1.4 system-ui, sans-serif; color: #1f1f1f; }
+#map { position: absolute; inset: 0; background: #dbe7ef; }
+#panel { position: absolute; top: 10px; left: 10px; width: 290px; max-height: calc(100% - 40px);
+  overflow: auto; background: rgba(255,255,255,.94); border-radius: 6px; padding: 10px 12px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); z-index: 2; }
+#panel h1 { font-size: 17px; margin: 0 0 4px; }
+#panel table { border-collapse: collapse; width: 100%; margin-top: 6px; }
+#panel th, #panel td { text-align: left; padding: 1px 4px; vertical-align: top; }
+#panel td.num { text-align: right; white-space: nowrap; }
+#panel h2 { font-size: 13px; margin: 10px 0 0; }
+.legend span { display: inline-block; width: 18px; height: 0; margin-right: 4px;
+  vertical-align: middle; }
+.place { font: bold 12px system-ui, sans-serif; padding: 1px 4px; background: #fff;
+  border: 1.5px solid #1f1f1f; border-radius: 3px; white-space: nowrap; }
+.dot { width: 10px; height: 10px; border-radius: 50%; background: #fff;
+  border: 2px solid #1f1f1f; }
+.dot.stop { border-radius: 1px; background: #f28e2b; }
+"""
+
+_SCRIPT = """
+const data = JSON.parse(document.getElementById("overflight-data").textContent);
+const line = (coords) => ({type: "Feature", properties: {},
+  geometry: {type: "LineString", coordinates: coords}});
+const map = new maplibregl.Map({
+  container: "map",
+  attributionControl: false,
+  renderWorldCopies: true,
+  style: {
+    version: 8,
+    sources: {
+      states: {type: "geojson", data: data.states},
+      route: {type: "geojson", data: line(data.track)},
+      gc: {type: "geojson", data: line(data.great_circle)}
+    },
+    layers: [
+      {id: "sea", type: "background", paint: {"background-color": "#dbe7ef"}},
+      {id: "land", type: "fill", source: "states",
+       paint: {"fill-color": "#f3f0e8"}},
+      {id: "denied", type: "fill", source: "states",
+       filter: ["in", ["get", "code"], ["literal", data.denied]],
+       paint: {"fill-color": "#e59a94", "fill-opacity": 0.85}},
+      {id: "borders", type: "line", source: "states",
+       paint: {"line-color": "#b9b2a5", "line-width": 0.6}},
+      {id: "great-circle", type: "line", source: "gc",
+       paint: {"line-color": "#4d4d4d", "line-width": 1.5, "line-dasharray": [4, 3]}},
+      {id: "route-halo", type: "line", source: "route",
+       layout: {"line-cap": "round", "line-join": "round"},
+       paint: {"line-color": "#ffffff", "line-width": 6}},
+      {id: "route", type: "line", source: "route",
+       layout: {"line-cap": "round", "line-join": "round"},
+       paint: {"line-color": "#08519c", "line-width": 3.5}}
+    ]
+  }
+});
+map.addControl(new maplibregl.NavigationControl({showCompass: false}));
+map.addControl(new maplibregl.ScaleControl());
+map.addControl(new maplibregl.AttributionControl({compact: false,
+  customAttribution: document.getElementById("credit").innerHTML}));
+const all = data.track.concat(data.great_circle);
+const bounds = all.reduce((b, p) => b.extend(p), new maplibregl.LngLatBounds(all[0], all[0]));
+map.fitBounds(bounds, {padding: {top: 40, bottom: 40, left: 330, right: 40}, duration: 0});
+for (const p of data.places) {
+  const dot = document.createElement("div");
+  dot.className = "dot " + p.role;
+  dot.title = p.name;
+  new maplibregl.Marker({element: dot}).setLngLat([p.lon, p.lat]).addTo(map);
+  const label = document.createElement("div");
+  label.className = "place";
+  label.textContent = p.code;
+  label.title = p.name;
+  new maplibregl.Marker({element: label, anchor: "bottom-left", offset: [6, -4]})
+    .setLngLat([p.lon, p.lat]).addTo(map);
+}
+const popup = new maplibregl.Popup({closeButton: false});
+map.on("click", "land", (e) => {
+  const f = e.features[0].properties;
+  const status = data.denied.includes(f.code) ? " (denied)" : "";
+  popup.setLngLat(e.lngLat).setText(f.name + " \\u2014 " + f.code + status).addTo(map);
+});
+map.once("idle", () => document.body.setAttribute("data-ready", "true"));
+"""
+
+
+def _panel(data: dict[str, Any]) -> str:
+    """The figures and the transit table as HTML (escaped)."""
+    esc = html.escape
+    route = data["route"]
+    title = " → ".join(p["code"] for p in data["places"])
+    rows = "".join(
+        f"<tr><th>{esc(label)}</th><td>{esc(value)}</td></tr>"
+        for label, value in data["figures"]
+        if label != "States crossed"  # the table below lists them
+    )
+    transit = "".join(
+        f"<tr><td>{esc(t['country'])}</td><td>{esc(t['name'])}</td>"
+        f'<td class="num">{t["distance_km"]:,.0f} km</td></tr>'
+        for t in data["transit"]
+    )
+    names = f"{route['origin']['name']} → {route['destination']['name']}"
+    return (
+        f'<div id="panel"><h1>{esc(title)}</h1><div>{esc(names)}</div>'
+        f"<table>{rows}</table>"
+        '<div class="legend" style="margin-top:6px">'
+        '<span style="border-top:3px solid #08519c"></span>route '
+        '<span style="border-top:2px dashed #4d4d4d"></span>great circle '
+        '<span style="height:10px;background:#e59a94"></span>denied</div>'
+        f"<h2>States crossed</h2><table>{transit}</table></div>"
+    )
+
+
+def plan_to_html(plan: Plan | Route) -> str:
+    """The flight as a single HTML page that works from ``file://`` with no network."""
+    data = _page_data(as_plan(plan))
+    title = " → ".join(p["code"] for p in data["places"])
+    credit = (
+        'Airspace data © <a href="https://www.openstreetmap.org/copyright">'
+        "OpenStreetMap contributors</a>, ODbL 1.0 · "
+        '<a href="https://maplibre.org/">MapLibre GL JS</a> (BSD-3-Clause) · overflight'
+    )
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{html.escape(title)} — overflight</title>",
+            f'<style id="maplibre-css">\n{_vendor("maplibre-gl.css")}\n</style>',
+            f"<style>{_STYLE}</style>",
+            "</head>",
+            "<body>",
+            '<div id="map"></div>',
+            _panel(data),
+            f'<div id="credit" hidden>{credit}</div>',
+            f'<script type="application/json" id="{DATA_ELEMENT_ID}">'
+            f"{json_for_script(data)}</script>",
+            f'<script id="maplibre-js">\n{_vendor("maplibre-gl.js")}\n</script>',
+            f"<script>{_SCRIPT}</script>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
