@@ -83,6 +83,32 @@ def test_cut_sets_really_cut() -> None:
             plan_route("UDYZ", "UUMU", deny=["GE", "AZ", *rest])
 
 
+def test_cut_sets_match_a_brute_force_search() -> None:
+    # Every refusal of one or two of the states around the Caucasus, planned in full: the
+    # minimal cuts among them are exactly the search's (which re-plans far fewer sets).
+    near = ["TR", "IR", "IQ", "SY", "TM"]
+    report = find_chokepoints("UDYZ", "UUMU", deny=["GE", "AZ"], max_set_size=2)
+
+    def cuts(refused: list[str]) -> bool:
+        try:
+            plan_route("UDYZ", "UUMU", deny=["GE", "AZ", *refused])
+        except NoRouteError:
+            return True
+        return False
+
+    singles = {c for c in near if cuts([c])}
+    pairs = {
+        (a, b)
+        for i, a in enumerate(near)
+        for b in near[i + 1 :]
+        if a not in singles and b not in singles and cuts([a, b])
+    }
+    expected = {(c,) for c in singles} | {tuple(sorted(p)) for p in pairs}
+    found = {s for s in report.cut_sets if set(s) <= set(near)}
+    assert found == expected
+    assert ("IR", "TR") in expected
+
+
 def test_explain_no_route() -> None:
     assert explain_no_route("UDYZ", "UUMU", deny=["GE", "AZ", "TR", "IR", "FR", "DE"]) == (
         "AZ",

@@ -18,6 +18,10 @@ Two facts keep the number of re-plans small and every figure exact:
   states near the endpoints; if the route found is longer than the window allows, the window
   grows and the plan is repeated. A route that fits its window is the exact optimum for the
   whole denied set, and no route within a window means no route at all.
+* The search for cut sets needs, for a set that does not cut, some legal route, not the
+  shortest: any route already planned that the verifier finds clear of the set proves it
+  does not cut, and the states it crosses serve the hitting-set search as well. Only the
+  sets no earlier route avoids are re-planned.
 
 JSON shape (``overflight chokepoints --format json``; the names are stable)::
 
@@ -60,10 +64,11 @@ from shapely.geometry.base import BaseGeometry
 
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, states, states_at
-from overflight.errors import DeniedEndpointError, InputError, NoRouteError
+from overflight.errors import DeniedEndpointError, InputError, NoRouteError, VerificationError
 from overflight.geo.sphere import to_xyz
 from overflight.models import KM_PER_NM, Place, Route
 from overflight.routing.planner import planner_for
+from overflight.routing.verify import check_route
 from overflight.scenarios import Permissions
 
 __all__ = ["Chokepoint", "ChokepointReport", "explain_no_route", "find_chokepoints"]
@@ -142,6 +147,8 @@ class _Replanner:
         self.speed_kt = speed_kt
         self.plans = 0
         self._memo: dict[frozenset[str], Route | None] = {}
+        #: Routes planned so far, with the states each crosses.
+        self._known: list[tuple[frozenset[str], Route]] = []
         a, b = to_xyz(origin.lon, origin.lat), to_xyz(destination.lon, destination.lat)
         self._gc_km = float(np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))) * _EARTH_KM
         self._a, self._b = a, b
@@ -217,8 +224,30 @@ class _Replanner:
         if found is not None:
             # The route avoids every denied state, not only those of the window.
             found = replace(found, denied=tuple(sorted(denied)))
+            self._known.append((frozenset(t.country for t in found.transit), found))
         self._memo[refused] = found
         return found
+
+    def known_route(self, refused: frozenset[str], longest_km: float) -> Route | None:
+        """A route already planned, no longer than the bound, that is legal with these refused.
+
+        Any legal route proves that a set does not cut, and the states it crosses are as good
+        as the shortest route's for the hitting-set search (a cut must block every route).
+        Reuse is limited to plans without a margin: with one, a route may cross no refused
+        state and still pass too close to it. Each reuse is checked by the independent
+        verifier against the refused states' airspace.
+        """
+        if self.margin_nm > 0.0:
+            return None
+        for crossed, route in self._known:
+            if crossed & refused or route.distance_km > longest_km:
+                continue
+            try:
+                check_route(route.waypoints, sorted(refused))
+            except VerificationError:
+                continue
+            return route
+        return None
 
     def candidates(self, route: Route, refused: frozenset[str]) -> list[str]:
         """States the route crosses that may still be refused, in order of flight."""
@@ -347,6 +376,13 @@ def find_chokepoints(
                     complete = False
                     break
                 refused = frozenset().union(*(refusal(c) for c in group))
+                if refused & planner.endpoints:
+                    continue  # a dependency holding an endpoint: permitted by definition
+                # A route that already avoids the group shows it does not cut: no re-plan.
+                r = planner.known_route(refused, usable_range_km or math.inf)
+                if r is not None:
+                    following[group] = r
+                    continue
                 try:
                     r = planner.route(refused, route.distance_km * 1.3)
                 except DeniedEndpointError:
