@@ -1,0 +1,486 @@
+"""The HTTP API under ``/api``: GET with query parameters, so that every URL can be shared.
+
+``/api/route`` answers exactly the JSON of ``overflight route --format json`` for the same
+request (both plan through :func:`overflight.analysis.plan.plan_request`); ``/api/compare`` and
+``/api/chokepoints`` answer the JSON of ``overflight compare`` and ``overflight chokepoints``
+with ``--format json``. Errors have the shape documented in :mod:`overflight.web.errors`; the
+parameter at fault is named in ``field``.
+
+Scenarios and aircraft are looked up among the built-in ones only: a name that looks like a
+path is refused, so a request can never make the server read a file.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the parameter types of the endpoints,
+# which refer to aliases local to `api_router`, at run time.
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from overflight.data.airports import resolve_place, search_airports
+from overflight.data.airspace import normalise_codes, states
+from overflight.errors import DeniedEndpointError, InputError, NoRouteError
+from overflight.models import Place
+from overflight.scenarios import CATEGORIES, list_scenarios
+from overflight.web.assets import asset_response, states_geojson
+from overflight.web.errors import ERROR_RESPONSES, ApiError
+from overflight.web.limits import Limits, Workers
+
+__all__ = ["api_router"]
+
+_PLACE_HELP = (
+    "ICAO or IATA code (UUMU, LTK), airfield identifier from the shipped supplement "
+    "(RU-0152), or 'lat,lon' in decimal degrees."
+)
+_STATES_HELP = "ISO 3166-1 alpha-2 or alpha-3 codes, comma-separated and/or repeated."
+
+
+class PlaceOut(BaseModel):
+    """An airport, airfield or point."""
+
+    code: str
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    kind: str
+
+
+class StateOut(BaseModel):
+    """A state or territory in the shipped data."""
+
+    code: str
+    code3: str
+    name: str
+    sovereign: str | None
+
+
+class ScenarioOut(BaseModel):
+    """A built-in scenario as listed."""
+
+    name: str
+    title: str
+    date: dt.date | None
+
+
+class AircraftOut(BaseModel):
+    """A built-in aircraft profile."""
+
+    designator: str
+    name: str
+    cruise_speed_kt: float
+    range_km: float
+    usable_range_km: float
+    min_runway_m: float
+    payload: str
+
+
+@contextmanager
+def blame(field: str | None) -> Iterator[None]:
+    """Answer a library error raised inside the block as the fault of ``field``."""
+    try:
+        yield
+    except DeniedEndpointError as exc:
+        raise ApiError.from_library(exc, exc.role) from None
+    except (InputError, NoRouteError) as exc:
+        raise ApiError.from_library(exc, field) from None
+
+
+def _codes(values: list[str], field: str, most: int) -> list[str]:
+    """State codes given comma-separated and/or repeated, checked against the data."""
+    codes = [c.strip() for v in values for c in v.split(",") if c.strip()]
+    if len(codes) > most:
+        raise ApiError.bad_input(field, f"{len(codes)} states in {field}: give at most {most}")
+    with blame(field):
+        normalise_codes(codes)
+    return codes
+
+
+def _place(text: str, field: str) -> Place:
+    with blame(field):
+        return resolve_place(text)
+
+
+def _scenario(name: str | None, field: str = "scenario") -> str | None:
+    """A built-in scenario's name (any case), or None."""
+    if name is None:
+        return None
+    names = [s.name for s in list_scenarios()]
+    key = name.strip().lower()
+    if key not in names:
+        raise ApiError.bad_input(
+            field,
+            f"unknown scenario {name!r}: give the name of a built-in scenario: {', '.join(names)}",
+        )
+    return key
+
+
+def _aircraft(name: str | None) -> Any:
+    """A built-in aircraft profile by designator, name or alias, or None."""
+    if name is None:
+        return None
+    from overflight.aircraft import load_aircraft
+
+    if re.search(r"[/\\]|\.ya?ml\s*$", name, re.IGNORECASE):
+        raise ApiError.bad_input(
+            "aircraft",
+            f"aircraft {name!r}: give a built-in aircraft type (see /api/aircraft); "
+            f"profile files are not read over HTTP",
+        )
+    with blame("aircraft"):
+        return load_aircraft(name)
+
+
+def _operator(code: str | None) -> str | None:
+    if code is not None:
+        _codes([code], "operator", 1)
+    return code
+
+
+def api_router(limits: Limits, workers: Workers) -> APIRouter:
+    """The API routes, with the bounds of ``limits`` in their validation and schema."""
+    router = APIRouter(responses=ERROR_RESPONSES)
+    categories = "|".join(CATEGORIES)
+
+    Origin = Annotated[str, Query(min_length=1, max_length=80, description=_PLACE_HELP)]
+    Destination = Annotated[str, Query(min_length=1, max_length=80, description=_PLACE_HELP)]
+    Deny = Annotated[
+        list[str],
+        Query(
+            description=f"States to deny: {_STATES_HELP} At most {limits.max_states}.",
+            max_length=limits.max_states,
+        ),
+    ]
+    Scenario = Annotated[
+        str | None,
+        Query(max_length=80, description="A built-in scenario (see /api/scenarios)."),
+    ]
+    On = Annotated[
+        dt.date | None,
+        Query(alias="date", description="Date of the flight, YYYY-MM-DD (scenario rules)."),
+    ]
+    Operator = Annotated[
+        str | None,
+        Query(max_length=3, description="State of the operator, ISO code (scenario rules)."),
+    ]
+    Category = Annotated[
+        str | None,
+        Query(
+            pattern=f"^({categories})$",
+            description=f"Category of flight (scenario rules): {', '.join(CATEGORIES)}.",
+        ),
+    ]
+    Margin = Annotated[
+        float,
+        Query(ge=0.0, le=200.0, allow_inf_nan=False, description="Distance to keep, nm."),
+    ]
+    Speed = Annotated[
+        float | None,
+        Query(
+            gt=0.0,
+            le=2000.0,
+            allow_inf_nan=False,
+            description="Cruise speed, kt (default 450, or the aircraft's).",
+        ),
+    ]
+    Aircraft = Annotated[
+        str | None,
+        Query(max_length=80, description="A built-in aircraft type, e.g. B788 (/api/aircraft)."),
+    ]
+
+    def plain(data: dict[str, Any]) -> JSONResponse:
+        return JSONResponse(data)
+
+    async def planned(fn: Callable[[], dict[str, Any]]) -> JSONResponse:
+        return plain(await workers.run(fn))
+
+    @router.get("/route", summary="Plan a route (JSON of `overflight route --format json`)")
+    async def route(
+        origin: Origin,
+        destination: Destination,
+        deny: Deny = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+        scenario: Scenario = None,
+        allow: Annotated[
+            list[str],
+            Query(
+                description=f"States to open on top of the scenario: {_STATES_HELP}",
+                max_length=limits.max_states,
+            ),
+        ] = [],  # noqa: B006
+        on: On = None,
+        operator: Operator = None,
+        category: Category = None,
+        margin_nm: Margin = 0.0,
+        speed_kt: Speed = None,
+        aircraft: Aircraft = None,
+        ground_time_h: Annotated[
+            float,
+            Query(ge=0.0, le=48.0, allow_inf_nan=False, description="Hours at each fuel stop."),
+        ] = 1.0,
+        max_stops: Annotated[
+            int, Query(ge=0, le=limits.max_stops, description="Most fuel stops to plan.")
+        ] = 3,
+    ) -> JSONResponse:
+        """The shortest route that avoids the denied states' airspace, and what it crosses."""
+        from overflight.analysis.plan import plan_request
+
+        def run() -> dict[str, Any]:
+            _place(origin, "origin")
+            _place(destination, "destination")
+            denied = _codes(deny, "deny", limits.max_states)
+            opened = _codes(allow, "allow", limits.max_states)
+            name = _scenario(scenario)
+            if opened and name is None:
+                raise ApiError.bad_input(
+                    "allow", "allow opens states a scenario closes: give a scenario too"
+                )
+            profile = _aircraft(aircraft)
+            with blame(None):
+                return plan_request(
+                    origin,
+                    destination,
+                    deny=denied,
+                    allow=opened,
+                    scenario=name,
+                    on=on,
+                    operator=_operator(operator),
+                    category=category,
+                    margin_nm=margin_nm,
+                    speed_kt=speed_kt,
+                    aircraft=profile.designator if profile else None,
+                    ground_time_h=ground_time_h,
+                    max_stops=max_stops,
+                ).to_dict()
+
+        return await planned(run)
+
+    @router.get("/compare", summary="Compare routes under several scenarios or deny lists")
+    async def compare(
+        origin: Origin,
+        destination: Destination,
+        scenario: Annotated[
+            list[str],
+            Query(
+                max_length=limits.max_cases,
+                description="A case: a built-in scenario (repeatable). Listed first.",
+            ),
+        ] = [],  # noqa: B006
+        case: Annotated[
+            list[str],
+            Query(
+                max_length=limits.max_cases,
+                description="A case: comma-separated states to deny, no scenario ('' for none). "
+                "Repeatable; listed after the scenario cases.",
+            ),
+        ] = [],  # noqa: B006
+        deny: Deny = [],  # noqa: B006
+        on: On = None,
+        operator: Operator = None,
+        category: Category = None,
+        speed_kt: Speed = None,
+        aircraft: Aircraft = None,
+    ) -> JSONResponse:
+        """Plan under each case and compare each with the first (JSON of `compare`)."""
+        from overflight.analysis import compare_routes, deny_case, scenario_case
+        from overflight.export.json import comparison_to_dict
+
+        def run() -> dict[str, Any]:
+            start, end = _place(origin, "origin"), _place(destination, "destination")
+            extra = _codes(deny, "deny", limits.max_states)
+            profile = _aircraft(aircraft)
+            names = [_scenario(s) or "" for s in scenario]
+            sets = [_codes([c], "case", limits.max_states) for c in case]
+            count = len(names) + len(sets)
+            if not 2 <= count <= limits.max_cases:
+                raise ApiError.bad_input(
+                    "scenario" if scenario else "case",
+                    f"{count} cases: give 2 to {limits.max_cases} in all (scenario and/or case)",
+                )
+            with blame("scenario"):
+                cases = [
+                    scenario_case(
+                        name,
+                        start,
+                        end,
+                        operator_state=_operator(operator),
+                        category=category,
+                        on=on,
+                        deny=extra,
+                        aircraft=profile,
+                    )
+                    for name in names
+                ]
+            with blame("case"):
+                cases += [deny_case([*codes, *extra], aircraft=profile) for codes in sets]
+            with blame(None):
+                return comparison_to_dict(compare_routes(start, end, cases, speed_kt=speed_kt))
+
+        return await planned(run)
+
+    @router.get("/chokepoints", summary="Which further refusals hurt the route most, or cut it")
+    async def chokepoints(
+        origin: Origin,
+        destination: Destination,
+        scenario: Scenario = None,
+        deny: Deny = [],  # noqa: B006
+        on: On = None,
+        operator: Operator = None,
+        category: Category = None,
+        margin_nm: Margin = 0.0,
+        speed_kt: Speed = None,
+        aircraft: Aircraft = None,
+        max_set_size: Annotated[
+            int,
+            Query(
+                ge=0,
+                le=limits.max_set_size,
+                description="Largest set of refusals searched for cuts.",
+            ),
+        ] = 2,
+        budget_s: Annotated[
+            float,
+            Query(
+                gt=0.0,
+                le=limits.max_budget_s,
+                allow_inf_nan=False,
+                description="Stop the cut-set search after this long (the ranking completes).",
+            ),
+        ] = 10.0,
+    ) -> JSONResponse:
+        """The chokepoint ranking and cut sets (JSON of `overflight chokepoints`)."""
+        from overflight.analysis import explain_no_route, find_chokepoints, scenario_case
+        from overflight.export.json import chokepoints_to_dict
+
+        def run() -> dict[str, Any]:
+            start, end = _place(origin, "origin"), _place(destination, "destination")
+            extra = _codes(deny, "deny", limits.max_states)
+            profile = _aircraft(aircraft)
+            name = _scenario(scenario)
+            permissions = None
+            if name is not None:
+                with blame("scenario"):
+                    permissions = scenario_case(
+                        name,
+                        start,
+                        end,
+                        operator_state=_operator(operator),
+                        category=category,
+                        on=on,
+                        deny=extra,
+                    ).permissions
+            options: dict[str, Any] = {
+                "permissions": permissions,
+                "deny": () if permissions else extra,
+                "margin_nm": margin_nm,
+            }
+            with blame(None):
+                try:
+                    report = find_chokepoints(
+                        start,
+                        end,
+                        **options,
+                        max_set_size=max_set_size,
+                        usable_range_km=profile.usable_range_km() if profile else None,
+                        speed_kt=speed_kt or (profile.cruise_speed_kt if profile else 450.0),
+                        budget_s=budget_s,
+                    )
+                except NoRouteError as exc:
+                    responsible = explain_no_route(start, end, **options)
+                    raise NoRouteError(exc.reason, states=responsible) from None
+                return chokepoints_to_dict(report)
+
+        return await planned(run)
+
+    @router.get("/airports", response_model=list[PlaceOut], summary="Find airports")
+    def airports(
+        q: Annotated[
+            str,
+            Query(min_length=1, max_length=64, description="Code, or part of a name or city."),
+        ],
+        limit: Annotated[int, Query(ge=1, le=25, description="How many to answer.")] = 8,
+    ) -> list[dict[str, Any]]:
+        """Airports and airfields by code prefix, name or city, best first (for autocomplete)."""
+        with blame("q"):
+            return [place.to_dict() for place in search_airports(q, limit=limit)]
+
+    @router.get("/states", response_model=list[StateOut], summary="States and their codes")
+    def list_states() -> list[dict[str, Any]]:
+        """Every state and territory in the shipped data, by alpha-2 code."""
+        return [
+            {"code": code, "code3": a.code3, "name": a.name, "sovereign": a.sovereign}
+            for code, a in sorted(states().items())
+        ]
+
+    @router.get(
+        "/states.geojson",
+        response_class=Response,
+        summary="State polygons for drawing",
+        responses={200: {"content": {"application/geo+json": {}}}},
+    )
+    def states_display(request: Request) -> Response:
+        """The shipped state polygons simplified for display (code, name, sovereign)."""
+        return asset_response(request, states_geojson())
+
+    @router.get("/scenarios", response_model=list[ScenarioOut], summary="Built-in scenarios")
+    def scenarios() -> list[dict[str, Any]]:
+        """The built-in permission scenarios: name, title and date."""
+        return [s._asdict() for s in list_scenarios()]
+
+    @router.get(
+        "/scenarios/{name}",
+        summary="What one scenario says, and which states it closes",
+        responses={404: {"model": ERROR_RESPONSES[400]["model"]}},
+    )
+    def scenario_detail(
+        name: Annotated[str, Path(max_length=80, description="A built-in scenario's name.")],
+        on: On = None,
+        operator: Operator = None,
+        category: Category = None,
+    ) -> JSONResponse:
+        """The scenario's description, sources, and the states it closes for the flight."""
+        from overflight.scenarios import load_scenario
+
+        try:
+            key = _scenario(name, "name") or ""
+        except ApiError as exc:
+            raise ApiError(404, "not_found", exc.body.message, field="name") from None
+        chosen = load_scenario(key)
+        with blame(None):
+            p = chosen.resolve(operator_state=_operator(operator), category=category, on=on)
+        data = chosen.model_dump(
+            mode="json",
+            include={"name", "title", "description", "date", "sources", "assumptions", "operator"},
+        )
+        data["resolved"] = {
+            "date": p.on.isoformat(),
+            "operator_state": p.operator_state,
+            "category": p.category,
+            "denied": list(p.overflight_denied),
+            "reasons": dict(p.reasons),
+        }
+        return plain(data)
+
+    @router.get("/aircraft", response_model=list[AircraftOut], summary="Built-in aircraft")
+    def aircraft_types() -> list[dict[str, Any]]:
+        """The built-in aircraft profiles."""
+        from overflight.aircraft import list_aircraft
+
+        return [
+            {
+                "designator": p.designator,
+                "name": p.name,
+                "cruise_speed_kt": p.cruise_speed_kt,
+                "range_km": p.range_km,
+                "usable_range_km": p.usable_range_km(),
+                "min_runway_m": p.min_runway_m,
+                "payload": p.payload,
+            }
+            for p in list_aircraft()
+        ]
+
+    return router

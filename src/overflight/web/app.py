@@ -1,0 +1,138 @@
+"""The app factory: the API under ``/api``, the map page at ``/``, OpenAPI at ``/openapi.json``.
+
+>>> from overflight.web.app import create_app
+>>> app = create_app()
+>>> app.openapi()["paths"]["/api/route"]["get"]["summary"]
+'Plan a route (JSON of `overflight route --format json`)'
+
+Nothing on the page or in the API loads anything from another host: the interactive
+documentation pages (``/docs``), which load their scripts from a CDN, are left out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import Future
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from overflight.web.api import api_router
+from overflight.web.assets import page_router
+from overflight.web.errors import ApiError, install_error_handlers
+from overflight.web.limits import Limits, Workers
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("overflight.web")
+
+#: The page's Content-Security-Policy: its own host only (MapLibre runs its worker from a blob).
+_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; worker-src blob:; child-src blob:; "
+    "style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class _BoundedRequests:
+    """Refuse long query strings and large bodies before any routing, and set page headers."""
+
+    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refused = self._refusal(scope)
+        if refused is not None:
+            await refused.response()(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", _CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+    def _refusal(self, scope: Scope) -> ApiError | None:
+        query = scope.get("query_string", b"")
+        if len(query) > self.limits.max_query_chars:
+            return ApiError(
+                414,
+                "too_large",
+                f"the query string has {len(query)} characters: at most "
+                f"{self.limits.max_query_chars} are accepted",
+            )
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                size = int(value) if value.isdigit() else -1
+                if not 0 <= size <= self.limits.max_body_bytes:
+                    return ApiError(
+                        413,
+                        "too_large",
+                        f"a request body of {value.decode(errors='replace')!r} bytes: at most "
+                        f"{self.limits.max_body_bytes} are accepted (the API reads none)",
+                    )
+        return None
+
+
+def _warm() -> None:
+    """Read the tables the first requests need, so that they answer at once."""
+    from overflight.data.airports import search_airports
+    from overflight.scenarios import list_scenarios
+    from overflight.web.assets import states_geojson
+
+    states_geojson()
+    search_airports("warm")
+    list_scenarios()
+
+
+def _log_failure(future: Future[None]) -> None:
+    error = None if future.cancelled() else future.exception()
+    if error is not None:
+        log.error("warming the data failed", exc_info=error)
+
+
+def create_app(limits: Limits | None = None) -> FastAPI:
+    """A new app serving the API and the map page, bounded by ``limits``."""
+    bounds = limits or Limits()
+    workers = Workers(bounds)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        workers.submit(_warm).add_done_callback(_log_failure)
+        yield
+        workers.shutdown()
+
+    app = FastAPI(
+        title="overflight",
+        version=version("overflight"),
+        summary="Plan flights around denied sovereign airspace.",
+        description=(
+            "Every error answers `{error, field, message, states}`: 400 bad input (`field` names "
+            "the parameter, `message` what is accepted), 404 unknown path or scenario, 413/414 "
+            "request too large, 422 no route possible (`states`: the refusals responsible), "
+            "503 busy, 504 over the time limit "
+            f"({bounds.time_limit_s:g} s), 500 internal (no detail is sent)."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(api_router(bounds, workers), prefix="/api")
+    app.include_router(page_router())
+    app.add_middleware(_BoundedRequests, limits=bounds)
+    return app

@@ -1,0 +1,107 @@
+"""Bounds that keep any one request from holding the server.
+
+Planning is CPU-bound and synchronous, so it runs on a small pool of worker threads, off the
+event loop that answers every other request. A request waits for its answer at most
+:attr:`Limits.time_limit_s` (504 after that); a Python thread cannot be stopped, so a
+computation over the limit finishes in the background and keeps its place in the queue
+until then. When :attr:`Limits.queue` computations are already waiting or running, a new
+one is refused at once with 503 rather than queued without end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from overflight.web.errors import ApiError
+
+__all__ = ["Limits", "Workers"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask for, and how long it may take."""
+
+    #: Seconds a planning request may take before it is answered with 504.
+    time_limit_s: float = 60.0
+    #: Planning computations run at once.
+    workers: int = 2
+    #: Planning computations waiting or running (abandoned ones included) before 503.
+    queue: int = 8
+    #: States in one deny (or allow) list.
+    max_states: int = 60
+    #: Cases in one comparison.
+    max_cases: int = 6
+    #: Fuel stops in one plan.
+    max_stops: int = 5
+    #: Largest set of refusals a chokepoint search may try.
+    max_set_size: int = 3
+    #: Longest cut-set search a chokepoint request may ask for.
+    max_budget_s: float = 20.0
+    #: Characters in the query string.
+    max_query_chars: int = 4096
+    #: Bytes in a request body (the API reads none; this bounds what a client may send).
+    max_body_bytes: int = 16 * 1024
+
+    def __post_init__(self) -> None:
+        if not self.time_limit_s > 0 or self.workers < 1 or self.queue < self.workers:
+            raise ValueError(
+                f"time_limit_s must be > 0, workers >= 1 and queue >= workers, got {self!r}"
+            )
+
+
+class Workers:
+    """A bounded pool of planning threads with a time limit per request."""
+
+    def __init__(self, limits: Limits) -> None:
+        self._limits = limits
+        self._pool = ThreadPoolExecutor(limits.workers, thread_name_prefix="overflight-plan")
+        self._lock = threading.Lock()
+        self._pending = 0
+
+    def _done(self, _: Future[Any]) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        """Queue ``fn`` on a worker, or raise a 503 :class:`ApiError` when the queue is full."""
+        with self._lock:
+            if self._pending >= self._limits.queue:
+                raise ApiError(
+                    503,
+                    "busy",
+                    f"all {self._limits.queue} planning slots are taken; retry in a few seconds",
+                    headers={"Retry-After": "5"},
+                )
+            self._pending += 1
+        future = self._pool.submit(fn)
+        future.add_done_callback(self._done)
+        return future
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on a worker and wait for it at most the time limit (else 504)."""
+        future = self.submit(fn)
+        limit = self._limits.time_limit_s
+        try:
+            # Shielded: a timeout must not cancel the concurrent future after it started
+            # (it cannot be stopped), only stop waiting for it.
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), limit)
+        except TimeoutError:
+            future.cancel()  # one still waiting in the queue never starts
+            raise ApiError(
+                504,
+                "timeout",
+                f"planning took longer than the server's limit of {limit:g} s; ask for less "
+                f"(fewer cases, a smaller max_set_size or budget_s) or retry: the graph for a "
+                f"new denied set is cached once built",
+            ) from None
+
+    def shutdown(self) -> None:
+        """Drop queued work; running computations finish in their threads."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
