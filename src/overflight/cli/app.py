@@ -5,21 +5,41 @@ Exit status: 0 success, 2 bad input, 3 no route possible, 4 internal check faile
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from overflight.analysis.plan import plan_request
+from overflight.cli.options import (
+    AircraftOption,
+    AllowOption,
+    AvoidOption,
+    CategoryOption,
+    DateOption,
+    DenyOption,
+    DestinationArgument,
+    GroundTimeOption,
+    MarginOption,
+    MaxStopsOption,
+    OperatorOption,
+    OriginArgument,
+    OutputOption,
+    ScenarioOption,
+    SpeedOption,
+    codes,
+)
 from overflight.errors import InputError, NoRouteError, OverflightError
 from overflight.export.geojson import route_to_geojson
 from overflight.routing.graph import use_compiled_queries
+
+if TYPE_CHECKING:
+    from overflight.analysis.plan import Plan
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -27,6 +47,7 @@ __all__ = [
     "EXIT_NO_ROUTE",
     "app",
     "main",
+    "planning",
 ]
 
 EXIT_BAD_INPUT = 2
@@ -48,6 +69,9 @@ class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     geojson = "geojson"
+    kml = "kml"
+    gpx = "gpx"
+    csv = "csv"
 
 
 @app.callback()
@@ -62,9 +86,8 @@ def _root(
         raise typer.Exit()
 
 
-def _codes(values: list[str]) -> list[str]:
-    """Codes given as repeated options and/or comma-separated lists."""
-    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+#: Kept for the commands that import it from here.
+_codes = codes
 
 
 def _fail(message: str, status: int) -> typer.Exit:
@@ -72,85 +95,70 @@ def _fail(message: str, status: int) -> typer.Exit:
     return typer.Exit(status)
 
 
-@app.command()
-def route(
-    origin: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
-    destination: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
-    deny: Annotated[
-        list[str],
-        typer.Option("--deny", "-d", help="States to avoid: ISO alpha-2/3 codes, comma-separated."),
-    ] = [],  # noqa: B006 - typer reads the default, never mutates it
-    scenario: Annotated[
-        str | None,
-        typer.Option("--scenario", "-s", help="Built-in scenario name or scenario YAML file."),
-    ] = None,
-    allow: Annotated[
-        list[str], typer.Option("--allow", help="States to open on top of the scenario.")
-    ] = [],  # noqa: B006
-    on: Annotated[
-        dt.datetime | None,
-        typer.Option("--date", formats=["%Y-%m-%d"], help="Date of the flight (scenario rules)."),
-    ] = None,
-    operator: Annotated[
-        str | None, typer.Option("--operator", help="State of the operator (scenario rules).")
-    ] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", help="Flight category, e.g. civil or state.")
-    ] = None,
-    avoid: Annotated[
-        list[Path], typer.Option("--avoid", help="GeoJSON polygons to keep out of.")
-    ] = [],  # noqa: B006
-    margin_nm: Annotated[
-        float, typer.Option("--margin-nm", help="Distance to keep from denied airspace.")
-    ] = 0.0,
-    speed_kt: Annotated[
-        float | None,
-        typer.Option("--speed-kt", help="Cruise speed (default 450, or the aircraft's)."),
-    ] = None,
-    aircraft: Annotated[
-        str | None, typer.Option("--aircraft", help="Aircraft type (e.g. B788) or profile YAML.")
-    ] = None,
-    ground_time_h: Annotated[
-        float, typer.Option("--ground-time-h", help="Time on the ground at each fuel stop.")
-    ] = 1.0,
-    max_stops: Annotated[int, typer.Option("--max-stops", help="Most fuel stops to plan.")] = 3,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
-) -> None:
-    """Shortest route between two places that avoids the denied states' airspace.
+@contextmanager
+def planning(aircraft: str | None) -> Iterator[None]:
+    """Around a call to :func:`plan_request`: a spinner on a terminal, and the exit status.
 
-    With --aircraft, a route beyond the aircraft's usable range is planned
-    with fuel stops in states that grant landing.
+    Bad input exits with 2, no route with 3, a failed internal check with 4.
     """
     # One route: loading the compiler would cost more than it saves; fuel stops ask many.
     use_compiled_queries(aircraft is not None)
     status = Console(stderr=True)
     try:
         with status.status("planning…", spinner="dots") if status.is_terminal else nullcontext():
-            plan = plan_request(
-                origin,
-                destination,
-                deny=_codes(deny),
-                allow=_codes(allow),
-                scenario=scenario,
-                on=on.date() if on else None,
-                operator=operator,
-                category=category,
-                avoid=avoid,
-                margin_nm=margin_nm,
-                speed_kt=speed_kt,
-                aircraft=aircraft,
-            )
+            yield
     except InputError as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     except NoRouteError as exc:
         raise _fail(str(exc), EXIT_NO_ROUTE) from None
     except OverflightError as exc:
         raise _fail(str(exc), EXIT_INTERNAL) from None
+
+
+@app.command()
+def route(
+    origin: OriginArgument,
+    destination: DestinationArgument,
+    deny: DenyOption = [],  # noqa: B006 - typer reads the default, never mutates it
+    scenario: ScenarioOption = None,
+    allow: AllowOption = [],  # noqa: B006
+    on: DateOption = None,
+    operator: OperatorOption = None,
+    category: CategoryOption = None,
+    avoid: AvoidOption = [],  # noqa: B006
+    margin_nm: MarginOption = 0.0,
+    speed_kt: SpeedOption = None,
+    aircraft: AircraftOption = None,
+    ground_time_h: GroundTimeOption = 1.0,
+    max_stops: MaxStopsOption = 3,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """Shortest route between two places that avoids the denied states' airspace.
+
+    With --aircraft, a route beyond the aircraft's usable range is planned
+    with fuel stops in states that grant landing. KML, GPX and CSV describe
+    the flight as flown (every leg, with the stops).
+    """
+    with planning(aircraft):
+        plan = plan_request(
+            origin,
+            destination,
+            deny=codes(deny),
+            allow=codes(allow),
+            scenario=scenario,
+            on=on.date() if on else None,
+            operator=operator,
+            category=category,
+            avoid=avoid,
+            margin_nm=margin_nm,
+            speed_kt=speed_kt,
+            aircraft=aircraft,
+            ground_time_h=ground_time_h,
+            max_stops=max_stops,
+        )
 
     if output_format is OutputFormat.text:
         from overflight.cli.render import render_plan, render_to_text
@@ -161,12 +169,29 @@ def route(
         text = render_to_text(plan)
     elif output_format is OutputFormat.json:
         text = json.dumps(plan.to_dict(), indent=2) + "\n"
-    else:
+    elif output_format is OutputFormat.geojson:
         text = json.dumps(route_to_geojson(plan.route)) + "\n"
+    else:
+        text = _export_text(plan, output_format)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+def _export_text(plan: Plan, output_format: OutputFormat) -> str:
+    """KML, GPX or CSV; each exporter loads only when asked for."""
+    if output_format is OutputFormat.kml:
+        from overflight.export.kml import plan_to_kml
+
+        return plan_to_kml(plan)
+    if output_format is OutputFormat.gpx:
+        from overflight.export.gpx import plan_to_gpx
+
+        return plan_to_gpx(plan)
+    from overflight.export.table import plan_to_csv
+
+    return plan_to_csv(plan)
 
 
 @app.command()
