@@ -168,7 +168,7 @@ map.addControl(new maplibregl.AttributionControl({compact: false,
   customAttribution: document.getElementById("credit").innerHTML}));
 const all = data.track.concat(data.great_circle);
 const bounds = all.reduce((b, p) => b.extend(p), new maplibregl.LngLatBounds(all[0], all[0]));
-map.fitBounds(bounds, {padding: {top: 40, bottom: 40, left: 330, right: 40}, duration: 0});
+map.fitBounds(bounds, {padding: {top: 50, bottom: 50, left: 330, right: 90}, duration: 0});
 for (const p of data.places) {
   const dot = document.createElement("div");
   dot.className = "dot " + p.role;
