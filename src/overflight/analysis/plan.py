@@ -113,7 +113,24 @@ def plan_request(
         planned = plan_route(
             start, end, deny=deny, margin_nm=margin_nm, speed_kt=speed, avoid=areas
         )
-        return Plan(planned, None, profile)
+        if profile is None or planned.distance_km <= profile.usable_range_km():
+            return Plan(planned, None, profile)
+        if areas:
+            raise InputError(
+                f"the route ({planned.distance_km:,.0f} km) is beyond the {profile.designator}'s "
+                f"usable range ({profile.usable_range_km():,.0f} km) and fuel stops around "
+                "avoid areas are planned under a scenario: give --scenario too"
+            )
+        stops = plan_with_stops(
+            start,
+            end,
+            aircraft=profile,
+            deny=deny,
+            margin_nm=margin_nm,
+            ground_time_h=ground_time_h,
+            max_stops=max_stops,
+        )
+        return Plan(planned, None, profile, stops)
     chosen = load_scenario(scenario)
     # The departure and arrival states are permitted for the flight by definition,
     # unless the user names them in --deny.
@@ -129,9 +146,9 @@ def plan_request(
     if areas:
         permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
     planned = plan_route(start, end, margin_nm=margin_nm, speed_kt=speed, permissions=permissions)
-    stops = None
+    with_stops: StopPlan | None = None
     if profile is not None and planned.distance_km > profile.usable_range_km():
-        stops = plan_with_stops(
+        with_stops = plan_with_stops(
             start,
             end,
             aircraft=profile,
@@ -140,4 +157,4 @@ def plan_request(
             ground_time_h=ground_time_h,
             max_stops=max_stops,
         )
-    return Plan(planned, permissions, profile, stops)
+    return Plan(planned, permissions, profile, with_stops)
