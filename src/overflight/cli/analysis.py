@@ -8,7 +8,6 @@ itself has no route; its message names the smallest set of refusals responsible)
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import sys
@@ -21,7 +20,20 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NO_ROUTE, _codes, _fail
+from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NO_ROUTE, _fail
+from overflight.cli.options import (
+    AircraftOption,
+    CategoryOption,
+    DateOption,
+    DestinationArgument,
+    MarginOption,
+    OperatorOption,
+    OriginArgument,
+    OutputOption,
+    ScenarioOption,
+    SpeedOption,
+    codes,
+)
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError, NoRouteError, OverflightError
 from overflight.export.json import chokepoints_to_dict, comparison_to_dict
@@ -117,8 +129,8 @@ def _render_text(renderable: Group, output: Path | None) -> None:
 
 
 def compare(
-    origin: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
-    destination: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
+    origin: OriginArgument,
+    destination: DestinationArgument,
     scenario: Annotated[
         list[str],
         typer.Option(
@@ -137,29 +149,15 @@ def compare(
         list[str],
         typer.Option("--deny", "-d", help="States denied on top of every case."),
     ] = [],  # noqa: B006
-    on: Annotated[
-        dt.datetime | None,
-        typer.Option("--date", formats=["%Y-%m-%d"], help="Date of the flight (scenario rules)."),
-    ] = None,
-    operator: Annotated[
-        str | None, typer.Option("--operator", help="State of the operator (scenario rules).")
-    ] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", help="Flight category, e.g. civil or state.")
-    ] = None,
-    speed_kt: Annotated[
-        float | None,
-        typer.Option("--speed-kt", help="Cruise speed (default 450, or the aircraft's)."),
-    ] = None,
-    aircraft: Annotated[
-        str | None, typer.Option("--aircraft", help="Aircraft type (e.g. B788) or profile YAML.")
-    ] = None,
+    on: DateOption = None,
+    operator: OperatorOption = None,
+    category: CategoryOption = None,
+    speed_kt: SpeedOption = None,
+    aircraft: AircraftOption = None,
     output_format: Annotated[
         TableFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TableFormat.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Compare routes under several scenarios or denied lists; the first is the reference."""
     # The analysis layer loads scipy and the scenario models: only when asked for.
@@ -169,7 +167,7 @@ def compare(
     try:
         start, end = resolve_place(origin), resolve_place(destination)
         profile = load_aircraft(aircraft) if aircraft else None
-        extra = _codes(deny)
+        extra = codes(deny)
         cases: list[Case] = [
             scenario_case(
                 name,
@@ -183,7 +181,7 @@ def compare(
             )
             for name in scenario
         ]
-        cases += [deny_case([*_codes([c]), *extra], aircraft=profile) for c in case]
+        cases += [deny_case([*codes([c]), *extra], aircraft=profile) for c in case]
         if len(cases) < 2:
             raise InputError(
                 "compare needs two or more cases: give --scenario and/or --case at least twice"
@@ -228,33 +226,18 @@ def render_chokepoints(report: ChokepointReport) -> Group:
 
 
 def chokepoints(
-    origin: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
-    destination: Annotated[str, typer.Argument(help="ICAO/IATA code, airfield id, or 'lat,lon'.")],
-    scenario: Annotated[
-        str | None,
-        typer.Option("--scenario", "-s", help="Built-in scenario name or scenario YAML file."),
-    ] = None,
+    origin: OriginArgument,
+    destination: DestinationArgument,
+    scenario: ScenarioOption = None,
     deny: Annotated[
         list[str],
         typer.Option("--deny", "-d", help="States denied on top: ISO codes, comma-separated."),
     ] = [],  # noqa: B006 - typer reads the default, never mutates it
-    on: Annotated[
-        dt.datetime | None,
-        typer.Option("--date", formats=["%Y-%m-%d"], help="Date of the flight (scenario rules)."),
-    ] = None,
-    operator: Annotated[
-        str | None, typer.Option("--operator", help="State of the operator (scenario rules).")
-    ] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", help="Flight category, e.g. civil or state.")
-    ] = None,
-    margin_nm: Annotated[
-        float, typer.Option("--margin-nm", help="Distance to keep from denied airspace.")
-    ] = 0.0,
-    speed_kt: Annotated[
-        float | None,
-        typer.Option("--speed-kt", help="Cruise speed (default 450, or the aircraft's)."),
-    ] = None,
+    on: DateOption = None,
+    operator: OperatorOption = None,
+    category: CategoryOption = None,
+    margin_nm: MarginOption = 0.0,
+    speed_kt: SpeedOption = None,
     aircraft: Annotated[
         str | None,
         typer.Option("--aircraft", help="Aircraft type: a route beyond its range counts as cut."),
@@ -273,9 +256,7 @@ def chokepoints(
     output_format: Annotated[
         TableFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TableFormat.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Which states' further refusal hurts the route most, and which sets of them cut it."""
     from overflight.aircraft import load_aircraft
@@ -284,7 +265,7 @@ def chokepoints(
     try:
         start, end = resolve_place(origin), resolve_place(destination)
         profile = load_aircraft(aircraft) if aircraft else None
-        extra = _codes(deny)
+        extra = codes(deny)
         permissions = None
         if scenario is not None:
             permissions = scenario_case(

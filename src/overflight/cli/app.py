@@ -86,10 +86,6 @@ def _root(
         raise typer.Exit()
 
 
-#: Kept for the commands that import it from here.
-_codes = codes
-
-
 def _fail(message: str, status: int) -> typer.Exit:
     Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(status)
