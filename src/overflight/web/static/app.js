@@ -1,0 +1,729 @@
+// overflight web map: plain JavaScript over the HTTP API, MapLibre GL JS for the map.
+// Everything it loads comes from this server: the basemap is the shipped state polygons,
+// drawn as fill and line layers (no tiles, no glyphs, no sprites); labels are HTML.
+"use strict";
+
+(function () {
+  const DEG = Math.PI / 180;
+  const $ = (id) => document.getElementById(id);
+  const narrow = window.matchMedia("(max-width: 700px)");
+
+  // ---- what the user asked for; mirrored in the URL so that a view can be shared --------
+  const state = {
+    origin: "",
+    destination: "",
+    deny: new Set(),
+    allow: new Set(),
+    scenario: "",
+    aircraft: "",
+    globe: false,
+  };
+  let scenarioDenied = new Set(); // what the chosen scenario closes for this flight
+  let features = new Map(); // code -> {name, sovereign}
+  let plan = null; // the last route drawn
+  let pickRole = null; // "origin" | "destination" while picking on the map
+  const drawn = { route: [], direct: [] }; // coordinates on the map, for tests and checks
+
+  function readUrl() {
+    const q = new URLSearchParams(location.search);
+    const codes = (key) => new Set((q.get(key) || "").split(",").map((c) => c.trim().toUpperCase()).filter(Boolean));
+    state.origin = q.get("from") || "";
+    state.destination = q.get("to") || "";
+    state.deny = codes("deny");
+    state.allow = codes("allow");
+    state.scenario = q.get("scenario") || "";
+    state.aircraft = q.get("aircraft") || "";
+    state.globe = q.get("globe") === "1";
+  }
+
+  function writeUrl() {
+    const q = new URLSearchParams();
+    if (state.origin) q.set("from", state.origin);
+    if (state.destination) q.set("to", state.destination);
+    if (state.deny.size) q.set("deny", [...state.deny].sort().join(","));
+    if (state.scenario) q.set("scenario", state.scenario);
+    if (state.allow.size && state.scenario) q.set("allow", [...state.allow].sort().join(","));
+    if (state.aircraft) q.set("aircraft", state.aircraft);
+    if (state.globe) q.set("globe", "1");
+    const search = q.toString();
+    history.replaceState(null, "", search ? `?${search.replace(/%2C/g, ",")}` : location.pathname);
+  }
+
+  // ---- geometry: great circles densified on the sphere, longitudes unwrapped -------------
+  function toVector([lon, lat]) {
+    const c = Math.cos(lat * DEG);
+    return [c * Math.cos(lon * DEG), c * Math.sin(lon * DEG), Math.sin(lat * DEG)];
+  }
+
+  function toLonLat([x, y, z]) {
+    return [Math.atan2(y, x) / DEG, Math.atan2(z, Math.hypot(x, y)) / DEG];
+  }
+
+  // Points along the shorter great-circle arc from a to b, about one degree apart (slerp).
+  function greatCircle(a, b) {
+    const u = toVector(a);
+    const v = toVector(b);
+    const dot = Math.max(-1, Math.min(1, u[0] * v[0] + u[1] * v[1] + u[2] * v[2]));
+    const omega = Math.acos(dot);
+    if (Math.sin(omega) < 1e-9) return [a, b]; // same point, or antipodes: no single arc
+    const steps = Math.max(1, Math.ceil(omega / DEG));
+    const out = [];
+    for (let i = 0; i <= steps; i++) {
+      const t = i / steps;
+      const s = Math.sin((1 - t) * omega) / Math.sin(omega);
+      const r = Math.sin(t * omega) / Math.sin(omega);
+      out.push(toLonLat([s * u[0] + r * v[0], s * u[1] + r * v[1], s * u[2] + r * v[2]]));
+    }
+    out[0] = a;
+    out[out.length - 1] = b;
+    return out;
+  }
+
+  // Shift each longitude by whole turns to within 180° of the one before, so that a line
+  // across ±180° is drawn through it (MapLibre draws longitudes beyond ±180 on the next
+  // world copy) instead of jumping back across the whole map.
+  function unwrap(points) {
+    let previous = null;
+    return points.map(([lon, lat]) => {
+      if (previous !== null) lon += 360 * Math.round((previous - lon) / 360);
+      previous = lon;
+      return [lon, lat];
+    });
+  }
+
+  function track(waypoints) {
+    const points = [];
+    for (let i = 1; i < waypoints.length; i++) {
+      const leg = greatCircle(waypoints[i - 1], waypoints[i]);
+      points.push(...(i === 1 ? leg : leg.slice(1)));
+    }
+    return unwrap(points);
+  }
+
+  const line = (coordinates) => ({
+    type: "FeatureCollection",
+    features: coordinates.length > 1 ? [{ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates } }] : [],
+  });
+
+  // ---- formatting ------------------------------------------------------------------------
+  const km = (x) => Math.round(x).toLocaleString("en-US");
+  function hours(h) {
+    if (h === null || h === undefined) return "–";
+    const minutes = Math.round(Math.abs(h) * 60);
+    return `${h < 0 ? "−" : ""}${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}`;
+  }
+  const stateName = (code) => (features.get(code) || {}).name || code;
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) node.append(child instanceof Node ? child : String(child));
+    return node;
+  }
+
+  // ---- the API ---------------------------------------------------------------------------
+  async function api(path, params, signal) {
+    const url = params ? `${path}?${params.toString()}` : path;
+    const answer = await fetch(url, { signal, headers: { Accept: "application/json" } });
+    const body = await answer.json();
+    if (!answer.ok) {
+      const error = new Error(body.message || `HTTP ${answer.status}`);
+      error.body = body;
+      throw error;
+    }
+    return body;
+  }
+
+  function planParams() {
+    const q = new URLSearchParams({ origin: state.origin, destination: state.destination });
+    if (state.deny.size) q.set("deny", [...state.deny].join(","));
+    if (state.scenario) q.set("scenario", state.scenario);
+    if (state.scenario && state.allow.size) q.set("allow", [...state.allow].join(","));
+    if (state.aircraft) q.set("aircraft", state.aircraft);
+    return q;
+  }
+
+  // ---- the map ---------------------------------------------------------------------------
+  const map = new maplibregl.Map({
+    container: "map",
+    style: {
+      version: 8,
+      sources: {
+        states: { type: "geojson", data: line([]), promoteId: "code", attribution: "Boundaries © OpenStreetMap contributors (ODbL)" },
+        route: { type: "geojson", data: line([]) },
+        direct: { type: "geojson", data: line([]) },
+      },
+      layers: [
+        { id: "sea", type: "background", paint: { "background-color": "#b9d3e6" } },
+        {
+          id: "states-fill",
+          type: "fill",
+          source: "states",
+          paint: {
+            "fill-color": [
+              "case",
+              ["==", ["feature-state", "denied"], 2], "#e03131",
+              ["==", ["feature-state", "denied"], 1], "#f4a4a4",
+              ["boolean", ["feature-state", "opened"], false], "#b2f2bb",
+              ["boolean", ["feature-state", "crossed"], false], "#ffe8a3",
+              "#f7f5ef",
+            ],
+            "fill-opacity": ["case", ["boolean", ["feature-state", "hover"], false], 0.75, 1],
+          },
+        },
+        { id: "states-line", type: "line", source: "states", paint: { "line-color": "#8a949e", "line-width": 0.6 } },
+        {
+          id: "direct-line",
+          type: "line",
+          source: "direct",
+          paint: { "line-color": "#495057", "line-width": 1.5, "line-dasharray": [3, 3] },
+        },
+        { id: "route-casing", type: "line", source: "route", paint: { "line-color": "#fff", "line-width": 6 }, layout: { "line-cap": "round", "line-join": "round" } },
+        { id: "route-line", type: "line", source: "route", paint: { "line-color": "#d9480f", "line-width": 3.5 }, layout: { "line-cap": "round", "line-join": "round" } },
+      ],
+    },
+    center: [30, 40],
+    zoom: 1.6,
+    renderWorldCopies: true,
+    attributionControl: false,
+    dragRotate: false,
+  });
+  map.addControl(
+    new maplibregl.AttributionControl({
+      compact: false,
+      customAttribution: "Airports: OurAirports, airportsdata · MapLibre GL JS",
+    }),
+    narrow.matches ? "top-right" : "bottom-right",
+  );
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), narrow.matches ? "top-left" : "top-right");
+
+  const markers = {
+    origin: new maplibregl.Marker({ element: el("div", { class: "marker origin", title: "origin" }) }),
+    destination: new maplibregl.Marker({ element: el("div", { class: "marker destination", title: "destination" }) }),
+  };
+
+  // ---- shading: denied (by you: dark, by the scenario or as a dependency: light) --------
+  const shaded = new Map();
+  function effectiveDenied() {
+    const denied = new Map();
+    for (const code of scenarioDenied) if (!state.allow.has(code)) denied.set(code, 1);
+    for (const code of state.deny) denied.set(code, 2);
+    // Denying a state denies its dependencies, as the planner does.
+    for (const [code, f] of features) {
+      if (f.sovereign && denied.has(f.sovereign) && !denied.has(code)) denied.set(code, 1);
+    }
+    return denied;
+  }
+
+  function shade() {
+    if (!map.getSource("states") || !features.size) return;
+    const denied = effectiveDenied();
+    const crossed = new Set(plan ? plan.transit.map((t) => t.country) : []);
+    const wanted = new Map();
+    for (const code of new Set([...shaded.keys(), ...denied.keys(), ...crossed, ...state.allow])) {
+      wanted.set(code, {
+        denied: denied.get(code) || 0,
+        opened: state.allow.has(code) && scenarioDenied.has(code),
+        crossed: crossed.has(code),
+      });
+    }
+    for (const [code, value] of wanted) {
+      const before = shaded.get(code);
+      if (before && before.denied === value.denied && before.opened === value.opened && before.crossed === value.crossed) continue;
+      map.setFeatureState({ source: "states", id: code }, value);
+      shaded.set(code, value);
+    }
+    renderChips(denied);
+  }
+
+  function renderChips(denied) {
+    const chips = $("chips");
+    chips.replaceChildren();
+    for (const code of [...state.deny].sort()) {
+      chips.append(el("button", { type: "button", class: "chip deny", title: `Allow ${stateName(code)} again`, onclick: () => toggleState(code) }, `✕ ${stateName(code)} (${code})`));
+    }
+    for (const code of [...state.allow].sort()) {
+      chips.append(el("button", { type: "button", class: "chip allow", title: `Close ${stateName(code)} again`, onclick: () => toggleState(code) }, `✓ ${stateName(code)} (${code}) open`));
+    }
+    const fromScenario = [...denied.keys()].filter((c) => !state.deny.has(c)).length;
+    if (state.scenario) chips.append(el("span", { class: "hint" }, `${fromScenario} closed by ${state.scenario}`));
+    if (state.deny.size || state.allow.size) {
+      chips.append(el("button", { type: "button", class: "chip clear", onclick: () => { state.deny.clear(); state.allow.clear(); changed(); } }, "clear"));
+    }
+  }
+
+  function toggleState(code) {
+    if (state.scenario && scenarioDenied.has(code) && !state.deny.has(code)) {
+      // A state the scenario closes: clicking opens it on top of the scenario.
+      if (state.allow.has(code)) state.allow.delete(code);
+      else state.allow.add(code);
+    } else if (state.deny.has(code)) state.deny.delete(code);
+    else state.deny.add(code);
+    changed();
+  }
+
+  // ---- hover and click -------------------------------------------------------------------
+  const tooltip = $("tooltip");
+  let hovered = null;
+  function setHover(code) {
+    if (hovered === code) return;
+    if (hovered) map.setFeatureState({ source: "states", id: hovered }, { hover: false });
+    hovered = code;
+    if (code) map.setFeatureState({ source: "states", id: code }, { hover: true });
+  }
+
+  map.on("mousemove", (e) => {
+    const f = map.queryRenderedFeatures(e.point, { layers: ["states-fill"] })[0];
+    const code = f ? f.properties.code : null;
+    setHover(code);
+    map.getCanvas().style.cursor = code || pickRole ? "pointer" : "";
+    if (!code && !pickRole) {
+      tooltip.hidden = true;
+      return;
+    }
+    const denied = effectiveDenied().get(code);
+    const what = pickRole ? `click to set the ${pickRole}` : denied ? "denied — click to allow" : "click to deny";
+    tooltip.textContent = code ? `${stateName(code)} (${code}) · ${what}` : what;
+    tooltip.style.left = `${e.point.x + 14}px`;
+    tooltip.style.top = `${e.point.y + 14}px`;
+    tooltip.hidden = false;
+  });
+  map.on("mouseout", () => {
+    setHover(null);
+    tooltip.hidden = true;
+  });
+
+  map.on("click", (e) => {
+    if (pickRole) {
+      const { lng, lat } = e.lngLat.wrap();
+      setPlace(pickRole, `${lat.toFixed(4)},${lng.toFixed(4)}`);
+      setPicking(null);
+      return;
+    }
+    const f = map.queryRenderedFeatures(e.point, { layers: ["states-fill"] })[0];
+    if (f) toggleState(f.properties.code);
+  });
+
+  function setPicking(role) {
+    pickRole = role;
+    for (const button of document.querySelectorAll("button.pick")) button.classList.toggle("active", button.dataset.role === role);
+    $("pick-hint").hidden = !role;
+    $("pick-hint").textContent = role ? `Click the map to set the ${role} (Esc to cancel)` : "";
+  }
+  for (const button of document.querySelectorAll("button.pick")) {
+    button.addEventListener("click", () => setPicking(pickRole === button.dataset.role ? null : button.dataset.role));
+  }
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") setPicking(null);
+  });
+
+  // ---- places: typing with autocomplete --------------------------------------------------
+  function setPlace(role, text) {
+    state[role] = text.trim();
+    $(role).value = state[role];
+    changed({ fit: true });
+  }
+
+  function autocomplete(role) {
+    const input = $(role);
+    const list = $(`${role}-list`);
+    let items = [];
+    let itemsFor = null; // the text the suggestions were found for
+    let active = -1;
+    let timer = null;
+    let controller = null;
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      active = -1;
+    }
+    function show() {
+      list.replaceChildren(
+        ...items.map((p, i) =>
+          el(
+            "li",
+            { role: "option", id: `${role}-option-${i}`, "aria-selected": String(i === active), onmousedown: (e) => { e.preventDefault(); choose(i); } },
+            el("span", { class: "code" }, p.code),
+            p.name,
+            el("span", { class: "where" }, p.country ? ` · ${p.country}` : ""),
+          ),
+        ),
+      );
+      list.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", String(items.length > 0));
+    }
+    function choose(i) {
+      const picked = items[i];
+      close();
+      if (picked) setPlace(role, picked.code);
+    }
+    async function search() {
+      const text = input.value.trim();
+      if (controller) controller.abort();
+      if (!text || text.length > 64 || /^[-+\d.\s,°NSEWnsew]+$/.test(text)) {
+        items = [];
+        itemsFor = text;
+        close();
+        return;
+      }
+      controller = new AbortController();
+      try {
+        items = await api("/api/airports", new URLSearchParams({ q: text, limit: "8" }), controller.signal);
+        itemsFor = text;
+        active = items.length ? 0 : -1;
+        if (document.activeElement === input) show();
+      } catch (err) {
+        if (err.name !== "AbortError") {
+          items = [];
+          itemsFor = text;
+        }
+      }
+    }
+    // Enter takes the highlighted suggestion for what is typed now (searching first if the
+    // suggestions are for an earlier text), an exact code match first, else the text as typed.
+    async function enter() {
+      const text = input.value.trim();
+      if (itemsFor !== text) await search();
+      const exact = items.findIndex((p) => p.code.toUpperCase() === text.toUpperCase());
+      if (exact >= 0) choose(exact);
+      else if (items.length && active >= 0) choose(active);
+      else {
+        close();
+        setPlace(role, text);
+      }
+    }
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(search, 120);
+    });
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (!items.length) return;
+        e.preventDefault();
+        active = (active + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+        show();
+      } else if (e.key === "Enter") {
+        e.preventDefault();
+        clearTimeout(timer);
+        enter();
+      } else if (e.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("blur", () => {
+      close();
+      if (input.value.trim() !== state[role]) setPlace(role, input.value);
+    });
+  }
+
+  // ---- planning, on every change ---------------------------------------------------------
+  let planTimer = null;
+  let planController = null;
+  let fitNext = false;
+
+  function changed(options = {}) {
+    if (!state.scenario) state.allow.clear();
+    if (options.fit) fitNext = true;
+    writeUrl();
+    shade();
+    clearTimeout(planTimer);
+    planTimer = setTimeout(replan, 80);
+  }
+
+  function setStatus(text) {
+    $("status").textContent = text;
+  }
+
+  function showError(message) {
+    $("error").hidden = !message;
+    $("error").textContent = message || "";
+  }
+
+  function clearRoute() {
+    plan = null;
+    drawn.route = [];
+    drawn.direct = [];
+    map.getSource("route").setData(line([]));
+    map.getSource("direct").setData(line([]));
+    $("summary").hidden = true;
+    $("transit").hidden = true;
+    $("stops").hidden = true;
+  }
+
+  function placeMarkers(data) {
+    for (const role of ["origin", "destination"]) {
+      const place = data && data[role];
+      if (place) markers[role].setLngLat([place.lon, place.lat]).addTo(map);
+      else markers[role].remove();
+    }
+  }
+
+  async function replan() {
+    if (planController) planController.abort();
+    document.body.dataset.route = "idle";
+    if (!state.origin || !state.destination) {
+      clearRoute();
+      placeMarkers(null);
+      showError("");
+      setStatus("Type or pick an origin and a destination.");
+      shade();
+      return;
+    }
+    planController = new AbortController();
+    const signal = planController.signal;
+    document.body.dataset.route = "loading";
+    setStatus("Planning…");
+    try {
+      const data = await api("/api/route", planParams(), signal);
+      if (signal.aborted) return;
+      showError("");
+      draw(data);
+      document.body.dataset.route = "ready";
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      clearRoute();
+      placeMarkers(null);
+      const body = err.body || {};
+      const why = body.states && body.states.length ? ` Refusals responsible: ${body.states.map(stateName).join(", ")}.` : "";
+      showError(`${err.message}${why}`);
+      setStatus("");
+      document.body.dataset.route = "error";
+    }
+    shade();
+  }
+
+  function draw(data) {
+    plan = data;
+    const flown = data.legs ? data.legs.flatMap((leg, i) => (i ? leg.waypoints.slice(1) : leg.waypoints)) : data.waypoints;
+    drawn.route = track(flown);
+    const ends = [data.waypoints[0], data.waypoints[data.waypoints.length - 1]];
+    drawn.direct = unwrap(greatCircle(ends[0], ends[1]));
+    map.getSource("route").setData(line(drawn.route));
+    map.getSource("direct").setData(line(drawn.direct));
+    placeMarkers(data);
+    renderSummary(data);
+    renderTransit(data);
+    setStatus(`${data.origin.code} → ${data.destination.code}`);
+    if (fitNext) {
+      fitNext = false;
+      fit(drawn.route);
+    }
+  }
+
+  function fit(points) {
+    if (!points.length) return;
+    let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const [lon, lat] of points) {
+      west = Math.min(west, lon);
+      east = Math.max(east, lon);
+      south = Math.min(south, lat);
+      north = Math.max(north, lat);
+    }
+    const panel = $("panel");
+    const padding = narrow.matches
+      ? { top: 40, bottom: panel.classList.contains("collapsed") ? 40 : window.innerHeight * 0.55 + 20, left: 30, right: 30 }
+      : { top: 50, bottom: 50, left: panel.classList.contains("collapsed") ? 50 : 400, right: 60 };
+    try {
+      map.fitBounds([[west, Math.max(south, -80)], [east, Math.min(north, 80)]], { padding, maxZoom: 6, duration: 0 });
+    } catch (err) {
+      // A view too small for the padding: keep the current one.
+    }
+  }
+
+  function renderSummary(data) {
+    const rows = [
+      ["Distance", `${km(data.distance_km)} km (${km(data.distance_nm)} nm)`],
+      ["Great circle", `${km(data.great_circle_km)} km`],
+      ["Penalty", `+${km(data.extra_km)} km (+${data.extra_pct.toFixed(1)} %)`],
+      ["Time", `${hours(data.duration_h)} at ${Math.round(data.speed_kt)} kt`],
+    ];
+    if (data.total_time_h !== undefined) rows.push(["With stops", `${hours(data.total_time_h)} in all, ${km(data.total_distance_km)} km`]);
+    if (data.aircraft) rows.push(["Range", `${km(data.aircraft.usable_range_km)} km usable: ${data.aircraft.within_range ? "non-stop" : "needs fuel stops"}`]);
+    if (data.straits && data.straits.length) rows.push(["Straits", data.straits.join(", ")]);
+    $("summary").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+    $("summary").hidden = false;
+    const stops = data.stops || [];
+    $("stops").hidden = !stops.length;
+    $("stops").textContent = stops.length ? `Fuel stops: ${stops.map((s) => (typeof s === "string" ? s : s.code || s.name)).join(", ")}` : "";
+  }
+
+  function renderTransit(data) {
+    const body = $("transit").querySelector("tbody");
+    const rows = data.transit.map((t) => el("tr", { "data-country": t.country }, el("td", {}, `${t.name} (${t.country})`), el("td", { class: "num" }, km(t.distance_km))));
+    if (data.high_seas_km > 0.5) rows.push(el("tr", { class: "highseas" }, el("td", {}, "high seas"), el("td", { class: "num" }, km(data.high_seas_km))));
+    body.replaceChildren(...rows);
+    $("transit").hidden = false;
+  }
+
+  // ---- compare and chokepoints -----------------------------------------------------------
+  let scenarioList = [];
+
+  function renderCompareChoices() {
+    $("compare-scenarios").replaceChildren(
+      ...scenarioList.map((s) =>
+        el("label", {}, el("input", Object.assign({ type: "checkbox", value: s.name }, s.name === state.scenario ? { checked: "" } : {})), ` ${s.name}`),
+      ),
+    );
+  }
+
+  async function runCompare() {
+    const out = $("compare-out");
+    if (!state.origin || !state.destination) {
+      out.replaceChildren(el("p", { class: "hint" }, "Give an origin and a destination first."));
+      return;
+    }
+    const q = new URLSearchParams({ origin: state.origin, destination: state.destination });
+    for (const box of $("compare-scenarios").querySelectorAll("input:checked")) q.append("scenario", box.value);
+    q.append("case", "");
+    if (state.deny.size) q.append("case", [...state.deny].join(","));
+    if (state.aircraft) q.set("aircraft", state.aircraft);
+    if (q.getAll("scenario").length + q.getAll("case").length < 2) {
+      out.replaceChildren(el("p", { class: "hint" }, "Deny a state or tick a scenario: there is nothing to compare yet."));
+      return;
+    }
+    out.replaceChildren(el("p", { class: "status" }, "Comparing…"));
+    try {
+      const data = await api("/api/compare", q);
+      const first = data.cases[0];
+      const table = el(
+        "table",
+        { id: "compare-table" },
+        el("thead", {}, el("tr", {}, el("th", {}, "Case"), el("th", { class: "num" }, "km"), el("th", { class: "num" }, "time"), el("th", { class: "num" }, "Δ km"), el("th", {}, "states"))),
+        el(
+          "tbody",
+          {},
+          ...data.cases.map((c) =>
+            el(
+              "tr",
+              {},
+              el("td", {}, c.label),
+              el("td", { class: "num" }, c.route ? km(c.distance_km) : "no route"),
+              el("td", { class: "num" }, hours(c.duration_h)),
+              el("td", { class: "num" }, c.route && first.route ? (c === first ? "ref." : `${c.distance_km >= first.distance_km ? "+" : "−"}${km(Math.abs(c.distance_km - first.distance_km))}`) : "–"),
+              el("td", {}, c.route ? c.states.join(" ") : c.error || ""),
+            ),
+          ),
+        ),
+      );
+      out.replaceChildren(table, el("p", { class: "hint" }, `Great circle ${km(data.great_circle_km)} km; Δ against ${first.label}.`));
+    } catch (err) {
+      out.replaceChildren(el("p", { class: "error" }, err.message));
+    }
+  }
+
+  async function runChokepoints() {
+    const out = $("chokepoints-out");
+    if (!state.origin || !state.destination) {
+      out.replaceChildren(el("p", { class: "hint" }, "Give an origin and a destination first."));
+      return;
+    }
+    const q = new URLSearchParams({ origin: state.origin, destination: state.destination, max_set_size: "2", budget_s: "10" });
+    if (state.deny.size) q.set("deny", [...state.deny].join(","));
+    if (state.scenario) q.set("scenario", state.scenario);
+    if (state.aircraft) q.set("aircraft", state.aircraft);
+    out.replaceChildren(el("p", { class: "status" }, "Ranking…"));
+    try {
+      const data = await api("/api/chokepoints", q);
+      const rows = data.ranking.map((p) =>
+        el(
+          "tr",
+          { class: "clickable", title: `Deny ${p.name} too`, onclick: () => { state.deny.add(p.country); changed(); } },
+          el("td", {}, `${p.name} (${p.country})`),
+          el("td", { class: "num" }, p.cuts ? "cut" : `+${km(p.extra_km)}`),
+          el("td", { class: "num" }, p.cuts ? "–" : `+${hours(p.extra_h)}`),
+        ),
+      );
+      const sets = data.cut_sets.map((s) => s.join("+")).join(", ") || "none";
+      out.replaceChildren(
+        el("table", { id: "chokepoints-table" }, el("thead", {}, el("tr", {}, el("th", {}, "If refused too"), el("th", { class: "num" }, "extra km"), el("th", { class: "num" }, "extra time"))), el("tbody", {}, ...rows)),
+        el("p", { class: "hint" }, `Sets of up to ${data.max_set_size} that cut the route: ${sets}${data.complete ? "" : " (search stopped at its time budget)"}.`),
+      );
+    } catch (err) {
+      out.replaceChildren(el("p", { class: "error" }, err.message));
+    }
+  }
+
+  // ---- scenario, aircraft, globe, panel --------------------------------------------------
+  async function loadScenario() {
+    scenarioDenied = new Set();
+    if (state.scenario) {
+      try {
+        const detail = await api(`/api/scenarios/${encodeURIComponent(state.scenario)}`);
+        scenarioDenied = new Set(detail.resolved.denied);
+        $("scenario").title = detail.title;
+      } catch (err) {
+        showError(err.message);
+      }
+    }
+    changed();
+  }
+
+  function applyProjection() {
+    map.setProjection({ type: state.globe ? "globe" : "mercator" });
+  }
+
+  $("scenario").addEventListener("change", (e) => {
+    state.scenario = e.target.value;
+    state.allow.clear();
+    renderCompareChoices();
+    loadScenario();
+  });
+  $("aircraft").addEventListener("change", (e) => {
+    state.aircraft = e.target.value;
+    changed();
+  });
+  $("globe").addEventListener("change", (e) => {
+    state.globe = e.target.checked;
+    applyProjection();
+    writeUrl();
+  });
+  $("swap").addEventListener("click", () => {
+    [state.origin, state.destination] = [state.destination, state.origin];
+    $("origin").value = state.origin;
+    $("destination").value = state.destination;
+    changed({ fit: true });
+  });
+  $("toggle-panel").addEventListener("click", () => {
+    const collapsed = $("panel").classList.toggle("collapsed");
+    $("toggle-panel").setAttribute("aria-expanded", String(!collapsed));
+  });
+  $("compare-run").addEventListener("click", runCompare);
+  $("chokepoints-run").addEventListener("click", runChokepoints);
+
+  // ---- start -----------------------------------------------------------------------------
+  readUrl();
+  $("origin").value = state.origin;
+  $("destination").value = state.destination;
+  $("globe").checked = state.globe;
+  autocomplete("origin");
+  autocomplete("destination");
+
+  const loaded = new Promise((resolve) => map.on("load", resolve));
+  const basemap = api("/api/states.geojson");
+  Promise.all([api("/api/scenarios"), api("/api/aircraft")]).then(([scenarios, aircraft]) => {
+    scenarioList = scenarios;
+    for (const s of scenarios) $("scenario").append(el("option", { value: s.name }, `${s.name} — ${s.title}`));
+    for (const a of aircraft) $("aircraft").append(el("option", { value: a.designator }, `${a.designator} — ${a.name}`));
+    $("scenario").value = state.scenario;
+    $("aircraft").value = state.aircraft;
+    renderCompareChoices();
+  });
+  Promise.all([loaded, basemap]).then(([, geojson]) => {
+    features = new Map(geojson.features.map((f) => [f.properties.code, { name: f.properties.name, sovereign: f.properties.sovereign || null }]));
+    map.getSource("states").setData(geojson);
+    applyProjection();
+    map.once("idle", () => {
+      document.body.dataset.map = "ready"; // the basemap is drawn
+    });
+    fitNext = Boolean(state.origin && state.destination);
+    loadScenario();
+  });
+
+  // For tests and the curious: the map and what was drawn.
+  window.overflight = { map, state, drawn, get plan() { return plan; } };
+})();

@@ -1,0 +1,270 @@
+"""The map page in a real browser: Debian's chromium driven by Playwright, never a downloaded one.
+
+Every test records each request the page makes and fails if one leaves 127.0.0.1 (such
+requests are also aborted), and fails on any console error or uncaught exception.
+Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+from web_server import ARTIFACTS
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed at /usr/bin/chromium (scripts/test.sh installs it)",
+)
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+#: Points well inside a state, [lon, lat].
+INSIDE = {"BG": [25.3, 42.7], "GR": [22.2, 39.6], "TR": [35.0, 39.0]}
+
+ROUTE_TIMEOUT_MS = 90_000
+
+
+def is_local(url: str) -> bool:
+    parts = urlparse(url)
+    if parts.scheme in {"data", "about"}:
+        return True
+    if parts.scheme == "blob":
+        return is_local(parts.path)
+    return parts.scheme == "http" and parts.hostname == "127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser_context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            args=ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 800},
+        )
+        yield browser_context
+        browser_context.close()
+
+
+@pytest.fixture
+def page(context: Any, server: str) -> Iterator[Any]:
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.server = server
+    yield page
+    page.close()
+    assert requests, "the page made no request at all"
+    assert [u for u in requests if not is_local(u)] == []
+    assert errors == []
+
+
+def shoot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def open_map(page: Any, query: str = "") -> None:
+    page.goto(f"{page.server}/{query}")
+    page.wait_for_selector("body[data-map=ready]", timeout=30_000)
+
+
+def wait_for_route(page: Any) -> None:
+    page.wait_for_selector("body[data-route=ready]", timeout=ROUTE_TIMEOUT_MS)
+
+
+def type_place(page: Any, field: str, code: str) -> None:
+    page.locator(f"#{field}").click()
+    page.locator(f"#{field}").press_sequentially(code, delay=40)
+    # The suggestions for what was typed show up, the code asked for among them.
+    expect(page.locator(f"#{field}-list")).to_contain_text(code, timeout=10_000)
+    page.locator(f"#{field}").press("Enter")
+    expect(page.locator(f"#{field}")).to_have_value(code)
+
+
+#: Screen position of [lon, lat] on the map, in pixels from its top left.
+PROJECT = "lonlat => { const p = window.overflight.map.project(lonlat); return [p.x, p.y]; }"
+
+
+def click_state(page: Any, code: str) -> None:
+    """Click on the map where the state is, as a user would."""
+    x, y = page.evaluate(PROJECT, INSIDE[code])
+    box = page.locator("#map").bounding_box()
+    panel = page.locator("#panel").bounding_box()
+    assert x > panel["x"] + panel["width"], f"{code} lies under the panel"
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def transit_countries(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        "#transit tbody tr[data-country]", "rows => rows.map(r => r.dataset.country)"
+    )
+
+
+def test_page_loads_with_nothing_from_elsewhere_and_credits_the_data(page: Any) -> None:
+    open_map(page)
+    assert page.locator("canvas.maplibregl-canvas").is_visible()
+    credits = page.locator(".maplibregl-ctrl-attrib").inner_text()
+    assert "OpenStreetMap" in credits
+    assert "OurAirports" in credits
+    assert "MapLibre" in credits
+    states = page.evaluate("window.overflight.map.querySourceFeatures('states').length")
+    assert states > 100
+    shoot(page, "page-loaded")
+
+
+def test_syria_2015_route_around_bulgaria_greece_and_turkey(page: Any) -> None:
+    open_map(page)
+    type_place(page, "origin", "UUMU")
+    type_place(page, "destination", "OSLK")
+    wait_for_route(page)
+    assert "BG" in transit_countries(page) or "TR" in transit_countries(page)
+
+    page.evaluate("window.overflight.map.jumpTo({center: [30, 41], zoom: 4})")
+    for code in ("BG", "GR", "TR"):
+        click_state(page, code)
+        page.wait_for_function(
+            "code => window.overflight.state.deny.has(code)", arg=code, timeout=5_000
+        )
+    page.wait_for_function(
+        "() => { const p = window.overflight.plan; return p && p.denied.includes('TR') "
+        "&& document.body.dataset.route === 'ready'; }",
+        timeout=ROUTE_TIMEOUT_MS,
+    )
+    crossed = transit_countries(page)
+    assert "IR" in crossed
+    assert "IQ" in crossed
+    assert not {"BG", "GR", "TR"} & set(crossed)
+    table = page.locator("#transit").inner_text()
+    assert "Iran" in table
+    assert "Iraq" in table
+    summary = page.locator("#summary").inner_text()
+    for shown in ("Distance", "Great circle", "Penalty", "Time"):
+        assert shown in summary
+    # The denied states are shaded, and the URL holds the whole view.
+    shading = page.evaluate(
+        "['BG', 'GR', 'TR', 'IR'].map(id => "
+        "window.overflight.map.getFeatureState({source: 'states', id}).denied || 0)"
+    )
+    assert shading == [2, 2, 2, 0]
+    query = parse_qs(urlparse(page.url).query)
+    assert query["from"] == ["UUMU"]
+    assert query["to"] == ["OSLK"]
+    assert query["deny"] == ["BG,GR,TR"]
+    assert len(page.evaluate("window.overflight.drawn.direct")) > 10
+    shoot(page, "uumu-oslk-deny-bg-gr-tr")
+
+
+def test_a_shared_url_restores_the_view(page: Any) -> None:
+    open_map(page, "?from=UUMU&to=OSLK&scenario=syria-2015")
+    wait_for_route(page)
+    assert page.locator("#origin").input_value() == "UUMU"
+    assert page.locator("#scenario").input_value() == "syria-2015"
+    plan = page.evaluate("window.overflight.plan")
+    assert plan["scenario"]["name"] == "syria-2015"
+    assert {"IR", "IQ"} <= set(transit_countries(page))
+    shoot(page, "shared-url-syria-2015")
+
+
+def test_route_across_the_antimeridian_draws_as_one_line(page: Any) -> None:
+    open_map(page, "?from=RJAA&to=PANC&deny=RU")
+    wait_for_route(page)
+    data = page.evaluate("window.overflight.map.getSource('route').getData()")
+    (feature,) = data["features"]
+    assert feature["geometry"]["type"] == "LineString"
+    points = feature["geometry"]["coordinates"]
+    assert len(points) > 20
+    lons = [p[0] for p in points]
+    jumps = [abs(b - a) for a, b in itertools.pairwise(lons)]
+    assert max(jumps) < 180.0
+    # It does cross: unwrapped, the track runs past 180° east instead of jumping to -180.
+    assert max(lons) > 180.0 or min(lons) < -180.0
+    assert points[-1] == pytest.approx([-149.9981 + 360.0, 61.1744], abs=0.01)
+    shoot(page, "rjaa-panc-deny-ru")
+    page.locator("#globe").check()
+    page.wait_for_function("window.overflight.map.getProjection().type === 'globe'")
+    assert "globe=1" in page.url
+    page.wait_for_timeout(500)
+    shoot(page, "rjaa-panc-globe")
+
+
+def test_picking_places_on_the_map(page: Any) -> None:
+    open_map(page)
+    page.evaluate("window.overflight.map.jumpTo({center: [40, 45], zoom: 3})")
+    box = page.locator("#map").bounding_box()
+    for role, lonlat in (("origin", [37.6, 55.7]), ("destination", [51.4, 35.7])):
+        page.locator(f"button.pick[data-role={role}]").click()
+        x, y = page.evaluate(PROJECT, lonlat)
+        page.mouse.click(box["x"] + x, box["y"] + y)
+    wait_for_route(page)
+    origin = page.locator("#origin").input_value()
+    lat, lon = (float(v) for v in origin.split(","))
+    assert lat == pytest.approx(55.7, abs=0.2)
+    assert lon == pytest.approx(37.6, abs=0.2)
+    assert page.evaluate("window.overflight.plan.origin.kind") == "point"
+
+
+def test_compare_and_chokepoint_panels(page: Any) -> None:
+    open_map(page, "?from=UUMU&to=OSLK&deny=BG,GR,TR")
+    wait_for_route(page)
+    page.locator("#compare-view summary").click()
+    page.locator("#compare-scenarios input[value='syria-2015']").check()
+    page.locator("#compare-run").click()
+    rows = page.locator("#compare-table tbody tr")
+    rows.first.wait_for(timeout=ROUTE_TIMEOUT_MS)
+    labels = [r.split("\t")[0] for r in rows.all_inner_texts()]
+    assert labels == ["syria-2015", "no refusals", "deny BG,GR,TR"]
+    page.locator("#chokepoints-view summary").click()
+    page.locator("#chokepoints-run").click()
+    ranking = page.locator("#chokepoints-table tbody tr")
+    ranking.first.wait_for(timeout=ROUTE_TIMEOUT_MS)
+    assert "(IR)" in page.locator("#chokepoints-table").inner_text()
+    shoot(page, "compare-and-chokepoints")
+
+
+def test_phone_width(page: Any) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_map(page, "?from=UUMU&to=OSLK&deny=BG,GR,TR")
+    wait_for_route(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    panel = page.locator("#panel").bounding_box()
+    assert panel["width"] <= 390
+    assert panel["y"] > 844 * 0.4  # a bottom sheet, the map above it
+    shoot(page, "phone-width")
+    page.locator("#toggle-panel").click()
+    assert not page.locator("#panel-body").is_visible()
+    shoot(page, "phone-width-folded")
