@@ -8,6 +8,16 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet ".[dev]"
 
+# The browser tests drive Debian's chromium, never a downloaded browser: install it when missing
+# (CI runs as root on Debian); without it those tests are skipped with the reason.
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1 \
+             && apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; }; } \
+        || echo "could not install chromium: the browser tests will be skipped" >&2
+fi
+
 # Tests and tools use a cache of their own, never the user's.
 export OVERFLIGHT_CACHE_DIR="${OVERFLIGHT_CACHE_DIR:-$PWD/.venv/overflight-cache}"
 
