@@ -166,7 +166,11 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
     ]
     Operator = Annotated[
         str | None,
-        Query(max_length=3, description="State of the operator, ISO code (scenario rules)."),
+        Query(
+            min_length=2,
+            max_length=3,
+            description="State of the operator, ISO code (scenario rules).",
+        ),
     ]
     Category = Annotated[
         str | None,
@@ -182,8 +186,8 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
     Speed = Annotated[
         float | None,
         Query(
-            gt=0.0,
-            le=2000.0,
+            ge=50.0,
+            le=1500.0,
             allow_inf_nan=False,
             description="Cruise speed, kt (default 450, or the aircraft's).",
         ),

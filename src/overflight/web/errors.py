@@ -88,6 +88,8 @@ class ApiError(Exception):
 #: Error responses as documented in OpenAPI for every API operation.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Bad input: the field and what is accepted."},
+    413: {"model": ErrorBody, "description": "The request body is too large."},
+    414: {"model": ErrorBody, "description": "The query string is too long."},
     422: {"model": ErrorBody, "description": "No route possible, and why."},
     503: {"model": ErrorBody, "description": "Every planning worker is busy."},
     504: {"model": ErrorBody, "description": "Over the time limit."},
