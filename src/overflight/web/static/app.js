@@ -100,6 +100,29 @@
     return unwrap(points);
   }
 
+  // The outlines of the states, less the edges along ±180° where the data cuts polygons that
+  // cross the antimeridian (Russia, Fiji...): drawn, they would show a border that is not one.
+  function borders(collection) {
+    const seam = (a, b) => Math.abs(a[0]) === 180 && a[0] === b[0];
+    const lines = [];
+    for (const feature of collection.features) {
+      const g = feature.geometry;
+      const polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      for (const ring of polygons.flat()) {
+        let run = [ring[0]];
+        for (let i = 1; i < ring.length; i++) {
+          if (seam(ring[i - 1], ring[i])) {
+            if (run.length > 1) lines.push(run);
+            run = [];
+          }
+          run.push(ring[i]);
+        }
+        if (run.length > 1) lines.push(run);
+      }
+    }
+    return { type: "Feature", properties: {}, geometry: { type: "MultiLineString", coordinates: lines } };
+  }
+
   const line = (coordinates) => ({
     type: "FeatureCollection",
     features: coordinates.length > 1 ? [{ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates } }] : [],
@@ -154,6 +177,7 @@
       version: 8,
       sources: {
         states: { type: "geojson", data: line([]), promoteId: "code", attribution: "Boundaries © OpenStreetMap contributors (ODbL)" },
+        borders: { type: "geojson", data: line([]) },
         route: { type: "geojson", data: line([]) },
         direct: { type: "geojson", data: line([]) },
       },
@@ -175,7 +199,7 @@
             "fill-opacity": ["case", ["boolean", ["feature-state", "hover"], false], 0.75, 1],
           },
         },
-        { id: "states-line", type: "line", source: "states", paint: { "line-color": "#8a949e", "line-width": 0.6 } },
+        { id: "states-line", type: "line", source: "borders", paint: { "line-color": "#8a949e", "line-width": 0.6 } },
         {
           id: "direct-line",
           type: "line",
@@ -194,12 +218,12 @@
   });
   map.addControl(
     new maplibregl.AttributionControl({
-      compact: false,
+      compact: narrow.matches, // on phones, an (i) button that opens the credits
       customAttribution: "Airports: OurAirports, airportsdata · MapLibre GL JS",
     }),
     narrow.matches ? "top-right" : "bottom-right",
   );
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), narrow.matches ? "top-left" : "top-right");
+  if (!narrow.matches) map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
 
   const markers = {
     origin: new maplibregl.Marker({ element: el("div", { class: "marker origin", title: "origin" }) }),
@@ -238,6 +262,7 @@
       shaded.set(code, value);
     }
     renderChips(denied);
+    if (pointer) describe(pointer);
   }
 
   function renderChips(denied) {
@@ -276,8 +301,9 @@
     if (code) map.setFeatureState({ source: "states", id: code }, { hover: true });
   }
 
-  map.on("mousemove", (e) => {
-    const f = map.queryRenderedFeatures(e.point, { layers: ["states-fill"] })[0];
+  let pointer = null; // where the mouse is over the map, to refresh the tooltip after a click
+  function describe(point) {
+    const f = map.queryRenderedFeatures(point, { layers: ["states-fill"] })[0];
     const code = f ? f.properties.code : null;
     setHover(code);
     map.getCanvas().style.cursor = code || pickRole ? "pointer" : "";
@@ -288,11 +314,16 @@
     const denied = effectiveDenied().get(code);
     const what = pickRole ? `click to set the ${pickRole}` : denied ? "denied — click to allow" : "click to deny";
     tooltip.textContent = code ? `${stateName(code)} (${code}) · ${what}` : what;
-    tooltip.style.left = `${e.point.x + 14}px`;
-    tooltip.style.top = `${e.point.y + 14}px`;
+    tooltip.style.left = `${point.x + 14}px`;
+    tooltip.style.top = `${point.y + 14}px`;
     tooltip.hidden = false;
+  }
+  map.on("mousemove", (e) => {
+    pointer = e.point;
+    describe(pointer);
   });
   map.on("mouseout", () => {
+    pointer = null;
     setHover(null);
     tooltip.hidden = true;
   });
@@ -716,6 +747,7 @@
   Promise.all([loaded, basemap]).then(([, geojson]) => {
     features = new Map(geojson.features.map((f) => [f.properties.code, { name: f.properties.name, sovereign: f.properties.sovereign || null }]));
     map.getSource("states").setData(geojson);
+    map.getSource("borders").setData(borders(geojson));
     applyProjection();
     map.once("idle", () => {
       document.body.dataset.map = "ready"; // the basemap is drawn
