@@ -2,6 +2,7 @@
 
 from overflight.cli import analysis
 from overflight.cli import map as map  # registers the `map` command
+from overflight.cli import serve as serve  # registers the `serve` command
 from overflight.cli.app import app, main
 
 app.command()(analysis.compare)
