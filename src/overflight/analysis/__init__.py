@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "DEFAULT_SPEED_KT",
+    "BatchOptions",
+    "BatchSummary",
     "Case",
     "CaseResult",
     "Chokepoint",
@@ -25,6 +27,7 @@ __all__ = [
     "find_chokepoints",
     "plan_request",
     "plan_with_stops",
+    "run_batch",
     "scenario_case",
     "states_crossed",
     "stop_plan_to_dict",
@@ -33,6 +36,9 @@ __all__ = [
 # Compare, chokepoints and fuel stops load scipy and pydantic; a plain route planned
 # through `plan_request` must not pay for them, so every name is imported on first use.
 _HOME = {
+    "BatchOptions": "batch",
+    "BatchSummary": "batch",
+    "run_batch": "batch",
     "Chokepoint": "chokepoints",
     "ChokepointReport": "chokepoints",
     "explain_no_route": "chokepoints",
@@ -63,6 +69,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from overflight.analysis.batch import BatchOptions, BatchSummary, run_batch
     from overflight.analysis.chokepoints import (
         Chokepoint,
         ChokepointReport,

@@ -1,0 +1,255 @@
+"""Batch sweeps: plan many origin-destination pairs, resumably, on local cores or on Dask.
+
+>>> from overflight.analysis.batch import BatchOptions, run_batch
+>>> summary = run_batch(Path("pairs.csv"), Path("results.parquet"),
+...                     BatchOptions(deny=("RU", "BY", "UA")))  # doctest: +SKIP
+
+The pairs file is described in :mod:`overflight.analysis.batch_input`, the results table in
+:data:`overflight.analysis.batch_store.SCHEMA` (one row per pair and scenario, keyed by the
+pair's line number and the scenario), and how a run is resumed in
+:mod:`overflight.analysis.batch_store`.
+
+A pair with no legal route is a result, not an error: its row has ``status`` ``no_route``
+(or ``bad_endpoint`` when the origin or destination lies in denied airspace, its margin or
+an area to avoid) and the ``reason``. Only rows that cannot be read or name something
+unknown (an airport, a state, a scenario) go to the errors file, ``<output>.errors.csv``
+(columns ``line``, ``input``, ``reason``), and the batch goes on without them.
+
+Work is grouped by the airspace avoided, so each group's planner is built once; the parent
+builds them before the worker processes start, so that forked workers inherit them (and
+others load them from the disk cache). With ``scheduler``, the same chunks run as tasks on a
+Dask distributed cluster, whose workers keep the planners they built between tasks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from overflight.analysis.batch_input import BadRow, PairRow, read_pairs, write_errors
+from overflight.analysis.batch_route import (
+    BatchOptions,
+    ClosedSet,
+    Task,
+    chunks,
+    plan_jobs,
+    run_task,
+)
+from overflight.analysis.batch_store import SCHEMA, PartStore, read_results
+from overflight.errors import InputError
+from overflight.geo.sphere import to_xyz
+
+__all__ = [
+    "SCHEMA",
+    "BadRow",
+    "BatchOptions",
+    "BatchSummary",
+    "PairRow",
+    "Progress",
+    "default_workers",
+    "errors_path",
+    "read_pairs",
+    "read_results",
+    "run_batch",
+]
+
+#: Called with (rows done, rows in all) when the run starts and after each chunk.
+Progress = Callable[[int, int], None]
+
+#: Jobs per task: small enough for a lively progress bar and little lost work on a kill.
+CHUNK_SIZE = 200
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch run did."""
+
+    #: The results file and the errors file.
+    output: Path
+    errors: Path
+    #: Rows in the output (pairs times scenarios, less bad rows).
+    rows: int
+    #: Rows planned by this run; the others were found done by an earlier one.
+    planned: int
+    #: Input rows that could not be planned (listed in the errors file).
+    bad_rows: int
+    #: Rows of the output by status.
+    statuses: Mapping[str, int] = field(default_factory=dict)
+
+
+def default_workers() -> int:
+    """Every core this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def errors_path(output: Path) -> Path:
+    """Where the bad rows of a batch writing ``output`` are listed."""
+    return output.with_name(f"{output.stem}.errors.csv")
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def run_batch(
+    pairs: Path,
+    output: Path,
+    options: BatchOptions | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress | None = None,
+) -> BatchSummary:
+    """Plan every pair of a pairs file under the options and write one row per pair and case.
+
+    Parameters
+    ----------
+    pairs
+        CSV or Parquet file of pairs (:mod:`overflight.analysis.batch_input`).
+    output
+        Results file, ``.parquet`` or ``.csv``. If a run for it was interrupted, this run
+        carries on from where that one stopped (with the same input and options).
+    options
+        Denied states, scenarios, margin, speed and scenario settings for every pair
+        (default: nothing denied).
+    workers
+        Local processes (default: every core). Ignored with ``scheduler``.
+    scheduler
+        Address of a Dask distributed scheduler (``tcp://host:8786``) to run on instead.
+    chunk_size
+        Jobs per task.
+    progress
+        Called with (rows done, rows in all) at the start and after each chunk.
+
+    Raises
+    ------
+    InputError
+        For an unreadable pairs file, an unknown output format, or a parts directory left
+        by a run with other input or options.
+
+    """
+    if chunk_size < 1:
+        raise InputError(f"chunk size {chunk_size!r} is not a positive number")
+    options = options or BatchOptions()
+    rows, bad = read_pairs(pairs)
+    groups, unknown = plan_jobs(rows, options)
+    bad = [*bad, *unknown]
+    store = PartStore(output, {"pairs": _fingerprint(pairs), "options": options.describe()})
+    errors = errors_path(output)
+    write_errors(errors, bad)
+    done = store.done()
+    total = sum(len(jobs) for jobs in groups.values())
+    tasks = [
+        Task(closed, options.speed_kt, chunk)
+        for closed, jobs in groups.items()
+        for chunk in chunks([j for j in jobs if (j.line, j.scenario) not in done], chunk_size)
+    ]
+    count = [total - sum(len(t.jobs) for t in tasks)]
+    resumed = count[0]
+
+    def written(n: int) -> None:
+        count[0] += n
+        if progress is not None:
+            progress(count[0], total)
+
+    written(0)
+    if scheduler is not None:
+        _run_on_dask(tasks, scheduler, store, written)
+    else:
+        _run_locally(tasks, workers or default_workers(), store, written)
+    table = store.finish()
+    statuses: dict[str, int] = {}
+    for status in table.column("status").to_pylist():
+        statuses[status] = statuses.get(status, 0) + 1
+    return BatchSummary(
+        output=output,
+        errors=errors,
+        rows=table.num_rows,
+        planned=count[0] - resumed,
+        bad_rows=len(bad),
+        statuses=statuses,
+    )
+
+
+def _prepare(closed: ClosedSet, task: Task) -> None:
+    """Build the group's planner and load the compiled kernels, before workers fork."""
+    graph = closed.planner().graph
+    job = task.jobs[0]
+    graph.clear(
+        to_xyz(job.origin.lon, job.origin.lat), to_xyz(job.destination.lon, job.destination.lat)
+    )
+
+
+def _worker_start(parent: int) -> None:
+    """Set up a pool worker: deaf to Ctrl-C, and gone when its parent is."""
+    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    # A killed parent cannot stop its workers, and forked siblings keep the task queue open:
+    # without this they would wait for work forever.
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
+def _run_locally(
+    tasks: Sequence[Task], workers: int, store: PartStore, written: Callable[[int], None]
+) -> None:
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            written(store.write(run_task(task)))
+        return
+    for closed, first in {t.closed: t for t in tasks}.items():
+        _prepare(closed, first)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    ) as pool:
+        futures = [pool.submit(run_task, task) for task in tasks]
+        try:
+            for future in as_completed(futures):
+                written(store.write(future.result()))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _run_on_dask(
+    tasks: Sequence[Task], scheduler: str, store: PartStore, written: Callable[[int], None]
+) -> None:
+    try:
+        import distributed
+    except ImportError:
+        raise InputError(
+            "--scheduler needs Dask distributed: pip install 'overflight[distributed]'"
+        ) from None
+    try:
+        client: Any = distributed.Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
+    with client:
+        futures: list[Any] = client.map(run_task, list(tasks), pure=False)
+        try:
+            completed: Any = distributed.as_completed(futures)  # type: ignore[no-untyped-call]
+            for future in completed:
+                written(store.write(future.result()))
+        except BaseException:
+            client.cancel(futures)
+            raise

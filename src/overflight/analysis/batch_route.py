@@ -1,0 +1,280 @@
+"""Turning pairs into routing jobs grouped by what they avoid, and jobs into result rows.
+
+Jobs that avoid the same airspace (same denied states, margin, avoid areas and open strait
+corridors) share one :class:`ClosedSet` and so one planner, built once per process: a group's
+jobs are cut into :class:`Task` chunks that a process pool or a Dask cluster runs, and every
+worker keeps the planners it has built (:func:`overflight.routing.planner.planner_for` caches
+them per process).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import shapely
+
+from overflight.analysis.batch_input import BadRow, PairRow
+from overflight.data.airports import resolve_place
+from overflight.data.airspace import denied_closure, normalise_codes
+from overflight.errors import InputError, NoRouteError, OverflightError, VerificationError
+from overflight.models import KM_PER_NM, Place, Route
+from overflight.routing.planner import Planner, planner_for
+
+if TYPE_CHECKING:
+    from overflight.scenarios import Permissions
+
+__all__ = [
+    "STATUSES",
+    "BatchOptions",
+    "ClosedSet",
+    "Job",
+    "Task",
+    "plan_jobs",
+    "route_row",
+    "run_task",
+]
+
+#: What a result row's ``status`` may say.
+STATUSES = ("ok", "no_route", "bad_endpoint", "check_failed")
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What applies to every pair of a batch (a row may add states or name its own scenario)."""
+
+    #: States denied for every pair (alpha-2 or alpha-3), dependencies included.
+    deny: tuple[str, ...] = ()
+    #: Scenarios (names or files): each pair is planned once under each. None: plain denial.
+    scenarios: tuple[str, ...] = ()
+    #: Lateral distance kept from denied airspace (a scenario's own margin if larger).
+    margin_nm: float = 0.0
+    #: Cruise speed for flight times.
+    speed_kt: float = 450.0
+    #: Date of the flights, for scenario rules (default: each scenario's date).
+    on: dt.date | None = None
+    #: State of the operator, for scenario rules (default: each scenario's).
+    operator: str | None = None
+    #: Category of flight, for scenario rules (default: each scenario's).
+    category: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.speed_kt < 2000.0:
+            raise InputError(f"speed {self.speed_kt!r} kt is out of range: give 1 to 2000 kt")
+        if not 0.0 <= self.margin_nm <= 200.0:
+            raise InputError(f"margin {self.margin_nm!r} nm is out of range: give 0 to 200 nm")
+
+    def describe(self) -> dict[str, Any]:
+        """The options as JSON, to tell whether a run can be resumed with them."""
+        return {
+            "deny": list(normalise_codes(self.deny)),
+            "scenarios": list(self.scenarios),
+            "margin_nm": self.margin_nm,
+            "speed_kt": self.speed_kt,
+            "on": self.on.isoformat() if self.on else None,
+            "operator": self.operator,
+            "category": self.category,
+        }
+
+
+@dataclass(frozen=True)
+class ClosedSet:
+    """The airspace a group of jobs avoids: everything that shapes the planner (hashable)."""
+
+    #: Alpha-2 codes of the denied states, dependencies already included, sorted.
+    denied: tuple[str, ...]
+    margin_nm: float = 0.0
+    #: Areas to keep out of, as WKB.
+    avoid: tuple[bytes, ...] = ()
+    #: Strait corridors open under transit passage, as WKB.
+    openings: tuple[bytes, ...] = ()
+
+    def planner(self) -> Planner:
+        """The planner for this set (cached per process)."""
+        return planner_for(
+            self.denied,
+            self.margin_nm,
+            avoid=tuple(shapely.from_wkb(list(self.avoid))),
+            openings=tuple(shapely.from_wkb(list(self.openings))),
+            with_dependencies=False,
+        )
+
+
+@dataclass(frozen=True)
+class Job:
+    """One row to compute: a pair under one case, keyed by (line, scenario)."""
+
+    line: int
+    #: The scenario the pair is planned under, or "" for plain denial.
+    scenario: str
+    origin: Place
+    destination: Place
+
+
+@dataclass(frozen=True)
+class Task:
+    """A chunk of one group's jobs: the unit a worker runs."""
+
+    closed: ClosedSet
+    speed_kt: float
+    jobs: tuple[Job, ...]
+
+
+@lru_cache(maxsize=4096)
+def _place(text: str) -> Place:
+    return resolve_place(text)
+
+
+@lru_cache(maxsize=64)
+def _scenario(name: str) -> Any:
+    from overflight.scenarios import load_scenario
+
+    return load_scenario(name)
+
+
+@lru_cache(maxsize=4096)
+def _permissions(
+    name: str, ends: tuple[str, ...], deny: tuple[str, ...], options: BatchOptions
+) -> Permissions:
+    # As `route --scenario` does: the departure and arrival states are permitted unless denied.
+    permissions: Permissions = _scenario(name).resolve(
+        operator_state=options.operator,
+        category=options.category,
+        on=options.on,
+        deny=deny,
+        allow=[c for c in ends if c not in deny],
+        endpoints=ends or None,
+    )
+    return permissions
+
+
+def _closed_set(
+    name: str, origin: Place, destination: Place, deny: tuple[str, ...], options: BatchOptions
+) -> ClosedSet:
+    if not name:
+        return ClosedSet(denied_closure(deny), options.margin_nm)
+    ends = tuple(c for c in (origin.country, destination.country) if c)
+    p = _permissions(name, ends, normalise_codes(deny), options)
+    return ClosedSet(
+        denied=normalise_codes(p.overflight_denied),
+        margin_nm=max(options.margin_nm, p.margin_nm),
+        avoid=tuple(shapely.to_wkb(g) for g in p.avoid),
+        openings=tuple(shapely.to_wkb(s.geometry) for s in p.transit_corridors),
+    )
+
+
+def plan_jobs(
+    rows: Iterable[PairRow], options: BatchOptions
+) -> tuple[dict[ClosedSet, list[Job]], list[BadRow]]:
+    """Jobs grouped by the airspace they avoid, and the rows that name something unknown.
+
+    Each row gives one job per case: its own scenario if it names one, else one per batch
+    scenario, else one under plain denial.
+    """
+    groups: dict[ClosedSet, list[Job]] = {}
+    bad: list[BadRow] = []
+    cases = tuple(dict.fromkeys(options.scenarios)) or ("",)
+    for row in rows:
+        try:
+            origin, destination = _place(row.origin), _place(row.destination)
+            deny = normalise_codes((*options.deny, *row.deny))
+            found = [
+                (name, _closed_set(name, origin, destination, deny, options))
+                for name in ((row.scenario,) if row.scenario else cases)
+            ]
+        except InputError as exc:
+            bad.append(BadRow(row.line, row.text, str(exc)))
+            continue
+        for name, closed in found:
+            groups.setdefault(closed, []).append(Job(row.line, name, origin, destination))
+    return groups, bad
+
+
+def _empty_row(job: Job, closed: ClosedSet, speed_kt: float) -> dict[str, Any]:
+    from overflight.geo.ellipsoid import geodesic_km
+
+    o, d = job.origin, job.destination
+    return {
+        "line": job.line,
+        "scenario": job.scenario,
+        "origin": o.code,
+        "destination": d.code,
+        "origin_lat": o.lat,
+        "origin_lon": o.lon,
+        "destination_lat": d.lat,
+        "destination_lon": d.lon,
+        "status": "ok",
+        "reason": "",
+        "denied": " ".join(closed.denied),
+        "margin_nm": closed.margin_nm,
+        "speed_kt": speed_kt,
+        "distance_km": None,
+        "distance_nm": None,
+        "great_circle_km": geodesic_km(o.lon, o.lat, d.lon, d.lat),
+        "extra_km": None,
+        "extra_nm": None,
+        "extra_pct": None,
+        "duration_h": None,
+        "high_seas_km": None,
+        "states": "",
+        "straits": "",
+        "turns": None,
+        "waypoints": "",
+    }
+
+
+def route_row(job: Job, closed: ClosedSet, route: Route) -> dict[str, Any]:
+    """The table row of a planned route: the table-shaped fields of ``route --format json``."""
+    row = _empty_row(job, closed, route.speed_kt)
+    row.update(
+        distance_km=route.distance_km,
+        distance_nm=route.distance_km / KM_PER_NM,
+        great_circle_km=route.great_circle_km,
+        extra_km=route.extra_km,
+        extra_nm=route.extra_km / KM_PER_NM,
+        extra_pct=route.extra_pct,
+        duration_h=route.duration_h,
+        high_seas_km=route.high_seas_km,
+        states=" ".join(t.country for t in route.transit),
+        straits="; ".join(route.straits),
+        turns=len(route.waypoints) - 2,
+        waypoints=json.dumps([[p.lon, p.lat] for p in route.waypoints]),
+    )
+    return row
+
+
+def failed_row(
+    job: Job, closed: ClosedSet, speed_kt: float, exc: OverflightError
+) -> dict[str, Any]:
+    """The row of a pair with no route: its status says why, its reason says how."""
+    row = _empty_row(job, closed, speed_kt)
+    if isinstance(exc, NoRouteError):
+        row.update(status="no_route", reason=exc.reason)
+    elif isinstance(exc, VerificationError):
+        row.update(status="check_failed", reason=str(exc))
+    else:
+        row.update(status="bad_endpoint", reason=str(exc))
+    return row
+
+
+def run_task(task: Task) -> list[dict[str, Any]]:
+    """Plan every job of a task; a pair that has no route is a row that says so."""
+    planner = task.closed.planner()
+    rows = []
+    for job in task.jobs:
+        try:
+            route = planner.route(job.origin, job.destination, speed_kt=task.speed_kt)
+        except OverflightError as exc:
+            rows.append(failed_row(job, task.closed, task.speed_kt, exc))
+            continue
+        rows.append(route_row(job, task.closed, route))
+    return rows
+
+
+def chunks(jobs: Sequence[Job], size: int) -> list[tuple[Job, ...]]:
+    """Consecutive runs of at most ``size`` jobs."""
+    return [tuple(jobs[k : k + size]) for k in range(0, len(jobs), size)]

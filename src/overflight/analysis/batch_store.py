@@ -1,0 +1,160 @@
+"""Where a batch keeps its results while it runs, so that no row is lost or written twice.
+
+Rows are written as they arrive, a chunk at a time, as Parquet part files in a directory
+beside the output (``results.parquet.parts/``). Each part is written under a temporary name
+and renamed when complete, so a run killed at any moment leaves only whole parts. A run
+started again with the same output reads the keys (line, scenario) of the parts already
+there and plans only the rest. When every row is in, the parts are merged, sorted by key,
+into the output (Parquet or CSV, also renamed into place) and the directory is removed.
+
+A finished output found without a parts directory counts as done rows too: running the
+batch again plans only rows it does not hold.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from overflight.errors import InputError
+
+__all__ = ["OUTPUT_SUFFIXES", "SCHEMA", "PartStore", "read_results"]
+
+#: The columns of a results table, in order.
+SCHEMA = pa.schema(
+    [
+        ("line", pa.int64()),
+        ("scenario", pa.string()),
+        ("origin", pa.string()),
+        ("destination", pa.string()),
+        ("origin_lat", pa.float64()),
+        ("origin_lon", pa.float64()),
+        ("destination_lat", pa.float64()),
+        ("destination_lon", pa.float64()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+        ("denied", pa.string()),
+        ("margin_nm", pa.float64()),
+        ("speed_kt", pa.float64()),
+        ("distance_km", pa.float64()),
+        ("distance_nm", pa.float64()),
+        ("great_circle_km", pa.float64()),
+        ("extra_km", pa.float64()),
+        ("extra_nm", pa.float64()),
+        ("extra_pct", pa.float64()),
+        ("duration_h", pa.float64()),
+        ("high_seas_km", pa.float64()),
+        ("states", pa.string()),
+        ("straits", pa.string()),
+        ("turns", pa.int64()),
+        ("waypoints", pa.string()),
+    ]
+)
+
+#: Output formats, by file suffix.
+OUTPUT_SUFFIXES = (".parquet", ".csv")
+
+_MANIFEST = "manifest.json"
+
+Key = tuple[int, str]
+
+
+def read_results(path: Path) -> pa.Table:
+    """A results table written by a batch (Parquet or CSV), with its declared column types."""
+    if path.suffix.lower() == ".csv":
+        options = pacsv.ConvertOptions(
+            column_types=SCHEMA, strings_can_be_null=False, quoted_strings_can_be_null=False
+        )
+        return pacsv.read_csv(path, convert_options=options).select(SCHEMA.names)
+    return pq.read_table(path, schema=SCHEMA)
+
+
+def _keys(table: pa.Table) -> list[Key]:
+    lines = table.column("line").to_pylist()
+    scenarios = table.column("scenario").to_pylist()
+    return [(int(n), s or "") for n, s in zip(lines, scenarios, strict=True)]
+
+
+class PartStore:
+    """The parts directory of one output file."""
+
+    def __init__(self, output: Path, manifest: Mapping[str, Any]) -> None:
+        if output.suffix.lower() not in OUTPUT_SUFFIXES:
+            raise InputError(
+                f"output {str(output)!r} has an unknown format: give a file ending in "
+                f"{' or '.join(OUTPUT_SUFFIXES)}"
+            )
+        self.output = output
+        self.directory = output.with_name(output.name + ".parts")
+        self.manifest = dict(manifest)
+        self._open()
+
+    def _open(self) -> None:
+        """Create the directory, or check that the one there belongs to the same batch."""
+        if self.directory.is_dir():
+            found = json.loads((self.directory / _MANIFEST).read_text(encoding="utf-8"))
+            if found != self.manifest:
+                raise InputError(
+                    f"{self.directory} holds part of a batch run with other options "
+                    f"({json.dumps(found)}); run it with those options to finish it, or "
+                    f"delete the directory to start again"
+                )
+            for stale in self.directory.glob(".*.tmp"):
+                stale.unlink()  # a part the last run was killed while writing
+            return
+        staging = self.directory.with_name(f".{self.directory.name}.{uuid.uuid4().hex}.tmp")
+        staging.mkdir(parents=True)
+        (staging / _MANIFEST).write_text(json.dumps(self.manifest), encoding="utf-8")
+        if self.output.exists():
+            # A finished run's rows count as done; the directory takes them over.
+            _write_table(staging / "part-previous.parquet", read_results(self.output))
+        staging.rename(self.directory)
+
+    def parts(self) -> list[Path]:
+        """The complete part files."""
+        return sorted(self.directory.glob("part-*.parquet"))
+
+    def done(self) -> set[Key]:
+        """Keys (line, scenario) of the rows already written."""
+        return {k for part in self.parts() for k in _keys(pq.read_table(part, schema=SCHEMA))}
+
+    def write(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Write rows as one new part, atomically; returns how many."""
+        table = pa.Table.from_pylist(list(rows), schema=SCHEMA)
+        if table.num_rows:
+            _write_table(self.directory / f"part-{uuid.uuid4().hex}.parquet", table)
+        return int(table.num_rows)
+
+    def finish(self) -> pa.Table:
+        """Merge the parts into the output, sorted by key, and remove the directory."""
+        parts = [pq.read_table(p, schema=SCHEMA) for p in self.parts()]
+        table = pa.concat_tables(parts) if parts else SCHEMA.empty_table()
+        keys = _keys(table)
+        if len(set(keys)) != len(keys):
+            raise RuntimeError(f"{self.directory} holds a row twice; this is a bug in overflight")
+        table = table.sort_by([("line", "ascending"), ("scenario", "ascending")])
+        tmp = self.output.with_name(f".{self.output.name}.tmp")
+        if self.output.suffix.lower() == ".csv":
+            pacsv.write_csv(table, tmp)
+        else:
+            pq.write_table(table, tmp)
+        tmp.replace(self.output)
+        # Renamed first, so that a run killed while deleting leaves no half directory.
+        doomed = self.directory.with_name(f".{self.directory.name}.{uuid.uuid4().hex}.tmp")
+        self.directory.rename(doomed)
+        shutil.rmtree(doomed)
+        return table
+
+
+def _write_table(path: Path, table: pa.Table) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)

@@ -1,0 +1,292 @@
+"""Batch sweeps: bad rows, agreement with plan_route, resuming after a kill, the Dask path."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from overflight.analysis.batch import (
+    SCHEMA,
+    BatchOptions,
+    errors_path,
+    read_pairs,
+    read_results,
+    run_batch,
+)
+from overflight.errors import InputError, NoRouteError
+from overflight.routing.planner import plan_route
+
+#: Airports outside RU, BY and UA on every continent; their pairs mix direct and detour routes.
+AIRPORTS = (
+    "EFHK", "EDDF", "EGLL", "RJAA", "RKSI", "ZBAA", "VIDP", "OMDB",
+    "KJFK", "KSFO", "FAOR", "SBGR", "YSSY", "LTFM", "ESSA", "PANC",
+)  # fmt: skip
+DENY = ("RU", "BY", "UA")
+
+
+def write_pairs(
+    path: Path, rows: list[list[str]], header: tuple[str, ...] = ("origin", "destination")
+) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def pairs(count: int) -> list[list[str]]:
+    return [list(p) for p in itertools.islice(itertools.permutations(AIRPORTS, 2), count)]
+
+
+def test_bad_rows_are_reported_with_their_line_and_the_rest_is_planned(tmp_path: Path) -> None:
+    text = "\n".join(
+        [
+            "Origin , DESTINATION,deny",
+            "EFHK,RJAA,",
+            "XQXQ,EGLL,",  # unknown airport: line 3
+            ",EGLL,",  # empty origin: line 4
+            "EGLL,KJFK,ZZ",  # unknown state: line 5
+            "60.3,24.9,RJAA,AF",  # unquoted coordinate, one cell too many: line 6
+            "",
+            "FXMM,FBSK,ZA",  # enclosed by South Africa: a result, not an error (line 8)
+            '"60.3,24.9",RJAA,',
+            "EGLL,VIDP,AF;PK",
+            "FXMM,FAOR,ZA",  # destination in denied airspace: a result too (line 11)
+        ]
+    )
+    source = tmp_path / "pairs.csv"
+    source.write_text(text + "\n", encoding="utf-8")
+    output = tmp_path / "out.parquet"
+    summary = run_batch(source, output, BatchOptions(deny=DENY), workers=1)
+
+    with errors_path(output).open(newline="", encoding="utf-8") as handle:
+        errors = list(csv.DictReader(handle))
+    assert [int(e["line"]) for e in errors] == [3, 4, 5, 6]
+    assert "XQXQ" in errors[0]["reason"]
+    assert "ICAO" in errors[0]["reason"]
+    assert "empty origin" in errors[1]["reason"]
+    assert "'ZZ'" in errors[2]["reason"]
+    assert errors[2]["input"] == "EGLL,KJFK,ZZ"
+    assert "quote" in errors[3]["reason"]
+
+    table = read_results(output)
+    assert table.schema == SCHEMA
+    rows = {r["line"]: r for r in table.to_pylist()}
+    assert sorted(rows) == [2, 8, 9, 10, 11]
+    assert summary.rows == 5
+    assert summary.bad_rows == 4
+    assert summary.planned == 5
+    assert summary.statuses == {"ok": 3, "no_route": 1, "bad_endpoint": 1}
+    assert "destination FAOR" in rows[11]["reason"]
+    assert rows[8]["status"] == "no_route"
+    assert "South Africa" in rows[8]["reason"]
+    assert rows[8]["distance_km"] is None
+    assert rows[8]["great_circle_km"] > 0
+    assert rows[10]["status"] == "ok"
+    assert not {"AF", "PK", "RU"} & set(rows[10]["states"].split())
+    assert rows[9]["origin"] == "60.3,24.9"
+
+
+def test_rows_agree_with_plan_route(tmp_path: Path) -> None:
+    chosen = pairs(24)
+    source = write_pairs(tmp_path / "pairs.csv", chosen)
+    output = tmp_path / "out.csv"
+    run_batch(source, output, BatchOptions(deny=DENY, speed_kt=480.0), workers=1, chunk_size=5)
+    table = read_results(output).to_pylist()
+    assert [r["line"] for r in table] == list(range(2, 26))
+    detours = 0
+    for (origin, destination), row in zip(chosen, table, strict=True):
+        if row["status"] == "no_route":
+            with pytest.raises(NoRouteError, match=re.escape(row["reason"])):
+                plan_route(origin, destination, deny=DENY)
+            continue
+        route = plan_route(origin, destination, deny=DENY, speed_kt=480.0)
+        detours += not route.is_direct
+        assert row["status"] == "ok"
+        assert (row["origin"], row["destination"]) == (origin, destination)
+        assert row["states"].split() == [t.country for t in route.transit]
+        assert row["distance_km"] == pytest.approx(route.distance_km, rel=1e-12)
+        assert row["great_circle_km"] == pytest.approx(route.great_circle_km, rel=1e-12)
+        assert row["extra_pct"] == pytest.approx(route.extra_pct, rel=1e-9, abs=1e-9)
+        assert row["duration_h"] == pytest.approx(route.duration_h, rel=1e-12)
+        assert row["high_seas_km"] == pytest.approx(route.high_seas_km, rel=1e-9, abs=1e-9)
+        assert row["turns"] == len(route.waypoints) - 2
+        flat = [x for p in json.loads(row["waypoints"]) for x in p]
+        assert flat == pytest.approx([x for p in route.waypoints for x in p], abs=1e-9)
+        assert row["denied"].split() == list(route.denied)
+    assert 0 < detours < len(chosen)
+
+
+def test_scenarios_give_one_row_each_and_a_row_may_name_its_own(tmp_path: Path) -> None:
+    source = write_pairs(
+        tmp_path / "pairs.csv",
+        [["UUMU", "OSLK", ""], ["UUMU", "OSLK", "syria-2015-before"], ["UUMU", "OSLK", "nope"]],
+        header=("origin", "destination", "scenario"),
+    )
+    output = tmp_path / "out.parquet"
+    options = BatchOptions(scenarios=("syria-2015", "syria-2015-before"))
+    summary = run_batch(source, output, options, workers=1)
+    keys = [(r["line"], r["scenario"]) for r in read_results(output).to_pylist()]
+    assert keys == [(2, "syria-2015"), (2, "syria-2015-before"), (3, "syria-2015-before")]
+    rows = read_results(output).to_pylist()
+    assert rows[1] == rows[2] | {"line": 2}
+    assert "TR" not in rows[0]["states"].split()
+    assert "IR" in rows[0]["states"].split()
+    assert summary.bad_rows == 1
+    assert "unknown scenario 'nope'" in errors_path(output).read_text(encoding="utf-8")
+
+
+def test_missing_columns_and_unknown_formats_are_bad_input(tmp_path: Path) -> None:
+    source = write_pairs(tmp_path / "pairs.csv", [["EFHK"]], header=("from",))
+    with pytest.raises(InputError, match="'origin' and 'destination'"):
+        read_pairs(source)
+    good = write_pairs(tmp_path / "good.csv", [["EFHK", "EGLL"]])
+    with pytest.raises(InputError, match=r"\.parquet or \.csv"):
+        run_batch(good, tmp_path / "out.xlsx", workers=1)
+
+
+def test_parquet_input_numbers_rows_from_one(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "pairs.parquet"
+    pq.write_table(pa.table({"origin": ["EFHK", "QQQQ"], "destination": ["EGLL", "EGLL"]}), source)
+    good, bad = read_pairs(source)
+    assert [(r.line, r.origin) for r in good] == [(1, "EFHK"), (2, "QQQQ")]
+    assert bad == []  # unknown codes are found when the jobs are planned
+    output = tmp_path / "out.parquet"
+    summary = run_batch(source, output, workers=1)
+    assert (summary.rows, summary.bad_rows) == (1, 1)
+    errors = errors_path(output).read_text(encoding="utf-8").splitlines()
+    assert errors[1].startswith('2,"QQQQ,EGLL"')
+
+
+def test_a_finished_run_is_not_planned_again_and_new_rows_are_added(tmp_path: Path) -> None:
+    source = write_pairs(tmp_path / "pairs.csv", pairs(6))
+    output = tmp_path / "out.parquet"
+    first = run_batch(source, output, BatchOptions(deny=DENY), workers=1)
+    again = run_batch(source, output, BatchOptions(deny=DENY), workers=1)
+    assert (first.planned, again.planned) == (6, 0)
+    assert read_results(output).equals(read_results(output))
+    write_pairs(source, pairs(8))
+    more = run_batch(source, output, BatchOptions(deny=DENY), workers=1)
+    assert more.planned == 2
+    assert more.rows == 8
+
+
+def test_parts_of_a_run_with_other_options_are_not_mixed_in(tmp_path: Path) -> None:
+    source = write_pairs(tmp_path / "pairs.csv", pairs(4))
+    output = tmp_path / "out.parquet"
+    parts = output.with_name("out.parquet.parts")
+    parts.mkdir()
+    (parts / "manifest.json").write_text('{"options": "other"}', encoding="utf-8")
+    with pytest.raises(InputError, match="other options"):
+        run_batch(source, output, BatchOptions(deny=DENY), workers=1)
+
+
+# A run the test kills: small chunks on one process, so parts appear one by one.
+_CHILD = """
+import sys
+from pathlib import Path
+from overflight.analysis.batch import BatchOptions, run_batch
+run_batch(Path(sys.argv[1]), Path(sys.argv[2]), BatchOptions(deny=("RU", "BY", "UA")),
+          workers=int(sys.argv[3]), chunk_size=2)
+"""
+
+
+def _run_child(source: Path, output: Path, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    # Output to a file: a pipe would stay open as long as any pool worker lives.
+    with log.open("wb") as handle:
+        return subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(source), str(output), str(workers)],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_run_killed_half_way_and_restarted_gives_every_row_once(
+    tmp_path: Path, workers: int
+) -> None:
+    source = write_pairs(tmp_path / "pairs.csv", pairs(70))
+    whole = tmp_path / "whole.parquet"
+    run_batch(source, whole, BatchOptions(deny=DENY), workers=1, chunk_size=7)
+
+    output = tmp_path / "killed.parquet"
+    parts = output.with_name("killed.parquet.parts")
+    log = tmp_path / "child.log"
+    child = _run_child(source, output, workers, log)
+    deadline = time.monotonic() + 120
+    while len(list(parts.glob("part-*.parquet"))) < 4:
+        assert child.poll() is None, log.read_text()
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    if workers > 1:
+        time.sleep(1.0)  # orphaned pool workers notice within 0.2 s and stop
+    assert not output.exists()
+    written = len(read_results_of_parts(parts))
+    assert 0 < written < 70
+
+    summary = run_batch(source, output, BatchOptions(deny=DENY), workers=1)
+    assert summary.planned == 70 - written
+    assert not parts.exists()
+    resumed, expected = read_results(output), read_results(whole)
+    keys = list(zip(resumed["line"].to_pylist(), resumed["scenario"].to_pylist(), strict=True))
+    assert len(set(keys)) == len(keys) == 70
+    assert resumed.equals(expected)
+
+
+def read_results_of_parts(parts: Path) -> list[int]:
+    return [n for p in parts.glob("part-*.parquet") for n in read_results(p)["line"].to_pylist()]
+
+
+@pytest.mark.parametrize("workers", [2])
+def test_local_processes_match_one_process(tmp_path: Path, workers: int) -> None:
+    source = write_pairs(tmp_path / "pairs.csv", pairs(30))
+    one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
+    run_batch(source, one, BatchOptions(deny=DENY), workers=1)
+    seen: list[tuple[int, int]] = []
+    run_batch(
+        source,
+        many,
+        BatchOptions(deny=DENY),
+        workers=workers,
+        chunk_size=4,
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert read_results(one).equals(read_results(many))
+    assert seen[0] == (0, 30)
+    assert seen[-1] == (30, 30)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_dask_local_cluster_matches_the_local_run_row_for_row(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    source = write_pairs(tmp_path / "pairs.csv", pairs(40))
+    local, remote = tmp_path / "local.parquet", tmp_path / "dask.parquet"
+    run_batch(source, local, BatchOptions(deny=DENY), workers=1)
+    # Worker processes, as on a real cluster: each builds or loads its planner and keeps it.
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        summary = run_batch(
+            source,
+            remote,
+            BatchOptions(deny=DENY),
+            scheduler=cluster.scheduler_address,
+            chunk_size=5,
+        )
+    assert summary.planned == 40
+    assert read_results(remote).equals(read_results(local))
