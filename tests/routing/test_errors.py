@@ -199,3 +199,13 @@ def test_every_error_is_an_overflight_error_and_the_right_builtin(
     # No route is not bad input: a caller catching ValueError must not swallow it.
     if error is NoRouteError:
         assert not issubclass(error, ValueError)
+
+
+@pytest.mark.parametrize("deny", [[], ["GH"]])
+def test_antipodal_ends_are_refused_with_a_reason(deny: list[str]) -> None:
+    # Every great circle through (0, 0) and (0, 180) is a shortest path: no route is "the" one.
+    with pytest.raises(InputError, match="antipodal"):
+        plan_route("0,0", "0,180", deny=deny)
+    # A few kilometres off the antipode the route is unique again, and verified.
+    route = plan_route("0,0", "0.05,-179.95", deny=deny)
+    assert route.distance_km > 19_900

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import os
+import threading
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -177,8 +178,8 @@ class VisibilityGraph:
 
     def save(self, path: Path) -> None:
         """Write the graph to an .npz file (atomically)."""
-        # A name of this process's own, so that concurrent writers never mix files.
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+        # A name of this thread's own, so that concurrent writers never mix files.
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp.npz")
         meta = np.array(
             [self.stats.vertices, self.stats.edges, self.stats.candidates], dtype=np.int64
         )

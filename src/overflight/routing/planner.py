@@ -117,6 +117,13 @@ class Planner:
             self._check_endpoint(role, place)
         a = to_xyz(origin.lon, origin.lat)
         b = to_xyz(destination.lon, destination.lat)
+        if float(np.dot(a, b)) < _ANTIPODAL_COS:
+            # Every meridian-like great circle through antipodes is a shortest path, so "the"
+            # route is undefined (and the sphere and the ellipsoid would pick different ones).
+            raise InputError(
+                f"{_label(origin)} and {_label(destination)} are antipodal: no single "
+                "shortest route joins them; move one of them by a few kilometres"
+            )
         path = self.graph.shortest_path(a, b)
         if path is None:
             raise self._no_route(origin, destination)
@@ -189,6 +196,10 @@ class Planner:
                         c for c in self.denied if shapely.intersects(states()[c].geometry, boundary)
                     )
         return ()
+
+
+#: Cosine of the central angle beyond which two points count as antipodal (within ~1 km).
+_ANTIPODAL_COS = -1.0 + 1e-8
 
 
 def _label(place: Place) -> str:
