@@ -1,0 +1,233 @@
+"""The ``batch`` and ``matrix`` commands: many pairs at once; the penalty matrix of a few places.
+
+``batch`` writes one row per pair and scenario (columns in
+:data:`overflight.analysis.batch_store.SCHEMA`) to Parquet or CSV, lists unreadable rows in
+``<output>.errors.csv`` and continues an interrupted run when started again with the same
+output. Exit status: 0 success (pairs without a route are rows that say so), 2 bad input,
+4 a route failed its independent check, 130 interrupted (run it again to continue).
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, _fail, app
+from overflight.cli.options import (
+    CategoryOption,
+    DateOption,
+    DenyOption,
+    MarginOption,
+    OperatorOption,
+    SpeedOption,
+    codes,
+)
+from overflight.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from overflight.analysis.batch import BatchOptions, BatchSummary
+
+__all__ = ["batch", "matrix"]
+
+EXIT_INTERRUPTED = 130
+
+ScenariosOption = Annotated[
+    list[str],
+    typer.Option(
+        "--scenario",
+        "-s",
+        help="Scenario name or YAML file; repeat it to plan every pair under each.",
+    ),
+]
+
+
+def _options(
+    deny: list[str],
+    scenarios: list[str],
+    margin_nm: float,
+    speed_kt: float | None,
+    on: DateOption,
+    operator: str | None,
+    category: str | None,
+) -> BatchOptions:
+    from overflight.analysis.batch import BatchOptions
+
+    return BatchOptions(
+        deny=tuple(codes(deny)),
+        scenarios=tuple(scenarios),
+        margin_nm=margin_nm,
+        speed_kt=450.0 if speed_kt is None else speed_kt,
+        on=on.date() if on else None,
+        operator=operator,
+        category=category,
+    )
+
+
+def _progress_bar(console: Console) -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("planning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=console,
+    )
+
+
+def _summary_text(summary: BatchSummary) -> str:
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.statuses.items()))
+    text = (
+        f"wrote {summary.rows} rows to {summary.output} ({statuses or 'none'}); "
+        f"planned {summary.planned} now, {summary.rows - summary.planned} were done before"
+    )
+    if summary.bad_rows:
+        text += f"; {summary.bad_rows} bad input rows listed in {summary.errors}"
+    return text
+
+
+@app.command()
+def batch(
+    pairs: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or Parquet file with columns origin, destination and optionally "
+            "scenario, deny (see the README)."
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Results file: .parquet or .csv.")],
+    deny: DenyOption = [],  # noqa: B006 - typer reads the default, never mutates it
+    scenario: ScenariosOption = [],  # noqa: B006
+    on: DateOption = None,
+    operator: OperatorOption = None,
+    category: CategoryOption = None,
+    margin_nm: MarginOption = 0.0,
+    speed_kt: SpeedOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-j", min=1, help="Local processes (default: every core)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run on a Dask distributed cluster: scheduler address."),
+    ] = None,
+) -> None:
+    """Plan every pair of a file, locally or on a Dask cluster; resumes when run again.
+
+    One row per pair and scenario goes to the output as it is planned. An interrupted
+    run (Ctrl-C, a killed process) continues where it stopped when started again with
+    the same output.
+    """
+    import time
+
+    from overflight.analysis.batch import run_batch
+
+    console = Console(stderr=True)
+    bar = _progress_bar(console) if console.is_terminal else None
+    task_id = bar.add_task("batch", total=None, rate="") if bar is not None else None
+    started = time.perf_counter()
+    first: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if bar is None or task_id is None:
+            return
+        if not first:
+            first.append(done)
+        elapsed = time.perf_counter() - started
+        rate = (done - first[0]) / elapsed if elapsed > 0 else 0.0
+        bar.update(task_id, completed=done, total=total, rate=f"{rate:,.0f} pairs/s")
+
+    context: AbstractContextManager[object] = bar if bar is not None else nullcontext()
+    try:
+        options = _options(deny, scenario, margin_nm, speed_kt, on, operator, category)
+        with context:
+            summary = run_batch(
+                pairs, output, options, workers=workers, scheduler=scheduler, progress=progress
+            )
+    except InputError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    except KeyboardInterrupt:
+        console.print(
+            f"interrupted: the rows planned so far are kept; run the same command again "
+            f"to continue into {output}",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    console.print(_summary_text(summary), highlight=False)
+    if summary.statuses.get("check_failed"):
+        raise _fail(
+            "some routes failed the independent check (status check_failed): this is a bug "
+            "in overflight, please report it",
+            EXIT_INTERNAL,
+        )
+
+
+@app.command()
+def matrix(
+    places: Annotated[
+        str, typer.Argument(help="Places, comma-separated: ICAO/IATA codes or airfield ids.")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="CSV file: one square block per measure."),
+    ],
+    deny: DenyOption = [],  # noqa: B006
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", "-s", help="Scenario name or YAML file.")
+    ] = None,
+    on: DateOption = None,
+    operator: OperatorOption = None,
+    category: CategoryOption = None,
+    margin_nm: MarginOption = 0.0,
+    speed_kt: SpeedOption = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Also draw the detour heatmap to this PNG.")
+    ] = None,
+) -> None:
+    """Penalty matrix: every ordered pair of the places, the detour in km and %, and the length.
+
+    The CSV has columns measure, origin and one per destination; measures are distance_km,
+    great_circle_km, extra_km and extra_pct (empty where there is no route).
+    """
+    from overflight.analysis.matrix import penalty_matrix, plot_matrix
+
+    console = Console(stderr=True)
+    status: AbstractContextManager[object] = (
+        console.status("planning…", spinner="dots") if console.is_terminal else nullcontext()
+    )
+    try:
+        options = _options(
+            deny, [scenario] if scenario else [], margin_nm, speed_kt, on, operator, category
+        )
+        with status:
+            result = penalty_matrix(codes([places]), options)
+    except InputError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    result.write_csv(output)
+    if plot is not None:
+        denied = ", ".join(codes(deny))
+        title = " + ".join(t for t in (scenario or "", f"denied {denied}" if denied else "") if t)
+        plot_matrix(result, plot, title=f"Detour forced by {title}" if title else "")
+    missing = sum(1 for row in result.reasons for r in row if r)
+    console.print(
+        f"wrote {len(result.places)}x{len(result.places)} matrix to {output}"
+        + (f" and the heatmap to {plot}" if plot else "")
+        + (f"; {missing} pairs have no route" if missing else ""),
+        highlight=False,
+    )

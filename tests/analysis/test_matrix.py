@@ -1,0 +1,61 @@
+"""The penalty matrix: symmetric, consistent with single routes, NaN where no route."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from overflight.analysis.batch import BatchOptions
+from overflight.analysis.matrix import penalty_matrix
+from overflight.errors import InputError
+from overflight.routing.planner import plan_route
+
+CODES = ["EFHK", "EDDF", "EGLL", "RJAA", "RKSI", "ZBAA", "VIDP"]
+DENY = ("RU", "BY", "UA")
+
+
+@pytest.fixture(scope="module")
+def matrix():  # type: ignore[no-untyped-def]
+    return penalty_matrix(CODES, BatchOptions(deny=DENY))
+
+
+def test_each_direction_is_planned_and_the_lengths_agree(matrix) -> None:  # type: ignore[no-untyped-def]
+    d = matrix.distance_km
+    assert np.all(np.isfinite(d))
+    assert np.allclose(d, d.T, rtol=1e-9, atol=0.0)
+    assert np.allclose(matrix.great_circle_km, matrix.great_circle_km.T, rtol=1e-12)
+    assert np.all(np.diag(d) == 0.0)
+    # Never shorter than the great circle.
+    assert np.all(matrix.extra_km > -1e-6)
+
+
+def test_cells_are_the_routes_plan_route_gives(matrix) -> None:  # type: ignore[no-untyped-def]
+    i, j = CODES.index("EFHK"), CODES.index("RJAA")
+    route = plan_route("EFHK", "RJAA", deny=DENY)
+    assert matrix.distance_km[i, j] == pytest.approx(route.distance_km, rel=1e-12)
+    assert matrix.extra_pct[i, j] == pytest.approx(route.extra_pct, rel=1e-9)
+    assert matrix.extra_km[i, j] > 2000.0
+    assert [p.code for p in matrix.places] == CODES
+
+
+def test_pairs_without_a_route_are_nan_with_a_reason() -> None:
+    m = penalty_matrix(["FXMM", "FBSK", "EGLL"], BatchOptions(deny=("ZA",)))
+    assert np.isnan(m.distance_km[0, 1])
+    assert np.isnan(m.extra_pct[1, 0])
+    assert "South Africa" in m.reasons[0][1]
+    assert np.isfinite(m.distance_km[1, 2])
+    assert m.reasons[1][2] == ""
+
+
+@pytest.mark.parametrize(
+    ("codes", "options", "message"),
+    [
+        (["EFHK"], BatchOptions(), "two or more"),
+        (["EFHK", "EFHK"], BatchOptions(), "two or more"),
+        (["EFHK", "QQQQ"], BatchOptions(), "QQQQ"),
+        (["EFHK", "EGLL"], BatchOptions(scenarios=("syria-2015", "russia-2022")), "one scenario"),
+    ],
+)
+def test_bad_input(codes: list[str], options: BatchOptions, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        penalty_matrix(codes, options)

@@ -1,0 +1,119 @@
+"""`batch` and `matrix` on the command line: outputs, errors file, exit status, the heatmap."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from overflight.analysis.batch import errors_path, read_results
+from overflight.cli import app
+from overflight.cli.app import EXIT_BAD_INPUT
+
+runner = CliRunner()
+
+PAIRS = """origin,destination,deny
+EFHK,RJAA,
+QQQQ,EGLL,
+EGLL,VIDP,AF
+"""
+
+
+@pytest.fixture
+def pairs(tmp_path: Path) -> Path:
+    path = tmp_path / "pairs.csv"
+    path.write_text(PAIRS, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_batch_writes_rows_and_lists_bad_ones(pairs: Path, suffix: str) -> None:
+    output = pairs.with_name("results" + suffix)
+    result = runner.invoke(
+        app, ["batch", str(pairs), "--deny", "RU,BY", "-d", "UA", "-o", str(output), "-j", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrote 2 rows" in result.output
+    assert "1 bad input rows" in result.output
+    rows = read_results(output).to_pylist()
+    assert [(r["line"], r["origin"], r["status"]) for r in rows] == [
+        (2, "EFHK", "ok"),
+        (4, "EGLL", "ok"),
+    ]
+    assert rows[0]["denied"] == "BY RU UA"
+    assert "RU" not in rows[0]["states"].split()
+    with errors_path(output).open(newline="", encoding="utf-8") as handle:
+        errors = list(csv.DictReader(handle))
+    assert [e["line"] for e in errors] == ["3"]
+    assert "QQQQ" in errors[0]["reason"]
+
+
+def test_batch_runs_every_scenario(pairs: Path) -> None:
+    output = pairs.with_name("results.parquet")
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            str(pairs),
+            "-s",
+            "russia-2022",
+            "-s",
+            "syria-2015",
+            "-o",
+            str(output),
+            "-j",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    keys = [(r["line"], r["scenario"]) for r in read_results(output).to_pylist()]
+    assert keys == [(n, s) for n in (2, 4) for s in ("russia-2022", "syria-2015")]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "out.txt"], "unknown format"),
+        (["-o", "out.csv", "--deny", "XX"], "unknown state code 'XX'"),
+        (["-o", "out.csv", "--speed-kt", "-5"], "speed"),
+    ],
+)
+def test_batch_bad_input_exits_2(pairs: Path, args: list[str], message: str) -> None:
+    fixed = [str(pairs.with_name(a)) if a.startswith("out.") else a for a in args]
+    result = runner.invoke(app, ["batch", str(pairs), *fixed, "-j", "1"])
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert message in " ".join(result.output.split())
+
+
+def test_missing_pairs_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["batch", str(tmp_path / "none.csv"), "-o", str(tmp_path / "o.csv")]
+    )
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "not found" in " ".join(result.output.split())
+
+
+def test_matrix_csv_and_heatmap(tmp_path: Path) -> None:
+    out, png = tmp_path / "matrix.csv", tmp_path / "matrix.png"
+    result = runner.invoke(
+        app,
+        ["matrix", "EFHK,EDDF,RJAA,VIDP", "--deny", "RU,BY,UA", "-o", str(out), "--plot", str(png)],
+    )
+    assert result.exit_code == 0, result.output
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["measure", "origin", "EFHK", "EDDF", "RJAA", "VIDP"]
+    blocks = {(r[0], r[1]): r[2:] for r in rows[1:]}
+    assert {m for m, _ in blocks} == {"distance_km", "great_circle_km", "extra_km", "extra_pct"}
+    assert float(blocks["extra_km", "EFHK"][2]) > 2000  # Helsinki-Tokyo around Russia
+    assert float(blocks["extra_pct", "EFHK"][1]) == pytest.approx(0.0, abs=1e-6)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 20_000
+
+
+def test_matrix_bad_input_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["matrix", "EFHK", "-o", str(tmp_path / "m.csv")])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "two or more" in result.output
