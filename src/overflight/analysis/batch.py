@@ -41,12 +41,12 @@ from overflight.analysis.batch_route import (
     ClosedSet,
     Task,
     chunks,
+    fast_path,
     plan_jobs,
     run_task,
 )
 from overflight.analysis.batch_store import SCHEMA, PartStore, read_results
 from overflight.errors import InputError
-from overflight.geo.sphere import to_xyz
 
 __all__ = [
     "SCHEMA",
@@ -183,13 +183,13 @@ def run_batch(
     )
 
 
-def _prepare(closed: ClosedSet, task: Task) -> None:
-    """Build the group's planner and load the compiled kernels, before workers fork."""
-    graph = closed.planner().graph
-    job = task.jobs[0]
-    graph.clear(
-        to_xyz(job.origin.lon, job.origin.lat), to_xyz(job.destination.lon, job.destination.lat)
-    )
+def _prepare(closed: ClosedSet) -> None:
+    """Build the group's planner and what its chunks use, before the workers fork."""
+    planner = closed.planner()
+    if fast_path(closed):
+        from overflight.analysis.batch_fast import warm
+
+        warm(planner)
 
 
 def _worker_start(parent: int) -> None:
@@ -214,8 +214,8 @@ def _run_locally(
         for task in tasks:
             written(store.write(run_task(task)))
         return
-    for closed, first in {t.closed: t for t in tasks}.items():
-        _prepare(closed, first)
+    for closed in {t.closed for t in tasks}:
+        _prepare(closed)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(

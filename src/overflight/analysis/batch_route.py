@@ -34,6 +34,9 @@ __all__ = [
     "ClosedSet",
     "Job",
     "Task",
+    "chunks",
+    "failed_row",
+    "fast_path",
     "plan_jobs",
     "route_row",
     "run_task",
@@ -261,18 +264,57 @@ def failed_row(
     return row
 
 
-def run_task(task: Task) -> list[dict[str, Any]]:
-    """Plan every job of a task; a pair that has no route is a row that says so."""
+def fast_path(closed: ClosedSet) -> bool:
+    """Whether a group's chunks are planned all at once (:mod:`.batch_fast`) or pair by pair."""
+    return closed.margin_nm == 0.0 and not closed.avoid and not closed.openings
+
+
+def run_task(task: Task, *, one_by_one: bool = False) -> list[dict[str, Any]]:
+    """Plan every job of a task; a pair that has no route is a row that says so.
+
+    ``one_by_one`` plans each pair with :meth:`Planner.route`, the reference the chunked
+    path is tested against.
+    """
+    if one_by_one or not fast_path(task.closed):
+        return [_one(task, job) for job in task.jobs]
+    from overflight.analysis import batch_fast
+
     planner = task.closed.planner()
-    rows = []
-    for job in task.jobs:
-        try:
-            route = planner.route(job.origin, job.destination, speed_kt=task.speed_kt)
-        except OverflightError as exc:
-            rows.append(failed_row(job, task.closed, task.speed_kt, exc))
-            continue
-        rows.append(route_row(job, task.closed, route))
-    return rows
+    finder = batch_fast.searcher(planner)
+    rows: dict[int, dict[str, Any]] = {}
+    pending = []
+    for k, job in enumerate(task.jobs):
+        ends = (job.origin.lonlat, job.destination.lonlat)
+        if any(batch_fast.endpoint_denied(planner, p) for p in ends):
+            rows[k] = _one(task, job)  # the planner's own error says which state
+        else:
+            pending.append(k)
+    paths = batch_fast.plan_paths(
+        finder, [(task.jobs[k].origin.lonlat, task.jobs[k].destination.lonlat) for k in pending]
+    )
+    routed = []
+    for k, path in zip(pending, paths, strict=True):
+        if path is None:
+            rows[k] = _one(task, task.jobs[k])  # the planner says what separates the two
+        else:
+            routed.append((k, path))
+    planned = batch_fast.fast_routes(finder, [path for _, path in routed])
+    for (k, _), route in zip(routed, planned, strict=True):
+        row = _empty_row(task.jobs[k], task.closed, task.speed_kt)
+        if route.failure:
+            row.update(status="check_failed", reason=route.failure)
+        else:
+            row.update(route.row_fields(task.speed_kt))
+        rows[k] = row
+    return [rows[k] for k in range(len(task.jobs))]
+
+
+def _one(task: Task, job: Job) -> dict[str, Any]:
+    try:
+        route = task.closed.planner().route(job.origin, job.destination, speed_kt=task.speed_kt)
+    except OverflightError as exc:
+        return failed_row(job, task.closed, task.speed_kt, exc)
+    return route_row(job, task.closed, route)
 
 
 def chunks(jobs: Sequence[Job], size: int) -> list[tuple[Job, ...]]:

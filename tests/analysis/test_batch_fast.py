@@ -1,0 +1,86 @@
+"""Chunks planned all at once give the rows Planner.route gives pair by pair, and are checked."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import pytest
+
+from overflight.analysis.batch_fast import fast_routes, searcher
+from overflight.analysis.batch_route import ClosedSet, Job, Task, run_task
+from overflight.data.airports import resolve_place
+from overflight.data.airspace import denied_closure
+from overflight.models import LonLat
+
+#: Every continent, both sides of the antimeridian (Fiji, Kiribati and the Aleutians straddle
+#: it), an enclosed state's airport, and one inside denied airspace.
+AIRPORTS = (
+    "EFHK", "EGLL", "LTFM", "OMDB", "VIDP", "WSSS", "RJAA", "YSSY", "NZAA", "NFFN",
+    "PHNL", "PANC", "KSFO", "SCEL", "FAOR", "FXMM", "UUEE",
+)  # fmt: skip
+DENY = ("RU", "BY", "UA", "IR", "ZA")
+
+
+def _same(a: object, b: object, key: str) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+    if key == "waypoints" and a and b:
+        xs, ys = json.loads(str(a)), json.loads(str(b))
+        return len(xs) == len(ys) and all(
+            math.isclose(u, v, abs_tol=1e-9)
+            for p, q in zip(xs, ys, strict=True)
+            for u, v in zip(p, q, strict=True)
+        )
+    return a == b
+
+
+def test_chunked_rows_equal_planner_route_rows() -> None:
+    places = {c: resolve_place(c) for c in AIRPORTS}
+    jobs = tuple(
+        Job(n, "", places[a], places[b])
+        for n, (a, b) in enumerate(itertools.permutations(AIRPORTS, 2))
+    )
+    task = Task(ClosedSet(denied_closure(DENY)), 480.0, jobs)
+    chunked, reference = run_task(task), run_task(task, one_by_one=True)
+    statuses = {r["status"] for r in reference}
+    assert statuses == {"ok", "no_route", "bad_endpoint"}
+    assert sum(r["turns"] == 0 for r in reference if r["status"] == "ok") > 20
+    assert sum((r["turns"] or 0) > 0 for r in reference) > 20
+    assert any("NFFN" in (r["origin"], r["destination"]) and "FJ" in r["states"] for r in reference)
+    differences = [
+        (row["origin"], row["destination"], key, row[key], ref[key])
+        for row, ref in zip(chunked, reference, strict=True)
+        for key in ref
+        if not _same(row[key], ref[key], key)
+    ]
+    assert differences == []
+
+
+def test_a_path_through_denied_airspace_fails_the_check() -> None:
+    closed = ClosedSet(denied_closure(["RU"]))
+    finder = searcher(closed.planner())
+    helsinki, tokyo, london = (resolve_place(c).lonlat for c in ("EFHK", "RJAA", "EGLL"))
+    bad, good = fast_routes(finder, [[helsinki, tokyo], [helsinki, london]])
+    assert "RU" in bad.failure
+    assert good.failure == ""
+    assert good.states[0] == "FI"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # Along the antimeridian and across it, where the cut has its own rules.
+        [LonLat(180.0, -10.0), LonLat(180.0, -20.0), LonLat(-170.0, -25.0)],
+        [LonLat(175.0, -17.0), LonLat(-178.0, -18.0)],
+    ],
+)
+def test_routes_on_and_across_the_antimeridian(path: list[LonLat]) -> None:
+    from overflight.routing.transit import transit_report
+
+    finder = searcher(ClosedSet(()).planner())
+    (route,) = fast_routes(finder, [path])
+    report = transit_report(path)
+    assert route.states == tuple(t.country for t in report.transit)
+    assert route.high_seas_km == pytest.approx(report.high_seas_km, rel=1e-9, abs=1e-6)
