@@ -29,7 +29,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +39,7 @@ from overflight.analysis.batch_input import BadRow, PairRow, read_pairs, write_e
 from overflight.analysis.batch_route import (
     BatchOptions,
     ClosedSet,
+    Job,
     Task,
     chunks,
     fast_path,
@@ -98,6 +99,11 @@ def errors_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}.errors.csv")
 
 
+def _by_origin(jobs: Iterable[Job]) -> list[Job]:
+    """Jobs from one place together: a worker then works out what it sees only once."""
+    return sorted(jobs, key=lambda j: (j.origin.lon, j.origin.lat, j.line, j.scenario))
+
+
 def _fingerprint(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
@@ -154,7 +160,9 @@ def run_batch(
     tasks = [
         Task(closed, options.speed_kt, chunk)
         for closed, jobs in groups.items()
-        for chunk in chunks([j for j in jobs if (j.line, j.scenario) not in done], chunk_size)
+        for chunk in chunks(
+            _by_origin(j for j in jobs if (j.line, j.scenario) not in done), chunk_size
+        )
     ]
     count = [total - sum(len(t.jobs) for t in tasks)]
     resumed = count[0]
