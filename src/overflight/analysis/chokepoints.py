@@ -67,6 +67,7 @@ from overflight.data.airspace import denied_closure, states, states_at
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError, VerificationError
 from overflight.geo.sphere import to_xyz
 from overflight.models import KM_PER_NM, Place, Route
+from overflight.routing.graph import Focus
 from overflight.routing.planner import planner_for
 from overflight.routing.verify import check_route
 from overflight.scenarios import Permissions
@@ -191,10 +192,29 @@ class _Replanner:
             self._reach[code] = best
         return self._reach[code]
 
+    def _limit_km(self, bound_km: float) -> float:
+        """Largest d(o, p) + d(p, d) on the sphere of a point near a path no longer than bound."""
+        return bound_km * _SPHERE_FACTOR + 2.0 * (_SLACK_KM + self.margin_nm * KM_PER_NM)
+
     def _window(self, denied: frozenset[str], bound_km: float) -> tuple[str, ...]:
         """The denied states that may touch some path no longer than the bound."""
-        limit = bound_km * _SPHERE_FACTOR + 2.0 * (_SLACK_KM + self.margin_nm * KM_PER_NM)
+        limit = self._limit_km(bound_km)
         return tuple(sorted(c for c in denied if self._reach_km(c) <= limit))
+
+    def _plan(self, window: tuple[str, ...], focus: Focus | None) -> Route | None:
+        """The planner's route around the window's states (None: none in the graph)."""
+        planner = planner_for(
+            window,
+            self.margin_nm,
+            avoid=self.avoid,
+            openings=self.openings,
+            with_dependencies=False,
+            focus=focus,
+        )
+        try:
+            return planner.route(self.origin, self.destination, speed_kt=self.speed_kt)
+        except NoRouteError:
+            return None
 
     def route(self, refused: frozenset[str], hint_km: float) -> Route | None:
         """The route with these states refused on top of the base (None: no route)."""
@@ -204,22 +224,16 @@ class _Replanner:
         bound = max(hint_km, self._gc_km * 1.05)
         while True:
             window = self._window(denied, bound)
-            planner = planner_for(
-                window,
-                self.margin_nm,
-                avoid=self.avoid,
-                openings=self.openings,
-                with_dependencies=False,
-            )
             self.plans += 1
-            try:
-                found: Route | None = planner.route(
-                    self.origin, self.destination, speed_kt=self.speed_kt
-                )
-            except NoRouteError:
-                found = None  # fewer obstacles than the whole set: no route at all
-            if found is None or len(window) == len(denied) or found.distance_km <= bound:
-                break
+            focus = Focus(self.origin.lonlat, self.destination.lonlat, self._limit_km(bound))
+            found = self._plan(window, focus)
+            if found is not None and found.distance_km <= bound:
+                break  # within the window and the focus: the optimum for the whole set
+            if found is None:
+                # The focus may hide a longer route: look without it before calling a cut.
+                found = self._plan(window, None)
+                if found is None:
+                    break  # fewer obstacles than the whole set: no route at all
             bound = max(bound, found.distance_km) * 1.25
         if found is not None:
             # The route avoids every denied state, not only those of the window.

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from overflight.geo.sphere import SIGN_EPS, angle
+from overflight.geo.sphere import EARTH_RADIUS_KM, SIGN_EPS, angle, to_xyz
 from overflight.routing.obstacles import Obstacles
 from overflight.routing.visibility import VisibilityIndex
 
-__all__ = ["BuildStats", "GraphArrays", "VisibilityGraph", "use_compiled_queries"]
+__all__ = ["BuildStats", "Focus", "GraphArrays", "VisibilityGraph", "use_compiled_queries"]
 
 #: Whether queries use the compiled kernels (fast once loaded) or shapely charts
 #: (no compiler start-up: better for a process that answers one query).
@@ -43,6 +43,29 @@ def use_compiled_queries(enabled: bool) -> None:
 
 Vector = NDArray[np.float64]
 Int1D = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Focus:
+    """Two places and a length: a graph for paths between them no longer than that.
+
+    A path of length at most L from o to d lies in the spherical ellipse
+    d(o, p) + d(p, d) <= L, so the vertices outside it can be left out of the
+    graph; such a graph answers exactly for routes up to L between o and d,
+    and answers nothing about longer ones.
+    """
+
+    #: (lon, lat) of the two places.
+    origin: tuple[float, float]
+    destination: tuple[float, float]
+    #: Longest path the graph must hold, km on the sphere.
+    reach_km: float
+
+    def keeps(self, points: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Which unit vectors lie within the ellipse."""
+        a, b = to_xyz(*self.origin), to_xyz(*self.destination)
+        total = (angle(points, a) + angle(points, b)) * EARTH_RADIUS_KM
+        return np.asarray(total <= self.reach_km, dtype=np.bool_)
 
 
 @dataclass(frozen=True)
@@ -105,8 +128,8 @@ class VisibilityGraph:
         )
 
     @classmethod
-    def build(cls, obstacles: Obstacles) -> VisibilityGraph:
-        """Find the convex vertices and every clear bitangent between them."""
+    def build(cls, obstacles: Obstacles, focus: Focus | None = None) -> VisibilityGraph:
+        """Find the convex vertices (within the focus, if given) and every clear bitangent."""
         # The compiler loads only when a graph is built, not for queries.
         from overflight.routing import kernels
 
@@ -131,6 +154,8 @@ class VisibilityGraph:
             np.cross(starts, next_pts), axis=1
         )
         convex = np.flatnonzero(turn >= -1e-9 * scale)
+        if focus is not None:
+            convex = convex[focus.keeps(starts[convex])]
         points = np.ascontiguousarray(starts[convex])
         grid = kernels.build_edge_grid(starts, ends)
         n_prev = _unit_normals(prev_pts[convex], points)

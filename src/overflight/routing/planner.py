@@ -27,7 +27,7 @@ from overflight.errors import DeniedEndpointError, InputError, NoRouteError
 from overflight.geo.ellipsoid import geodesic_km
 from overflight.geo.sphere import to_lonlat, to_xyz
 from overflight.models import LonLat, Place, Route
-from overflight.routing.graph import VisibilityGraph
+from overflight.routing.graph import Focus, VisibilityGraph
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.transit import transit_report
 from overflight.routing.verify import check_route
@@ -62,11 +62,13 @@ class Closure:
     avoid: tuple[bytes, ...] = ()
     #: Corridors opened inside denied airspace (transit passage), as WKB.
     openings: tuple[bytes, ...] = ()
+    #: Build the graph only for paths between two places up to a length.
+    focus: Focus | None = None
 
     def key(self) -> str:
-        """A stable digest of everything that shapes the obstacles."""
+        """A stable digest of everything that shapes the obstacles and the graph."""
         digest = hashlib.sha256()
-        for part in (",".join(self.denied), repr(self.margin_nm)):
+        for part in (",".join(self.denied), repr(self.margin_nm), repr(self.focus)):
             digest.update(part.encode() + b"|")
         for blob in (*self.avoid, b"|", *self.openings):
             digest.update(hashlib.sha256(blob).digest())
@@ -220,7 +222,8 @@ def _planner(closure: Closure) -> Planner:
         except (OSError, ValueError, KeyError):
             path.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
     c = closure
-    graph = VisibilityGraph.build(build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings))
+    obstacles = build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings)
+    graph = VisibilityGraph.build(obstacles, c.focus)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         graph.save(path)
@@ -236,11 +239,14 @@ def planner_for(
     avoid: Sequence[BaseGeometry] = (),
     openings: Sequence[BaseGeometry] = (),
     with_dependencies: bool = True,
+    focus: Focus | None = None,
 ) -> Planner:
     """The (cached) planner for a denied set.
 
     Dependencies of denied states are denied too unless ``with_dependencies``
     is False (a scenario that already decided each territory on its own).
+    With a focus, the planner answers exactly only for routes between its two
+    places no longer than its reach (see :class:`Focus`).
     """
     if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= 200.0:
         raise InputError(f"margin {margin_nm!r} nm is out of range: give 0 to 200 nm")
@@ -250,6 +256,7 @@ def planner_for(
         margin_nm=float(margin_nm),
         avoid=tuple(shapely.to_wkb(g) for g in avoid),
         openings=tuple(shapely.to_wkb(g) for g in openings),
+        focus=focus,
     )
     return _planner(closure)
 
