@@ -194,6 +194,22 @@ def test_parts_of_a_run_with_other_options_are_not_mixed_in(tmp_path: Path) -> N
         run_batch(source, output, BatchOptions(deny=DENY), workers=1)
 
 
+def test_a_second_run_for_the_same_output_is_refused_while_the_first_writes(
+    tmp_path: Path,
+) -> None:
+    from overflight.analysis.batch_store import PartStore
+
+    source = write_pairs(tmp_path / "pairs.csv", pairs(2))
+    output = tmp_path / "out.parquet"
+    first = PartStore(output, {"run": 1})
+    try:
+        with pytest.raises(InputError, match=r"another batch is writing out\.parquet"):
+            run_batch(source, output, BatchOptions(deny=DENY), workers=1)
+    finally:
+        first.close()
+    assert run_batch(source, tmp_path / "other.parquet", workers=1).rows == 2
+
+
 # A run the test kills: small chunks on one process, so parts appear one by one.
 _CHILD = """
 import sys

@@ -153,31 +153,34 @@ def run_batch(
     groups, unknown = plan_jobs(rows, options)
     bad = [*bad, *unknown]
     store = PartStore(output, {"pairs": _fingerprint(pairs), "options": options.describe()})
-    errors = errors_path(output)
-    write_errors(errors, bad)
-    done = store.done()
-    total = sum(len(jobs) for jobs in groups.values())
-    tasks = [
-        Task(closed, options.speed_kt, chunk)
-        for closed, jobs in groups.items()
-        for chunk in chunks(
-            _by_origin(j for j in jobs if (j.line, j.scenario) not in done), chunk_size
-        )
-    ]
-    count = [total - sum(len(t.jobs) for t in tasks)]
-    resumed = count[0]
+    try:
+        errors = errors_path(output)
+        write_errors(errors, bad)
+        done = store.done()
+        total = sum(len(jobs) for jobs in groups.values())
+        tasks = [
+            Task(closed, options.speed_kt, chunk)
+            for closed, jobs in groups.items()
+            for chunk in chunks(
+                _by_origin(j for j in jobs if (j.line, j.scenario) not in done), chunk_size
+            )
+        ]
+        count = [total - sum(len(t.jobs) for t in tasks)]
+        resumed = count[0]
 
-    def written(n: int) -> None:
-        count[0] += n
-        if progress is not None:
-            progress(count[0], total)
+        def written(n: int) -> None:
+            count[0] += n
+            if progress is not None:
+                progress(count[0], total)
 
-    written(0)
-    if scheduler is not None:
-        _run_on_dask(tasks, scheduler, store, written)
-    else:
-        _run_locally(tasks, workers or default_workers(), store, written)
-    table = store.finish()
+        written(0)
+        if scheduler is not None:
+            _run_on_dask(tasks, scheduler, store, written)
+        else:
+            _run_locally(tasks, workers or default_workers(), store, written)
+        table = store.finish()
+    finally:
+        store.close()
     statuses: dict[str, int] = {}
     for status in table.column("status").to_pylist():
         statuses[status] = statuses.get(status, 0) + 1

@@ -8,7 +8,10 @@ there and plans only the rest. When every row is in, the parts are merged, sorte
 into the output (Parquet or CSV, also renamed into place) and the directory is removed.
 
 A finished output found without a parts directory counts as done rows too: running the
-batch again plans only rows it does not hold.
+batch again plans only rows it does not hold. While a run writes an output it holds a lock on
+``.<output>.lock`` beside it, so that a second run for the same output stops with an error
+instead of mixing its parts with the first one's (the file stays; the lock goes with the
+process, however it ends).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import shutil
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -95,7 +98,17 @@ class PartStore:
         self.output = output
         self.directory = output.with_name(output.name + ".parts")
         self.manifest = dict(manifest)
-        self._open()
+        self._lock = _lock(output.with_name(f".{output.name}.lock"))
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Let another run write this output."""
+        if not self._lock.closed:
+            self._lock.close()
 
     def _open(self) -> None:
         """Create the directory, or check that the one there belongs to the same batch."""
@@ -152,6 +165,28 @@ class PartStore:
         self.directory.rename(doomed)
         shutil.rmtree(doomed)
         return table
+
+
+def _lock(path: Path) -> IO[bytes]:
+    """Hold an exclusive lock on the file while the handle is open (where the OS has flock).
+
+    Two runs writing one output would each take the other's parts for their own; the lock is
+    released by the OS whatever way the process ends.
+    """
+    handle = path.open("ab")
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no flock on this platform
+        return handle
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        output = path.name[1 : -len(".lock")]
+        raise InputError(
+            f"another batch is writing {output} now: wait for it to end, or give another output"
+        ) from None
+    return handle
 
 
 def _write_table(path: Path, table: pa.Table) -> None:
