@@ -78,6 +78,7 @@ def test_batch_runs_every_scenario(pairs: Path) -> None:
         (["-o", "out.txt"], "unknown format"),
         (["-o", "out.csv", "--deny", "XX"], "unknown state code 'XX'"),
         (["-o", "out.csv", "--speed-kt", "-5"], "speed"),
+        (["-o", "out.csv", "-s", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
     ],
 )
 def test_batch_bad_input_exits_2(pairs: Path, args: list[str], message: str) -> None:

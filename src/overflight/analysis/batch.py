@@ -149,6 +149,7 @@ def run_batch(
     if chunk_size < 1:
         raise InputError(f"chunk size {chunk_size!r} is not a positive number")
     options = options or BatchOptions()
+    options.check()
     rows, bad = read_pairs(pairs)
     groups, unknown = plan_jobs(rows, options)
     bad = [*bad, *unknown]

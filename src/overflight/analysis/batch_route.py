@@ -71,6 +71,12 @@ class BatchOptions:
         if not 0.0 <= self.margin_nm <= 200.0:
             raise InputError(f"margin {self.margin_nm!r} nm is out of range: give 0 to 200 nm")
 
+    def check(self) -> None:
+        """Raise InputError for an unknown state or scenario, before any pair is read."""
+        normalise_codes(self.deny)
+        for name in self.scenarios:
+            _scenario(name)
+
     def describe(self) -> dict[str, Any]:
         """The options as JSON, to tell whether a run can be resumed with them."""
         return {
