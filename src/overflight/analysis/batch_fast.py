@@ -6,8 +6,7 @@ Here the same steps run over a whole chunk of pairs in vectorised calls:
 
 1. every direct great circle is tested in one call of the compiled arc test, on the same
    edge grid the graph searches (a clear one is the route);
-2. the others are searched as :meth:`VisibilityGraph.shortest_path` does, with what each
-   endpoint sees kept per process, since a batch meets the same airports again and again;
+2. the others are searched by :meth:`VisibilityGraph.detour`, as a single route is;
 3. every leg is densified every 2 km along its great circle and cut at ±180 as
    :func:`overflight.routing.transit.transit_report` does (the 2 km steps are measured on
    the ellipsoid from their chords, to nanometres, rather than by the full geodesic
@@ -30,7 +29,7 @@ import itertools
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -121,63 +120,23 @@ def _inner_areas() -> NDArray[np.object_]:
 
 @dataclass
 class Searcher:
-    """A planner's graph with the compiled arc test, and what each endpoint sees."""
+    """A planner's graph, and the denied states' polygons to check routes against."""
 
     planner: Planner
-    grid: Any
-    seen: dict[tuple[float, float], tuple[NDArray[np.int64], Float]] = field(default_factory=dict)
     denied_tree: shapely.STRtree | None = None
     denied_codes: tuple[str, ...] = ()
 
     def blocked(self, a: Float, b: Float) -> NDArray[np.bool_]:
         """Whether each arc a[i]-b[i] meets an obstacle edge (as VisibilityGraph.clear)."""
-        from overflight.routing import kernels
-
-        g = self.grid
-        skip = np.full((len(a), 4), -1, dtype=np.int64)
-        out = kernels.arcs_blocked(
-            np.ascontiguousarray(a),
-            np.ascontiguousarray(b),
-            skip,
-            g.starts,
-            g.ends,
-            g.cell_start,
-            g.cell_edges,
-        )
-        return np.asarray(out, dtype=np.bool_)
-
-    def _visible(self, place: LonLat, xyz: Float) -> tuple[NDArray[np.int64], Float]:
-        found = self.seen.get(place)
-        if found is None:
-            if len(self.seen) > 50_000:
-                self.seen.clear()
-            found = self.seen[place] = self.planner.graph.visible_from(xyz)
-        return found
+        return ~self.planner.graph.clear_arcs(a, b)
 
     def detour(self, origin: LonLat, destination: LonLat) -> list[LonLat] | None:
         """Turning points of the shortest path between ends whose great circle is blocked."""
-        from overflight.routing import kernels
-
         graph = self.planner.graph
-        a, b = to_xyz(*origin), to_xyz(*destination)
-        start, start_dist = self._visible(origin, a)
-        goal, goal_leg = self._visible(destination, b)
-        goal_dist = np.full(graph.size, np.inf)
-        goal_dist[goal] = goal_leg
-        arrays = graph.arrays
-        length, found = kernels.astar(
-            graph.points,
-            arrays.indptr,
-            arrays.indices,
-            arrays.weights,
-            start,
-            start_dist,
-            goal_dist,
-            b,
-        )
-        if not np.isfinite(length):
+        path = graph.detour(to_xyz(*origin), to_xyz(*destination))
+        if path is None:
             return None
-        lon, lat = to_lonlat(graph.points[[int(v) for v in found]])
+        lon, lat = to_lonlat(np.asarray(path[1:-1]).reshape(-1, 3))
         inner = [LonLat(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
         return [origin, *inner, destination]
 
@@ -198,14 +157,9 @@ def searcher(planner: Planner) -> Searcher:
     key = planner.denied
     found = _SEARCHERS.get(key)
     if found is None or found.planner is not planner:
-        from overflight.routing import kernels
-
-        arrays = planner.graph.arrays
         if len(_SEARCHERS) >= 16:
             _SEARCHERS.clear()
-        found = _SEARCHERS[key] = Searcher(
-            planner, kernels.build_edge_grid(arrays.starts, arrays.ends)
-        )
+        found = _SEARCHERS[key] = Searcher(planner)
     return found
 
 

@@ -255,6 +255,11 @@ class VisibilityGraph:
             dtype=np.bool_,
         )
 
+    def clear_arcs(self, a: Vector, b: Vector) -> NDArray[np.bool_]:
+        """For each i, whether the arc a[i]-b[i] touches no obstacle edge (compiled, many)."""
+        a, b = np.atleast_2d(a), np.atleast_2d(b)
+        return ~self._blocked(a, b, np.full((len(a), 4), -1, dtype=np.int64))
+
     def clear(self, a: Vector, b: Vector) -> bool:
         """Whether the great-circle arc from a to b touches no obstacle edge."""
         if _COMPILED[0]:
@@ -263,8 +268,7 @@ class VisibilityGraph:
 
     def visible_from(self, p: Vector) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """Vertices that a free point p sees along a leg tangent to the obstacle there."""
-        tangent = _same_side(self._n_prev @ p, self._n_next @ p) & (self.points @ p > -1.0 + 1e-12)
-        idx = np.flatnonzero(tangent)
+        idx = np.flatnonzero(self._tangent(p))
         origin = np.broadcast_to(p, (len(idx), 3))
         if _COMPILED[0]:
             skip = np.full((len(idx), 4), -1, dtype=np.int64)
@@ -275,28 +279,47 @@ class VisibilityGraph:
             idx = idx[self._index.visible(origin, self.points[idx])]
         return idx, angle(self.points[idx], p)
 
+    def _tangent(self, p: Vector) -> NDArray[np.bool_]:
+        """Vertices where a leg from p would touch the obstacle without entering it."""
+        return np.asarray(
+            _same_side(self._n_prev @ p, self._n_next @ p) & (self.points @ p > -1.0 + 1e-12),
+            dtype=np.bool_,
+        )
+
     def shortest_path(self, origin: Vector, destination: Vector) -> list[Vector] | None:
         """Turning points of the shortest clear path, both ends included; None if none."""
         if self.clear(origin, destination):
             return [origin, destination]
-        start, start_dist = self.visible_from(origin)
-        goal, goal_leg = self.visible_from(destination)
-        goal_dist = np.full(self.size, np.inf)
-        goal_dist[goal] = goal_leg
+        return self.detour(origin, destination)
+
+    def detour(self, origin: Vector, destination: Vector) -> list[Vector] | None:
+        """The shortest path through obstacle vertices (for ends that do not see each other)."""
         if _COMPILED[0]:
+            # The end legs are tested lazily, in the search: most are never needed.
             a = self.arrays
-            length, found = self._kernels().astar(
+            kernels, g = self._kernels(), self._grid
+            length, found = kernels.astar_lazy(
                 self.points,
                 a.indptr,
                 a.indices,
                 a.weights,
-                start,
-                start_dist,
-                goal_dist,
-                destination,
+                np.ascontiguousarray(origin),
+                np.ascontiguousarray(destination),
+                np.flatnonzero(self._tangent(origin)),
+                self._tangent(destination),
+                a.edge_in,
+                a.edge_out,
+                g.starts,
+                g.ends,
+                g.cell_start,
+                g.cell_edges,
             )
             path = [int(v) for v in found]
         else:
+            start, start_dist = self.visible_from(origin)
+            goal, goal_leg = self.visible_from(destination)
+            goal_dist = np.full(self.size, np.inf)
+            goal_dist[goal] = goal_leg
             length, path = self._astar(start, start_dist, goal_dist, destination)
         if not np.isfinite(length):
             return None

@@ -28,7 +28,7 @@ __all__ = [
     "GRID",
     "EdgeGrid",
     "arcs_blocked",
-    "astar",
+    "astar_lazy",
     "bitangent_pairs",
     "build_edge_grid",
     "pairs_blocked",
@@ -409,24 +409,35 @@ def _angle(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
 
 
 @_jit
-def astar(
+def astar_lazy(
     points: Float2D,
     indptr: Int1D,
     indices: Int1D,
     weights: NDArray[np.float64],
-    start_nodes: Int1D,
-    start_dist: NDArray[np.float64],
-    goal_dist: NDArray[np.float64],
+    origin: NDArray[np.float64],
     destination: NDArray[np.float64],
+    start_nodes: Int1D,
+    goal_ok: NDArray[np.bool_],
+    edge_in: Int1D,
+    edge_out: Int1D,
+    starts: Float2D,
+    ends: Float2D,
+    cell_start: Int1D,
+    cell_edges: Int1D,
 ) -> tuple[float, Int1D]:
-    """Shortest path from a virtual source to a virtual goal over the visibility graph.
+    """Shortest path from origin to destination, testing the end legs only when needed.
 
-    ``start_nodes``/``start_dist`` are the legs from the source; ``goal_dist[v]``
-    is the leg from v to the goal (inf when not visible). Returns the length
-    and the vertex sequence (empty and inf when the goal cannot be reached).
+    ``start_nodes`` are the vertices the origin may leave towards (tangent there) and
+    ``goal_ok`` marks those the destination may be reached from. Instead of testing every
+    such leg for obstacles up front, a leg enters the queue untested with its exact length
+    and is tested when it comes out: a leg from the origin that is blocked is dropped, and
+    the first leg to the destination that is clear ends the search. Legs come out in order
+    of a consistent A* key, so that first clear leg closes the shortest path. Returns the
+    length and the vertex sequence (inf and empty when the destination cannot be reached).
     """
     n = points.shape[0]
     g = np.full(n, np.inf)
+    start_d = np.full(n, np.inf)
     parent = np.full(n, -1, dtype=np.int64)
     closed = np.zeros(n, dtype=np.bool_)
     h = np.empty(n)
@@ -436,24 +447,63 @@ def astar(
     heap_v = [np.int64(-1)]
     heap_f.clear()
     heap_v.clear()
-    best_goal = np.inf
-    goal_parent = -1
+    # Queue entries: v for a vertex reached, n + v for an untested leg from the origin
+    # to v, 2n + v for an untested leg from v to the destination.
     for k in range(start_nodes.shape[0]):
         v = start_nodes[k]
-        if start_dist[k] < g[v]:
-            g[v] = start_dist[k]
+        d = _angle(origin, points[v])
+        if d < start_d[v]:
+            start_d[v] = d
+            _push(heap_f, heap_v, d + h[v], np.int64(n + v))
+    goal_parent = -1
+    best = np.inf
+    while len(heap_f) > 0:
+        f, code = _pop(heap_f, heap_v)
+        if code >= 2 * n:
+            v = code - 2 * n
+            if not _blocked(
+                points[v],
+                destination,
+                edge_in[v],
+                edge_out[v],
+                -1,
+                -1,
+                starts,
+                ends,
+                cell_start,
+                cell_edges,
+            ):
+                goal_parent = int(v)
+                best = f
+                break
+            continue
+        if code >= n:
+            v = code - n
+            if closed[v] or g[v] <= start_d[v]:
+                continue
+            if _blocked(
+                origin,
+                points[v],
+                -1,
+                -1,
+                edge_in[v],
+                edge_out[v],
+                starts,
+                ends,
+                cell_start,
+                cell_edges,
+            ):
+                continue
+            g[v] = start_d[v]
             parent[v] = -2
             _push(heap_f, heap_v, g[v] + h[v], v)
-    while len(heap_f) > 0:
-        f, v = _pop(heap_f, heap_v)
+            continue
+        v = code
         if closed[v] or f > g[v] + h[v] + 1e-15:
             continue
-        if f >= best_goal:
-            break
         closed[v] = True
-        if goal_dist[v] < np.inf and g[v] + goal_dist[v] < best_goal:
-            best_goal = g[v] + goal_dist[v]
-            goal_parent = int(v)
+        if goal_ok[v]:
+            _push(heap_f, heap_v, g[v] + h[v], np.int64(2 * n + v))
         for m in range(indptr[v], indptr[v + 1]):
             w = indices[m]
             if closed[w]:
@@ -475,7 +525,7 @@ def astar(
     for k in range(count - 1, -1, -1):
         path[k] = v
         v = parent[v]
-    return best_goal, path
+    return best, path
 
 
 @_jit
