@@ -38,6 +38,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from overflight.analysis import batch_kernels
 from overflight.data.airspace import states, states_at
 from overflight.geo.ellipsoid import wgs84
 from overflight.geo.sphere import split_antimeridian, to_lonlat, to_xyz
@@ -242,22 +243,10 @@ def _dense(starts: Float, ends: Float) -> tuple[Float, NDArray[np.int64]]:
     _, _, metres = sphere.inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])
     inner = (np.asarray(metres) // (_STEP_KM * 1000.0)).astype(np.int64)
     count = inner + 2
-    leg = np.repeat(np.arange(len(starts)), count)
-    first = np.repeat(np.cumsum(count) - count, count)
-    k = np.arange(len(leg)) - first
-    t = k / (inner[leg] + 1.0)
-    a = to_xyz(starts[:, 0], starts[:, 1])
-    b = to_xyz(ends[:, 0], ends[:, 1])
-    # Rotate a towards b: the unit tangent at a, then cos/sin of the angle gone.
-    cos_ab = np.clip(np.sum(a * b, axis=1), -1.0, 1.0)
-    theta = np.arccos(cos_ab)
-    toward = b - cos_ab[:, None] * a
-    norm = np.linalg.norm(toward, axis=1)
-    toward /= np.where(norm > 1e-15, norm, 1.0)[:, None]
-    turned = t * theta[leg]
-    xyz = np.cos(turned)[:, None] * a[leg] + np.sin(turned)[:, None] * toward[leg]
-    points = np.empty((len(leg), 2))
-    points[:, 0], points[:, 1] = to_lonlat(xyz)
+    a = np.ascontiguousarray(to_xyz(starts[:, 0], starts[:, 1]))
+    b = np.ascontiguousarray(to_xyz(ends[:, 0], ends[:, 1]))
+    points, leg = batch_kernels.dense_legs(a, b, inner)
+    k = np.arange(len(leg)) - np.repeat(np.cumsum(count) - count, count)
     # The ends exactly as given, as great_circle_points keeps them.
     head = k == 0
     tail = k == count[leg] - 1
@@ -381,8 +370,7 @@ def _along(
     measures (on the ellipsoid, point to point). Each part is summed on its own, so that a
     route's figures never depend on the other routes of its chunk.
     """
-    ecef = _ecef_km(flat)
-    step_km = _short_km(ecef[:-1], ecef[1:])
+    step_km = batch_kernels.step_km(np.ascontiguousarray(flat))
     step_deg = np.hypot(*np.diff(flat, axis=0).T)
     total = [0.0] * count
     out: list[tuple[Float, Float]] = []
@@ -395,26 +383,6 @@ def _along(
         total[r] += float(km[-1])
         begin = end + 1
     return out, total
-
-
-def _short_km(a: Float, b: Float) -> Float:
-    """WGS84 lengths of short segments (a few km) between Earth-centred points (km), bent.
-
-    The chord in Earth-centred coordinates falls short of the geodesic by c³/24R², about
-    10 µm for 2 km; adding that term leaves an error of a few nanometres, at a fraction of
-    the cost of the full geodesic solution.
-    """
-    chord = np.linalg.norm(b - a, axis=1)
-    return np.asarray(chord + chord**3 / (24.0 * 6371.0088**2), dtype=np.float64)
-
-
-def _ecef_km(lonlat: Float) -> Float:
-    e2 = 0.00669437999014
-    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
-    n = 6378.137 / np.sqrt(1.0 - e2 * np.sin(lat) ** 2)
-    return np.column_stack(
-        [n * np.cos(lat) * np.cos(lon), n * np.cos(lat) * np.sin(lon), n * (1.0 - e2) * np.sin(lat)]
-    )
 
 
 #: Segments per line handed to GEOS: short lines keep each overlay and lookup small.
