@@ -7,12 +7,12 @@ Here the same steps run over a whole chunk of pairs in vectorised calls:
 1. every direct great circle is tested in one call of the compiled arc test, on the same
    edge grid the graph searches (a clear one is the route);
 2. the others are searched by :meth:`VisibilityGraph.detour`, as a single route is;
-3. every leg is densified every 2 km along its great circle and cut at ±180 as
-   :func:`overflight.routing.transit.transit_report` does (the 2 km steps are measured on
+3. every leg is densified every STEP_KM (5 km) along its great circle and cut at ±180 as
+   :func:`overflight.routing.transit.transit_report` does (the steps are measured on
    the ellipsoid from their chords, to nanometres, rather than by the full geodesic
    solution), and
 4. checked against the denied states' polygons shrunk by the verification tolerance, the
-   test of :func:`overflight.routing.verify.check_route` on points 2 km apart instead of 5;
+   test of :func:`overflight.routing.verify.check_route`, on the same 5 km spacing;
 5. the states crossed come from intersecting the lines with the states' polygons cut into
    small pieces (one GEOS call for the chunk): pieces of one crossing that the cuts split
    are joined again before the rules of the transit report apply (a crossing counts when it
@@ -44,6 +44,7 @@ from overflight.geo.ellipsoid import wgs84
 from overflight.geo.sphere import split_antimeridian, to_lonlat, to_xyz
 from overflight.models import KM_PER_NM, LonLat
 from overflight.routing.planner import Planner
+from overflight.routing.transit import STEP_KM
 from overflight.routing.verify import TOLERANCE_DEG, shrunk_area
 
 __all__ = [
@@ -59,8 +60,6 @@ __all__ = [
 
 Float = NDArray[np.float64]
 
-#: Densifying step of the check and the transit report, km.
-_STEP_KM = 2.0
 #: Radius of the sphere on which legs are densified (as pyproj's sphere in overflight.geo).
 _RADIUS_M = 6371008.8
 #: Crossings shorter than this are contacts; pieces of one state closer than this are one.
@@ -238,10 +237,10 @@ def _legs(routes: Sequence[Sequence[LonLat]]) -> tuple[Float, Float, NDArray[np.
 
 
 def _dense(starts: Float, ends: Float) -> tuple[Float, NDArray[np.int64]]:
-    """Each leg's points every 2 km or less along its great circle, ends exact; leg of each."""
+    """Each leg's points every STEP_KM or less along its great circle, ends exact; leg of each."""
     sphere = _sphere()
     _, _, metres = sphere.inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])
-    inner = (np.asarray(metres) // (_STEP_KM * 1000.0)).astype(np.int64)
+    inner = (np.asarray(metres) // (STEP_KM * 1000.0)).astype(np.int64)
     count = inner + 2
     a = np.ascontiguousarray(to_xyz(starts[:, 0], starts[:, 1]))
     b = np.ascontiguousarray(to_xyz(ends[:, 0], ends[:, 1]))
