@@ -35,3 +35,16 @@ def test_a_reach_too_short_never_gives_a_shorter_route() -> None:
         except NoRouteError:
             continue
         assert found.distance_km >= best * (1 - 1e-12)
+
+
+def test_route_around_more_states_is_legal_and_never_shorter() -> None:
+    origin, destination = resolve_place("UUMU"), resolve_place("OSLK")
+    planner = planner_for(DENY)
+    best = planner_for([*DENY, "IR"]).route(origin, destination)
+    around = planner.route_around(origin, destination, ["IR"])
+    assert around is not None
+    assert "IR" in around.denied
+    assert "IR" not in {t.country for t in around.transit}
+    assert around.distance_km >= best.distance_km * (1 - 1e-12)
+    # Ends inside the further states: no route that way.
+    assert planner.route_around(origin, destination, ["SY"]) is None

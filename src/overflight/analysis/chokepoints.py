@@ -20,8 +20,10 @@ Two facts keep the number of re-plans small and every figure exact:
   whole denied set, and no route within a window means no route at all.
 * The search for cut sets needs, for a set that does not cut, some legal route, not the
   shortest: any route already planned that the verifier finds clear of the set proves it
-  does not cut, and the states it crosses serve the hitting-set search as well. Only the
-  sets no earlier route avoids are re-planned.
+  does not cut, and the states it crosses serve the hitting-set search as well. Failing
+  that, a route searched on the graph of the set's parent plan, with every leg also tested
+  against the newly refused states (and verified), serves the same way. Only the sets
+  neither finds are re-planned with a graph of their own.
 
 JSON shape (``overflight chokepoints --format json``; the names are stable)::
 
@@ -68,7 +70,7 @@ from overflight.errors import DeniedEndpointError, InputError, NoRouteError, Ver
 from overflight.geo.sphere import to_xyz
 from overflight.models import KM_PER_NM, Place, Route
 from overflight.routing.graph import Focus
-from overflight.routing.planner import planner_for
+from overflight.routing.planner import Planner, planner_for
 from overflight.routing.verify import check_route
 from overflight.scenarios import Permissions
 
@@ -150,6 +152,8 @@ class _Replanner:
         self._memo: dict[frozenset[str], Route | None] = {}
         #: Routes planned so far, with the states each crosses.
         self._known: list[tuple[frozenset[str], Route]] = []
+        #: The planner that gave each exactly planned refused set its route.
+        self._planners: dict[frozenset[str], Planner] = {}
         a, b = to_xyz(origin.lon, origin.lat), to_xyz(destination.lon, destination.lat)
         self._gc_km = float(np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))) * _EARTH_KM
         self._a, self._b = a, b
@@ -201,8 +205,8 @@ class _Replanner:
         limit = self._limit_km(bound_km)
         return tuple(sorted(c for c in denied if self._reach_km(c) <= limit))
 
-    def _plan(self, window: tuple[str, ...], focus: Focus | None) -> Route | None:
-        """The planner's route around the window's states (None: none in the graph)."""
+    def _plan(self, window: tuple[str, ...], focus: Focus | None) -> tuple[Planner, Route | None]:
+        """The window's planner and its route (None: none in the graph)."""
         planner = planner_for(
             window,
             self.margin_nm,
@@ -212,9 +216,30 @@ class _Replanner:
             focus=focus,
         )
         try:
-            return planner.route(self.origin, self.destination, speed_kt=self.speed_kt)
+            return planner, planner.route(self.origin, self.destination, speed_kt=self.speed_kt)
         except NoRouteError:
+            return planner, None
+
+    def route_around(
+        self, refused: frozenset[str], parent: frozenset[str], longest_km: float
+    ) -> Route | None:
+        """A legal route with these refused, searched on the graph of an exact parent plan.
+
+        The parent's graph already bends around the parent's refusals; the rest are avoided
+        leg by leg (see :meth:`Planner.route_around`). Such a route proves the set does not
+        cut, as a known route does; when none is found the set is planned in full.
+        """
+        planner = self._planners.get(parent) or self._planners.get(frozenset())
+        if planner is None:
             return None
+        # Base states outside the parent's window count too: this route has no length bound.
+        more = sorted((self.base | refused) - set(planner.denied))
+        found = planner.route_around(self.origin, self.destination, more, speed_kt=self.speed_kt)
+        if found is None or found.distance_km > longest_km:
+            return None
+        found = replace(found, denied=tuple(sorted(self.base | refused)))
+        self._known.append((frozenset(t.country for t in found.transit), found))
+        return found
 
     def route(self, refused: frozenset[str], hint_km: float) -> Route | None:
         """The route with these states refused on top of the base (None: no route)."""
@@ -226,12 +251,13 @@ class _Replanner:
             window = self._window(denied, bound)
             self.plans += 1
             focus = Focus(self.origin.lonlat, self.destination.lonlat, self._limit_km(bound))
-            found = self._plan(window, focus)
+            planner, found = self._plan(window, focus)
             if found is not None and found.distance_km <= bound:
+                self._planners[refused] = planner
                 break  # within the window and the focus: the optimum for the whole set
             if found is None:
                 # The focus may hide a longer route: look without it before calling a cut.
-                found = self._plan(window, None)
+                planner, found = self._plan(window, None)
                 if found is None:
                     break  # fewer obstacles than the whole set: no route at all
             bound = max(bound, found.distance_km) * 1.25
@@ -392,8 +418,13 @@ def find_chokepoints(
                 refused = frozenset().union(*(refusal(c) for c in group))
                 if refused & planner.endpoints:
                     continue  # a dependency holding an endpoint: permitted by definition
-                # A route that already avoids the group shows it does not cut: no re-plan.
-                r = planner.known_route(refused, usable_range_km or math.inf)
+                # A route that already avoids the group, or one found on the graph of the
+                # group's parent, shows it does not cut: no graph to build.
+                longest = usable_range_km or math.inf
+                parent = frozenset().union(*(refusal(c) for c in chosen))
+                r = planner.known_route(refused, longest) or planner.route_around(
+                    refused, parent, longest
+                )
                 if r is not None:
                     following[group] = r
                     continue

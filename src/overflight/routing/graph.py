@@ -103,6 +103,19 @@ def _same_side(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.boo
     return np.asarray(~(((a > eps) & (b < -eps)) | ((a < -eps) & (b > eps))), dtype=np.bool_)
 
 
+def _ring_edges(rings: tuple[Vector, ...]) -> tuple[Vector, Int1D, Int1D]:
+    """Every ring vertex (edge start), with the indices of its previous and next vertex."""
+    if not rings:
+        return np.zeros((0, 3)), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.concatenate(rings)
+    sizes = np.array([len(r) for r in rings])
+    offsets = np.repeat(np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
+    local = np.arange(len(starts)) - offsets
+    nxt = offsets + (local + 1) % np.repeat(sizes, sizes)
+    prv = offsets + (local - 1) % np.repeat(sizes, sizes)
+    return starts, prv, nxt
+
+
 def _unit_normals(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
     n = np.cross(a, b)
     norm = np.linalg.norm(n, axis=1)
@@ -134,17 +147,7 @@ class VisibilityGraph:
         from overflight.routing import kernels
 
         t0 = time.perf_counter()
-        rings = obstacles.rings
-        if rings:
-            starts = np.concatenate(rings)
-            sizes = np.array([len(r) for r in rings])
-            offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-            local = np.arange(len(starts)) - np.repeat(offsets, sizes)
-            nxt = np.repeat(offsets, sizes) + (local + 1) % np.repeat(sizes, sizes)
-            prv = np.repeat(offsets, sizes) + (local - 1) % np.repeat(sizes, sizes)
-        else:
-            starts = np.zeros((0, 3))
-            nxt = prv = np.zeros(0, dtype=np.int64)
+        starts, prv, nxt = _ring_edges(obstacles.rings)
         ends = starts[nxt]
         prev_pts, next_pts = starts[prv], starts[nxt]
         # Obstacles lie to the left of every ring: a left turn (or none) bulges
@@ -292,38 +295,70 @@ class VisibilityGraph:
             return [origin, destination]
         return self.detour(origin, destination)
 
+    def path_around(
+        self, origin: Vector, destination: Vector, more: Obstacles
+    ) -> list[Vector] | None:
+        """A clear path that also avoids obstacles the graph was not built around.
+
+        The graph's vertices stay the only turning points, so the path found is legal but
+        need not be the shortest around ``more`` (whose own vertices are missing), and no
+        path found does not mean there is none. Uses the compiled kernels.
+        """
+        kernels = self._kernels()
+        starts, _, nxt = _ring_edges(more.rings)
+        extra = kernels.build_edge_grid(starts, starts[nxt])
+        none = np.full((1, 4), -1, dtype=np.int64)
+        a, b = origin[None, :], destination[None, :]
+        direct = kernels.arcs_blocked(
+            a, b, none, extra.starts, extra.ends, extra.cell_start, extra.cell_edges
+        )
+        if not direct[0] and self.clear_arcs(a, b)[0]:
+            return [origin, destination]
+        return self._search(origin, destination, extra)
+
     def detour(self, origin: Vector, destination: Vector) -> list[Vector] | None:
         """The shortest path through obstacle vertices (for ends that do not see each other)."""
         if _COMPILED[0]:
-            # The end legs are tested lazily, in the search: most are never needed.
-            a = self.arrays
-            kernels, g = self._kernels(), self._grid
-            length, found = kernels.astar_lazy(
-                self.points,
-                a.indptr,
-                a.indices,
-                a.weights,
-                np.ascontiguousarray(origin),
-                np.ascontiguousarray(destination),
-                np.flatnonzero(self._tangent(origin)),
-                self._tangent(destination),
-                a.edge_in,
-                a.edge_out,
-                g.starts,
-                g.ends,
-                g.cell_start,
-                g.cell_edges,
-            )
-            path = [int(v) for v in found]
-        else:
-            start, start_dist = self.visible_from(origin)
-            goal, goal_leg = self.visible_from(destination)
-            goal_dist = np.full(self.size, np.inf)
-            goal_dist[goal] = goal_leg
-            length, path = self._astar(start, start_dist, goal_dist, destination)
+            return self._search(origin, destination, None)
+        start, start_dist = self.visible_from(origin)
+        goal, goal_leg = self.visible_from(destination)
+        goal_dist = np.full(self.size, np.inf)
+        goal_dist[goal] = goal_leg
+        length, path = self._astar(start, start_dist, goal_dist, destination)
         if not np.isfinite(length):
             return None
         return [origin, *self.points[path], destination]
+
+    def _search(self, origin: Vector, destination: Vector, more: Any) -> list[Vector] | None:
+        """The compiled search, around the graph's obstacles and the ``more`` edge grid."""
+        a = self.arrays
+        kernels, g = self._kernels(), self._grid
+        if more is None:
+            more = kernels.build_edge_grid(np.zeros((0, 3)), np.zeros((0, 3)))
+        # The end legs are tested lazily, in the search: most are never needed.
+        length, found = kernels.astar_lazy(
+            self.points,
+            a.indptr,
+            a.indices,
+            a.weights,
+            np.ascontiguousarray(origin),
+            np.ascontiguousarray(destination),
+            np.flatnonzero(self._tangent(origin)),
+            self._tangent(destination),
+            a.edge_in,
+            a.edge_out,
+            g.starts,
+            g.ends,
+            g.cell_start,
+            g.cell_edges,
+            more.starts,
+            more.ends,
+            more.cell_start,
+            more.cell_edges,
+        )
+        if not np.isfinite(length):
+            return None
+        return [origin, *self.points[[int(v) for v in found]], destination]
 
     def _astar(
         self,

@@ -424,6 +424,10 @@ def astar_lazy(
     ends: Float2D,
     cell_start: Int1D,
     cell_edges: Int1D,
+    more_starts: Float2D,
+    more_ends: Float2D,
+    more_cell_start: Int1D,
+    more_cell_edges: Int1D,
 ) -> tuple[float, Int1D]:
     """Shortest path from origin to destination, testing the end legs only when needed.
 
@@ -434,7 +438,13 @@ def astar_lazy(
     the first leg to the destination that is clear ends the search. Legs come out in order
     of a consistent A* key, so that first clear leg closes the shortest path. Returns the
     length and the vertex sequence (inf and empty when the destination cannot be reached).
+
+    The ``more_*`` grid holds edges of further obstacles that the graph was not built
+    around (empty for a plain search): every leg is also tested against them, so the path
+    found avoids them too, though it need not be the shortest around them (their own
+    vertices are not in the graph).
     """
+    more = more_starts.shape[0] > 0
     n = points.shape[0]
     g = np.full(n, np.inf)
     start_d = np.full(n, np.inf)
@@ -472,6 +482,20 @@ def astar_lazy(
                 ends,
                 cell_start,
                 cell_edges,
+            ) and not (
+                more
+                and _blocked(
+                    points[v],
+                    destination,
+                    -1,
+                    -1,
+                    -1,
+                    -1,
+                    more_starts,
+                    more_ends,
+                    more_cell_start,
+                    more_cell_edges,
+                )
             ):
                 goal_parent = int(v)
                 best = f
@@ -492,6 +516,20 @@ def astar_lazy(
                 ends,
                 cell_start,
                 cell_edges,
+            ) or (
+                more
+                and _blocked(
+                    origin,
+                    points[v],
+                    -1,
+                    -1,
+                    -1,
+                    -1,
+                    more_starts,
+                    more_ends,
+                    more_cell_start,
+                    more_cell_edges,
+                )
             ):
                 continue
             g[v] = start_d[v]
@@ -510,6 +548,19 @@ def astar_lazy(
                 continue
             gw = g[v] + weights[m]
             if gw < g[w]:
+                if more and _blocked(
+                    points[v],
+                    points[w],
+                    -1,
+                    -1,
+                    -1,
+                    -1,
+                    more_starts,
+                    more_ends,
+                    more_cell_start,
+                    more_cell_edges,
+                ):
+                    continue
                 g[w] = gw
                 parent[w] = v
                 _push(heap_f, heap_v, gw + h[w], w)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import platformdirs
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from overflight.data.airports import resolve_place
@@ -129,10 +130,48 @@ class Planner:
         path = self.graph.shortest_path(a, b)
         if path is None:
             raise self._no_route(origin, destination)
+        return self._verified(origin, destination, path, self.denied, speed_kt)
+
+    def route_around(
+        self,
+        origin: Place,
+        destination: Place,
+        more: Sequence[str],
+        *,
+        speed_kt: float = 450.0,
+    ) -> Route | None:
+        """A legal route that also avoids more states, found without building their graph.
+
+        The search runs over this planner's graph, testing every leg against the further
+        states' airspace too; their own vertices are not in the graph, so the route need not
+        be the shortest around them, and None only means none was found this way. What is
+        returned is verified against every denied state, these included.
+        """
+        denied = tuple(sorted({*self.denied, *more}))
+        if any(states_at(p.lon, p.lat, denied) for p in (origin, destination)):
+            return None
+        c = self.closure
+        extra = build_obstacles(tuple(sorted(more)), c.margin_nm, (), c.openings)
+        path = self.graph.path_around(
+            to_xyz(origin.lon, origin.lat), to_xyz(destination.lon, destination.lat), extra
+        )
+        if path is None:
+            return None
+        return self._verified(origin, destination, path, denied, speed_kt)
+
+    def _verified(
+        self,
+        origin: Place,
+        destination: Place,
+        path: list[NDArray[np.float64]],
+        denied: tuple[str, ...],
+        speed_kt: float,
+    ) -> Route:
+        """The route along a searched path, checked by the verifier and reported."""
         lon, lat = to_lonlat(np.asarray(path))
         waypoints = [LonLat(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
         waypoints[0], waypoints[-1] = origin.lonlat, destination.lonlat
-        check_route(waypoints, self.denied, avoid=self._avoid, openings=self._openings)
+        check_route(waypoints, denied, avoid=self._avoid, openings=self._openings)
         report = transit_report(waypoints)
         distance = sum(
             geodesic_km(*waypoints[k], *waypoints[k + 1]) for k in range(len(waypoints) - 1)
@@ -140,7 +179,7 @@ class Planner:
         return Route(
             origin=origin,
             destination=destination,
-            denied=self.denied,
+            denied=denied,
             waypoints=tuple(waypoints),
             distance_km=distance,
             great_circle_km=geodesic_km(*origin.lonlat, *destination.lonlat),
