@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from dataclasses import asdict, dataclass, fields
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,14 @@ class BuildStats:
 def _same_side(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.bool_]:
     eps = SIGN_EPS
     return np.asarray(~(((a > eps) & (b < -eps)) | ((a < -eps) & (b > eps))), dtype=np.bool_)
+
+
+@cache
+def _no_edges() -> Any:
+    """An edge grid with no edges: a search with nothing beyond the graph's obstacles."""
+    from overflight.routing import kernels
+
+    return kernels.build_edge_grid(np.zeros((0, 3)), np.zeros((0, 3)))
 
 
 def _ring_edges(rings: tuple[Vector, ...]) -> tuple[Vector, Int1D, Int1D]:
@@ -334,7 +343,7 @@ class VisibilityGraph:
         a = self.arrays
         kernels, g = self._kernels(), self._grid
         if more is None:
-            more = kernels.build_edge_grid(np.zeros((0, 3)), np.zeros((0, 3)))
+            more = _no_edges()
         # The end legs are tested lazily, in the search: most are never needed.
         length, found = kernels.astar_lazy(
             self.points,

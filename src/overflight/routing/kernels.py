@@ -409,6 +409,21 @@ def _angle(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
 
 
 @_jit
+def _clear_of(
+    p: NDArray[np.float64],
+    q: NDArray[np.float64],
+    starts: Float2D,
+    ends: Float2D,
+    cell_start: Int1D,
+    cell_edges: Int1D,
+) -> bool:
+    """Whether the arc p-q meets none of a grid's edges (an empty grid: trivially)."""
+    return starts.shape[0] == 0 or not _blocked(
+        p, q, -1, -1, -1, -1, starts, ends, cell_start, cell_edges
+    )
+
+
+@_jit
 def astar_lazy(
     points: Float2D,
     indptr: Int1D,
@@ -444,7 +459,6 @@ def astar_lazy(
     found avoids them too, though it need not be the shortest around them (their own
     vertices are not in the graph).
     """
-    more = more_starts.shape[0] > 0
     n = points.shape[0]
     g = np.full(n, np.inf)
     start_d = np.full(n, np.inf)
@@ -482,20 +496,8 @@ def astar_lazy(
                 ends,
                 cell_start,
                 cell_edges,
-            ) and not (
-                more
-                and _blocked(
-                    points[v],
-                    destination,
-                    -1,
-                    -1,
-                    -1,
-                    -1,
-                    more_starts,
-                    more_ends,
-                    more_cell_start,
-                    more_cell_edges,
-                )
+            ) and _clear_of(
+                points[v], destination, more_starts, more_ends, more_cell_start, more_cell_edges
             ):
                 goal_parent = int(v)
                 best = f
@@ -516,20 +518,8 @@ def astar_lazy(
                 ends,
                 cell_start,
                 cell_edges,
-            ) or (
-                more
-                and _blocked(
-                    origin,
-                    points[v],
-                    -1,
-                    -1,
-                    -1,
-                    -1,
-                    more_starts,
-                    more_ends,
-                    more_cell_start,
-                    more_cell_edges,
-                )
+            ) or not _clear_of(
+                origin, points[v], more_starts, more_ends, more_cell_start, more_cell_edges
             ):
                 continue
             g[v] = start_d[v]
@@ -548,17 +538,8 @@ def astar_lazy(
                 continue
             gw = g[v] + weights[m]
             if gw < g[w]:
-                if more and _blocked(
-                    points[v],
-                    points[w],
-                    -1,
-                    -1,
-                    -1,
-                    -1,
-                    more_starts,
-                    more_ends,
-                    more_cell_start,
-                    more_cell_edges,
+                if not _clear_of(
+                    points[v], points[w], more_starts, more_ends, more_cell_start, more_cell_edges
                 ):
                     continue
                 g[w] = gw
