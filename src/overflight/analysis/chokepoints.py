@@ -351,7 +351,8 @@ def find_chokepoints(
     Raises
     ------
     NoRouteError
-        When the baseline itself has no route.
+        When the baseline itself has no route; its ``states`` are the smallest set of
+        refusals responsible (see :func:`explain_no_route`), also named in the message.
     InputError
         For unknown places or states, or an endpoint in denied airspace.
 
@@ -368,10 +369,19 @@ def find_chokepoints(
     baseline = planner.route(frozenset(), 0.0)
     if baseline is None:
         # Re-plan in full for the planner's own explanation of what encloses what.
-        planner_for(
-            sorted(base), margin, avoid=avoid, openings=openings, with_dependencies=False
-        ).route(start, end, speed_kt=speed_kt)
-        raise NoRouteError("denied airspace separates the origin from the destination")
+        reason = "denied airspace separates the origin from the destination"
+        try:
+            planner_for(
+                sorted(base), margin, avoid=avoid, openings=openings, with_dependencies=False
+            ).route(start, end, speed_kt=speed_kt)
+        except NoRouteError as exc:
+            reason = exc.reason
+        responsible = explain_no_route(
+            start, end, permissions=permissions, deny=deny, margin_nm=margin_nm
+        )
+        if responsible:
+            reason += f"; refusals responsible: {', '.join(responsible)}"
+        raise NoRouteError(reason, states=responsible)
 
     def cuts(route: Route | None) -> bool:
         return route is None or (

@@ -13,7 +13,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console, Group
@@ -260,7 +260,7 @@ def chokepoints(
 ) -> None:
     """Which states' further refusal hurts the route most, and which sets of them cut it."""
     from overflight.aircraft import load_aircraft
-    from overflight.analysis import explain_no_route, find_chokepoints, scenario_case
+    from overflight.analysis import find_chokepoints, scenario_case
 
     try:
         start, end = resolve_place(origin), resolve_place(destination)
@@ -277,25 +277,20 @@ def chokepoints(
                 on=on.date() if on else None,
                 deny=extra,
             ).permissions
-        options: dict[str, Any] = {
-            "permissions": permissions,
-            "deny": () if permissions else extra,
-            "margin_nm": margin_nm,
-        }
         try:
             report = find_chokepoints(
                 start,
                 end,
-                **options,
+                permissions=permissions,
+                deny=() if permissions else extra,
+                margin_nm=margin_nm,
                 max_set_size=max_set_size,
                 usable_range_km=profile.usable_range_km() if profile else None,
                 speed_kt=speed_kt or (profile.cruise_speed_kt if profile else 450.0),
                 budget_s=budget_s or None,
             )
-        except NoRouteError as exc:
-            responsible = explain_no_route(start, end, **options)
-            why = f"; refusals responsible: {', '.join(responsible)}" if responsible else ""
-            raise _fail(f"{exc}{why}", EXIT_NO_ROUTE) from None
+        except NoRouteError as exc:  # its message names the refusals responsible
+            raise _fail(str(exc), EXIT_NO_ROUTE) from None
     except InputError as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     except OverflightError as exc:

@@ -357,7 +357,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         ] = 10.0,
     ) -> JSONResponse:
         """The chokepoint ranking and cut sets (JSON of `overflight chokepoints`)."""
-        from overflight.analysis import explain_no_route, find_chokepoints, scenario_case
+        from overflight.analysis import find_chokepoints, scenario_case
         from overflight.export.json import chokepoints_to_dict
 
         def run() -> dict[str, Any]:
@@ -377,25 +377,18 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                         on=on,
                         deny=extra,
                     ).permissions
-            options: dict[str, Any] = {
-                "permissions": permissions,
-                "deny": () if permissions else extra,
-                "margin_nm": margin_nm,
-            }
             with blame(None):
-                try:
-                    report = find_chokepoints(
-                        start,
-                        end,
-                        **options,
-                        max_set_size=max_set_size,
-                        usable_range_km=profile.usable_range_km() if profile else None,
-                        speed_kt=speed_kt or (profile.cruise_speed_kt if profile else 450.0),
-                        budget_s=budget_s,
-                    )
-                except NoRouteError as exc:
-                    responsible = explain_no_route(start, end, **options)
-                    raise NoRouteError(exc.reason, states=responsible) from None
+                report = find_chokepoints(
+                    start,
+                    end,
+                    permissions=permissions,
+                    deny=() if permissions else extra,
+                    margin_nm=margin_nm,
+                    max_set_size=max_set_size,
+                    usable_range_km=profile.usable_range_km() if profile else None,
+                    speed_kt=speed_kt or (profile.cruise_speed_kt if profile else 450.0),
+                    budget_s=budget_s,
+                )
                 return chokepoints_to_dict(report)
 
         return await planned(run)
