@@ -6,21 +6,17 @@ import dataclasses
 import io
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import lxml.html
 import numpy as np
-import pytest
+from chromium import ARTIFACTS, launch, needs_chromium
 from export_helpers import html_data
 from PIL import Image
 
 from overflight.analysis.plan import Plan
 from overflight.export.html import json_for_script, plan_to_html
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 URL = re.compile(r"https?://[^\s\"'<>)]+")
 
 
@@ -71,7 +67,7 @@ def test_hostile_names_cannot_end_the_script(plans: dict[str, Plan]) -> None:
     assert json.loads(json_for_script({"x": hostile})) == {"x": hostile}
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's /usr/bin/chromium is not installed")
+@needs_chromium
 def test_map_opens_from_disk_in_chromium_with_no_network(
     plans: dict[str, Plan], tmp_path: Path
 ) -> None:
@@ -81,43 +77,23 @@ def test_map_opens_from_disk_in_chromium_with_no_network(
     page_file.write_text(plan_to_html(plans["pacific"]), encoding="utf-8")
     requests: list[str] = []
     errors: list[str] = []
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    profile = tempfile.mkdtemp(prefix="overflight-chromium-")
-    try:
-        with sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                profile,
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=args,
-                viewport={"width": 1280, "height": 800},
-            )
-            page = context.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_file.as_uri())
-            page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
-            canvas = page.locator("canvas.maplibregl-canvas")
-            assert canvas.count() == 1
-            box = canvas.bounding_box()
-            assert box is not None
-            assert box["width"] > 1000
-            assert box["height"] > 700
-            assert page.locator("#panel h1").inner_text() == "RJAA → PANC"
-            shot = page.screenshot()
-            context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with sync_playwright() as pw:
+        context = launch(pw, tmp_path / "profile")
+        page = context.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+        canvas = page.locator("canvas.maplibregl-canvas")
+        assert canvas.count() == 1
+        box = canvas.bounding_box()
+        assert box is not None
+        assert box["width"] > 1000
+        assert box["height"] > 700
+        assert page.locator("#panel h1").inner_text() == "RJAA → PANC"
+        shot = page.screenshot()
+        context.close()
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "html_map_pacific.png").write_bytes(shot)
 

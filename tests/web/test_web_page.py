@@ -14,26 +14,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from chromium import ARTIFACTS, launch, needs_chromium
 from playwright.sync_api import expect
-from web_server import ARTIFACTS
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (scripts/test.sh installs it)",
-)
-
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = needs_chromium
 
 #: Points well inside a state, [lon, lat].
 INSIDE = {"BG": [25.3, 42.7], "GR": [22.2, 39.6], "TR": [35.0, 39.0]}
@@ -55,13 +39,7 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser_context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(CHROMIUM),
-            args=ARGS,
-            headless=True,
-            viewport={"width": 1280, "height": 800},
-        )
+        browser_context = launch(playwright, tmp_path_factory.mktemp("chromium-profile"))
         yield browser_context
         browser_context.close()
 

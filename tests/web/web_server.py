@@ -12,7 +12,6 @@ from pathlib import Path
 import httpx
 
 #: Screenshots and other artefacts of the web tests (gitignored).
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def free_port() -> int:
