@@ -107,54 +107,48 @@ def plan_request(
     profile = load_aircraft(aircraft) if aircraft else None
     speed = speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
     areas = tuple(read_avoid_file(path) for path in avoid)
+    permissions: Permissions | None = None
     if scenario is None:
         if allow:
             raise InputError("--allow opens states a scenario closes: give --scenario too")
         planned = plan_route(
             start, end, deny=deny, margin_nm=margin_nm, speed_kt=speed, avoid=areas
         )
-        if profile is None or planned.distance_km <= profile.usable_range_km():
-            return Plan(planned, None, profile)
-        if areas:
-            raise InputError(
-                f"the route ({planned.distance_km:,.0f} km) is beyond the {profile.designator}'s "
-                f"usable range ({profile.usable_range_km():,.0f} km) and fuel stops around "
-                "avoid areas are planned under a scenario: give --scenario too"
-            )
-        stops = plan_with_stops(
-            start,
-            end,
-            aircraft=profile,
+    else:
+        chosen = load_scenario(scenario)
+        # The departure and arrival states are permitted for the flight by definition,
+        # unless the user names them in --deny.
+        ends = tuple(c for c in (start.country, end.country) if c)
+        permissions = chosen.resolve(
+            operator_state=operator,
+            category=category,
+            on=on,
             deny=deny,
-            margin_nm=margin_nm,
-            ground_time_h=ground_time_h,
-            max_stops=max_stops,
+            allow=[*allow, *(c for c in ends if c not in normalise_codes(deny))],
+            endpoints=ends or None,
         )
-        return Plan(planned, None, profile, stops)
-    chosen = load_scenario(scenario)
-    # The departure and arrival states are permitted for the flight by definition,
-    # unless the user names them in --deny.
-    ends = tuple(c for c in (start.country, end.country) if c)
-    permissions = chosen.resolve(
-        operator_state=operator,
-        category=category,
-        on=on,
-        deny=deny,
-        allow=[*allow, *(c for c in ends if c not in normalise_codes(deny))],
-        endpoints=ends or None,
+        if areas:
+            permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
+        planned = plan_route(
+            start, end, margin_nm=margin_nm, speed_kt=speed, permissions=permissions
+        )
+    if profile is None or planned.distance_km <= profile.usable_range_km():
+        return Plan(planned, permissions, profile)
+    if areas and permissions is None:
+        raise InputError(
+            f"the route ({planned.distance_km:,.0f} km) is beyond the {profile.designator}'s "
+            f"usable range ({profile.usable_range_km():,.0f} km) and fuel stops around "
+            "avoid areas are planned under a scenario: give --scenario too"
+        )
+    stops = plan_with_stops(
+        start,
+        end,
+        aircraft=profile,
+        permissions=permissions,
+        # A scenario's permissions already hold the states denied on top.
+        deny=deny if permissions is None else (),
+        margin_nm=margin_nm,
+        ground_time_h=ground_time_h,
+        max_stops=max_stops,
     )
-    if areas:
-        permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
-    planned = plan_route(start, end, margin_nm=margin_nm, speed_kt=speed, permissions=permissions)
-    with_stops: StopPlan | None = None
-    if profile is not None and planned.distance_km > profile.usable_range_km():
-        with_stops = plan_with_stops(
-            start,
-            end,
-            aircraft=profile,
-            permissions=permissions,
-            margin_nm=margin_nm,
-            ground_time_h=ground_time_h,
-            max_stops=max_stops,
-        )
-    return Plan(planned, permissions, profile, with_stops)
+    return Plan(planned, permissions, profile, stops)
