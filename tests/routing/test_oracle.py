@@ -147,7 +147,7 @@ def _scenario(
     lonlat: bool = False,
 ) -> Scenario:
     ring_tuple = tuple(np.ascontiguousarray(r) for r in rings)
-    obstacles = Obstacles(denied=(), margin_nm=0.0, polygons=(), rings=ring_tuple)
+    obstacles = Obstacles(denied=(), margin_nm=0.0, wkb=(), rings=ring_tuple)
     return Scenario(
         name, ring_tuple, Oracle(ring_tuple), VisibilityGraph.build(obstacles), centre, span, lonlat
     )

@@ -30,7 +30,6 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -38,6 +37,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from overflight._threadlocal import per_thread
 from overflight.analysis import batch_kernels
 from overflight.data.airspace import states, states_at
 from overflight.geo.ellipsoid import wgs84
@@ -71,7 +71,7 @@ _GLUE_KM = 1e-6
 _PIECE_VERTICES = 128
 
 
-@cache
+@per_thread(maxsize=1)
 def state_pieces() -> tuple[NDArray[np.object_], NDArray[np.int64], tuple[str, ...]]:
     """Every state's polygon cut into pieces of at most a few hundred vertices, and owners."""
     codes = tuple(states())
@@ -107,12 +107,12 @@ def _subdivide(geometry: BaseGeometry) -> list[BaseGeometry]:
     return out
 
 
-@cache
+@per_thread(maxsize=1)
 def _piece_tree() -> shapely.STRtree:
     return shapely.STRtree(state_pieces()[0])
 
 
-@cache
+@per_thread(maxsize=1)
 def _inner_areas() -> NDArray[np.object_]:
     """Each state's polygon shrunk by the verification tolerance, by state index."""
     return np.array([shrunk_area(c) for c in state_pieces()[2]], dtype=object)
@@ -149,18 +149,10 @@ class Searcher:
         return self.denied_tree, self.denied_codes
 
 
-_SEARCHERS: dict[tuple[str, ...], Searcher] = {}
-
-
+@per_thread(maxsize=16)
 def searcher(planner: Planner) -> Searcher:
-    """The searcher of a planner's denied set, kept per process."""
-    key = planner.denied
-    found = _SEARCHERS.get(key)
-    if found is None or found.planner is not planner:
-        if len(_SEARCHERS) >= 16:
-            _SEARCHERS.clear()
-        found = _SEARCHERS[key] = Searcher(planner)
-    return found
+    """The searcher of a planner's denied set, kept per thread (it holds GEOS trees)."""
+    return Searcher(planner)
 
 
 @dataclass(frozen=True)
@@ -254,7 +246,7 @@ def _dense(starts: Float, ends: Float) -> tuple[Float, NDArray[np.int64]]:
     return points, leg
 
 
-@cache
+@per_thread(maxsize=1)
 def _sphere() -> Any:
     from pyproj import Geod
 

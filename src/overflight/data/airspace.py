@@ -21,6 +21,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from overflight._threadlocal import thread_geometry
 from overflight.errors import UnknownStateError
 
 __all__ = [
@@ -49,8 +50,13 @@ class StateArea:
     name: str
     #: Alpha-2 code of the sovereign state of a dependency, else None.
     sovereign: str | None
-    #: Land and territorial sea in lon/lat degrees; edges are short great-circle arcs.
-    geometry: BaseGeometry = field(repr=False, compare=False)
+    #: Land and territorial sea in lon/lat degrees as WKB; edges are short great-circle arcs.
+    wkb: bytes = field(repr=False, compare=False)
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        """Land and territorial sea in lon/lat degrees: this thread's prepared copy."""
+        return thread_geometry(self.wkb)
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:
@@ -84,14 +90,12 @@ def states() -> Mapping[str, StateArea]:
     areas: dict[str, StateArea] = {}
     for feature in collection["features"]:
         props = feature["properties"]
-        geometry = shapely.geometry.shape(feature["geometry"])
-        shapely.prepare(geometry)
         areas[props["code"]] = StateArea(
             code=props["code"],
             code3=props["code3"],
             name=props["name"],
             sovereign=props.get("sovereign"),
-            geometry=geometry,
+            wkb=shapely.to_wkb(shapely.geometry.shape(feature["geometry"])),
         )
     return areas
 

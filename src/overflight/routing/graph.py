@@ -140,7 +140,8 @@ class VisibilityGraph:
         self.points = arrays.points
         self._n_prev = _unit_normals(arrays.prev, self.points)
         self._n_next = _unit_normals(arrays.next, self.points)
-        self._charts: VisibilityIndex | None = None
+        # The charts hold prepared GEOS geometry: one set per thread (see _threadlocal).
+        self._charts = threading.local()
         self._grid: Any = None
         # Plain lists make the search loop several times faster than numpy scalars.
         self._adjacency = (
@@ -239,9 +240,10 @@ class VisibilityGraph:
 
     @property
     def _index(self) -> VisibilityIndex:
-        if self._charts is None:
-            self._charts = VisibilityIndex(self.arrays.starts, self.arrays.ends)
-        return self._charts
+        index: VisibilityIndex | None = getattr(self._charts, "index", None)
+        if index is None:
+            index = self._charts.index = VisibilityIndex(self.arrays.starts, self.arrays.ends)
+        return index
 
     def _kernels(self) -> Any:
         """The compiled kernels and this graph's edge grid, loaded on first use."""

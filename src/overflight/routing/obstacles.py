@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 import numpy as np
 import shapely
@@ -19,6 +20,7 @@ from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from overflight._threadlocal import thread_geometry
 from overflight.data.airspace import states
 from overflight.geo.sphere import angle, to_xyz
 from overflight.models import KM_PER_NM
@@ -39,10 +41,15 @@ class Obstacles:
     denied: tuple[str, ...]
     #: Lateral margin kept from the states' airspace.
     margin_nm: float
-    #: The obstacle polygons in lon/lat; longitudes may run past ±180 where joined.
-    polygons: tuple[Polygon, ...]
+    #: The obstacle polygons in lon/lat as WKB; longitudes may run past ±180 where joined.
+    wkb: tuple[bytes, ...]
     #: Every ring as unit vectors, oriented with the obstacle on its left, not closed.
     rings: tuple[NDArray[np.float64], ...]
+
+    @property
+    def polygons(self) -> tuple[Polygon, ...]:
+        """The obstacle polygons in lon/lat: this thread's prepared copies."""
+        return tuple(cast(Polygon, thread_geometry(w)) for w in self.wkb)
 
     @property
     def edge_count(self) -> int:
@@ -174,9 +181,9 @@ def build_obstacles(
     if openings and joined:
         opened = shapely.unary_union(_densified(openings))
         joined = _polygons(shapely.difference(shapely.MultiPolygon(joined), opened))
-    polygons = tuple(joined)
-    for p in polygons:
-        shapely.prepare(p)
     return Obstacles(
-        denied=denied, margin_nm=margin_nm, polygons=polygons, rings=_rings(list(polygons))
+        denied=denied,
+        margin_nm=margin_nm,
+        wkb=tuple(shapely.to_wkb(p) for p in joined),
+        rings=_rings(joined),
     )

@@ -6,7 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from overflight._threadlocal import per_thread
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import (
     data_fingerprint,
@@ -101,18 +102,13 @@ class Planner:
         c = self.closure
         return build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings)
 
-    @cached_property
+    @property
     def _avoid(self) -> BaseGeometry | None:
-        return (
-            shapely.union_all(shapely.from_wkb(list(self.closure.avoid)))
-            if self.closure.avoid
-            else None
-        )
+        return _union(self.closure.avoid) if self.closure.avoid else None
 
-    @cached_property
+    @property
     def _openings(self) -> BaseGeometry | None:
-        c = self.closure
-        return shapely.union_all(shapely.from_wkb(list(c.openings))) if c.openings else None
+        return _union(self.closure.openings) if self.closure.openings else None
 
     def route(self, origin: Place, destination: Place, *, speed_kt: float = 450.0) -> Route:
         """The shortest legal route between two places, verified and reported."""
@@ -237,6 +233,14 @@ class Planner:
                         c for c in self.denied if shapely.intersects(states()[c].geometry, boundary)
                     )
         return ()
+
+
+@per_thread(maxsize=64)
+def _union(wkb: tuple[bytes, ...]) -> BaseGeometry:
+    """The calling thread's union of the areas, prepared (planners are shared by threads)."""
+    union = shapely.union_all(shapely.from_wkb(list(wkb)))
+    shapely.prepare(union)
+    return union
 
 
 #: Cosine of the central angle beyond which two points count as antipodal (within ~1 km).

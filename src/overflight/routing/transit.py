@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
+from overflight._threadlocal import per_thread
 from overflight.data.airspace import states
 from overflight.geo.ellipsoid import great_circle_points, wgs84
 from overflight.geo.sphere import split_antimeridian
@@ -46,7 +46,7 @@ class TransitReport:
     track: tuple[tuple[LonLat, ...], ...]
 
 
-@cache
+@per_thread(maxsize=1)
 def _index() -> tuple[STRtree, tuple[str, ...]]:
     codes = tuple(states())
     return STRtree([states()[c].geometry for c in codes]), codes

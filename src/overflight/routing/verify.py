@@ -11,11 +11,11 @@ grazes a boundary vertex passes while a leg that cuts a corner does not.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from overflight._threadlocal import per_thread
 from overflight.data.airspace import states
 from overflight.errors import VerificationError
 from overflight.geo.ellipsoid import great_circle_points
@@ -29,9 +29,9 @@ TOLERANCE_DEG = 1e-3
 _STEP_KM = 5.0
 
 
-@cache
+@per_thread(maxsize=None)
 def shrunk_area(code: str) -> BaseGeometry:
-    """A state's airspace shrunk by the tolerance: what a route must never touch."""
+    """A state's airspace shrunk by the tolerance: what a route must never touch (per thread)."""
     geometry = shapely.buffer(states()[code].geometry, -TOLERANCE_DEG, quad_segs=2)
     shapely.prepare(geometry)
     return geometry

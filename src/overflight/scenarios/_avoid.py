@@ -11,6 +11,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from overflight._threadlocal import thread_geometry
 from overflight.errors import InputError
 
 __all__ = ["AvoidArea", "read_avoid_file"]
@@ -24,15 +25,20 @@ _ACCEPTED = (
 class AvoidArea:
     """An avoid area as a scenario names it, with its polygons loaded."""
 
-    __slots__ = ("file", "geometry", "path")
+    __slots__ = ("file", "path", "wkb")
 
     def __init__(self, path: str, file: Path, geometry: BaseGeometry) -> None:
         #: The path as written in the scenario.
         self.path = path
         #: The file it was read from.
         self.file = file
-        #: The polygons, lon/lat degrees.
-        self.geometry = geometry
+        #: The polygons, lon/lat degrees, as WKB (loaded scenarios are shared by threads).
+        self.wkb = shapely.to_wkb(geometry)
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        """The polygons, lon/lat degrees: this thread's prepared copy."""
+        return thread_geometry(self.wkb)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AvoidArea) and (self.path, self.file) == (other.path, other.file)

@@ -25,6 +25,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from overflight._threadlocal import thread_geometry
 from overflight.data.airspace import denied_closure, states
 from overflight.geo.ellipsoid import great_circle_points
 
@@ -61,8 +62,13 @@ class Strait:
     note: str
     #: Titles of the sources.
     sources: tuple[str, ...]
-    #: The corridor, lon/lat degrees.
-    geometry: BaseGeometry = field(repr=False, compare=False)
+    #: The corridor, lon/lat degrees, as WKB.
+    wkb: bytes = field(repr=False, compare=False)
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        """The corridor, lon/lat degrees: this thread's prepared copy."""
+        return thread_geometry(self.wkb)
 
     @property
     def transit_passage(self) -> bool:
@@ -95,8 +101,6 @@ def straits() -> Mapping[str, Strait]:
     out: dict[str, Strait] = {}
     for feature in json.loads(text)["features"]:
         props = feature["properties"]
-        geometry = shape(feature["geometry"])
-        shapely.prepare(geometry)
         out[props["id"]] = Strait(
             id=props["id"],
             name=props["name"],
@@ -104,7 +108,7 @@ def straits() -> Mapping[str, Strait]:
             regime=props["regime"],
             note=props["note"],
             sources=tuple(s["title"] for s in props["sources"]),
-            geometry=geometry,
+            wkb=shapely.to_wkb(shape(feature["geometry"])),
         )
     return MappingProxyType(out)
 
