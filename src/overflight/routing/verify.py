@@ -25,6 +25,9 @@ __all__ = ["TOLERANCE_DEG", "check_route", "shrunk_area"]
 
 #: How far a leg may graze into a polygon, in degrees (about 110 m of latitude).
 TOLERANCE_DEG = 1e-3
+#: How far the open corridors are widened, in degrees (about a centimetre): a leg that turns on
+#: a corridor's edge leaves slivers of 1e-14 degrees outside it when cut by the corridor.
+OPENING_ROUNDING_DEG = 1e-7
 #: Spacing of the points a leg is densified to.
 _STEP_KM = 5.0
 
@@ -59,6 +62,8 @@ def check_route(
 
     """
     inside_avoid = None if avoid is None else shapely.buffer(avoid, -TOLERANCE_DEG, quad_segs=2)
+    if openings is not None:
+        openings = shapely.buffer(openings, OPENING_ROUNDING_DEG, quad_segs=2)
     for k in range(len(waypoints) - 1):
         points = great_circle_points(waypoints[k], waypoints[k + 1], _STEP_KM)
         parts = [shapely.LineString(p) for p in split_antimeridian(points) if len(p) > 1]
