@@ -11,8 +11,10 @@ documentation pages (``/docs``), which load their scripts from a CDN, are left o
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -25,7 +27,7 @@ from overflight.web.assets import page_router
 from overflight.web.errors import ApiError, install_error_handlers
 from overflight.web.limits import Limits, Workers
 
-__all__ = ["create_app"]
+__all__ = ["SERVE_SETTINGS_VARIABLE", "app_from_environment", "create_app"]
 
 log = logging.getLogger("overflight.web")
 
@@ -37,12 +39,30 @@ _CSP = (
 )
 
 
-class _BoundedRequests:
-    """Refuse long query strings and large bodies before any routing, and set page headers."""
+#: Environment variable through which `overflight serve` hands its settings to the worker
+#: processes (JSON: time_limit_s, allowed_hosts).
+SERVE_SETTINGS_VARIABLE = "OVERFLIGHT_SERVE_SETTINGS"
 
-    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+
+def _host_name(header: bytes) -> str:
+    """The host of a Host header, without the port and brackets, in lower case."""
+    text = header.decode("latin-1").strip().lower()
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+
+
+class _BoundedRequests:
+    """Refuse foreign hosts, long query strings and large bodies before any routing; headers.
+
+    The Host check defeats DNS rebinding: a web page on another site whose name resolves to
+    127.0.0.1 reaches this server with its own name in the Host header.
+    """
+
+    def __init__(self, app: ASGIApp, limits: Limits, allowed_hosts: frozenset[str] | None) -> None:
         self.app = app
         self.limits = limits
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,6 +87,17 @@ class _BoundedRequests:
         await self.app(scope, receive, with_headers)
 
     def _refusal(self, scope: Scope) -> ApiError | None:
+        if self.allowed_hosts is not None:
+            host = dict(scope.get("headers", [])).get(b"host", b"")
+            if _host_name(host) not in self.allowed_hosts:
+                return ApiError(
+                    400,
+                    "bad_host",
+                    f"this server answers for {', '.join(sorted(self.allowed_hosts))}, not for "
+                    f"the host {host.decode('latin-1')!r}; use one of those names (or start "
+                    f"the server with --allow-host)",
+                    field="Host",
+                )
         query = scope.get("query_string", b"")
         if len(query) > self.limits.max_query_chars:
             return ApiError(
@@ -105,8 +136,13 @@ def _log_failure(future: Future[None]) -> None:
         log.error("warming the data failed", exc_info=error)
 
 
-def create_app(limits: Limits | None = None) -> FastAPI:
-    """A new app serving the API and the map page, bounded by ``limits``."""
+def create_app(
+    limits: Limits | None = None, *, allowed_hosts: Iterable[str] | None = None
+) -> FastAPI:
+    """A new app serving the API and the map page, bounded by ``limits``.
+
+    With ``allowed_hosts``, requests whose Host header names another host are refused.
+    """
     bounds = limits or Limits()
     workers = Workers(bounds)
 
@@ -134,5 +170,16 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(api_router(bounds, workers), prefix="/api")
     app.include_router(page_router())
-    app.add_middleware(_BoundedRequests, limits=bounds)
+    hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
+    app.add_middleware(_BoundedRequests, limits=bounds, allowed_hosts=hosts)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `overflight serve` worker process, with the settings the command set."""
+    settings = json.loads(os.environ.get(SERVE_SETTINGS_VARIABLE, "{}"))
+    hosts = settings.get("allowed_hosts")
+    return create_app(
+        Limits(time_limit_s=float(settings.get("time_limit_s", Limits.time_limit_s))),
+        allowed_hosts=None if hosts is None else tuple(hosts),
+    )

@@ -13,6 +13,7 @@ Every 4xx and 5xx response has the body::
 ``error``           status  meaning
 ==================  ======  ========================================================
 ``bad_input``       400     a parameter is missing, malformed, out of range or unknown
+``bad_host``        400     the Host header names no address the server answers for
 ``not_found``       404     no such path, or no such scenario in the path
 ``method``          405     the path exists but not for this method
 ``too_large``       413/414 the request body or the query string is too long

@@ -32,8 +32,9 @@ class Limits:
     time_limit_s: float = 60.0
     #: Planning computations run at once.
     workers: int = 2
-    #: Planning computations waiting or running (abandoned ones included) before 503.
-    queue: int = 8
+    #: Planning computations waiting or running (abandoned ones included) before 503: enough
+    #: for a few busy clients, bounded so that a flood is refused rather than queued for ever.
+    queue: int = 32
     #: States in one deny (or allow) list.
     max_states: int = 60
     #: Cases in one comparison.
