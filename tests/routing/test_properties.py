@@ -36,7 +36,9 @@ BOXES = {"west": (-20.0, -35.0, 30.0, 71.0), "east": (60.0, -10.0, 145.0, 72.0)}
 #: How many points in each pool; the seed fixes them.
 POINTS = 200
 
-PROPERTY = settings(max_examples=40, deadline=None)
+#: Derandomised: the examples are the same on every run, so the quotas of run_counted (most
+#: examples routed, a fifth detoured) hold or fail for good, never by the luck of a draw.
+PROPERTY = settings(max_examples=40, deadline=None, derandomize=True, database=None)
 
 
 @cache
