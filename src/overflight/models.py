@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from overflight._config import DEFAULT_SPEED_KT
+
 __all__ = ["KM_PER_NM", "LonLat", "Place", "Route", "StateTransit"]
 
 #: Kilometres in one international nautical mile.
@@ -111,7 +113,7 @@ class Route:
     #: Lateral distance kept from denied airspace.
     margin_nm: float = 0.0
     #: Cruise speed used for the flight time.
-    speed_kt: float = 450.0
+    speed_kt: float = DEFAULT_SPEED_KT
     #: Strait corridors where the route crosses denied airspace under transit passage.
     straits: tuple[str, ...] = ()
     #: The path densified along its great circles and cut at ±180° (RFC 7946).

@@ -41,7 +41,7 @@ from overflight._threadlocal import per_thread
 from overflight.analysis import batch_kernels
 from overflight.data.airspace import states, states_at
 from overflight.geo.ellipsoid import wgs84
-from overflight.geo.sphere import split_antimeridian, to_lonlat, to_xyz
+from overflight.geo.sphere import EARTH_RADIUS_KM, split_antimeridian, to_lonlat, to_xyz
 from overflight.models import KM_PER_NM, LonLat
 from overflight.routing.planner import Planner
 from overflight.routing.transit import STEP_KM
@@ -61,7 +61,7 @@ __all__ = [
 Float = NDArray[np.float64]
 
 #: Radius of the sphere on which legs are densified (as pyproj's sphere in overflight.geo).
-_RADIUS_M = 6371008.8
+_RADIUS_M = EARTH_RADIUS_KM * 1000.0
 #: Crossings shorter than this are contacts; pieces of one state closer than this are one.
 _MIN_KM = 0.05
 _JOIN_KM = 2.0

@@ -14,16 +14,19 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from overflight.geo.ellipsoid import WGS84_A_KM, WGS84_E2
+from overflight.geo.sphere import EARTH_RADIUS_KM
+
 __all__ = ["dense_legs", "step_km"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 Float = NDArray[np.float64]
 
-#: WGS84 semi-major axis (km) and first eccentricity squared.
-_A_KM = 6378.137
-_E2 = 0.00669437999014
-#: Mean radius for the chord-to-arc term (km).
-_R_KM = 6371.0088
+#: WGS84 semi-major axis (km) and first eccentricity squared; mean radius for the chord-to-arc
+#: term (km). Module constants: the compiled loops read them as such.
+_A_KM = WGS84_A_KM
+_E2 = WGS84_E2
+_R_KM = EARTH_RADIUS_KM
 
 
 def _jit(func: F) -> F:

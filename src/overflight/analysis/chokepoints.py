@@ -64,10 +64,11 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, states, states_at
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError, VerificationError
-from overflight.geo.sphere import to_xyz
+from overflight.geo.sphere import EARTH_RADIUS_KM, to_xyz
 from overflight.models import KM_PER_NM, Place, Route
 from overflight.routing.graph import Focus
 from overflight.routing.planner import Planner, planner_for
@@ -76,8 +77,6 @@ from overflight.scenarios import Permissions
 
 __all__ = ["Chokepoint", "ChokepointReport", "explain_no_route", "find_chokepoints"]
 
-#: Mean Earth radius used for the window (km); the ellipsoid's lengths differ by < 0.6 %.
-_EARTH_KM = 6371.0088
 #: How much longer than a route on the ellipsoid its length on the sphere may be, at most.
 _SPHERE_FACTOR = 1.01
 #: Distance by which a state's obstacle may reach beyond its shipped polygon, on top of the
@@ -155,7 +154,7 @@ class _Replanner:
         #: The planner that gave each exactly planned refused set its route.
         self._planners: dict[frozenset[str], Planner] = {}
         a, b = to_xyz(origin.lon, origin.lat), to_xyz(destination.lon, destination.lat)
-        self._gc_km = float(np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))) * _EARTH_KM
+        self._gc_km = float(np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))) * EARTH_RADIUS_KM
         self._a, self._b = a, b
         self._reach: dict[str, float] = {}
         #: The endpoints' states: permitted by definition, never refused.
@@ -184,13 +183,12 @@ class _Replanner:
                 total = (
                     np.arccos(np.clip(xyz @ self._a, -1.0, 1.0))
                     + np.arccos(np.clip(xyz @ self._b, -1.0, 1.0))
-                ) * _EARTH_KM
+                ) * EARTH_RADIUS_KM
                 # Edges are straight in lon/lat: bound their length by the widest parallel.
                 widest = np.cos(np.radians(np.minimum(np.abs(lat[:-1]), np.abs(lat[1:]))))
                 widest = np.where(lat[:-1] * lat[1:] <= 0.0, 1.0, widest)
-                length = (
-                    np.hypot(np.diff(lat), np.diff(lon) * widest) * math.radians(1.0) * _EARTH_KM
-                )
+                km_per_deg = math.radians(1.0) * EARTH_RADIUS_KM
+                length = np.hypot(np.diff(lat), np.diff(lon) * widest) * km_per_deg
                 edge = np.minimum(total[:-1], total[1:]) - length
                 best = min(best, float(edge.min()) if len(edge) else float(total.min()))
             self._reach[code] = best
@@ -298,8 +296,10 @@ class _Replanner:
 def _base_setting(
     permissions: Permissions | None, deny: Iterable[str], margin_nm: float
 ) -> tuple[frozenset[str], float, tuple[BaseGeometry, ...], tuple[BaseGeometry, ...]]:
-    if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= 200.0:
-        raise InputError(f"margin {margin_nm!r} nm is out of range: give 0 to 200 nm")
+    if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= MARGIN_NM_MAX:
+        raise InputError(
+            f"margin {margin_nm!r} nm is out of range: give 0 to {MARGIN_NM_MAX:g} nm"
+        )
     extra = frozenset(denied_closure(deny))
     if permissions is None:
         return extra, margin_nm, (), ()
@@ -320,7 +320,7 @@ def find_chokepoints(
     margin_nm: float = 0.0,
     max_set_size: int = 3,
     usable_range_km: float | None = None,
-    speed_kt: float = 450.0,
+    speed_kt: float = DEFAULT_SPEED_KT,
     budget_s: float | None = None,
 ) -> ChokepointReport:
     """Rank the states whose further refusal hurts the route most; find the sets that cut it.
@@ -483,7 +483,13 @@ def explain_no_route(
     end = destination if isinstance(destination, Place) else resolve_place(destination)
     denied, margin, avoid, openings = _base_setting(permissions, deny, margin_nm)
     planner = _Replanner(
-        start, end, base=(), margin_nm=margin, avoid=avoid, openings=openings, speed_kt=450.0
+        start,
+        end,
+        base=(),
+        margin_nm=margin,
+        avoid=avoid,
+        openings=openings,
+        speed_kt=DEFAULT_SPEED_KT,
     )
     if planner.route(denied, 0.0) is not None:
         return ()

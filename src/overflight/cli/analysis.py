@@ -20,6 +20,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from overflight._config import DEFAULT_SPEED_KT
 from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NO_ROUTE, _fail
 from overflight.cli.options import (
     AircraftOption,
@@ -286,7 +287,7 @@ def chokepoints(
                 margin_nm=margin_nm,
                 max_set_size=max_set_size,
                 usable_range_km=profile.usable_range_km() if profile else None,
-                speed_kt=speed_kt or (profile.cruise_speed_kt if profile else 450.0),
+                speed_kt=speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT),
                 budget_s=budget_s or None,
             )
         except NoRouteError as exc:  # its message names the refusals responsible

@@ -15,18 +15,16 @@ fields ``route`` (the route's JSON, as ``route --format json``), ``track`` and `
 from __future__ import annotations
 
 import html
-import itertools
 import json
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import numpy as np
-
 from overflight.analysis.plan import Plan
 from overflight.data.display import display_states
 from overflight.export.table import as_plan, flown_legs, plan_figures
-from overflight.geo.ellipsoid import great_circle_points
+from overflight.geo.ellipsoid import densify_path
+from overflight.geo.sphere import unwrap_longitudes
 from overflight.models import LonLat, Place, Route
 
 __all__ = ["DATA_ELEMENT_ID", "json_for_script", "plan_to_html"]
@@ -61,11 +59,7 @@ def _vendor(name: str) -> str:
 
 def _unwrapped(points: list[LonLat]) -> list[list[float]]:
     """Great-circle legs through the points, densified, longitudes continuous across ±180°."""
-    out: list[tuple[float, float]] = []
-    for a, b in itertools.pairwise(points):
-        out.extend(great_circle_points(a, b, _STEP_KM)[1 if out else 0 :])
-    arr = np.asarray(out, dtype=np.float64)
-    arr[:, 0] = np.unwrap(arr[:, 0], period=360.0)
+    arr = unwrap_longitudes(densify_path(points, _STEP_KM))
     return [[round(float(x), 5), round(float(y), 5)] for x, y in arr]
 
 

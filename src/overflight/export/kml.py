@@ -9,13 +9,12 @@ The figures are in the route's description and, machine-readable, in its ``Exten
 
 from __future__ import annotations
 
-import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from overflight.analysis.plan import Plan
 from overflight.export.table import Figures, as_plan, flown_legs, plan_figures
-from overflight.geo.ellipsoid import great_circle_points
+from overflight.geo.ellipsoid import densify_path, great_circle_points
 from overflight.geo.sphere import split_antimeridian
 from overflight.models import KM_PER_NM, LonLat, Place, Route
 
@@ -87,10 +86,7 @@ def _route_parts(leg: Route) -> list[list[tuple[float, float]]]:
     """The leg's drawn track, cut at ±180° (computed if the route carries none)."""
     if leg.track:
         return [[(p.lon, p.lat) for p in part] for part in leg.track]
-    points: list[tuple[float, float]] = []
-    for a, b in itertools.pairwise(leg.waypoints):
-        points.extend(great_circle_points(a, b, _STEP_KM)[1 if points else 0 :])
-    return split_antimeridian(points)
+    return split_antimeridian(densify_path(leg.waypoints, _STEP_KM))
 
 
 def _data_values(figures: Figures) -> dict[str, str]:

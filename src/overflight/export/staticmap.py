@@ -12,7 +12,6 @@ whole map. Nothing is downloaded; matplotlib is imported only when a map is draw
 from __future__ import annotations
 
 import io
-import itertools
 import math
 from collections.abc import Iterator
 from functools import cache
@@ -26,7 +25,8 @@ from shapely.geometry.polygon import orient
 from overflight.analysis.plan import Plan
 from overflight.data.display import display_states
 from overflight.export.table import Figures, as_plan, flown_legs, plan_figures
-from overflight.geo.ellipsoid import great_circle_points
+from overflight.geo.ellipsoid import densify_path
+from overflight.geo.sphere import unwrap_longitudes
 from overflight.models import LonLat, Place, Route
 
 if TYPE_CHECKING:
@@ -68,12 +68,7 @@ class _View(NamedTuple):
 
 def _line(points: list[LonLat]) -> NDArray[np.float64]:
     """Great-circle legs through the points, densified, longitudes unwrapped (continuous)."""
-    out: list[tuple[float, float]] = []
-    for a, b in itertools.pairwise(points):
-        out.extend(great_circle_points(a, b, _STEP_KM)[1 if out else 0 :])
-    arr = np.asarray(out, dtype=np.float64)
-    arr[:, 0] = np.unwrap(arr[:, 0], period=360.0)
-    return arr
+    return unwrap_longitudes(densify_path(points, _STEP_KM))
 
 
 def _view(lines: list[NDArray[np.float64]], aspect: float) -> tuple[_View, float]:

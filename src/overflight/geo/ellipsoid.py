@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
 from pyproj import Geod
 
-__all__ = ["geodesic_km", "great_circle_points", "path_km", "wgs84"]
+from overflight.geo.sphere import EARTH_RADIUS_KM
 
+__all__ = [
+    "WGS84_A_KM",
+    "WGS84_E2",
+    "densify_path",
+    "geodesic_km",
+    "great_circle_points",
+    "path_km",
+    "wgs84",
+]
+
+
+#: WGS84 semi-major axis (km) and first eccentricity squared.
+WGS84_A_KM = 6378.137
+WGS84_E2 = 0.00669437999014
 
 #: The sphere of mean Earth radius on which routes are optimised.
-_SPHERE = Geod(a=6371008.8, b=6371008.8)
+_SPHERE = Geod(a=EARTH_RADIUS_KM * 1000.0, b=EARTH_RADIUS_KM * 1000.0)
 
 
 @cache
@@ -56,3 +71,19 @@ def great_circle_points(
         *[(float(x), float(y)) for x, y in inner],
         (float(b[0]), float(b[1])),
     ]
+
+
+def densify_path(
+    waypoints: Sequence[tuple[float, float]], step_km: float
+) -> list[tuple[float, float]]:
+    """Great-circle legs through the waypoints as (lon, lat) points at most step_km apart.
+
+    Every waypoint is kept, once.
+
+    >>> len(densify_path([(0.0, 0.0), (10.0, 0.0), (10.0, 5.0)], 100.0))
+    19
+    """
+    points = [(float(w[0]), float(w[1])) for w in waypoints[:1]]
+    for a, b in itertools.pairwise(waypoints):
+        points.extend(great_circle_points(a, b, step_km)[1:])
+    return points

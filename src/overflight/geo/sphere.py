@@ -153,3 +153,14 @@ def split_antimeridian(
             parts.append([(-edge, lat_cut)])
         parts[-1].append((lon1, lat1))
     return parts
+
+
+def unwrap_longitudes(points: Sequence[tuple[float, float]]) -> NDArray[np.float64]:
+    """(lon, lat) rows with longitudes made continuous across ±180° (for drawing one line).
+
+    >>> unwrap_longitudes([(179.0, 0.0), (-179.0, 1.0)]).tolist()
+    [[179.0, 0.0], [181.0, 1.0]]
+    """
+    arr = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    arr[:, 0] = np.unwrap(arr[:, 0], period=360.0)
+    return arr

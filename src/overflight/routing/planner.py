@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -11,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import platformdirs
 import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX, cache_dir
 from overflight._threadlocal import per_thread
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import (
@@ -37,19 +36,12 @@ from overflight.routing.verify import check_route
 if TYPE_CHECKING:
     from overflight.scenarios import Permissions
 
-__all__ = ["Planner", "cache_dir", "plan_route", "planner_for"]
+__all__ = ["Planner", "plan_route", "planner_for"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
 GRAPH_FORMAT = 4
 
 Progress = Callable[[str], None]
-
-
-def cache_dir() -> Path:
-    """Where built graphs are kept between runs (OVERFLIGHT_CACHE_DIR overrides)."""
-    override = os.environ.get("OVERFLIGHT_CACHE_DIR")
-    base = Path(override) if override else Path(platformdirs.user_cache_dir("overflight"))
-    return base / "graphs"
 
 
 @dataclass(frozen=True)
@@ -110,7 +102,9 @@ class Planner:
     def _openings(self) -> BaseGeometry | None:
         return _union(self.closure.openings) if self.closure.openings else None
 
-    def route(self, origin: Place, destination: Place, *, speed_kt: float = 450.0) -> Route:
+    def route(
+        self, origin: Place, destination: Place, *, speed_kt: float = DEFAULT_SPEED_KT
+    ) -> Route:
         """The shortest legal route between two places, verified and reported."""
         for role, place in (("origin", origin), ("destination", destination)):
             self._check_endpoint(role, place)
@@ -134,7 +128,7 @@ class Planner:
         destination: Place,
         more: Sequence[str],
         *,
-        speed_kt: float = 450.0,
+        speed_kt: float = DEFAULT_SPEED_KT,
     ) -> Route | None:
         """A legal route that also avoids more states, found without building their graph.
 
@@ -291,8 +285,10 @@ def planner_for(
     With a focus, the planner answers exactly only for routes between its two
     places no longer than its reach (see :class:`Focus`).
     """
-    if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= 200.0:
-        raise InputError(f"margin {margin_nm!r} nm is out of range: give 0 to 200 nm")
+    if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= MARGIN_NM_MAX:
+        raise InputError(
+            f"margin {margin_nm!r} nm is out of range: give 0 to {MARGIN_NM_MAX:g} nm"
+        )
     denied = denied_closure(deny) if with_dependencies else normalise_codes(deny)
     closure = Closure(
         denied=denied,
@@ -322,7 +318,7 @@ def plan_route(
     *,
     deny: Iterable[str] = (),
     margin_nm: float = 0.0,
-    speed_kt: float = 450.0,
+    speed_kt: float = DEFAULT_SPEED_KT,
     avoid: Sequence[BaseGeometry] = (),
     permissions: Permissions | None = None,
 ) -> Route:

@@ -16,7 +16,7 @@ from shapely.strtree import STRtree
 
 from overflight._threadlocal import per_thread
 from overflight.data.airspace import states
-from overflight.geo.ellipsoid import great_circle_points, wgs84
+from overflight.geo.ellipsoid import densify_path, wgs84
 from overflight.geo.sphere import split_antimeridian
 from overflight.models import LonLat, StateTransit
 from overflight.routing.verify import shrunk_area
@@ -69,10 +69,7 @@ def _union_length(intervals: list[tuple[float, float]]) -> float:
 
 def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
     """Every state crossed along the great-circle legs through the waypoints."""
-    dense: list[tuple[float, float]] = []
-    for k in range(len(waypoints) - 1):
-        leg = great_circle_points(waypoints[k], waypoints[k + 1], STEP_KM)
-        dense.extend(leg if not dense else leg[1:])
+    dense = densify_path(waypoints, STEP_KM)
     parts = [np.asarray(p, dtype=np.float64) for p in split_antimeridian(dense) if len(p) > 1]
     tree, codes = _index()
     crossings: list[tuple[float, float, StateTransit]] = []
@@ -156,10 +153,7 @@ def _merge_split_crossings(
 
 def _track(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
     """The route for drawing: every turning point, legs densified, cut at ±180°."""
-    points: list[tuple[float, float]] = []
-    for k in range(len(waypoints) - 1):
-        leg = great_circle_points(waypoints[k], waypoints[k + 1], _TRACK_STEP_KM)
-        points.extend(leg if not points else leg[1:])
+    points = densify_path(waypoints, _TRACK_STEP_KM)
     return tuple(
         tuple(LonLat(x, y) for x, y in part) for part in split_antimeridian(points) if len(part) > 1
     )

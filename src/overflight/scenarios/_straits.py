@@ -11,14 +11,13 @@ are opened when a scenario allows transit passage; the others are reported only.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import shapely
@@ -27,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from overflight._threadlocal import thread_geometry
 from overflight.data.airspace import denied_closure, states
-from overflight.geo.ellipsoid import great_circle_points
+from overflight.geo.ellipsoid import densify_path
 
 __all__ = [
     "OPENED_REGIMES",
@@ -151,14 +150,14 @@ def straits_used(
     ()
 
     """
-    points = _densify(waypoints, step_km)
+    points = np.asarray(densify_path(waypoints, step_km), dtype=np.float64).reshape(-1, 2)
     if len(points) < 2:
         return ()
     starts, ends = points[:-1], points[1:]
     # A segment across ±180° would be drawn the long way round in lon/lat; no strait is there.
     wraps = np.abs(ends[:, 0] - starts[:, 0]) > 180.0
     segments = np.asarray(shapely.linestrings(np.stack([starts, ends], axis=1)), dtype=object)
-    track = shapely.multilinestrings(segments[~wraps])
+    track = cast(BaseGeometry, shapely.multilinestrings(segments[~wraps]))
     blocked = set(denied_closure(denied)) if denied is not None else None
     found: list[tuple[int, Strait]] = []
     for strait in straits().values():
@@ -171,16 +170,6 @@ def straits_used(
             continue
         found.append((int(np.argmax(hits)), strait))
     return tuple(strait for _, strait in sorted(found, key=lambda item: item[0]))
-
-
-def _densify(waypoints: Sequence[tuple[float, float]], step_km: float) -> np.ndarray:
-    if len(waypoints) < 2:
-        return np.asarray(waypoints, dtype=np.float64).reshape(-1, 2)
-    out: list[tuple[float, float]] = [(float(waypoints[0][0]), float(waypoints[0][1]))]
-    for a, b in itertools.pairwise(waypoints):
-        leg = great_circle_points((float(a[0]), float(a[1])), (float(b[0]), float(b[1])), step_km)
-        out.extend(leg[1:])
-    return np.asarray(out, dtype=np.float64)
 
 
 def _crosses_denied(inside: BaseGeometry, blocked: set[str]) -> bool:

@@ -22,6 +22,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from overflight._config import DEFAULT_SPEED_KT
 from overflight.data.airports import resolve_place, search_airports
 from overflight.data.airspace import normalise_codes, states
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError
@@ -386,7 +387,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                     margin_nm=margin_nm,
                     max_set_size=max_set_size,
                     usable_range_km=profile.usable_range_km() if profile else None,
-                    speed_kt=speed_kt or (profile.cruise_speed_kt if profile else 450.0),
+                    speed_kt=speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT),
                     budget_s=budget_s,
                 )
                 return chokepoints_to_dict(report)

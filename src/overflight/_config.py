@@ -1,0 +1,49 @@
+"""Defaults and limits of a request, in one place: the library, the CLI and the HTTP API agree.
+
+>>> DEFAULT_SPEED_KT, SPEED_KT_RANGE, MARGIN_NM_MAX, FLIGHT_LEVEL_RANGE
+(450.0, (50.0, 1500.0), 200.0, (0, 600))
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "DEFAULT_FLIGHT_LEVEL",
+    "DEFAULT_GROUND_TIME_H",
+    "DEFAULT_MAX_STOPS",
+    "DEFAULT_SPEED_KT",
+    "FLIGHT_LEVEL_RANGE",
+    "GROUND_TIME_H_MAX",
+    "MARGIN_NM_MAX",
+    "MAX_STOPS",
+    "SPEED_KT_RANGE",
+    "cache_dir",
+]
+
+#: Cruise speed for times when neither a speed nor an aircraft is given, knots.
+DEFAULT_SPEED_KT = 450.0
+#: Cruise speeds accepted, knots: a slow turboprop to well beyond any airliner.
+SPEED_KT_RANGE = (50.0, 1500.0)
+#: Widest lateral margin kept from denied airspace, nautical miles.
+MARGIN_NM_MAX = 200.0
+#: Cruise flight level when none is given, and the levels accepted (FL000 to FL600).
+DEFAULT_FLIGHT_LEVEL = 350
+FLIGHT_LEVEL_RANGE = (0, 600)
+#: Fuel stops: how many are planned at most by default, and the most a request may ask for.
+DEFAULT_MAX_STOPS = 3
+MAX_STOPS = 5
+#: Time on the ground at each fuel stop by default, and the most accepted, hours.
+DEFAULT_GROUND_TIME_H = 1.0
+GROUND_TIME_H_MAX = 48.0
+
+
+def cache_dir() -> Path:
+    """Where built graphs are kept between runs (OVERFLIGHT_CACHE_DIR overrides)."""
+    override = os.environ.get("OVERFLIGHT_CACHE_DIR")
+    if override:
+        return Path(override) / "graphs"
+    import platformdirs  # only when the default is needed
+
+    return Path(platformdirs.user_cache_dir("overflight")) / "graphs"
