@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 from pathlib import Path
 
@@ -86,6 +87,33 @@ def test_batch_bad_input_exits_2(pairs: Path, args: list[str], message: str) -> 
     result = runner.invoke(app, ["batch", str(pairs), *fixed, "-j", "1"])
     assert result.exit_code == EXIT_BAD_INPUT, result.output
     assert message in " ".join(result.output.split())
+
+
+def test_batch_reads_a_spreadsheet_export_and_lists_its_empty_rows(tmp_path: Path) -> None:
+    # What Excel writes as "Unicode Text": UTF-16 with a byte-order mark, tabs, CRLF.
+    pairs = tmp_path / "pairs.txt"
+    text = "origin\tdestination\tdeny\r\nEFHK\tRJAA\t\r\n\t\t\r\nEGLL\tVIDP\tAF,PK\r\n"
+    pairs.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    output = tmp_path / "results.csv"
+    result = runner.invoke(
+        app, ["batch", str(pairs), "-d", "RU,BY,UA", "-o", str(output), "-j", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [r["line"] for r in read_results(output).to_pylist()] == [2, 4]
+    with errors_path(output).open(newline="", encoding="utf-8") as handle:
+        errors = list(csv.DictReader(handle))
+    assert [(e["line"], e["input"]) for e in errors] == [("3", "\t\t")]
+    assert "every cell is empty" in errors[0]["reason"]
+
+
+def test_batch_says_what_it_found_in_an_unreadable_pairs_file(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes("origin,destination\nEFHK,RJAA\n".encode("utf-16-le"))  # no byte-order mark
+    result = runner.invoke(app, ["batch", str(pairs), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == EXIT_BAD_INPUT
+    message = " ".join(result.output.split())
+    assert f"{pairs}:1: found a NUL character" in message
+    assert "UTF-16 with a byte-order mark" in message
 
 
 def test_missing_pairs_file_exits_2(tmp_path: Path) -> None:
