@@ -328,6 +328,87 @@ def test_a_second_run_for_the_same_output_is_refused_while_the_first_writes(
     assert run_batch(source, tmp_path / "other.parquet", workers=1).rows == 2
 
 
+def test_the_lock_file_goes_when_a_run_ends_normally_or_not(tmp_path: Path) -> None:
+    source = write_pairs(tmp_path / "pairs.csv", pairs(6))
+    output = tmp_path / "out.parquet"
+    lock = tmp_path / ".out.parquet.lock"
+
+    def interrupt(done: int, total: int) -> None:
+        if done:
+            raise KeyboardInterrupt  # as Ctrl-C would, once a chunk is written
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(
+            source, output, BatchOptions(deny=DENY), workers=1, chunk_size=2, progress=interrupt
+        )
+    assert not lock.exists()
+    assert output.with_name("out.parquet.parts").is_dir()
+    with pytest.raises(InputError, match="other options"):
+        run_batch(source, output, BatchOptions(deny=("RU",)), workers=1)
+    assert not lock.exists()
+    assert run_batch(source, output, BatchOptions(deny=DENY), workers=1).planned == 4
+    assert not lock.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "out.errors.csv",
+        "out.parquet",
+        "pairs.csv",
+    ]
+
+
+# Runs that come and go on one output: each takes the lock when it can, and while it holds it,
+# checks that no other run is inside (a file only a holder creates), then lets it go.
+_CONTENDER = """
+import os, sys, time
+from pathlib import Path
+from overflight.analysis.batch_store import PartStore
+from overflight.errors import InputError
+output, inside, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+inside.with_name(f"ready-{os.getpid()}").touch()
+while not inside.with_name("go").exists():  # every contender starts at once
+    time.sleep(0.001)
+held = clashes = refused = 0
+deadline = time.monotonic() + 60
+while held < rounds and time.monotonic() < deadline:
+    try:
+        store = PartStore(output, {"run": 1})
+    except InputError:
+        refused += 1
+        continue
+    try:
+        os.close(os.open(inside, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        clashes += 1
+    else:
+        os.unlink(inside)
+    finally:
+        store.close()
+    held += 1
+print(held, clashes, refused)
+"""
+
+
+def test_while_runs_come_and_go_only_one_at_a_time_holds_the_output(tmp_path: Path) -> None:
+    output, inside = tmp_path / "out.parquet", tmp_path / "inside"
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CONTENDER, str(output), str(inside), "400"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("ready-*"))) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (tmp_path / "go").touch()
+    counts = [tuple(map(int, child.communicate(timeout=120)[0].split())) for child in children]
+    assert [c.returncode for c in children] == [0, 0, 0, 0]
+    assert [held for held, _, _ in counts] == [400] * 4
+    assert sum(refused for _, _, refused in counts) > 0  # they did contend
+    assert [clashes for _, clashes, _ in counts] == [0] * 4
+    assert not (tmp_path / ".out.parquet.lock").exists()
+
+
 # A run the test kills: small chunks on one process, so parts appear one by one.
 _CHILD = """
 import sys
@@ -372,10 +453,13 @@ def test_a_run_killed_half_way_and_restarted_gives_every_row_once(
     assert not output.exists()
     written = len(read_results_of_parts(parts))
     assert 0 < written < 70
+    lock = output.with_name(".killed.parquet.lock")
+    assert lock.exists()  # left by the killed run; the next takes it over
 
     summary = run_batch(source, output, BatchOptions(deny=DENY), workers=1)
     assert summary.planned == 70 - written
     assert not parts.exists()
+    assert not lock.exists()
     resumed, expected = read_results(output), read_results(whole)
     keys = list(zip(resumed["line"].to_pylist(), resumed["scenario"].to_pylist(), strict=True))
     assert len(set(keys)) == len(keys) == 70
