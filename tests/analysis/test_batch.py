@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import itertools
 import json
 import os
@@ -24,7 +26,7 @@ from overflight.analysis.batch import (
     read_results,
     run_batch,
 )
-from overflight.errors import InputError, NoRouteError
+from overflight.errors import InputError, InputFileError, NoRouteError
 from overflight.routing.planner import plan_route
 
 #: Airports outside RU, BY and UA on every continent; their pairs mix direct and detour routes.
@@ -96,6 +98,122 @@ def test_bad_rows_are_reported_with_their_line_and_the_rest_is_planned(tmp_path:
     assert rows[10]["status"] == "ok"
     assert not {"AF", "PK", "RU"} & set(rows[10]["states"].split())
     assert rows[9]["origin"] == "60.3,24.9"
+
+
+# (delimiter, encoding, byte-order mark, remark): one file per way spreadsheets export CSV.
+EXPORTS = [
+    (",", "utf-8", b"", "Z\u00fcrich \u2013 T\u014dky\u014d"),
+    (";", "utf-8", codecs.BOM_UTF8, "Z\u00fcrich \u2013 T\u014dky\u014d"),
+    ("\t", "utf-16-le", codecs.BOM_UTF16_LE, "Z\u00fcrich \u2013 T\u014dky\u014d"),
+    (";", "utf-16-be", codecs.BOM_UTF16_BE, "Z\u00fcrich \u2013 T\u014dky\u014d"),
+    (";", "cp1252", b"", "Z\u00fcrich \u2013 Tokyo"),
+    ("\t", "latin-1", b"", "Z\u00fcrich"),
+]
+
+
+@pytest.mark.parametrize(("delimiter", "encoding", "bom", "remark"), EXPORTS)
+def test_pairs_files_are_read_whatever_the_delimiter_and_encoding(
+    tmp_path: Path, delimiter: str, encoding: str, bom: bytes, remark: str
+) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["Origin", "destination", "deny", "remark"])
+    writer.writerow(["EFHK", "RJAA", "", remark])
+    writer.writerow(["60.3,24.9", "RJAA", "AF,PK", ""])  # quoted only where the delimiter is ","
+    source = tmp_path / "pairs.csv"
+    source.write_bytes(bom + buffer.getvalue().encode(encoding))
+
+    good, bad = read_pairs(source)
+    assert bad == []
+    assert [(r.line, r.origin, r.destination, r.deny) for r in good] == [
+        (2, "EFHK", "RJAA", ()),
+        (3, "60.3,24.9", "RJAA", ("AF", "PK")),
+    ]
+    assert remark in good[0].text
+
+
+def test_a_row_of_empty_cells_is_a_bad_row_and_blank_lines_are_skipped(tmp_path: Path) -> None:
+    text = 'origin,destination\nEFHK,RJAA\n,\n\n   \nEGLL,\n"",""\nEDDF,RKSI\n'
+    source = tmp_path / "pairs.csv"
+    source.write_text(text, encoding="utf-8")
+    output = tmp_path / "out.parquet"
+    summary = run_batch(source, output, BatchOptions(deny=DENY), workers=1)
+
+    with errors_path(output).open(newline="", encoding="utf-8") as handle:
+        errors = list(csv.DictReader(handle))
+    assert [(int(e["line"]), e["input"]) for e in errors] == [(3, ","), (6, "EGLL,"), (7, ",")]
+    assert "every cell is empty" in errors[0]["reason"]
+    assert "empty destination" in errors[1]["reason"]
+    assert "every cell is empty" in errors[2]["reason"]
+    assert summary.bad_rows == 3
+    assert read_results(output)["line"].to_pylist() == [2, 8]
+
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_text("origin;destination;deny\nEFHK;RJAA;\n;;\n", encoding="utf-8")
+    good, bad = read_pairs(semicolons)
+    assert [r.line for r in good] == [2]
+    assert [(b.line, b.text) for b in bad] == [(3, ";;")]
+
+
+ENCODINGS = "UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark"
+COLUMNS = "'origin' and 'destination' columns"
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "found", "accepted"),
+    [
+        (
+            "origin,destination\nEFHK,RJAA\n".encode("utf-16-le"),
+            1,
+            "found a NUL character (read as UTF-8): the file looks like UTF-16 without a "
+            "byte-order mark",
+            ENCODINGS,
+        ),
+        (
+            codecs.BOM_UTF8 + b"origin,destination\nEFHK,RJAA\nEGLL,\xff\n",
+            3,
+            "found a UTF-8 byte-order mark, but the bytes at offset 37 are not UTF-8",
+            ENCODINGS,
+        ),
+        (
+            codecs.BOM_UTF16_LE + "origin,destination\r\n".encode("utf-16-le") + b"E",
+            2,
+            "found a UTF-16 byte-order mark, but the bytes at offset 42 are not UTF-16",
+            ENCODINGS,
+        ),
+        (
+            codecs.BOM_UTF32_LE + "origin".encode("utf-32-le"),
+            None,
+            "found a UTF-32 byte-order mark",
+            ENCODINGS,
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00", None, "found a ZIP archive", ENCODINGS),
+        (
+            b"origin|destination\nEFHK|RJAA\n",
+            1,
+            "found 'origin|destination' in the header (read as UTF-8, split at commas)",
+            "cells may be separated by commas, semicolons or tabs",
+        ),
+        (
+            "origine;d\u00e9part\n".encode("cp1252"),
+            1,
+            "found 'origine', 'd\u00e9part' in the header (read as cp1252, split at semicolons)",
+            COLUMNS,
+        ),
+        (b"", 1, "found no columns", COLUMNS),
+    ],
+)
+def test_an_unreadable_pairs_file_says_where_and_what_was_found(
+    tmp_path: Path, data: bytes, line: int | None, found: str, accepted: str
+) -> None:
+    source = tmp_path / "pairs.csv"
+    source.write_bytes(data)
+    with pytest.raises(InputFileError) as caught:
+        read_pairs(source)
+    assert caught.value.file == str(source)
+    assert caught.value.line == line
+    assert found in caught.value.problem
+    assert accepted in caught.value.problem
 
 
 def test_rows_agree_with_plan_route(tmp_path: Path) -> None:
@@ -210,6 +328,87 @@ def test_a_second_run_for_the_same_output_is_refused_while_the_first_writes(
     assert run_batch(source, tmp_path / "other.parquet", workers=1).rows == 2
 
 
+def test_the_lock_file_goes_when_a_run_ends_normally_or_not(tmp_path: Path) -> None:
+    source = write_pairs(tmp_path / "pairs.csv", pairs(6))
+    output = tmp_path / "out.parquet"
+    lock = tmp_path / ".out.parquet.lock"
+
+    def interrupt(done: int, total: int) -> None:
+        if done:
+            raise KeyboardInterrupt  # as Ctrl-C would, once a chunk is written
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(
+            source, output, BatchOptions(deny=DENY), workers=1, chunk_size=2, progress=interrupt
+        )
+    assert not lock.exists()
+    assert output.with_name("out.parquet.parts").is_dir()
+    with pytest.raises(InputError, match="other options"):
+        run_batch(source, output, BatchOptions(deny=("RU",)), workers=1)
+    assert not lock.exists()
+    assert run_batch(source, output, BatchOptions(deny=DENY), workers=1).planned == 4
+    assert not lock.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "out.errors.csv",
+        "out.parquet",
+        "pairs.csv",
+    ]
+
+
+# Runs that come and go on one output: each takes the lock when it can, and while it holds it,
+# checks that no other run is inside (a file only a holder creates), then lets it go.
+_CONTENDER = """
+import os, sys, time
+from pathlib import Path
+from overflight.analysis.batch_store import PartStore
+from overflight.errors import InputError
+output, inside, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+inside.with_name(f"ready-{os.getpid()}").touch()
+while not inside.with_name("go").exists():  # every contender starts at once
+    time.sleep(0.001)
+held = clashes = refused = 0
+deadline = time.monotonic() + 60
+while held < rounds and time.monotonic() < deadline:
+    try:
+        store = PartStore(output, {"run": 1})
+    except InputError:
+        refused += 1
+        continue
+    try:
+        os.close(os.open(inside, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        clashes += 1
+    else:
+        os.unlink(inside)
+    finally:
+        store.close()
+    held += 1
+print(held, clashes, refused)
+"""
+
+
+def test_while_runs_come_and_go_only_one_at_a_time_holds_the_output(tmp_path: Path) -> None:
+    output, inside = tmp_path / "out.parquet", tmp_path / "inside"
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CONTENDER, str(output), str(inside), "400"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("ready-*"))) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (tmp_path / "go").touch()
+    counts = [tuple(map(int, child.communicate(timeout=120)[0].split())) for child in children]
+    assert [c.returncode for c in children] == [0, 0, 0, 0]
+    assert [held for held, _, _ in counts] == [400] * 4
+    assert sum(refused for _, _, refused in counts) > 0  # they did contend
+    assert [clashes for _, clashes, _ in counts] == [0] * 4
+    assert not (tmp_path / ".out.parquet.lock").exists()
+
+
 # A run the test kills: small chunks on one process, so parts appear one by one.
 _CHILD = """
 import sys
@@ -254,10 +453,13 @@ def test_a_run_killed_half_way_and_restarted_gives_every_row_once(
     assert not output.exists()
     written = len(read_results_of_parts(parts))
     assert 0 < written < 70
+    lock = output.with_name(".killed.parquet.lock")
+    assert lock.exists()  # left by the killed run; the next takes it over
 
     summary = run_batch(source, output, BatchOptions(deny=DENY), workers=1)
     assert summary.planned == 70 - written
     assert not parts.exists()
+    assert not lock.exists()
     resumed, expected = read_results(output), read_results(whole)
     keys = list(zip(resumed["line"].to_pylist(), resumed["scenario"].to_pylist(), strict=True))
     assert len(set(keys)) == len(keys) == 70

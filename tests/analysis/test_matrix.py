@@ -1,4 +1,5 @@
-"""The penalty matrix: symmetric, consistent with single routes, NaN where no route."""
+"""The penalty matrix: symmetric, consistent with single routes, NaN where no route; origins
+to destinations."""
 
 from __future__ import annotations
 
@@ -59,3 +60,37 @@ def test_pairs_without_a_route_are_nan_with_a_reason() -> None:
 def test_bad_input(codes: list[str], options: BatchOptions, message: str) -> None:
     with pytest.raises(InputError, match=message):
         penalty_matrix(codes, options)
+
+
+def test_origins_to_destinations_are_the_cells_of_the_square_matrix(matrix) -> None:  # type: ignore[no-untyped-def]
+    origins, destinations = ["EFHK", "EDDF"], ["RJAA", "RKSI", "EDDF"]
+    m = penalty_matrix(origins, BatchOptions(deny=DENY, speed_kt=480.0), destinations=destinations)
+    assert [p.code for p in m.origins] == origins
+    assert [p.code for p in m.destinations] == destinations
+    assert m.distance_km.shape == m.duration_h.shape == (2, 3)
+    rows, columns = [CODES.index(c) for c in origins], [CODES.index(c) for c in destinations]
+    square = matrix.distance_km[np.ix_(rows, columns)]
+    assert np.allclose(m.distance_km, square, rtol=1e-12, atol=0.0)
+    assert (m.distance_km[1, 2], m.extra_pct[1, 2], m.duration_h[1, 2]) == (0.0, 0.0, 0.0)
+    route = plan_route("EDDF", "RKSI", deny=DENY, speed_kt=480.0)
+    assert m.duration_h[1, 1] == pytest.approx(route.duration_h, rel=1e-12)
+    assert m.speed_kt == 480.0
+    with pytest.raises(InputError, match="origins and destinations instead of places"):
+        _ = m.places
+
+
+@pytest.mark.parametrize(
+    ("origins", "destinations", "message"),
+    [
+        ([], ["RJAA"], "one or more origins and destinations"),
+        (["EFHK"], [], "one or more origins and destinations"),
+        (["EFHK", "HEL"], ["RJAA"], r"the origins name EFHK twice \('EFHK' and 'HEL'\)"),
+        (["EFHK"], ["HEL"], "the same place"),
+        (["EFHK"], ["QQQQ"], "QQQQ"),
+    ],
+)
+def test_bad_origins_and_destinations(
+    origins: list[str], destinations: list[str], message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        penalty_matrix(origins, BatchOptions(), destinations=destinations)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,33 @@ def test_batch_bad_input_exits_2(pairs: Path, args: list[str], message: str) -> 
     assert message in " ".join(result.output.split())
 
 
+def test_batch_reads_a_spreadsheet_export_and_lists_its_empty_rows(tmp_path: Path) -> None:
+    # What Excel writes as "Unicode Text": UTF-16 with a byte-order mark, tabs, CRLF.
+    pairs = tmp_path / "pairs.txt"
+    text = "origin\tdestination\tdeny\r\nEFHK\tRJAA\t\r\n\t\t\r\nEGLL\tVIDP\tAF,PK\r\n"
+    pairs.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    output = tmp_path / "results.csv"
+    result = runner.invoke(
+        app, ["batch", str(pairs), "-d", "RU,BY,UA", "-o", str(output), "-j", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [r["line"] for r in read_results(output).to_pylist()] == [2, 4]
+    with errors_path(output).open(newline="", encoding="utf-8") as handle:
+        errors = list(csv.DictReader(handle))
+    assert [(e["line"], e["input"]) for e in errors] == [("3", "\t\t")]
+    assert "every cell is empty" in errors[0]["reason"]
+
+
+def test_batch_says_what_it_found_in_an_unreadable_pairs_file(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes("origin,destination\nEFHK,RJAA\n".encode("utf-16-le"))  # no byte-order mark
+    result = runner.invoke(app, ["batch", str(pairs), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == EXIT_BAD_INPUT
+    message = " ".join(result.output.split())
+    assert f"{pairs}:1: found a NUL character" in message
+    assert "UTF-16 with a byte-order mark" in message
+
+
 def test_missing_pairs_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["batch", str(tmp_path / "none.csv"), "-o", str(tmp_path / "o.csv")]
@@ -107,14 +136,77 @@ def test_matrix_csv_and_heatmap(tmp_path: Path) -> None:
         rows = list(csv.reader(handle))
     assert rows[0] == ["measure", "origin", "EFHK", "EDDF", "RJAA", "VIDP"]
     blocks = {(r[0], r[1]): r[2:] for r in rows[1:]}
-    assert {m for m, _ in blocks} == {"distance_km", "great_circle_km", "extra_km", "extra_pct"}
+    assert [m for m, _ in blocks][::4] == [
+        "distance_km",
+        "great_circle_km",
+        "extra_km",
+        "extra_pct",
+        "duration_h",
+    ]
     assert float(blocks["extra_km", "EFHK"][2]) > 2000  # Helsinki-Tokyo around Russia
-    assert float(blocks["extra_pct", "EFHK"][1]) == pytest.approx(0.0, abs=1e-6)
+    assert blocks["extra_pct", "EFHK"][:2] == ["0.0", "0.0"]
+    assert_rounded(blocks)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.stat().st_size > 20_000
 
 
-def test_matrix_bad_input_exits_2(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["matrix", "EFHK", "-o", str(tmp_path / "m.csv")])
+def assert_rounded(blocks: dict[tuple[str, str], list[str]]) -> None:
+    """Kilometres and percentages to 0.1, hours to 0.01, as the README says."""
+    for (measure, _), cells in blocks.items():
+        pattern = r"\d+\.\d\d" if measure == "duration_h" else r"\d+\.\d"
+        assert all(re.fullmatch(pattern, c) for c in cells), (measure, cells)
+
+
+def test_matrix_from_origins_to_destinations(tmp_path: Path) -> None:
+    out = tmp_path / "matrix.csv"
+    result = runner.invoke(
+        app,
+        [
+            "matrix",
+            "--origins",
+            "EFHK,EDDF",
+            "--destinations",
+            "RJAA,RKSI",
+            "--destinations",
+            "EDDF",
+            "--deny",
+            "RU,BY,UA",
+            "--speed-kt",
+            "480",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrote 2x3 matrix" in result.output
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["measure", "origin", "RJAA", "RKSI", "EDDF"]
+    assert [r[:2] for r in rows[1:3]] == [["distance_km", "EFHK"], ["distance_km", "EDDF"]]
+    blocks = {(r[0], r[1]): r[2:] for r in rows[1:]}
+    assert len(blocks) == 10
+    assert_rounded(blocks)
+    assert blocks["distance_km", "EDDF"][2] == "0.0"
+    assert blocks["duration_h", "EDDF"][2] == "0.00"
+    for origin in ("EFHK", "EDDF"):
+        for distance, hours in zip(
+            blocks["distance_km", origin], blocks["duration_h", origin], strict=True
+        ):
+            assert float(hours) == pytest.approx(float(distance) / (480 * 1.852), abs=0.006)
+    assert float(blocks["duration_h", "EFHK"][0]) > 11  # Helsinki-Tokyo around Russia
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["EFHK"], "two or more"),
+        (["EFHK,EDDF", "--origins", "EGLL"], "not both"),
+        (["--origins", "EGLL"], "both --origins and --destinations"),
+        (["--destinations", "EGLL"], "both --origins and --destinations"),
+        (["--origins", "EGLL", "--destinations", "QQQQ"], "unknown airport 'QQQQ'"),
+    ],
+)
+def test_matrix_bad_input_exits_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["matrix", *args, "-o", str(tmp_path / "m.csv")])
     assert result.exit_code == EXIT_BAD_INPUT
-    assert "two or more" in result.output
+    assert message in " ".join(result.output.split())

@@ -10,13 +10,16 @@ into the output (Parquet or CSV, also renamed into place) and the directory is r
 A finished output found without a parts directory counts as done rows too: running the
 batch again plans only rows it does not hold. While a run writes an output it holds a lock on
 ``.<output>.lock`` beside it, so that a second run for the same output stops with an error
-instead of mixing its parts with the first one's (the file stays; the lock goes with the
-process, however it ends).
+instead of mixing its parts with the first one's. The run removes the file when it ends,
+normally or with an error. A run killed outright leaves the file behind, but not the lock,
+which goes with the process: the next run takes the file over, and removes it in turn.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Iterable, Mapping
@@ -98,7 +101,7 @@ class PartStore:
         self.output = output
         self.directory = output.with_name(output.name + ".parts")
         self.manifest = dict(manifest)
-        self._lock = _lock(output.with_name(f".{output.name}.lock"))
+        self._lock = _OutputLock(output.with_name(f".{output.name}.lock"))
         try:
             self._open()
         except BaseException:
@@ -106,9 +109,8 @@ class PartStore:
             raise
 
     def close(self) -> None:
-        """Let another run write this output."""
-        if not self._lock.closed:
-            self._lock.close()
+        """Let another run write this output (removing the lock file)."""
+        self._lock.release()
 
     def _open(self) -> None:
         """Create the directory, or check that the one there belongs to the same batch."""
@@ -167,26 +169,66 @@ class PartStore:
         return table
 
 
-def _lock(path: Path) -> IO[bytes]:
-    """Hold an exclusive lock on the file while the handle is open (where the OS has flock).
+class _OutputLock:
+    """An exclusive lock on a lock file, held from creation to :meth:`release` (or exit).
 
-    Two runs writing one output would each take the other's parts for their own; the lock is
-    released by the OS whatever way the process ends.
+    Two runs writing one output would each take the other's parts for their own. The lock
+    is an ``flock`` (where the OS has it), released by the OS whatever way the process ends.
+    Only the holder removes the file, and it does so *before* letting the lock go: a run
+    that opened the file just before then and locks it just after finds that the file it
+    locked is no longer the one at the path, and starts again with the file there now (or a
+    new one). So at most one run holds a lock on the file at the path, and a file left by a
+    killed run is simply locked and taken over by the next.
     """
-    handle = path.open("ab")
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - no flock on this platform
-        return handle
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        #: A process forked from the holder shares its lock but must never remove the file.
+        self._pid = os.getpid()
+        self._handle: IO[bytes] | None
+        self._handle, self._flocked = _acquire(path)
+
+    def release(self) -> None:
+        """Remove the lock file and let the lock go; does nothing the second time."""
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return
+        holder = os.getpid() == self._pid
+        try:
+            if holder and self._flocked:
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+        finally:
+            handle.close()
+        if holder and not self._flocked:  # pragma: no cover - no flock, so no race to lose
+            with contextlib.suppress(OSError):  # after closing: Windows keeps open files
+                self.path.unlink()
+
+
+def _acquire(path: Path) -> tuple[IO[bytes], bool]:
+    """An open handle on the lock file at ``path``, locked, and whether it is (flock)."""
+    while True:
+        handle = path.open("ab")
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - no flock on this platform
+            return handle, False
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            output = path.name[1 : -len(".lock")]
+            raise InputError(
+                f"another batch is writing {output} now: wait for it to end, or give another output"
+            ) from None
+        try:
+            same = os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            return handle, True
+        # The holder removed the file between our opening and our locking it: try again.
         handle.close()
-        output = path.name[1 : -len(".lock")]
-        raise InputError(
-            f"another batch is writing {output} now: wait for it to end, or give another output"
-        ) from None
-    return handle
 
 
 def _write_table(path: Path, table: pa.Table) -> None:

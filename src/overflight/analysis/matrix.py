@@ -1,12 +1,18 @@
-"""The penalty matrix: every ordered pair of a set of places, and what avoiding costs each.
+"""The penalty matrix: every origin to every destination, and what avoiding costs each pair.
 
 >>> from overflight.analysis.batch import BatchOptions
 >>> m = penalty_matrix(["EFHK", "EDDF", "RJAA"], BatchOptions(deny=("RU",)))
 >>> round(m.extra_pct[0, 2]) > 20, m.places[2].code
 (True, 'RJAA')
+>>> m = penalty_matrix(["EFHK", "EDDF"], BatchOptions(deny=("RU",)), destinations=["RJAA"])
+>>> m.distance_km.shape, m.destinations[0].code, round(m.duration_h[0, 0]) > 6
+((2, 1), 'RJAA', True)
 
-Each pair is planned in both directions, independently, as a batch would plan it; a route
-and its reverse have the same length, which the tests check.
+A square matrix (one list of places) holds every ordered pair of different places; a
+rectangular one (origins and destinations) every origin to every destination. Each pair is
+planned in its direction, independently, as a batch would plan it; a route and its reverse
+have the same length, which the tests check. A pair whose origin and destination are the
+same place (the diagonal of a square matrix) is not planned: its figures are 0.
 """
 
 from __future__ import annotations
@@ -21,27 +27,58 @@ from numpy.typing import NDArray
 
 from overflight.analysis.batch_input import PairRow
 from overflight.analysis.batch_route import BatchOptions, Task, plan_jobs, run_task
+from overflight.data.airports import resolve_place
 from overflight.errors import InputError
-from overflight.models import Place
+from overflight.models import KM_PER_NM, Place
 
-__all__ = ["MEASURES", "PenaltyMatrix", "penalty_matrix", "plot_matrix"]
+__all__ = ["DECIMALS", "MEASURES", "PenaltyMatrix", "penalty_matrix", "plot_matrix"]
 
 #: The figures of a matrix, as named in its CSV file.
-MEASURES = ("distance_km", "great_circle_km", "extra_km", "extra_pct")
+MEASURES = ("distance_km", "great_circle_km", "extra_km", "extra_pct", "duration_h")
+
+#: Decimals each measure is written with in a CSV file: 0.1 km, 0.1 %, 0.01 h.
+DECIMALS = {
+    "distance_km": 1,
+    "great_circle_km": 1,
+    "extra_km": 1,
+    "extra_pct": 1,
+    "duration_h": 2,
+}
 
 Grid = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class PenaltyMatrix:
-    """Figures for every ordered pair (row: origin, column: destination); NaN where no route."""
+    """Figures for every origin (row) and destination (column); NaN where there is no route."""
 
-    places: tuple[Place, ...]
-    #: Route length, and the direct great circle, in km (0 on the diagonal).
+    #: The places of the rows and of the columns.
+    origins: tuple[Place, ...]
+    destinations: tuple[Place, ...]
+    #: Route length, and the direct great circle, in km (0 where a place meets itself).
     distance_km: Grid
     great_circle_km: Grid
     #: Why a pair has no route ("" where it has one).
     reasons: tuple[tuple[str, ...], ...]
+    #: Cruise speed of the flight times, in knots.
+    speed_kt: float = 450.0
+
+    @property
+    def places(self) -> tuple[Place, ...]:
+        """The places of a square matrix: its origins, which are also its destinations.
+
+        Raises
+        ------
+        InputError
+            For a matrix whose destinations are not its origins.
+
+        """
+        if self.destinations != self.origins:
+            raise InputError(
+                "this matrix goes from its origins to other destinations: use origins and "
+                "destinations instead of places"
+            )
+        return self.origins
 
     @property
     def extra_km(self) -> Grid:
@@ -50,11 +87,16 @@ class PenaltyMatrix:
 
     @property
     def extra_pct(self) -> Grid:
-        """The detour as a percentage of the great circle (0 on the diagonal)."""
+        """The detour as a percentage of the great circle (0 where a place meets itself)."""
         with np.errstate(invalid="ignore", divide="ignore"):
             pct = 100.0 * self.extra_km / self.great_circle_km
-        np.fill_diagonal(pct, 0.0)
+        pct[(self.great_circle_km == 0.0) & (self.distance_km == 0.0)] = 0.0
         return pct
+
+    @property
+    def duration_h(self) -> Grid:
+        """Flight time in hours at :attr:`speed_kt`, with no wind."""
+        return self.distance_km / (self.speed_kt * KM_PER_NM)
 
     def figure(self, measure: str) -> Grid:
         """One of :data:`MEASURES`."""
@@ -64,61 +106,116 @@ class PenaltyMatrix:
         return grid
 
     def write_csv(self, path: Path) -> None:
-        """Write one square block per measure: ``measure, origin, <destination codes...>``."""
-        codes = [p.code for p in self.places]
+        """Write one block per measure: ``measure, origin, <destination codes...>``.
+
+        Each block has a row per origin; figures are rounded as :data:`DECIMALS` says, and
+        the cells of pairs with no route are empty.
+        """
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["measure", "origin", *codes])
+            writer.writerow(["measure", "origin", *(p.code for p in self.destinations)])
             for measure in MEASURES:
-                grid = self.figure(measure)
-                for code, values in zip(codes, grid, strict=True):
+                decimals = DECIMALS[measure]
+                for origin, values in zip(self.origins, self.figure(measure), strict=True):
                     writer.writerow(
-                        [measure, code, *("" if np.isnan(v) else repr(float(v)) for v in values)]
+                        [measure, origin.code, *(_rounded(float(v), decimals) for v in values)]
                     )
 
 
-def penalty_matrix(codes: Sequence[str], options: BatchOptions | None = None) -> PenaltyMatrix:
-    """Plan every ordered pair of the places under the options (at most one scenario).
+def _rounded(value: float, decimals: int) -> str:
+    if np.isnan(value):
+        return ""
+    # Adding 0.0 turns the -0.0 of a rounded tiny negative into 0.0.
+    return f"{round(value, decimals) + 0.0:.{decimals}f}"
+
+
+def _resolved(codes: Sequence[str], role: str) -> tuple[Place, ...]:
+    places = tuple(resolve_place(c) for c in codes)
+    seen: dict[str, str] = {}
+    for code, place in zip(codes, places, strict=True):
+        if place.code in seen:
+            raise InputError(
+                f"the {role} name {place.code} twice ({seen[place.code]!r} and {code!r}): "
+                f"give each place once"
+            )
+        seen[place.code] = code
+    return places
+
+
+def penalty_matrix(
+    codes: Sequence[str],
+    options: BatchOptions | None = None,
+    *,
+    destinations: Sequence[str] | None = None,
+) -> PenaltyMatrix:
+    """Plan every pair of the places under the options (at most one scenario).
+
+    Parameters
+    ----------
+    codes
+        The places of a square matrix (every ordered pair of them), or, with
+        ``destinations``, its origins: codes, airfield identifiers or ``lat,lon``.
+    options
+        Denied states, a scenario, margin and speed (default: nothing denied, 450 kt).
+    destinations
+        The destinations of a rectangular matrix: each origin to each destination.
 
     Raises
     ------
     InputError
-        For fewer than two places, an unknown code, or more than one scenario.
+        For fewer than two places in a square matrix, no origin or no destination, a place
+        given twice, an unknown code, or more than one scenario.
 
     """
     options = options or BatchOptions()
     if len(options.scenarios) > 1:
         raise InputError("a matrix is planned under one scenario at a time: give one --scenario")
-    if len(set(codes)) < 2 or len(set(codes)) != len(codes):
-        raise InputError(f"give two or more different places, not {', '.join(codes) or 'none'}")
-    n = len(codes)
+    if destinations is None:
+        if len(set(codes)) < 2 or len(set(codes)) != len(codes):
+            raise InputError(f"give two or more different places, not {', '.join(codes) or 'none'}")
+        origins = targets = _resolved(codes, "places")
+    else:
+        if not codes or not destinations:
+            raise InputError(
+                f"give one or more origins and destinations, not origins "
+                f"{', '.join(codes) or 'none'} and destinations "
+                f"{', '.join(destinations) or 'none'}"
+            )
+        origins, targets = _resolved(codes, "origins"), _resolved(destinations, "destinations")
+        if all(o.code == d.code for o in origins for d in targets):
+            raise InputError(
+                f"the origins and destinations are the same place ({origins[0].code}): give "
+                f"an origin and a destination that differ"
+            )
+    n = len(targets)
+    to = codes if destinations is None else destinations
     rows = [
-        PairRow(line=i * n + j, origin=codes[i], destination=codes[j])
-        for i in range(n)
-        for j in range(n)
-        if i != j
+        PairRow(line=i * n + j, origin=codes[i], destination=to[j])
+        for i, o in enumerate(origins)
+        for j, d in enumerate(targets)
+        if o.code != d.code
     ]
     groups, bad = plan_jobs(rows, options)
     if bad:
         raise InputError(bad[0].reason)
-    distance = np.zeros((n, n))
-    great_circle = np.zeros((n, n))
-    reasons = [[""] * n for _ in range(n)]
-    places: dict[int, Place] = {}
+    distance = np.zeros((len(origins), n))
+    great_circle = np.zeros((len(origins), n))
+    reasons = [[""] * n for _ in origins]
     for closed, jobs in groups.items():
         for job, row in zip(
             jobs, run_task(Task(closed, options.speed_kt, tuple(jobs))), strict=True
         ):
             i, j = divmod(job.line, n)
-            places[i], places[j] = job.origin, job.destination
             great_circle[i, j] = row["great_circle_km"]
             distance[i, j] = np.nan if row["distance_km"] is None else row["distance_km"]
             reasons[i][j] = row["reason"]
     return PenaltyMatrix(
-        places=tuple(places[i] for i in range(n)),
+        origins=origins,
+        destinations=targets,
         distance_km=distance,
         great_circle_km=great_circle,
         reasons=tuple(tuple(r) for r in reasons),
+        speed_kt=options.speed_kt,
     )
 
 
@@ -129,42 +226,41 @@ def plot_matrix(matrix: PenaltyMatrix, path: Path, *, title: str = "") -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    codes = [p.code for p in matrix.places]
+    origins = [p.code for p in matrix.origins]
+    destinations = [p.code for p in matrix.destinations]
     pct, extra = matrix.extra_pct, matrix.extra_km
-    n = len(codes)
-    size = max(4.0, 0.75 * n + 2.0)
-    fig, ax = plt.subplots(figsize=(size + 1.5, size))
+    same = np.array([[o == d for d in destinations] for o in origins], dtype=bool)
+    width = max(4.0, 0.75 * len(destinations) + 2.0)
+    height = max(4.0, 0.75 * len(origins) + 2.0)
+    fig, ax = plt.subplots(figsize=(width + 1.5, height))
     try:
-        # The diagonal and pairs without a route are grey; the cell text tells them apart.
-        shown = np.ma.masked_invalid(np.where(np.eye(n, dtype=bool), np.nan, pct))
+        # A place to itself and pairs without a route are grey; the cell text tells them apart.
+        shown = np.ma.masked_invalid(np.where(same, np.nan, pct))
         cmap = matplotlib.colormaps["YlOrRd"].with_extremes(bad="#bdbdbd")
         image = ax.imshow(shown, cmap=cmap, vmin=0.0)
         fig.colorbar(image, ax=ax, label="detour, % of the great circle")
-        ax.set_xticks(range(n), codes, rotation=45, ha="right")
-        ax.set_yticks(range(n), codes)
+        ax.set_xticks(range(len(destinations)), destinations, rotation=45, ha="right")
+        ax.set_yticks(range(len(origins)), origins)
         ax.set_xlabel("destination")
         ax.set_ylabel("origin")
         ax.set_title(title or "Detour forced by denied airspace")
         top = float(np.nanmax(pct)) if np.isfinite(pct).any() else 0.0
-        for i in range(n):
-            for j in range(n):
-                if i == j:
-                    continue
-                text = (
-                    "no\nroute"
-                    if np.isnan(pct[i, j])
-                    else f"{pct[i, j]:.0f}%\n{extra[i, j]:,.0f} km"
-                )
-                dark = np.isfinite(pct[i, j]) and pct[i, j] > 0.6 * top
-                ax.text(
-                    j,
-                    i,
-                    text,
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if dark else "black",
-                )
+        for i, j in np.ndindex(*same.shape):
+            if same[i, j]:
+                continue
+            text = (
+                "no\nroute" if np.isnan(pct[i, j]) else f"{pct[i, j]:.0f}%\n{extra[i, j]:,.0f} km"
+            )
+            dark = np.isfinite(pct[i, j]) and pct[i, j] > 0.6 * top
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if dark else "black",
+            )
         fig.tight_layout()
         fig.savefig(path, dpi=120)
     finally:

@@ -181,13 +181,26 @@ def batch(
 
 @app.command()
 def matrix(
-    places: Annotated[
-        str, typer.Argument(help="Places, comma-separated: ICAO/IATA codes or airfield ids.")
-    ],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="CSV file: one square block per measure."),
+        typer.Option("--output", "-o", help="CSV file: one block per measure."),
     ],
+    places: Annotated[
+        str | None,
+        typer.Argument(
+            help="Places of a square matrix, comma-separated: ICAO/IATA codes or airfield ids."
+        ),
+    ] = None,
+    origins: Annotated[
+        list[str],
+        typer.Option(
+            "--origins", help="Origins (rows), comma-separated; with --destinations, not PLACES."
+        ),
+    ] = [],  # noqa: B006
+    destinations: Annotated[
+        list[str],
+        typer.Option("--destinations", help="Destinations (columns), comma-separated."),
+    ] = [],  # noqa: B006
     deny: DenyOption = [],  # noqa: B006
     scenario: Annotated[
         str | None, typer.Option("--scenario", "-s", help="Scenario name or YAML file.")
@@ -201,13 +214,25 @@ def matrix(
         Path | None, typer.Option("--plot", help="Also draw the detour heatmap to this PNG.")
     ] = None,
 ) -> None:
-    """Penalty matrix: every ordered pair of the places, the detour in km and %, and the length.
+    """Penalty matrix: every pair of the places, or every origin to every destination.
 
-    The CSV has columns measure, origin and one per destination; measures are distance_km,
-    great_circle_km, extra_km and extra_pct (empty where there is no route).
+    The CSV has columns measure, origin and one per destination, and a block of rows per
+    measure: distance_km, great_circle_km, extra_km and extra_pct (to 0.1) and duration_h
+    (hours at --speed-kt, to 0.01); cells are empty where there is no route.
     """
     from overflight.analysis.matrix import penalty_matrix, plot_matrix
 
+    if places is not None and (origins or destinations):
+        raise _fail(
+            "give the places of a square matrix, or --origins and --destinations, not both",
+            EXIT_BAD_INPUT,
+        )
+    if places is None and not (origins and destinations):
+        raise _fail(
+            "give the places of a square matrix (EFHK,EDDF,RJAA), or both --origins and "
+            "--destinations",
+            EXIT_BAD_INPUT,
+        )
     console = Console(stderr=True)
     status: AbstractContextManager[object] = (
         console.status("planning…", spinner="dots") if console.is_terminal else nullcontext()
@@ -217,7 +242,10 @@ def matrix(
             deny, [scenario] if scenario else [], margin_nm, speed_kt, on, operator, category
         )
         with status:
-            result = penalty_matrix(codes([places]), options)
+            if places is not None:
+                result = penalty_matrix(codes([places]), options)
+            else:
+                result = penalty_matrix(codes(origins), options, destinations=codes(destinations))
     except InputError as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     result.write_csv(output)
@@ -227,7 +255,7 @@ def matrix(
         plot_matrix(result, plot, title=f"Detour forced by {title}" if title else "")
     missing = sum(1 for row in result.reasons for r in row if r)
     console.print(
-        f"wrote {len(result.places)}x{len(result.places)} matrix to {output}"
+        f"wrote {len(result.origins)}x{len(result.destinations)} matrix to {output}"
         + (f" and the heatmap to {plot}" if plot else "")
         + (f"; {missing} pairs have no route" if missing else ""),
         highlight=False,
