@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
+from overflight.cli._common import EXIT_BAD_INPUT, EXIT_NO_ROUTE
 from overflight.cli.analysis import chokepoints, compare
-from overflight.cli.app import EXIT_BAD_INPUT, EXIT_NO_ROUTE
 
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from overflight.analysis.batch import errors_path, read_results
 from overflight.cli import app
-from overflight.cli.app import EXIT_BAD_INPUT
+from overflight.cli._common import EXIT_BAD_INPUT
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from overflight.cli import app
-from overflight.cli.app import EXIT_BAD_INPUT, EXIT_NO_ROUTE
+from overflight.cli._common import EXIT_BAD_INPUT, EXIT_NO_ROUTE
 
 runner = CliRunner()
 ROUTE = ["UUMU", "OSLK", "--deny", "BG,GR,TR"]

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from overflight.cli import app
-from overflight.cli.app import EXIT_BAD_INPUT
+from overflight.cli._common import EXIT_BAD_INPUT
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""The ``compare`` and ``chokepoints`` commands (registered by :mod:`overflight.cli.app`).
+"""The ``compare`` and ``chokepoints`` commands.
 
 Both write a text table (rich) or, with ``--format json``, the JSON documented in
 :mod:`overflight.analysis.compare` and :mod:`overflight.analysis.chokepoints`. Exit status as
@@ -21,7 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from overflight._config import DEFAULT_SPEED_KT
-from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NO_ROUTE, _fail
+from overflight.cli._common import EXIT_NO_ROUTE, exit_on_error, fail
+from overflight.cli.app import app
 from overflight.cli.options import (
     AircraftOption,
     CategoryOption,
@@ -36,7 +37,7 @@ from overflight.cli.options import (
     codes,
 )
 from overflight.data.airports import resolve_place
-from overflight.errors import InputError, NoRouteError, OverflightError
+from overflight.errors import InputError, NoRouteError
 from overflight.export.json import chokepoints_to_dict, comparison_to_dict
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ def _render_text(renderable: Group, output: Path | None) -> None:
     _write(console.export_text(), output)
 
 
+@app.command()
 def compare(
     origin: OriginArgument,
     destination: DestinationArgument,
@@ -165,7 +167,7 @@ def compare(
     from overflight.aircraft import load_aircraft
     from overflight.analysis import compare_routes, deny_case, scenario_case
 
-    try:
+    with exit_on_error():
         start, end = resolve_place(origin), resolve_place(destination)
         profile = load_aircraft(aircraft) if aircraft else None
         extra = codes(deny)
@@ -188,12 +190,6 @@ def compare(
                 "compare needs two or more cases: give --scenario and/or --case at least twice"
             )
         comparison = compare_routes(start, end, cases, speed_kt=speed_kt)
-    except InputError as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    except NoRouteError as exc:
-        raise _fail(str(exc), EXIT_NO_ROUTE) from None
-    except OverflightError as exc:
-        raise _fail(str(exc), EXIT_INTERNAL) from None
     if output_format is TableFormat.json:
         _write(json.dumps(comparison_to_dict(comparison), indent=2) + "\n", output)
     else:
@@ -226,6 +222,7 @@ def render_chokepoints(report: ChokepointReport) -> Group:
     return Group(title, ranking, footer)
 
 
+@app.command()
 def chokepoints(
     origin: OriginArgument,
     destination: DestinationArgument,
@@ -263,7 +260,7 @@ def chokepoints(
     from overflight.aircraft import load_aircraft
     from overflight.analysis import find_chokepoints, scenario_case
 
-    try:
+    with exit_on_error():
         start, end = resolve_place(origin), resolve_place(destination)
         profile = load_aircraft(aircraft) if aircraft else None
         extra = codes(deny)
@@ -291,11 +288,7 @@ def chokepoints(
                 budget_s=budget_s or None,
             )
         except NoRouteError as exc:  # its message names the refusals responsible
-            raise _fail(str(exc), EXIT_NO_ROUTE) from None
-    except InputError as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    except OverflightError as exc:
-        raise _fail(str(exc), EXIT_INTERNAL) from None
+            raise fail(str(exc), EXIT_NO_ROUTE) from None
     if output_format is TableFormat.json:
         _write(json.dumps(chokepoints_to_dict(report), indent=2) + "\n", output)
     else:

@@ -1,14 +1,9 @@
-"""Commands of the ``overflight`` tool.
-
-Exit status: 0 success, 2 bad input, 3 no route possible, 4 internal check failed.
-"""
+"""Commands of the ``overflight`` tool (exit statuses in :mod:`overflight.cli._common`)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +11,10 @@ import typer
 from rich.console import Console
 
 from overflight.analysis.plan import plan_request
+from overflight.cli._common import (
+    exit_on_error,
+    planning,
+)
 from overflight.cli.options import (
     AircraftOption,
     AllowOption,
@@ -34,25 +33,12 @@ from overflight.cli.options import (
     SpeedOption,
     codes,
 )
-from overflight.errors import InputError, NoRouteError, OverflightError
 from overflight.export.geojson import route_to_geojson
-from overflight.routing.graph import use_compiled_queries
 
 if TYPE_CHECKING:
     from overflight.analysis.plan import Plan
 
-__all__ = [
-    "EXIT_BAD_INPUT",
-    "EXIT_INTERNAL",
-    "EXIT_NO_ROUTE",
-    "app",
-    "main",
-    "planning",
-]
-
-EXIT_BAD_INPUT = 2
-EXIT_NO_ROUTE = 3
-EXIT_INTERNAL = 4
+__all__ = ["app", "main"]
 
 app = typer.Typer(
     name="overflight",
@@ -84,31 +70,6 @@ def _root(
 
         typer.echo(f"overflight {__version__}")
         raise typer.Exit()
-
-
-def _fail(message: str, status: int) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(status)
-
-
-@contextmanager
-def planning(aircraft: str | None) -> Iterator[None]:
-    """Around a call to :func:`plan_request`: a spinner on a terminal, and the exit status.
-
-    Bad input exits with 2, no route with 3, a failed internal check with 4.
-    """
-    # One route: loading the compiler would cost more than it saves; fuel stops ask many.
-    use_compiled_queries(aircraft is not None)
-    status = Console(stderr=True)
-    try:
-        with status.status("planning…", spinner="dots") if status.is_terminal else nullcontext():
-            yield
-    except InputError as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
-    except NoRouteError as exc:
-        raise _fail(str(exc), EXIT_NO_ROUTE) from None
-    except OverflightError as exc:
-        raise _fail(str(exc), EXIT_INTERNAL) from None
 
 
 @app.command()
@@ -200,10 +161,8 @@ def scenarios(
     from overflight.cli.render import render_scenario, render_scenario_list
     from overflight.scenarios import load_scenario
 
-    try:
+    with exit_on_error():
         shown = render_scenario(load_scenario(name)) if name else render_scenario_list()
-    except InputError as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
     Console().print(shown)
 
 
@@ -251,10 +210,8 @@ def airports(
 
     from overflight.data.airports import search_airports
 
-    try:
+    with exit_on_error():
         found = search_airports(query, limit=limit)
-    except InputError as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
     table = Table("code", "name", "state", "lat", "lon")
     for place in found:
         table.add_row(

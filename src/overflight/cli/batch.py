@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from overflight.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, _fail, app
+from overflight.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    exit_on_error,
+    fail,
+)
+from overflight.cli.app import app
 from overflight.cli.options import (
     CategoryOption,
     DateOption,
@@ -26,7 +33,6 @@ from overflight.cli.options import (
     SpeedOption,
     codes,
 )
-from overflight.errors import InputError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -35,7 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["batch", "matrix"]
 
-EXIT_INTERRUPTED = 130
 
 ScenariosOption = Annotated[
     list[str],
@@ -156,13 +161,12 @@ def batch(
 
     context: AbstractContextManager[object] = bar if bar is not None else nullcontext()
     try:
-        options = _options(deny, scenario, margin_nm, speed_kt, on, operator, category)
-        with context:
-            summary = run_batch(
-                pairs, output, options, workers=workers, scheduler=scheduler, progress=progress
-            )
-    except InputError as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+        with exit_on_error():
+            options = _options(deny, scenario, margin_nm, speed_kt, on, operator, category)
+            with context:
+                summary = run_batch(
+                    pairs, output, options, workers=workers, scheduler=scheduler, progress=progress
+                )
     except KeyboardInterrupt:
         console.print(
             f"interrupted: the rows planned so far are kept; run the same command again "
@@ -172,7 +176,7 @@ def batch(
         raise typer.Exit(EXIT_INTERRUPTED) from None
     console.print(_summary_text(summary), highlight=False)
     if summary.statuses.get("check_failed"):
-        raise _fail(
+        raise fail(
             "some routes failed the independent check (status check_failed): this is a bug "
             "in overflight, please report it",
             EXIT_INTERNAL,
@@ -223,12 +227,12 @@ def matrix(
     from overflight.analysis.matrix import penalty_matrix, plot_matrix
 
     if places is not None and (origins or destinations):
-        raise _fail(
+        raise fail(
             "give the places of a square matrix, or --origins and --destinations, not both",
             EXIT_BAD_INPUT,
         )
     if places is None and not (origins and destinations):
-        raise _fail(
+        raise fail(
             "give the places of a square matrix (EFHK,EDDF,RJAA), or both --origins and "
             "--destinations",
             EXIT_BAD_INPUT,
@@ -237,7 +241,7 @@ def matrix(
     status: AbstractContextManager[object] = (
         console.status("planning…", spinner="dots") if console.is_terminal else nullcontext()
     )
-    try:
+    with exit_on_error():
         options = _options(
             deny, [scenario] if scenario else [], margin_nm, speed_kt, on, operator, category
         )
@@ -246,8 +250,6 @@ def matrix(
                 result = penalty_matrix(codes([places]), options)
             else:
                 result = penalty_matrix(codes(origins), options, destinations=codes(destinations))
-    except InputError as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from None
     result.write_csv(output)
     if plot is not None:
         denied = ", ".join(codes(deny))

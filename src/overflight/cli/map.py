@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 
 from overflight.analysis.plan import plan_request
-from overflight.cli.app import EXIT_BAD_INPUT, _fail, app, planning
+from overflight.cli._common import EXIT_BAD_INPUT, fail, planning
+from overflight.cli.app import app
 from overflight.cli.options import (
     AircraftOption,
     AllowOption,
@@ -58,7 +59,7 @@ def _format_for(output: Path, chosen: MapFormat | None) -> MapFormat:
     found = _SUFFIXES.get(output.suffix.lower())
     if found is None:
         suffix = repr(output.suffix) if output.suffix else "no suffix"
-        raise _fail(
+        raise fail(
             f"cannot tell the map format from {suffix} in {str(output)!r}: "
             f"give a file ending in {', '.join(_SUFFIXES)}, or --format png|svg|html",
             EXIT_BAD_INPUT,

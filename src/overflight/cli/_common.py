@@ -1,0 +1,65 @@
+"""What every command shares: the exit statuses and the one map from errors to them.
+
+Exit status: 0 success, 2 bad input, 3 no route possible, 4 internal check failed,
+130 interrupted (a batch that can be resumed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+
+import typer
+from rich.console import Console
+
+from overflight.errors import InputError, NoRouteError, OverflightError
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_NO_ROUTE",
+    "exit_on_error",
+    "fail",
+    "planning",
+]
+
+EXIT_BAD_INPUT = 2
+EXIT_NO_ROUTE = 3
+EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130
+
+
+def fail(message: str, status: int) -> typer.Exit:
+    """Print the error on stderr; the exit to raise with the status."""
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(status)
+
+
+@contextmanager
+def exit_on_error() -> Iterator[None]:
+    """Turn the library's errors raised in the block into their message and exit status.
+
+    Bad input exits with 2, no route with 3, a failed internal check with 4.
+    """
+    try:
+        yield
+    except InputError as exc:
+        raise fail(str(exc), EXIT_BAD_INPUT) from None
+    except NoRouteError as exc:
+        raise fail(str(exc), EXIT_NO_ROUTE) from None
+    except OverflightError as exc:
+        raise fail(str(exc), EXIT_INTERNAL) from None
+
+
+@contextmanager
+def planning(aircraft: str | None) -> Iterator[None]:
+    """Around planning: a spinner on a terminal, and the exit status of :func:`exit_on_error`."""
+    from overflight.routing.graph import use_compiled_queries
+
+    # One route: loading the compiler would cost more than it saves; fuel stops ask many.
+    use_compiled_queries(aircraft is not None)
+    status = Console(stderr=True)
+    spinner = status.status("planning…", spinner="dots") if status.is_terminal else nullcontext()
+    with exit_on_error(), spinner:
+        yield
