@@ -20,6 +20,7 @@ import shapely
 from overflight._threadlocal import clear_thread_caches
 from overflight.analysis import compare_routes, deny_case, find_chokepoints
 from overflight.analysis.plan import plan_request
+from overflight.analysis.request import FlightRequest
 from overflight.data.airspace import states
 from overflight.export.json import chokepoints_to_dict, comparison_to_dict
 from overflight.routing import planner
@@ -90,15 +91,20 @@ def test_clearing_the_caches_empties_them_in_every_thread() -> None:
 
 
 def _route() -> dict[str, Any]:
-    return plan_request("UUMU", "OSLK", deny=["BG", "GR", "TR"]).to_dict()
+    return plan_request(
+        FlightRequest(origin="UUMU", destination="OSLK", deny=["BG,GR,TR"])
+    ).to_dict()
 
 
 def _fuel_stops() -> dict[str, Any]:
-    return plan_request("EFHK", "RJAA", deny=["RU", "BY", "UA"], aircraft="A20N").to_dict()
+    request = FlightRequest(origin="EFHK", destination="RJAA", deny=["RU,BY,UA"], aircraft="A20N")
+    return plan_request(request).to_dict()
 
 
 def _scenario_route() -> dict[str, Any]:
-    return plan_request("UUMU", "OSLK", scenario="syria-2015").to_dict()
+    return plan_request(
+        FlightRequest(origin="UUMU", destination="OSLK", scenario="syria-2015")
+    ).to_dict()
 
 
 def _compare() -> dict[str, Any]:

@@ -6,6 +6,7 @@ callers that do not know overflight can still catch them::
 
     OverflightError
     ├── InputError (ValueError)
+    │   ├── RequestError
     │   ├── UnknownAirportError (LookupError)
     │   ├── UnknownStateError (LookupError)
     │   ├── CoordinateError
@@ -23,6 +24,8 @@ Messages name the bad value and say what would be accepted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = [
     "AircraftFileError",
     "CoordinateError",
@@ -31,6 +34,7 @@ __all__ = [
     "InputFileError",
     "NoRouteError",
     "OverflightError",
+    "RequestError",
     "ScenarioError",
     "UnknownAircraftError",
     "UnknownAirportError",
@@ -46,6 +50,32 @@ class OverflightError(Exception):
 
 class InputError(OverflightError, ValueError):
     """A value given by the user is not acceptable."""
+
+
+class RequestError(InputError):
+    """A field of a flight request outside what it accepts (a speed of 0, a margin of -3).
+
+    >>> str(RequestError("margin_nm", -3.0, "out of range, give 0 to 200"))
+    'margin_nm -3: out of range, give 0 to 200'
+    >>> str(RequestError("margin_nm", -3.0, "out of range").spelled({"margin_nm": "--margin-nm"}))
+    '--margin-nm -3: out of range'
+    """
+
+    def __init__(self, field: str, value: object, accepted: str, *, shown: str = "") -> None:
+        #: The field, as the request names it (``margin_nm``).
+        self.field = field
+        self.value = value
+        #: What is wrong and what would be accepted.
+        self.accepted = accepted
+        number = isinstance(value, float | int) and not isinstance(value, bool)
+        text = f"{value:g}" if number else repr(value)
+        super().__init__(f"{shown or field} {text}: {accepted}")
+
+    def spelled(self, names: Mapping[str, str]) -> RequestError:
+        """The same error, naming the field as the caller's user knows it (``--margin-nm``)."""
+        return RequestError(
+            self.field, self.value, self.accepted, shown=names.get(self.field, self.field)
+        )
 
 
 class UnknownAirportError(InputError, LookupError):

@@ -9,11 +9,14 @@ import pytest
 
 from overflight.aircraft import load_aircraft
 from overflight.analysis.plan import plan_request
+from overflight.analysis.request import FlightRequest
 from overflight.errors import InputError
 
 
 def test_out_of_range_without_a_scenario_gets_fuel_stops() -> None:
-    plan = plan_request("VIDP", "KORD", deny=["PK"], aircraft="B738")
+    plan = plan_request(
+        FlightRequest(origin="VIDP", destination="KORD", deny=["PK"], aircraft="B738")
+    )
     usable = load_aircraft("B738").usable_range_km()
     assert plan.route.distance_km > usable
     assert plan.stops is not None
@@ -24,7 +27,9 @@ def test_out_of_range_without_a_scenario_gets_fuel_stops() -> None:
 
 
 def test_within_range_flies_non_stop() -> None:
-    plan = plan_request("UUMU", "OSLK", deny=["BG", "GR", "TR"], aircraft="IL76")
+    plan = plan_request(
+        FlightRequest(origin="UUMU", destination="OSLK", deny=["BG", "GR", "TR"], aircraft="IL76")
+    )
     assert plan.stops is None
     assert plan.to_dict()["aircraft"]["within_range"] is True
 
@@ -34,4 +39,8 @@ def test_stops_around_avoid_areas_ask_for_a_scenario(tmp_path: Path) -> None:
     square = [[[10.0, 10.0], [11.0, 10.0], [11.0, 11.0], [10.0, 11.0], [10.0, 10.0]]]
     area.write_text(json.dumps({"type": "Polygon", "coordinates": square}))
     with pytest.raises(InputError, match="--scenario"):
-        plan_request("VIDP", "KORD", deny=["PK"], aircraft="B738", avoid=[area])
+        plan_request(
+            FlightRequest(
+                origin="VIDP", destination="KORD", deny=["PK"], aircraft="B738", avoid=[area]
+            )
+        )

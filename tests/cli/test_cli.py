@@ -100,6 +100,11 @@ def test_geojson_is_rfc7946_and_cut_at_antimeridian(tmp_path: Path) -> None:
         (("route", "UUEE", "OSLK", "--deny", "RU"), EXIT_BAD_INPUT, "Russia"),
         (("route", "FXMM", "EGLL", "--deny", "ZA"), EXIT_NO_ROUTE, "South Africa"),
         (("route", "UUMU", "OSLK", "--margin-nm", "-3"), EXIT_BAD_INPUT, "-3"),
+        # Bounds of the request, the same as over HTTP: 0 kt was silently 450 kt.
+        (("route", "UUMU", "OSLK", "--speed-kt", "0"), EXIT_BAD_INPUT, "--speed-kt 0"),
+        (("route", "UUMU", "OSLK", "--speed-kt", "0"), EXIT_BAD_INPUT, "50 to 1500"),
+        (("route", "UUMU", "OSLK", "--max-stops", "6"), EXIT_BAD_INPUT, "0 to 5"),
+        (("map", "UUMU", "OSLK", "-o", "x.png", "--margin-nm", "250"), EXIT_BAD_INPUT, "0 to 200"),
     ],
 )
 def test_bad_input_exits_with_a_clear_message(

@@ -17,6 +17,7 @@ import pytest
 from export_helpers import CASES, GOLDEN, assert_close
 
 from overflight.analysis.plan import Plan, plan_request
+from overflight.analysis.request import FlightRequest
 
 REGENERATE = os.environ.get("OVERFLIGHT_REGENERATE_GOLDEN") == "1"
 
@@ -25,7 +26,7 @@ REGENERATE = os.environ.get("OVERFLIGHT_REGENERATE_GOLDEN") == "1"
 def plans() -> dict[str, Plan]:
     out = {}
     for name, (origin, destination, options) in CASES.items():
-        out[name] = plan_request(origin, destination, **options)
+        out[name] = plan_request(FlightRequest(origin=origin, destination=destination, **options))
     stop_plan = out["stops"].stops
     assert stop_plan is not None, "the fuel-stop case needs a stop"
     assert stop_plan.stops, "the fuel-stop case needs a stop"

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from overflight.analysis.plan import Plan, plan_request
+from overflight.analysis.request import FlightRequest
 from overflight.export.staticmap import plan_to_png, plan_to_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -59,7 +60,9 @@ def test_png_shades_the_denied_states(
     shaded = sum(share_of(syria_png, c) for c in DENIED)
     assert shaded > 0.03  # Bulgaria, Greece and Turkey fill a good part of the map
     # The same flight with nothing denied has no shading at all.
-    open_sky = png_pixels(plan_to_png(plan_request("UUMU", "OSLK")))
+    open_sky = png_pixels(
+        plan_to_png(plan_request(FlightRequest(origin="UUMU", destination="OSLK")))
+    )
     assert sum(share_of(open_sky, c) for c in DENIED) < 0.0005
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import subprocess
@@ -12,6 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 from web_server import start_server, stop_server
+
+from overflight._config import SPEED_KT_RANGE
+from overflight.analysis.request import FlightRequest
 
 ERROR_KEYS = {"error", "field", "message", "states"}
 
@@ -339,6 +343,43 @@ def test_bad_input_names_the_field_and_what_is_accepted(
     assert "Traceback" not in answer.text
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "unknown"),
+    [
+        ("/api/route", {"origin": "UUMU", "destination": "OSLK", "denied": "RU"}, "denied"),
+        ("/api/route", {"origin": "UUMU", "destination": "OSLK", "avoid": "/etc/x"}, "avoid"),
+        ("/api/compare", {"origin": "UUMU", "destination": "OSLK", "cases": "RU"}, "cases"),
+        ("/api/chokepoints", {"origin": "UUMU", "destination": "OSLK", "deny_": "RU"}, "deny_"),
+        ("/api/airports", {"q": "tehran", "max": "3"}, "max"),
+    ],
+)
+def test_unknown_parameters_are_refused_naming_the_accepted_ones(
+    client: httpx.Client, path: str, params: dict[str, str], unknown: str
+) -> None:
+    """`denied=RU` once answered 200 with a route over Russia."""
+    answer = client.get(path, params=params)
+    assert answer.status_code == 400, answer.text
+    body = answer.json()
+    assert body["field"] == unknown
+    assert repr(unknown) in body["message"]
+    accepted = {
+        p["name"]
+        for p in client.get("/openapi.json").json()["paths"][path]["get"]["parameters"]
+        if p["in"] == "query"
+    }
+    assert accepted
+    assert all(name in body["message"] for name in accepted)
+
+
+def test_the_route_parameters_are_the_flight_request_fields(client: httpx.Client) -> None:
+    """The API's query model is derived from FlightRequest: a new field reaches the API."""
+    parameters = client.get("/openapi.json").json()["paths"]["/api/route"]["get"]["parameters"]
+    names = {p["name"] for p in parameters}
+    assert names == {f.name for f in dataclasses.fields(FlightRequest)} - {"avoid"}
+    speed = next(p for p in parameters if p["name"] == "speed_kt")["schema"]["anyOf"][0]
+    assert (speed["minimum"], speed["maximum"]) == SPEED_KT_RANGE
+
+
 def test_no_route_names_the_refusals(client: httpx.Client) -> None:
     body = client.get(
         "/api/route", params={"origin": "UDYZ", "destination": "UUMU", "deny": "GE,AZ,TR,IR,FR"}
@@ -416,8 +457,11 @@ def test_time_limit_answers_504_and_the_server_stays_responsive(
     private_graph_cache: None, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     log = tmp_path_factory.mktemp("hurried") / "server.log"
-    process, url = start_server("--time-limit-s", "1", log=log)
+    # One worker: the process that keeps computing after the 504 is the one that must answer.
+    process, url = start_server("--time-limit-s", "1", "--workers", "1", log=log)
     try:
+        # The airports table loaded first: what is timed below is waiting, not loading.
+        assert httpx.get(f"{url}/api/airports", params={"q": "UUMU"}).status_code == 200
         # A denied set and margin never asked before: the graph takes seconds to build.
         params = {
             "origin": "EGLL",

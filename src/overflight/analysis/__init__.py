@@ -19,6 +19,7 @@ __all__ = [
     "ChokepointReport",
     "Comparison",
     "Difference",
+    "FlightRequest",
     "Plan",
     "StopPlan",
     "compare_routes",
@@ -55,6 +56,7 @@ _HOME = {
     "plan_with_stops": "fuel",
     "stop_plan_to_dict": "fuel",
     "DEFAULT_SPEED_KT": "plan",
+    "FlightRequest": "request",
     "Plan": "plan",
     "plan_request": "plan",
 }
@@ -69,6 +71,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from overflight._config import DEFAULT_SPEED_KT
     from overflight.analysis.batch import BatchOptions, BatchSummary, run_batch
     from overflight.analysis.chokepoints import (
         Chokepoint,
@@ -87,4 +90,5 @@ if TYPE_CHECKING:
         states_crossed,
     )
     from overflight.analysis.fuel import StopPlan, plan_with_stops, stop_plan_to_dict
-    from overflight.analysis.plan import DEFAULT_SPEED_KT, Plan, plan_request
+    from overflight.analysis.plan import Plan, plan_request
+    from overflight.analysis.request import FlightRequest

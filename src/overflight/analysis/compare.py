@@ -60,9 +60,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from overflight._config import DEFAULT_SPEED_KT
 from overflight.aircraft import AircraftProfile
 from overflight.analysis.fuel import StopPlan, plan_with_stops
-from overflight.analysis.plan import DEFAULT_SPEED_KT
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, normalise_codes
 from overflight.errors import InputError, NoRouteError
@@ -72,7 +72,6 @@ from overflight.routing.planner import plan_route
 from overflight.scenarios import Permissions, load_scenario
 
 __all__ = [
-    "DEFAULT_SPEED_KT",
     "Case",
     "CaseResult",
     "Comparison",

@@ -6,12 +6,11 @@ either way is the same route with the same JSON.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from overflight._config import DEFAULT_SPEED_KT
+from overflight.analysis.request import FlightRequest
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import normalise_codes
 from overflight.errors import InputError
@@ -23,10 +22,7 @@ if TYPE_CHECKING:
     from overflight.analysis.fuel import StopPlan
     from overflight.scenarios import Permissions
 
-__all__ = ["DEFAULT_SPEED_KT", "Plan", "plan_request"]
-
-#: Cruise speed used for times when neither a speed nor an aircraft is given.
-DEFAULT_SPEED_KT = 450.0
+__all__ = ["Plan", "plan_request"]
 
 
 @dataclass(frozen=True)
@@ -76,36 +72,26 @@ class Plan:
         return data
 
 
-def plan_request(
-    origin: str,
-    destination: str,
-    *,
-    deny: Sequence[str] = (),
-    allow: Sequence[str] = (),
-    scenario: str | None = None,
-    on: dt.date | None = None,
-    operator: str | None = None,
-    category: str | None = None,
-    avoid: Sequence[Path] = (),
-    margin_nm: float = 0.0,
-    speed_kt: float | None = None,
-    aircraft: str | None = None,
-    ground_time_h: float = 1.0,
-    max_stops: int = 3,
-) -> Plan:
-    """Plan a route from a request as users state it (codes, scenario name, aircraft type).
+def plan_request(request: FlightRequest) -> Plan:
+    """Plan a flight as a user asks for it (codes, scenario name, aircraft type, files).
 
-    ``avoid`` holds GeoJSON files of areas to keep out of.
+    >>> from overflight.analysis import FlightRequest
+    >>> plan = plan_request(FlightRequest(origin="UUMU", destination="OSLK", deny=["BG,GR,TR"]))
+    >>> "TR" in [t.country for t in plan.route.transit]
+    False
     """
+    r = request
+    deny, allow, scenario, aircraft, avoid = r.deny, r.allow, r.scenario, r.aircraft, r.avoid
+    margin_nm, ground_time_h, max_stops = r.margin_nm, r.ground_time_h, r.max_stops
     # Scenarios, aircraft and fuel stops load pydantic and scipy: only when asked for.
     if aircraft or scenario or avoid:
         from overflight.aircraft import load_aircraft
         from overflight.analysis.fuel import plan_with_stops
         from overflight.scenarios import load_scenario, read_avoid_file
 
-    start, end = resolve_place(origin), resolve_place(destination)
+    start, end = resolve_place(r.origin), resolve_place(r.destination)
     profile = load_aircraft(aircraft) if aircraft else None
-    speed = speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
+    speed = r.speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
     areas = tuple(read_avoid_file(path) for path in avoid)
     permissions: Permissions | None = None
     if scenario is None:
@@ -120,9 +106,9 @@ def plan_request(
         # unless the user names them in --deny.
         ends = tuple(c for c in (start.country, end.country) if c)
         permissions = chosen.resolve(
-            operator_state=operator,
-            category=category,
-            on=on,
+            operator_state=r.operator,
+            category=r.category,
+            on=r.date,
             deny=deny,
             allow=[*allow, *(c for c in ends if c not in normalise_codes(deny))],
             endpoints=ends or None,

@@ -11,28 +11,12 @@ import typer
 from rich.console import Console
 
 from overflight.analysis.plan import plan_request
+from overflight.analysis.request import FlightRequest
 from overflight.cli._common import (
     exit_on_error,
     planning,
 )
-from overflight.cli.options import (
-    AircraftOption,
-    AllowOption,
-    AvoidOption,
-    CategoryOption,
-    DateOption,
-    DenyOption,
-    DestinationArgument,
-    GroundTimeOption,
-    MarginOption,
-    MaxStopsOption,
-    OperatorOption,
-    OriginArgument,
-    OutputOption,
-    ScenarioOption,
-    SpeedOption,
-    codes,
-)
+from overflight.cli.options import OutputOption, takes_request
 from overflight.export.geojson import route_to_geojson
 
 if TYPE_CHECKING:
@@ -73,21 +57,9 @@ def _root(
 
 
 @app.command()
+@takes_request
 def route(
-    origin: OriginArgument,
-    destination: DestinationArgument,
-    deny: DenyOption = [],  # noqa: B006 - typer reads the default, never mutates it
-    scenario: ScenarioOption = None,
-    allow: AllowOption = [],  # noqa: B006
-    on: DateOption = None,
-    operator: OperatorOption = None,
-    category: CategoryOption = None,
-    avoid: AvoidOption = [],  # noqa: B006
-    margin_nm: MarginOption = 0.0,
-    speed_kt: SpeedOption = None,
-    aircraft: AircraftOption = None,
-    ground_time_h: GroundTimeOption = 1.0,
-    max_stops: MaxStopsOption = 3,
+    request: FlightRequest,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,
@@ -99,23 +71,8 @@ def route(
     with fuel stops in states that grant landing. KML, GPX and CSV describe
     the flight as flown (every leg, with the stops).
     """
-    with planning(aircraft):
-        plan = plan_request(
-            origin,
-            destination,
-            deny=codes(deny),
-            allow=codes(allow),
-            scenario=scenario,
-            on=on.date() if on else None,
-            operator=operator,
-            category=category,
-            avoid=avoid,
-            margin_nm=margin_nm,
-            speed_kt=speed_kt,
-            aircraft=aircraft,
-            ground_time_h=ground_time_h,
-            max_stops=max_stops,
-        )
+    with planning(request.aircraft):
+        plan = plan_request(request)
 
     if output_format is OutputFormat.text:
         from overflight.cli.render import render_plan, render_to_text

@@ -13,25 +13,10 @@ from typing import Annotated
 import typer
 
 from overflight.analysis.plan import plan_request
+from overflight.analysis.request import FlightRequest
 from overflight.cli._common import EXIT_BAD_INPUT, fail, planning
 from overflight.cli.app import app
-from overflight.cli.options import (
-    AircraftOption,
-    AllowOption,
-    AvoidOption,
-    CategoryOption,
-    DateOption,
-    DenyOption,
-    DestinationArgument,
-    GroundTimeOption,
-    MarginOption,
-    MaxStopsOption,
-    OperatorOption,
-    OriginArgument,
-    ScenarioOption,
-    SpeedOption,
-    codes,
-)
+from overflight.cli.options import takes_request
 
 __all__ = ["MapFormat", "map_command"]
 
@@ -68,25 +53,13 @@ def _format_for(output: Path, chosen: MapFormat | None) -> MapFormat:
 
 
 @app.command(name="map")
+@takes_request
 def map_command(
-    origin: OriginArgument,
-    destination: DestinationArgument,
+    request: FlightRequest,
     output: Annotated[
         Path,
         typer.Option("--output", "-o", help="File to write: .png, .svg or .html."),
     ],
-    deny: DenyOption = [],  # noqa: B006 - typer reads the default, never mutates it
-    scenario: ScenarioOption = None,
-    allow: AllowOption = [],  # noqa: B006
-    on: DateOption = None,
-    operator: OperatorOption = None,
-    category: CategoryOption = None,
-    avoid: AvoidOption = [],  # noqa: B006
-    margin_nm: MarginOption = 0.0,
-    speed_kt: SpeedOption = None,
-    aircraft: AircraftOption = None,
-    ground_time_h: GroundTimeOption = 1.0,
-    max_stops: MaxStopsOption = 3,
     map_format: Annotated[
         MapFormat | None,
         typer.Option("--format", "-f", help="Override the format the suffix implies."),
@@ -105,23 +78,8 @@ def map_command(
     network.
     """
     chosen = _format_for(output, map_format)
-    with planning(aircraft):
-        plan = plan_request(
-            origin,
-            destination,
-            deny=codes(deny),
-            allow=codes(allow),
-            scenario=scenario,
-            on=on.date() if on else None,
-            operator=operator,
-            category=category,
-            avoid=avoid,
-            margin_nm=margin_nm,
-            speed_kt=speed_kt,
-            aircraft=aircraft,
-            ground_time_h=ground_time_h,
-            max_stops=max_stops,
-        )
+    with planning(request.aircraft):
+        plan = plan_request(request)
     # The exporters (and matplotlib) load only now, after the plan succeeded.
     if chosen is MapFormat.html:
         from overflight.export.html import plan_to_html

@@ -1,16 +1,26 @@
-"""Option declarations shared by the commands that plan a route (``route``, ``map``).
+"""The options of a flight request, declared once for every command that plans one.
 
 Each alias is an ``Annotated`` type that carries its typer declaration, so a command states
 ``deny: DenyOption = []`` and every command spells, documents and parses the option alike.
+:func:`takes_request` gives a command all the request options at once and hands them to it as
+one :class:`~overflight.analysis.request.FlightRequest`, made by :func:`flight_request`: a new
+request field is a new line in :data:`REQUEST_OPTIONS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+from overflight.analysis.request import FlightRequest
+from overflight.cli._common import EXIT_BAD_INPUT, fail
+from overflight.errors import RequestError
 
 __all__ = [
     "AircraftOption",
@@ -29,6 +39,8 @@ __all__ = [
     "ScenarioOption",
     "SpeedOption",
     "codes",
+    "flight_request",
+    "takes_request",
 ]
 
 _PLACE_HELP = "ICAO/IATA code, airfield id, or 'lat,lon'."
@@ -85,3 +97,72 @@ def codes(values: list[str]) -> list[str]:
     ['BG', 'GR', 'TR']
     """
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+_KW = inspect.Parameter.KEYWORD_ONLY
+
+#: Every request option: (field of FlightRequest, typer declaration, default). The order is the
+#: order of --help.
+REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("origin", OriginArgument, inspect.Parameter.empty),
+    ("destination", DestinationArgument, inspect.Parameter.empty),
+    ("deny", DenyOption, []),
+    ("scenario", ScenarioOption, None),
+    ("allow", AllowOption, []),
+    ("date", DateOption, None),
+    ("operator", OperatorOption, None),
+    ("category", CategoryOption, None),
+    ("avoid", AvoidOption, []),
+    ("margin_nm", MarginOption, 0.0),
+    ("speed_kt", SpeedOption, None),
+    ("aircraft", AircraftOption, None),
+    ("ground_time_h", GroundTimeOption, 1.0),
+    ("max_stops", MaxStopsOption, 3),
+)
+
+#: How the command line spells each field, for messages.
+OPTION_NAMES = {
+    name: ("--" + name.replace("_", "-")) if name not in ("origin", "destination") else name
+    for name, _, _ in REQUEST_OPTIONS
+}
+
+
+def flight_request(**options: Any) -> FlightRequest:
+    """The request that the command-line options state: the one place options become one.
+
+    Raises InputError naming the option, its value and what is accepted.
+    """
+    if isinstance(options.get("date"), dt.datetime):
+        options["date"] = options["date"].date()
+    try:
+        return FlightRequest(**options)
+    except RequestError as exc:
+        raise exc.spelled(OPTION_NAMES) from None
+
+
+def takes_request(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a planning command every request option; it is called with ``request=``.
+
+    The command declares ``request: FlightRequest`` first, then its own options.
+    """
+    # Evaluated: typer reads the declarations, and a module may postpone its annotations.
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "request"]
+    declared = [
+        inspect.Parameter(name, _KW, annotation=annotation, default=default)
+        for name, annotation, default in REQUEST_OPTIONS
+    ]
+    parameters = [*declared, *(p.replace(kind=_KW) for p in own)]
+    fields = {name for name, _, _ in REQUEST_OPTIONS}
+
+    @functools.wraps(command)
+    def run(**values: Any) -> None:
+        try:
+            request = flight_request(**{k: values.pop(k) for k in list(values) if k in fields})
+        except RequestError as exc:
+            raise fail(str(exc), EXIT_BAD_INPUT) from None
+        command(request=request, **values)
+
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    return run

@@ -12,20 +12,22 @@ path is refused, so a request can never make the server read a file.
 
 # No `from __future__ import annotations`: FastAPI reads the parameter types of the endpoints,
 # which refer to aliases local to `api_router`, at run time.
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, cast, get_type_hints
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from overflight._config import DEFAULT_SPEED_KT
+from overflight._config import DEFAULT_SPEED_KT, MAX_STOPS
+from overflight.analysis.request import FlightRequest
 from overflight.data.airports import resolve_place, search_airports
 from overflight.data.airspace import normalise_codes, states
-from overflight.errors import DeniedEndpointError, InputError, NoRouteError
+from overflight.errors import DeniedEndpointError, InputError, NoRouteError, RequestError
 from overflight.models import Place
 from overflight.scenarios import CATEGORIES, list_scenarios
 from overflight.web.assets import asset_response, states_geojson
@@ -143,9 +145,71 @@ def _operator(code: str | None) -> str | None:
     return code
 
 
+def _parameter_names(route: Any) -> frozenset[str]:
+    """The query parameters an API route declares (the fields of a query model included)."""
+    names: set[str] = set()
+    for param in getattr(getattr(route, "dependant", None), "query_params", ()):
+        annotation = param.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names |= {f.alias or name for name, f in annotation.model_fields.items()}
+        else:
+            names.add(param.alias)
+    return frozenset(names)
+
+
+def _known_parameters(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not take: `denied=RU` must not plan over RU."""
+    accepted = _parameter_names(request.scope.get("route"))
+    unknown = [name for name in request.query_params if name not in accepted]
+    if unknown:
+        raise ApiError.bad_input(
+            unknown[0],
+            f"unknown parameter {unknown[0]!r}: {request.url.path} accepts "
+            f"{', '.join(sorted(accepted)) or 'no parameters'}",
+        )
+
+
+def flight_query_model(limits: Limits) -> type[BaseModel]:
+    """The query parameters of a flight: FlightRequest's fields, help and bounds.
+
+    Derived, not declared again, so that the API and the command line accept the same values;
+    ``avoid`` is left out (the server reads no files), and the server's own limits apply on top.
+    """
+    hints = get_type_hints(FlightRequest)
+    narrower: dict[str, dict[str, Any]] = {
+        "max_stops": {"le": min(MAX_STOPS, limits.max_stops)},
+        "deny": {"max_length": limits.max_states},
+        "allow": {"max_length": limits.max_states},
+        "category": {"pattern": f"^({'|'.join(CATEGORIES)})$"},
+        "operator": {"min_length": 2},
+        "origin": {"min_length": 1},
+        "destination": {"min_length": 1},
+    }
+    definitions: dict[str, Any] = {}
+    for f in dataclasses.fields(FlightRequest):
+        if f.name == "avoid":
+            continue
+        about = f.metadata
+        options: dict[str, Any] = {"description": about["help"]}
+        if about["bounds"] is not None:
+            options |= {"ge": about["bounds"][0], "le": about["bounds"][1], "allow_inf_nan": False}
+        if about["chars"]:
+            options["max_length"] = about["chars"]
+        options |= narrower.get(f.name, {})
+        annotation = hints[f.name]
+        default = ... if f.default is dataclasses.MISSING else f.default
+        if f.name in ("deny", "allow"):  # repeated query parameters arrive as a list
+            annotation, default = list[str], []
+        definitions[f.name] = (annotation, Field(default=default, **options))
+    model: type[BaseModel] = create_model(
+        "FlightQuery", __config__=ConfigDict(extra="forbid"), **definitions
+    )
+    return model
+
+
 def api_router(limits: Limits, workers: Workers) -> APIRouter:
     """The API routes, with the bounds of ``limits`` in their validation and schema."""
-    router = APIRouter(responses=ERROR_RESPONSES)
+    router = APIRouter(responses=ERROR_RESPONSES, dependencies=[Depends(_known_parameters)])
     categories = "|".join(CATEGORIES)
 
     Origin = Annotated[str, Query(min_length=1, max_length=80, description=_PLACE_HELP)]
@@ -204,63 +268,33 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
     async def planned(fn: Callable[[], dict[str, Any]]) -> JSONResponse:
         return plain(await workers.run(fn))
 
+    FlightQuery = flight_query_model(limits)
+
     @router.get("/route", summary="Plan a route (JSON of `overflight route --format json`)")
-    async def route(
-        origin: Origin,
-        destination: Destination,
-        deny: Deny = [],  # noqa: B006 - FastAPI reads the default, never mutates it
-        scenario: Scenario = None,
-        allow: Annotated[
-            list[str],
-            Query(
-                description=f"States to open on top of the scenario: {_STATES_HELP}",
-                max_length=limits.max_states,
-            ),
-        ] = [],  # noqa: B006
-        on: On = None,
-        operator: Operator = None,
-        category: Category = None,
-        margin_nm: Margin = 0.0,
-        speed_kt: Speed = None,
-        aircraft: Aircraft = None,
-        ground_time_h: Annotated[
-            float,
-            Query(ge=0.0, le=48.0, allow_inf_nan=False, description="Hours at each fuel stop."),
-        ] = 1.0,
-        max_stops: Annotated[
-            int, Query(ge=0, le=limits.max_stops, description="Most fuel stops to plan.")
-        ] = 3,
-    ) -> JSONResponse:
+    async def route(query: Annotated[FlightQuery, Query()]) -> JSONResponse:  # type: ignore[valid-type]
         """The shortest route that avoids the denied states' airspace, and what it crosses."""
         from overflight.analysis.plan import plan_request
 
         def run() -> dict[str, Any]:
-            _place(origin, "origin")
-            _place(destination, "destination")
-            denied = _codes(deny, "deny", limits.max_states)
-            opened = _codes(allow, "allow", limits.max_states)
-            name = _scenario(scenario)
-            if opened and name is None:
+            values = cast(BaseModel, query).model_dump()
+            _place(values["origin"], "origin")
+            _place(values["destination"], "destination")
+            values["deny"] = _codes(values["deny"], "deny", limits.max_states)
+            values["allow"] = _codes(values["allow"], "allow", limits.max_states)
+            values["scenario"] = _scenario(values["scenario"])
+            if values["allow"] and values["scenario"] is None:
                 raise ApiError.bad_input(
                     "allow", "allow opens states a scenario closes: give a scenario too"
                 )
-            profile = _aircraft(aircraft)
+            profile = _aircraft(values["aircraft"])
+            values["aircraft"] = profile.designator if profile else None
+            values["operator"] = _operator(values["operator"])
+            try:
+                request = FlightRequest(**values)
+            except RequestError as exc:
+                raise ApiError.bad_input(exc.field, str(exc)) from None
             with blame(None):
-                return plan_request(
-                    origin,
-                    destination,
-                    deny=denied,
-                    allow=opened,
-                    scenario=name,
-                    on=on,
-                    operator=_operator(operator),
-                    category=category,
-                    margin_nm=margin_nm,
-                    speed_kt=speed_kt,
-                    aircraft=profile.designator if profile else None,
-                    ground_time_h=ground_time_h,
-                    max_stops=max_stops,
-                ).to_dict()
+                return plan_request(request).to_dict()
 
         return await planned(run)
 

@@ -1,0 +1,145 @@
+"""One flight as a user asks for it: the request fields, declared once.
+
+The command line maps its options onto a :class:`FlightRequest` in one function
+(:func:`overflight.cli.options.flight_request`), the HTTP API derives its query model from the
+fields (so `/openapi.json` documents them, with the same bounds, and an unknown parameter is
+refused), and :func:`overflight.analysis.plan.plan_request` plans it. A new planning option is a
+new field here. A plain frozen dataclass, so that a one-shot command does not load pydantic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from overflight._config import (
+    DEFAULT_GROUND_TIME_H,
+    DEFAULT_MAX_STOPS,
+    GROUND_TIME_H_MAX,
+    MARGIN_NM_MAX,
+    MAX_STOPS,
+    SPEED_KT_RANGE,
+)
+from overflight.errors import RequestError
+
+__all__ = ["FlightRequest"]
+
+_PLACE = (
+    "ICAO or IATA code (UUMU, LTK), airfield identifier from the shipped supplement "
+    "(RU-0152), or 'lat,lon' in decimal degrees (33.9S,18.6E also works)"
+)
+_STATES = "ISO 3166-1 alpha-2 or alpha-3 codes, comma-separated and/or repeated"
+
+
+def _about(text: str, *, bounds: tuple[float, float] | None = None, chars: int = 0) -> Any:
+    """Field metadata: what the field means, and the numeric bounds or length it accepts."""
+    return {"help": text, "bounds": bounds, "chars": chars}
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlightRequest:
+    """A flight to plan, as a user states it: places and codes as typed, options with bounds.
+
+    >>> request = FlightRequest(origin="UUMU", destination="OSLK", deny=["BG,GR", "TR"])
+    >>> request.deny, request.margin_nm
+    (('BG', 'GR', 'TR'), 0.0)
+    >>> FlightRequest(origin="UUMU", destination="OSLK", speed_kt=0)
+    Traceback (most recent call last):
+    ...
+    overflight.errors.RequestError: speed_kt 0: out of range, give 50 to 1500
+    """
+
+    #: Where from.
+    origin: str = field(metadata=_about(f"Where from: {_PLACE}.", chars=80))
+    #: Where to.
+    destination: str = field(metadata=_about(f"Where to: {_PLACE}.", chars=80))
+    #: States to deny, as typed (alpha-2 or alpha-3).
+    deny: tuple[str, ...] = field(default=(), metadata=_about(f"States to deny: {_STATES}."))
+    #: States to open on top of the scenario.
+    allow: tuple[str, ...] = field(
+        default=(), metadata=_about(f"States to open on top of the scenario: {_STATES}.")
+    )
+    #: A scenario: built-in name or YAML file.
+    scenario: str | None = field(
+        default=None, metadata=_about("A scenario: built-in name or YAML file.", chars=300)
+    )
+    #: Date of the flight (scenario rules).
+    date: dt.date | None = field(
+        default=None, metadata=_about("Date of the flight, YYYY-MM-DD (scenario rules).")
+    )
+    #: State of the operator (scenario rules).
+    operator: str | None = field(
+        default=None,
+        metadata=_about("State of the operator, ISO code (scenario rules).", chars=3),
+    )
+    #: Category of flight (scenario rules).
+    category: str | None = field(
+        default=None, metadata=_about("Category of flight, e.g. civil or state.", chars=40)
+    )
+    #: GeoJSON files of polygons to keep out of.
+    avoid: tuple[Path, ...] = field(
+        default=(), metadata=_about("GeoJSON files of polygons to keep out of.")
+    )
+    #: Lateral distance kept from denied airspace, nm.
+    margin_nm: float = field(
+        default=0.0,
+        metadata=_about("Distance to keep from denied airspace, nm.", bounds=(0.0, MARGIN_NM_MAX)),
+    )
+    #: Cruise speed, kt (None: the aircraft's, else the default).
+    speed_kt: float | None = field(
+        default=None,
+        metadata=_about(
+            "Cruise speed, kt (default 450, or the aircraft's).", bounds=SPEED_KT_RANGE
+        ),
+    )
+    #: Aircraft type or profile file: fuel stops when the route is out of range.
+    aircraft: str | None = field(
+        default=None,
+        metadata=_about("Aircraft type (e.g. B788) or profile YAML: fuel stops.", chars=300),
+    )
+    #: Hours on the ground at each fuel stop.
+    ground_time_h: float = field(
+        default=DEFAULT_GROUND_TIME_H,
+        metadata=_about("Hours on the ground at each fuel stop.", bounds=(0.0, GROUND_TIME_H_MAX)),
+    )
+    #: Most fuel stops to plan.
+    max_stops: int = field(
+        default=DEFAULT_MAX_STOPS,
+        metadata=_about("Most fuel stops to plan.", bounds=(0, MAX_STOPS)),
+    )
+
+    def __post_init__(self) -> None:
+        for name in ("deny", "allow"):
+            object.__setattr__(self, name, _split_codes(getattr(self, name)))
+        object.__setattr__(self, "avoid", tuple(Path(p) for p in self.avoid))
+        for name in ("scenario", "aircraft", "category", "operator"):
+            value = getattr(self, name)
+            if isinstance(value, str) and not value.strip():
+                object.__setattr__(self, name, None)
+        for f in fields(self):
+            _check(f.name, getattr(self, f.name), f.metadata)
+
+
+def _split_codes(value: Any) -> tuple[str, ...]:
+    """Codes as repeated values and/or comma-separated lists, blanks dropped."""
+    items = [value] if isinstance(value, str) else list(value)
+    return tuple(c.strip() for v in items for c in str(v).split(",") if c.strip())
+
+
+def _check(name: str, value: Any, about: Any) -> None:
+    """Raise RequestError when the value is outside the field's bounds or length."""
+    bounds, chars = about.get("bounds"), about.get("chars")
+    if value is None:
+        return
+    if bounds is not None:
+        low, high = bounds
+        accepted = f"give {low:g} to {high:g}"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise RequestError(name, value, f"not a number, {accepted}")
+        if not (math.isfinite(value) and low <= value <= high):
+            raise RequestError(name, value, f"out of range, {accepted}")
+    if chars and isinstance(value, str) and not 0 < len(value.strip()) <= chars:
+        raise RequestError(name, value, f"give 1 to {chars} characters")
