@@ -34,10 +34,14 @@ class Plan:
     aircraft: AircraftProfile | None
     #: The multi-leg plan, when the aircraft cannot fly the route non-stop.
     stops: StopPlan | None = None
+    #: The request it answers, when planned from one.
+    request: FlightRequest | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The route's JSON, with the scenario and aircraft it was planned under."""
         data = self.route.to_dict()
+        if self.request is not None:
+            data |= self.request.reported()
         if self.permissions is not None:
             p = self.permissions
             data["scenario"] = {
@@ -119,7 +123,7 @@ def plan_request(request: FlightRequest) -> Plan:
             start, end, margin_nm=margin_nm, speed_kt=speed, permissions=permissions
         )
     if profile is None or planned.distance_km <= profile.usable_range_km():
-        return Plan(planned, permissions, profile)
+        return Plan(planned, permissions, profile, request=request)
     if areas and permissions is None:
         raise InputError(
             f"the route ({planned.distance_km:,.0f} km) is beyond the {profile.designator}'s "
@@ -137,4 +141,4 @@ def plan_request(request: FlightRequest) -> Plan:
         ground_time_h=ground_time_h,
         max_stops=max_stops,
     )
-    return Plan(planned, permissions, profile, stops)
+    return Plan(planned, permissions, profile, stops, request)

@@ -34,9 +34,14 @@ _PLACE = (
 _STATES = "ISO 3166-1 alpha-2 or alpha-3 codes, comma-separated and/or repeated"
 
 
-def _about(text: str, *, bounds: tuple[float, float] | None = None, chars: int = 0) -> Any:
-    """Field metadata: what the field means, and the numeric bounds or length it accepts."""
-    return {"help": text, "bounds": bounds, "chars": chars}
+def _about(
+    text: str, *, bounds: tuple[float, float] | None = None, chars: int = 0, reported: bool = False
+) -> Any:
+    """Field metadata: its help, the bounds or length it accepts, whether plans report it.
+
+    A reported field is one the figures depend on that the route does not already show.
+    """
+    return {"help": text, "bounds": bounds, "chars": chars, "reported": reported}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,6 +115,10 @@ class FlightRequest:
         default=DEFAULT_MAX_STOPS,
         metadata=_about("Most fuel stops to plan.", bounds=(0, MAX_STOPS)),
     )
+
+    def reported(self) -> dict[str, Any]:
+        """The fields a plan's JSON reports, by name."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.metadata["reported"]}
 
     def __post_init__(self) -> None:
         for name in ("deny", "allow"):
