@@ -120,11 +120,17 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("max_stops", MaxStopsOption, 3),
 )
 
+def _spelled(name: str, declaration: Any) -> str:
+    """How the command line spells a field: its long option (``--margin-nm``), or its name."""
+    info = declaration.__metadata__[0]
+    # In an Annotated declaration typer holds the first name as the "default".
+    declared = [info.default, *(getattr(info, "param_decls", ()) or ())]
+    long = [d for d in declared if isinstance(d, str) and d.startswith("--")]
+    return long[0] if long else name
+
+
 #: How the command line spells each field, for messages.
-OPTION_NAMES = {
-    name: ("--" + name.replace("_", "-")) if name not in ("origin", "destination") else name
-    for name, _, _ in REQUEST_OPTIONS
-}
+OPTION_NAMES = {name: _spelled(name, declaration) for name, declaration, _ in REQUEST_OPTIONS}
 
 
 def flight_request(**options: Any) -> FlightRequest:
