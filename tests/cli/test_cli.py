@@ -56,6 +56,13 @@ def test_route_json_has_the_stable_fields() -> None:
         assert {"country", "name", "distance_km", "entry", "exit"} <= set(t)
     assert data["extra_km"] == pytest.approx(data["distance_km"] - data["great_circle_km"])
     assert data["duration_h"] == pytest.approx(data["distance_km"] / (450 * 1.852))
+    assert data["flight_level"] == 350
+
+
+def test_the_flight_level_is_carried_to_the_json() -> None:
+    code, out, _ = run("route", "UUMU", "OSLK", "--deny", "BG,GR,TR", "--fl", "230", "-f", "json")
+    assert code == 0
+    assert json.loads(out)["flight_level"] == 230
 
 
 def test_route_text_names_states_and_figures() -> None:
@@ -104,6 +111,8 @@ def test_geojson_is_rfc7946_and_cut_at_antimeridian(tmp_path: Path) -> None:
         (("route", "UUMU", "OSLK", "--speed-kt", "0"), EXIT_BAD_INPUT, "--speed-kt 0"),
         (("route", "UUMU", "OSLK", "--speed-kt", "0"), EXIT_BAD_INPUT, "50 to 1500"),
         (("route", "UUMU", "OSLK", "--max-stops", "6"), EXIT_BAD_INPUT, "0 to 5"),
+        (("route", "UUMU", "OSLK", "--fl", "610"), EXIT_BAD_INPUT, "--fl 610: out of range"),
+        (("route", "UUMU", "OSLK", "--fl", "-10"), EXIT_BAD_INPUT, "0 to 600"),
         (("map", "UUMU", "OSLK", "-o", "x.png", "--margin-nm", "250"), EXIT_BAD_INPUT, "0 to 200"),
     ],
 )

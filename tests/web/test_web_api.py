@@ -47,6 +47,7 @@ def cli_json(*args: str) -> object:
             ["60.3,24.9", "35.8,140.4", "--deny", "RUS", "--margin-nm", "10", "--speed-kt", "480"],
             {"deny": "RUS", "margin_nm": 10, "speed_kt": 480},
         ),
+        (["UUMU", "OSLK", "--deny", "TR", "--fl", "250"], {"deny": "TR", "flight_level": 250}),
     ],
 )
 def test_route_is_the_json_of_the_cli(

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from overflight._config import (
+    DEFAULT_FLIGHT_LEVEL,
     DEFAULT_GROUND_TIME_H,
     DEFAULT_MAX_STOPS,
+    FLIGHT_LEVEL_RANGE,
     GROUND_TIME_H_MAX,
     MARGIN_NM_MAX,
     MAX_STOPS,
@@ -114,6 +116,15 @@ class FlightRequest:
     max_stops: int = field(
         default=DEFAULT_MAX_STOPS,
         metadata=_about("Most fuel stops to plan.", bounds=(0, MAX_STOPS)),
+    )
+    #: Cruise flight level (hundreds of feet): which advisories bind, which winds blow.
+    flight_level: int = field(
+        default=DEFAULT_FLIGHT_LEVEL,
+        metadata=_about(
+            "Cruise flight level, hundreds of feet (350: FL350).",
+            bounds=FLIGHT_LEVEL_RANGE,
+            reported=True,
+        ),
     )
 
     def reported(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ __all__ = [
     "DateOption",
     "DenyOption",
     "DestinationArgument",
+    "FlightLevelOption",
     "GroundTimeOption",
     "MarginOption",
     "MaxStopsOption",
@@ -85,6 +86,9 @@ GroundTimeOption = Annotated[
     float, typer.Option("--ground-time-h", help="Time on the ground at each fuel stop.")
 ]
 MaxStopsOption = Annotated[int, typer.Option("--max-stops", help="Most fuel stops to plan.")]
+FlightLevelOption = Annotated[
+    int, typer.Option("--fl", help="Cruise flight level, hundreds of feet (0 to 600).")
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
@@ -118,6 +122,7 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("aircraft", AircraftOption, None),
     ("ground_time_h", GroundTimeOption, 1.0),
     ("max_stops", MaxStopsOption, 3),
+    ("flight_level", FlightLevelOption, 350),
 )
 
 def _spelled(name: str, declaration: Any) -> str:
