@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import math
 import os
+import subprocess
 import sys
 import zipfile
 from functools import cache
@@ -19,6 +21,9 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+
+from overflight.data.winds import monthly_wind
+from overflight.errors import CoordinateError, InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "overflight" / "data" / "winds.npz"
@@ -137,3 +142,118 @@ def test_file_reproduces_the_whole_source_when_the_wheel_is_cached() -> None:
     assert build.npz_bytes(build.shipped_arrays(u, v)) == DATA.read_bytes()
     assert np.abs(shipped()["u"] - u).max() <= 0.5
     assert np.abs(shipped()["v"] - v).max() <= 0.5
+
+
+# -- the loader and interpolation ---------------------------------------------------------------
+
+
+def source_sample() -> list[dict[str, str]]:
+    with SAMPLE.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def earth_centred(lon: np.ndarray, lat: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    lam, phi = np.radians(lon), np.radians(lat)
+    east = np.stack([-np.sin(lam), np.cos(lam), np.zeros_like(lam)], axis=-1)
+    north = np.stack([-np.sin(phi) * np.cos(lam), -np.sin(phi) * np.sin(lam), np.cos(phi)], axis=-1)
+    return np.asarray(u[..., None] * east + v[..., None] * north)
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_grid_points_give_back_the_stored_values(month: int) -> None:
+    field = monthly_wind(month)
+    lon, lat = np.meshgrid(shipped()["lon_deg"], shipped()["lat_deg"])
+    u, v = field.at(lon, lat)
+    assert u.shape == lon.shape
+    np.testing.assert_allclose(u, shipped()["u"][month - 1], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(v, shipped()["v"][month - 1], rtol=0, atol=1e-9)
+
+
+def test_the_loader_reproduces_the_source_within_half_a_step() -> None:
+    rows = source_sample()
+    for month in range(1, 13):
+        mine = [r for r in rows if int(r["month"]) == month]
+        lon = np.array([float(r["lon"]) for r in mine])
+        lat = np.array([float(r["lat"]) for r in mine])
+        u, v = monthly_wind(month).at(lon, lat)
+        assert np.abs(u - [float(r["u_m_s"]) for r in mine]).max() <= HALF_STEP_M_S
+        assert np.abs(v - [float(r["v_m_s"]) for r in mine]).max() <= HALF_STEP_M_S
+
+
+def test_longitude_is_periodic() -> None:
+    field = monthly_wind(1)
+    lon = np.linspace(-180.0, 180.0, 97)
+    lat = np.full_like(lon, 47.3)
+    base = field.at(lon, lat)
+    for shift in (-720.0, -360.0, 360.0):
+        np.testing.assert_allclose(field.at(lon + shift, lat), base, atol=1e-9)
+    np.testing.assert_allclose(field.at(-180.0, 47.3), field.at(180.0, 47.3), atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"), [(358.75, 11.25), (-1.25, -43.75), (121.25, 61.25), (181.25, 31.25)]
+)
+def test_between_grid_points_the_wind_is_the_mean_of_the_neighbours(lon: float, lat: float) -> None:
+    """Bilinear: at a cell's centre, the mean of its four corners (to the turn of the basis)."""
+    field = monthly_wind(1)
+    corners_lon = np.array([lon - 1.25, lon + 1.25, lon - 1.25, lon + 1.25])
+    corners_lat = np.array([lat - 1.25, lat - 1.25, lat + 1.25, lat + 1.25])
+    cu, cv = field.at(corners_lon, corners_lat)
+    u, v = field.at(lon, lat)
+    assert float(u) == pytest.approx(float(cu.mean()), abs=0.05)
+    assert float(v) == pytest.approx(float(cv.mean()), abs=0.05)
+
+
+def test_at_the_poles_the_wind_is_one_vector_whatever_the_meridian() -> None:
+    field = monthly_wind(1)
+    lon = np.linspace(-180.0, 180.0, 145)
+    for pole in (90.0, -90.0):
+        lat = np.full_like(lon, pole)
+        u, v = field.at(lon, lat)
+        xyz = earth_centred(lon, lat, u, v)
+        # One wind, up to the 1 m/s rounding of the stored components.
+        assert np.ptp(xyz, axis=0).max() <= 1.5
+        near = field.at(lon, lat - np.sign(pole) * 1e-6)
+        np.testing.assert_allclose(near, (u, v), atol=1e-4)
+
+
+def test_crossing_the_pole_the_wind_turns_smoothly() -> None:
+    """Along the 0/180 meridian over the North Pole, the tailwind changes by small steps."""
+    field = monthly_wind(1)
+    lat = np.concatenate([np.linspace(80.0, 90.0, 201), np.linspace(90.0, 80.0, 201)[1:]])
+    lon = np.concatenate([np.zeros(201), np.full(200, 180.0)])
+    track = np.concatenate([np.zeros(201), np.full(200, 180.0)])
+    u, v = field.at(lon, lat)
+    tailwind = u * np.sin(np.radians(track)) + v * np.cos(np.radians(track))
+    assert np.abs(np.diff(tailwind)).max() < 0.5
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"), [(0.0, 90.5), (0.0, -91.0), (math.nan, 0.0), (0.0, math.inf)]
+)
+def test_points_off_the_globe_are_refused(lon: float, lat: float) -> None:
+    with pytest.raises(CoordinateError, match="latitude in"):
+        monthly_wind(3).at([10.0, lon], [0.0, lat])
+
+
+@pytest.mark.parametrize("month", [0, 13, -1, 1.0, "1", True])
+def test_months_are_whole_numbers_from_one_to_twelve(month: object) -> None:
+    with pytest.raises(InputError, match=r"month .*: give a whole number from 1"):
+        monthly_wind(month)  # type: ignore[arg-type]
+
+
+def test_fields_are_cached_and_read_only() -> None:
+    field = monthly_wind(5)
+    assert monthly_wind(5) is field
+    assert repr(field) == "WindField(month=5)"
+    for values in (field.u_m_s, field.v_m_s, field.lon_deg, field.lat_deg, field.xyz_m_s):
+        assert not values.flags.writeable
+
+
+def test_importing_the_loader_reads_nothing() -> None:
+    code = (
+        "import overflight.data.winds as w; "
+        "assert w._arrays.cache_info().currsize == 0; "
+        "assert w.monthly_wind.cache_info().currsize == 0"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
