@@ -24,6 +24,7 @@ import pytest
 
 from overflight.data.winds import monthly_wind
 from overflight.errors import CoordinateError, InputError
+from overflight.geo.wind import M_S_PER_KT, path_time
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "overflight" / "data" / "winds.npz"
@@ -257,3 +258,15 @@ def test_importing_the_loader_reads_nothing() -> None:
         "assert w.monthly_wind.cache_info().currsize == 0"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_efhk_rjaa_in_january_is_faster_east_than_west() -> None:
+    """The great circle at 480 kt: the westerlies shorten it eastbound and lengthen it back."""
+    efhk, rjaa = (24.963, 60.317), (140.386, 35.765)
+    wind = monthly_wind(1).at
+    east = path_time([efhk, rjaa], tas_m_s=480 * M_S_PER_KT, wind=wind)
+    west = path_time([rjaa, efhk], tas_m_s=480 * M_S_PER_KT, wind=wind)
+    assert east.still_air_h == pytest.approx(west.still_air_h, rel=1e-9)
+    assert east.wind_h < east.still_air_h < west.wind_h
+    assert 0.0 < east.mean_wind_m_s < 30.0
+    assert -30.0 < west.mean_wind_m_s < 0.0
