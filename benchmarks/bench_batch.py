@@ -38,8 +38,9 @@ if __package__ in (None, ""):  # run as a file: make the `benchmarks` package im
 from benchmarks import common
 from benchmarks.workload import CONFLICT_26, random_pairs, workload_id
 from overflight.analysis.batch import BatchOptions, default_workers, read_results, run_batch
-from overflight.analysis.batch_route import ClosedSet, Job, Task, run_task
+from overflight.analysis.batch_route import Job, Task, run_task
 from overflight.data.airspace import denied_closure
+from overflight.routing.closure import Closure
 
 DENY = ",".join(CONFLICT_26)
 
@@ -92,7 +93,7 @@ def bench_dask(pairs: Path, work: Path, runs: int) -> dict[str, Any]:
 
 def bench_per_pair(count: int) -> dict[str, Any]:
     """Time per pair on one process, clear and detour pairs apart (warm, chunks of 200)."""
-    closed = ClosedSet(denied_closure(CONFLICT_26))
+    closed = Closure(denied_closure(CONFLICT_26))
     pairs = random_pairs(count)
     jobs = [Job(n, "", p.origin, p.destination) for n, p in enumerate(pairs)]
     rows = run_task(Task(closed, 450.0, tuple(jobs)))  # warm: kernels, pieces, visibility

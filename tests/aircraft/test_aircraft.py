@@ -195,3 +195,20 @@ def test_the_reserve_rule() -> None:
 def test_an_absurd_reserve_is_refused(fraction: float, minutes: float) -> None:
     with pytest.raises(ValueError, match="reserve"):
         Reserve(fraction=fraction, minutes=minutes)
+
+
+def test_profile_files_are_read_as_scenario_files_are(tmp_path: Path) -> None:
+    """One YAML loader: YAML 1.2 booleans (`NO` stays text) and duplicate keys named by line."""
+    path = tmp_path / "norway.yaml"
+    path.write_text(
+        "designator: C130\nname: Hercules\naliases: [NO, yes]\ncruise_speed_kt: 348\n"
+        "range_km: 3800\npayload: 19 t\nmin_runway_m: 1100\n"
+        "sources: {cruise_speed_kt: a, range_km: b, min_runway_m: c}\n",
+        encoding="utf-8",
+    )
+    assert load_aircraft(path).aliases == ("NO", "yes")
+    path.write_text(path.read_text(encoding="utf-8") + "range_km: 4000\n", encoding="utf-8")
+    with pytest.raises(AircraftFileError) as caught:
+        load_aircraft(path)
+    assert caught.value.line == 9
+    assert "duplicate key 'range_km'" in str(caught.value)

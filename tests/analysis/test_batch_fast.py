@@ -9,10 +9,12 @@ import math
 import pytest
 
 from overflight.analysis.batch_fast import fast_routes, searcher
-from overflight.analysis.batch_route import ClosedSet, Job, Task, run_task
+from overflight.analysis.batch_route import Job, Task, run_task
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure
 from overflight.models import LonLat
+from overflight.routing.closure import Closure
+from overflight.routing.planner import planner_of
 
 #: Every continent, both sides of the antimeridian (Fiji, Kiribati and the Aleutians straddle
 #: it), an enclosed state's airport, and one inside denied airspace.
@@ -42,7 +44,7 @@ def test_chunked_rows_equal_planner_route_rows() -> None:
         Job(n, "", places[a], places[b])
         for n, (a, b) in enumerate(itertools.permutations(AIRPORTS, 2))
     )
-    task = Task(ClosedSet(denied_closure(DENY)), 480.0, jobs)
+    task = Task(Closure(denied_closure(DENY)), 480.0, jobs)
     chunked, reference = run_task(task), run_task(task, one_by_one=True)
     statuses = {r["status"] for r in reference}
     assert statuses == {"ok", "no_route", "bad_endpoint"}
@@ -59,8 +61,8 @@ def test_chunked_rows_equal_planner_route_rows() -> None:
 
 
 def test_a_path_through_denied_airspace_fails_the_check() -> None:
-    closed = ClosedSet(denied_closure(["RU"]))
-    finder = searcher(closed.planner())
+    closed = Closure(denied_closure(["RU"]))
+    finder = searcher(planner_of(closed))
     helsinki, tokyo, london = (resolve_place(c).lonlat for c in ("EFHK", "RJAA", "EGLL"))
     bad, good = fast_routes(finder, [[helsinki, tokyo], [helsinki, london]])
     assert "RU" in bad.failure
@@ -79,7 +81,7 @@ def test_a_path_through_denied_airspace_fails_the_check() -> None:
 def test_routes_on_and_across_the_antimeridian(path: list[LonLat]) -> None:
     from overflight.routing.transit import transit_report
 
-    finder = searcher(ClosedSet(()).planner())
+    finder = searcher(planner_of(Closure(())))
     (route,) = fast_routes(finder, [path])
     report = transit_report(path)
     assert route.states == tuple(t.country for t in report.transit)

@@ -14,12 +14,11 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
-import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from overflight.aircraft._model import AircraftProfile
+from overflight.data.yamlfile import fail_validation, read_yaml
 from overflight.errors import AircraftFileError, UnknownAircraftError
 
 __all__ = ["aircraft", "list_aircraft", "load_aircraft", "read_aircraft_file"]
@@ -135,78 +134,17 @@ def _looks_like_path(value: str) -> bool:
 
 
 def _parse(text: str, *, file: str) -> tuple[AircraftProfile, ...]:
+    doc = read_yaml(text, file=file, error=AircraftFileError)
+    single = isinstance(doc.data, dict)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise AircraftFileError(
-            f"not valid YAML: {exc.problem}",
-            file=file,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise AircraftFileError(f"not valid YAML: {exc}", file=file) from None
-    single = isinstance(data, dict)
-    try:
-        return _PROFILES.validate_python([data] if single else data)
+        return _PROFILES.validate_python([doc.data] if single else doc.data)
     except ValidationError as exc:
-        raise _file_error(exc, node, file=file, single=single) from None
-
-
-def _file_error(
-    exc: ValidationError, node: yaml.Node | None, *, file: str, single: bool
-) -> AircraftFileError:
-    lines = []
-    first: tuple[str, int | None, int | None, str] | None = None
-    # Unknown fields first: a misspelt required field is also reported missing.
-    items = sorted(exc.errors(include_url=False), key=lambda i: i["type"] != "extra_forbidden")
-    for item in items:
-        loc = tuple(item["loc"])[1:] if single else tuple(item["loc"])
-        line, column = _position(node, loc)
-        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-        problem = _problem(item)
-        where = f"{file}:{line}:{column}" if line else file
-        lines.append(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
-        if first is None:
-            first = (problem, line, column, field)
-    assert first is not None
-    problem, line, column, field = first
-    return AircraftFileError(
-        problem, file=file, line=line, column=column, field=field or None, others=tuple(lines[1:])
-    )
-
-
-def _problem(item: Any) -> str:
-    if item["type"] == "extra_forbidden":
-        accepted = list(AircraftProfile.model_fields)
-        close = difflib.get_close_matches(str(item["loc"][-1]), accepted, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown field {item['loc'][-1]!r}: accepted fields are {', '.join(accepted)}{hint}"
-    if item["type"] == "missing":
-        return f"missing required field {item['loc'][-1]!r}"
-    value = item.get("input")
-    shown = f"; got {value!r}" if isinstance(value, str | int | float) else ""
-    return f"{item['msg']}{shown}"
-
-
-def _position(node: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
-    """1-based line and column of the deepest node on ``loc`` that exists."""
-    if node is None:
-        return None, None
-    best = node.start_mark
-    for part in loc:
-        child = None
-        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-            best = child.start_mark
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == part:
-                    best, child = key.start_mark, value
-                    break
-        if child is None:
-            break
-        node = child
-    return best.line + 1, best.column + 1
+        # A file of one profile is validated as a list of one: its paths lose the index.
+        fail_validation(
+            exc,
+            doc,
+            file=file,
+            model=AircraftProfile,
+            error=AircraftFileError,
+            remap=(lambda loc: loc[1:]) if single else (lambda loc: loc),
+        )

@@ -38,7 +38,6 @@ from typing import Any
 from overflight.analysis.batch_input import BadRow, PairRow, read_pairs, write_errors
 from overflight.analysis.batch_route import (
     BatchOptions,
-    ClosedSet,
     Job,
     Task,
     chunks,
@@ -48,6 +47,8 @@ from overflight.analysis.batch_route import (
 )
 from overflight.analysis.batch_store import SCHEMA, PartStore, read_results
 from overflight.errors import InputError
+from overflight.routing.closure import Closure
+from overflight.routing.planner import planner_of
 
 __all__ = [
     "SCHEMA",
@@ -195,9 +196,9 @@ def run_batch(
     )
 
 
-def _prepare(closed: ClosedSet) -> None:
+def _prepare(closed: Closure) -> None:
     """Build the group's planner and what its chunks use, before the workers fork."""
-    planner = closed.planner()
+    planner = planner_of(closed)
     if fast_path(closed):
         from overflight.analysis.batch_fast import warm
 

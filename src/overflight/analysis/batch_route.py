@@ -1,9 +1,9 @@
 """Turning pairs into routing jobs grouped by what they avoid, and jobs into result rows.
 
 Jobs that avoid the same airspace (same denied states, margin, avoid areas and open strait
-corridors) share one :class:`ClosedSet` and so one planner, built once per process: a group's
+corridors) share one :class:`Closure` and so one planner, built once per process: a group's
 jobs are cut into :class:`Task` chunks that a process pool or a Dask cluster runs, and every
-worker keeps the planners it has built (:func:`overflight.routing.planner.planner_for` caches
+worker keeps the planners it has built (:func:`overflight.routing.planner.planner_of` caches
 them per process).
 """
 
@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import shapely
-
 from overflight.analysis.batch_input import BadRow, PairRow
 from overflight.data.airports import resolve_place
-from overflight.data.airspace import denied_closure, normalise_codes
+from overflight.data.airspace import normalise_codes
 from overflight.errors import InputError, NoRouteError, OverflightError, VerificationError
 from overflight.models import KM_PER_NM, Place, Route
-from overflight.routing.planner import Planner, planner_for
+from overflight.routing.closure import Closure
+from overflight.routing.planner import planner_of
 
 if TYPE_CHECKING:
     from overflight.scenarios import Permissions
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = [
     "STATUSES",
     "BatchOptions",
-    "ClosedSet",
     "Job",
     "Task",
     "chunks",
@@ -91,29 +89,6 @@ class BatchOptions:
 
 
 @dataclass(frozen=True)
-class ClosedSet:
-    """The airspace a group of jobs avoids: everything that shapes the planner (hashable)."""
-
-    #: Alpha-2 codes of the denied states, dependencies already included, sorted.
-    denied: tuple[str, ...]
-    margin_nm: float = 0.0
-    #: Areas to keep out of, as WKB.
-    avoid: tuple[bytes, ...] = ()
-    #: Strait corridors open under transit passage, as WKB.
-    openings: tuple[bytes, ...] = ()
-
-    def planner(self) -> Planner:
-        """The planner for this set (cached per process)."""
-        return planner_for(
-            self.denied,
-            self.margin_nm,
-            avoid=tuple(shapely.from_wkb(list(self.avoid))),
-            openings=tuple(shapely.from_wkb(list(self.openings))),
-            with_dependencies=False,
-        )
-
-
-@dataclass(frozen=True)
 class Job:
     """One row to compute: a pair under one case, keyed by (line, scenario)."""
 
@@ -128,7 +103,7 @@ class Job:
 class Task:
     """A chunk of one group's jobs: the unit a worker runs."""
 
-    closed: ClosedSet
+    closed: Closure
     speed_kt: float
     jobs: tuple[Job, ...]
 
@@ -149,42 +124,36 @@ def _scenario(name: str) -> Any:
 def _permissions(
     name: str, ends: tuple[str, ...], deny: tuple[str, ...], options: BatchOptions
 ) -> Permissions:
-    # As `route --scenario` does: the departure and arrival states are permitted unless denied.
-    permissions: Permissions = _scenario(name).resolve(
+    permissions: Permissions = _scenario(name).resolve_for_flight(
+        ends,
         operator_state=options.operator,
         category=options.category,
         on=options.on,
         deny=deny,
-        allow=[c for c in ends if c not in deny],
-        endpoints=ends or None,
     )
     return permissions
 
 
 def _closed_set(
     name: str, origin: Place, destination: Place, deny: tuple[str, ...], options: BatchOptions
-) -> ClosedSet:
+) -> Closure:
     if not name:
-        return ClosedSet(denied_closure(deny), options.margin_nm)
+        return Closure.from_permissions(None, deny=deny, margin_nm=options.margin_nm)
     ends = tuple(c for c in (origin.country, destination.country) if c)
-    p = _permissions(name, ends, normalise_codes(deny), options)
-    return ClosedSet(
-        denied=normalise_codes(p.overflight_denied),
-        margin_nm=max(options.margin_nm, p.margin_nm),
-        avoid=tuple(shapely.to_wkb(g) for g in p.avoid),
-        openings=tuple(shapely.to_wkb(s.geometry) for s in p.transit_corridors),
-    )
+    # The scenario is resolved with the row's refusals: they are in its denied states.
+    permissions = _permissions(name, ends, normalise_codes(deny), options)
+    return Closure.from_permissions(permissions, margin_nm=options.margin_nm)
 
 
 def plan_jobs(
     rows: Iterable[PairRow], options: BatchOptions
-) -> tuple[dict[ClosedSet, list[Job]], list[BadRow]]:
+) -> tuple[dict[Closure, list[Job]], list[BadRow]]:
     """Jobs grouped by the airspace they avoid, and the rows that name something unknown.
 
     Each row gives one job per case: its own scenario if it names one, else one per batch
     scenario, else one under plain denial.
     """
-    groups: dict[ClosedSet, list[Job]] = {}
+    groups: dict[Closure, list[Job]] = {}
     bad: list[BadRow] = []
     cases = tuple(dict.fromkeys(options.scenarios)) or ("",)
     for row in rows:
@@ -203,7 +172,7 @@ def plan_jobs(
     return groups, bad
 
 
-def _empty_row(job: Job, closed: ClosedSet, speed_kt: float) -> dict[str, Any]:
+def _empty_row(job: Job, closed: Closure, speed_kt: float) -> dict[str, Any]:
     from overflight.geo.ellipsoid import geodesic_km
 
     o, d = job.origin, job.destination
@@ -236,7 +205,7 @@ def _empty_row(job: Job, closed: ClosedSet, speed_kt: float) -> dict[str, Any]:
     }
 
 
-def route_row(job: Job, closed: ClosedSet, route: Route) -> dict[str, Any]:
+def route_row(job: Job, closed: Closure, route: Route) -> dict[str, Any]:
     """The table row of a planned route: the table-shaped fields of ``route --format json``."""
     row = _empty_row(job, closed, route.speed_kt)
     row.update(
@@ -257,7 +226,7 @@ def route_row(job: Job, closed: ClosedSet, route: Route) -> dict[str, Any]:
 
 
 def failed_row(
-    job: Job, closed: ClosedSet, speed_kt: float, exc: OverflightError
+    job: Job, closed: Closure, speed_kt: float, exc: OverflightError
 ) -> dict[str, Any]:
     """The row of a pair with no route: its status says why, its reason says how."""
     row = _empty_row(job, closed, speed_kt)
@@ -270,7 +239,7 @@ def failed_row(
     return row
 
 
-def fast_path(closed: ClosedSet) -> bool:
+def fast_path(closed: Closure) -> bool:
     """Whether a group's chunks are planned all at once (:mod:`.batch_fast`) or pair by pair."""
     return closed.margin_nm == 0.0 and not closed.avoid and not closed.openings
 
@@ -285,7 +254,7 @@ def run_task(task: Task, *, one_by_one: bool = False) -> list[dict[str, Any]]:
         return [_one(task, job) for job in task.jobs]
     from overflight.analysis import batch_fast
 
-    planner = task.closed.planner()
+    planner = planner_of(task.closed)
     finder = batch_fast.searcher(planner)
     rows: dict[int, dict[str, Any]] = {}
     pending = []
@@ -317,7 +286,7 @@ def run_task(task: Task, *, one_by_one: bool = False) -> list[dict[str, Any]]:
 
 def _one(task: Task, job: Job) -> dict[str, Any]:
     try:
-        route = task.closed.planner().route(job.origin, job.destination, speed_kt=task.speed_kt)
+        route = planner_of(task.closed).route(job.origin, job.destination, speed_kt=task.speed_kt)
     except OverflightError as exc:
         return failed_row(job, task.closed, task.speed_kt, exc)
     return route_row(job, task.closed, route)

@@ -57,21 +57,21 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
-from shapely.geometry.base import BaseGeometry
 
-from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX
+from overflight._config import DEFAULT_SPEED_KT
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, states, states_at
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError, VerificationError
 from overflight.geo.sphere import EARTH_RADIUS_KM, to_xyz
 from overflight.models import KM_PER_NM, Place, Route
+from overflight.routing.closure import Closure
 from overflight.routing.graph import Focus
-from overflight.routing.planner import Planner, planner_for
+from overflight.routing.planner import Planner, planner_of
 from overflight.routing.verify import check_route
 from overflight.scenarios import Permissions
 
@@ -136,16 +136,16 @@ class _Replanner:
         self,
         origin: Place,
         destination: Place,
+        closure: Closure,
         *,
         base: Iterable[str],
-        margin_nm: float,
-        avoid: Sequence[BaseGeometry],
-        openings: Sequence[BaseGeometry],
         speed_kt: float,
     ) -> None:
         self.origin, self.destination = origin, destination
+        #: The margin, avoid areas and openings every plan keeps (its states are replaced).
+        self.closure = closure
         self.base = frozenset(base)
-        self.margin_nm, self.avoid, self.openings = margin_nm, tuple(avoid), tuple(openings)
+        self.margin_nm = closure.margin_nm
         self.speed_kt = speed_kt
         self.plans = 0
         self._memo: dict[frozenset[str], Route | None] = {}
@@ -205,14 +205,7 @@ class _Replanner:
 
     def _plan(self, window: tuple[str, ...], focus: Focus | None) -> tuple[Planner, Route | None]:
         """The window's planner and its route (None: none in the graph)."""
-        planner = planner_for(
-            window,
-            self.margin_nm,
-            avoid=self.avoid,
-            openings=self.openings,
-            with_dependencies=False,
-            focus=focus,
-        )
+        planner = planner_of(self.closure.denying(window, focus=focus))
         try:
             return planner, planner.route(self.origin, self.destination, speed_kt=self.speed_kt)
         except NoRouteError:
@@ -293,24 +286,6 @@ class _Replanner:
         return [c for c in crossed if c not in self.endpoints and c not in refused]
 
 
-def _base_setting(
-    permissions: Permissions | None, deny: Iterable[str], margin_nm: float
-) -> tuple[frozenset[str], float, tuple[BaseGeometry, ...], tuple[BaseGeometry, ...]]:
-    if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= MARGIN_NM_MAX:
-        raise InputError(
-            f"margin {margin_nm!r} nm is out of range: give 0 to {MARGIN_NM_MAX:g} nm"
-        )
-    extra = frozenset(denied_closure(deny))
-    if permissions is None:
-        return extra, margin_nm, (), ()
-    return (
-        frozenset(permissions.overflight_denied) | extra,
-        max(margin_nm, permissions.margin_nm),
-        tuple(permissions.avoid),
-        tuple(s.geometry for s in permissions.transit_corridors),
-    )
-
-
 def find_chokepoints(
     origin: str | Place,
     destination: str | Place,
@@ -362,18 +337,15 @@ def find_chokepoints(
         raise InputError(f"max_set_size {max_set_size!r}: give 0 or more")
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    base, margin, avoid, openings = _base_setting(permissions, deny, margin_nm)
-    planner = _Replanner(
-        start, end, base=base, margin_nm=margin, avoid=avoid, openings=openings, speed_kt=speed_kt
-    )
+    closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
+    base = frozenset(closure.denied)
+    planner = _Replanner(start, end, closure, base=base, speed_kt=speed_kt)
     baseline = planner.route(frozenset(), 0.0)
     if baseline is None:
         # Re-plan in full for the planner's own explanation of what encloses what.
         reason = "denied airspace separates the origin from the destination"
         try:
-            planner_for(
-                sorted(base), margin, avoid=avoid, openings=openings, with_dependencies=False
-            ).route(start, end, speed_kt=speed_kt)
+            planner_of(closure).route(start, end, speed_kt=speed_kt)
         except NoRouteError as exc:
             reason = exc.reason
         responsible = explain_no_route(
@@ -481,16 +453,9 @@ def explain_no_route(
     """
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    denied, margin, avoid, openings = _base_setting(permissions, deny, margin_nm)
-    planner = _Replanner(
-        start,
-        end,
-        base=(),
-        margin_nm=margin,
-        avoid=avoid,
-        openings=openings,
-        speed_kt=DEFAULT_SPEED_KT,
-    )
+    closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
+    denied = frozenset(closure.denied)
+    planner = _Replanner(start, end, closure, base=(), speed_kt=DEFAULT_SPEED_KT)
     if planner.route(denied, 0.0) is not None:
         return ()
     free = planner.route(frozenset(), 0.0)

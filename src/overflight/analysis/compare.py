@@ -132,15 +132,12 @@ def scenario_case(
     """
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    denied = normalise_codes(deny)
-    ends = tuple(c for c in dict.fromkeys((start.country, end.country)) if c)
-    permissions = load_scenario(scenario).resolve(
+    permissions = load_scenario(scenario).resolve_for_flight(
+        (start.country, end.country),
         operator_state=operator_state,
         category=category,
         on=on,
-        deny=denied,
-        allow=[c for c in ends if c not in denied],
-        endpoints=ends or None,
+        deny=deny,
     )
     return Case(label or permissions.scenario, permissions, (), aircraft)
 

@@ -52,7 +52,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -61,6 +61,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from overflight._config import GROUND_TIME_H_MAX, MAX_STOPS
 from overflight.aircraft import AircraftProfile
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import states
@@ -69,7 +70,8 @@ from overflight.errors import InputError, NoRouteError
 from overflight.geo.ellipsoid import geodesic_km, path_km, wgs84
 from overflight.geo.sphere import EARTH_RADIUS_KM, angle, to_lonlat, to_xyz
 from overflight.models import KM_PER_NM, Place, Route
-from overflight.routing.planner import Planner, permissions_planner, planner_for
+from overflight.routing.closure import Closure
+from overflight.routing.planner import Planner, planner_of
 from overflight.scenarios import Permissions
 
 __all__ = ["MAX_CANDIDATES", "StopPlan", "plan_with_stops", "stop_plan_to_dict"]
@@ -183,13 +185,22 @@ def plan_with_stops(
         within range; the message says which end or leg fails.
 
     """
-    if not math.isfinite(ground_time_h) or not 0.0 <= ground_time_h <= 48.0:
-        raise InputError(f"ground time {ground_time_h!r} h is out of range: give 0 to 48 hours")
-    if isinstance(max_stops, bool) or not isinstance(max_stops, int) or not 0 <= max_stops <= 6:
-        raise InputError(f"max_stops {max_stops!r} is out of range: give an integer from 0 to 6")
+    if not math.isfinite(ground_time_h) or not 0.0 <= ground_time_h <= GROUND_TIME_H_MAX:
+        raise InputError(
+            f"ground time {ground_time_h!r} h is out of range: "
+            f"give 0 to {GROUND_TIME_H_MAX:g} hours"
+        )
+    if (
+        isinstance(max_stops, bool)
+        or not isinstance(max_stops, int)
+        or not 0 <= max_stops <= MAX_STOPS
+    ):
+        raise InputError(
+            f"max_stops {max_stops!r} is out of range: give an integer from 0 to {MAX_STOPS}"
+        )
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    planner = _planner(permissions, deny, margin_nm)
+    planner = planner_of(Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm))
     speed_kt = aircraft.cruise_speed_kt
     range_km = aircraft.usable_range_km()
     if range_km <= 0.0:
@@ -284,14 +295,6 @@ class _LandingRule:
 def _landing_rule(permissions: Permissions | None, denied: tuple[str, ...]) -> _LandingRule:
     allowed = None if permissions is None else permissions.landing_allowed
     return _LandingRule(allowed=allowed, refused=frozenset(denied))
-
-
-def _planner(permissions: Permissions | None, deny: Iterable[str], margin_nm: float) -> Planner:
-    if permissions is None:
-        return planner_for(deny, margin_nm)
-    if margin_nm > permissions.margin_nm:
-        permissions = replace(permissions, margin_nm=margin_nm)
-    return permissions_planner(permissions, deny=deny)
 
 
 @dataclass

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.analysis.request import FlightRequest
 from overflight.data.airports import resolve_place
-from overflight.data.airspace import normalise_codes
 from overflight.errors import InputError
 from overflight.models import Route
 from overflight.routing.planner import plan_route
@@ -105,17 +104,13 @@ def plan_request(request: FlightRequest) -> Plan:
             start, end, deny=deny, margin_nm=margin_nm, speed_kt=speed, avoid=areas
         )
     else:
-        chosen = load_scenario(scenario)
-        # The departure and arrival states are permitted for the flight by definition,
-        # unless the user names them in --deny.
-        ends = tuple(c for c in (start.country, end.country) if c)
-        permissions = chosen.resolve(
+        permissions = load_scenario(scenario).resolve_for_flight(
+            (start.country, end.country),
             operator_state=r.operator,
             category=r.category,
             on=r.date,
             deny=deny,
-            allow=[*allow, *(c for c in ends if c not in normalise_codes(deny))],
-            endpoints=ends or None,
+            allow=allow,
         )
         if areas:
             permissions = replace(permissions, avoid=(*permissions.avoid, *areas))

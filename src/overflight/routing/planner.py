@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,13 +13,11 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX, cache_dir
+from overflight._config import DEFAULT_SPEED_KT, cache_dir
 from overflight._threadlocal import per_thread
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import (
     data_fingerprint,
-    denied_closure,
-    normalise_codes,
     states,
     states_at,
 )
@@ -28,6 +25,7 @@ from overflight.errors import DeniedEndpointError, InputError, NoRouteError
 from overflight.geo.ellipsoid import geodesic_km
 from overflight.geo.sphere import to_lonlat, to_xyz
 from overflight.models import LonLat, Place, Route
+from overflight.routing.closure import Closure
 from overflight.routing.graph import Focus, VisibilityGraph
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.transit import transit_report
@@ -36,37 +34,12 @@ from overflight.routing.verify import check_route
 if TYPE_CHECKING:
     from overflight.scenarios import Permissions
 
-__all__ = ["Planner", "plan_route", "planner_for"]
+__all__ = ["Planner", "plan_route", "planner_for", "planner_of"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
 GRAPH_FORMAT = 4
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Closure:
-    """What one request closes: states, a margin, extra areas and openings (hashable)."""
-
-    #: Alpha-2 codes of the denied states, dependencies included.
-    denied: tuple[str, ...]
-    #: Lateral margin kept from denied airspace and avoid areas.
-    margin_nm: float = 0.0
-    #: Further areas to keep out of, as WKB (lon/lat polygons).
-    avoid: tuple[bytes, ...] = ()
-    #: Corridors opened inside denied airspace (transit passage), as WKB.
-    openings: tuple[bytes, ...] = ()
-    #: Build the graph only for paths between two places up to a length.
-    focus: Focus | None = None
-
-    def key(self) -> str:
-        """A stable digest of everything that shapes the obstacles and the graph."""
-        digest = hashlib.sha256()
-        for part in (",".join(self.denied), repr(self.margin_nm), repr(self.focus)):
-            digest.update(part.encode() + b"|")
-        for blob in (*self.avoid, b"|", *self.openings):
-            digest.update(hashlib.sha256(blob).digest())
-        return digest.hexdigest()[:24]
 
 
 class Planner:
@@ -269,6 +242,11 @@ def _planner(closure: Closure) -> Planner:
     return Planner(closure, graph)
 
 
+def planner_of(closure: Closure) -> Planner:
+    """The planner for a closed set: from memory, from the disk cache, or built and saved."""
+    return _planner(closure)
+
+
 def planner_for(
     deny: Iterable[str],
     margin_nm: float = 0.0,
@@ -285,30 +263,15 @@ def planner_for(
     With a focus, the planner answers exactly only for routes between its two
     places no longer than its reach (see :class:`Focus`).
     """
-    if not np.isfinite(margin_nm) or not 0.0 <= margin_nm <= MARGIN_NM_MAX:
-        raise InputError(
-            f"margin {margin_nm!r} nm is out of range: give 0 to {MARGIN_NM_MAX:g} nm"
+    return _planner(
+        Closure.of(
+            deny,
+            margin_nm,
+            avoid=avoid,
+            openings=openings,
+            with_dependencies=with_dependencies,
+            focus=focus,
         )
-    denied = denied_closure(deny) if with_dependencies else normalise_codes(deny)
-    closure = Closure(
-        denied=denied,
-        margin_nm=float(margin_nm),
-        avoid=tuple(shapely.to_wkb(g) for g in avoid),
-        openings=tuple(shapely.to_wkb(g) for g in openings),
-        focus=focus,
-    )
-    return _planner(closure)
-
-
-def permissions_planner(permissions: Permissions, *, deny: Iterable[str] = ()) -> Planner:
-    """The planner for a resolved scenario, with more states denied on top."""
-    denied = (*permissions.overflight_denied, *denied_closure(deny))
-    return planner_for(
-        denied,
-        permissions.margin_nm,
-        avoid=permissions.avoid,
-        openings=tuple(s.geometry for s in permissions.transit_corridors),
-        with_dependencies=False,
     )
 
 
@@ -362,12 +325,5 @@ def plan_route(
         raise InputError(f"speed {speed_kt!r} kt is not a positive number")
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    if permissions is None:
-        planner = planner_for(deny, margin_nm, avoid=avoid)
-    else:
-        if margin_nm > permissions.margin_nm:
-            permissions = replace(permissions, margin_nm=margin_nm)
-        if avoid:
-            permissions = replace(permissions, avoid=(*permissions.avoid, *avoid))
-        planner = permissions_planner(permissions, deny=deny)
-    return planner.route(start, end, speed_kt=speed_kt)
+    closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm, avoid=avoid)
+    return _planner(closure).route(start, end, speed_kt=speed_kt)

@@ -27,8 +27,9 @@ from overflight.scenarios._categories import CATEGORIES
 from overflight.scenarios._common import Source, Window
 from overflight.scenarios._groups import Group, group_members, groups
 from overflight.scenarios._load import ScenarioInfo, list_scenarios, load_scenario, parse_scenario
-from overflight.scenarios._model import Defaults, Operator, Rule, Scenario
 from overflight.scenarios._permissions import Permissions
+from overflight.scenarios._rules import Defaults, Operator, Rule
+from overflight.scenarios._scenario import Scenario
 from overflight.scenarios._schema import json_schema, write_json_schema
 from overflight.scenarios._straits import Strait, straits, straits_used, transit_corridors
 

@@ -14,10 +14,10 @@ from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from overflight.data.yamlfile import fail_validation, read_yaml
 from overflight.errors import InputError, ScenarioError
 from overflight.scenarios._codes import StateCode
 from overflight.scenarios._common import Source
-from overflight.scenarios._yamlfile import fail_validation, read_yaml
 
 __all__ = [
     "GROUPS_FILE",

@@ -13,10 +13,10 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from overflight.data.yamlfile import Path as DocPath
+from overflight.data.yamlfile import fail_validation, read_yaml
 from overflight.errors import ScenarioError, UnknownScenarioError
-from overflight.scenarios._model import Scenario
-from overflight.scenarios._yamlfile import Path as DocPath
-from overflight.scenarios._yamlfile import fail_validation, read_yaml
+from overflight.scenarios._scenario import Scenario
 
 __all__ = ["ScenarioInfo", "list_scenarios", "load_scenario", "parse_scenario"]
 

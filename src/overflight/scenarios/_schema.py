@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from overflight.scenarios._model import Scenario
+from overflight.scenarios._scenario import Scenario
 
 __all__ = ["SCHEMA_FILE", "json_schema", "schema_text", "write_json_schema"]
 

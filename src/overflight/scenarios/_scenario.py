@@ -1,5 +1,8 @@
-"""The scenario file format: pydantic models, validated with ``extra="forbid"``.
+"""The scenario file format, and resolving a scenario for one flight (pydantic models).
 
+For each shipped state, the default stance applies until a rule that concerns the flight names
+the state (or its sovereign); then the last such rule decides. ``deny`` and ``allow`` from the
+caller are applied on top, explicit codes before codes reached through a sovereign.
 ``SCENARIOS.md`` beside this module documents the format and the rules of precedence.
 """
 
@@ -8,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import MappingProxyType
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -22,25 +27,21 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 from shapely.geometry.base import BaseGeometry
 
+from overflight.data.airspace import normalise_codes, states
+from overflight.errors import InputError
 from overflight.scenarios._avoid import AvoidArea, read_avoid_file
-from overflight.scenarios._categories import Category
-from overflight.scenarios._codes import STATE_CODE_PATTERN, StateCode, state_code
-from overflight.scenarios._common import Source, Window
-from overflight.scenarios._conflicts import contradiction
-from overflight.scenarios._groups import GROUP_NAME_PATTERN, canonical_group, expand_refs
+from overflight.scenarios._categories import CATEGORIES, lineage
+from overflight.scenarios._codes import StateCode
+from overflight.scenarios._common import Source
+from overflight.scenarios._groups import expand_refs
 from overflight.scenarios._permissions import Permissions
-from overflight.scenarios._resolve import resolve
+from overflight.scenarios._rules import Defaults, Operator, Rule
 
-__all__ = ["Defaults", "Operator", "Rule", "Scenario", "Stance"]
-
-#: A decision: ``allow`` or ``deny``.
-Stance = Literal["allow", "deny"]
-
+__all__ = ["Scenario"]
 
 _NAME_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 
@@ -52,26 +53,6 @@ def _scenario_name(value: str) -> str:
             f"e.g. 'syria-2015'"
         )
     return value
-
-
-def _state_ref(value: str) -> str:
-    if value.strip().startswith("@"):
-        return "@" + canonical_group(value)
-    return state_code(value)
-
-
-#: A state code, or ``@NAME`` for a shipped group resolved at the scenario's date.
-StateRef = Annotated[
-    str,
-    AfterValidator(_state_ref),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": f"{STATE_CODE_PATTERN}|^@{GROUP_NAME_PATTERN.removeprefix('^')}",
-            "description": "ISO 3166-1 alpha-2 or alpha-3 code, or @GROUP (e.g. @EU, @NATO).",
-        }
-    ),
-]
 
 
 def _avoid_area(value: Any, info: ValidationInfo) -> AvoidArea:
@@ -96,103 +77,6 @@ AvoidRef = Annotated[
         }
     ),
 ]
-
-
-class Operator(BaseModel):
-    """Who flies: the state of the operator (or registration) and the category of flight."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    #: State of the operator or of registration (None: not known).
-    state: StateCode | None = Field(
-        default=None, description="State of the operator or of registration."
-    )
-    #: Category of flight.
-    category: Category = Field(default="civil", description="Category of flight.")
-
-
-class Defaults(BaseModel):
-    """The stance for every state that no rule decides."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    #: Overflight stance.
-    overflight: Stance = Field(default="allow", description="Overflight stance.")
-    #: Landing stance (None: deny if overflight is denied, else allow).
-    landing: Stance | None = Field(
-        default=None, description="Landing stance; default: deny if overflight is denied."
-    )
-
-    @property
-    def effective_landing(self) -> Stance:
-        """The landing stance, filled in from overflight when not given."""
-        if self.landing is not None:
-            return self.landing
-        return "deny" if self.overflight == "deny" else "allow"
-
-
-class Rule(BaseModel):
-    """What some states grant to some operators, for some categories, over some dates."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    #: The states that decide: codes or ``@GROUP``; dependencies follow their sovereign.
-    states: tuple[StateRef, ...] = Field(
-        min_length=1, description="States that decide (codes or @GROUP)."
-    )
-    #: Categories the rule concerns (empty: all); a category covers its sub-categories.
-    categories: tuple[Category, ...] = Field(
-        default=(), description="Categories concerned; empty means every category."
-    )
-    #: Operator states the rule concerns (empty: every operator).
-    operators: tuple[StateRef, ...] = Field(
-        default=(), description="Operator or registration states concerned; empty: everyone."
-    )
-    #: The rule concerns only flights departing from or arriving in these states (empty: all).
-    to_from: tuple[StateRef, ...] = Field(
-        default=(), description="Only flights to or from these states; empty: every flight."
-    )
-    #: Overflight decision (None: this rule does not decide overflight).
-    overflight: Stance | None = Field(default=None, description="Overflight decision.")
-    #: Landing decision (None: deny when overflight is denied, else undecided).
-    landing: Stance | None = Field(
-        default=None, description="Landing decision; default: deny when overflight is denied."
-    )
-    #: Days the rule is in force.
-    valid: Window = Field(default_factory=Window, description="Days the rule is in force.")
-    #: What the rule records, in a few words, for reports.
-    note: str | None = Field(default=None, description="What the rule records.")
-
-    @model_validator(mode="after")
-    def _decides(self) -> Rule:
-        if self.overflight is None and self.landing is None:
-            raise ValueError(
-                "the rule decides nothing: give 'overflight: allow|deny', 'landing: allow|deny' "
-                "or both"
-            )
-        return self
-
-    @property
-    def effective_landing(self) -> Stance | None:
-        """The landing decision, filled in from a denied overflight."""
-        if self.landing is not None:
-            return self.landing
-        return "deny" if self.overflight == "deny" else None
-
-    def _applies(
-        self, category: Iterable[str], operator: set[str], endpoints: set[str], on: dt.date
-    ) -> bool:
-        """Whether the rule applies to a flight (operator and endpoints expanded by the caller).
-
-        ``category`` is the flight's category and its ancestors; ``operator`` and ``endpoints``
-        hold the states together with their sovereigns, so ``DK`` in a rule covers ``FO``.
-        """
-        return (
-            self.valid.contains(on)
-            and (not self.categories or any(c in self.categories for c in category))
-            and (not self.operators or bool(expand_refs(self.operators, on) & operator))
-            and (not self.to_from or bool(expand_refs(self.to_from, on) & endpoints))
-        )
 
 
 class Scenario(BaseModel):
@@ -270,7 +154,7 @@ class Scenario(BaseModel):
         for (i, a), (j, b) in itertools.combinations(enumerate(rules), 2):
             if i < first:
                 continue
-            clash = contradiction(a, b)
+            clash = b.contradicts(a)
             if clash is not None:
                 raise PydanticCustomError(
                     "rule_conflict",
@@ -339,7 +223,7 @@ class Scenario(BaseModel):
         ()
 
         """
-        return resolve(
+        return _resolve(
             self,
             operator_state=operator_state,
             category=category,
@@ -348,3 +232,133 @@ class Scenario(BaseModel):
             allow=allow,
             endpoints=endpoints,
         )
+
+    def resolve_for_flight(
+        self,
+        endpoints: Iterable[str | None],
+        *,
+        operator_state: str | None = None,
+        category: str | None = None,
+        on: dt.date | None = None,
+        deny: Iterable[str] = (),
+        allow: Iterable[str] = (),
+    ) -> Permissions:
+        """What the scenario permits a flight between two states (origin's, destination's).
+
+        The departure and arrival states are permitted for the flight by definition: they are
+        allowed on top of the scenario unless named in ``deny``. The one place that rule lives;
+        the other arguments are those of :meth:`resolve`.
+
+        >>> from overflight.scenarios import load_scenario
+        >>> "SY" in load_scenario("syria-2015").resolve_for_flight(["RU", "SY"]).overflight_denied
+        False
+        """
+        denied = normalise_codes(deny)
+        ends = tuple(dict.fromkeys(c for c in endpoints if c))
+        return self.resolve(
+            operator_state=operator_state,
+            category=category,
+            on=on,
+            deny=denied,
+            allow=[*allow, *(c for c in ends if c not in denied)],
+            endpoints=ends or None,
+        )
+
+
+@cache
+def _sovereigns() -> Mapping[str, str | None]:
+    return MappingProxyType({code: area.sovereign for code, area in states().items()})
+
+
+def _with_sovereigns(codes: Iterable[str]) -> set[str]:
+    """The codes and their sovereigns: what a rule's ``operators`` or ``to_from`` may name."""
+    sov = _sovereigns()
+    out = set(codes)
+    out |= {s for c in out if (s := sov.get(c)) is not None}
+    return out
+
+
+def _with_dependencies(codes: frozenset[str]) -> set[str]:
+    """The codes and every dependency whose sovereign is among them."""
+    return set(codes) | {c for c, s in _sovereigns().items() if s in codes}
+
+
+def _label(index: int, rule: Rule) -> str:
+    return f"rules[{index}]" + (f": {rule.note}" if rule.note else "")
+
+
+def _resolve(
+    scenario: Scenario,
+    *,
+    operator_state: str | None,
+    category: str | None,
+    on: dt.date | None,
+    deny: Iterable[str],
+    allow: Iterable[str],
+    endpoints: Iterable[str] | None,
+) -> Permissions:
+    """See :meth:`overflight.scenarios.Scenario.resolve`."""
+    cat = category if category is not None else scenario.operator.category
+    if cat not in CATEGORIES:
+        raise InputError(f"unknown category {cat!r}: give one of {', '.join(CATEGORIES)}")
+    operator = (
+        _one_code(operator_state, "operator state")
+        if operator_state is not None
+        else scenario.operator.state
+    )
+    day = on if on is not None else (scenario.date or dt.date.today())
+    ends = normalise_codes(endpoints) if endpoints is not None else scenario.endpoints
+    denied_codes, allowed_codes = set(normalise_codes(deny)), set(normalise_codes(allow))
+    both = sorted(denied_codes & allowed_codes)
+    if both:
+        raise InputError(f"{', '.join(both)} both denied and allowed: give each state once")
+
+    ops = _with_sovereigns([operator] if operator else [])
+    ends_cover = _with_sovereigns(ends)
+    cats = lineage(cat)
+    overflight = dict.fromkeys(states(), scenario.default.overflight)
+    landing = dict.fromkeys(states(), scenario.default.effective_landing)
+    why = dict.fromkeys(states(), "default")
+    for index, rule in enumerate(scenario.rules):
+        if not rule.applies(cats, ops, ends_cover, day):
+            continue
+        decided_landing = rule.effective_landing
+        for code in _with_dependencies(expand_refs(rule.states, day)):
+            if rule.overflight is not None:
+                overflight[code] = rule.overflight
+                why[code] = _label(index, rule)
+            if decided_landing is not None:
+                landing[code] = decided_landing
+
+    sov = _sovereigns()
+    for code in states():
+        parent = sov.get(code)
+        if code in denied_codes or (code not in allowed_codes and parent in denied_codes):
+            overflight[code] = landing[code] = "deny"
+            why[code] = "denied by the caller" + (
+                "" if code in denied_codes else f" (as part of {parent})"
+            )
+        elif code in allowed_codes or parent in allowed_codes:
+            overflight[code] = landing[code] = "allow"
+
+    denied = tuple(sorted(c for c, stance in overflight.items() if stance == "deny"))
+    return Permissions(
+        scenario=scenario.name,
+        on=day,
+        operator_state=operator,
+        category=cat,
+        overflight_denied=denied,
+        landing_allowed=frozenset(c for c, stance in landing.items() if stance == "allow"),
+        margin_nm=scenario.margin_nm,
+        avoid=scenario.avoid_areas(),
+        transit_passage=scenario.transit_passage,
+        endpoints=ends,
+        reasons=MappingProxyType({c: why[c] for c in denied}),
+    )
+
+
+def _one_code(value: str, what: str) -> str:
+    codes = normalise_codes([value])
+    if len(codes) != 1:
+        raise InputError(f"{what} {value!r}: give one ISO 3166-1 alpha-2 or alpha-3 code")
+    return codes[0]
