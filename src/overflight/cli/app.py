@@ -48,6 +48,7 @@ __all__ = [
     "app",
     "main",
     "planning",
+    "tell_place_notes",
 ]
 
 EXIT_BAD_INPUT = 2
@@ -111,6 +112,15 @@ def planning(aircraft: str | None) -> Iterator[None]:
         raise _fail(str(exc), EXIT_INTERNAL) from None
 
 
+def tell_place_notes(plan: Plan) -> None:
+    """Print the notes of the plan's places on stderr, for outputs that have no room for them."""
+    from overflight.cli.render import render_place_notes
+
+    notes = render_place_notes(plan.route.origin, plan.route.destination)
+    if notes:
+        Console(stderr=True).print(*notes)
+
+
 @app.command()
 def route(
     origin: OriginArgument,
@@ -160,14 +170,11 @@ def route(
         from overflight.cli.render import render_plan, render_to_text
 
         if output is None:
-            Console().print(render_plan(plan))
+            Console().print(render_plan(plan))  # the places' notes head the text
             return
         text = render_to_text(plan)
-    elif output_format is OutputFormat.json:
-        text = json.dumps(plan.to_dict(), indent=2) + "\n"
-    elif output_format is OutputFormat.geojson:
-        text = json.dumps(route_to_geojson(plan.route)) + "\n"
     else:
+        tell_place_notes(plan)  # the data formats have no room for them (JSON holds them)
         text = _export_text(plan, output_format)
     if output is None:
         sys.stdout.write(text)
@@ -176,7 +183,11 @@ def route(
 
 
 def _export_text(plan: Plan, output_format: OutputFormat) -> str:
-    """KML, GPX or CSV; each exporter loads only when asked for."""
+    """JSON, GeoJSON, KML, GPX or CSV; each exporter loads only when asked for."""
+    if output_format is OutputFormat.json:
+        return json.dumps(plan.to_dict(), indent=2) + "\n"
+    if output_format is OutputFormat.geojson:
+        return json.dumps(route_to_geojson(plan.route)) + "\n"
     if output_format is OutputFormat.kml:
         from overflight.export.kml import plan_to_kml
 
@@ -249,6 +260,7 @@ def airports(
     """Find airports by code, name or city."""
     from rich.table import Table
 
+    from overflight.cli.render import render_place_notes
     from overflight.data.airports import search_airports
 
     try:
@@ -260,7 +272,7 @@ def airports(
         table.add_row(
             place.code, place.name, place.country or "", f"{place.lat:.4f}", f"{place.lon:.4f}"
         )
-    Console().print(table)
+    Console().print(table, *render_place_notes(*found))
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from overflight.analysis.plan import plan_request
-from overflight.cli.app import EXIT_BAD_INPUT, _fail, app, planning
+from overflight.cli.app import EXIT_BAD_INPUT, _fail, app, planning, tell_place_notes
 from overflight.cli.options import (
     AircraftOption,
     AllowOption,
@@ -121,6 +121,7 @@ def map_command(
             ground_time_h=ground_time_h,
             max_stops=max_stops,
         )
+    tell_place_notes(plan)
     # The exporters (and matplotlib) load only now, after the plan succeeded.
     if chosen is MapFormat.html:
         from overflight.export.html import plan_to_html
