@@ -38,8 +38,13 @@ class Place:
     lat: float
     #: ISO 3166-1 alpha-2 code of the state the place is in, if known.
     country: str | None = None
-    #: What the place is: "airport", "airfield" or "point".
+    #: What the place is: "airport" (airportsdata), "airfield" (OurAirports or the shipped
+    #: supplement) or "point".
     kind: str = "airport"
+    #: Something the user should know about how the place was named, or None: for a superseded
+    #: code, which code replaced it and since when. Not part of the place's identity: two places
+    #: that differ only in their note are equal.
+    note: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not (-90.0 <= self.lat <= 90.0) or not (-180.0 <= self.lon <= 180.0):
@@ -51,8 +56,8 @@ class Place:
         return LonLat(self.lon, self.lat)
 
     def to_dict(self) -> dict[str, Any]:
-        """The place as JSON-ready data (code, name, lat, lon, country, kind)."""
-        return {
+        """The place as JSON-ready data (code, name, lat, lon, country, kind; note if any)."""
+        data: dict[str, Any] = {
             "code": self.code,
             "name": self.name,
             "lat": self.lat,
@@ -60,14 +65,20 @@ class Place:
             "country": self.country,
             "kind": self.kind,
         }
+        if self.note is not None:
+            data["note"] = self.note
+        return data
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:
         """GeoJSON Feature of the place."""
+        properties: dict[str, Any] = {"code": self.code, "name": self.name, "country": self.country}
+        if self.note is not None:
+            properties["note"] = self.note
         return {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
-            "properties": {"code": self.code, "name": self.name, "country": self.country},
+            "properties": properties,
         }
 
 

@@ -144,3 +144,70 @@ def test_installed_command_runs_end_to_end(tmp_path: Path) -> None:
     )
     assert failed.returncode == EXIT_BAD_INPUT
     assert "NOPE" in failed.stderr
+
+
+# -- superseded codes and OurAirports fields -----------------------------------------------------
+
+
+def words(text: str) -> str:
+    """The text with every run of spaces and line breaks as one space (rich wraps lines)."""
+    return " ".join(text.split())
+
+
+def test_route_text_shows_the_notes_of_superseded_codes() -> None:
+    code, out, _ = run("route", "HSSS", "UTTT")
+    assert code == 0
+    text = words(out)
+    assert "HSSK Khartoum International Airport → UZTT Tashkent International Airport" in text
+    assert "note: HSSS is a former ICAO code of Khartoum International Airport" in text
+    assert "has been HSSK since 2021-03-04" in text
+    assert "note: UTTT is a former ICAO code of Tashkent International Airport" in text
+    assert text.index("note: HSSS") < text.index("note: UTTT") < text.index("→")
+
+
+def test_route_text_in_a_file_keeps_the_notes(tmp_path: Path) -> None:
+    out = tmp_path / "route.txt"
+    code, _, _ = run("route", "HSSS", "OSLK", "-o", str(out))
+    assert code == 0
+    assert "note: HSSS is a former ICAO code" in words(out.read_text())
+
+
+def test_route_json_carries_the_note_and_stderr_says_it() -> None:
+    code, out, err = run("route", "UKFB", "UTTT", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["origin"]["code"] == "UKFB"
+    assert data["origin"]["kind"] == "airfield"
+    assert "Belbek" in data["origin"]["name"]
+    assert "note" not in data["origin"]
+    assert data["destination"]["code"] == "UZTT"
+    assert "UTTT" in data["destination"]["note"]
+    assert "note: UTTT is a former ICAO code" in words(err)
+
+
+def test_route_with_current_codes_has_no_note() -> None:
+    code, out, err = run("route", "HSSK", "UZTT", "--format", "json")
+    assert code == 0
+    assert "note" not in out
+    assert "note" not in err
+
+
+def test_airports_command_shows_the_note() -> None:
+    code, out, _ = run("airports", "uttt")
+    assert code == 0
+    text = words(out)
+    assert "UZTT" in text
+    assert "note: UTTT is a former ICAO code of Tashkent International Airport" in text
+
+
+def test_airports_command_finds_ourairports_fields() -> None:
+    code, out, _ = run("airports", "Belbek")
+    assert code == 0
+    assert "UKFB" in out
+    assert "note" not in out
+
+
+def test_compare_text_shows_the_notes() -> None:
+    result = runner.invoke(app, ["compare", "UTTT", "OSLK", "--case", "TR", "--case", "TR,IR"])
+    assert result.exit_code == 0, result.output
+    assert "note: UTTT is a former ICAO code" in words(result.stdout)

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from overflight.errors import InputError, NoRouteError, OverflightError
+
+if TYPE_CHECKING:
+    from overflight.analysis.plan import Plan
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -22,6 +26,7 @@ __all__ = [
     "exit_on_error",
     "fail",
     "planning",
+    "tell_place_notes",
 ]
 
 EXIT_BAD_INPUT = 2
@@ -63,3 +68,12 @@ def planning(aircraft: str | None) -> Iterator[None]:
     spinner = status.status("planning…", spinner="dots") if status.is_terminal else nullcontext()
     with exit_on_error(), spinner:
         yield
+
+
+def tell_place_notes(plan: Plan) -> None:
+    """Print the notes of the plan's places on stderr, for outputs that have no room for them."""
+    from overflight.cli.render import render_place_notes
+
+    notes = render_place_notes(plan.route.origin, plan.route.destination)
+    if notes:
+        Console(stderr=True).print(*notes)

@@ -36,6 +36,7 @@ from overflight.cli.options import (
     SpeedOption,
     codes,
 )
+from overflight.cli.render import render_place_notes
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError, NoRouteError
 from overflight.export.json import chokepoints_to_dict, comparison_to_dict
@@ -193,7 +194,8 @@ def compare(
     if output_format is TableFormat.json:
         _write(json.dumps(comparison_to_dict(comparison), indent=2) + "\n", output)
     else:
-        _render_text(render_comparison(comparison), output)
+        notes = render_place_notes(start, end)
+        _render_text(Group(*notes, render_comparison(comparison)), output)
 
 
 def render_chokepoints(report: ChokepointReport) -> Group:
@@ -292,4 +294,5 @@ def chokepoints(
     if output_format is TableFormat.json:
         _write(json.dumps(chokepoints_to_dict(report), indent=2) + "\n", output)
     else:
-        _render_text(render_chokepoints(report), output)
+        notes = render_place_notes(start, end)
+        _render_text(Group(*notes, render_chokepoints(report)), output)

@@ -12,10 +12,7 @@ from rich.console import Console
 
 from overflight.analysis.plan import plan_request
 from overflight.analysis.request import FlightRequest
-from overflight.cli._common import (
-    exit_on_error,
-    planning,
-)
+from overflight.cli._common import exit_on_error, planning, tell_place_notes
 from overflight.cli.options import OutputOption, takes_request
 from overflight.export.geojson import route_to_geojson
 
@@ -78,14 +75,11 @@ def route(
         from overflight.cli.render import render_plan, render_to_text
 
         if output is None:
-            Console().print(render_plan(plan))
+            Console().print(render_plan(plan))  # the places' notes head the text
             return
         text = render_to_text(plan)
-    elif output_format is OutputFormat.json:
-        text = json.dumps(plan.to_dict(), indent=2) + "\n"
-    elif output_format is OutputFormat.geojson:
-        text = json.dumps(route_to_geojson(plan.route)) + "\n"
     else:
+        tell_place_notes(plan)  # the data formats have no room for them (JSON holds them)
         text = _export_text(plan, output_format)
     if output is None:
         sys.stdout.write(text)
@@ -94,7 +88,11 @@ def route(
 
 
 def _export_text(plan: Plan, output_format: OutputFormat) -> str:
-    """KML, GPX or CSV; each exporter loads only when asked for."""
+    """JSON, GeoJSON, KML, GPX or CSV; each exporter loads only when asked for."""
+    if output_format is OutputFormat.json:
+        return json.dumps(plan.to_dict(), indent=2) + "\n"
+    if output_format is OutputFormat.geojson:
+        return json.dumps(route_to_geojson(plan.route)) + "\n"
     if output_format is OutputFormat.kml:
         from overflight.export.kml import plan_to_kml
 
@@ -165,6 +163,7 @@ def airports(
     """Find airports by code, name or city."""
     from rich.table import Table
 
+    from overflight.cli.render import render_place_notes
     from overflight.data.airports import search_airports
 
     with exit_on_error():
@@ -174,7 +173,7 @@ def airports(
         table.add_row(
             place.code, place.name, place.country or "", f"{place.lat:.4f}", f"{place.lon:.4f}"
         )
-    Console().print(table)
+    Console().print(table, *render_place_notes(*found))
 
 
 def main() -> None:

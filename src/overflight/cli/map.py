@@ -14,7 +14,7 @@ import typer
 
 from overflight.analysis.plan import plan_request
 from overflight.analysis.request import FlightRequest
-from overflight.cli._common import EXIT_BAD_INPUT, fail, planning
+from overflight.cli._common import EXIT_BAD_INPUT, fail, planning, tell_place_notes
 from overflight.cli.app import app
 from overflight.cli.options import takes_request
 
@@ -80,6 +80,7 @@ def map_command(
     chosen = _format_for(output, map_format)
     with planning(request.aircraft):
         plan = plan_request(request)
+    tell_place_notes(plan)
     # The exporters (and matplotlib) load only now, after the plan succeeded.
     if chosen is MapFormat.html:
         from overflight.export.html import plan_to_html

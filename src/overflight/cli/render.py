@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from overflight.scenarios import Scenario
 
 __all__ = [
+    "render_place_notes",
     "render_plan",
     "render_route",
     "render_scenario",
@@ -27,6 +28,13 @@ __all__ = [
 
 def _place(place: Place) -> str:
     return place.code if place.kind == "point" else f"{place.code} {place.name}"
+
+
+def render_place_notes(*places: Place) -> list[Text]:
+    """One line per place that has a note (a superseded code was given for it), in order."""
+    return [
+        Text(f"note: {place.note}", style="yellow") for place in places if place.note is not None
+    ]
 
 
 def _point(p: LonLat) -> str:
@@ -94,7 +102,7 @@ def render_route(route: Route) -> Group:
 
 def render_plan(plan: Plan) -> Group:
     """The route, under the scenario and with the aircraft it was planned for."""
-    lines: list[Text | Group] = []
+    lines: list[Text | Group] = [*render_place_notes(plan.route.origin, plan.route.destination)]
     if plan.permissions is not None:
         p = plan.permissions
         who = " ".join(x for x in (p.operator_state, p.category) if x)

@@ -1,13 +1,21 @@
 """Airports, airfields and coordinates: turn what a user types into a :class:`Place`.
 
-Three sources are searched, in this order:
+A code is looked up in these tables, in this order (see ``AIRFIELDS.md`` for the shipped ones):
 
-1. the airportsdata table, by ICAO location indicator (4 characters) or IATA code (3 letters);
-2. the shipped supplement ``airfields.csv``, military airfields that have no ICAO code, keyed by
-   their OurAirports ident (``RU-0152`` is Mozdok air base; see ``AIRFIELDS.md``);
-3. a ``"lat,lon"`` pair in decimal degrees.
+1. ``superseded_codes.csv``: an ICAO code that has been replaced (Khartoum ``HSSS`` is now
+   ``HSSK``) is read as its current code, and the place carries a note saying so;
+2. the airportsdata table, by ICAO location indicator (4 characters) or IATA code (3 letters);
+3. the curated supplement ``airfields.csv``, military airfields keyed by their OurAirports ident
+   (``RU-0152`` is Mozdok air base);
+4. a current code that airportsdata still holds under a former one;
+5. ``ourairports.csv.gz``: every other open airfield of OurAirports, by its ident (``UKFB`` is
+   Belbek air base) or its second code.
 
-Tables are read on first use and cached; importing this module reads nothing.
+Anything else is tried as a ``"lat,lon"`` pair in decimal degrees.
+
+Tables are read on first use and cached; importing this module reads nothing. The OurAirports
+table (20,000 rows) is read only when a code is in none of the tables before it, or for a search,
+so that resolving a code airportsdata holds costs no more than it did before the table existed.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import gzip
 import heapq
 import importlib.resources
 import io
@@ -43,8 +52,14 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _AIRFIELD_COLUMNS = ("ident", "name", "lat", "lon", "country", "source")
+_OURAIRPORTS_COLUMNS = ("ident", "gps_code", "name", "lat", "lon", "country", "type", "scheduled")
+_SUPERSEDED_COLUMNS = ("old", "current", "since", "basis", "sources")
+
+#: OurAirports size classes that count as a main airfield when ranking search results.
+_MAIN_SIZES = ("large", "medium")
 
 _REAL_ICAO = re.compile(r"[A-Z]{4}")
+_PUNCTUATION = re.compile(r"[\W_]+")
 
 # One axis of a coordinate: an optional hemisphere letter before or after a decimal number
 # (exponent allowed, so that Python's repr of any float reads back), an optional degree sign.
@@ -81,8 +96,14 @@ class _Entry(NamedTuple):
     lon: float
     #: "airport" or "airfield".
     kind: str
+    #: OurAirports size class ("large", "medium", "small", "seaplane"); "" for other tables.
+    size: str = ""
+    #: OurAirports ``scheduled_service``; False for other tables.
+    scheduled: bool = False
+    #: A second code (OurAirports ``gps_code``) that also names the field, or "".
+    alias: str = ""
 
-    def to_place(self) -> Place:
+    def to_place(self, note: str | None = None) -> Place:
         return Place(
             code=self.code,
             name=self.name,
@@ -90,6 +111,7 @@ class _Entry(NamedTuple):
             lat=self.lat,
             country=self.country or None,
             kind=self.kind,
+            note=note,
         )
 
     def describe(self) -> str:
@@ -99,17 +121,52 @@ class _Entry(NamedTuple):
         return f"{codes} ({details})"
 
     @property
-    def rank(self) -> tuple[int, int, int]:
+    def rank(self) -> tuple[int, int, int, int]:
         """Sort key that puts likely commercial airports first.
 
         airportsdata has no size class, so use what it has: an IATA code, then a real ICAO
-        indicator (not a local identifier), then "International" in the name.
+        indicator (not a local identifier), then "International" in the name. OurAirports rows
+        say whether the field has scheduled service and how large it is: use those instead, and
+        put them after airportsdata entries that rank the same (airportsdata is the newer data).
         """
+        if self.size:
+            return (
+                0 if self.scheduled else 1,
+                0 if _REAL_ICAO.fullmatch(self.key) else 1,
+                0 if self.size in _MAIN_SIZES else 1,
+                1,
+            )
         return (
             0 if self.iata else 1,
             0 if _REAL_ICAO.fullmatch(self.key) else 1,
             0 if "international" in self.name.casefold() else 1,
+            0,
         )
+
+
+class _Change(NamedTuple):
+    """A superseded ICAO code and the code that replaced it."""
+
+    old: str
+    #: The code in use now (chains of changes are followed to their end).
+    current: str
+    #: ISO date from which ``current`` is in force, or "" when the sources give none.
+    since: str
+
+    def note(self, name: str) -> str:
+        """What a place named by the old code should tell the user."""
+        head = f"{self.old} is a former ICAO code of {name}, which"
+        if self.since:
+            return f"{head} has been {self.current} since {self.since}"
+        return f"{head} is now {self.current}"
+
+
+class _OurAirports(NamedTuple):
+    """The shipped OurAirports table, by ident and by second code."""
+
+    by_ident: dict[str, _Entry]
+    #: Entries under their second code, presented with that code.
+    by_alias: dict[str, _Entry]
 
 
 class _Searchable(NamedTuple):
@@ -121,6 +178,11 @@ class _Searchable(NamedTuple):
     aliases: tuple[str, ...]
     #: " name city aliases " with single spaces, to find words that start with the query.
     text: str
+    #: " codes " that name the entry (table key, code, IATA code, second code), to find a code
+    #: or a code prefix with one substring test.
+    codes: str
+    #: Superseded codes that used to name it.
+    former: tuple[str, ...]
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -200,22 +262,121 @@ def _airfields() -> dict[str, _Entry]:
     return entries
 
 
+def _resource(name: str) -> bytes:
+    return importlib.resources.files("overflight.data").joinpath(name).read_bytes()
+
+
+@functools.cache
+def _superseded() -> dict[str, _Change]:
+    """Load ``superseded_codes.csv``: every old code with its current one, chains followed."""
+    reader = csv.DictReader(io.StringIO(_resource("superseded_codes.csv").decode("utf-8")))
+    if tuple(reader.fieldnames or ()) != _SUPERSEDED_COLUMNS:
+        raise OverflightError(
+            f"superseded_codes.csv has columns {reader.fieldnames}, "
+            f"expected {list(_SUPERSEDED_COLUMNS)}"
+        )
+    direct: dict[str, _Change] = {}
+    for row in reader:
+        old, current = row["old"].strip().upper(), row["current"].strip().upper()
+        if not (_REAL_ICAO.fullmatch(old) and _REAL_ICAO.fullmatch(current)) or old == current:
+            raise OverflightError(
+                f"superseded_codes.csv line {reader.line_num}: {old!r} -> {current!r} is not a "
+                "change between two ICAO codes"
+            )
+        if old in direct:
+            raise OverflightError(f"superseded_codes.csv line {reader.line_num}: duplicate {old!r}")
+        direct[old] = _Change(old, current, row["since"].strip())
+    changes: dict[str, _Change] = {}
+    for old, change in direct.items():
+        seen = {old}
+        while change.current in direct:  # changed again later: the last change gives the code
+            if change.current in seen:
+                raise OverflightError(f"superseded_codes.csv: the changes of {old!r} form a loop")
+            seen.add(change.current)
+            change = direct[change.current]
+        changes[old] = _Change(old, change.current, change.since)
+    return changes
+
+
+@functools.cache
+def _former_codes() -> dict[str, tuple[str, ...]]:
+    """Each current code with the superseded codes that now mean it."""
+    former: dict[str, list[str]] = {}
+    for change in _superseded().values():
+        former.setdefault(change.current, []).append(change.old)
+    return {code: tuple(sorted(olds)) for code, olds in former.items()}
+
+
+@functools.cache
+def _ourairports() -> _OurAirports:
+    """Load the shipped ``ourairports.csv.gz`` (OurAirports fields that airportsdata lacks)."""
+    text = gzip.decompress(_resource("ourairports.csv.gz")).decode("utf-8")
+    rows = csv.reader(io.StringIO(text))
+    header = tuple(next(rows, ()))
+    if header != _OURAIRPORTS_COLUMNS:
+        raise OverflightError(
+            f"ourairports.csv.gz has columns {list(header)}, expected {list(_OURAIRPORTS_COLUMNS)}"
+        )
+    by_ident: dict[str, _Entry] = {}
+    by_alias: dict[str, _Entry] = {}
+    for ident, alias, name, lat, lon, country, size, scheduled in rows:
+        entry = _Entry(
+            code=ident,
+            key=ident,
+            iata="",
+            name=name,
+            city="",
+            country=country,
+            lat=float(lat),
+            lon=float(lon),
+            kind="airfield",
+            size=size,
+            scheduled=scheduled == "yes",
+            alias=alias,
+        )
+        by_ident[ident] = entry
+        if alias:
+            by_alias[alias] = entry._replace(code=alias)
+    return _OurAirports(by_ident, by_alias)
+
+
+def _present(entry: _Entry) -> _Entry:
+    """The entry under its current code, when a table still gives it a superseded one."""
+    change = _superseded().get(entry.code)
+    return entry if change is None else entry._replace(code=change.current)
+
+
 def _fold(text: str) -> str:
     """Lower-case, strip accents, and turn punctuation into single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+    if not text.isascii():  # most names are: they need no decomposition (the index folds 48,000)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
+
+
+def _search_entries() -> Iterable[_Entry]:
+    """Every entry once, under its current code."""
+    airports, by_iata = _airports(), _airports_by_iata()
+    yield from (_present(entry) for entry in airports.values())
+    yield from _airfields().values()
+    for key, entry in _ourairports().by_ident.items():
+        # A newer airportsdata than the table was built against may hold the ident itself.
+        if key not in airports and not (len(key) == 3 and key in by_iata):
+            yield entry
 
 
 @functools.cache
 def _searchables() -> tuple[_Searchable, ...]:
     """Every airport and airfield with folded text, most important first."""
     items: list[_Searchable] = []
-    for entry in (*_airports().values(), *_airfields().values()):
-        name, city = _fold(entry.name), _fold(entry.city)
+    for entry in _search_entries():
+        name, city = _fold(entry.name), _fold(entry.city) if entry.city else ""
         aliases = tuple(_fold(alias) for alias in _ALIASES.get(entry.key, ()))
         text = " " + " ".join(part for part in (name, city, *aliases) if part) + " "
-        items.append(_Searchable(entry, name, city, aliases, text))
+        former = _former_codes().get(entry.code, ())
+        own = (entry.code, entry.key, entry.iata, entry.alias)
+        codes = " " + " ".join(dict.fromkeys(c for c in own if c and c not in former)) + " "
+        items.append(_Searchable(entry, name, city, aliases, text, codes, former))
     items.sort(key=lambda item: (item.entry.rank, item.entry.name, item.entry.code))
     return tuple(items)
 
@@ -321,14 +482,38 @@ def _code_key(code: str) -> str:
     return code.strip().upper()
 
 
-def _exact(code: str) -> _Entry | None:
-    """Find the entry whose ICAO key, IATA code or airfield ident is ``code``."""
-    key = _code_key(code)
+def _find(key: str) -> _Entry | None:
+    """The entry that a code in use (not a superseded one) names, presented under that code.
+
+    The OurAirports table is read only when no other table holds the code.
+    """
     if len(key) == 4 and key in _airports():
         return _airports()[key]
     if len(key) == 3 and key in _airports_by_iata():
-        return _airports_by_iata()[key]
-    return _airfields().get(key)
+        return _present(_airports_by_iata()[key])
+    if key in _airfields():
+        return _airfields()[key]
+    for old in _former_codes().get(key, ()):
+        # A current code that a table still holds under a former one (airportsdata can lag).
+        entry = _airports().get(old) or _ourairports().by_ident.get(old)
+        entry = entry or _ourairports().by_alias.get(old)
+        if entry is not None:
+            return entry._replace(code=key)
+    table = _ourairports()
+    return table.by_ident.get(key) or table.by_alias.get(key)
+
+
+def _exact(code: str) -> tuple[_Entry, str | None] | None:
+    """Find the entry a code names, and the note to give when the code is a superseded one."""
+    key = _code_key(code)
+    change = _superseded().get(key)
+    if change is not None:
+        entry = _find(change.current)
+        if entry is not None:
+            entry = entry._replace(code=change.current)
+            return entry, change.note(entry.name)
+    entry = _find(key)
+    return None if entry is None else (entry, None)
 
 
 def _name_tier(item: _Searchable, query: str) -> int | None:
@@ -345,24 +530,25 @@ def _name_tier(item: _Searchable, query: str) -> int | None:
     return None
 
 
-def _ranked(query: str) -> Iterable[tuple[tuple[int, int], _Searchable]]:
-    """Every entry that matches ``query`` by code or text, with its sort key."""
+def _ranked(query: str) -> Iterable[tuple[tuple[int, int], _Searchable, str | None]]:
+    """Every entry that matches ``query`` by code or text, with its sort key and a note."""
     code = _code_key(query)
     folded = _fold(query)
     by_code = 0 < len(code) <= 7 and re.fullmatch(r"[A-Z0-9-]+", code) is not None
+    change = _superseded().get(code) if by_code else None
+    exact, prefix = f" {code} ", f" {code}"
     for position, item in enumerate(_searchables()):
-        entry = item.entry
-        codes = (entry.key, entry.iata) if entry.iata else (entry.key,)
         tier: int | None = None
-        if by_code and code in codes:
-            tier = 0
-        elif by_code and any(c.startswith(code) for c in codes):
-            tier = 1
+        note: str | None = None
+        if change is not None and code in item.former:
+            tier, note = 0, change.note(item.entry.name)
+        elif by_code and prefix in item.codes:
+            tier = 0 if exact in item.codes else 1
         elif folded:
             tier = _name_tier(item, folded)
         if tier is not None:
             # `position` follows the importance order of _searchables().
-            yield (tier, position), item
+            yield (tier, position), item, note
 
 
 def _fuzzy(query: str, limit: int) -> list[_Searchable]:
@@ -376,12 +562,12 @@ def _fuzzy(query: str, limit: int) -> list[_Searchable]:
     return found[:limit]
 
 
-def _search(query: str, limit: int) -> list[_Entry]:
-    best = heapq.nsmallest(limit, _ranked(query), key=lambda pair: pair[0])
+def _search(query: str, limit: int) -> list[tuple[_Entry, str | None]]:
+    best = heapq.nsmallest(limit, _ranked(query), key=lambda found: found[0])
     if best:
-        return [item.entry for _, item in best]
+        return [(item.entry, note) for _, item, note in best]
     # Near spellings only when nothing matches as typed: they would crowd out real matches.
-    return [item.entry for item in _fuzzy(query, limit)]
+    return [(item.entry, None) for item in _fuzzy(query, limit)]
 
 
 def _looks_like_code(code: str) -> bool:
@@ -396,17 +582,16 @@ def _close_codes(text: str, limit: int) -> list[_Entry]:
     if not _looks_like_code(code):
         return []
     # Compare like with like: a 4-character text with ICAO keys, 3 letters with IATA codes.
-    candidates: dict[str, _Entry] = dict(_airfields())
-    if len(code) == 4:
-        candidates.update(_airports())
-    elif len(code) == 3:
+    candidates: dict[str, _Entry] = dict(_ourairports().by_ident)
+    candidates.update(_airfields())
+    if len(code) == 3:
         candidates.update(_airports_by_iata())
     else:
         candidates.update(_airports())
     # One wrong or swapped character: 0.67 for 3 characters, 0.75 for 4, more for longer idents.
     cutoff = 0.65 if len(code) <= 3 else 0.7
     matcher = difflib.SequenceMatcher(b=code, autojunk=False)
-    scored: list[tuple[float, int, tuple[int, int, int], str, _Entry]] = []
+    scored: list[tuple[float, int, tuple[int, int, int, int], str, _Entry]] = []
     for key, entry in candidates.items():
         if abs(len(key) - len(code)) > 1:
             continue
@@ -417,7 +602,7 @@ def _close_codes(text: str, limit: int) -> list[_Entry]:
         if ratio >= cutoff:
             scored.append((-ratio, -_common_prefix_len(key, code), entry.rank, key, entry))
     scored.sort(key=lambda row: row[:4])
-    return [row[4] for row in scored[:limit]]
+    return [_present(row[4]) for row in scored[:limit]]
 
 
 def _common_prefix_len(a: str, b: str) -> int:
@@ -433,11 +618,12 @@ def _suggestions(text: str) -> tuple[str, ...]:
     first: list[_Entry] = []
     if len(key) == 3 and key in _city_codes():
         # A metropolitan-area code such as MOW names no single airport: offer its airports.
-        first = [_airports_by_iata()[c] for c in _city_codes()[key] if c in _airports_by_iata()]
+        by_iata = _airports_by_iata()
+        first = [_present(by_iata[c]) for c in _city_codes()[key] if c in by_iata]
     by_code = _close_codes(text, _MAX_SUGGESTIONS)
-    by_name = _search(text, _MAX_SUGGESTIONS)
+    by_name = [entry for entry, _ in _search(text, _MAX_SUGGESTIONS)]
     if not by_name and "," in text:
-        by_name = _search(text.split(",")[0], _MAX_SUGGESTIONS)  # "Moscow, Russia"
+        by_name = [entry for entry, _ in _search(text.split(",")[0], _MAX_SUGGESTIONS)]
     ordered = first + (by_code + by_name if _looks_like_code(key) else by_name + by_code)
     described: list[str] = []
     seen: set[str] = set()
@@ -459,12 +645,17 @@ def resolve_place(text: str) -> Place:
     text : str
         One of, tried in this order (surrounding spaces and letter case do not matter):
 
+        - a superseded ICAO code listed in ``superseded_codes.csv``, read as the code that
+          replaced it: ``"HSSS"`` is Khartoum, ``HSSK`` since 2021;
         - an ICAO location indicator, e.g. ``"UUMU"``; the 4-character keys of the airportsdata
           table are accepted, which include FAA identifiers of small US fields such as ``"00AA"``;
         - an IATA code, e.g. ``"LTK"``;
         - the OurAirports ident of an airfield in the shipped supplement ``airfields.csv``
           (military fields without an ICAO code), e.g. ``"RU-0152"`` or ``"ru-0152"`` for Mozdok
           air base;
+        - the OurAirports ident of any other open airfield (``ourairports.csv.gz``: airports,
+          airstrips and seaplane bases, not heliports), e.g. ``"UKFB"`` for Belbek air base, or
+          its second code (``gps_code``);
         - latitude and longitude in decimal degrees, latitude first, separated by a comma (or
           by spaces), e.g. ``"55.75,37.62"``, ``"55.75, 37.62"`` or ``"55.75 37.62"``; hemisphere
           letters are accepted before or after each number (``"55.75N, 37.62E"``,
@@ -476,9 +667,13 @@ def resolve_place(text: str) -> Place:
     Place
         For an airport, ``kind="airport"`` with ``code`` the ICAO indicator if the airport has
         one, else its IATA code, and ``country`` the ISO 3166-1 alpha-2 code from airportsdata
-        (``XK`` for Kosovo). For a supplement entry, ``kind="airfield"`` and ``code`` the ident
-        in upper case. For coordinates, ``kind="point"``, ``code`` the normalised pair
-        (``"55.75,37.62"``), a name such as ``"55.7500N 37.6200E"`` and no country.
+        (``XK`` for Kosovo). For an OurAirports field, ``kind="airfield"`` and ``code`` the
+        ident (or second code) in upper case. For coordinates, ``kind="point"``, ``code`` the
+        normalised pair (``"55.75,37.62"``), a name such as ``"55.7500N 37.6200E"`` and no
+        country. A place named by a superseded code has the current code as ``code`` and a
+        ``note`` that names it; every other place has no note. A field that airportsdata still
+        keys by a superseded code is reported under the current one (``"HSSJ"``, ``"HJJJ"`` and
+        ``"JUB"`` all give ``HJJJ``, Juba).
 
     Raises
     ------
@@ -498,14 +693,20 @@ def resolve_place(text: str) -> Place:
     'OSLK'
     >>> resolve_place("RU-0152").name
     'Mozdok Air Base'
+    >>> resolve_place("ukfb").name
+    'Sevastopol International Airport / Belbek Air Base'
+    >>> khartoum = resolve_place("HSSS")
+    >>> khartoum.code, khartoum.note.endswith("which has been HSSK since 2021-03-04")
+    ('HSSK', True)
     >>> point = resolve_place("55.75N, 37.62E")
     >>> point.code, point.name, point.lonlat
     ('55.75,37.62', '55.7500N 37.6200E', LonLat(lon=37.62, lat=55.75))
 
     """
-    entry = _exact(text)
-    if entry is not None:
-        return entry.to_place()
+    found = _exact(text)
+    if found is not None:
+        entry, note = found
+        return entry.to_place(note)
     point = _parse_point(text)
     if point is not None:
         return point
@@ -527,14 +728,16 @@ def search_airports(query: str, *, limit: int = 10) -> list[Place]:
     Returns
     -------
     list of Place
-        Exact code matches first (ICAO, IATA or airfield ident), then code prefixes, then names
-        or cities equal to or starting with the query, then words starting with it, then names
-        containing it (queries of 4 characters or more). airportsdata has no size class, so
-        within each group airports with an IATA code (mostly commercial) come first, then those
-        with a real ICAO indicator rather than a local identifier, then those with
-        "International" in the name. When nothing matches as typed, near spellings of a
-        one-word query are returned instead ("Chkalovsky" finds "Chkalovskiy Airport"). Empty
-        when nothing matches or ``query`` is blank.
+        Exact code matches first (ICAO, IATA, airfield ident or second code, or a superseded
+        code, whose place carries the same ``note`` as :func:`resolve_place` gives), then code
+        prefixes, then names or cities equal to or starting with the query, then words starting
+        with it, then names containing it (queries of 4 characters or more). airportsdata has no
+        size class, so within each group airports with an IATA code (mostly commercial) come
+        first, then those with a real ICAO indicator rather than a local identifier, then those
+        with "International" in the name; OurAirports fields rank by scheduled service, ICAO
+        ident and size instead, after airportsdata entries that rank the same. When nothing
+        matches as typed, near spellings of a one-word query are returned instead ("Chkalovsky"
+        finds "Chkalovskiy Airport"). Empty when nothing matches or ``query`` is blank.
 
     Raises
     ------
@@ -545,10 +748,12 @@ def search_airports(query: str, *, limit: int = 10) -> list[Place]:
     --------
     >>> [place.code for place in search_airports("Tehran", limit=2)]
     ['OIIE', 'OIII']
+    >>> [place.code for place in search_airports("Belbek")]
+    ['UKFB']
 
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InputError(f"limit must be a whole number of at least 1, got {limit!r}")
     if not query.strip():
         return []
-    return [entry.to_place() for entry in _search(query, limit)]
+    return [entry.to_place(note) for entry, note in _search(query, limit)]
