@@ -38,7 +38,7 @@ if __package__ in (None, ""):  # run as a file: make the `benchmarks` package im
 from benchmarks import common
 from benchmarks.workload import CONFLICT_26, random_pairs, workload_id
 from overflight.analysis.batch import BatchOptions, default_workers, read_results, run_batch
-from overflight.analysis.batch_route import Job, Task, run_task
+from overflight.analysis.batch.jobs import Job, Task, run_task
 from overflight.data.airspace import denied_closure
 from overflight.routing.closure import Closure
 
@@ -100,10 +100,10 @@ def bench_per_pair(count: int) -> dict[str, Any]:
     clear = [j for j, r in zip(jobs, rows, strict=True) if r["turns"] == 0]
     detour = [j for j, r in zip(jobs, rows, strict=True) if (r["turns"] or 0) > 0]
     out: dict[str, Any] = {"pairs": count, "clear": len(clear), "detour": len(detour)}
-    from overflight.analysis import batch_fast
+    from overflight.routing import chunk
 
     for name, group in (("clear", clear), ("detour", detour)):
-        batch_fast._SEARCHERS.clear()  # no endpoint seen before: what a fresh worker meets
+        chunk._SEARCHERS.clear()  # no endpoint seen before: what a fresh worker meets
         t0 = time.perf_counter()
         for k in range(0, len(group), 200):
             run_task(Task(closed, 450.0, tuple(group[k : k + 200])))

@@ -315,7 +315,7 @@ def test_parts_of_a_run_with_other_options_are_not_mixed_in(tmp_path: Path) -> N
 def test_a_second_run_for_the_same_output_is_refused_while_the_first_writes(
     tmp_path: Path,
 ) -> None:
-    from overflight.analysis.batch_store import PartStore
+    from overflight.analysis.batch.store import PartStore
 
     source = write_pairs(tmp_path / "pairs.csv", pairs(2))
     output = tmp_path / "out.parquet"
@@ -360,7 +360,7 @@ def test_the_lock_file_goes_when_a_run_ends_normally_or_not(tmp_path: Path) -> N
 _CONTENDER = """
 import os, sys, time
 from pathlib import Path
-from overflight.analysis.batch_store import PartStore
+from overflight.analysis.batch.store import PartStore
 from overflight.errors import InputError
 output, inside, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 inside.with_name(f"ready-{os.getpid()}").touch()

@@ -8,11 +8,11 @@ import math
 
 import pytest
 
-from overflight.analysis.batch_fast import fast_routes, searcher
-from overflight.analysis.batch_route import Job, Task, run_task
+from overflight.analysis.batch.jobs import Job, Task, run_task
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure
 from overflight.models import LonLat
+from overflight.routing.chunk import fast_routes, searcher
 from overflight.routing.closure import Closure
 from overflight.routing.planner import planner_of
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from overflight.analysis.batch import BatchOptions
-from overflight.analysis.matrix import penalty_matrix
+from overflight.analysis.batch.matrix import penalty_matrix
 from overflight.errors import InputError
 from overflight.routing.planner import plan_route
 

@@ -1,7 +1,7 @@
 """The ``batch`` and ``matrix`` commands: many pairs at once; the penalty matrix of a few places.
 
 ``batch`` writes one row per pair and scenario (columns in
-:data:`overflight.analysis.batch_store.SCHEMA`) to Parquet or CSV, lists unreadable rows in
+:data:`overflight.analysis.batch.store.SCHEMA`) to Parquet or CSV, lists unreadable rows in
 ``<output>.errors.csv`` and continues an interrupted run when started again with the same
 output. Exit status: 0 success (pairs without a route are rows that say so), 2 bad input,
 4 a route failed its independent check, 130 interrupted (run it again to continue).
@@ -224,7 +224,7 @@ def matrix(
     measure: distance_km, great_circle_km, extra_km and extra_pct (to 0.1) and duration_h
     (hours at --speed-kt, to 0.01); cells are empty where there is no route.
     """
-    from overflight.analysis.matrix import penalty_matrix, plot_matrix
+    from overflight.analysis.batch.matrix import penalty_matrix, plot_matrix
 
     if places is not None and (origins or destinations):
         raise fail(

@@ -1,5 +1,8 @@
 """The transit report: which states a route crosses, in order, where and for how long.
 
+Its twin for many routes at once is :mod:`overflight.routing.chunk`, which shares these
+constants; ``tests/analysis/test_batch_fast.py`` holds the two to the same rows.
+
 That list is the list of clearances a flight needs. Lengths are measured on
 the WGS84 ellipsoid along the route densified every few kilometres; where
 claims overlap (Crimea, Western Sahara, ...) both claimants are listed.
@@ -21,7 +24,7 @@ from overflight.geo.sphere import split_antimeridian
 from overflight.models import LonLat, StateTransit
 from overflight.routing.verify import shrunk_area
 
-__all__ = ["STEP_KM", "TransitReport", "transit_report"]
+__all__ = ["JOIN_KM", "MIN_KM", "STEP_KM", "TransitReport", "transit_report"]
 
 #: Spacing of the points the route is densified to for the report: a straight line (in
 #: lon/lat) between points 5 km apart strays from the great circle by centimetres, far
@@ -32,9 +35,9 @@ STEP_KM = 5.0
 #: between them strays from the great circle by metres even near the poles.
 _TRACK_STEP_KM = 10.0
 #: Crossings shorter than this are contacts with a boundary, not transits.
-_MIN_KM = 0.05
+MIN_KM = 0.05
 #: Pieces of one state's crossing closer than this are one crossing.
-_JOIN_KM = 2.0
+JOIN_KM = 2.0
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
                     float(np.interp(line.project(shapely.Point(p)), cum_deg, cum_km)) for p in ends
                 ]
                 lo, hi = min(along), max(along)
-                if hi - lo < _MIN_KM:
+                if hi - lo < MIN_KM:
                     continue
                 entry, exit_ = (ends[0], ends[1]) if along[0] <= along[1] else (ends[1], ends[0])
                 covered.append((offset_km + lo, offset_km + hi))
@@ -133,7 +136,7 @@ def _merge_split_crossings(
     for lo, hi, t in items:
         same = [k for k in range(len(out)) if out[k][2].country == t.country]
         k = same[-1] if same else -1
-        if k >= 0 and lo - out[k][1] <= _JOIN_KM:
+        if k >= 0 and lo - out[k][1] <= JOIN_KM:
             plo, phi, prev = out[k]
             out[k] = (
                 plo,

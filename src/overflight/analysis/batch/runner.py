@@ -4,10 +4,10 @@
 >>> summary = run_batch(Path("pairs.csv"), Path("results.parquet"),
 ...                     BatchOptions(deny=("RU", "BY", "UA")))  # doctest: +SKIP
 
-The pairs file is described in :mod:`overflight.analysis.batch_input`, the results table in
-:data:`overflight.analysis.batch_store.SCHEMA` (one row per pair and scenario, keyed by the
+The pairs file is described in :mod:`overflight.analysis.batch.pairs`, the results table in
+:data:`overflight.analysis.batch.store.SCHEMA` (one row per pair and scenario, keyed by the
 pair's line number and the scenario), and how a run is resumed in
-:mod:`overflight.analysis.batch_store`.
+:mod:`overflight.analysis.batch.store`.
 
 A pair with no legal route is a result, not an error: its row has ``status`` ``no_route``
 (or ``bad_endpoint`` when the origin or destination lies in denied airspace, its margin or
@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from overflight.analysis.batch_input import BadRow, PairRow, read_pairs, write_errors
-from overflight.analysis.batch_route import (
+from overflight.analysis.batch.jobs import (
     BatchOptions,
     Job,
     Task,
@@ -45,7 +44,8 @@ from overflight.analysis.batch_route import (
     plan_jobs,
     run_task,
 )
-from overflight.analysis.batch_store import SCHEMA, PartStore, read_results
+from overflight.analysis.batch.pairs import BadRow, PairRow, read_pairs, write_errors
+from overflight.analysis.batch.store import SCHEMA, PartStore, read_results
 from overflight.errors import InputError
 from overflight.routing.closure import Closure
 from overflight.routing.planner import planner_of
@@ -124,7 +124,7 @@ def run_batch(
     Parameters
     ----------
     pairs
-        CSV or Parquet file of pairs (:mod:`overflight.analysis.batch_input`).
+        CSV or Parquet file of pairs (:mod:`overflight.analysis.batch.pairs`).
     output
         Results file, ``.parquet`` or ``.csv``. If a run for it was interrupted, this run
         carries on from where that one stopped (with the same input and options).
@@ -200,7 +200,7 @@ def _prepare(closed: Closure) -> None:
     """Build the group's planner and what its chunks use, before the workers fork."""
     planner = planner_of(closed)
     if fast_path(closed):
-        from overflight.analysis.batch_fast import warm
+        from overflight.routing.chunk import warm
 
         warm(planner)
 

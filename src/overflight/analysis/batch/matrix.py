@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from overflight.analysis.batch_input import PairRow
-from overflight.analysis.batch_route import BatchOptions, Task, plan_jobs, run_task
+from overflight.analysis.batch.jobs import BatchOptions, Task, plan_jobs, run_task
+from overflight.analysis.batch.pairs import PairRow
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError
 from overflight.models import KM_PER_NM, Place

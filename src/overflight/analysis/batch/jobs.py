@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from overflight.analysis.batch_input import BadRow, PairRow
+from overflight.analysis.batch.pairs import BadRow, PairRow
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import normalise_codes
 from overflight.errors import InputError, NoRouteError, OverflightError, VerificationError
@@ -240,7 +240,7 @@ def failed_row(
 
 
 def fast_path(closed: Closure) -> bool:
-    """Whether a group's chunks are planned all at once (:mod:`.batch_fast`) or pair by pair."""
+    """Whether a group is planned in chunks (:mod:`overflight.routing.chunk`), not pair by pair."""
     return closed.margin_nm == 0.0 and not closed.avoid and not closed.openings
 
 
@@ -252,19 +252,19 @@ def run_task(task: Task, *, one_by_one: bool = False) -> list[dict[str, Any]]:
     """
     if one_by_one or not fast_path(task.closed):
         return [_one(task, job) for job in task.jobs]
-    from overflight.analysis import batch_fast
+    from overflight.routing import chunk
 
     planner = planner_of(task.closed)
-    finder = batch_fast.searcher(planner)
+    finder = chunk.searcher(planner)
     rows: dict[int, dict[str, Any]] = {}
     pending = []
     for k, job in enumerate(task.jobs):
         ends = (job.origin.lonlat, job.destination.lonlat)
-        if any(batch_fast.endpoint_denied(planner, p) for p in ends):
+        if any(chunk.endpoint_denied(planner, p) for p in ends):
             rows[k] = _one(task, job)  # the planner's own error says which state
         else:
             pending.append(k)
-    paths = batch_fast.plan_paths(
+    paths = chunk.plan_paths(
         finder, [(task.jobs[k].origin.lonlat, task.jobs[k].destination.lonlat) for k in pending]
     )
     routed = []
@@ -273,7 +273,7 @@ def run_task(task: Task, *, one_by_one: bool = False) -> list[dict[str, Any]]:
             rows[k] = _one(task, task.jobs[k])  # the planner says what separates the two
         else:
             routed.append((k, path))
-    planned = batch_fast.fast_routes(finder, [path for _, path in routed])
+    planned = chunk.fast_routes(finder, [path for _, path in routed])
     for (k, _), route in zip(routed, planned, strict=True):
         row = _empty_row(task.jobs[k], task.closed, task.speed_kt)
         if route.failure:

@@ -38,13 +38,13 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from overflight._threadlocal import per_thread
-from overflight.analysis import batch_kernels
 from overflight.data.airspace import states, states_at
 from overflight.geo.ellipsoid import wgs84
 from overflight.geo.sphere import EARTH_RADIUS_KM, split_antimeridian, to_lonlat, to_xyz
 from overflight.models import KM_PER_NM, LonLat
+from overflight.routing import chunk_kernels
 from overflight.routing.planner import Planner
-from overflight.routing.transit import STEP_KM
+from overflight.routing.transit import JOIN_KM, MIN_KM, STEP_KM
 from overflight.routing.verify import TOLERANCE_DEG, shrunk_area
 
 __all__ = [
@@ -62,9 +62,6 @@ Float = NDArray[np.float64]
 
 #: Radius of the sphere on which legs are densified (as pyproj's sphere in overflight.geo).
 _RADIUS_M = EARTH_RADIUS_KM * 1000.0
-#: Crossings shorter than this are contacts; pieces of one state closer than this are one.
-_MIN_KM = 0.05
-_JOIN_KM = 2.0
 #: Pieces of one crossing that a cut split touch: their ends differ by rounding only.
 _GLUE_KM = 1e-6
 #: Most vertices in one piece of a state's polygon.
@@ -236,7 +233,7 @@ def _dense(starts: Float, ends: Float) -> tuple[Float, NDArray[np.int64]]:
     count = inner + 2
     a = np.ascontiguousarray(to_xyz(starts[:, 0], starts[:, 1]))
     b = np.ascontiguousarray(to_xyz(ends[:, 0], ends[:, 1]))
-    points, leg = batch_kernels.dense_legs(a, b, inner)
+    points, leg = chunk_kernels.dense_legs(a, b, inner)
     k = np.arange(len(leg)) - np.repeat(np.cumsum(count) - count, count)
     # The ends exactly as given, as great_circle_points keeps them.
     head = k == 0
@@ -361,7 +358,7 @@ def _along(
     measures (on the ellipsoid, point to point). Each part is summed on its own, so that a
     route's figures never depend on the other routes of its chunk.
     """
-    step_km = batch_kernels.step_km(np.ascontiguousarray(flat))
+    step_km = chunk_kernels.step_km(np.ascontiguousarray(flat))
     step_deg = np.hypot(*np.diff(flat, axis=0).T)
     total = [0.0] * count
     out: list[tuple[Float, Float]] = []
@@ -474,13 +471,13 @@ def _crossings(
 def _report(crossings: list[Crossing]) -> tuple[tuple[str, ...], float]:
     """States in order with the report's rules, and the length covered by some state."""
     kept = sorted(
-        ((lo, hi, code) for lo, hi, code, deep in crossings if deep and hi - lo >= _MIN_KM),
+        ((lo, hi, code) for lo, hi, code, deep in crossings if deep and hi - lo >= MIN_KM),
         key=lambda c: (c[0], c[2]),
     )
     merged: list[list[Any]] = []
     for lo, hi, code in kept:
         same = [k for k in range(len(merged)) if merged[k][2] == code]
-        if same and lo - merged[same[-1]][1] <= _JOIN_KM:
+        if same and lo - merged[same[-1]][1] <= JOIN_KM:
             merged[same[-1]][1] = max(merged[same[-1]][1], hi)
         else:
             merged.append([lo, hi, code])
