@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from overflight._config import DEFAULT_SPEED_KT
 from overflight.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -67,7 +68,7 @@ def _options(
         deny=tuple(codes(deny)),
         scenarios=tuple(scenarios),
         margin_nm=margin_nm,
-        speed_kt=450.0 if speed_kt is None else speed_kt,
+        speed_kt=DEFAULT_SPEED_KT if speed_kt is None else speed_kt,
         on=on.date() if on else None,
         operator=operator,
         category=category,

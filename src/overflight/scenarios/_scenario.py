@@ -31,6 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from shapely.geometry.base import BaseGeometry
 
+from overflight._config import MARGIN_NM_MAX
 from overflight.data.airspace import normalise_codes, states
 from overflight.errors import InputError
 from overflight.scenarios._avoid import AvoidArea, read_avoid_file
@@ -126,7 +127,9 @@ class Scenario(BaseModel):
     #: The rules, in order: for each state the last rule that applies decides.
     rules: tuple[Rule, ...] = Field(default=(), description="Rules; the last that applies wins.")
     #: Lateral distance to keep from denied airspace, nautical miles.
-    margin_nm: float = Field(default=0.0, ge=0.0, le=200.0, description="Safety margin, nm.")
+    margin_nm: float = Field(
+        default=0.0, ge=0.0, le=MARGIN_NM_MAX, description="Safety margin, nm."
+    )
     #: GeoJSON polygons to avoid as well.
     avoid: tuple[AvoidRef, ...] = Field(default=(), description="GeoJSON polygons to avoid.")
     #: Whether aircraft may cross international straits under transit passage (UNCLOS art. 38).

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from overflight._config import DEFAULT_SPEED_KT, MAX_STOPS
+from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX, MAX_STOPS, SPEED_KT_RANGE
 from overflight.analysis.request import FlightRequest
 from overflight.data.airports import resolve_place, search_airports
 from overflight.data.airspace import normalise_codes, states
@@ -246,13 +246,13 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
     ]
     Margin = Annotated[
         float,
-        Query(ge=0.0, le=200.0, allow_inf_nan=False, description="Distance to keep, nm."),
+        Query(ge=0.0, le=MARGIN_NM_MAX, allow_inf_nan=False, description="Distance to keep, nm."),
     ]
     Speed = Annotated[
         float | None,
         Query(
-            ge=50.0,
-            le=1500.0,
+            ge=SPEED_KT_RANGE[0],
+            le=SPEED_KT_RANGE[1],
             allow_inf_nan=False,
             description="Cruise speed, kt (default 450, or the aircraft's).",
         ),

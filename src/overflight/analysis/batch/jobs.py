@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX, SPEED_KT_RANGE
 from overflight.analysis.batch.pairs import BadRow, PairRow
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import normalise_codes
@@ -55,7 +56,7 @@ class BatchOptions:
     #: Lateral distance kept from denied airspace (a scenario's own margin if larger).
     margin_nm: float = 0.0
     #: Cruise speed for flight times.
-    speed_kt: float = 450.0
+    speed_kt: float = DEFAULT_SPEED_KT
     #: Date of the flights, for scenario rules (default: each scenario's date).
     on: dt.date | None = None
     #: State of the operator, for scenario rules (default: each scenario's).
@@ -64,10 +65,15 @@ class BatchOptions:
     category: str | None = None
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.speed_kt < 2000.0:
-            raise InputError(f"speed {self.speed_kt!r} kt is out of range: give 1 to 2000 kt")
-        if not 0.0 <= self.margin_nm <= 200.0:
-            raise InputError(f"margin {self.margin_nm!r} nm is out of range: give 0 to 200 nm")
+        low, high = SPEED_KT_RANGE
+        if not low <= self.speed_kt <= high:
+            raise InputError(
+                f"speed {self.speed_kt!r} kt is out of range: give {low:g} to {high:g} kt"
+            )
+        if not 0.0 <= self.margin_nm <= MARGIN_NM_MAX:
+            raise InputError(
+                f"margin {self.margin_nm!r} nm is out of range: give 0 to {MARGIN_NM_MAX:g} nm"
+            )
 
     def check(self) -> None:
         """Raise InputError for an unknown state or scenario, before any pair is read."""

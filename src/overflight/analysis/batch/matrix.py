@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from overflight._config import DEFAULT_SPEED_KT
 from overflight.analysis.batch.jobs import BatchOptions, Task, plan_jobs, run_task
 from overflight.analysis.batch.pairs import PairRow
 from overflight.data.airports import resolve_place
@@ -61,7 +62,7 @@ class PenaltyMatrix:
     #: Why a pair has no route ("" where it has one).
     reasons: tuple[tuple[str, ...], ...]
     #: Cruise speed of the flight times, in knots.
-    speed_kt: float = 450.0
+    speed_kt: float = DEFAULT_SPEED_KT
 
     @property
     def places(self) -> tuple[Place, ...]:
