@@ -24,6 +24,7 @@ from overflight.analysis.request import FlightRequest
 from overflight.data.airspace import states
 from overflight.export.json import chokepoints_to_dict, comparison_to_dict
 from overflight.routing import planner
+from overflight.routing.graph import compiled_queries, use_compiled_queries
 from overflight.routing.obstacles import build_obstacles
 from overflight.routing.transit import _index
 from overflight.routing.verify import shrunk_area
@@ -146,3 +147,17 @@ def test_requests_of_every_kind_from_eight_threads_answer_as_one_thread_does() -
         answers = list(pool.map(run, jobs, timeout=600))
     for job, answer in zip(jobs, answers, strict=True):
         assert answer == serial[REQUESTS.index(job)], job.__name__
+
+
+def test_the_query_engine_is_chosen_per_thread() -> None:
+    """A one-shot command's choice of the compiler-free path is not the server threads'."""
+    seen: list[bool] = []
+    use_compiled_queries(False)
+    try:
+        other = threading.Thread(target=lambda: seen.append(compiled_queries()))
+        other.start()
+        other.join()
+        assert compiled_queries() is False
+    finally:
+        use_compiled_queries(True)
+    assert seen == [True]

@@ -14,6 +14,7 @@ import heapq
 import os
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
@@ -26,20 +27,34 @@ from overflight.geo.sphere import EARTH_RADIUS_KM, SIGN_EPS, angle, to_xyz
 from overflight.routing.obstacles import Obstacles
 from overflight.routing.visibility import VisibilityIndex
 
-__all__ = ["BuildStats", "Focus", "GraphArrays", "VisibilityGraph", "use_compiled_queries"]
+__all__ = [
+    "BuildStats",
+    "Focus",
+    "GraphArrays",
+    "VisibilityGraph",
+    "compiled_queries",
+    "use_compiled_queries",
+]
 
-#: Whether queries use the compiled kernels (fast once loaded) or shapely charts
-#: (no compiler start-up: better for a process that answers one query).
-_COMPILED = [True]
+#: Whether queries use the compiled kernels (fast once loaded) or shapely charts (no compiler
+#: start-up: better for a process that answers one query). A context variable, so that one
+#: thread's choice (a one-shot command's) is not another's (the server's planning threads).
+_COMPILED: ContextVar[bool] = ContextVar("overflight_compiled_queries", default=True)
 
 
 def use_compiled_queries(enabled: bool) -> None:
-    """Choose how queries test visibility and search: compiled kernels, or shapely and Python.
+    """Choose, for the calling thread, how queries test visibility and search.
 
-    Both give the same routes; the compiled way answers a detour query several
-    times faster but costs about a second to load in a new process.
+    Compiled kernels or shapely and Python: both give the same routes; the compiled way
+    answers a detour query several times faster but costs about a second to load in a new
+    process.
     """
-    _COMPILED[0] = enabled
+    _COMPILED.set(enabled)
+
+
+def compiled_queries() -> bool:
+    """Whether the calling thread's queries use the compiled kernels."""
+    return _COMPILED.get()
 
 
 Vector = NDArray[np.float64]
@@ -276,7 +291,7 @@ class VisibilityGraph:
 
     def clear(self, a: Vector, b: Vector) -> bool:
         """Whether the great-circle arc from a to b touches no obstacle edge."""
-        if _COMPILED[0]:
+        if _COMPILED.get():
             return not bool(self._blocked(a[None, :], b[None, :], np.full((1, 4), -1))[0])
         return bool(self._index.visible(a[None, :], b[None, :])[0])
 
@@ -284,7 +299,7 @@ class VisibilityGraph:
         """Vertices that a free point p sees along a leg tangent to the obstacle there."""
         idx = np.flatnonzero(self._tangent(p))
         origin = np.broadcast_to(p, (len(idx), 3))
-        if _COMPILED[0]:
+        if _COMPILED.get():
             skip = np.full((len(idx), 4), -1, dtype=np.int64)
             skip[:, 0] = self.arrays.edge_in[idx]
             skip[:, 1] = self.arrays.edge_out[idx]
@@ -329,7 +344,7 @@ class VisibilityGraph:
 
     def detour(self, origin: Vector, destination: Vector) -> list[Vector] | None:
         """The shortest path through obstacle vertices (for ends that do not see each other)."""
-        if _COMPILED[0]:
+        if _COMPILED.get():
             return self._search(origin, destination, None)
         start, start_dist = self.visible_from(origin)
         goal, goal_leg = self.visible_from(destination)
