@@ -36,6 +36,40 @@ class Plan:
     #: The request it answers, when planned from one.
     request: FlightRequest | None = None
 
+    @property
+    def legs(self) -> tuple[Route, ...]:
+        """The legs as flown: the fuel-stop legs, or the one non-stop route."""
+        return self.stops.legs if self.stops is not None else (self.route,)
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """GeoJSON Feature of the flight as flown: every leg's track, with its stops.
+
+        So ``geopandas.GeoDataFrame.from_features([plan])`` has one row per plan.
+        """
+        parts: list[Any] = []
+        for leg in self.legs:
+            geometry = leg.__geo_interface__["geometry"]
+            coords = geometry["coordinates"]
+            parts += [coords] if geometry["type"] == "LineString" else coords
+        return {
+            "type": "Feature",
+            "geometry": {"type": "MultiLineString", "coordinates": parts},
+            "properties": {
+                "origin": self.route.origin.code,
+                "destination": self.route.destination.code,
+                "denied": list(self.route.denied),
+                "stops": [place.code for place in self.stops.stops] if self.stops else [],
+                "flown_km": sum(leg.distance_km for leg in self.legs),
+                "nonstop_km": self.route.distance_km,
+                "great_circle_km": self.route.great_circle_km,
+                "flight_time_h": sum(leg.duration_h for leg in self.legs),
+                "total_time_h": (
+                    self.stops.total_time_h if self.stops is not None else self.route.duration_h
+                ),
+            },
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """The route's JSON, with the scenario and aircraft it was planned under."""
         data = self.route.to_dict()

@@ -14,7 +14,7 @@ from overflight.analysis.plan import plan_request
 from overflight.analysis.request import FlightRequest
 from overflight.cli._common import exit_on_error, planning, tell_place_notes
 from overflight.cli.options import OutputOption, takes_request
-from overflight.export.geojson import route_to_geojson
+from overflight.export.geojson import plan_to_geojson
 
 if TYPE_CHECKING:
     from overflight.analysis.plan import Plan
@@ -92,7 +92,7 @@ def _export_text(plan: Plan, output_format: OutputFormat) -> str:
     if output_format is OutputFormat.json:
         return json.dumps(plan.to_dict(), indent=2) + "\n"
     if output_format is OutputFormat.geojson:
-        return json.dumps(route_to_geojson(plan.route)) + "\n"
+        return json.dumps(plan_to_geojson(plan)) + "\n"
     if output_format is OutputFormat.kml:
         from overflight.export.kml import plan_to_kml
 

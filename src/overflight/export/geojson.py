@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from overflight.export.json import route_to_dict
 from overflight.models import Route
 
-__all__ = ["route_to_geojson"]
+if TYPE_CHECKING:
+    from overflight.analysis.plan import Plan
+
+__all__ = ["plan_to_geojson", "route_to_geojson"]
 
 
 def route_to_geojson(route: Route) -> dict[str, Any]:
@@ -22,3 +25,27 @@ def route_to_geojson(route: Route) -> dict[str, Any]:
         point["properties"]["role"] = role
         ends.append(point)
     return {"type": "FeatureCollection", "features": [feature, *ends]}
+
+
+def plan_to_geojson(plan: Plan) -> dict[str, Any]:
+    """A FeatureCollection of the flight as flown: each leg (with its figures), every place.
+
+    Without fuel stops this is :func:`route_to_geojson` of the route; with them, one feature
+    per leg (``leg``: 1, 2, ...), then the origin, the stops and the destination (``role``).
+    """
+    if plan.stops is None:
+        return route_to_geojson(plan.route)
+    legs = []
+    for number, leg in enumerate(plan.stops.legs, start=1):
+        feature = route_to_geojson(leg)["features"][0]
+        feature["properties"]["leg"] = number
+        legs.append(feature)
+    places = []
+    roles = ["origin", *("stop" for _ in plan.stops.stops), "destination"]
+    for role, place in zip(
+        roles, [plan.stops.origin, *plan.stops.stops, plan.stops.destination], strict=True
+    ):
+        point = place.__geo_interface__
+        point["properties"]["role"] = role
+        places.append(point)
+    return {"type": "FeatureCollection", "features": [*legs, *places]}
