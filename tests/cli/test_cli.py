@@ -112,6 +112,8 @@ def test_geojson_is_rfc7946_and_cut_at_antimeridian(tmp_path: Path) -> None:
         (("route", "UUMU", "OSLK", "--speed-kt", "0"), EXIT_BAD_INPUT, "50 to 1500"),
         (("route", "UUMU", "OSLK", "--max-stops", "6"), EXIT_BAD_INPUT, "0 to 5"),
         (("route", "UUMU", "OSLK", "--fl", "610"), EXIT_BAD_INPUT, "--fl 610: out of range"),
+        # Once a 0 km route.
+        (("route", "UUMU", "UUMU"), EXIT_BAD_INPUT, "the same place"),
         (("route", "UUMU", "OSLK", "--fl", "-10"), EXIT_BAD_INPUT, "0 to 600"),
         (("map", "UUMU", "OSLK", "-o", "x.png", "--margin-nm", "250"), EXIT_BAD_INPUT, "0 to 200"),
     ],

@@ -83,6 +83,11 @@ class Planner:
             self._check_endpoint(role, place)
         a = to_xyz(origin.lon, origin.lat)
         b = to_xyz(destination.lon, destination.lat)
+        if float(np.dot(a, b)) > _SAME_PLACE_COS:
+            raise InputError(
+                f"{_label(origin)} and {_label(destination)} are the same place: give two "
+                "different places"
+            )
         if float(np.dot(a, b)) < _ANTIPODAL_COS:
             # Every meridian-like great circle through antipodes is a shortest path, so "the"
             # route is undefined (and the sphere and the ellipsoid would pick different ones).
@@ -210,6 +215,8 @@ def _union(wkb: tuple[bytes, ...]) -> BaseGeometry:
     return union
 
 
+#: Cosine of the central angle above which two points are one place (within about 60 m).
+_SAME_PLACE_COS = 1.0 - 5e-11
 #: Cosine of the central angle beyond which two points count as antipodal (within ~1 km).
 _ANTIPODAL_COS = -1.0 + 1e-8
 
