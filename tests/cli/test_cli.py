@@ -213,3 +213,14 @@ def test_compare_text_shows_the_notes() -> None:
     result = runner.invoke(app, ["compare", "UTTT", "OSLK", "--case", "TR", "--case", "TR,IR"])
     assert result.exit_code == 0, result.output
     assert "note: UTTT is a former ICAO code" in words(result.stdout)
+
+
+def test_a_negative_latitude_is_a_place_not_an_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """`-33.96,18.6` (Cape Town) once failed with "No such option: -3"."""
+    from overflight.cli.app import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["route", "-33.96,18.6", "-25.9,28.2", "--margin-nm", "0", "-f", "json"])
+    assert done.value.code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["origin"]["lat"], data["destination"]["lat"]) == (-33.96, -25.9)

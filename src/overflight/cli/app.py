@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -176,6 +177,15 @@ def airports(
     Console().print(table, *render_place_notes(*found))
 
 
-def main() -> None:
-    """Entry point of the ``overflight`` command."""
-    app()
+#: A place given as "lat,lon" with a negative latitude: never an option, though it starts with -.
+_NEGATIVE_PLACE = re.compile(r"^-\d+(\.\d*)?\s*,\s*[-+]?\d+(\.\d*)?$")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``overflight`` command.
+
+    A place such as ``-33.9,18.6`` (Cape Town) would read as an unknown option: it is passed
+    on with a leading space, which the place parser ignores.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    app([f" {a}" if _NEGATIVE_PLACE.match(a) else a for a in args])
