@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from export_helpers import CASES, GOLDEN, assert_close
 
 from overflight.analysis.plan import Plan, plan_request
 from overflight.analysis.request import FlightRequest
+from tests.helpers.exports import CASES, GOLDEN, assert_close
 
 REGENERATE = os.environ.get("OVERFLIGHT_REGENERATE_GOLDEN") == "1"
 

@@ -19,13 +19,13 @@ import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
-from oracle import Oracle, path_length
 from shapely.geometry import Polygon
 
 from overflight.data.airspace import denied_closure
 from overflight.geo.sphere import angle, to_xyz
 from overflight.routing.graph import VisibilityGraph
 from overflight.routing.obstacles import Obstacles, _rings, build_obstacles
+from tests.helpers.oracle import Oracle, path_length
 
 Vectors = NDArray[np.float64]
 

@@ -15,7 +15,7 @@ import lxml.html
 from overflight.export.html import DATA_ELEMENT_ID
 
 #: Where the golden files are.
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "export" / "golden"
 
 #: Relative and absolute tolerance for numbers compared with a golden file.
 REL_TOL = 1e-6
