@@ -7,13 +7,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from export_helpers import CASES, GOLDEN, assert_close, csv_structure, html_structure, xml_structure
 
 from overflight.analysis.plan import Plan
 from overflight.export.gpx import plan_to_gpx
 from overflight.export.html import plan_to_html
 from overflight.export.kml import plan_to_kml
 from overflight.export.table import plan_to_csv
+from tests.helpers.exports import (
+    CASES,
+    GOLDEN,
+    assert_close,
+    csv_structure,
+    html_structure,
+    xml_structure,
+)
 
 Golden = Callable[[str, str, Callable[[str], Any]], None]
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import lxml.html
 import numpy as np
-from chromium import ARTIFACTS, launch, needs_chromium
-from export_helpers import html_data
 from PIL import Image
 
 from overflight.analysis.plan import Plan
 from overflight.export.html import json_for_script, plan_to_html
+from tests.helpers.chromium import ARTIFACTS, launch, needs_chromium
+from tests.helpers.exports import html_data
 
 URL = re.compile(r"https?://[^\s\"'<>)]+")
 

@@ -19,13 +19,13 @@ import shapely
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
-from oracle import Oracle, path_length
 from shapely.geometry import Polygon
 
 from overflight.data.airspace import denied_closure
 from overflight.geo.sphere import angle, to_xyz
 from overflight.routing.graph import VisibilityGraph
 from overflight.routing.obstacles import Obstacles, _rings, build_obstacles
+from tests.helpers.oracle import Oracle, path_length
 
 Vectors = NDArray[np.float64]
 
@@ -119,7 +119,7 @@ _SPAN = 0.14
 
 
 @dataclass(frozen=True)
-class Scenario:
+class ObstacleCase:
     """One set of obstacles, the oracle and the planner's graph for it, and a way to draw points."""
 
     name: str
@@ -138,23 +138,23 @@ class Scenario:
         return _chart(*self.centre, np.array([u, v]) * self.span)[0]
 
 
-def _scenario(
+def _case(
     name: str,
     rings: list[Vectors],
     centre: tuple[float, float],
     span: float,
     *,
     lonlat: bool = False,
-) -> Scenario:
+) -> ObstacleCase:
     ring_tuple = tuple(np.ascontiguousarray(r) for r in rings)
     obstacles = Obstacles(denied=(), margin_nm=0.0, wkb=(), rings=ring_tuple)
-    return Scenario(
+    return ObstacleCase(
         name, ring_tuple, Oracle(ring_tuple), VisibilityGraph.build(obstacles), centre, span, lonlat
     )
 
 
 @cache
-def chart_scenario(region: str, seed: int) -> Scenario:
+def chart_case(region: str, seed: int) -> ObstacleCase:
     """Four to six random shapes, each inside its own disc, the discs kept apart."""
     rng = np.random.default_rng(seed)
     centre = REGIONS[region]
@@ -171,18 +171,18 @@ def chart_scenario(region: str, seed: int) -> Scenario:
         # Fit in the disc: the box and cup corners reach 0.7 * sqrt(2) < 1.
         xy = _rotate(shape, float(rng.uniform(0.0, 2.0 * math.pi))) * size + [x, y]
         rings.append(_chart(*centre, xy))
-    return _scenario(f"{region}-{seed}", rings, centre, _SPAN)
+    return _case(f"{region}-{seed}", rings, centre, _SPAN)
 
 
 @cache
-def holed_scenario() -> Scenario:
+def holed_case() -> ObstacleCase:
     """A square obstacle with a square hole, and a star outside it."""
     centre = (-30.0, 40.0)
     outer = np.array([[-1.0, -1.0], [1.0, -1.0], [1.0, 1.0], [-1.0, 1.0]]) * 0.05
     hole = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, 1.0], [1.0, -1.0]]) * 0.03  # clockwise
     star = _star(np.random.default_rng(7)) * 0.03 + [0.1, 0.02]
     rings = [_chart(*centre, outer), _chart(*centre, hole), _chart(*centre, star)]
-    return _scenario("holed", rings, centre, _SPAN)
+    return _case("holed", rings, centre, _SPAN)
 
 
 #: Polygons in lon/lat with corners on whole degrees, so that edges line up on meridians
@@ -213,24 +213,24 @@ LONLAT_POLYGONS = {
 
 
 @cache
-def lonlat_scenario(name: str) -> Scenario:
+def lonlat_case(name: str) -> ObstacleCase:
     centre, polygons = LONLAT_POLYGONS[name]
-    return _scenario(name, list(_rings(polygons)), centre, 9.0, lonlat=True)
+    return _case(name, list(_rings(polygons)), centre, 9.0, lonlat=True)
 
 
-SCENARIOS = [
+CASES = [
     *[("chart", (region, seed)) for region in REGIONS for seed in range(3)],
     ("holed", ()),
     *[("lonlat", (name,)) for name in LONLAT_POLYGONS],
 ]
 
 
-def scenario(kind: str, args: tuple[object, ...]) -> Scenario:
+def obstacle_case(kind: str, args: tuple[object, ...]) -> ObstacleCase:
     if kind == "chart":
-        return chart_scenario(*args)  # type: ignore[arg-type]
+        return chart_case(*args)  # type: ignore[arg-type]
     if kind == "holed":
-        return holed_scenario()
-    return lonlat_scenario(*args)  # type: ignore[arg-type]
+        return holed_case()
+    return lonlat_case(*args)  # type: ignore[arg-type]
 
 
 def _ids(params: tuple[str, tuple[object, ...]]) -> str:
@@ -241,14 +241,14 @@ def _ids(params: tuple[str, tuple[object, ...]]) -> str:
 unit = st.floats(-1.0, 1.0, allow_nan=False)
 
 
-def _free(sc: Scenario, *points: Vectors) -> bool:
+def _free(case: ObstacleCase, *points: Vectors) -> bool:
     """Outside every obstacle and not within about 6 mm of one: an endpoint on the boundary
     is not something the planner is asked about (the endpoint check refuses it). Two ends
     must be one point or further apart than float rounding: see the test of that below."""
     p = np.array(points)
     if len(p) == 2 and 0.0 < float(angle(p[0], p[1])) < 1e-12:
         return False
-    return not bool(np.any(sc.oracle.inside(p)) or np.any(sc.oracle.on_boundary(p, 1e-9)))
+    return not bool(np.any(case.oracle.inside(p)) or np.any(case.oracle.on_boundary(p, 1e-9)))
 
 
 # -- the oracle itself -----------------------------------------------------------------------
@@ -300,49 +300,49 @@ def test_ring_conversion_puts_the_obstacle_on_the_left(name: str) -> None:
         assert oracle.inside(to_xyz(outer.x, outer.y)).tolist() == [False]
 
 
-@pytest.mark.parametrize(("kind", "args"), SCENARIOS, ids=[_ids(s) for s in SCENARIOS])
-def test_scenarios_are_not_trivial(kind: str, args: tuple[object, ...]) -> None:
+@pytest.mark.parametrize(("kind", "args"), CASES, ids=[_ids(s) for s in CASES])
+def test_cases_are_not_trivial(kind: str, args: tuple[object, ...]) -> None:
     """Each layout has obstacles, and straight lines through it are mostly blocked."""
-    sc = scenario(kind, args)
-    assert len(sc.rings) >= 3
+    case = obstacle_case(kind, args)
+    assert len(case.rings) >= 3
     rng = np.random.default_rng(0)
     blocked = 0
     tried = 0
     while tried < 60:
         u = rng.uniform(-1.0, 1.0, 4)
-        a, b = sc.point(u[0], u[1]), sc.point(-u[0], -u[1])
-        if not _free(sc, a, b):
+        a, b = case.point(u[0], u[1]), case.point(-u[0], -u[1])
+        if not _free(case, a, b):
             continue
         tried += 1
-        blocked += not sc.oracle.clear(a, b)
+        blocked += not case.oracle.clear(a, b)
     assert blocked >= 15
 
 
 # -- the planner against the oracle -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "args"), SCENARIOS, ids=[_ids(s) for s in SCENARIOS])
+@pytest.mark.parametrize(("kind", "args"), CASES, ids=[_ids(s) for s in CASES])
 @SETTINGS
 @given(u0=unit, v0=unit, u1=unit, v1=unit)
 def test_shortest_path_matches_oracle(
     kind: str, args: tuple[object, ...], u0: float, v0: float, u1: float, v1: float
 ) -> None:
-    sc = scenario(kind, args)
-    a, b = sc.point(u0, v0), sc.point(u1, v1)
-    assume(_free(sc, a, b))
-    expected, oracle_path = sc.oracle.shortest(a, b)
-    path = sc.graph.shortest_path(a, b)
+    case = obstacle_case(kind, args)
+    a, b = case.point(u0, v0), case.point(u1, v1)
+    assume(_free(case, a, b))
+    expected, oracle_path = case.oracle.shortest(a, b)
+    path = case.graph.shortest_path(a, b)
     if path is None:
         assert expected == math.inf, f"planner found no path; oracle: {len(oracle_path)} points"
         return
     assert path[0].tolist() == a.tolist()
     assert path[-1].tolist() == b.tolist()
-    assert not sc.oracle.path_enters(path), "the planner's path enters an obstacle"
+    assert not case.oracle.path_enters(path), "the planner's path enters an obstacle"
     assert expected < math.inf
     assert path_length(path) == pytest.approx(expected, rel=RTOL, abs=ATOL)
 
 
-@pytest.mark.parametrize(("kind", "args"), SCENARIOS, ids=[_ids(s) for s in SCENARIOS])
+@pytest.mark.parametrize(("kind", "args"), CASES, ids=[_ids(s) for s in CASES])
 @SETTINGS
 @given(u0=unit, v0=unit, u1=unit, v1=unit)
 def test_direct_visibility_matches_oracle(
@@ -354,12 +354,12 @@ def test_direct_visibility_matches_oracle(
     both, but the planner decides it in a projected chart, where rounding may tip such
     a contact either way; either answer is right there, and the paths have equal length.
     """
-    sc = scenario(kind, args)
-    a, b = sc.point(u0, v0), sc.point(u1, v1)
-    assume(_free(sc, a, b))
-    clear = sc.oracle.clear(a, b)
-    if clear or sc.oracle.enters(a, b):
-        assert sc.graph.clear(a, b) == clear
+    case = obstacle_case(kind, args)
+    a, b = case.point(u0, v0), case.point(u1, v1)
+    assume(_free(case, a, b))
+    clear = case.oracle.clear(a, b)
+    if clear or case.oracle.enters(a, b):
+        assert case.graph.clear(a, b) == clear
 
 
 def test_oracle_tells_touching_from_entering() -> None:
@@ -379,15 +379,15 @@ def test_oracle_tells_touching_from_entering() -> None:
 
 def test_pocket_and_hole_are_handled() -> None:
     """From inside a ring's hole nothing is reachable; from a cup's pocket, the way is out."""
-    sc = holed_scenario()
-    inside_hole = _chart(*sc.centre, np.array([0.0, 0.0]))[0]
-    outside = _chart(*sc.centre, np.array([-0.12, 0.1]))[0]
-    assert _free(sc, inside_hole, outside)
-    assert sc.oracle.shortest(inside_hole, outside)[0] == math.inf
-    assert sc.graph.shortest_path(inside_hole, outside) is None
-    near_hole = _chart(*sc.centre, np.array([0.02, -0.01]))[0]
-    length, _ = sc.oracle.shortest(inside_hole, near_hole)
-    path = sc.graph.shortest_path(inside_hole, near_hole)
+    case = holed_case()
+    inside_hole = _chart(*case.centre, np.array([0.0, 0.0]))[0]
+    outside = _chart(*case.centre, np.array([-0.12, 0.1]))[0]
+    assert _free(case, inside_hole, outside)
+    assert case.oracle.shortest(inside_hole, outside)[0] == math.inf
+    assert case.graph.shortest_path(inside_hole, outside) is None
+    near_hole = _chart(*case.centre, np.array([0.02, -0.01]))[0]
+    length, _ = case.oracle.shortest(inside_hole, near_hole)
+    path = case.graph.shortest_path(inside_hole, near_hole)
     assert path is not None
     assert path_length(path) == pytest.approx(length, rel=RTOL)
 
@@ -397,7 +397,7 @@ def test_pocket_and_hole_are_handled() -> None:
     oracle = Oracle([cup])
     pocket = _chart(*centre, np.array([0.0, -0.01]))[0]
     below = _chart(*centre, np.array([0.0, -0.1]))[0]
-    assert _free(Scenario("cup", (cup,), oracle, graph, centre, 0.1), pocket, below)
+    assert _free(ObstacleCase("cup", (cup,), oracle, graph, centre, 0.1), pocket, below)
     length, _ = oracle.shortest(pocket, below)
     path = graph.shortest_path(pocket, below)
     assert path is not None
@@ -407,14 +407,14 @@ def test_pocket_and_hole_are_handled() -> None:
 
 
 def test_clear_between_points_a_hair_apart() -> None:
-    sc = chart_scenario("equator", 0)
-    a = sc.point(0.0, 0.0)
+    case = chart_case("equator", 0)
+    a = case.point(0.0, 0.0)
     b = a + np.array([0.0, 0.0, 5e-41])
     assert float(angle(a, b)) > 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert sc.graph.clear(a, b)
-        path = sc.graph.shortest_path(a, b)
+        assert case.graph.clear(a, b)
+        path = case.graph.shortest_path(a, b)
     assert path is not None
     assert len(path) == 2
 
@@ -438,15 +438,15 @@ DEGENERATE = [
 def test_degenerate_endpoints_match_oracle(
     name: str, start: tuple[float, float], end: tuple[float, float], degrees: float | None
 ) -> None:
-    sc = lonlat_scenario(name)
+    case = lonlat_case(name)
     a, b = np.asarray(to_xyz(*start)), np.asarray(to_xyz(*end))
-    assert _free(sc, a, b)
-    expected, _ = sc.oracle.shortest(a, b)
+    assert _free(case, a, b)
+    expected, _ = case.oracle.shortest(a, b)
     if degrees is not None:
         assert expected == pytest.approx(math.radians(degrees), rel=1e-12)
-    path = sc.graph.shortest_path(a, b)
+    path = case.graph.shortest_path(a, b)
     assert path is not None
-    assert not sc.oracle.path_enters(path)
+    assert not case.oracle.path_enters(path)
     assert path_length(path) == pytest.approx(expected, rel=RTOL, abs=ATOL)
 
 
@@ -458,7 +458,7 @@ REAL_SETS = [("CY",), ("MT",), ("LB", "SY"), ("IS",)]
 
 
 @cache
-def real_scenario(codes: tuple[str, ...]) -> Scenario:
+def real_case(codes: tuple[str, ...]) -> ObstacleCase:
     obstacles = build_obstacles(denied_closure(codes))
     rings = obstacles.rings
     allxyz = np.concatenate(rings)
@@ -470,7 +470,7 @@ def real_scenario(codes: tuple[str, ...]) -> Scenario:
     centre, east, north = _frame(lon, lat)
     h = allxyz @ centre
     reach = float(np.max(np.hypot(allxyz @ east / h, allxyz @ north / h)))
-    return Scenario(
+    return ObstacleCase(
         "-".join(codes),
         rings,
         Oracle(rings),
@@ -483,22 +483,22 @@ def real_scenario(codes: tuple[str, ...]) -> Scenario:
 @pytest.mark.parametrize("codes", REAL_SETS, ids="-".join)
 def test_real_obstacles_match_oracle(codes: tuple[str, ...]) -> None:
     """Endpoints on opposite sides of the denied area, so that most pairs must detour."""
-    sc = real_scenario(codes)
+    case = real_case(codes)
     rng = np.random.default_rng(sum(map(ord, "".join(codes))))
     compared = detoured = 0
     for _ in range(40):
         turn = rng.uniform(0.0, 2.0 * math.pi)
         r0, r1 = rng.uniform(0.6, 1.0, 2)
-        a = sc.point(r0 * math.cos(turn), r0 * math.sin(turn))
-        b = sc.point(-r1 * math.cos(turn + 0.3), -r1 * math.sin(turn + 0.3))
-        if not _free(sc, a, b):
+        a = case.point(r0 * math.cos(turn), r0 * math.sin(turn))
+        b = case.point(-r1 * math.cos(turn + 0.3), -r1 * math.sin(turn + 0.3))
+        if not _free(case, a, b):
             continue
-        expected, _ = sc.oracle.shortest(a, b)
-        path = sc.graph.shortest_path(a, b)
+        expected, _ = case.oracle.shortest(a, b)
+        path = case.graph.shortest_path(a, b)
         assert (path is None) == (expected == math.inf)
         if path is None:
             continue
-        assert not sc.oracle.path_enters(path)
+        assert not case.oracle.path_enters(path)
         assert path_length(path) == pytest.approx(expected, rel=RTOL, abs=ATOL)
         compared += 1
         detoured += len(path) > 2

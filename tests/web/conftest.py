@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from web_server import start_server, stop_server
+
+from tests.helpers.web_server import start_server, stop_server
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from web_server import start_server, stop_server
 
 from overflight._config import SPEED_KT_RANGE
 from overflight.analysis.request import FlightRequest
+from tests.helpers.web_server import start_server, stop_server
 
 ERROR_KEYS = {"error", "field", "message", "states"}
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-from web_server import start_server, stop_server
+
+from tests.helpers.web_server import start_server, stop_server
 
 THREADS = 8
 

@@ -14,8 +14,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from chromium import ARTIFACTS, launch, needs_chromium
 from playwright.sync_api import expect
+
+from tests.helpers.chromium import ARTIFACTS, launch, needs_chromium
 
 pytestmark = needs_chromium
 

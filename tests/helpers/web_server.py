@@ -11,8 +11,6 @@ from pathlib import Path
 
 import httpx
 
-#: Screenshots and other artefacts of the web tests (gitignored).
-
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -1,4 +1,4 @@
-"""Helpers of the export tests: the flights, parsers of the exported files, tolerant comparison."""
+"""Helpers of the export tests: the flights, their fixed plans, parsers, tolerant comparison."""
 
 from __future__ import annotations
 
@@ -12,21 +12,31 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
+from overflight.analysis.request import FlightRequest
 from overflight.export.html import DATA_ELEMENT_ID
 
 #: Where the golden files are.
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "export" / "golden"
+#: Where the plans of the flights are stored (``<case>.plan.json``, see ``tests.helpers.plans``).
+FIXTURES = Path(__file__).resolve().parents[1] / "export" / "fixtures"
 
 #: Relative and absolute tolerance for numbers compared with a golden file.
 REL_TOL = 1e-6
 ABS_TOL = 1e-5
 
 #: The flights: a detour (Syria 2015), the antimeridian (Pacific, Russia closed), fuel stops.
-CASES: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "syria": ("UUMU", "OSLK", {"deny": ["BG", "GR", "TR"]}),
-    "pacific": ("RJAA", "PANC", {"deny": ["RU"]}),
-    "stops": ("VIDP", "EGLL", {"scenario": "pakistan-2025", "aircraft": "B738"}),
+CASES: dict[str, FlightRequest] = {
+    "syria": FlightRequest(origin="UUMU", destination="OSLK", deny=("BG", "GR", "TR")),
+    "pacific": FlightRequest(origin="RJAA", destination="PANC", deny=("RU",)),
+    "stops": FlightRequest(
+        origin="VIDP", destination="EGLL", scenario="pakistan-2025", aircraft="B738"
+    ),
 }
+
+
+def fixture_path(case: str) -> Path:
+    """The file holding the plan of one of the :data:`CASES`."""
+    return FIXTURES / f"{case}.plan.json"
 
 
 def _number(token: str) -> float | None:

@@ -1,0 +1,170 @@
+"""The transit report on paths given by hand: what it adds up to, and that it follows the route.
+
+No planner here: the paths are literal. Each is measured independently of the report, densified
+every 100 m with pyproj and compared point by point with the polygons of the states it reports.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import shapely
+from numpy.typing import NDArray
+from pyproj import Geod
+
+from overflight.data.airspace import states
+from overflight.geo.sphere import to_xyz
+from overflight.routing.transit import TransitReport, transit_report
+
+Path = list[tuple[float, float]]
+
+#: The report's legs are great circles on the sphere; it measures them on WGS84.
+SPHERE = Geod(a=6_371_008.8, b=6_371_008.8)
+WGS84 = Geod(ellps="WGS84")
+#: Spacing of the independent measure, km; its error is a step or so at each border.
+STEP_KM = 0.1
+
+#: Paths from a place on land to another.
+PATHS: dict[str, Path] = {
+    # Land borders only: France, Belgium, Germany, Poland.
+    "paris-warsaw": [(2.35, 48.85), (13.4, 52.5), (21.0, 52.2)],
+    # Crimea is claimed by Russia and Ukraine: both are listed over it.
+    "odesa-novorossiysk": [(30.7, 46.4), (37.8, 44.7)],
+    # From Mauritania over Western Sahara, which Morocco claims, to Morocco.
+    "western-sahara": [(-15.5, 20.5), (-10.0, 28.0)],
+    # Round Turkey to Syria, September 2015, five legs.
+    "moscow-latakia": [
+        (38.0617, 55.8783),
+        (44.828005, 39.657641),
+        (44.825492, 37.275761),
+        (44.788735, 37.135566),
+        (44.308664, 36.953726),
+        (35.9487, 35.4011),
+    ],
+    # Tokyo to Anchorage across the antimeridian, mostly over the sea.
+    "tokyo-anchorage": [(140.4, 35.8), (165.0, 50.0), (-150.0, 61.2)],
+}
+
+
+class Measure:
+    """A path densified every STEP_KM, with the WGS84 distance along it at each point."""
+
+    def __init__(self, path: Path) -> None:
+        points = [path[0]]
+        for (lon1, lat1), (lon2, lat2) in itertools.pairwise(path):
+            _, _, metres = SPHERE.inv(lon1, lat1, lon2, lat2)
+            points += SPHERE.npts(lon1, lat1, lon2, lat2, int(metres / (STEP_KM * 1000.0)))
+            points.append((lon2, lat2))
+        p = np.asarray(points, dtype=np.float64)
+        _, _, metres = WGS84.inv(p[:-1, 0], p[:-1, 1], p[1:, 0], p[1:, 1])
+        self.lon = (p[:, 0] + 180.0) % 360.0 - 180.0
+        self.lat = p[:, 1]
+        self.step_km = np.asarray(metres, dtype=np.float64) / 1000.0
+        self.along_km = np.concatenate([[0.0], np.cumsum(self.step_km)])
+        self.xyz = np.asarray(to_xyz(self.lon, self.lat))
+
+    @property
+    def total_km(self) -> float:
+        return float(self.along_km[-1])
+
+    def overlap_km(self, codes: set[str]) -> float:
+        """Length flown over two or more of the states at once, counted once per extra state."""
+        lon = (self.lon[:-1] + self.lon[1:]) / 2.0
+        lat = (self.lat[:-1] + self.lat[1:]) / 2.0
+        # A step across ±180° has its middle on the wrong side of the globe: leave it out.
+        keep = np.abs(np.diff(self.lon)) < 180.0
+        over: NDArray[np.int64] = np.zeros(len(lon), dtype=np.int64)
+        for code in codes:
+            over += shapely.contains_xy(states()[code].geometry, lon, lat)
+        return float(np.sum(self.step_km[keep] * np.maximum(over[keep] - 1, 0)))
+
+    def position_km(self, point: tuple[float, float]) -> float:
+        """Distance along the path to the point of it nearest to ``point``, which must be on it."""
+        gap = np.linalg.norm(self.xyz - np.asarray(to_xyz(*point)), axis=1) * 6371.0
+        k = int(np.argmin(gap))
+        assert gap[k] < STEP_KM, f"{point} is {gap[k]:.3f} km from the path"
+        return float(self.along_km[k])
+
+
+@pytest.fixture(scope="module", params=sorted(PATHS))
+def case(request: pytest.FixtureRequest) -> tuple[str, TransitReport, Measure]:
+    path = PATHS[request.param]
+    return request.param, transit_report(path), Measure(path)
+
+
+def test_crossings_and_high_seas_add_up_to_the_path_but_for_overlapping_claims(
+    case: tuple[str, TransitReport, Measure],
+) -> None:
+    """States' km plus high seas exceed the path's length by at most what overlapping claims share.
+
+    Neighbours' airspaces overlap by a sliver at each land border (the shipped polygons cover
+    the source data by about a kilometre) and wholly over a disputed area; nothing is counted
+    twice elsewhere, and nothing is lost.
+    """
+    _, report, measure = case
+    codes = {t.country for t in report.transit}
+    counted = sum(t.distance_km for t in report.transit) + report.high_seas_km
+    slack = 2.0 * STEP_KM * (len(report.transit) + 1) + 1e-6 * measure.total_km
+    assert counted >= measure.total_km - slack
+    assert counted <= measure.total_km + measure.overlap_km(codes) + slack
+
+
+def test_disputed_areas_are_counted_for_every_claimant() -> None:
+    """Over Crimea, the Ukrainian and Russian crossings overlap by well over a hundred km."""
+    path = PATHS["odesa-novorossiysk"]
+    report, measure = transit_report(path), Measure(path)
+    assert {"RU", "UA"} <= {t.country for t in report.transit}
+    excess = sum(t.distance_km for t in report.transit) + report.high_seas_km - measure.total_km
+    assert excess > 100.0
+    assert excess == pytest.approx(measure.overlap_km({"RU", "UA"}), abs=2.0)
+
+
+def test_crossings_are_in_route_order_and_each_exit_follows_its_entry(
+    case: tuple[str, TransitReport, Measure],
+) -> None:
+    _, report, measure = case
+    assert report.transit, "every path here crosses some state"
+    spans = [(measure.position_km(t.entry), measure.position_km(t.exit)) for t in report.transit]
+    entries = [entry for entry, _ in spans]
+    assert entries == sorted(entries)
+    for (entry, exit_), t in zip(spans, report.transit, strict=True):
+        assert entry <= exit_ + STEP_KM
+        # Pieces of one crossing joined across a short gap count only what is inside.
+        assert t.distance_km <= exit_ - entry + 2.0 * STEP_KM
+        assert t.distance_km > 0.0
+
+
+def test_a_path_that_starts_and_ends_in_a_state_is_in_it_at_both_ends(
+    case: tuple[str, TransitReport, Measure],
+) -> None:
+    name, report, measure = case
+    first, last = report.transit[0], report.transit[-1]
+    assert measure.position_km(first.entry) == pytest.approx(0.0, abs=STEP_KM)
+    assert measure.position_km(last.exit) == pytest.approx(measure.total_km, abs=STEP_KM)
+    if name == "tokyo-anchorage":
+        assert (first.country, last.country) == ("JP", "US")
+        assert report.high_seas_km > 0.5 * measure.total_km
+
+
+def test_a_path_over_no_state_is_all_high_seas() -> None:
+    path = [(-40.0, 40.0), (-30.0, 45.0)]
+    report = transit_report(path)
+    assert report.transit == ()
+    assert report.high_seas_km == pytest.approx(Measure(path).total_km, rel=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(PATHS))
+def test_the_drawn_track_keeps_every_turning_point_and_is_cut_at_180(name: str) -> None:
+    path = PATHS[name]
+    track = transit_report(path).track
+    drawn = [p for part in track for p in part]
+    for lon, lat in path:
+        assert any(math.isclose(lon, x) and math.isclose(lat, y) for x, y in drawn)
+    for part in track:
+        lons = np.array([p.lon for p in part])
+        assert np.all(np.abs(lons) <= 180.0)
+        assert np.all(np.abs(np.diff(lons)) < 1.0)
+    assert len(track) == (2 if name == "tokyo-anchorage" else 1)
