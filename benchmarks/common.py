@@ -134,7 +134,7 @@ def require_shipped_data() -> None:
     except FileNotFoundError as exc:
         raise SystemExit(
             f"the airspace data file is missing ({exc.filename}); build it first with "
-            "scripts/build_airspace.py"
+            "python scripts/build_airspace"
         ) from None
 
 

@@ -1,17 +1,15 @@
 """Properties of the shipped sovereign-airspace file, read with gzip + json + shapely only.
 
 These tests deliberately avoid the package's loaders so that they check the committed data file
-itself (as built by ``scripts/build_airspace.py``), independently of the code that reads it.
+itself (as built by ``scripts/build_airspace/``), independently of the code that reads it.
 """
 
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 import re
-import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,6 @@ from shapely.geometry.base import BaseGeometry
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "overflight" / "data" / "airspace.geojson.gz"
-SCRIPT = ROOT / "scripts" / "build_airspace.py"
 EARTH_RADIUS_KM = 6371.0088
 MAX_EDGE_KM = 25.0
 
@@ -213,15 +210,12 @@ def test_shipped_polygons_cover_the_source() -> None:
     tarball = _cache_dir() / "geo-maps-countries-maritime-10m-0.6.0.tgz"
     if not tarball.exists():
         pytest.skip(f"no cached source tarball at {tarball} (build with --cache-dir to keep it)")
-    spec = importlib.util.spec_from_file_location("build_airspace", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    build = importlib.util.module_from_spec(spec)
-    # Dataclasses in the script resolve their module through sys.modules.
-    sys.modules[spec.name] = build
-    spec.loader.exec_module(build)
-    assert build.sha1_of(tarball) == build.SOURCE.sha1
-    repaired, _ = build.repair(build.read_source(tarball))
+    from scripts.build_airspace.fetch import SOURCE, sha1_of
+    from scripts.build_airspace.read import read_source
+    from scripts.build_airspace.repair import repair
+
+    assert sha1_of(tarball) == SOURCE.sha1
+    repaired, _ = repair(read_source(tarball))
     shipped = {f["properties"]["code3"]: code for code, f in _features_by_code().items()}
     for code3, geometry in repaired.items():
         if code3 in {"ATA", "PER"}:  # excluded; cut back to 12 nm on purpose

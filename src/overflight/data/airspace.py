@@ -1,6 +1,6 @@
 """The shipped sovereign-airspace polygons (land + territorial sea), one area per state.
 
-The file is built by ``scripts/build_airspace.py`` from OpenStreetMap data
+The file is built by ``scripts/build_airspace/`` from OpenStreetMap data
 (© OpenStreetMap contributors, ODbL 1.0); see ``AIRSPACE.md`` beside it.
 """
 
