@@ -24,6 +24,6 @@ def private_graph_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path_factory.mktemp("overflight-cache")))
-        planner._planner.cache_clear()
+        planner.clear_caches()
         yield
-        planner._planner.cache_clear()
+        planner.clear_caches()

@@ -133,8 +133,7 @@ def test_requests_of_every_kind_from_eight_threads_answer_as_one_thread_does() -
     serial = [request() for request in REQUESTS]
     # Cold in-memory caches, so that the threads build and prepare geometry together, which is
     # when shared GEOS objects crashed the process; graphs come back from the disk cache.
-    planner._planner.cache_clear()
-    clear_thread_caches()
+    planner.clear_caches()
     jobs = [REQUESTS[k % len(REQUESTS)] for k in range(3 * THREADS)]
     # Jobs start eight at a time (their count is a multiple of the threads').
     barrier = threading.Barrier(THREADS)

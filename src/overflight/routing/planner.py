@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from overflight._config import DEFAULT_SPEED_KT, cache_dir
-from overflight._threadlocal import per_thread
+from overflight._threadlocal import clear_thread_caches, per_thread
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import (
     data_fingerprint,
@@ -34,7 +34,7 @@ from overflight.routing.verify import check_route
 if TYPE_CHECKING:
     from overflight.scenarios import Permissions
 
-__all__ = ["Planner", "plan_route", "planner_for", "planner_of"]
+__all__ = ["Planner", "clear_caches", "plan_route", "planner_for", "planner_of"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
 GRAPH_FORMAT = 4
@@ -247,6 +247,17 @@ def _planner(closure: Closure) -> Planner:
     except OSError:
         pass  # a read-only cache directory only costs speed
     return Planner(closure, graph)
+
+
+def clear_caches() -> None:
+    """Forget the planners and geometry held in memory (as a new process would start).
+
+    Graphs saved in the cache directory stay; the next planner for a closure reads its graph
+    from there.
+    """
+    _planner.cache_clear()
+    build_obstacles.cache_clear()
+    clear_thread_caches()
 
 
 def planner_of(closure: Closure) -> Planner:
