@@ -1,0 +1,240 @@
+"""Load on a real `overflight serve` over loopback: throughput, latency, errors, crashes, memory.
+
+Starts the server as a user would (a fresh graph cache, warmed by one serial pass over the
+requests so that the figures are those of cached denied sets), then sends a fixed, seeded mix of
+route, fuel-stop, compare and chokepoint requests from N client threads, and records answers
+per second, p50/p99 latency per kind, every status code, whether the server process survived,
+and the peak resident memory of the server and its workers. Writes
+``results/serve-<YYYYMMDD>.json`` and the README section.
+
+    python -m benchmarks.bench_serve [--requests 10000] [--concurrency 16] [--workers N]
+
+``--src DIR`` runs the server from another checkout's ``src`` (for a before/after comparison);
+``--workers 0`` starts it without the ``--workers`` option (servers that predate it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.common import (
+    Target,
+    child_env,
+    distribution_ms,
+    fresh_cache_dir,
+    machine_info,
+    print_machine,
+    require_shipped_data,
+    write_results,
+)
+
+#: Seed of the request mix.
+SEED = 20261203
+
+#: Airport pairs and denied sets of the route requests (cached after the warm-up pass).
+_PAIRS = (
+    ("UUMU", "OSLK"), ("EFHK", "RJAA"), ("EDDF", "RKSI"), ("EGLL", "VIDP"), ("KJFK", "OMDB"),
+    ("LFPG", "ZBAA"), ("VIDP", "KORD"), ("EDDF", "VTBS"), ("LTFM", "RJTT"), ("OMDB", "KLAX"),
+)
+_DENIED = ("BG,GR,TR", "RU,BY,UA", "RU,BY,UA,IR,IQ,SY,AF", "PK")
+
+#: (kind, weight, request paths): mostly routes, as the page sends them.
+def _mix() -> list[tuple[str, float, list[str]]]:
+    routes = [
+        f"/api/route?origin={o}&destination={d}&deny={deny}"
+        for o, d in _PAIRS
+        for deny in _DENIED
+    ]
+    return [
+        ("route", 0.85, routes),
+        ("fuel stops", 0.05, [
+            "/api/route?origin=EFHK&destination=RJAA&deny=RU,BY,UA&aircraft=A20N",
+            "/api/route?origin=VIDP&destination=KORD&deny=PK&aircraft=B738",
+        ]),
+        ("compare", 0.05, [
+            "/api/compare?origin=UUMU&destination=OSLK&case=BG,GR,TR&case=BG,GR,TR,IR",
+            "/api/compare?origin=EFHK&destination=RJAA&case=&case=RU,BY,UA",
+        ]),
+        ("chokepoints", 0.05, [
+            "/api/chokepoints?origin=UUMU&destination=OSLK&deny=BG,GR,TR&max_set_size=1",
+        ]),
+    ]
+
+
+def _requests(count: int) -> list[tuple[str, str]]:
+    """A seeded sequence of (kind, path)."""
+    rng = random.Random(SEED)
+    mix = _mix()
+    kinds = rng.choices(range(len(mix)), weights=[w for _, w, _ in mix], k=count)
+    return [(mix[k][0], rng.choice(mix[k][2])) for k in kinds]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants, MB (Linux /proc)."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += float(line.split()[1]) / 1024.0
+    except OSError:
+        return 0.0
+    return total + sum(_rss_mb(int(c)) for c in children)
+
+
+class _Sampler(threading.Thread):
+    """Samples the server's memory every 0.2 s; keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self.done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            self.peak_mb = max(self.peak_mb, _rss_mb(self.pid))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=None, help="server worker processes")
+    parser.add_argument("--src", type=Path, default=None, help="run the server from this src")
+    parser.add_argument("--label", default="serve", help="name of the results file")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    require_shipped_data()
+    info = machine_info()
+    print_machine(info)
+
+    port = _free_port()
+    command = [sys.executable, "-m", "overflight", "serve", "--port", str(port)]
+    if args.workers is None or args.workers > 0:
+        command += ["--workers", str(args.workers or 2)]
+    url = f"http://127.0.0.1:{port}"
+    with fresh_cache_dir() as cache:
+        env = child_env(OVERFLIGHT_CACHE_DIR=str(cache))
+        if args.src is not None:
+            env["PYTHONPATH"] = str(args.src.resolve())
+        log = cache / "server.log"
+        with log.open("wb") as out:
+            server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            figures = _run(server, url, args)
+        finally:
+            server.terminate()
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        figures["server_log_tail"] = log.read_text(errors="replace")[-2000:]
+
+    statuses = figures["statuses"]
+    server_errors = sum(n for s, n in statuses.items() if s.startswith("5") or s == "failed")
+    targets = [
+        Target("route answers per second, mixed load", None if not figures["throughput_rps"]
+               else 1.0 / figures["throughput_rps"], 1 / 30, 1 / 100, "s/answer",
+               f"1 / throughput at concurrency {args.concurrency}"),
+        Target("5xx or failed requests", server_errors, 0, 0, "", f"of {figures['sent']}"),
+    ]
+    summary = [
+        f"- Server: `{' '.join(command[2:])}` on 127.0.0.1; {figures['sent']} requests from "
+        f"{args.concurrency} client threads (seed {SEED}); the graph cache warmed by one serial "
+        f"pass over the {figures['distinct_requests']} distinct requests "
+        f"({len(figures['left_out'])} left out: not answered 200 when warming).",
+        f"- Throughput {figures['throughput_rps']:.1f} answers/s over {figures['seconds']:.1f} s; "
+        f"statuses {dict(statuses)}; server alive at the end: {figures['server_alive']}; "
+        f"peak RSS of the server and its workers {figures['peak_rss_mb']:.0f} MB.",
+        *(
+            f"- {kind}: {d['n']} answers, p50 {d['p50']:.1f} ms, p99 {d['p99']:.1f} ms"
+            for kind, d in figures["latency"].items()
+        ),
+    ]
+    for line in summary:
+        print(line)
+    kwargs = {} if args.out is None else {"out_dir": args.out}
+    path = write_results(args.label, info, figures, targets, summary, **kwargs)
+    print(f"results : {path}")
+
+
+def _run(server: subprocess.Popen[bytes], url: str, args: argparse.Namespace) -> dict[str, Any]:
+    deadline = time.monotonic() + 120.0
+    while True:
+        try:
+            if httpx.get(f"{url}/api/states", timeout=2.0).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("the server did not start")
+        time.sleep(0.2)
+    jobs = _requests(args.requests)
+    distinct = sorted(set(jobs))
+    refused: list[str] = []
+    with httpx.Client(base_url=url, timeout=120.0) as client:
+        for _, path in distinct:  # builds every graph once, serially
+            if client.get(path).status_code != 200:
+                refused.append(path)  # an endpoint inside denied airspace: not load
+    jobs = [job for job in jobs if job[1] not in refused]
+    sampler = _Sampler(server.pid)
+    sampler.start()
+    local = threading.local()
+
+    def send(job: tuple[str, str]) -> tuple[str, str, float]:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = httpx.Client(base_url=url, timeout=120.0)
+        t0 = time.perf_counter()
+        try:
+            status = str(client.get(job[1]).status_code)
+        except httpx.HTTPError:
+            status = "failed"
+        return job[0], status, time.perf_counter() - t0
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(args.concurrency) as pool:
+        results = list(pool.map(send, jobs))
+    seconds = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
+    latency: dict[str, Any] = {}
+    for kind in dict.fromkeys(k for k, _, _ in results):
+        times = [t for k, s, t in results if k == kind and s == "200"]
+        if times:
+            latency[kind] = distribution_ms(times)
+    ok = sum(1 for _, s, _ in results if s == "200")
+    return {
+        "requests": args.requests,
+        "concurrency": args.concurrency,
+        "distinct_requests": len(distinct),
+        "left_out": refused,
+        "sent": len(jobs),
+        "seconds": seconds,
+        "throughput_rps": ok / seconds,
+        "statuses": dict(Counter(s for _, s, _ in results)),
+        "latency": latency,
+        "server_alive": server.poll() is None,
+        "peak_rss_mb": sampler.peak_mb,
+    }
+
+
+if __name__ == "__main__":
+    main()
