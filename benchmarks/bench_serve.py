@@ -156,7 +156,8 @@ def main() -> None:
         Target("5xx or failed requests", server_errors, 0, 0, "", f"of {figures['sent']}"),
     ]
     summary = [
-        f"- Server: `{' '.join(command[2:])}` on 127.0.0.1; {figures['sent']} requests from "
+        f"- Server: `{' '.join(command[2:])}` on 127.0.0.1"
+        f"{f' (code from {args.src})' if args.src else ''}; {figures['sent']} requests from "
         f"{args.concurrency} client threads (seed {SEED}); the graph cache warmed by one serial "
         f"pass over the {figures['distinct_requests']} distinct requests "
         f"({len(figures['left_out'])} left out: not answered 200 when warming).",
