@@ -52,12 +52,6 @@ class PerThread(Generic[P, R]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         return self._cached()(*args, **kwargs)
 
-    def cache_clear(self) -> None:
-        """Empty this thread's cache."""
-        cached = getattr(self._local, "cached", None)
-        if cached is not None:
-            cached.cache_clear()  # an lru_cache wrapper
-
 
 def per_thread(maxsize: int | None = 128) -> Callable[[Callable[P, R]], PerThread[P, R]]:
     """Cache a function's results per thread (for results that hold GEOS objects)."""

@@ -118,38 +118,36 @@ def plan_request(request: FlightRequest) -> Plan:
     False
     """
     r = request
-    deny, allow, scenario, aircraft, avoid = r.deny, r.allow, r.scenario, r.aircraft, r.avoid
-    margin_nm, ground_time_h, max_stops = r.margin_nm, r.ground_time_h, r.max_stops
     # Scenarios, aircraft and fuel stops load pydantic and scipy: only when asked for.
-    if aircraft or scenario or avoid:
+    if r.aircraft or r.scenario or r.avoid:
         from overflight.aircraft import load_aircraft
         from overflight.analysis.fuel import plan_with_stops
         from overflight.scenarios import load_scenario, read_avoid_file
 
     start, end = resolve_place(r.origin), resolve_place(r.destination)
-    profile = load_aircraft(aircraft) if aircraft else None
+    profile = load_aircraft(r.aircraft) if r.aircraft else None
     speed = r.speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
-    areas = tuple(read_avoid_file(path) for path in avoid)
+    areas = tuple(read_avoid_file(path) for path in r.avoid)
     permissions: Permissions | None = None
-    if scenario is None:
-        if allow:
+    if r.scenario is None:
+        if r.allow:
             raise InputError("--allow opens states a scenario closes: give --scenario too")
         planned = plan_route(
-            start, end, deny=deny, margin_nm=margin_nm, speed_kt=speed, avoid=areas
+            start, end, deny=r.deny, margin_nm=r.margin_nm, speed_kt=speed, avoid=areas
         )
     else:
-        permissions = load_scenario(scenario).resolve_for_flight(
+        permissions = load_scenario(r.scenario).resolve_for_flight(
             (start.country, end.country),
             operator_state=r.operator,
             category=r.category,
             on=r.date,
-            deny=deny,
-            allow=allow,
+            deny=r.deny,
+            allow=r.allow,
         )
         if areas:
             permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
         planned = plan_route(
-            start, end, margin_nm=margin_nm, speed_kt=speed, permissions=permissions
+            start, end, margin_nm=r.margin_nm, speed_kt=speed, permissions=permissions
         )
     if profile is None or planned.distance_km <= profile.usable_range_km():
         return Plan(planned, permissions, profile, request=request)
@@ -165,9 +163,9 @@ def plan_request(request: FlightRequest) -> Plan:
         aircraft=profile,
         permissions=permissions,
         # A scenario's permissions already hold the states denied on top.
-        deny=deny if permissions is None else (),
-        margin_nm=margin_nm,
-        ground_time_h=ground_time_h,
-        max_stops=max_stops,
+        deny=r.deny if permissions is None else (),
+        margin_nm=r.margin_nm,
+        ground_time_h=r.ground_time_h,
+        max_stops=r.max_stops,
     )
     return Plan(planned, permissions, profile, stops, request)

@@ -17,7 +17,6 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from overflight._config import MARGIN_NM_MAX
-from overflight._threadlocal import thread_geometry
 from overflight.data.airspace import denied_closure, normalise_codes
 from overflight.errors import InputError
 from overflight.routing.graph import Focus
@@ -102,16 +101,6 @@ class Closure:
     def denying(self, denied: Iterable[str], *, focus: Focus | None = None) -> Closure:
         """The same areas, margin and openings around other states (taken as given)."""
         return replace(self, denied=tuple(sorted(set(denied))), focus=focus)
-
-    @property
-    def avoid_areas(self) -> tuple[BaseGeometry, ...]:
-        """The areas to avoid, as this thread's geometries."""
-        return tuple(thread_geometry(w) for w in self.avoid)
-
-    @property
-    def opening_areas(self) -> tuple[BaseGeometry, ...]:
-        """The open corridors, as this thread's geometries."""
-        return tuple(thread_geometry(w) for w in self.openings)
 
     def key(self) -> str:
         """A stable digest of everything that shapes the obstacles and the graph."""
