@@ -1,7 +1,8 @@
 """The advisory catalogue: every advisory sourced, dated, banded and bound to known codes.
 
 The loader that turns these files into routing obstacles comes later; the files are read here
-as plain YAML, so that what a file must hold is pinned before any code relies on it. The last
+as plain YAML (and checked to read the same through the project's YAML 1.2 reader), so that
+what a file must hold is pinned before any code relies on it. The last
 tests check that the data holds the issue's proof cases (an operator, a date, a flight level
 and the advisories that decide it), so a careless edit of a band or a window fails here first.
 """
@@ -20,6 +21,8 @@ import pytest
 import yaml
 
 from overflight.data.airspace import states
+from overflight.data.yamlfile import read_yaml
+from overflight.errors import ScenarioError
 from overflight.scenarios import CATEGORIES
 
 REGISTRY = Path(str(files("overflight").joinpath("registry")))
@@ -214,6 +217,13 @@ def test_corridors_have_geometry_or_say_it_is_missing(path: Path) -> None:
             else:
                 assert "half_width_nm" not in corridor, where
                 assert corridor["name"] in assumptions, f"{where}: geometry missing, unexplained"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_the_project_reader_reads_what_pyyaml_reads(path: Path) -> None:
+    """YAML 1.2 (the project's reader) and 1.1 (PyYAML) agree: no bare NO, on or yes."""
+    text = path.read_text(encoding="utf-8")
+    assert read_yaml(text, file=path.name, error=ScenarioError).data == document(path)
 
 
 def test_ids_are_unique_and_kebab_case() -> None:
