@@ -39,7 +39,7 @@ MAX_STOPS = 5
 DEFAULT_GROUND_TIME_H = 1.0
 GROUND_TIME_H_MAX = 48.0
 #: Size the graph cache on disk is kept under, megabytes (OVERFLIGHT_CACHE_MAX_MB overrides):
-#: about a hundred graphs of a continent denied, or thousands of the small ones a batch builds.
+#: some 65 graphs of 26 states denied (3.9 MB each), 200 of Russia, Belarus and Ukraine (1.2 MB).
 DEFAULT_CACHE_MAX_MB = 256
 
 
