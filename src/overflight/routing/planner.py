@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,9 +38,6 @@ __all__ = ["Planner", "clear_caches", "plan_route", "planner_for", "planner_of"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
 GRAPH_FORMAT = 4
-
-Progress = Callable[[str], None]
-
 
 class Planner:
     """Everything needed to route around one closure, built once and reused."""
