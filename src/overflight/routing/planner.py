@@ -39,6 +39,7 @@ __all__ = ["Planner", "clear_caches", "plan_route", "planner_for", "planner_of"]
 #: Bump when the graph format or the way it is built changes, to retire old caches.
 GRAPH_FORMAT = 4
 
+
 class Planner:
     """Everything needed to route around one closure, built once and reused."""
 
