@@ -243,7 +243,7 @@ def test_search_prefers_airports_with_iata_codes() -> None:
     assert len(prefixed) >= 2
     table = airportsdata.load("ICAO")
     # OurAirports fields (UUMD, Selnikovo) have no IATA code in the shipped table.
-    has_iata = [bool(table.get(code, {}).get("iata")) for code in prefixed]
+    has_iata = [code in table and bool(table[code]["iata"]) for code in prefixed]
     assert has_iata == sorted(has_iata, reverse=True)
 
 
