@@ -128,6 +128,7 @@ def write_graph(path: Path, graph: VisibilityGraph) -> None:
     """Save the graph, then evict the least recently used others while over the limit."""
     limit = limit_bytes()
     if limit == 0:
+        clear_cache()  # nothing is kept: neither this graph nor those kept before
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
