@@ -117,7 +117,8 @@ def read_graph(path: Path) -> VisibilityGraph | None:
     except FileNotFoundError:
         return None  # never written, or evicted since
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        path.unlink(missing_ok=True)  # a damaged file is rebuilt, never trusted
+        with suppress(OSError):  # a read-only cache keeps it; it is rebuilt all the same
+            path.unlink(missing_ok=True)  # a damaged file is rebuilt, never trusted
         return None
     with suppress(OSError):  # evicted meanwhile, or a read-only cache: only the order suffers
         os.utime(path)
