@@ -22,7 +22,7 @@ fi
 export OVERFLIGHT_CACHE_DIR="${OVERFLIGHT_CACHE_DIR:-$PWD/.venv/overflight-cache}"
 
 .venv/bin/ruff check .
-.venv/bin/mypy src/overflight
+.venv/bin/mypy  # the files of [tool.mypy] in pyproject.toml: the package and the tests
 .venv/bin/lint-imports
 # Against the installed package (not src/), so missing package data is caught.
 .venv/bin/python -m pytest --doctest-modules --pyargs overflight -q -p no:cacheprovider

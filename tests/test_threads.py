@@ -93,12 +93,12 @@ def test_clearing_the_caches_empties_them_in_every_thread() -> None:
 
 def _route() -> dict[str, Any]:
     return plan_request(
-        FlightRequest(origin="UUMU", destination="OSLK", deny=["BG,GR,TR"])
+        FlightRequest(origin="UUMU", destination="OSLK", deny=("BG,GR,TR",))
     ).to_dict()
 
 
 def _fuel_stops() -> dict[str, Any]:
-    request = FlightRequest(origin="EFHK", destination="RJAA", deny=["RU,BY,UA"], aircraft="A20N")
+    request = FlightRequest(origin="EFHK", destination="RJAA", deny=("RU,BY,UA",), aircraft="A20N")
     return plan_request(request).to_dict()
 
 

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "DEFAULT_CACHE_MAX_MB",
     "DEFAULT_FLIGHT_LEVEL",
     "DEFAULT_GROUND_TIME_H",
     "DEFAULT_MAX_STOPS",
@@ -37,6 +38,9 @@ MAX_STOPS = 5
 #: Time on the ground at each fuel stop by default, and the most accepted, hours.
 DEFAULT_GROUND_TIME_H = 1.0
 GROUND_TIME_H_MAX = 48.0
+#: Size the graph cache on disk is kept under, megabytes (OVERFLIGHT_CACHE_MAX_MB overrides):
+#: some 65 graphs of 26 states denied (3.9 MB each), 200 of Russia, Belarus and Ukraine (1.2 MB).
+DEFAULT_CACHE_MAX_MB = 256
 
 
 def cache_dir() -> Path:

@@ -56,6 +56,8 @@ def test_deny_cases() -> None:
     assert "RU" in free.states
     assert "RU" not in closed.states
     assert closed.denied == ("RU",)
+    assert free.distance_km is not None
+    assert closed.distance_km is not None
     assert comparison.differences[0].delta_km == pytest.approx(
         closed.distance_km - free.distance_km
     )
@@ -90,6 +92,7 @@ def test_aircraft_range_and_speed() -> None:
         "EFHK", "RJAA", [deny_case([], aircraft=b788), deny_case(["RU"], aircraft=b788)]
     )
     for result in comparison.results:
+        assert result.distance_km is not None
         assert result.speed_kt == b788.cruise_speed_kt
         assert result.usable_range_km == pytest.approx(b788.usable_range_km())
         assert result.within_range is (result.distance_km <= b788.usable_range_km())

@@ -1,5 +1,6 @@
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 
@@ -120,8 +121,9 @@ def test_no_stop_allowed_says_the_route_is_out_of_range(pakistan_2025: Permissio
     [("ground_time_h", -1.0), ("ground_time_h", float("nan")), ("max_stops", 9)],
 )
 def test_bad_options_are_input_errors(option: str, value: float) -> None:
+    options: dict[str, Any] = {option: value}
     with pytest.raises(InputError, match=option.split("_")[0]):
-        plan_with_stops("VIDP", "EGLL", aircraft=load_aircraft("B738"), **{option: value})
+        plan_with_stops("VIDP", "EGLL", aircraft=load_aircraft("B738"), **options)
 
 
 def test_json_has_the_documented_fields(pakistan_2025: Permissions) -> None:

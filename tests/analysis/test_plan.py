@@ -15,7 +15,7 @@ from overflight.errors import InputError
 
 def test_out_of_range_without_a_scenario_gets_fuel_stops() -> None:
     plan = plan_request(
-        FlightRequest(origin="VIDP", destination="KORD", deny=["PK"], aircraft="B738")
+        FlightRequest(origin="VIDP", destination="KORD", deny=("PK",), aircraft="B738")
     )
     usable = load_aircraft("B738").usable_range_km()
     assert plan.route.distance_km > usable
@@ -28,7 +28,7 @@ def test_out_of_range_without_a_scenario_gets_fuel_stops() -> None:
 
 def test_within_range_flies_non_stop() -> None:
     plan = plan_request(
-        FlightRequest(origin="UUMU", destination="OSLK", deny=["BG", "GR", "TR"], aircraft="IL76")
+        FlightRequest(origin="UUMU", destination="OSLK", deny=("BG", "GR", "TR"), aircraft="IL76")
     )
     assert plan.stops is None
     assert plan.to_dict()["aircraft"]["within_range"] is True
@@ -41,6 +41,6 @@ def test_stops_around_avoid_areas_ask_for_a_scenario(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--scenario"):
         plan_request(
             FlightRequest(
-                origin="VIDP", destination="KORD", deny=["PK"], aircraft="B738", avoid=[area]
+                origin="VIDP", destination="KORD", deny=("PK",), aircraft="B738", avoid=(area,)
             )
         )

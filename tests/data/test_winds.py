@@ -240,7 +240,7 @@ def test_points_off_the_globe_are_refused(lon: float, lat: float) -> None:
 @pytest.mark.parametrize("month", [0, 13, -1, 1.0, "1", True])
 def test_months_are_whole_numbers_from_one_to_twelve(month: object) -> None:
     with pytest.raises(InputError, match=r"month .*: give a whole number from 1"):
-        monthly_wind(month)  # type: ignore[arg-type]
+        monthly_wind(month)
 
 
 def test_fields_are_cached_and_read_only() -> None:

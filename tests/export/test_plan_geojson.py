@@ -13,7 +13,7 @@ from overflight.analysis.request import FlightRequest
 from overflight.cli import app
 from overflight.geo.ellipsoid import path_km
 
-REQUEST = FlightRequest(origin="VIDP", destination="KORD", deny=["PK"], aircraft="B738")
+REQUEST = FlightRequest(origin="VIDP", destination="KORD", deny=("PK",), aircraft="B738")
 
 
 def test_the_geojson_of_a_plan_with_stops_holds_each_leg_and_stop() -> None:
@@ -45,6 +45,6 @@ def test_a_plan_is_a_geo_interface_feature_of_the_legs_flown() -> None:
     lines = shape(feature["geometry"])
     assert isinstance(lines, shapely.MultiLineString)
     # Each part is a densified great-circle stretch: their geodesic lengths add up to the legs'.
-    flown = sum(path_km([tuple(p) for p in part.coords]) for part in lines.geoms)
+    flown = sum(path_km([(x, y) for x, y in part.coords]) for part in lines.geoms)
     assert abs(flown - feature["properties"]["flown_km"]) < 1e-3 * flown
     assert feature["properties"]["flown_km"] > feature["properties"]["nonstop_km"]

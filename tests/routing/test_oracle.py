@@ -135,7 +135,8 @@ class ObstacleCase:
         if self.lonlat:
             lon, lat = self.centre
             return np.asarray(to_xyz(lon + u * self.span, lat + v * self.span))
-        return _chart(*self.centre, np.array([u, v]) * self.span)[0]
+        point: Vectors = _chart(*self.centre, np.array([u, v]) * self.span)[0]
+        return point
 
 
 def _case(
@@ -227,10 +228,10 @@ CASES = [
 
 def obstacle_case(kind: str, args: tuple[object, ...]) -> ObstacleCase:
     if kind == "chart":
-        return chart_case(*args)  # type: ignore[arg-type]
+        return chart_case(*args)
     if kind == "holed":
         return holed_case()
-    return lonlat_case(*args)  # type: ignore[arg-type]
+    return lonlat_case(*args)
 
 
 def _ids(params: tuple[str, tuple[object, ...]]) -> str:

@@ -60,7 +60,8 @@ def land_points(side: str) -> NDArray[np.float64]:
     while sum(len(f) for f in found) < POINTS:
         lon = rng.uniform(west, east, 4000)
         # Uniform on the sphere, not in latitude.
-        lat = np.degrees(np.arcsin(rng.uniform(*np.sin(np.radians([south, north])), 4000)))
+        low, high = np.sin(np.radians([south, north]))
+        lat = np.degrees(np.arcsin(rng.uniform(low, high, 4000)))
         keep = shapely.contains_xy(everything, lon, lat) & ~shapely.contains_xy(denied, lon, lat)
         found.append(np.column_stack([lon[keep], lat[keep]]))
     return np.concatenate(found)[:POINTS]
@@ -140,13 +141,14 @@ def leg_lines(a: tuple[float, float], b: tuple[float, float]) -> list[BaseGeomet
     pts = (np.sin((1.0 - t) * theta) * pa + np.sin(t * theta) * pb) / math.sin(theta)
     lon = np.degrees(np.arctan2(pts[:, 1], pts[:, 0]))
     lat = np.degrees(np.arcsin(np.clip(pts[:, 2], -1.0, 1.0)))
-    lines, start = [], 0
+    lines: list[BaseGeometry] = []
+    start = 0
     for k in np.flatnonzero(np.abs(np.diff(lon)) > 180.0):
         shift = 360.0 if lon[k] > 0 else -360.0
         lines.append(shapely.LineString(np.column_stack([lon[start : k + 1], lat[start : k + 1]])))
         lines.append(shapely.LineString([(lon[k], lat[k]), (lon[k + 1] + shift, lat[k + 1])]))
         lines.append(shapely.LineString([(lon[k] - shift, lat[k]), (lon[k + 1], lat[k + 1])]))
-        start = k + 1
+        start = int(k) + 1
     if start < len(lon) - 1:
         lines.append(shapely.LineString(np.column_stack([lon[start:], lat[start:]])))
     return lines

@@ -290,4 +290,4 @@ def test_scenarios_are_immutable_values() -> None:
     assert a == b
     assert hash(a) == hash(b)
     with pytest.raises(ValueError, match="frozen"):
-        a.margin_nm = 5.0  # type: ignore[misc]
+        a.margin_nm = 5.0

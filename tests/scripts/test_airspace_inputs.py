@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import tarfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def _tarball(path: Path, features: list[dict[str, object]]) -> Path:
     return path
 
 
-def _feature(code3: str, geometry: dict[str, object]) -> dict[str, object]:
+def _feature(code3: str, geometry: Mapping[str, object]) -> dict[str, object]:
     return {"type": "Feature", "properties": {"A3": code3}, "geometry": geometry}
 
 

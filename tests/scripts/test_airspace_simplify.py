@@ -29,6 +29,7 @@ def test_geodesic_buffer_grows_by_metres_on_the_ellipsoid() -> None:
 
 def test_snap_rounds_to_the_written_decimals() -> None:
     snapped = snap(Point(1.23456789, -0.1234567))
+    assert isinstance(snapped, Point)
     assert (snapped.x, snapped.y) == (1.234568, -0.123457)
 
 
@@ -72,4 +73,5 @@ def test_simplified_state_covers_its_reference_with_fewer_vertices() -> None:
     np.testing.assert_array_equal(xy, np.round(xy * 1e6) / 1e6)
     _, _, lengths = GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])
     assert float(np.max(lengths)) <= MAX_EDGE_KM * 1000.0
+    assert isinstance(result, Polygon)
     assert result.exterior.is_ccw

@@ -19,6 +19,9 @@ from tests.helpers.web_server import start_server, stop_server
 
 ERROR_KEYS = {"error", "field", "message", "states"}
 
+#: Query parameters as a test gives them to httpx.
+Params = dict[str, str | int | float]
+
 
 def cli_json(*args: str) -> object:
     done = subprocess.run(
@@ -50,9 +53,7 @@ def cli_json(*args: str) -> object:
         (["UUMU", "OSLK", "--deny", "TR", "--fl", "250"], {"deny": "TR", "flight_level": 250}),
     ],
 )
-def test_route_is_the_json_of_the_cli(
-    client: httpx.Client, cli: list[str], params: dict[str, object]
-) -> None:
+def test_route_is_the_json_of_the_cli(client: httpx.Client, cli: list[str], params: Params) -> None:
     answer = client.get("/api/route", params={"origin": cli[0], "destination": cli[1], **params})
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "application/json"
@@ -108,7 +109,7 @@ def test_compare_scenarios_as_the_cli(client: httpx.Client) -> None:
 
 
 def test_chokepoints_rank_the_states_crossed(client: httpx.Client) -> None:
-    params = {"origin": "EFHK", "destination": "RJAA", "deny": "RU", "max_set_size": 1}
+    params: Params = {"origin": "EFHK", "destination": "RJAA", "deny": "RU", "max_set_size": 1}
     answer = client.get("/api/chokepoints", params=params)
     assert answer.status_code == 200, answer.text
     data = answer.json()
@@ -330,7 +331,7 @@ TOO_MANY = ",".join(["BG", "GR", "TR"] * 21)
 def test_bad_input_names_the_field_and_what_is_accepted(
     client: httpx.Client,
     path: str,
-    params: dict[str, object],
+    params: Params,
     status: int,
     field: str | None,
     says: str,
@@ -464,7 +465,7 @@ def test_time_limit_answers_504_and_the_server_stays_responsive(
         # The airports table loaded first: what is timed below is waiting, not loading.
         assert httpx.get(f"{url}/api/airports", params={"q": "UUMU"}).status_code == 200
         # A denied set and margin never asked before: the graph takes seconds to build.
-        params = {
+        params: Params = {
             "origin": "EGLL",
             "destination": "VHHH",
             "deny": "RU,BY,UA,IR,IQ,SY,AF,KP,YE,LY",

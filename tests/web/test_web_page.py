@@ -109,9 +109,10 @@ def click_state(page: Any, code: str) -> None:
 
 
 def transit_countries(page: Any) -> list[str]:
-    return page.eval_on_selector_all(
+    countries: list[str] = page.eval_on_selector_all(
         "#transit tbody tr[data-country]", "rows => rows.map(r => r.dataset.country)"
     )
+    return countries
 
 
 def test_page_loads_with_nothing_from_elsewhere_and_credits_the_data(page: Any) -> None:

@@ -11,7 +11,7 @@ A code is looked up in these tables, in this order (see ``AIRFIELDS.md`` for the
 5. ``ourairports.csv.gz``: every other open airfield of OurAirports, by its ident (``UKFB`` is
    Belbek air base) or its second code.
 
-Anything else is tried as a ``"lat,lon"`` pair in decimal degrees.
+Anything else is tried as a ``"lat,lon"`` pair in decimal degrees (:mod:`.coordinates`).
 
 Tables are read on first use and cached; importing this module reads nothing. The OurAirports
 table (20,000 rows) is read only when a code is in none of the tables before it, or for a search,
@@ -34,7 +34,8 @@ from typing import NamedTuple
 
 import airportsdata
 
-from overflight.errors import CoordinateError, InputError, OverflightError, UnknownAirportError
+from overflight.data.coordinates import parse_point
+from overflight.errors import InputError, OverflightError, UnknownAirportError
 from overflight.models import Place
 
 __all__ = ["resolve_place", "search_airports"]
@@ -60,23 +61,6 @@ _MAIN_SIZES = ("large", "medium")
 
 _REAL_ICAO = re.compile(r"[A-Z]{4}")
 _PUNCTUATION = re.compile(r"[\W_]+")
-
-# One axis of a coordinate: an optional hemisphere letter before or after a decimal number
-# (exponent allowed, so that Python's repr of any float reads back), an optional degree sign.
-_AXIS = re.compile(
-    r"""
-    (?P<pre>[NSEW])?\s*
-    (?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:E[+-]?\d+)?)
-    \s*°?\s*
-    (?P<post>[NSEW])?
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-
-_ACCEPTED_COORDINATES = (
-    "give 'lat,lon' in decimal degrees, e.g. '55.75,37.62' or '55.75N,37.62E', "
-    "with lat in [-90, 90] and lon in [-180, 180]"
-)
 
 
 class _Entry(NamedTuple):
@@ -400,81 +384,6 @@ def _city_codes() -> dict[str, tuple[str, ...]]:
     }
 
 
-# -- coordinates -------------------------------------------------------------------------------
-
-
-def _parse_axis(part: str, text: str) -> tuple[float, str]:
-    """Read one axis: the signed value and its hemisphere letter ("" when none was given)."""
-    match = _AXIS.fullmatch(part.strip())
-    if match is None or (match["pre"] and match["post"]):
-        raise CoordinateError(f"cannot read {part.strip()!r} in {text!r}: {_ACCEPTED_COORDINATES}")
-    value = float(match["num"])
-    hemisphere = (match["pre"] or match["post"] or "").upper()
-    if hemisphere and match["num"].startswith("-"):
-        raise CoordinateError(
-            f"{part.strip()!r} in {text!r} has both a minus sign and a hemisphere letter: "
-            f"{_ACCEPTED_COORDINATES}"
-        )
-    if hemisphere in ("S", "W"):
-        value = -value
-    return value, hemisphere
-
-
-def _is_axis(text: str) -> bool:
-    match = _AXIS.fullmatch(text)
-    return match is not None and not (match["pre"] and match["post"])
-
-
-def _split_on_space(text: str) -> list[str]:
-    """Split ``"55.75 37.62"`` or ``"55.75 N 37.62 E"`` into two axes; ``[text]`` if impossible."""
-    words = text.split()
-    for cut in range(1, len(words)):
-        first, second = " ".join(words[:cut]), " ".join(words[cut:])
-        if _is_axis(first) and _is_axis(second):
-            return [first, second]
-    return [text]
-
-
-def _parse_point(text: str) -> Place | None:
-    """Read ``"lat,lon"``; None when ``text`` does not look like coordinates at all."""
-    cleaned = text.replace("\u2212", "-")  # a typographic minus, as pasted from documents
-    if not any(ch.isdigit() for ch in cleaned):
-        return None
-    parts = cleaned.split(",") if "," in cleaned else _split_on_space(cleaned)
-    if len(parts) != 2:
-        if len(parts) == 1 and not _AXIS.fullmatch(cleaned.strip()):
-            return None  # a code or name with digits, such as "RU0152"
-        raise CoordinateError(f"cannot read {text!r} as a coordinate pair: {_ACCEPTED_COORDINATES}")
-    (lat, lat_hemi), (lon, lon_hemi) = (_parse_axis(part, text) for part in parts)
-    lat_text, lon_text = (part.strip() for part in parts)
-    if lat_hemi in ("E", "W") and lon_hemi in ("N", "S"):
-        # The hemisphere letters say the pair was given lon first: they make the order unambiguous.
-        lat, lon, lat_text, lon_text = lon, lat, lon_text, lat_text
-        lat_hemi, lon_hemi = lon_hemi, lat_hemi
-    if lat_hemi in ("E", "W") or lon_hemi in ("N", "S"):
-        raise CoordinateError(
-            f"hemisphere letters in {text!r} do not fit: latitude takes N or S, longitude E or W; "
-            f"{_ACCEPTED_COORDINATES}"
-        )
-    if not -90.0 <= lat <= 90.0:
-        raise CoordinateError(
-            f"latitude {lat_text!r} in {text!r} is out of range: {_ACCEPTED_COORDINATES}"
-        )
-    if not -180.0 <= lon <= 180.0:
-        raise CoordinateError(
-            f"longitude {lon_text!r} in {text!r} is out of range: {_ACCEPTED_COORDINATES}"
-        )
-    lat, lon = lat + 0.0, lon + 0.0  # turns -0.0 into 0.0
-    return Place(
-        code=f"{lat!r},{lon!r}",
-        name=f"{abs(lat):.4f}{'N' if lat >= 0 else 'S'} {abs(lon):.4f}{'E' if lon >= 0 else 'W'}",
-        lon=lon,
-        lat=lat,
-        country=None,
-        kind="point",
-    )
-
-
 # -- matching ----------------------------------------------------------------------------------
 
 
@@ -707,7 +616,7 @@ def resolve_place(text: str) -> Place:
     if found is not None:
         entry, note = found
         return entry.to_place(note)
-    point = _parse_point(text)
+    point = parse_point(text)
     if point is not None:
         return point
     raise UnknownAirportError(text.strip(), _suggestions(text))

@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -240,9 +240,9 @@ class VisibilityGraph:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path) -> VisibilityGraph:
-        """Read a graph written by :meth:`save`."""
-        with np.load(path) as data:
+    def load(cls, source: Path | BinaryIO) -> VisibilityGraph:
+        """Read a graph written by :meth:`save` (from its path or an open file)."""
+        with np.load(source) as data:
             arrays = GraphArrays(**{f.name: data[f.name] for f in fields(GraphArrays)})
             v, e, c = (int(x) for x in data["_meta"])
             stats = BuildStats(v, e, c, float(data["_seconds"][0]))

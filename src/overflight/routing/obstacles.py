@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import cast
 
 import numpy as np
@@ -148,7 +148,7 @@ def _densified(wkb: tuple[bytes, ...]) -> list[Polygon]:
     ]
 
 
-@cache
+@lru_cache(maxsize=32)  # bounded: a server sees ever new closed sets
 def build_obstacles(
     denied: tuple[str, ...],
     margin_nm: float = 0.0,

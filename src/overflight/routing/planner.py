@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from overflight._config import DEFAULT_SPEED_KT, cache_dir
+from overflight._config import DEFAULT_SPEED_KT
 from overflight._threadlocal import clear_thread_caches, per_thread
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import (
@@ -27,6 +26,7 @@ from overflight.geo.sphere import to_lonlat, to_xyz
 from overflight.models import LonLat, Place, Route
 from overflight.routing.closure import Closure
 from overflight.routing.graph import Focus, VisibilityGraph
+from overflight.routing.graph_cache import graph_file, read_graph, write_graph
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.transit import transit_report
 from overflight.routing.verify import check_route
@@ -38,8 +38,6 @@ __all__ = ["Planner", "clear_caches", "plan_route", "planner_for", "planner_of"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
 GRAPH_FORMAT = 4
-
-Progress = Callable[[str], None]
 
 
 class Planner:
@@ -227,25 +225,19 @@ def _label(place: Place) -> str:
 
 def _cache_file(closure: Closure) -> Path:
     key = f"{GRAPH_FORMAT}|{data_fingerprint()}|{closure.key()}"
-    return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
+    return graph_file(key)
 
 
 @lru_cache(maxsize=16)
 def _planner(closure: Closure) -> Planner:
     path = _cache_file(closure)
-    if path.exists():
-        try:
-            return Planner(closure, VisibilityGraph.load(path))
-        except (OSError, ValueError, KeyError):
-            path.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
-    c = closure
-    obstacles = build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings)
-    graph = VisibilityGraph.build(obstacles, c.focus)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        graph.save(path)
-    except OSError:
-        pass  # a read-only cache directory only costs speed
+    graph = read_graph(path)
+    if graph is None:
+        c = closure
+        graph = VisibilityGraph.build(
+            build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings), c.focus
+        )
+        write_graph(path, graph)
     return Planner(closure, graph)
 
 

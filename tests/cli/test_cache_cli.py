@@ -1,0 +1,74 @@
+"""`overflight cache info|clear`: what the graph cache holds, and emptying it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from overflight.cli import app
+from overflight.cli._common import EXIT_BAD_INPUT
+from overflight.routing import planner as planner_module
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A graph cache holding the graphs of two denied sets."""
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("OVERFLIGHT_CACHE_MAX_MB", "50")
+    planner_module.clear_caches()
+    for code in ("CH", "AT"):
+        planner_module.planner_for([code])
+    yield tmp_path / "graphs"
+    planner_module.clear_caches()
+
+
+def _fields(out: str) -> dict[str, str]:
+    return dict(line.split(None, 1) for line in out.strip().splitlines())
+
+
+def test_info_shows_directory_files_size_limit_and_use(cache: Path) -> None:
+    result = runner.invoke(app, ["cache", "info"])
+    assert result.exit_code == 0, result.output
+    size = sum(p.stat().st_size for p in cache.iterdir())
+    shown = _fields(result.stdout)
+    assert shown["directory"] == str(cache)
+    assert shown["files"] == "2"
+    assert shown["size"] == f"{size / 1e6:.1f} MB"
+    assert shown["limit"] == "50.0 MB (OVERFLIGHT_CACHE_MAX_MB)"
+    assert shown["oldest"].endswith("UTC (last used)")
+    assert shown["newest"] >= shown["oldest"]
+    assert runner.invoke(app, ["cache"]).stdout == result.stdout  # info unless told otherwise
+
+
+def test_clear_removes_the_graphs_and_says_how_much(cache: Path) -> None:
+    size = sum(p.stat().st_size for p in cache.iterdir())
+    result = runner.invoke(app, ["cache", "clear"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"removed 2 files, {size / 1e6:.1f} MB freed, from {cache}\n"
+    assert not any(cache.iterdir())
+    shown = _fields(runner.invoke(app, ["cache", "info"]).stdout)
+    assert (shown["files"], shown["size"], shown["oldest"]) == ("0", "0.0 MB", "-")
+
+
+def test_clear_leaves_the_rest_of_the_cache_directory(cache: Path) -> None:
+    other = cache.parent / "winds.bin"
+    other.write_bytes(b"not ours to remove")
+    runner.invoke(app, ["cache", "clear"])
+    assert other.exists()
+
+
+def test_a_bad_limit_or_action_is_refused(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERFLIGHT_CACHE_MAX_MB", "lots")
+    result = runner.invoke(app, ["cache", "clear"])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "OVERFLIGHT_CACHE_MAX_MB='lots'" in result.stderr
+    assert len(list(cache.iterdir())) == 2  # nothing removed on a bad setting
+    result = runner.invoke(app, ["cache", "purge"])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "purge" in result.stderr
+    assert "info" in result.stderr
