@@ -180,6 +180,8 @@ def plan_with_stops(
     stop_pool: Iterable[str] | None = None,
     allow_disputed_stops: bool = False,
     on: dt.date | None = None,
+    closure: Closure | None = None,
+    landing_allowed: frozenset[str] | None = None,
 ) -> StopPlan:
     """The fastest plan from origin to destination that the aircraft can fly, with fuel stops.
 
@@ -210,6 +212,10 @@ def plan_with_stops(
     on
         Date of the flight, for the disputed areas in force (default: the scenario's date, or
         today).
+    closure, landing_allowed
+        For callers that resolved them already (the batch): the airspace to keep out of, in
+        place of the one ``permissions``, ``deny`` and ``margin_nm`` make, and the states that
+        grant landing (None: the scenario's, or every state not denied).
 
     Returns
     -------
@@ -249,7 +255,9 @@ def plan_with_stops(
         )
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    planner = planner_of(Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm))
+    if closure is None:
+        closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
+    planner = planner_of(closure)
     speed_kt = aircraft.cruise_speed_kt
     range_km = aircraft.usable_range_km()
     if range_km <= 0.0:
@@ -284,7 +292,9 @@ def plan_with_stops(
     when = on or (permissions.on if permissions is not None else dt.date.today())
     rules = _StopRules(
         aircraft=aircraft,
-        landing=_landing_rule(permissions, planner.denied),
+        landing=_landing_rule(
+            permissions if landing_allowed is None else landing_allowed, planner.denied
+        ),
         pool=None if stop_pool is None else _pool_rows(stop_pool),
         allow_disputed=allow_disputed_stops,
         on=when,
@@ -429,8 +439,13 @@ class _LandingRule:
         return ok & ~np.isin(countries, sorted(self.refused))
 
 
-def _landing_rule(permissions: Permissions | None, denied: tuple[str, ...]) -> _LandingRule:
-    allowed = None if permissions is None else permissions.landing_allowed
+def _landing_rule(
+    permissions: Permissions | frozenset[str] | None, denied: tuple[str, ...]
+) -> _LandingRule:
+    if isinstance(permissions, frozenset):
+        allowed: frozenset[str] | None = permissions
+    else:
+        allowed = None if permissions is None else permissions.landing_allowed
     return _LandingRule(allowed=allowed, refused=frozenset(denied))
 
 

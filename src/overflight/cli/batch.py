@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from overflight._config import DEFAULT_SPEED_KT
+from overflight._config import DEFAULT_GROUND_TIME_H, DEFAULT_MAX_STOPS, DEFAULT_SPEED_KT
 from overflight.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -26,10 +26,13 @@ from overflight.cli._common import (
 )
 from overflight.cli.app import app
 from overflight.cli.options import (
+    AircraftOption,
     CategoryOption,
     DateOption,
     DenyOption,
+    GroundTimeOption,
     MarginOption,
+    MaxStopsOption,
     OperatorOption,
     SpeedOption,
     codes,
@@ -61,9 +64,16 @@ def _options(
     on: DateOption,
     operator: str | None,
     category: str | None,
+    aircraft: str | None = None,
+    ground_time_h: float = DEFAULT_GROUND_TIME_H,
+    max_stops: int = DEFAULT_MAX_STOPS,
 ) -> BatchOptions:
     from overflight.analysis.batch import BatchOptions
 
+    if speed_kt is None and aircraft:
+        from overflight.aircraft import load_aircraft
+
+        speed_kt = load_aircraft(aircraft).cruise_speed_kt
     return BatchOptions(
         deny=tuple(codes(deny)),
         scenarios=tuple(scenarios),
@@ -72,6 +82,9 @@ def _options(
         on=on.date() if on else None,
         operator=operator,
         category=category,
+        aircraft=aircraft or None,
+        ground_time_h=ground_time_h,
+        max_stops=max_stops,
     )
 
 
@@ -126,6 +139,9 @@ def batch(
     category: CategoryOption = None,
     margin_nm: MarginOption = 0.0,
     speed_kt: SpeedOption = None,
+    aircraft: AircraftOption = None,
+    ground_time_h: GroundTimeOption = DEFAULT_GROUND_TIME_H,
+    max_stops: MaxStopsOption = DEFAULT_MAX_STOPS,
     workers: Annotated[
         int | None,
         typer.Option("--workers", "-j", min=1, help="Local processes (default: every core)."),
@@ -139,7 +155,8 @@ def batch(
 
     One row per pair and scenario goes to the output as it is planned. An interrupted
     run (Ctrl-C, a killed process) continues where it stopped when started again with
-    the same output.
+    the same output. With --aircraft each row also gives the fuel stops the aircraft needs
+    (stop_count, stops, stop_names) and total_time_h, the time with ground time.
     """
     import time
 
@@ -163,7 +180,18 @@ def batch(
     context: AbstractContextManager[object] = bar if bar is not None else nullcontext()
     try:
         with exit_on_error():
-            options = _options(deny, scenario, margin_nm, speed_kt, on, operator, category)
+            options = _options(
+                deny,
+                scenario,
+                margin_nm,
+                speed_kt,
+                on,
+                operator,
+                category,
+                aircraft,
+                ground_time_h,
+                max_stops,
+            )
             with context:
                 summary = run_batch(
                     pairs, output, options, workers=workers, scheduler=scheduler, progress=progress
@@ -215,6 +243,9 @@ def matrix(
     category: CategoryOption = None,
     margin_nm: MarginOption = 0.0,
     speed_kt: SpeedOption = None,
+    aircraft: AircraftOption = None,
+    ground_time_h: GroundTimeOption = DEFAULT_GROUND_TIME_H,
+    max_stops: MaxStopsOption = DEFAULT_MAX_STOPS,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw the detour heatmap to this PNG.")
     ] = None,
@@ -223,8 +254,12 @@ def matrix(
 
     The CSV has columns measure, origin and one per destination, and a block of rows per
     measure: distance_km, great_circle_km, extra_km and extra_pct (to 0.1) and duration_h
-    (hours at --speed-kt, to 0.01); cells are empty where there is no route.
+    (hours at --speed-kt, to 0.01); cells are empty where there is no route. With --aircraft,
+    two more: stop_count (fuel stops) and total_time_h (hours with ground time), empty where
+    no plan keeps every leg within range.
     """
+    import numpy as np
+
     from overflight.analysis.batch.matrix import penalty_matrix, plot_matrix
 
     if places is not None and (origins or destinations):
@@ -244,7 +279,16 @@ def matrix(
     )
     with exit_on_error():
         options = _options(
-            deny, [scenario] if scenario else [], margin_nm, speed_kt, on, operator, category
+            deny,
+            [scenario] if scenario else [],
+            margin_nm,
+            speed_kt,
+            on,
+            operator,
+            category,
+            aircraft,
+            ground_time_h,
+            max_stops,
         )
         with status:
             if places is not None:
@@ -256,7 +300,7 @@ def matrix(
         denied = ", ".join(codes(deny))
         title = " + ".join(t for t in (scenario or "", f"denied {denied}" if denied else "") if t)
         plot_matrix(result, plot, title=f"Detour forced by {title}" if title else "")
-    missing = sum(1 for row in result.reasons for r in row if r)
+    missing = int(np.isnan(result.distance_km).sum())
     console.print(
         f"wrote {len(result.origins)}x{len(result.destinations)} matrix to {output}"
         + (f" and the heatmap to {plot}" if plot else "")
