@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -56,35 +56,26 @@ ScenariosOption = Annotated[
 ]
 
 
-def _options(
-    deny: list[str],
-    scenarios: list[str],
-    margin_nm: float,
-    speed_kt: float | None,
-    on: DateOption,
-    operator: str | None,
-    category: str | None,
-    aircraft: str | None = None,
-    ground_time_h: float = DEFAULT_GROUND_TIME_H,
-    max_stops: int = DEFAULT_MAX_STOPS,
-) -> BatchOptions:
+def _options(given: dict[str, Any], scenarios: list[str]) -> BatchOptions:
+    """The batch options of a command's arguments (``locals()``: both commands name them alike)."""
     from overflight.analysis.batch import BatchOptions
 
+    speed_kt, aircraft, on = given["speed_kt"], given["aircraft"] or None, given["on"]
     if speed_kt is None and aircraft:
         from overflight.aircraft import load_aircraft
 
         speed_kt = load_aircraft(aircraft).cruise_speed_kt
     return BatchOptions(
-        deny=tuple(codes(deny)),
+        deny=tuple(codes(given["deny"])),
         scenarios=tuple(scenarios),
-        margin_nm=margin_nm,
+        margin_nm=given["margin_nm"],
         speed_kt=DEFAULT_SPEED_KT if speed_kt is None else speed_kt,
         on=on.date() if on else None,
-        operator=operator,
-        category=category,
-        aircraft=aircraft or None,
-        ground_time_h=ground_time_h,
-        max_stops=max_stops,
+        operator=given["operator"],
+        category=given["category"],
+        aircraft=aircraft,
+        ground_time_h=given["ground_time_h"],
+        max_stops=given["max_stops"],
     )
 
 
@@ -158,6 +149,7 @@ def batch(
     the same output. With --aircraft each row also gives the fuel stops the aircraft needs
     (stop_count, stops, stop_names) and total_time_h, the time with ground time.
     """
+    given = dict(locals())
     import time
 
     from overflight.analysis.batch import run_batch
@@ -180,18 +172,7 @@ def batch(
     context: AbstractContextManager[object] = bar if bar is not None else nullcontext()
     try:
         with exit_on_error():
-            options = _options(
-                deny,
-                scenario,
-                margin_nm,
-                speed_kt,
-                on,
-                operator,
-                category,
-                aircraft,
-                ground_time_h,
-                max_stops,
-            )
+            options = _options(given, scenario)
             with context:
                 summary = run_batch(
                     pairs, output, options, workers=workers, scheduler=scheduler, progress=progress
@@ -258,6 +239,7 @@ def matrix(
     two more: stop_count (fuel stops) and total_time_h (hours with ground time), empty where
     no plan keeps every leg within range.
     """
+    given = dict(locals())
     import numpy as np
 
     from overflight.analysis.batch.matrix import penalty_matrix, plot_matrix
@@ -278,18 +260,7 @@ def matrix(
         console.status("planning…", spinner="dots") if console.is_terminal else nullcontext()
     )
     with exit_on_error():
-        options = _options(
-            deny,
-            [scenario] if scenario else [],
-            margin_nm,
-            speed_kt,
-            on,
-            operator,
-            category,
-            aircraft,
-            ground_time_h,
-            max_stops,
-        )
+        options = _options(given, [scenario] if scenario else [])
         with status:
             if places is not None:
                 result = penalty_matrix(codes([places]), options)
