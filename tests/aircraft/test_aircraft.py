@@ -16,6 +16,7 @@ from overflight.aircraft import (
     read_aircraft_file,
 )
 from overflight.errors import AircraftFileError, InputError, UnknownAircraftError
+from tests.helpers.profiles import FLEET_YAML
 
 REQUIRED = ["IL76", "A124", "C17", "T154", "A20N", "B738", "B788", "B77W", "A359"]
 #: The types planners asked for and did not find (issue 9).
@@ -113,21 +114,7 @@ def test_nothing_close_gives_no_suggestion() -> None:
     assert raised.value.suggestions == ()
 
 
-USER_FILE = """\
-- designator: C130
-  name: Lockheed C-130J Hercules
-  aliases: [Hercules]
-  cruise_speed_kt: 348
-  range_km: 3300
-  payload: 18 t of cargo
-  min_runway_m: 1100
-- designator: B788
-  name: Boeing 787-8 (long-range charter)
-  cruise_speed_kt: 480
-  range_km: 14000
-  payload: 150 passengers
-  min_runway_m: 2900
-"""
+USER_FILE = FLEET_YAML
 
 
 def test_user_profiles_are_read_and_searched_first(tmp_path: Path) -> None:

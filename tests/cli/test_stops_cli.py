@@ -9,24 +9,9 @@ from typer.testing import CliRunner
 
 from overflight.cli import app
 from overflight.cli._common import EXIT_BAD_INPUT
+from tests.helpers.profiles import FLEET_YAML
 
 runner = CliRunner()
-
-FLEET = """\
-- designator: C130
-  name: Lockheed C-130J Hercules
-  aliases: [Hercules]
-  cruise_speed_kt: 348
-  range_km: 3300
-  payload: 18 t of cargo
-  min_runway_m: 1100
-- designator: B788
-  name: Boeing 787-8 (charter)
-  cruise_speed_kt: 480
-  range_km: 14000
-  payload: 150 passengers
-  min_runway_m: 2900
-"""
 
 
 def route_json(*args: str) -> dict[str, object]:
@@ -38,7 +23,7 @@ def route_json(*args: str) -> dict[str, object]:
 
 def test_aircraft_lists_the_profiles_of_a_file(tmp_path: Path) -> None:
     fleet = tmp_path / "fleet.yaml"
-    fleet.write_text(FLEET)
+    fleet.write_text(FLEET_YAML)
     result = runner.invoke(app, ["aircraft", "--file", str(fleet)])
     assert result.exit_code == 0, result.output
     # The table wraps its cells: the rows' first column holds the designators.
@@ -51,7 +36,7 @@ def test_aircraft_lists_the_profiles_of_a_file(tmp_path: Path) -> None:
 
 def test_one_profile_of_a_file_is_flown(tmp_path: Path) -> None:
     fleet = tmp_path / "fleet.yaml"
-    fleet.write_text(FLEET)
+    fleet.write_text(FLEET_YAML)
     data = route_json("EGLL", "LFPG", "--aircraft", f"{fleet}:hercules")
     assert data["aircraft"]["designator"] == "C130"  # type: ignore[index]
     several = runner.invoke(app, ["route", "EGLL", "LFPG", "--aircraft", str(fleet)])

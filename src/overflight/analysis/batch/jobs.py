@@ -274,9 +274,7 @@ def route_row(job: Job, closed: Closure, route: Route) -> dict[str, Any]:
     return row
 
 
-def failed_row(
-    job: Job, closed: Closure, speed_kt: float, exc: OverflightError
-) -> dict[str, Any]:
+def failed_row(job: Job, closed: Closure, speed_kt: float, exc: OverflightError) -> dict[str, Any]:
     """The row of a pair with no route: its status says why, its reason says how."""
     row = _empty_row(job, closed, speed_kt)
     if isinstance(exc, NoRouteError):
