@@ -137,6 +137,7 @@ class StopPlan:
     def __post_init__(self) -> None:
         if not self.legs or len(self.stops) != len(self.legs) - 1:
             raise ValueError(f"{len(self.legs)} legs do not fit {len(self.stops)} stops")
+        object.__setattr__(self, "forced", tuple(self.forced))
         if self.forced and len(self.forced) != len(self.stops):
             raise ValueError(f"{len(self.forced)} forced flags do not fit {len(self.stops)} stops")
 
