@@ -232,3 +232,12 @@ def test_profile_files_are_read_as_scenario_files_are(tmp_path: Path) -> None:
         load_aircraft(path)
     assert caught.value.line == 9
     assert "duplicate key 'range_km'" in str(caught.value)
+
+
+def test_names_from_the_network_never_read_a_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fleet.yaml").write_text(FLEET_YAML)
+    assert load_aircraft("fleet.yaml:C130").designator == "C130"
+    for name in ("fleet.yaml:C130", "fleet.yaml", "./fleet.yaml"):
+        with pytest.raises(UnknownAircraftError):
+            load_aircraft(name, files=False)

@@ -64,6 +64,7 @@ def load_aircraft(
     *,
     extra: Iterable[AircraftProfile] = (),
     only_extra: str | None = None,
+    files: bool = True,
 ) -> AircraftProfile:
     """A profile by ICAO designator, name or alias (any case), or from a profiles file.
 
@@ -78,6 +79,9 @@ def load_aircraft(
     only_extra
         Search ``extra`` only (the built-in profiles are not): the file they come from, named
         in the error when none matches.
+    files
+        Whether a name may be read as a file (False for names from the network: only
+        profiles are looked up, no file is read).
 
     Raises
     ------
@@ -96,12 +100,14 @@ def load_aircraft(
     overflight.errors.UnknownAircraftError: unknown aircraft 'B787': ...; did you mean B789 (...)...
 
     """
-    if not isinstance(name_or_path, os.PathLike):
+    if not files and isinstance(name_or_path, os.PathLike):
+        raise TypeError("a path was given with files=False")
+    if files and not isinstance(name_or_path, os.PathLike):
         path, _, key = name_or_path.rpartition(":")
         if path and key and _looks_like_path(path):
             # FILE:KEY, one profile of a file of several.
             return load_aircraft(key, extra=read_aircraft_file(path), only_extra=path)
-    if isinstance(name_or_path, os.PathLike) or _looks_like_path(name_or_path):
+    if isinstance(name_or_path, os.PathLike) or (files and _looks_like_path(name_or_path)):
         profiles = read_aircraft_file(name_or_path)
         if len(profiles) != 1:
             designators = ", ".join(p.designator for p in profiles)

@@ -129,14 +129,14 @@ def _aircraft(name: str | None) -> Any:
         return None
     from overflight.aircraft import load_aircraft
 
-    if re.search(r"[/\\]|\.ya?ml\s*$", name, re.IGNORECASE):
+    if re.search(r"[/\\]|\.ya?ml\s*(:|$)", name, re.IGNORECASE):
         raise ApiError.bad_input(
             "aircraft",
             f"aircraft {name!r}: give a built-in aircraft type (see /api/aircraft); "
             f"profile files are not read over HTTP",
         )
     with blame("aircraft"):
-        return load_aircraft(name)
+        return load_aircraft(name, files=False)
 
 
 def _operator(code: str | None) -> str | None:
