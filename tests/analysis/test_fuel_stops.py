@@ -208,3 +208,17 @@ def test_the_request_carries_via_pool_and_the_disputed_flag(tmp_path: Path) -> N
     }
     with pytest.raises(InputError, match="give --aircraft too"):
         plan_request(FlightRequest(origin="EGLL", destination="LFPG", via=["EBBR"]))
+
+
+def test_a_via_within_the_margin_is_refused() -> None:
+    # Tbilisi is about 100 km from Russian airspace: inside a 100 nm margin.
+    with pytest.raises(InputError, match=r"via 'UGTB' .*: lies within the margin"):
+        plan_with_stops(
+            "EGLL",
+            "VIDP",
+            aircraft=load_aircraft("A359"),
+            deny=["RU"],
+            margin_nm=100.0,
+            via=["UGTB"],
+            on=DAY,
+        )

@@ -520,20 +520,22 @@ class _StopRules:
                 f"{where}: its longest paved runway is {airport.runway_m:,.0f} m, shorter than "
                 f"the {self.aircraft.min_runway_m:,.0f} m the {self.aircraft.designator} needs"
             )
-        inside = [
-            c for c in states_at(airport.lon, airport.lat, planner.denied) if c in planner.denied
-        ]
-        if (
-            inside
-            or not _outside_obstacles(planner, np.array([airport.lon]), np.array([airport.lat]))[0]
-        ):
-            states_text = f" ({', '.join(inside)})" if inside else ""
+        inside = states_at(airport.lon, airport.lat, planner.denied)
+        if inside:
             raise InputError(
-                f"{where}: lies in denied airspace{states_text} or within the margin or avoid "
-                f"areas around it; give an airport outside it"
+                f"{where}: lies in denied airspace ({', '.join(inside)}); give an airport "
+                f"outside it"
+            )
+        if not _outside_obstacles(planner, np.array([airport.lon]), np.array([airport.lat]))[0]:
+            raise InputError(
+                f"{where}: lies within the margin kept from denied airspace or in an avoid area; "
+                f"give an airport outside them"
             )
         if not self.landing.mask(np.array([airport.country]))[0]:
-            raise InputError(f"{where}: {airport.country} does not grant this flight landing")
+            raise InputError(
+                f"{where}: {airport.country} does not grant this flight landing; give an airport "
+                f"in a state that does"
+            )
         if not self.allow_disputed:
             areas = areas_of_airport(
                 airport.ident, airport.lon, airport.lat, on=self.on, icao=airport.icao
@@ -541,7 +543,8 @@ class _StopRules:
             if areas:
                 raise InputError(
                     f"{where}: lies in {areas[0].name}, a disputed or occupied area on "
-                    f"{self.on.isoformat()}; allow disputed stops to stop there"
+                    f"{self.on.isoformat()}; allow disputed stops (--allow-disputed-stops) to "
+                    f"stop there"
                 )
         return airport
 
