@@ -12,6 +12,9 @@ Usage::
 Kept: airports of type ``large_airport`` or ``medium_airport`` (OurAirports gives closed fields
 the type ``closed``, so these are open), with at least one open runway whose surface is hard
 (asphalt, concrete, bitumen, paved, composite...; see ``HARD_SURFACE``) and whose length is known.
+Each row says whether the airport has scheduled service (OurAirports ``scheduled_service``) and
+whether it is a military field (``MILITARY``): the fuel-stop planner's default pool is the
+scheduled civil airports.
 """
 
 from __future__ import annotations
@@ -34,7 +37,19 @@ WHEEL = f"{PACKAGE}-{VERSION}-py2.py3-none-any.whl"
 SHA256 = "56fe3f73bb6c1884c2e2582caf7f7e0fef0b8a6f23b45181e70a3d2bf9a7fb8a"
 
 OUTPUT = Path(__file__).resolve().parents[1] / "src" / "overflight" / "data" / "runways.csv"
-COLUMNS = ("ident", "icao", "iata", "name", "lat", "lon", "country", "type", "runway_m")
+COLUMNS = (
+    "ident",
+    "icao",
+    "iata",
+    "name",
+    "lat",
+    "lon",
+    "country",
+    "type",
+    "runway_m",
+    "scheduled",
+    "military",
+)
 TYPES = ("large_airport", "medium_airport")
 FT_TO_M = 0.3048
 
@@ -46,6 +61,16 @@ FT_TO_M = 0.3048
 HARD_SURFACE = re.compile(
     r"^(GROOVED\s+)?(ASP|CON|C0N|CEMENT|BIT|PEM|MAC|TAR|PAVED|HARD|COM|COP|PER)", re.IGNORECASE
 )
+# A military field by its name (Air Base, AFB, CFB, RAF, Naval Air Station, Army Air Field...),
+# unless the name also names a civil airport: "Thule Air Base" and "Kunsan Air Base" are
+# military (both flagged as having scheduled service), "Gander International Airport / CFB Gander"
+# and "Misawa Air Base / Misawa Airport" are joint-use airports that airlines use.
+MILITARY = re.compile(
+    r"\b(air ?base|airbase|air force|AFB|ARB|CFB|RAF|naval|navy|army|military|air station|"
+    r"joint base|marine corps|aviation base|base a[eé]rea|fliegerhorst)\b",
+    re.IGNORECASE,
+)
+CIVIL = re.compile(r"\b(airport|international|aeroporto|aeropuerto|a[eé]roport)\b", re.IGNORECASE)
 REAL_ICAO = re.compile(r"^[A-Z]{4}$")
 IATA = re.compile(r"^[A-Z0-9]{3}$")
 
@@ -105,6 +130,11 @@ def icao_code(row: dict[str, str]) -> str:
     return ""
 
 
+def is_military(name: str) -> bool:
+    """Whether the name is that of a military field and not also of a civil airport."""
+    return bool(MILITARY.search(name)) and not CIVIL.search(name)
+
+
 def build(wheel: Path) -> list[tuple[str, ...]]:
     """The rows of the table, sorted by ident."""
     with zipfile.ZipFile(wheel) as archive:
@@ -116,17 +146,20 @@ def build(wheel: Path) -> list[tuple[str, ...]]:
         if row["type"] not in TYPES or length_m <= 0.0 or not row["iso_country"]:
             continue
         iata = row["iata_code"].strip()
+        name = " ".join(row["name"].split())
         rows.append(
             (
                 row["ident"],
                 icao_code(row),
                 iata if IATA.match(iata) else "",
-                " ".join(row["name"].split()),
+                name,
                 f"{float(row['latitude_deg']):.5f}",
                 f"{float(row['longitude_deg']):.5f}",
                 row["iso_country"],
                 row["type"].removesuffix("_airport"),
                 f"{round(length_m)}",
+                "yes" if row["scheduled_service"] == "yes" else "no",
+                "yes" if is_military(name) else "no",
             )
         )
     rows.sort()

@@ -16,8 +16,11 @@ from overflight.aircraft import (
     read_aircraft_file,
 )
 from overflight.errors import AircraftFileError, InputError, UnknownAircraftError
+from tests.helpers.profiles import FLEET_YAML
 
 REQUIRED = ["IL76", "A124", "C17", "T154", "A20N", "B738", "B788", "B77W", "A359"]
+#: The types planners asked for and did not find (issue 9).
+ASKED_FOR = ["A21N", "A21X", "B38M", "B789", "B78X", "B77L", "A333", "A339", "A35K", "A400"]
 
 
 def test_public_names_are_pinned() -> None:
@@ -25,6 +28,7 @@ def test_public_names_are_pinned() -> None:
         "DEFAULT_RESERVE",
         "AircraftProfile",
         "FigureSources",
+        "Reference",
         "Reserve",
         "aircraft",
         "list_aircraft",
@@ -34,24 +38,42 @@ def test_public_names_are_pinned() -> None:
 
 
 def test_the_required_types_are_built_in() -> None:
-    assert [p.designator for p in list_aircraft()] == REQUIRED
+    assert [p.designator for p in list_aircraft()] == REQUIRED + ASKED_FOR
 
 
-@pytest.mark.parametrize("designator", REQUIRED)
+@pytest.mark.parametrize("designator", REQUIRED + ASKED_FOR)
 def test_each_built_in_profile_is_plausible_and_cites_every_figure(designator: str) -> None:
     profile = aircraft()[designator]
     assert profile.sources is not None
     assert all(profile.sources.model_dump().values())
     assert profile.payload
     assert 380 <= profile.cruise_speed_kt <= 500
-    assert 3000 <= profile.range_km <= 16000
+    assert 3000 <= profile.range_km <= 16500
     assert 1500 <= profile.min_runway_m <= 3500
     assert 0 < profile.usable_range_km() < profile.range_km
+
+
+@pytest.mark.parametrize("designator", ASKED_FOR)
+def test_each_profile_asked_for_names_its_documents(designator: str) -> None:
+    profile = aircraft()[designator]
+    assert profile.references
+    assert all(ref.url.startswith("https://") for ref in profile.references)
+    assert all(ref.publisher for ref in profile.references)
 
 
 @pytest.mark.parametrize(
     ("name", "designator"),
     [
+        ("A321neo", "A21N"),
+        ("A321XLR", "A21X"),
+        ("737 MAX 8", "B38M"),
+        ("787-9", "B789"),
+        ("787-10", "B78X"),
+        ("777-200LR", "B77L"),
+        ("A330-300", "A333"),
+        ("A330-900", "A339"),
+        ("A350-1000", "A35K"),
+        ("A400M", "A400"),
         ("B788", "B788"),
         ("b788", "B788"),
         ("787-8", "B788"),
@@ -75,12 +97,13 @@ def test_lookup_by_designator_name_or_alias_in_any_case(name: str, designator: s
 
 @pytest.mark.parametrize(
     ("name", "first_suggestion"),
-    [("B787", "B788"), ("A350-1000", "A359"), ("Il-67", "IL76"), ("C-171", "C17")],
+    [("B787", "B788"), ("A350-800", "A359"), ("Il-67", "IL76"), ("C-171", "C17")],
 )
 def test_an_unknown_aircraft_suggests_close_ones(name: str, first_suggestion: str) -> None:
     with pytest.raises(UnknownAircraftError) as raised:
         load_aircraft(name)
-    assert raised.value.suggestions[0].startswith(first_suggestion)
+    # B787 is as close to the 787-8 as to the -9 and -10: the type asked for is among them.
+    assert any(s.startswith(first_suggestion) for s in raised.value.suggestions)
     assert isinstance(raised.value, LookupError)
     assert isinstance(raised.value, InputError)
 
@@ -91,21 +114,7 @@ def test_nothing_close_gives_no_suggestion() -> None:
     assert raised.value.suggestions == ()
 
 
-USER_FILE = """\
-- designator: C130
-  name: Lockheed C-130J Hercules
-  aliases: [Hercules]
-  cruise_speed_kt: 348
-  range_km: 3300
-  payload: 18 t of cargo
-  min_runway_m: 1100
-- designator: B788
-  name: Boeing 787-8 (long-range charter)
-  cruise_speed_kt: 480
-  range_km: 14000
-  payload: 150 passengers
-  min_runway_m: 2900
-"""
+USER_FILE = FLEET_YAML
 
 
 def test_user_profiles_are_read_and_searched_first(tmp_path: Path) -> None:
@@ -132,8 +141,19 @@ def test_a_one_profile_file_is_loaded_by_path(tmp_path: Path) -> None:
 def test_a_file_of_several_profiles_cannot_stand_for_one(tmp_path: Path) -> None:
     path = tmp_path / "fleet.yaml"
     path.write_text(USER_FILE)
-    with pytest.raises(AircraftFileError, match="holds 2 profiles"):
+    with pytest.raises(AircraftFileError, match=r"holds 2 profiles \(C130, B788\); name one as"):
         load_aircraft(path)
+
+
+def test_one_profile_of_a_file_of_several_is_named_after_a_colon(tmp_path: Path) -> None:
+    path = tmp_path / "fleet.yaml"
+    path.write_text(USER_FILE)
+    assert load_aircraft(f"{path}:C130").cruise_speed_kt == 348
+    assert load_aircraft(f"{path}:hercules").designator == "C130"
+    # The file's B788 wins over the built-in one of the same designator.
+    assert load_aircraft(f"{path}:B788").range_km == 14000
+    with pytest.raises(AircraftFileError, match=r"no profile 'A359' in the file; it holds C130"):
+        load_aircraft(f"{path}:A359")
 
 
 @pytest.mark.parametrize(
@@ -212,3 +232,12 @@ def test_profile_files_are_read_as_scenario_files_are(tmp_path: Path) -> None:
         load_aircraft(path)
     assert caught.value.line == 9
     assert "duplicate key 'range_km'" in str(caught.value)
+
+
+def test_names_from_the_network_never_read_a_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fleet.yaml").write_text(FLEET_YAML)
+    assert load_aircraft("fleet.yaml:C130").designator == "C130"
+    for name in ("fleet.yaml:C130", "fleet.yaml", "./fleet.yaml"):
+        with pytest.raises(UnknownAircraftError):
+            load_aircraft(name, files=False)

@@ -140,7 +140,7 @@ def test_json_has_the_documented_fields(pakistan_2025: Permissions) -> None:
     for leg, route in zip(data["legs"], plan.legs, strict=True):
         assert leg == json.loads(json.dumps(route_to_dict(route)))
     assert [s["code"] for s in data["stops"]] == [s.code for s in plan.stops]
-    assert set(data["stops"][0]) == {"code", "name", "lat", "lon", "country"}
+    assert set(data["stops"][0]) == {"code", "name", "lat", "lon", "country", "forced"}
     assert data["total_time_h"] == pytest.approx(plan.total_time_h)
 
 

@@ -210,3 +210,61 @@ def test_matrix_bad_input_exits_2(tmp_path: Path, args: list[str], message: str)
     result = runner.invoke(app, ["matrix", *args, "-o", str(tmp_path / "m.csv")])
     assert result.exit_code == EXIT_BAD_INPUT
     assert message in " ".join(result.output.split())
+
+
+def test_batch_with_an_aircraft_says_each_rows_stops(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("origin,destination\nEGLL,VIDP\nEGLL,LFPG\nVIDP,KORD\n", encoding="utf-8")
+    output = tmp_path / "out.csv"
+    result = runner.invoke(
+        app,
+        ["batch", str(pairs), "-d", "RU", "--aircraft", "B738", "-o", str(output), "-j", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    rows = {(r["origin"], r["destination"]): r for r in read_results(output).to_pylist()}
+    london_delhi, london_paris = rows["EGLL", "VIDP"], rows["EGLL", "LFPG"]
+    # The existing columns are kept; the stop columns come after them.
+    assert london_delhi["distance_km"] > 0
+    assert london_delhi["speed_kt"] == 450  # the 737-800's cruise speed
+    assert london_delhi["stop_count"] == 1
+    assert london_delhi["stops"] == "UBBB"  # Baku, not Sukhumi (Abkhazia)
+    assert london_delhi["stop_names"] == "Heydar Aliyev International Airport"
+    assert london_delhi["total_time_h"] > london_delhi["duration_h"] + 1.0  # 1 h on the ground
+    assert london_paris["stop_count"] == 0
+    assert london_paris["stops"] == ""
+    assert london_paris["total_time_h"] == pytest.approx(london_paris["duration_h"])
+    assert rows["VIDP", "KORD"]["stop_count"] >= 1
+    assert "BGTL" not in rows["VIDP", "KORD"]["stops"].split()
+
+
+def test_batch_without_an_aircraft_leaves_the_stop_columns_empty(pairs: Path) -> None:
+    output = pairs.with_name("out.parquet")
+    result = runner.invoke(app, ["batch", str(pairs), "-d", "RU", "-o", str(output), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    row = read_results(output).to_pylist()[0]
+    assert row["stop_count"] is None
+    assert row["total_time_h"] is None
+
+
+def test_matrix_with_an_aircraft_adds_stop_blocks(tmp_path: Path) -> None:
+    out = tmp_path / "matrix.csv"
+    result = runner.invoke(
+        app, ["matrix", "EGLL,VIDP,LFPG", "--deny", "RU", "--aircraft", "B738", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    blocks = {(r[0], r[1]): r[2:] for r in rows[1:]}
+    assert [m for m, _ in blocks][::3] == [
+        "distance_km",
+        "great_circle_km",
+        "extra_km",
+        "extra_pct",
+        "duration_h",
+        "stop_count",
+        "total_time_h",
+    ]
+    assert blocks["stop_count", "EGLL"] == ["0", "1", "0"]
+    # One hour on the ground, on legs no shorter than the route (both rounded to 0.01 h).
+    total, flight = float(blocks["total_time_h", "EGLL"][1]), float(blocks["duration_h", "EGLL"][1])
+    assert total >= flight + 1.0 - 0.01

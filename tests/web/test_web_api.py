@@ -377,7 +377,8 @@ def test_the_route_parameters_are_the_flight_request_fields(client: httpx.Client
     """The API's query model is derived from FlightRequest: a new field reaches the API."""
     parameters = client.get("/openapi.json").json()["paths"]["/api/route"]["get"]["parameters"]
     names = {p["name"] for p in parameters}
-    assert names == {f.name for f in dataclasses.fields(FlightRequest)} - {"avoid"}
+    # Fields naming files (avoid, stop_pool) have no HTTP form: the server reads no files.
+    assert names == {f.name for f in dataclasses.fields(FlightRequest)} - {"avoid", "stop_pool"}
     speed = next(p for p in parameters if p["name"] == "speed_kt")["schema"]["anyOf"][0]
     assert (speed["minimum"], speed["maximum"]) == SPEED_KT_RANGE
 
@@ -483,3 +484,14 @@ def test_time_limit_answers_504_and_the_server_stays_responsive(
         assert time.monotonic() - t0 < 2.0
     finally:
         stop_server(process)
+
+
+def test_route_takes_forced_stops_and_reads_no_profile_file(client: httpx.Client) -> None:
+    params = {"origin": "EGLL", "destination": "LFPG", "aircraft": "B738", "via": "EBBR"}
+    body = client.get("/api/route", params=params).json()
+    assert [(s["code"], s["name"], s["forced"]) for s in body["stops"]] == [
+        ("EBBR", "Brussels Airport", True)
+    ]
+    refused = client.get("/api/route", params={**params, "aircraft": "fleet.yaml:C130"})
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "aircraft"

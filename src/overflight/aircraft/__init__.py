@@ -1,8 +1,10 @@
 """Aircraft profiles: cruise speed, range at a typical payload and runway needs.
 
-Built-in profiles cover the types the built-in scenarios fly (Il-76MD, An-124, C-17,
-Tu-154M, A320neo, 737-800, 787-8, 777-300ER, A350-900); each figure names its source. Users
-add their own in YAML files of the same schema::
+Built-in profiles cover the types the built-in scenarios fly and those planners ask for
+(airliners from the 737-800 to the 777-200LR, the A321neo and A321XLR, military transports
+from the A400M to the An-124); each figure names its source. Users add their own in YAML files
+of the same schema (the README's "Aircraft profiles" section), one profile or a list of them;
+``FILE:KEY`` names one profile of a file that holds several::
 
     - designator: C130
       name: Lockheed C-130J Hercules
@@ -23,12 +25,19 @@ the published range less a :class:`Reserve` (5 % and 45 minutes by default).
 """
 
 from overflight.aircraft._load import aircraft, list_aircraft, load_aircraft, read_aircraft_file
-from overflight.aircraft._model import DEFAULT_RESERVE, AircraftProfile, FigureSources, Reserve
+from overflight.aircraft._model import (
+    DEFAULT_RESERVE,
+    AircraftProfile,
+    FigureSources,
+    Reference,
+    Reserve,
+)
 
 __all__ = [
     "DEFAULT_RESERVE",
     "AircraftProfile",
     "FigureSources",
+    "Reference",
     "Reserve",
     "aircraft",
     "list_aircraft",

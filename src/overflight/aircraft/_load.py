@@ -12,13 +12,12 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 from types import MappingProxyType
 
 from pydantic import TypeAdapter, ValidationError
 
 from overflight.aircraft._model import AircraftProfile
-from overflight.data.yamlfile import fail_validation, read_yaml
+from overflight.data.yamlfile import fail_validation, read_user_file, read_yaml
 from overflight.errors import AircraftFileError, UnknownAircraftError
 
 __all__ = ["aircraft", "list_aircraft", "load_aircraft", "read_aircraft_file"]
@@ -56,32 +55,33 @@ def read_aircraft_file(path: str | os.PathLike[str]) -> tuple[AircraftProfile, .
         file, the line and the field.
 
     """
-    shown = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AircraftFileError(
-            f"no such file (looked for {Path(path).resolve()}); give the path of a YAML file of "
-            f"aircraft profiles",
-            file=shown,
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AircraftFileError(f"cannot read the file: {exc}", file=shown) from None
-    return _parse(text, file=shown)
+    text = read_user_file(path, error=AircraftFileError, wanted="a YAML file of aircraft profiles")
+    return _parse(text, file=os.fspath(path))
 
 
 def load_aircraft(
-    name_or_path: str | os.PathLike[str], *, extra: Iterable[AircraftProfile] = ()
+    name_or_path: str | os.PathLike[str],
+    *,
+    extra: Iterable[AircraftProfile] = (),
+    only_extra: str | None = None,
+    files: bool = True,
 ) -> AircraftProfile:
-    """A profile by ICAO designator, name or alias (any case), or from a one-profile file.
+    """A profile by ICAO designator, name or alias (any case), or from a profiles file.
 
     Parameters
     ----------
     name_or_path
-        ``B788``, ``787-8``, ``boeing 787-8 dreamliner``...; or the path of a YAML file
-        (ending in ``.yaml``/``.yml``, or holding a path separator) with one profile.
+        ``B788``, ``787-8``, ``boeing 787-8 dreamliner``...; the path of a YAML file (ending
+        in ``.yaml``/``.yml``, or holding a path separator) with one profile; or ``FILE:KEY``,
+        the profile of a file of several whose designator, name or alias is ``KEY``.
     extra
         User profiles searched before the built-in ones (see :func:`read_aircraft_file`).
+    only_extra
+        Search ``extra`` only (the built-in profiles are not): the file they come from, named
+        in the error when none matches.
+    files
+        Whether a name may be read as a file (False for names from the network: only
+        profiles are looked up, no file is read).
 
     Raises
     ------
@@ -97,19 +97,27 @@ def load_aircraft(
     >>> load_aircraft("B787")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    overflight.errors.UnknownAircraftError: unknown aircraft 'B787': ...; did you mean B788 (...)...
+    overflight.errors.UnknownAircraftError: unknown aircraft 'B787': ...; did you mean B789 (...)...
 
     """
-    if isinstance(name_or_path, os.PathLike) or _looks_like_path(name_or_path):
+    if not files and isinstance(name_or_path, os.PathLike):
+        raise TypeError("a path was given with files=False")
+    if files and not isinstance(name_or_path, os.PathLike):
+        path, _, key = name_or_path.rpartition(":")
+        if path and key and _looks_like_path(path):
+            # FILE:KEY, one profile of a file of several.
+            return load_aircraft(key, extra=read_aircraft_file(path), only_extra=path)
+    if isinstance(name_or_path, os.PathLike) or (files and _looks_like_path(name_or_path)):
         profiles = read_aircraft_file(name_or_path)
         if len(profiles) != 1:
+            designators = ", ".join(p.designator for p in profiles)
             raise AircraftFileError(
-                f"the file holds {len(profiles)} profiles; name one by designator and pass the "
-                f"file's profiles as `extra`",
+                f"the file holds {len(profiles)} profiles ({designators}); name one as "
+                f"{os.fspath(name_or_path)}:{profiles[0].designator}",
                 file=os.fspath(name_or_path),
             )
         return profiles[0]
-    candidates = [*extra, *aircraft().values()]
+    candidates = [*extra] if only_extra is not None else [*extra, *aircraft().values()]
     wanted = _key(name_or_path)
     for profile in candidates:
         if wanted in {_key(n) for n in (profile.designator, profile.name, *profile.aliases)}:
@@ -121,6 +129,11 @@ def load_aircraft(
     }
     close = difflib.get_close_matches(wanted, list(keys), n=5, cutoff=0.6)
     suggestions = tuple(dict.fromkeys(f"{keys[k].designator} ({keys[k].name})" for k in close))
+    if only_extra is not None:
+        held = ", ".join(f"{p.designator} ({p.name})" for p in candidates)
+        raise AircraftFileError(
+            f"no profile {name_or_path!r} in the file; it holds {held}", file=only_extra
+        )
     raise UnknownAircraftError(name_or_path, suggestions[:3])
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from overflight.models import KM_PER_NM
 
-__all__ = ["DEFAULT_RESERVE", "AircraftProfile", "FigureSources", "Reserve"]
+__all__ = ["DEFAULT_RESERVE", "AircraftProfile", "FigureSources", "Reference", "Reserve"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,17 @@ class FigureSources(BaseModel):
     min_runway_m: str = Field(min_length=1, description="Source of the runway length.")
 
 
+class Reference(BaseModel):
+    """A published document a profile's figures come from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(min_length=1, description="Title of the document or page.")
+    publisher: str = Field(min_length=1, description="Who publishes it.")
+    url: str = Field(pattern=r"^https?://", description="Where it is published.")
+    date: dt.date | None = Field(default=None, description="Its date or revision, if stated.")
+
+
 class AircraftProfile(BaseModel):
     """An aircraft type as the planner needs it: speed, range and runway."""
 
@@ -84,6 +96,10 @@ class AircraftProfile(BaseModel):
     note: str = Field(default="", description="Remarks on the figures.")
     #: Where each figure comes from.
     sources: FigureSources | None = Field(default=None, description="Source of each figure.")
+    #: The documents named in :attr:`sources`, with publisher and address.
+    references: tuple[Reference, ...] = Field(
+        default=(), description="The documents the figures come from."
+    )
 
     def usable_range_km(self, reserve: Reserve = DEFAULT_RESERVE) -> float:
         """The range a planned leg may use, after the reserve (see :class:`Reserve`)."""

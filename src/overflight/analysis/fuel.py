@@ -10,9 +10,17 @@ per stop — through airports that
 - lie outside denied airspace, its safety margin and any avoid area,
 - have a paved runway at least :attr:`AircraftProfile.min_runway_m` long (the shipped table of
   open large and medium airports, ``overflight/data/RUNWAYS.md``),
+- are airports an airline would use: scheduled service and not a military base
+  (:attr:`FuelAirport.civil_scheduled`), or, when the caller gives a stop pool (an operator's
+  list of approved stops, :func:`read_stop_pool`), the airports of that pool,
+- lie outside disputed and occupied areas in force on the flight's date
+  (``overflight/data/DISPUTED.md``) unless the caller allows them,
 
-where every leg is a legal route no longer than the usable range. Each leg is planned and
-verified by the normal planner and carries its own transit report.
+where every leg is a legal route no longer than the usable range. Forced stops (``via``) are
+made in the order given, whatever the pool (they are still checked for runway, landing,
+denied airspace and disputed areas); further stops are added between them when a leg is out of
+range. Each leg is planned and verified by the normal planner and carries its own transit
+report.
 
 How the search stays fast
 -------------------------
@@ -39,7 +47,8 @@ JSON shape (:func:`stop_plan_to_dict`; the names are stable)::
       "nonstop_possible": bool,        # the non-stop route is within range
       "direct": <route> | null,        # the non-stop route, whatever its length
       "legs": [<route>, ...],          # each as `route --format json` (same field names)
-      "stops": [{"code", "name", "lat", "lon", "country"}, ...],
+      "stops": [{"code", "name", "lat", "lon", "country", "forced"}, ...],
+                                       # name: the airport's name; forced: a --via stop
       "total_distance_km": float,      # sum of the legs
       "flight_time_h": float,          # sum of the legs' times at cruise speed
       "ground_time_h": float,          # per stop
@@ -49,9 +58,14 @@ JSON shape (:func:`stop_plan_to_dict`; the names are stable)::
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import functools
 import heapq
+import io
 import math
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,9 +78,11 @@ from scipy.sparse.csgraph import dijkstra
 from overflight._config import GROUND_TIME_H_MAX, MAX_STOPS
 from overflight.aircraft import AircraftProfile
 from overflight.data.airports import resolve_place
-from overflight.data.airspace import states
+from overflight.data.airspace import states, states_at
+from overflight.data.disputed import areas_of_airport, in_any_area
 from overflight.data.runways import FuelAirport, FuelAirportTable, fuel_airport_table
-from overflight.errors import InputError, NoRouteError
+from overflight.data.yamlfile import read_user_file
+from overflight.errors import InputError, InputFileError, NoRouteError
 from overflight.geo.ellipsoid import geodesic_km, path_km, wgs84
 from overflight.geo.sphere import EARTH_RADIUS_KM, angle, to_lonlat, to_xyz
 from overflight.models import KM_PER_NM, Place, Route
@@ -74,7 +90,13 @@ from overflight.routing.closure import Closure
 from overflight.routing.planner import Planner, planner_of
 from overflight.scenarios import Permissions
 
-__all__ = ["MAX_CANDIDATES", "StopPlan", "plan_with_stops", "stop_plan_to_dict"]
+__all__ = [
+    "MAX_CANDIDATES",
+    "StopPlan",
+    "plan_with_stops",
+    "read_stop_pool",
+    "stop_plan_to_dict",
+]
 
 #: Most candidate airports searched. The table holds about 4,500 airports; after the range and
 #: permission filters a long detour keeps several hundred, and those far off the way (largest
@@ -109,10 +131,15 @@ class StopPlan:
     direct: Route | None
     #: Whether the non-stop route is within the usable range.
     nonstop_possible: bool
+    #: For each stop, whether the caller forced it (``via``); empty: none was.
+    forced: tuple[bool, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.legs or len(self.stops) != len(self.legs) - 1:
             raise ValueError(f"{len(self.legs)} legs do not fit {len(self.stops)} stops")
+        object.__setattr__(self, "forced", tuple(self.forced))
+        if self.forced and len(self.forced) != len(self.stops):
+            raise ValueError(f"{len(self.forced)} forced flags do not fit {len(self.stops)} stops")
 
     @property
     def origin(self) -> Place:
@@ -150,6 +177,12 @@ def plan_with_stops(
     margin_nm: float = 0.0,
     ground_time_h: float = 1.0,
     max_stops: int = 3,
+    via: Sequence[str] = (),
+    stop_pool: Iterable[str] | None = None,
+    allow_disputed_stops: bool = False,
+    on: dt.date | None = None,
+    closure: Closure | None = None,
+    landing_allowed: frozenset[str] | None = None,
 ) -> StopPlan:
     """The fastest plan from origin to destination that the aircraft can fly, with fuel stops.
 
@@ -169,17 +202,35 @@ def plan_with_stops(
     ground_time_h
         Time spent on the ground at each stop.
     max_stops
-        Most stops a plan may make (0 allows only the non-stop flight).
+        Most stops a plan may make, forced ones included (0 allows only the non-stop flight).
+    via
+        Airports (ICAO, IATA or OurAirports ident) to stop at, in this order.
+    stop_pool
+        The only airports further stops may be made at (codes as for ``via``); None: the
+        scheduled civil airports of the shipped table.
+    allow_disputed_stops
+        Whether stops may be made in disputed or occupied areas (``DISPUTED.md``).
+    on
+        Date of the flight, for the disputed areas in force (default: the scenario's date, or
+        today).
+    closure, landing_allowed
+        For callers that resolved them already (the batch): the airspace to keep out of, in
+        place of the one ``permissions``, ``deny`` and ``margin_nm`` make, and the states that
+        grant landing (None: the scenario's, or every state not denied).
 
     Returns
     -------
     StopPlan
-        The non-stop route as a single leg when it is within range, else the fastest plan.
+        The non-stop route as a single leg when it is within range and no stop is forced, else
+        the fastest plan.
 
     Raises
     ------
     DeniedEndpointError, UnknownAirportError
         For an endpoint in denied airspace or one that is not known.
+    InputError
+        For a forced stop or pool airport that is not in the table, or a forced stop where the
+        aircraft may not land (short runway, landing refused, denied airspace, disputed area).
     NoRouteError
         When no legal route exists at all, or no plan within ``max_stops`` stops keeps every leg
         within range; the message says which end or leg fails.
@@ -198,9 +249,16 @@ def plan_with_stops(
         raise InputError(
             f"max_stops {max_stops!r} is out of range: give an integer from 0 to {MAX_STOPS}"
         )
+    if len(via) > max_stops:
+        raise InputError(
+            f"{len(via)} forced stops ({', '.join(via)}) exceed the {max_stops} stops allowed: "
+            f"raise max_stops to {len(via)} or more"
+        )
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    planner = planner_of(Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm))
+    if closure is None:
+        closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
+    planner = planner_of(closure)
     speed_kt = aircraft.cruise_speed_kt
     range_km = aircraft.usable_range_km()
     if range_km <= 0.0:
@@ -209,7 +267,9 @@ def plan_with_stops(
     # would also join the two ends, so stops cannot help.
     direct = planner.route(start, end, speed_kt=speed_kt)
 
-    def plan(legs: tuple[Route, ...], stops: tuple[Place, ...]) -> StopPlan:
+    def plan(
+        legs: tuple[Route, ...], stops: tuple[Place, ...], forced: tuple[bool, ...]
+    ) -> StopPlan:
         return StopPlan(
             legs=legs,
             stops=stops,
@@ -218,10 +278,11 @@ def plan_with_stops(
             ground_time_h=ground_time_h,
             direct=direct,
             nonstop_possible=direct.distance_km <= range_km,
+            forced=forced if any(forced) else (),
         )
 
-    if direct.distance_km <= range_km:
-        return plan((direct,), ())
+    if not via and direct.distance_km <= range_km:
+        return plan((direct,), (), ())
     if max_stops == 0:
         raise NoRouteError(
             f"the route from {_label(start)} to {_label(end)} is {direct.distance_km:,.0f} km, "
@@ -229,26 +290,106 @@ def plan_with_stops(
             f"and no stop is allowed",
             states=planner.denied,
         )
-    search = _StopSearch(
-        planner=planner,
-        start=start,
-        end=end,
+    when = on or (permissions.on if permissions is not None else dt.date.today())
+    rules = _StopRules(
         aircraft=aircraft,
-        landing=_landing_rule(permissions, planner.denied),
-        ground_km=ground_time_h * speed_kt * KM_PER_NM,
-        max_stops=max_stops,
-        direct_km=direct.distance_km,
+        landing=_landing_rule(
+            permissions if landing_allowed is None else landing_allowed, planner.denied
+        ),
+        pool=None if stop_pool is None else _pool_rows(stop_pool),
+        allow_disputed=allow_disputed_stops,
+        on=when,
     )
-    airports = search.run()
-    places = (start, *(a.to_place() for a in airports), end)
-    legs = tuple(
-        planner.route(places[k], places[k + 1], speed_kt=speed_kt) for k in range(len(places) - 1)
-    )
+    forced = tuple(rules.forced_stop(code, planner) for code in via)
+    ends = (start, *(a.to_place() for a in forced), end)
+    legs: list[Route] = []
+    stops: list[Place] = []
+    flags: list[bool] = []
+    spare = max_stops - len(forced)
+    for k in range(len(ends) - 1):
+        a, b = ends[k], ends[k + 1]
+        leg = direct if len(ends) == 2 else planner.route(a, b, speed_kt=speed_kt)
+        if leg.distance_km <= range_km:
+            airports: list[FuelAirport] = []
+        else:
+            # Leave later legs the stops their geodesics need at the least.
+            later = sum(
+                max(0, math.ceil(geodesic_km(p.lon, p.lat, q.lon, q.lat) / range_km) - 1)
+                for p, q in zip(ends[k + 1 : -1], ends[k + 2 :], strict=True)
+            )
+            if spare - later <= 0:
+                raise NoRouteError(
+                    f"the leg from {_label(a)} to {_label(b)} is {leg.distance_km:,.0f} km, "
+                    f"beyond the {range_km:,.0f} km usable range of the {aircraft.designator}, "
+                    f"and no stop is left to add (max_stops {max_stops}, "
+                    f"{len(forced)} forced)",
+                    states=planner.denied,
+                )
+            airports = _StopSearch(
+                planner=planner,
+                start=a,
+                end=b,
+                aircraft=aircraft,
+                usable=rules.usable(),
+                ground_km=ground_time_h * speed_kt * KM_PER_NM,
+                max_stops=spare - later,
+                direct_km=leg.distance_km,
+            ).run()
+            spare -= len(airports)
+        places = (a, *(x.to_place() for x in airports), b)
+        legs += [
+            planner.route(places[i], places[i + 1], speed_kt=speed_kt)
+            for i in range(len(places) - 1)
+        ]
+        stops += places[1:-1]
+        flags += [False] * len(airports)
+        if k < len(ends) - 2:
+            stops.append(b)
+            flags.append(True)
     for leg in legs:
         # The search measured each leg on the same graph; this guards the invariant.
         if leg.distance_km > range_km * (1.0 + 1e-9):
             raise RuntimeError(f"leg {leg.origin.code}-{leg.destination.code} exceeds the range")
-    return plan(legs, places[1:-1])
+    return plan(tuple(legs), tuple(stops), tuple(flags))
+
+
+def read_stop_pool(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """The airport codes of a stop-pool file: one code a line, or CSV with an ``icao`` column.
+
+    Blank lines and lines starting with ``#`` are skipped. Codes are checked against the
+    fuel-stop table when planning (:func:`plan_with_stops`).
+
+    Raises
+    ------
+    InputFileError
+        If the file cannot be read, holds no code, or is CSV without an ``icao`` column.
+
+    """
+    shown = os.fspath(path)
+    text = read_user_file(
+        path,
+        error=InputFileError,
+        wanted="a file of airport codes, one a line, or CSV with an icao column",
+    )
+    lines = [
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+    if lines and "," in lines[0]:
+        rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+        header = {name.strip().lower(): name for name in rows[0]} if rows else {}
+        if "icao" not in header:
+            raise InputFileError(
+                f"the CSV header {lines[0]!r} has no icao column; give a column named icao, "
+                f"or one code a line",
+                file=shown,
+                line=1,
+            )
+        codes = [row[header["icao"]].strip() for row in rows if row[header["icao"]].strip()]
+    else:
+        codes = lines
+    if not codes:
+        raise InputFileError("no airport code in the file; give one code a line", file=shown)
+    return tuple(codes)
 
 
 def stop_plan_to_dict(plan: StopPlan) -> dict[str, Any]:
@@ -264,8 +405,15 @@ def stop_plan_to_dict(plan: StopPlan) -> dict[str, Any]:
         "direct": None if plan.direct is None else plan.direct.to_dict(),
         "legs": [leg.to_dict() for leg in plan.legs],
         "stops": [
-            {"code": s.code, "name": s.name, "lat": s.lat, "lon": s.lon, "country": s.country}
-            for s in plan.stops
+            {
+                "code": s.code,
+                "name": s.name,
+                "lat": s.lat,
+                "lon": s.lon,
+                "country": s.country,
+                "forced": bool(plan.forced and plan.forced[k]),
+            }
+            for k, s in enumerate(plan.stops)
         ],
         "total_distance_km": plan.total_distance_km,
         "flight_time_h": plan.flight_time_h,
@@ -292,9 +440,130 @@ class _LandingRule:
         return ok & ~np.isin(countries, sorted(self.refused))
 
 
-def _landing_rule(permissions: Permissions | None, denied: tuple[str, ...]) -> _LandingRule:
-    allowed = None if permissions is None else permissions.landing_allowed
+def _landing_rule(
+    permissions: Permissions | frozenset[str] | None, denied: tuple[str, ...]
+) -> _LandingRule:
+    if isinstance(permissions, frozenset):
+        allowed: frozenset[str] | None = permissions
+    else:
+        allowed = None if permissions is None else permissions.landing_allowed
     return _LandingRule(allowed=allowed, refused=frozenset(denied))
+
+
+def _pool_rows(codes: Iterable[str]) -> frozenset[int]:
+    """Rows of the fuel-stop table for the codes (raises InputError naming every unknown one)."""
+    table = fuel_airport_table()
+    rows: set[int] = set()
+    unknown: list[str] = []
+    for code in codes:
+        try:
+            rows.add(table.index(code))
+        except KeyError:
+            unknown.append(code)
+    if unknown:
+        raise InputError(
+            f"stop pool: {', '.join(repr(c) for c in unknown)} not among the fuel-stop airports "
+            f"(open large and medium airports with a paved runway; ICAO, IATA or OurAirports "
+            f"ident, see overflight/data/RUNWAYS.md)"
+        )
+    return frozenset(rows)
+
+
+@functools.lru_cache(maxsize=8)
+def _disputed_mask(on: dt.date) -> NDArray[np.bool_]:
+    """Which airports of the fuel-stop table lie in a disputed or occupied area on the date."""
+    table = fuel_airport_table()
+    idents = [(a.ident, a.icao) for a in table.airports]
+    mask = in_any_area(table.lon, table.lat, on=on, idents=idents)
+    mask.flags.writeable = False  # shared between threads
+    return mask
+
+
+@dataclass(frozen=True)
+class _StopRules:
+    """Where this flight may stop: runway, landing, the pool, disputed areas on the date."""
+
+    aircraft: AircraftProfile
+    landing: _LandingRule
+    #: Rows of the caller's pool, or None for the scheduled civil airports.
+    pool: frozenset[int] | None
+    allow_disputed: bool
+    on: dt.date
+
+    def usable(self) -> NDArray[np.bool_]:
+        """Which airports of the table may be chosen as stops."""
+        table = fuel_airport_table()
+        ok = (table.runway_m >= self.aircraft.min_runway_m) & self.landing.mask(table.country)
+        if self.pool is None:
+            ok &= table.civil_scheduled
+        else:
+            in_pool = np.zeros(len(table), dtype=bool)
+            in_pool[sorted(self.pool)] = True
+            ok &= in_pool
+        if not self.allow_disputed:
+            ok &= ~_disputed_mask(self.on)
+        return ok
+
+    def forced_stop(self, code: str, planner: Planner) -> FuelAirport:
+        """The airport of a forced stop, checked (raises InputError saying why it cannot be)."""
+        table = fuel_airport_table()
+        try:
+            airport = table.airports[table.index(code)]
+        except KeyError:
+            raise InputError(
+                f"via {code!r}: not among the fuel-stop airports (open large and medium airports "
+                f"with a paved runway; ICAO, IATA or OurAirports ident)"
+            ) from None
+        where = f"via {code!r} ({airport.name}, {airport.country})"
+        if airport.runway_m < self.aircraft.min_runway_m:
+            raise InputError(
+                f"{where}: its longest paved runway is {airport.runway_m:,.0f} m, shorter than "
+                f"the {self.aircraft.min_runway_m:,.0f} m the {self.aircraft.designator} needs"
+            )
+        inside = states_at(airport.lon, airport.lat, planner.denied)
+        if inside:
+            raise InputError(
+                f"{where}: lies in denied airspace ({', '.join(inside)}); give an airport "
+                f"outside it"
+            )
+        if not _outside_obstacles(planner, np.array([airport.lon]), np.array([airport.lat]))[0]:
+            raise InputError(
+                f"{where}: lies within the margin kept from denied airspace or in an avoid area; "
+                f"give an airport outside them"
+            )
+        if not self.landing.mask(np.array([airport.country]))[0]:
+            raise InputError(
+                f"{where}: {airport.country} does not grant this flight landing; give an airport "
+                f"in a state that does"
+            )
+        if not self.allow_disputed:
+            areas = areas_of_airport(
+                airport.ident, airport.lon, airport.lat, on=self.on, icao=airport.icao
+            )
+            if areas:
+                raise InputError(
+                    f"{where}: lies in {areas[0].name}, a disputed or occupied area on "
+                    f"{self.on.isoformat()}; allow disputed stops (--allow-disputed-stops) to "
+                    f"stop there"
+                )
+        return airport
+
+
+def _outside_obstacles(
+    planner: Planner, lon: NDArray[np.float64], lat: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Which points lie outside the denied states, the margin around them and avoid areas."""
+    inside = np.zeros(len(lon), dtype=bool)
+    areas = states()
+    for code in planner.denied:
+        inside |= shapely.intersects_xy(areas[code].geometry, lon, lat)
+    closure = planner.closure
+    if closure.margin_nm > 0.0 or closure.avoid:
+        # Obstacle polygons may run past ±180° where they were joined across it.
+        for polygon in planner.obstacles.polygons:
+            for shift in (-360.0, 0.0, 360.0):
+                inside |= shapely.intersects_xy(polygon, lon + shift, lat)
+    return ~inside
 
 
 @dataclass
@@ -325,7 +594,7 @@ class _StopSearch:
         start: Place,
         end: Place,
         aircraft: AircraftProfile,
-        landing: _LandingRule,
+        usable: NDArray[np.bool_],
         ground_km: float,
         max_stops: int,
         direct_km: float,
@@ -339,7 +608,7 @@ class _StopSearch:
         self.ground_km = ground_km
         self.max_stops = max_stops
         self.table: FuelAirportTable = fuel_airport_table()
-        self.rows = self._candidates(landing)
+        self.rows = self._candidates(usable)
         n = len(self.rows)
         self.goal = n + 1
         self.lon = np.concatenate(([start.lon], self.table.lon[self.rows], [end.lon]))
@@ -373,10 +642,9 @@ class _StopSearch:
 
     # -- candidates ----------------------------------------------------------------------------
 
-    def _candidates(self, landing: _LandingRule) -> NDArray[np.int64]:
+    def _candidates(self, usable: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Rows of the airports that could be a stop on some plan, at most MAX_CANDIDATES."""
         table, r = self.table, self.range_km
-        usable = (table.runway_m >= self.aircraft.min_runway_m) & landing.mask(table.country)
         rows = np.flatnonzero(usable)
         from_start = _geodesic_many(self.start, table.lon[rows], table.lat[rows])
         to_end = _geodesic_many(self.end, table.lon[rows], table.lat[rows])
@@ -388,27 +656,14 @@ class _StopSearch:
             & (to_end > _SAME_PLACE_KM)
         )
         outside = np.zeros(len(rows), dtype=bool)
-        outside[keep] = self._outside_obstacles(rows[keep])
+        outside[keep] = _outside_obstacles(
+            self.planner, table.lon[rows[keep]], table.lat[rows[keep]]
+        )
         for place, reach in ((self.start, from_start), (self.end, to_end)):
             if not np.any(outside & (reach <= r)):
                 raise NoRouteError(self._no_airport_near(place, legal=False), states=self.denied)
         detour = (from_start + to_end)[outside]
         return rows[outside][np.argsort(detour, kind="stable")[:MAX_CANDIDATES]]
-
-    def _outside_obstacles(self, rows: NDArray[np.int64]) -> NDArray[np.bool_]:
-        """Which airports lie outside the denied states, the margin around them and avoid areas."""
-        lon, lat = self.table.lon[rows], self.table.lat[rows]
-        inside = np.zeros(len(rows), dtype=bool)
-        areas = states()
-        for code in self.planner.denied:
-            inside |= shapely.intersects_xy(areas[code].geometry, lon, lat)
-        closure = self.planner.closure
-        if closure.margin_nm > 0.0 or closure.avoid:
-            # Obstacle polygons may run past ±180° where they were joined across it.
-            for polygon in self.planner.obstacles.polygons:
-                for shift in (-360.0, 0.0, 360.0):
-                    inside |= shapely.intersects_xy(polygon, lon + shift, lat)
-        return ~inside
 
     # -- bounds --------------------------------------------------------------------------------
 
@@ -603,9 +858,10 @@ class _StopSearch:
     def _no_airport_near(self, place: Place, *, legal: bool) -> str:
         how = " on a legal route" if legal else ""
         return (
-            f"no airport where the {self.aircraft.designator} may land (paved runway of "
-            f"{self.aircraft.min_runway_m:,.0f} m or more, in a state that grants landing, "
-            f"outside denied airspace) within {self.range_km:,.0f} km of {_label(place)}{how}"
+            f"no airport where the {self.aircraft.designator} may land (in the stop pool or "
+            f"scheduled civil, paved runway of {self.aircraft.min_runway_m:,.0f} m or more, in a "
+            f"state that grants landing, outside denied airspace and disputed areas) within "
+            f"{self.range_km:,.0f} km of {_label(place)}{how}"
         )
 
     def _why_not(self) -> str:

@@ -121,7 +121,7 @@ def plan_request(request: FlightRequest) -> Plan:
     # Scenarios, aircraft and fuel stops load pydantic and scipy: only when asked for.
     if r.aircraft or r.scenario or r.avoid:
         from overflight.aircraft import load_aircraft
-        from overflight.analysis.fuel import plan_with_stops
+        from overflight.analysis.fuel import plan_with_stops, read_stop_pool
         from overflight.scenarios import load_scenario, read_avoid_file
 
     start, end = resolve_place(r.origin), resolve_place(r.destination)
@@ -149,7 +149,9 @@ def plan_request(request: FlightRequest) -> Plan:
         planned = plan_route(
             start, end, margin_nm=r.margin_nm, speed_kt=speed, permissions=permissions
         )
-    if profile is None or planned.distance_km <= profile.usable_range_km():
+    if profile is None and (r.via or r.stop_pool):
+        raise InputError("--via and --stop-pool choose fuel stops: give --aircraft too")
+    if profile is None or (not r.via and planned.distance_km <= profile.usable_range_km()):
         return Plan(planned, permissions, profile, request=request)
     if areas and permissions is None:
         raise InputError(
@@ -167,5 +169,9 @@ def plan_request(request: FlightRequest) -> Plan:
         margin_nm=r.margin_nm,
         ground_time_h=r.ground_time_h,
         max_stops=r.max_stops,
+        via=r.via,
+        stop_pool=None if r.stop_pool is None else read_stop_pool(r.stop_pool),
+        allow_disputed_stops=r.allow_disputed_stops,
+        on=r.date,
     )
     return Plan(planned, permissions, profile, stops, request)

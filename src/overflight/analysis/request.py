@@ -117,6 +117,26 @@ class FlightRequest:
         default=DEFAULT_MAX_STOPS,
         metadata=_about("Most fuel stops to plan.", bounds=(0, MAX_STOPS)),
     )
+    #: Forced fuel stops, in order (airport codes as typed).
+    via: tuple[str, ...] = field(
+        default=(),
+        metadata=_about(
+            "Forced fuel stops, in order: airport codes, comma-separated and/or repeated."
+        ),
+    )
+    #: File of the airports fuel stops may be made at (an operator's approved stops).
+    stop_pool: Path | None = field(
+        default=None,
+        metadata=_about(
+            "File of the airports fuel stops may be made at: one code a line, or CSV with an "
+            "icao column (default: scheduled civil airports)."
+        ),
+    )
+    #: Whether fuel stops may be made in disputed or occupied areas.
+    allow_disputed_stops: bool = field(
+        default=False,
+        metadata=_about("Allow fuel stops in disputed or occupied areas (Crimea, Abkhazia...)."),
+    )
     #: Cruise flight level (hundreds of feet): which advisories bind, which winds blow.
     flight_level: int = field(
         default=DEFAULT_FLIGHT_LEVEL,
@@ -132,9 +152,11 @@ class FlightRequest:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.metadata["reported"]}
 
     def __post_init__(self) -> None:
-        for name in ("deny", "allow"):
+        for name in ("deny", "allow", "via"):
             object.__setattr__(self, name, _split_codes(getattr(self, name)))
         object.__setattr__(self, "avoid", tuple(Path(p) for p in self.avoid))
+        if self.stop_pool is not None:
+            object.__setattr__(self, "stop_pool", Path(self.stop_pool))
         for name in ("scenario", "aircraft", "category", "operator"):
             value = getattr(self, name)
             if isinstance(value, str) and not value.strip():

@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -123,14 +124,24 @@ def scenarios(
 
 
 @app.command(name="aircraft")
-def aircraft_types() -> None:
-    """List the built-in aircraft profiles."""
+def aircraft_types(
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="List the profiles of this YAML file instead (use one as --aircraft FILE:TYPE).",
+        ),
+    ] = None,
+) -> None:
+    """List the built-in aircraft profiles, or those of a profiles file."""
     from rich.table import Table
 
-    from overflight.aircraft import list_aircraft
+    from overflight.aircraft import list_aircraft, read_aircraft_file
 
+    with exit_on_error():
+        profiles = list_aircraft() if file is None else read_aircraft_file(file)
     table = Table("type", "name", "cruise kt", "range km", "usable km", "runway m", "payload")
-    for p in list_aircraft():
+    for p in profiles:
         table.add_row(
             p.designator,
             p.name,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from overflight._config import DEFAULT_SPEED_KT
+from overflight._config import DEFAULT_GROUND_TIME_H, DEFAULT_MAX_STOPS, DEFAULT_SPEED_KT
 from overflight.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -26,10 +26,13 @@ from overflight.cli._common import (
 )
 from overflight.cli.app import app
 from overflight.cli.options import (
+    AircraftOption,
     CategoryOption,
     DateOption,
     DenyOption,
+    GroundTimeOption,
     MarginOption,
+    MaxStopsOption,
     OperatorOption,
     SpeedOption,
     codes,
@@ -53,25 +56,26 @@ ScenariosOption = Annotated[
 ]
 
 
-def _options(
-    deny: list[str],
-    scenarios: list[str],
-    margin_nm: float,
-    speed_kt: float | None,
-    on: DateOption,
-    operator: str | None,
-    category: str | None,
-) -> BatchOptions:
+def _options(given: dict[str, Any], scenarios: list[str]) -> BatchOptions:
+    """The batch options of a command's arguments (``locals()``: both commands name them alike)."""
     from overflight.analysis.batch import BatchOptions
 
+    speed_kt, aircraft, on = given["speed_kt"], given["aircraft"] or None, given["on"]
+    if speed_kt is None and aircraft:
+        from overflight.aircraft import load_aircraft
+
+        speed_kt = load_aircraft(aircraft).cruise_speed_kt
     return BatchOptions(
-        deny=tuple(codes(deny)),
+        deny=tuple(codes(given["deny"])),
         scenarios=tuple(scenarios),
-        margin_nm=margin_nm,
+        margin_nm=given["margin_nm"],
         speed_kt=DEFAULT_SPEED_KT if speed_kt is None else speed_kt,
         on=on.date() if on else None,
-        operator=operator,
-        category=category,
+        operator=given["operator"],
+        category=given["category"],
+        aircraft=aircraft,
+        ground_time_h=given["ground_time_h"],
+        max_stops=given["max_stops"],
     )
 
 
@@ -126,6 +130,9 @@ def batch(
     category: CategoryOption = None,
     margin_nm: MarginOption = 0.0,
     speed_kt: SpeedOption = None,
+    aircraft: AircraftOption = None,
+    ground_time_h: GroundTimeOption = DEFAULT_GROUND_TIME_H,
+    max_stops: MaxStopsOption = DEFAULT_MAX_STOPS,
     workers: Annotated[
         int | None,
         typer.Option("--workers", "-j", min=1, help="Local processes (default: every core)."),
@@ -139,8 +146,10 @@ def batch(
 
     One row per pair and scenario goes to the output as it is planned. An interrupted
     run (Ctrl-C, a killed process) continues where it stopped when started again with
-    the same output.
+    the same output. With --aircraft each row also gives the fuel stops the aircraft needs
+    (stop_count, stops, stop_names) and total_time_h, the time with ground time.
     """
+    given = dict(locals())
     import time
 
     from overflight.analysis.batch import run_batch
@@ -163,7 +172,7 @@ def batch(
     context: AbstractContextManager[object] = bar if bar is not None else nullcontext()
     try:
         with exit_on_error():
-            options = _options(deny, scenario, margin_nm, speed_kt, on, operator, category)
+            options = _options(given, scenario)
             with context:
                 summary = run_batch(
                     pairs, output, options, workers=workers, scheduler=scheduler, progress=progress
@@ -215,6 +224,9 @@ def matrix(
     category: CategoryOption = None,
     margin_nm: MarginOption = 0.0,
     speed_kt: SpeedOption = None,
+    aircraft: AircraftOption = None,
+    ground_time_h: GroundTimeOption = DEFAULT_GROUND_TIME_H,
+    max_stops: MaxStopsOption = DEFAULT_MAX_STOPS,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw the detour heatmap to this PNG.")
     ] = None,
@@ -223,8 +235,13 @@ def matrix(
 
     The CSV has columns measure, origin and one per destination, and a block of rows per
     measure: distance_km, great_circle_km, extra_km and extra_pct (to 0.1) and duration_h
-    (hours at --speed-kt, to 0.01); cells are empty where there is no route.
+    (hours at --speed-kt, to 0.01); cells are empty where there is no route. With --aircraft,
+    two more: stop_count (fuel stops) and total_time_h (hours with ground time), empty where
+    no plan keeps every leg within range.
     """
+    given = dict(locals())
+    import numpy as np
+
     from overflight.analysis.batch.matrix import penalty_matrix, plot_matrix
 
     if places is not None and (origins or destinations):
@@ -243,9 +260,7 @@ def matrix(
         console.status("planning…", spinner="dots") if console.is_terminal else nullcontext()
     )
     with exit_on_error():
-        options = _options(
-            deny, [scenario] if scenario else [], margin_nm, speed_kt, on, operator, category
-        )
+        options = _options(given, [scenario] if scenario else [])
         with status:
             if places is not None:
                 result = penalty_matrix(codes([places]), options)
@@ -256,7 +271,7 @@ def matrix(
         denied = ", ".join(codes(deny))
         title = " + ".join(t for t in (scenario or "", f"denied {denied}" if denied else "") if t)
         plot_matrix(result, plot, title=f"Detour forced by {title}" if title else "")
-    missing = sum(1 for row in result.reasons for r in row if r)
+    missing = int(np.isnan(result.distance_km).sum())
     console.print(
         f"wrote {len(result.origins)}x{len(result.destinations)} matrix to {output}"
         + (f" and the heatmap to {plot}" if plot else "")

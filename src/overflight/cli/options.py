@@ -24,6 +24,7 @@ from overflight.errors import RequestError
 
 __all__ = [
     "AircraftOption",
+    "AllowDisputedStopsOption",
     "AllowOption",
     "AvoidOption",
     "CategoryOption",
@@ -39,6 +40,8 @@ __all__ = [
     "OutputOption",
     "ScenarioOption",
     "SpeedOption",
+    "StopPoolOption",
+    "ViaOption",
     "codes",
     "flight_request",
     "takes_request",
@@ -86,6 +89,22 @@ GroundTimeOption = Annotated[
     float, typer.Option("--ground-time-h", help="Time on the ground at each fuel stop.")
 ]
 MaxStopsOption = Annotated[int, typer.Option("--max-stops", help="Most fuel stops to plan.")]
+ViaOption = Annotated[
+    list[str],
+    typer.Option("--via", help="Forced fuel stop: airport code (repeat, in order)."),
+]
+StopPoolOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--stop-pool",
+        help="File of airports fuel stops may be made at (one code a line, or CSV with an "
+        "icao column).",
+    ),
+]
+AllowDisputedStopsOption = Annotated[
+    bool,
+    typer.Option("--allow-disputed-stops", help="Allow fuel stops in disputed or occupied areas."),
+]
 FlightLevelOption = Annotated[
     int, typer.Option("--fl", help="Cruise flight level, hundreds of feet (0 to 600).")
 ]
@@ -122,8 +141,12 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("aircraft", AircraftOption, None),
     ("ground_time_h", GroundTimeOption, 1.0),
     ("max_stops", MaxStopsOption, 3),
+    ("via", ViaOption, []),
+    ("stop_pool", StopPoolOption, None),
+    ("allow_disputed_stops", AllowDisputedStopsOption, False),
     ("flight_level", FlightLevelOption, 350),
 )
+
 
 def _spelled(name: str, declaration: Any) -> str:
     """How the command line spells a field: its long option (``--margin-nm``), or its name."""

@@ -1,14 +1,18 @@
 """Airports a flight may stop at to refuel, with the length of their longest paved runway.
 
 The table ``runways.csv`` holds the open large and medium airports of OurAirports that have a
-paved runway (see ``RUNWAYS.md`` for the source, the pinned snapshot and how to rebuild it). It is
-read on first use and cached; importing this module reads nothing.
+paved runway, each marked with whether it has scheduled service and whether it is a military
+field (see ``RUNWAYS.md`` for the source, the pinned snapshot, the rules and how to rebuild it).
+:attr:`FuelAirport.civil_scheduled` is the default pool of fuel stops. The table is read on first
+use and cached; importing this module reads nothing.
 
 >>> from overflight.data.runways import fuel_airport_table
 >>> table = fuel_airport_table()
 >>> kord = table.airports[table.index("KORD")]
->>> kord.country, kord.runway_m >= 3000
-('US', True)
+>>> kord.country, kord.runway_m >= 3000, kord.civil_scheduled
+('US', True, True)
+>>> table.airports[table.index("BGTL")].military  # Thule (Pituffik) Air Base
+True
 """
 
 from __future__ import annotations
@@ -26,7 +30,19 @@ from overflight.models import Place
 
 __all__ = ["FuelAirport", "FuelAirportTable", "fuel_airport_table", "fuel_airports"]
 
-_COLUMNS = ("ident", "icao", "iata", "name", "lat", "lon", "country", "type", "runway_m")
+_COLUMNS = (
+    "ident",
+    "icao",
+    "iata",
+    "name",
+    "lat",
+    "lon",
+    "country",
+    "type",
+    "runway_m",
+    "scheduled",
+    "military",
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,15 @@ class FuelAirport:
     type: str
     #: Length of the longest open paved runway, metres.
     runway_m: float
+    #: Whether the airport has scheduled airline service (OurAirports ``scheduled_service``).
+    scheduled: bool = False
+    #: Whether it is a military field (by its name; joint-use civil airports are not).
+    military: bool = False
+
+    @property
+    def civil_scheduled(self) -> bool:
+        """Whether an airline would plan a stop here: scheduled service, not a military base."""
+        return self.scheduled and not self.military
 
     @property
     def code(self) -> str:
@@ -83,6 +108,8 @@ class FuelAirportTable:
     runway_m: NDArray[np.float64]
     #: Alpha-2 state codes.
     country: NDArray[np.str_]
+    #: :attr:`FuelAirport.civil_scheduled` of each airport.
+    civil_scheduled: NDArray[np.bool_]
 
     def __len__(self) -> int:
         return len(self.airports)
@@ -134,6 +161,8 @@ def fuel_airport_table() -> FuelAirportTable:
             country=row["country"],
             type=row["type"],
             runway_m=float(row["runway_m"]),
+            scheduled=row["scheduled"] == "yes",
+            military=row["military"] == "yes",
         )
         for row in reader
     )
@@ -143,6 +172,7 @@ def fuel_airport_table() -> FuelAirportTable:
         lat=np.array([a.lat for a in airports], dtype=np.float64),
         runway_m=np.array([a.runway_m for a in airports], dtype=np.float64),
         country=np.array([a.country for a in airports], dtype=np.str_),
+        civil_scheduled=np.array([a.civil_scheduled for a in airports], dtype=np.bool_),
     )
 
 

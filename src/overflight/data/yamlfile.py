@@ -11,6 +11,8 @@ The loader reads booleans as YAML 1.2 does (only ``true``/``false``): under YAML
 from __future__ import annotations
 
 import difflib
+import os
+import pathlib
 import re
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from overflight.errors import InputFileError
 
-__all__ = ["Located", "Path", "fail_validation", "field_path", "read_yaml"]
+__all__ = ["Located", "Path", "fail_validation", "field_path", "read_user_file", "read_yaml"]
 
 #: A path into a document: mapping keys and sequence indices.
 Path = tuple[str | int, ...]
@@ -59,6 +61,26 @@ class Located:
             if found is not None:
                 return found
         return None
+
+
+def read_user_file(
+    path: str | os.PathLike[str], *, error: type[InputFileError], wanted: str
+) -> str:
+    """The text of a file a user named; a missing or unreadable file raises ``error``.
+
+    ``wanted`` says what the file should be ("a YAML file of aircraft profiles"), for the
+    message of a missing file.
+    """
+    shown = os.fspath(path)
+    try:
+        return pathlib.Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(
+            f"no such file (looked for {pathlib.Path(path).resolve()}); give the path of {wanted}",
+            file=shown,
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read the file: {exc}", file=shown) from None
 
 
 def read_yaml(text: str, *, file: str, error: type[InputFileError]) -> Located:

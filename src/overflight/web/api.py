@@ -129,14 +129,14 @@ def _aircraft(name: str | None) -> Any:
         return None
     from overflight.aircraft import load_aircraft
 
-    if re.search(r"[/\\]|\.ya?ml\s*$", name, re.IGNORECASE):
+    if re.search(r"[/\\]|\.ya?ml\s*(:|$)", name, re.IGNORECASE):
         raise ApiError.bad_input(
             "aircraft",
             f"aircraft {name!r}: give a built-in aircraft type (see /api/aircraft); "
             f"profile files are not read over HTTP",
         )
     with blame("aircraft"):
-        return load_aircraft(name)
+        return load_aircraft(name, files=False)
 
 
 def _operator(code: str | None) -> str | None:
@@ -173,7 +173,8 @@ def flight_query_model(limits: Limits) -> type[BaseModel]:
     """The query parameters of a flight: FlightRequest's fields, help and bounds.
 
     Derived, not declared again, so that the API and the command line accept the same values;
-    ``avoid`` is left out (the server reads no files), and the server's own limits apply on top.
+    ``avoid`` and ``stop_pool`` are left out (the server reads no files), and the server's own
+    limits apply on top.
     """
     hints = get_type_hints(FlightRequest)
     narrower: dict[str, dict[str, Any]] = {
@@ -187,7 +188,7 @@ def flight_query_model(limits: Limits) -> type[BaseModel]:
     }
     definitions: dict[str, Any] = {}
     for f in dataclasses.fields(FlightRequest):
-        if f.name == "avoid":
+        if f.name in ("avoid", "stop_pool"):
             continue
         about = f.metadata
         options: dict[str, Any] = {"description": about["help"]}
@@ -198,7 +199,7 @@ def flight_query_model(limits: Limits) -> type[BaseModel]:
         options |= narrower.get(f.name, {})
         annotation = hints[f.name]
         default = ... if f.default is dataclasses.MISSING else f.default
-        if f.name in ("deny", "allow"):  # repeated query parameters arrive as a list
+        if f.name in ("deny", "allow", "via"):  # repeated query parameters arrive as a list
             annotation, default = list[str], []
         definitions[f.name] = (annotation, Field(default=default, **options))
     model: type[BaseModel] = create_model(

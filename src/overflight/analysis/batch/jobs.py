@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX, SPEED_KT_RANGE
+from overflight._config import (
+    DEFAULT_GROUND_TIME_H,
+    DEFAULT_MAX_STOPS,
+    DEFAULT_SPEED_KT,
+    MARGIN_NM_MAX,
+    SPEED_KT_RANGE,
+)
 from overflight.analysis.batch.pairs import BadRow, PairRow
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import normalise_codes
@@ -26,6 +32,7 @@ from overflight.routing.closure import Closure
 from overflight.routing.planner import planner_of
 
 if TYPE_CHECKING:
+    from overflight.aircraft import AircraftProfile
     from overflight.scenarios import Permissions
 
 __all__ = [
@@ -63,6 +70,12 @@ class BatchOptions:
     operator: str | None = None
     #: Category of flight, for scenario rules (default: each scenario's).
     category: str | None = None
+    #: Aircraft type or profile file: rows say the fuel stops it needs (None: no stops).
+    aircraft: str | None = None
+    #: Hours on the ground at each fuel stop.
+    ground_time_h: float = DEFAULT_GROUND_TIME_H
+    #: Most fuel stops to plan.
+    max_stops: int = DEFAULT_MAX_STOPS
 
     def __post_init__(self) -> None:
         low, high = SPEED_KT_RANGE
@@ -80,6 +93,8 @@ class BatchOptions:
         normalise_codes(self.deny)
         for name in self.scenarios:
             _scenario(name)
+        if self.aircraft is not None:
+            _aircraft(self.aircraft)
 
     def describe(self) -> dict[str, Any]:
         """The options as JSON, to tell whether a run can be resumed with them."""
@@ -91,6 +106,16 @@ class BatchOptions:
             "on": self.on.isoformat() if self.on else None,
             "operator": self.operator,
             "category": self.category,
+            # Only with an aircraft, so that runs without one resume as before.
+            **(
+                {
+                    "aircraft": self.aircraft,
+                    "ground_time_h": self.ground_time_h,
+                    "max_stops": self.max_stops,
+                }
+                if self.aircraft is not None
+                else {}
+            ),
         }
 
 
@@ -103,6 +128,8 @@ class Job:
     scenario: str
     origin: Place
     destination: Place
+    #: States that grant the flight landing, under its scenario (None: every state not denied).
+    landing: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +139,8 @@ class Task:
     closed: Closure
     speed_kt: float
     jobs: tuple[Job, ...]
+    #: The batch's options when its rows say the fuel stops of an aircraft, else None.
+    stops: BatchOptions | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -124,6 +153,13 @@ def _scenario(name: str) -> Any:
     from overflight.scenarios import load_scenario
 
     return load_scenario(name)
+
+
+@lru_cache(maxsize=16)
+def _aircraft(name: str) -> AircraftProfile:
+    from overflight.aircraft import load_aircraft
+
+    return load_aircraft(name)
 
 
 @lru_cache(maxsize=4096)
@@ -142,13 +178,15 @@ def _permissions(
 
 def _closed_set(
     name: str, origin: Place, destination: Place, deny: tuple[str, ...], options: BatchOptions
-) -> Closure:
+) -> tuple[Closure, frozenset[str] | None]:
+    """The airspace a pair keeps out of, and where it may land (None: wherever not denied)."""
     if not name:
-        return Closure.from_permissions(None, deny=deny, margin_nm=options.margin_nm)
+        return Closure.from_permissions(None, deny=deny, margin_nm=options.margin_nm), None
     ends = tuple(c for c in (origin.country, destination.country) if c)
     # The scenario is resolved with the row's refusals: they are in its denied states.
     permissions = _permissions(name, ends, normalise_codes(deny), options)
-    return Closure.from_permissions(permissions, margin_nm=options.margin_nm)
+    closure = Closure.from_permissions(permissions, margin_nm=options.margin_nm)
+    return closure, permissions.landing_allowed
 
 
 def plan_jobs(
@@ -173,8 +211,9 @@ def plan_jobs(
         except InputError as exc:
             bad.append(BadRow(row.line, row.text, str(exc)))
             continue
-        for name, closed in found:
-            groups.setdefault(closed, []).append(Job(row.line, name, origin, destination))
+        for name, (closed, landing) in found:
+            job = Job(row.line, name, origin, destination, landing)
+            groups.setdefault(closed, []).append(job)
     return groups, bad
 
 
@@ -208,6 +247,10 @@ def _empty_row(job: Job, closed: Closure, speed_kt: float) -> dict[str, Any]:
         "straits": "",
         "turns": None,
         "waypoints": "",
+        "stop_count": None,
+        "stops": "",
+        "stop_names": "",
+        "total_time_h": None,
     }
 
 
@@ -231,9 +274,7 @@ def route_row(job: Job, closed: Closure, route: Route) -> dict[str, Any]:
     return row
 
 
-def failed_row(
-    job: Job, closed: Closure, speed_kt: float, exc: OverflightError
-) -> dict[str, Any]:
+def failed_row(job: Job, closed: Closure, speed_kt: float, exc: OverflightError) -> dict[str, Any]:
     """The row of a pair with no route: its status says why, its reason says how."""
     row = _empty_row(job, closed, speed_kt)
     if isinstance(exc, NoRouteError):
@@ -256,6 +297,46 @@ def run_task(task: Task, *, one_by_one: bool = False) -> list[dict[str, Any]]:
     ``one_by_one`` plans each pair with :meth:`Planner.route`, the reference the chunked
     path is tested against.
     """
+    rows = _rows(task, one_by_one=one_by_one)
+    if task.stops is not None:
+        for job, row in zip(task.jobs, rows, strict=True):
+            _add_stops(task, task.stops, job, row)
+    return rows
+
+
+def _add_stops(task: Task, options: BatchOptions, job: Job, row: dict[str, Any]) -> None:
+    """Fill the fuel-stop columns of a routed pair (its reason says why there is no plan)."""
+    from overflight.analysis.fuel import plan_with_stops
+
+    if row["status"] != "ok" or options.aircraft is None:
+        return
+    profile = _aircraft(options.aircraft)
+    if row["distance_km"] <= profile.usable_range_km():
+        row.update(stop_count=0, total_time_h=row["distance_km"] / (task.speed_kt * KM_PER_NM))
+        return
+    try:
+        plan = plan_with_stops(
+            job.origin,
+            job.destination,
+            aircraft=profile,
+            closure=task.closed,
+            landing_allowed=job.landing,
+            ground_time_h=options.ground_time_h,
+            max_stops=options.max_stops,
+            on=options.on,
+        )
+    except NoRouteError as exc:
+        row.update(reason=exc.reason)
+        return
+    row.update(
+        stop_count=len(plan.stops),
+        stops=" ".join(s.code for s in plan.stops),
+        stop_names="; ".join(s.name for s in plan.stops),
+        total_time_h=plan.total_time_h,
+    )
+
+
+def _rows(task: Task, *, one_by_one: bool) -> list[dict[str, Any]]:
     if one_by_one or not fast_path(task.closed):
         return [_one(task, job) for job in task.jobs]
     from overflight.routing import chunk

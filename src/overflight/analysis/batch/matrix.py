@@ -8,6 +8,14 @@
 >>> m.distance_km.shape, m.destinations[0].code, round(m.duration_h[0, 0]) > 6
 ((2, 1), 'RJAA', True)
 
+With an aircraft (``BatchOptions.aircraft``) the matrix also holds the fuel stops each pair
+needs and the time from departure to arrival with the ground time at each stop
+(:data:`STOP_MEASURES`; NaN where no plan keeps every leg within range):
+
+>>> m = penalty_matrix(["EGLL", "VIDP"], BatchOptions(deny=("RU",), aircraft="B738"))
+>>> int(m.stop_count[0, 1]), bool(m.total_time_h[0, 1] > m.duration_h[0, 1])
+(1, True)
+
 A square matrix (one list of places) holds every ordered pair of different places; a
 rectangular one (origins and destinations) every origin to every destination. Each pair is
 planned in its direction, independently, as a batch would plan it; a route and its reverse
@@ -32,10 +40,20 @@ from overflight.data.airports import resolve_place
 from overflight.errors import InputError
 from overflight.models import KM_PER_NM, Place
 
-__all__ = ["DECIMALS", "MEASURES", "PenaltyMatrix", "penalty_matrix", "plot_matrix"]
+__all__ = [
+    "DECIMALS",
+    "MEASURES",
+    "STOP_MEASURES",
+    "PenaltyMatrix",
+    "penalty_matrix",
+    "plot_matrix",
+]
 
 #: The figures of a matrix, as named in its CSV file.
 MEASURES = ("distance_km", "great_circle_km", "extra_km", "extra_pct", "duration_h")
+
+#: The figures a matrix planned for an aircraft adds: fuel stops, and time with ground time.
+STOP_MEASURES = ("stop_count", "total_time_h")
 
 #: Decimals each measure is written with in a CSV file: 0.1 km, 0.1 %, 0.01 h.
 DECIMALS = {
@@ -44,6 +62,8 @@ DECIMALS = {
     "extra_km": 1,
     "extra_pct": 1,
     "duration_h": 2,
+    "stop_count": 0,
+    "total_time_h": 2,
 }
 
 Grid = NDArray[np.float64]
@@ -63,6 +83,15 @@ class PenaltyMatrix:
     reasons: tuple[tuple[str, ...], ...]
     #: Cruise speed of the flight times, in knots.
     speed_kt: float = DEFAULT_SPEED_KT
+    #: With an aircraft: fuel stops of each pair, and the time with ground time (NaN where
+    #: no plan keeps every leg within range); None without an aircraft.
+    stop_count: Grid | None = None
+    total_time_h: Grid | None = None
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """The measures this matrix holds: :data:`MEASURES`, and the stop ones if planned."""
+        return MEASURES + (STOP_MEASURES if self.stop_count is not None else ())
 
     @property
     def places(self) -> tuple[Place, ...]:
@@ -100,9 +129,9 @@ class PenaltyMatrix:
         return self.distance_km / (self.speed_kt * KM_PER_NM)
 
     def figure(self, measure: str) -> Grid:
-        """One of :data:`MEASURES`."""
-        if measure not in MEASURES:
-            raise InputError(f"unknown measure {measure!r}: give one of {', '.join(MEASURES)}")
+        """One of :attr:`measures`."""
+        if measure not in self.measures:
+            raise InputError(f"unknown measure {measure!r}: give one of {', '.join(self.measures)}")
         grid: Grid = getattr(self, measure)
         return grid
 
@@ -115,7 +144,7 @@ class PenaltyMatrix:
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["measure", "origin", *(p.code for p in self.destinations)])
-            for measure in MEASURES:
+            for measure in self.measures:
                 decimals = DECIMALS[measure]
                 for origin, values in zip(self.origins, self.figure(measure), strict=True):
                     writer.writerow(
@@ -201,14 +230,18 @@ def penalty_matrix(
         raise InputError(bad[0].reason)
     distance = np.zeros((len(origins), n))
     great_circle = np.zeros((len(origins), n))
+    stops = np.zeros((len(origins), n))
+    total = np.zeros((len(origins), n))
     reasons = [[""] * n for _ in origins]
+    with_stops = options if options.aircraft else None
     for closed, jobs in groups.items():
-        for job, row in zip(
-            jobs, run_task(Task(closed, options.speed_kt, tuple(jobs))), strict=True
-        ):
+        task = Task(closed, options.speed_kt, tuple(jobs), with_stops)
+        for job, row in zip(jobs, run_task(task), strict=True):
             i, j = divmod(job.line, n)
             great_circle[i, j] = row["great_circle_km"]
             distance[i, j] = np.nan if row["distance_km"] is None else row["distance_km"]
+            stops[i, j] = np.nan if row["stop_count"] is None else row["stop_count"]
+            total[i, j] = np.nan if row["total_time_h"] is None else row["total_time_h"]
             reasons[i][j] = row["reason"]
     return PenaltyMatrix(
         origins=origins,
@@ -217,6 +250,8 @@ def penalty_matrix(
         great_circle_km=great_circle,
         reasons=tuple(tuple(r) for r in reasons),
         speed_kt=options.speed_kt,
+        stop_count=stops if with_stops else None,
+        total_time_h=total if with_stops else None,
     )
 
 

@@ -62,6 +62,12 @@ SCHEMA = pa.schema(
         ("straits", pa.string()),
         ("turns", pa.int64()),
         ("waypoints", pa.string()),
+        # With --aircraft: fuel stops made, their codes and names, and the time from departure
+        # to arrival with the ground time at each stop (null where no aircraft was given).
+        ("stop_count", pa.int64()),
+        ("stops", pa.string()),
+        ("stop_names", pa.string()),
+        ("total_time_h", pa.float64()),
     ]
 )
 
