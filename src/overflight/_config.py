@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -18,6 +19,7 @@ __all__ = [
     "GROUND_TIME_H_MAX",
     "MARGIN_NM_MAX",
     "MAX_STOPS",
+    "REGISTRY_FIRST_DAY",
     "SPEED_KT_RANGE",
     "cache_dir",
 ]
@@ -37,6 +39,8 @@ MAX_STOPS = 5
 #: Time on the ground at each fuel stop by default, and the most accepted, hours.
 DEFAULT_GROUND_TIME_H = 1.0
 GROUND_TIME_H_MAX = 48.0
+#: The first day the registry of refusals covers: the world on an earlier date is not known.
+REGISTRY_FIRST_DAY = dt.date(2014, 1, 1)
 
 
 def cache_dir() -> Path:
