@@ -24,6 +24,7 @@ from overflight.errors import RequestError
 
 __all__ = [
     "AircraftOption",
+    "AirlineOption",
     "AllowOption",
     "AvoidOption",
     "CategoryOption",
@@ -61,10 +62,19 @@ AllowOption = Annotated[
 ]
 DateOption = Annotated[
     dt.datetime | None,
-    typer.Option("--date", formats=["%Y-%m-%d"], help="Date of the flight (scenario rules)."),
+    typer.Option(
+        "--date",
+        formats=["%Y-%m-%d"],
+        help="Date of the flight: the registry's rules then in force (default today).",
+    ),
 ]
 OperatorOption = Annotated[
-    str | None, typer.Option("--operator", help="State of the operator (scenario rules).")
+    str | None,
+    typer.Option("--operator", help="State of the operator, ISO code: the registry decides."),
+]
+AirlineOption = Annotated[
+    str | None,
+    typer.Option("--airline", help="Airline, ICAO (FIN) or IATA (AY) code: the registry decides."),
 ]
 CategoryOption = Annotated[
     str | None, typer.Option("--category", help="Flight category, e.g. civil or state.")
@@ -115,6 +125,7 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("allow", AllowOption, []),
     ("date", DateOption, None),
     ("operator", OperatorOption, None),
+    ("airline", AirlineOption, None),
     ("category", CategoryOption, None),
     ("avoid", AvoidOption, []),
     ("margin_nm", MarginOption, 0.0),
@@ -124,6 +135,7 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("max_stops", MaxStopsOption, 3),
     ("flight_level", FlightLevelOption, 350),
 )
+
 
 def _spelled(name: str, declaration: Any) -> str:
     """How the command line spells a field: its long option (``--margin-nm``), or its name."""

@@ -51,7 +51,9 @@ class AppliedRule:
     #: First and last day in force (None: open).
     valid_from: dt.date | None
     valid_to: dt.date | None
-    #: Operator states, airlines and to/from states it is limited to (empty: not limited).
+    #: Categories, operator states, airlines and to/from states it is limited to (empty: not
+    #: limited).
+    categories: tuple[str, ...] = ()
     operators: tuple[str, ...] = ()
     airlines: tuple[str, ...] = ()
     to_from: tuple[str, ...] = ()
@@ -73,6 +75,7 @@ class AppliedRule:
             "source_date": self.source.date.isoformat() if self.source.date else None,
             "valid_from": self.valid_from.isoformat() if self.valid_from else None,
             "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "categories": list(self.categories),
             "operators": list(self.operators),
             "airlines": list(self.airlines),
             "to_from": list(self.to_from),
@@ -239,7 +242,7 @@ class World:
 
     def refused_by(self, state: str, *, date: dt.date | None = None) -> tuple[AppliedRule, ...]:
         """Every rule in force on the date by which the state refuses overflight or landing."""
-        day = date if date is not None else dt.date.today()
+        day = _who(None, None, date, None)[0]
         code = _one_state(state, "state")
         out = []
         for event, rule in self.rules:
@@ -319,6 +322,7 @@ def _describe(event: Event, rule: RegistryRule, day: dt.date) -> AppliedRule:
         source=rule.source,
         valid_from=rule.valid.from_,
         valid_to=rule.valid.to,
+        categories=rule.categories,
         operators=tuple(sorted(expand_refs(rule.operators, day))),
         airlines=rule.airlines,
         to_from=tuple(sorted(expand_refs(rule.to_from, day))),
