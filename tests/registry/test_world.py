@@ -142,3 +142,24 @@ def test_what_applies_to_an_operator_and_whom_a_state_refuses() -> None:
     assert {r.id for r in pakistan} >= {"pk-closed-to-indian-aircraft-2025-notam-01"}
     assert all("PK" in r.states for r in pakistan)
     assert world().refused_by("PK", date=D("2020-01-15")) == ()
+
+
+def test_threads_share_one_world_and_answer_as_one_thread_does() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from overflight.registry._world import _scenario_for
+
+    asks = [
+        {"airline": code, "date": D(day), "endpoints": ends}
+        for code, day, ends in (
+            ("FIN", "2023-06-01", ["FI", "JP"]),
+            ("AIC", "2019-03-15", ["IN", "US"]),
+            ("ELY", "2019-06-01", ["IL", "IN"]),
+            ("QTR", "2018-01-01", ["QA", "GB"]),
+        )
+    ] * 8
+    alone = [world().resolve(**a) for a in asks]  # type: ignore[arg-type]
+    _scenario_for.cache_clear()
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda a: world().resolve(**a), asks))
+    assert together == alone
