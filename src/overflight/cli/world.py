@@ -8,6 +8,7 @@ import io
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -19,16 +20,24 @@ from overflight.cli._common import EXIT_BAD_INPUT, exit_on_error, fail
 from overflight.cli.app import app
 from overflight.cli.options import (
     AirlineOption,
+    AllowOption,
     CategoryOption,
     DateOption,
+    DenyOption,
+    DestinationArgument,
+    MarginOption,
     OperatorOption,
+    OriginArgument,
     OutputOption,
+    SpeedOption,
+    codes,
 )
 
 if TYPE_CHECKING:
+    from overflight.analysis.timeline import Timeline
     from overflight.registry import AppliedRule
 
-__all__ = ["restrictions"]
+__all__ = ["restrictions", "timeline"]
 
 
 class ListFormat(StrEnum):
@@ -162,5 +171,125 @@ def _table(found: tuple[AppliedRule, ...], heading: dict[str, Any]) -> Table:
             Text.assemble(
                 (rule.id, "bold"), f"\n{rule.note}\n{source.title} ({cited})\n{source.url}"
             ),
+        )
+    return table
+
+
+class TimelineFormat(StrEnum):
+    """What `timeline` writes (a PNG or SVG step chart is chosen by the output's suffix too)."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    png = "png"
+    svg = "svg"
+
+
+@app.command()
+def timeline(
+    origin: OriginArgument,
+    destination: DestinationArgument,
+    start: Annotated[
+        dt.datetime,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="First day (from 2014-01-01)."),
+    ],
+    end: Annotated[
+        dt.datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (default: today)."),
+    ] = None,
+    operator: OperatorOption = None,
+    airline: AirlineOption = None,
+    category: CategoryOption = None,
+    deny: DenyOption = [],  # noqa: B006 - typer reads the default, never mutates it
+    allow: AllowOption = [],  # noqa: B006
+    margin_nm: MarginOption = 0.0,
+    speed_kt: SpeedOption = None,
+    output_format: Annotated[
+        TimelineFormat | None,
+        typer.Option("--format", "-f", help="Output format (default: text, or the -o suffix)."),
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """A route at every change of the registry's rules that concern it, between two dates.
+
+    Its length, penalty and states crossed, step by step, with the rules that
+    began or ended; as a table, JSON, CSV, or a step chart (PNG/SVG).
+    """
+    from overflight._config import DEFAULT_SPEED_KT
+    from overflight.analysis.timeline import route_timeline
+    from overflight.routing.graph import use_compiled_queries
+
+    chosen = output_format or _format_of(output)
+    use_compiled_queries(False)  # a few routes: the compiler would cost more than it saves
+    with exit_on_error():
+        line = route_timeline(
+            origin,
+            destination,
+            operator=operator,
+            airline=airline,
+            category=category,
+            start=start.date(),
+            end=end.date() if end is not None else None,
+            deny=codes(deny),
+            allow=codes(allow),
+            margin_nm=margin_nm,
+            speed_kt=speed_kt or DEFAULT_SPEED_KT,
+        )
+    if chosen in (TimelineFormat.png, TimelineFormat.svg):
+        from overflight.export.timeline import timeline_to_png, timeline_to_svg
+
+        if output is None:
+            raise fail(f"a {chosen} chart needs -o FILE", EXIT_BAD_INPUT)
+        if chosen is TimelineFormat.png:
+            output.write_bytes(timeline_to_png(line))
+        else:
+            output.write_text(timeline_to_svg(line), encoding="utf-8")
+        return
+    if chosen is TimelineFormat.json:
+        text = json.dumps(line.to_dict(), indent=2) + "\n"
+    elif chosen is TimelineFormat.csv:
+        from overflight.export.timeline import timeline_to_csv
+
+        text = timeline_to_csv(line)
+    else:
+        if output is None:
+            Console().print(_timeline_table(line))
+            return
+        console = Console(file=io.StringIO(), width=160)
+        console.print(_timeline_table(line))
+        text = str(console.file.getvalue())  # type: ignore[attr-defined]
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _format_of(output: Path | None) -> TimelineFormat:
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    return TimelineFormat(suffix) if suffix in TimelineFormat.__members__ else TimelineFormat.text
+
+
+def _timeline_table(line: Timeline) -> Table:
+    who = " ".join(x for x in (line.airline or line.operator, line.category) if x)
+    table = Table(
+        title=(
+            f"{line.origin.code} → {line.destination.code}, {who} flight, {line.start} to "
+            f"{line.end}: {len(line.steps)} step(s), {line.plans} planned"
+        ),
+        title_justify="left",
+    )
+    for column in ("from", "to", "km", "penalty", "time", "states crossed", "rules changed"):
+        table.add_column(column, justify="right" if column in ("km", "penalty") else "left")
+    for step in line.steps:
+        r = step.route
+        changed = [*(f"+{i}" for i in step.began), *(f"-{i}" for i in step.ended)]
+        table.add_row(
+            step.start.isoformat(),
+            step.end.isoformat(),
+            f"{r.distance_km:,.0f}" if r else "-",
+            f"+{r.extra_pct:.1f} %" if r else "-",
+            f"{r.duration_h:.2f} h" if r else "-",
+            " ".join(step.states) if r else (step.error or ""),
+            "\n".join(changed),
         )
     return table
