@@ -11,7 +11,10 @@ Times, in this process:
 - ``World.resolve`` for one request (operator or airline, category, date, the two endpoint
   states) over ``--requests`` random requests (fixed seed), warm: the airline's rules already
   selected, as in a server; and the first request of each airline (its rules selected then);
-- ``World.rules_for`` and ``World.refused_by`` (what ``overflight restrictions`` lists).
+- ``World.rules_for`` and ``World.refused_by`` (what ``overflight restrictions`` lists);
+- ``route_timeline`` Finnair EFHK-RJAA over 2014-12-01 .. 2026-12-01 (twelve years) in a fresh
+  child process with an empty graph cache (cold: imports, graphs built), then again in the same
+  process (warm), median of ``--timeline-runs`` (issue 11: at most 10 s cold, 2 s warm).
 
 Prints medians and percentiles, and writes ``benchmarks/results/registry-<date>.json``.
 """
@@ -37,6 +40,16 @@ from overflight.registry._world import _scenario_for
 
 SEED = 20141
 CATEGORIES = ("civil", "civil", "civil", "state", "state_military")
+TIMELINE_CHILD = (
+    "import time, json, datetime as dt; t = time.perf_counter(); "
+    "from overflight.analysis.timeline import route_timeline; "
+    "from overflight.routing.graph import use_compiled_queries; use_compiled_queries(False); "
+    "ask = dict(airline='FIN', start=dt.date(2014, 12, 1), end=dt.date(2026, 12, 1)); "
+    "line = route_timeline('EFHK', 'RJAA', **ask); cold = time.perf_counter() - t; "
+    "t = time.perf_counter(); route_timeline('EFHK', 'RJAA', **ask); "
+    "print(json.dumps({'cold': cold, 'warm': time.perf_counter() - t, "
+    "'steps': len(line.steps), 'plans': line.plans}))"
+)
 COLD_CHILD = (
     "import time; t = time.perf_counter(); from overflight.registry import world; world(); "
     "import json; print(json.dumps({'seconds': time.perf_counter() - t}))"
@@ -67,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--timeline-runs", type=int, default=3)
     args = parser.parse_args()
     common.require_shipped_data()
     info = common.machine_info()
@@ -100,6 +114,14 @@ def main() -> None:
         w.refused_by(request["endpoints"][0], date=request["date"])
         listing.append(time.perf_counter() - t0)
 
+    lines = []
+    for _ in range(args.timeline_runs):
+        with common.fresh_cache_dir():
+            lines.append(common.run_child(["-c", TIMELINE_CHILD], common.child_env(), 600)[0])
+    cold_line = common.median([x["cold"] for x in lines])
+    warm_line = common.median([x["warm"] for x in lines])
+    print(f"timeline, 12 years: cold {cold_line:.2f} s, warm {warm_line:.2f} s")
+
     figures = {
         "seed": SEED,
         "requests": args.requests,
@@ -109,6 +131,11 @@ def main() -> None:
         "resolve_warm_ms": common.distribution_ms(warm),
         "airline_rules_first_ms": common.distribution_ms(first),
         "restrictions_listing_ms": common.distribution_ms(listing),
+        "timeline_fin_efhk_rjaa_12y": {
+            "runs": lines,
+            "cold_s": cold_line,
+            "warm_s": warm_line,
+        },
     }
     resolve = figures["resolve_warm_ms"]
     targets = [
@@ -119,7 +146,23 @@ def main() -> None:
             1.0,
             "ms",
             f"{args.requests} random requests (seed {SEED}), warm",
-        )
+        ),
+        common.Target(
+            "timeline over 12 years, cold",
+            cold_line,
+            10.0,
+            10.0,
+            "s",
+            "EFHK-RJAA, FIN, fresh process and graph cache",
+        ),
+        common.Target(
+            "timeline over 12 years, warm",
+            warm_line,
+            2.0,
+            2.0,
+            "s",
+            "the same again in that process",
+        ),
     ]
     summary = [
         f"- `world()` cold in a fresh process: median {common.median(cold):.2f} s "
@@ -130,6 +173,9 @@ def main() -> None:
         f"{figures['airline_rules_first_ms']['p50']:.2f} ms.",
         f"- `rules_for` plus `refused_by` (the `restrictions` command's lists): p50 "
         f"{figures['restrictions_listing_ms']['p50']:.2f} ms.",
+        f"- `timeline EFHK RJAA --airline FIN`, 2014-12-01 to 2026-12-01: "
+        f"{lines[0]['steps']} steps, {lines[0]['plans']} routes planned; cold "
+        f"{cold_line:.2f} s, warm {warm_line:.2f} s (medians of {len(lines)}).",
     ]
     print("\n".join(summary))
     path = common.write_results("registry", info, figures, targets, summary)

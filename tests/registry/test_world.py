@@ -163,3 +163,16 @@ def test_threads_share_one_world_and_answer_as_one_thread_does() -> None:
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(lambda a: world().resolve(**a), asks))
     assert together == alone
+
+
+def test_a_kept_parse_is_used_and_a_bad_one_is_read_again() -> None:
+    from overflight.registry._load import Event, _directory, _keep, _parsed, _read
+
+    path = _directory() / "events" / "qatar-blockade-2017.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = _read(path, Event)
+    assert _parsed(text)["id"] == "qatar-blockade-2017"
+    assert _read(path, Event) == first
+    _keep(text, {"id": "not-an-event"})
+    assert _read(path, Event) == first
+    assert _parsed(text)["rules"]

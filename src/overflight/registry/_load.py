@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
+import threading
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -10,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from overflight._config import cache_dir
 from overflight.data.yamlfile import fail_validation, read_yaml
 from overflight.errors import ScenarioError
 from overflight.scenarios import Source
@@ -55,11 +60,48 @@ def _directory() -> Path:
 def _read(path: Path, model: type[BaseModel]) -> Any:
     """A file validated against ``model``; errors as ``file:line:column: field: problem``."""
     shown = f"registry/{path.relative_to(_directory()).as_posix()}"
-    doc = read_yaml(path.read_text(encoding="utf-8"), file=shown, error=ScenarioError)
+    text = path.read_text(encoding="utf-8")
+    data = _parsed(text)
+    if data is not None:
+        try:
+            return model.model_validate(data)
+        except ValidationError:
+            pass  # read it again below, with the lines to name in the error
+    doc = read_yaml(text, file=shown, error=ScenarioError)
     try:
-        return model.model_validate(doc.data)
+        parsed = model.model_validate(doc.data)
     except ValidationError as exc:
         fail_validation(exc, doc, file=shown, model=model, error=ScenarioError)
+    _keep(text, doc.data)
+    return parsed
+
+
+# Parsing YAML with the line of every value is slow (pure Python): a file already read is kept
+# as JSON in the cache directory, under the hash of its text, and read from there next time.
+_PARSED_FORMAT = "registry-parsed-1"
+
+
+def _parsed_path(text: str) -> Path:
+    key = hashlib.sha256(f"{_PARSED_FORMAT}\n{text}".encode()).hexdigest()[:32]
+    return cache_dir().parent / "registry" / f"{key}.json"
+
+
+def _parsed(text: str) -> Any:
+    try:
+        return json.loads(_parsed_path(text).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _keep(text: str, data: Any) -> None:
+    path = _parsed_path(text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        partial.write_text(json.dumps(data, default=dt.date.isoformat), encoding="utf-8")
+        os.replace(partial, path)  # whole or absent, whoever writes at the same time
+    except OSError:
+        pass  # a read-only cache: parse again next time
 
 
 @cache
