@@ -65,16 +65,16 @@ DateOption = Annotated[
     typer.Option(
         "--date",
         formats=["%Y-%m-%d"],
-        help="Date of the flight: the registry's rules then in force (default today).",
+        help="Date of the flight: the rules in force that day (registry or scenario).",
     ),
 ]
 OperatorOption = Annotated[
     str | None,
-    typer.Option("--operator", help="State of the operator, ISO code: the registry decides."),
+    typer.Option("--operator", help="State of the operator, ISO code (registry or scenario)."),
 ]
 AirlineOption = Annotated[
     str | None,
-    typer.Option("--airline", help="Airline, ICAO (FIN) or IATA (AY) code: the registry decides."),
+    typer.Option("--airline", help="Airline, ICAO (FIN) or IATA (AY) code: its state operates."),
 ]
 CategoryOption = Annotated[
     str | None, typer.Option("--category", help="Flight category, e.g. civil or state.")

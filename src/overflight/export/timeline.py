@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from typing import TYPE_CHECKING, Any
 
 from overflight.models import KM_PER_NM
@@ -67,7 +68,7 @@ def _figure(timeline: Timeline, width_px: int, height_px: int) -> Figure:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width_px / _DPI, height_px / _DPI), dpi=_DPI, facecolor="white")
-    ax = fig.add_axes((0.08, 0.1, 0.9, 0.78))
+    ax = fig.add_axes((0.07, 0.08, 0.86, 0.8))
     xs: list[float] = []
     ys: list[float] = []
     for step in timeline.steps:
@@ -80,8 +81,21 @@ def _figure(timeline: Timeline, width_px: int, height_px: int) -> Figure:
     if great is not None:
         ax.axhline(great, color="#7f8c8d", linestyle=(0, (5, 3)), linewidth=1.0)
         if xs:
-            ax.annotate("great circle", (xs[0], great), fontsize=8, color="#7f8c8d")
+            ax.annotate(
+                "great circle",
+                (xs[0], great),
+                xytext=(2, 3),
+                textcoords="offset points",
+                fontsize=8,
+                color="#7f8c8d",
+            )
+    # The changes of length are what the chart is for: the axis spans them, not zero.
+    low = min([*ys, great or math.inf]) if ys else 0.0
+    high = max(ys) if ys else 1.0
+    pad = max(0.08 * (high - low), 0.01 * high)
+    ax.set_ylim(low - pad, high + 3 * pad)
     previous = None
+    noted = 0
     for step in timeline.steps:
         length = step.route.distance_km if step.route else None
         if (
@@ -89,28 +103,33 @@ def _figure(timeline: Timeline, width_px: int, height_px: int) -> Figure:
             and length is not None
             and abs(length - previous) > previous * _NOTED
         ):
-            events = sorted({i for i in step.began} | {f"end of {i}" for i in step.ended})
+            events = list(step.began) or [f"end of {i}" for i in step.ended]
             text = "\n".join(events[:3]) + ("\n…" if len(events) > 3 else "")
             ax.axvline(_x(step.start), color="#34495e", linewidth=0.6, alpha=0.5)
+            # Staggered down from the top, so that close dates do not write over each other.
             ax.annotate(
                 f"{step.start}\n{text}",
-                (_x(step.start), length),
-                xytext=(4, 6),
+                (_x(step.start), 0.98 - 0.12 * (noted % 4)),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, 0),
                 textcoords="offset points",
+                va="top",
                 fontsize=7,
                 color="#34495e",
             )
+            noted += 1
         previous = length if length is not None else previous
     ax.xaxis_date()
     ax.set_ylabel("route length, km")
     ax.grid(True, alpha=0.3)
-    ax.set_ylim(bottom=0)
     who = " ".join(x for x in (timeline.airline or timeline.operator, timeline.category) if x)
-    ax.set_title(
+    fig.suptitle(
         f"{timeline.origin.code} → {timeline.destination.code}, {who} flight, "
         f"{timeline.start} to {timeline.end} (registry as of {timeline.as_of})",
         fontsize=10,
-        loc="left",
+        x=0.07,
+        y=0.95,
+        ha="left",
     )
     secondary = ax.secondary_yaxis("right", functions=(_to_nm, _to_km))
     secondary.set_ylabel("nm")
