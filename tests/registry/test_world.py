@@ -147,8 +147,6 @@ def test_what_applies_to_an_operator_and_whom_a_state_refuses() -> None:
 def test_threads_share_one_world_and_answer_as_one_thread_does() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from overflight.registry._world import _scenario_for
-
     asks = [
         {"airline": code, "date": D(day), "endpoints": ends}
         for code, day, ends in (
@@ -159,7 +157,7 @@ def test_threads_share_one_world_and_answer_as_one_thread_does() -> None:
         )
     ] * 8
     alone = [world().resolve(**a) for a in asks]  # type: ignore[arg-type]
-    _scenario_for.cache_clear()
+    world()._selected.clear()
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(lambda a: world().resolve(**a), asks))
     assert together == alone

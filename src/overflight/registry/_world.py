@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
 from typing import Any
 
 from overflight._config import REGISTRY_FIRST_DAY
@@ -30,6 +30,9 @@ __all__ = ["AppliedRule", "Resolution", "World", "world"]
 
 #: The name the merged rules carry in Permissions.scenario.
 WORLD = "registry"
+
+#: Rules selected for an airline (with their events), and the scenario they make.
+_Selection = tuple[Scenario, tuple[tuple[Event, RegistryRule], ...]]
 
 
 @dataclass(frozen=True)
@@ -120,11 +123,29 @@ class World:
     as_of: dt.date
     #: The events, in the order their rules run.
     events: tuple[Event, ...]
+    #: The rules that may concern each airline's flights (None: no airline named), as one
+    #: scenario, made on first use. Two threads may make the same entry; either is kept.
+    _selected: dict[str | None, _Selection] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    @property
+    @cached_property
     def rules(self) -> tuple[tuple[Event, RegistryRule], ...]:
         """Every rule with its event, in the order they run."""
         return tuple((e, r) for e in self.events for r in e.rules)
+
+    def selection(self, icao: str | None) -> _Selection:
+        """The rules that may concern the airline's flights, and the scenario they make."""
+        found = self._selected.get(icao)
+        if found is None:
+            rules = tuple((e, r) for e, r in self.rules if r.concerns_airline(icao))
+            # Checked as a whole by World.contradictions (a test): constructing skips the
+            # pairwise check a scenario file gets.
+            scenario = Scenario.model_construct(
+                name=WORLD, title="the registry", rules=tuple(r for _e, r in rules)
+            )
+            found = self._selected.setdefault(icao, (scenario, rules))
+        return found
 
     def change_dates(self) -> tuple[dt.date, ...]:
         """Every day on which a rule comes into or goes out of force, from the first day on."""
@@ -196,7 +217,7 @@ class World:
 
         """
         day, cat, carrier, state = _who(operator, category, date, airline)
-        scenario, rules = _scenario_for(carrier.icao if carrier else None)
+        scenario, rules = self.selection(carrier.icao if carrier else None)
         ends = tuple(c for c in (endpoints or ()) if c)
         if ends:
             permissions = scenario.resolve_for_flight(
@@ -299,17 +320,6 @@ def _one_state(value: str, field: str) -> str:
     if len(codes) != 1:
         raise RequestError(field, value, "give one ISO 3166-1 alpha-2 or alpha-3 code of a state")
     return codes[0]
-
-
-@lru_cache(maxsize=64)
-def _scenario_for(icao: str | None) -> tuple[Scenario, tuple[tuple[Event, RegistryRule], ...]]:
-    """The merged rules that may concern the airline's flights, as one scenario (cached)."""
-    rules = tuple((e, r) for e, r in world().rules if r.concerns_airline(icao))
-    # Checked as a whole by World.contradictions (a test); constructing skips the pairwise check.
-    scenario = Scenario.model_construct(
-        name=WORLD, title="the registry", rules=tuple(r for _e, r in rules)
-    )
-    return scenario, rules
 
 
 def _describe(event: Event, rule: RegistryRule, day: dt.date) -> AppliedRule:
