@@ -39,6 +39,10 @@ def test_contradictions_are_found_across_events() -> None:
         update={"id": "sa-opens-to-qatar-early", "overflight": "allow"}
     )
     clash = replace(w, events=(*w.events, qatar.model_copy(update={"rules": (rule,)})))
+    # A world of other events resolves with its own rules.
+    opened = clash.resolve(airline="QTR", date=D("2018-01-01")).permissions
+    assert "SA" not in opened.overflight_denied
+    assert "AE" in opened.overflight_denied
     assert any(
         "sa-opens-to-qatar-early contradicts sa-closes-to-qatar-2017" in c
         for c in clash.contradictions()
