@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -19,6 +20,7 @@ __all__ = [
     "GROUND_TIME_H_MAX",
     "MARGIN_NM_MAX",
     "MAX_STOPS",
+    "REGISTRY_FIRST_DAY",
     "SPEED_KT_RANGE",
     "cache_dir",
 ]
@@ -41,6 +43,9 @@ GROUND_TIME_H_MAX = 48.0
 #: Size the graph cache on disk is kept under, megabytes (OVERFLIGHT_CACHE_MAX_MB overrides):
 #: some 65 graphs of 26 states denied (3.9 MB each), 200 of Russia, Belarus and Ukraine (1.2 MB).
 DEFAULT_CACHE_MAX_MB = 256
+
+#: The first day the registry of refusals covers: the world on an earlier date is not known.
+REGISTRY_FIRST_DAY = dt.date(2014, 1, 1)
 
 
 def cache_dir() -> Path:

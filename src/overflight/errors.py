@@ -8,6 +8,7 @@ callers that do not know overflight can still catch them::
     ├── InputError (ValueError)
     │   ├── RequestError
     │   ├── UnknownAirportError (LookupError)
+    │   ├── UnknownAirlineError (LookupError)
     │   ├── UnknownStateError (LookupError)
     │   ├── CoordinateError
     │   ├── DeniedEndpointError
@@ -37,6 +38,7 @@ __all__ = [
     "RequestError",
     "ScenarioError",
     "UnknownAircraftError",
+    "UnknownAirlineError",
     "UnknownAirportError",
     "UnknownScenarioError",
     "UnknownStateError",
@@ -88,6 +90,20 @@ class UnknownAirportError(InputError, LookupError):
         super().__init__(
             f"unknown airport {code!r}: give an ICAO code (4 letters), an IATA code "
             f"(3 letters), a listed airfield identifier or 'lat,lon'{hint}"
+        )
+
+
+class UnknownAirlineError(InputError, LookupError):
+    """An airline designator that the shipped airline table does not hold, or holds twice."""
+
+    def __init__(self, code: str, problem: str = "", suggestions: tuple[str, ...] = ()) -> None:
+        self.code = code
+        self.suggestions = suggestions
+        hint = f"; closest matches: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(
+            f"{problem or f'unknown airline {code!r}'}: give an ICAO three-letter designator "
+            f"(e.g. FIN) or an IATA two-letter designator (e.g. AY) of an airline in the "
+            f"shipped table{hint}"
         )
 
 

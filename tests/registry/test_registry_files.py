@@ -1,8 +1,8 @@
 """The registry's event files: every rule sourced and dated, ids unique, rules consistent.
 
-The loader that merges these files into one world comes later; what a file must hold is
-checked here, with the project's YAML reader and the scenario validator (codes, groups,
-categories and contradictions between the rules of one file).
+What a file must hold is checked here, with the project's YAML reader and the scenario
+validator (codes, groups, categories and contradictions between the rules of one file); the
+loader and the world they make are tested in ``test_world.py``.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from overflight.routing.planner import plan_route
 if TYPE_CHECKING:
     from overflight.aircraft import AircraftProfile
     from overflight.analysis.fuel import StopPlan
+    from overflight.registry import Resolution
     from overflight.scenarios import Permissions
 
 __all__ = ["Plan", "plan_request"]
@@ -35,6 +36,8 @@ class Plan:
     stops: StopPlan | None = None
     #: The request it answers, when planned from one.
     request: FlightRequest | None = None
+    #: What the registry permitted and which of its rules said so, when it decided.
+    registry: Resolution | None = None
 
     @property
     def legs(self) -> tuple[Route, ...]:
@@ -75,7 +78,9 @@ class Plan:
         data = self.route.to_dict()
         if self.request is not None:
             data |= self.request.reported()
-        if self.permissions is not None:
+        if self.registry is not None:
+            data |= self.registry.to_dict()
+        elif self.permissions is not None:
             p = self.permissions
             data["scenario"] = {
                 "name": p.scenario,
@@ -118,10 +123,11 @@ def plan_request(request: FlightRequest) -> Plan:
     False
     """
     r = request
-    # Scenarios, aircraft and fuel stops load pydantic and scipy: only when asked for.
-    if r.aircraft or r.scenario or r.avoid:
+    # Scenarios, the registry, aircraft and fuel stops load pydantic and scipy: only when asked.
+    if r.aircraft or r.scenario or r.avoid or r.uses_registry:
         from overflight.aircraft import load_aircraft
         from overflight.analysis.fuel import plan_with_stops, read_stop_pool
+        from overflight.registry import world
         from overflight.scenarios import load_scenario, read_avoid_file
 
     start, end = resolve_place(r.origin), resolve_place(r.destination)
@@ -129,21 +135,37 @@ def plan_request(request: FlightRequest) -> Plan:
     speed = r.speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
     areas = tuple(read_avoid_file(path) for path in r.avoid)
     permissions: Permissions | None = None
-    if r.scenario is None:
+    resolution: Resolution | None = None
+    if r.scenario is None and not r.uses_registry:
         if r.allow:
-            raise InputError("--allow opens states a scenario closes: give --scenario too")
+            raise InputError(
+                "--allow opens states a scenario or the registry closes: give --scenario, "
+                "or --operator, --airline or --date"
+            )
         planned = plan_route(
             start, end, deny=r.deny, margin_nm=r.margin_nm, speed_kt=speed, avoid=areas
         )
     else:
-        permissions = load_scenario(r.scenario).resolve_for_flight(
-            (start.country, end.country),
-            operator_state=r.operator,
-            category=r.category,
-            on=r.date,
-            deny=r.deny,
-            allow=r.allow,
-        )
+        if r.scenario is None:
+            resolution = world().resolve(
+                operator=r.operator,
+                category=r.category,
+                date=r.date,
+                airline=r.airline,
+                endpoints=(start.country, end.country),
+                deny=r.deny,
+                allow=r.allow,
+            )
+            permissions = resolution.permissions
+        else:
+            permissions = load_scenario(r.scenario).resolve_for_flight(
+                (start.country, end.country),
+                operator_state=_operator_state(r),
+                category=r.category,
+                on=r.date,
+                deny=r.deny,
+                allow=r.allow,
+            )
         if areas:
             permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
         planned = plan_route(
@@ -152,7 +174,7 @@ def plan_request(request: FlightRequest) -> Plan:
     if profile is None and (r.via or r.stop_pool):
         raise InputError("--via and --stop-pool choose fuel stops: give --aircraft too")
     if profile is None or (not r.via and planned.distance_km <= profile.usable_range_km()):
-        return Plan(planned, permissions, profile, request=request)
+        return Plan(planned, permissions, profile, request=request, registry=resolution)
     if areas and permissions is None:
         raise InputError(
             f"the route ({planned.distance_km:,.0f} km) is beyond the {profile.designator}'s "
@@ -174,4 +196,13 @@ def plan_request(request: FlightRequest) -> Plan:
         allow_disputed_stops=r.allow_disputed_stops,
         on=r.date,
     )
-    return Plan(planned, permissions, profile, stops, request)
+    return Plan(planned, permissions, profile, stops, request, resolution)
+
+
+def _operator_state(request: FlightRequest) -> str | None:
+    """The operator's state a scenario is resolved for: given, or the airline's."""
+    if request.operator is not None or request.airline is None:
+        return request.operator
+    from overflight.data.airlines import airline
+
+    return airline(request.airline).state

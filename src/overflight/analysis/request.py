@@ -23,6 +23,7 @@ from overflight._config import (
     GROUND_TIME_H_MAX,
     MARGIN_NM_MAX,
     MAX_STOPS,
+    REGISTRY_FIRST_DAY,
     SPEED_KT_RANGE,
 )
 from overflight.errors import RequestError
@@ -73,16 +74,27 @@ class FlightRequest:
     scenario: str | None = field(
         default=None, metadata=_about("A scenario: built-in name or YAML file.", chars=300)
     )
-    #: Date of the flight (scenario rules).
+    #: Date of the flight: the registry's rules then in force (default today), or a scenario's.
     date: dt.date | None = field(
-        default=None, metadata=_about("Date of the flight, YYYY-MM-DD (scenario rules).")
+        default=None,
+        metadata=_about(
+            "Date of the flight, YYYY-MM-DD: the registry's rules in force that day "
+            "(from 2014-01-01; default today), or the scenario's."
+        ),
     )
-    #: State of the operator (scenario rules).
+    #: State of the operator: who the registry's (or the scenario's) rules refuse.
     operator: str | None = field(
         default=None,
-        metadata=_about("State of the operator, ISO code (scenario rules).", chars=3),
+        metadata=_about("State of the operator, ISO code (registry or scenario rules).", chars=3),
     )
-    #: Category of flight (scenario rules).
+    #: Airline, ICAO or IATA designator: its state, and the registry's rules aimed at it.
+    airline: str | None = field(
+        default=None,
+        metadata=_about(
+            "Airline, ICAO (FIN) or IATA (AY) designator: its state is the operator's.", chars=3
+        ),
+    )
+    #: Category of flight (registry or scenario rules).
     category: str | None = field(
         default=None, metadata=_about("Category of flight, e.g. civil or state.", chars=40)
     )
@@ -157,12 +169,31 @@ class FlightRequest:
         object.__setattr__(self, "avoid", tuple(Path(p) for p in self.avoid))
         if self.stop_pool is not None:
             object.__setattr__(self, "stop_pool", Path(self.stop_pool))
-        for name in ("scenario", "aircraft", "category", "operator"):
+        for name in ("scenario", "aircraft", "category", "operator", "airline"):
             value = getattr(self, name)
             if isinstance(value, str) and not value.strip():
                 object.__setattr__(self, name, None)
         for f in fields(self):
             _check(f.name, getattr(self, f.name), f.metadata)
+        if self.uses_registry and self.date is not None and self.date < REGISTRY_FIRST_DAY:
+            raise RequestError(
+                "date",
+                self.date.isoformat(),
+                f"the registry starts on {REGISTRY_FIRST_DAY}: give a date from then on, "
+                "or a scenario",
+            )
+
+    @property
+    def uses_registry(self) -> bool:
+        """Whether the registry decides what is refused: who or when is given, and no scenario.
+
+        >>> FlightRequest(origin="EFHK", destination="RJAA").uses_registry
+        False
+        >>> FlightRequest(origin="EFHK", destination="RJAA", airline="FIN").uses_registry
+        True
+        """
+        who = (self.operator, self.airline, self.date, self.category)
+        return self.scenario is None and any(v is not None for v in who)
 
 
 def _split_codes(value: Any) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from overflight.errors import RequestError
 
 __all__ = [
     "AircraftOption",
+    "AirlineOption",
     "AllowDisputedStopsOption",
     "AllowOption",
     "AvoidOption",
@@ -64,10 +65,19 @@ AllowOption = Annotated[
 ]
 DateOption = Annotated[
     dt.datetime | None,
-    typer.Option("--date", formats=["%Y-%m-%d"], help="Date of the flight (scenario rules)."),
+    typer.Option(
+        "--date",
+        formats=["%Y-%m-%d"],
+        help="Date of the flight: the rules in force that day (registry or scenario).",
+    ),
 ]
 OperatorOption = Annotated[
-    str | None, typer.Option("--operator", help="State of the operator (scenario rules).")
+    str | None,
+    typer.Option("--operator", help="State of the operator, ISO code (registry or scenario)."),
+]
+AirlineOption = Annotated[
+    str | None,
+    typer.Option("--airline", help="Airline, ICAO (FIN) or IATA (AY) code: its state operates."),
 ]
 CategoryOption = Annotated[
     str | None, typer.Option("--category", help="Flight category, e.g. civil or state.")
@@ -134,6 +144,7 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("allow", AllowOption, []),
     ("date", DateOption, None),
     ("operator", OperatorOption, None),
+    ("airline", AirlineOption, None),
     ("category", CategoryOption, None),
     ("avoid", AvoidOption, []),
     ("margin_nm", MarginOption, 0.0),

@@ -14,6 +14,7 @@ from overflight.models import KM_PER_NM, LonLat, Place, Route
 if TYPE_CHECKING:
     from overflight.analysis.fuel import StopPlan
     from overflight.analysis.plan import Plan
+    from overflight.registry import Resolution
     from overflight.scenarios import Scenario
 
 __all__ = [
@@ -103,7 +104,9 @@ def render_route(route: Route) -> Group:
 def render_plan(plan: Plan) -> Group:
     """The route, under the scenario and with the aircraft it was planned for."""
     lines: list[Text | Group] = [*render_place_notes(plan.route.origin, plan.route.destination)]
-    if plan.permissions is not None:
+    if plan.registry is not None:
+        lines += _registry_lines(plan.registry)
+    elif plan.permissions is not None:
         p = plan.permissions
         who = " ".join(x for x in (p.operator_state, p.category) if x)
         lines.append(Text(f"scenario: {p.scenario} on {p.on.isoformat()} ({who} flight)"))
@@ -127,6 +130,31 @@ def render_plan(plan: Plan) -> Group:
         body.append(Text())
         body.append(_render_stops(plan.stops))
     return Group(*lines, *body)
+
+
+def _registry_lines(answer: Resolution) -> list[Text]:
+    """Who the registry resolved for, and which rule refused (or opened) which states."""
+    p = answer.permissions
+    carrier = f", airline {answer.airline.icao} {answer.airline.name}" if answer.airline else ""
+    who = " ".join(x for x in (p.operator_state, p.category) if x)
+    lines = [Text(f"registry on {p.on.isoformat()}: {who} flight{carrier}")]
+    lines += [Text(f"warning: {w}", style="yellow") for w in answer.warnings]
+    for rule in answer.rules:
+        # Dependencies follow their sovereign: name the sovereign alone.
+        shown = [c for c in rule.refused if _sovereign(c) not in rule.refused]
+        what = f"refuses {', '.join(shown)}" if shown else rule.kind
+        lines.append(
+            Text(f"  {rule.id}: {what} - {rule.note} ({rule.source.url})", overflow="fold")
+        )
+    if not answer.rules:
+        lines.append(Text("  no rule of the registry concerns this flight"))
+    return lines
+
+
+def _sovereign(code: str) -> str | None:
+    from overflight.data.airspace import states
+
+    return states()[code].sovereign
 
 
 def _render_stops(stops: StopPlan) -> Table:

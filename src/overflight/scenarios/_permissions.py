@@ -47,6 +47,8 @@ class Permissions:
     reasons: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({}), repr=False, compare=False
     )
+    #: Indices of the scenario's rules that concerned the flight, in order.
+    applied: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def may_overfly(self, code: str) -> bool:
         """Whether the airspace of the state (alpha-2) may be crossed."""

@@ -20,10 +20,10 @@ from pydantic import (
 
 from overflight.scenarios._categories import Category
 from overflight.scenarios._codes import STATE_CODE_PATTERN, StateCode, state_code
-from overflight.scenarios._common import Window
+from overflight.scenarios._common import Source, Window
 from overflight.scenarios._groups import GROUP_NAME_PATTERN, canonical_group, expand_refs
 
-__all__ = ["Defaults", "Operator", "Rule", "Stance", "StateRef"]
+__all__ = ["Defaults", "Operator", "RegistryRule", "Rule", "Stance", "StateRef"]
 
 #: A decision: ``allow`` or ``deny``.
 Stance = Literal["allow", "deny"]
@@ -123,6 +123,15 @@ class Rule(BaseModel):
             )
         return self
 
+    def label(self, index: int) -> str:
+        """How reports name the rule: its place in the file and its note."""
+        return f"rules[{index}]" + (f": {self.note}" if self.note else "")
+
+    @property
+    def kind(self) -> str:
+        """What the rule decides, for reports: ``overflight deny``, ``landing allow``..."""
+        return f"overflight {self.overflight}" if self.overflight else f"landing {self.landing}"
+
     @property
     def effective_landing(self) -> Stance | None:
         """The landing decision, filled in from a denied overflight."""
@@ -186,3 +195,36 @@ class Rule(BaseModel):
                     f"or merge the rules"
                 )
         return None
+
+
+#: An ICAO airline designator: three letters.
+AirlineCode = Annotated[
+    str,
+    Field(pattern="^[A-Z]{3}$", description="ICAO airline designator, three capital letters."),
+]
+
+
+class RegistryRule(Rule):
+    """A rule of the registry: a scenario rule with an id, its own source and, maybe, carriers.
+
+    ``REGISTRY.md`` beside the event files describes the keys.
+    """
+
+    #: Kebab-case id, unique across the registry.
+    id: str = Field(pattern="^[a-z0-9]+(-[a-z0-9]+)*$", description="Unique kebab-case id.")
+    #: What the rule records, in one sentence (required in the registry).
+    note: str = Field(min_length=1, description="What the rule records.")
+    #: Where the rule's states and dates come from.
+    source: Source = Field(description="The source for this rule's states and dates.")
+    #: The rule concerns only these airlines (ICAO designators; empty: every operator).
+    airlines: tuple[AirlineCode, ...] = Field(
+        default=(), description="ICAO designators of the airlines concerned; empty: all."
+    )
+
+    def label(self, index: int) -> str:
+        """How reports name the rule: its id and note."""
+        return f"{self.id}: {self.note}"
+
+    def concerns_airline(self, icao: str | None) -> bool:
+        """Whether the rule may apply to a flight of this airline (None: no airline named)."""
+        return not self.airlines or icao in self.airlines

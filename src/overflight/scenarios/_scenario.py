@@ -286,10 +286,6 @@ def _with_dependencies(codes: frozenset[str]) -> set[str]:
     return set(codes) | {c for c, s in _sovereigns().items() if s in codes}
 
 
-def _label(index: int, rule: Rule) -> str:
-    return f"rules[{index}]" + (f": {rule.note}" if rule.note else "")
-
-
 def _resolve(
     scenario: Scenario,
     *,
@@ -322,14 +318,16 @@ def _resolve(
     overflight = dict.fromkeys(states(), scenario.default.overflight)
     landing = dict.fromkeys(states(), scenario.default.effective_landing)
     why = dict.fromkeys(states(), "default")
+    applied: list[int] = []
     for index, rule in enumerate(scenario.rules):
         if not rule.applies(cats, ops, ends_cover, day):
             continue
+        applied.append(index)
         decided_landing = rule.effective_landing
         for code in _with_dependencies(expand_refs(rule.states, day)):
             if rule.overflight is not None:
                 overflight[code] = rule.overflight
-                why[code] = _label(index, rule)
+                why[code] = rule.label(index)
             if decided_landing is not None:
                 landing[code] = decided_landing
 
@@ -357,6 +355,7 @@ def _resolve(
         transit_passage=scenario.transit_passage,
         endpoints=ends,
         reasons=MappingProxyType({c: why[c] for c in denied}),
+        applied=tuple(applied),
     )
 
 

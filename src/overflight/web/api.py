@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX, MAX_STOPS, SPEED_KT_RANGE
 from overflight.analysis.request import FlightRequest
+from overflight.data.airlines import airline as find_airline
 from overflight.data.airports import resolve_place, search_airports
 from overflight.data.airspace import normalise_codes, states
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError, RequestError
@@ -183,6 +184,7 @@ def flight_query_model(limits: Limits) -> type[BaseModel]:
         "allow": {"max_length": limits.max_states},
         "category": {"pattern": f"^({'|'.join(CATEGORIES)})$"},
         "operator": {"min_length": 2},
+        "airline": {"min_length": 2},
         "origin": {"min_length": 1},
         "destination": {"min_length": 1},
     }
@@ -283,17 +285,22 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
             values["deny"] = _codes(values["deny"], "deny", limits.max_states)
             values["allow"] = _codes(values["allow"], "allow", limits.max_states)
             values["scenario"] = _scenario(values["scenario"])
-            if values["allow"] and values["scenario"] is None:
-                raise ApiError.bad_input(
-                    "allow", "allow opens states a scenario closes: give a scenario too"
-                )
             profile = _aircraft(values["aircraft"])
             values["aircraft"] = profile.designator if profile else None
             values["operator"] = _operator(values["operator"])
+            if values["airline"] is not None:
+                with blame("airline"):
+                    find_airline(values["airline"])
             try:
                 request = FlightRequest(**values)
             except RequestError as exc:
                 raise ApiError.bad_input(exc.field, str(exc)) from None
+            if request.allow and request.scenario is None and not request.uses_registry:
+                raise ApiError.bad_input(
+                    "allow",
+                    "allow opens states a scenario or the registry closes: give a scenario, "
+                    "or operator, airline or date",
+                )
             with blame(None):
                 return plan_request(request).to_dict()
 

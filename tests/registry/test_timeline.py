@@ -1,0 +1,107 @@
+"""`timeline`: a route at every change of the rules that concern it, between two dates."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from overflight.analysis import FlightRequest
+from overflight.analysis.plan import plan_request
+from overflight.analysis.timeline import Timeline, route_timeline
+from overflight.cli import app
+from overflight.cli._common import EXIT_BAD_INPUT
+
+D = dt.date.fromisoformat
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def finnair() -> Timeline:
+    return route_timeline("EFHK", "RJAA", airline="FIN", start=D("2014-01-01"), end=D("2026-12-01"))
+
+
+def test_finnair_to_tokyo_steps_once_when_russia_closes(finnair: Timeline) -> None:
+    steps = finnair.steps
+    big = [
+        s.start
+        for before, s in itertools.pairwise(steps)
+        if abs(s.route.distance_km - before.route.distance_km) > 0.01 * before.route.distance_km
+    ]
+    assert len(big) == 1
+    assert abs((big[0] - D("2022-02-28")).days) <= 1
+    assert "RU" in steps[0].states
+    assert "RU" not in steps[-1].states
+    assert steps[0].start == D("2014-01-01")
+    assert steps[-1].end == D("2026-12-01")
+    # Consecutive steps tile the span.
+    assert all(b.start == a.end + dt.timedelta(days=1) for a, b in itertools.pairwise(steps))
+
+
+def test_only_the_denied_sets_that_can_change_the_route_are_planned(finnair: Timeline) -> None:
+    steps = finnair.steps
+    assert len(steps) > 20
+    assert finnair.plans <= 3
+
+
+def test_a_reused_route_is_the_route_planned_for_its_step() -> None:
+    line = route_timeline("EFHK", "RJAA", airline="FIN", start=D("2023-04-01"), end=D("2023-09-30"))
+    assert line.plans < len({s.denied for s in line.steps})
+    for step in line.steps:
+        request = FlightRequest(origin="EFHK", destination="RJAA", airline="FIN", date=step.start)
+        planned = plan_request(request).route
+        assert step.route is not None
+        assert step.route.distance_km == pytest.approx(planned.distance_km, rel=1e-9)
+        assert step.denied == planned.denied
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["timeline", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+QATAR = ("OTHH", "GMMN", "--airline", "QTR", "--from", "2017-01-01", "--to", "2021-12-31")
+
+
+def test_json_csv_and_charts(tmp_path: Path) -> None:
+    status, out, _ = run(*QATAR, "--format", "json")
+    assert status == 0
+    data = json.loads(out)
+    assert (data["airline"], data["from"], data["to"]) == ("QTR", "2017-01-01", "2021-12-31")
+    blockade = next(s for s in data["steps"] if s["start"] == "2017-06-06")
+    assert "sa-closes-to-qatar-2017" in blockade["began"]
+    assert not {"SA", "AE", "BH", "EG"} & set(blockade["states"])
+    assert blockade["distance_km"] > data["steps"][0]["distance_km"]
+    status, out, _ = run(*QATAR, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["start"] for r in rows] == [s["start"] for s in data["steps"]]
+    png, svg = tmp_path / "qatar.png", tmp_path / "qatar.svg"
+    assert run(*QATAR, "-o", str(png))[0] == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert run(*QATAR, "-o", str(svg))[0] == 0
+    assert 'id="length"' in svg.read_text()
+    assert "sa-closes-to-qatar-2017" in svg.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("EFHK", "RJAA", "--airline", "FIN", "--from", "2013-01-01"), "starts on 2014-01-01"),
+        (
+            ("EFHK", "RJAA", "--airline", "FIN", "--from", "2020-01-01", "--to", "2019-01-01"),
+            "ends (2019-01-01) before it starts (2020-01-01)",
+        ),
+        (("EFHK", "RJAA", "--airline", "XQZ", "--from", "2020-01-01"), "unknown airline 'XQZ'"),
+        (("EFHK", "RJAA", "--from", "2020-01-01", "-f", "png"), "needs -o FILE"),
+    ],
+)
+def test_bad_input_exits_2(args: tuple[str, ...], message: str) -> None:
+    status, out, err = run(*args)
+    assert status == EXIT_BAD_INPUT
+    assert message in " ".join((out + err).split())
