@@ -101,7 +101,7 @@ def test_via_forces_the_stops_in_order() -> None:
     assert not any(plan.forced[1:])
     check_airline_stops(plan, {"PK"})
     # A via on a route within range is still flown through.
-    short = plan_with_stops("EGLL", "LFPG", aircraft=b738, via=["EBBR"], on=DAY)
+    short = plan_with_stops("EGLL", "LFPG", aircraft=b738, via=("EBBR",), on=DAY)
     assert [s.code for s in short.stops] == ["EBBR"]
     assert short.forced == (True,)
     assert [leg.destination.code for leg in short.legs] == ["EBBR", "LFPG"]
@@ -188,9 +188,9 @@ def test_the_request_carries_via_pool_and_the_disputed_flag(tmp_path: Path) -> N
     request = FlightRequest(
         origin="VIDP",
         destination="KORD",
-        deny=["PK"],
+        deny=("PK",),
         aircraft="B738",
-        via=["UTTT"],
+        via=("UTTT",),
         stop_pool=pool,
     )
     plan = plan_request(request)
@@ -207,7 +207,7 @@ def test_the_request_carries_via_pool_and_the_disputed_flag(tmp_path: Path) -> N
         "forced": True,
     }
     with pytest.raises(InputError, match="give --aircraft too"):
-        plan_request(FlightRequest(origin="EGLL", destination="LFPG", via=["EBBR"]))
+        plan_request(FlightRequest(origin="EGLL", destination="LFPG", via=("EBBR",)))
 
 
 def test_a_via_within_the_margin_is_refused() -> None:

@@ -21,7 +21,12 @@ runner = CliRunner()
 
 def crossed(origin: str, destination: str, day: str, **who: str) -> set[str]:
     request = FlightRequest(
-        origin=origin, destination=destination, date=dt.date.fromisoformat(day), **who
+        origin=origin,
+        destination=destination,
+        date=dt.date.fromisoformat(day),
+        airline=who.get("airline"),
+        operator=who.get("operator"),
+        category=who.get("category"),
     )
     return {t.country for t in plan_request(request).route.transit}
 
@@ -84,8 +89,8 @@ def test_deny_and_allow_layer_on_top_of_the_registry() -> None:
         destination="KORD",
         airline="AIC",
         date=dt.date(2025, 6, 1),
-        allow=["PK"],
-        deny=["IR"],
+        allow=("PK",),
+        deny=("IR",),
     )
     plan = plan_request(request)
     assert "PK" not in plan.route.denied

@@ -85,7 +85,9 @@ def test_the_answer_names_the_rules_that_refused_each_state() -> None:
     assert by_id["sa-closes-to-qatar-2017"].refused == ("SA",)
     assert by_id["eg-closes-to-qatar-2017"].kind == "overflight deny"
     assert by_id["eg-closes-to-qatar-2017"].valid_to == D("2021-01-11")
-    assert by_id["eg-closes-to-qatar-2017"].source.url.startswith("https://www.aljazeera.com/")
+    url = by_id["eg-closes-to-qatar-2017"].source.url
+    assert url is not None
+    assert url.startswith("https://www.aljazeera.com/")
     assert answer.airline is not None
     assert answer.airline.state == "QA"
 
