@@ -71,10 +71,21 @@ GROWTH_KM = 1.75
 #: territory, and not in a border sliver (at most GROWTH_KM deep in either polygon); a
 #: quarter km more than GROWTH_KM for the bends of a border.
 CLAIM_DEPTH_KM = 2.0
+#: The build grows each state by tau = 1 km before simplifying it within 0.75 km: where the
+#: route is this deep inside a shipped polygon it is on the source territory's border, to
+#: the simplification tolerance. Entries from the high seas are placed there.
+TAU_KM = 1.0
 #: Km per degree of latitude, and of longitude at the equator (WGS84, rounded down so that
 #: the disc of the deep test is never smaller than its radius).
 _KM_PER_DEG_LAT = 110.5
 _KM_PER_DEG_LON = 111.3
+#: Points of the circle of the depth test (cos, sin), a little outside the unit circle so
+#: that the polygon through them holds the circle.
+_UNIT_CIRCLE = np.array(
+    [np.cos(np.arange(16) * math.pi / 8.0), np.sin(np.arange(16) * math.pi / 8.0)]
+) / math.cos(math.pi / 16.0)
+#: Lengths along a route closer than this are one point (rounding of the cuts).
+_SAME_KM = 1e-6
 
 
 @dataclass(frozen=True)
@@ -155,13 +166,14 @@ class RouteLine:
 
     def point_at(self, km: float) -> tuple[float, float]:
         """The (lon, lat) of the route ``km`` from its start (straight between dense points)."""
-        for cum_km, coords in self.parts:
-            if km <= cum_km[-1] or (cum_km is self.parts[-1][0]):
-                k = int(np.clip(np.searchsorted(cum_km, km) - 1, 0, len(cum_km) - 2))
-                span = cum_km[k + 1] - cum_km[k]
-                f = 0.0 if span <= 0.0 else float(np.clip((km - cum_km[k]) / span, 0.0, 1.0))
-                lon, lat = coords[k] + f * (coords[k + 1] - coords[k])
-                return float(lon), float(lat)
+        last = len(self.parts) - 1
+        for n, (cum_km, coords) in enumerate(self.parts):
+            if km <= cum_km[-1] or n == last:
+                k = min(max(int(cum_km.searchsorted(km)) - 1, 0), len(cum_km) - 2)
+                k0, k1 = float(cum_km[k]), float(cum_km[k + 1])
+                f = 0.0 if k1 <= k0 else min(max((km - k0) / (k1 - k0), 0.0), 1.0)
+                (x0, y0), (x1, y1) = coords[k].tolist(), coords[k + 1].tolist()
+                return x0 + f * (x1 - x0), y0 + f * (y1 - y0)
         raise ValueError(f"the route has no parts to find {km} km along")  # pragma: no cover
 
 
@@ -180,19 +192,32 @@ class Stretch:
     shared_with: tuple[str, ...]
 
 
-def _deep(code: str, lon: float, lat: float) -> bool:
-    """Whether the state's polygon holds the disc of CLAIM_DEPTH_KM around the point."""
-    cos_lat = max(math.cos(math.radians(lat)), 0.01)
-    angles = np.linspace(0.0, 2.0 * math.pi, 13)[:-1]
-    disc = shapely.Polygon(
-        np.column_stack(
-            [
-                lon + CLAIM_DEPTH_KM / (_KM_PER_DEG_LON * cos_lat) * np.cos(angles),
-                lat + CLAIM_DEPTH_KM / _KM_PER_DEG_LAT * np.sin(angles),
-            ]
-        )
+def _deep_many(probes: Sequence[tuple[float, float, frozenset[str]]], km: float) -> list[bool]:
+    """For each (lon, lat, states): whether one state's polygon holds the circle of ``km``.
+
+    The circle is tested at 16 points and its centre, enough for the border of a polygon
+    simplified at 0.75 km; one GEOS call per state for all the probes.
+    """
+    if not probes:
+        return []
+    lon = np.array([p[0] for p in probes])
+    lat = np.array([p[1] for p in probes])
+    cos_lat = np.maximum(np.cos(np.radians(lat)), 0.01)
+    xs = np.column_stack(
+        [lon[:, None] + km / (_KM_PER_DEG_LON * cos_lat)[:, None] * _UNIT_CIRCLE[0], lon]
     )
-    return bool(shapely.contains(states()[code].geometry, disc))
+    ys = np.column_stack([lat[:, None] + km / _KM_PER_DEG_LAT * _UNIT_CIRCLE[1], lat])
+    found = [False] * len(probes)
+    for code in sorted({c for p in probes for c in p[2]}):
+        mine = [k for k, p in enumerate(probes) if code in p[2] and not found[k]]
+        if mine:
+            inside: NDArray[np.bool_] = np.asarray(
+                shapely.contains_xy(states()[code].geometry, xs[mine], ys[mine]), dtype=bool
+            )
+            every: NDArray[np.bool_] = np.all(inside, axis=1)
+            for n, k in enumerate(mine):
+                found[k] = found[k] or bool(every[n])
+    return found
 
 
 def attribute(
@@ -208,53 +233,61 @@ def attribute(
 
     - the states whose polygon holds a disc of CLAIM_DEPTH_KM around the stretch's middle
       claim it together (a disputed area, a dependency inside its sovereign): it is listed
-      for each and its km are shared among them, so that it is counted once;
+      for each and its km are shared among them, so that it is counted once. A stretch
+      shorter than a sliver is wide (2 GROWTH_KM) is taken for a sliver without the test;
     - otherwise it is a border sliver: its first half goes to the state the route was in
       first, its second half to the state the route stays in longest (the border lies
       within the simplification tolerance of the middle); both may be the same state.
 
-    Then a stretch shorter than JOIN_KM between two stretches of the same states (a border
-    grazed, a gap between two pieces of one territorial sea) is joined to them, and
-    crossings of one state with only high seas between them are one crossing.
+    Where the route meets the high seas, the border is moved inward to where the route is
+    TAU_KM inside the polygon (see :func:`_to_source_border`). Then a stretch shorter than
+    JOIN_KM between two stretches of the same states (a border grazed, a gap between two
+    pieces of one territorial sea) is joined to them, and crossings of one state with only
+    high seas between them are one crossing.
 
     Returns the crossings in order of entry, and the km over no state; the states' km
     plus the high seas equal ``total_km``.
     """
     cuts = sorted({0.0, total_km, *(c[0] for c in crossings), *(c[1] for c in crossings)})
-    runs: list[list[Any]] = []
+    segments: list[tuple[float, float, list[tuple[float, float, str]]]] = []
     for a, b in itertools.pairwise(cuts):
-        if b <= a:
-            continue
-        over = [c for c in crossings if c[0] <= a and c[1] >= b]
+        if b - a <= _SAME_KM and segments:
+            segments[-1] = (segments[-1][0], b, segments[-1][2])
+        elif b > a:
+            segments.append((a, b, [c for c in crossings if c[0] <= a and c[1] >= b]))
+    probed = [
+        k for k, (a, b, over) in enumerate(segments) if len(over) > 1 and b - a > 2 * GROWTH_KM
+    ]
+    probes = []
+    for k in probed:
+        a, b, over = segments[k]
+        for c in over:
+            probes.append((*point_at((a + b) / 2.0), frozenset([c[2]])))
+    verdicts = iter(_deep_many(probes, CLAIM_DEPTH_KM))
+    claims = {k: frozenset(c[2] for c in segments[k][2] if next(verdicts)) for k in probed}
+    runs: list[list[Any]] = []
+    for k, (a, b, over) in enumerate(segments):
         label: frozenset[str] | None = frozenset(c[2] for c in over)
         if len(over) > 1:
-            label = _resolve(over, a, b, point_at, runs)
+            label = claims.get(k) or _split_sliver(over, a, b, runs)
         if label is None:
             continue
         if runs and runs[-1][2] == label and runs[-1][1] >= a:
             runs[-1][1] = b
         else:
             runs.append([a, b, label])
-    runs = _join_short(runs)
+    runs = _join_short(_to_source_border(runs, point_at))
     return _stretches(runs), float(sum(b - a for a, b, label in runs if not label))
 
 
-def _resolve(
-    over: list[tuple[float, float, str]],
-    a: float,
-    b: float,
-    point_at: Callable[[float], tuple[float, float]],
-    runs: list[list[Any]],
+def _split_sliver(
+    over: list[tuple[float, float, str]], a: float, b: float, runs: list[list[Any]]
 ) -> frozenset[str] | None:
-    """The label of a stretch that several shipped polygons hold (see :func:`attribute`).
+    """The label of a border sliver (see :func:`attribute`).
 
-    A border sliver is split here: its first half is appended to ``runs`` and the label of
-    the second half returned (None when the whole has been appended).
+    When it goes half to each neighbour, both halves are appended to ``runs`` here and
+    None returned.
     """
-    lon, lat = point_at((a + b) / 2.0)
-    deep = frozenset(c[2] for c in over if _deep(c[2], lon, lat))
-    if deep:
-        return deep
     first = min(over, key=lambda c: (c[0], -c[1], c[2]))[2]
     last = max(over, key=lambda c: (c[1], -c[0], c[2]))[2]
     if first == last:
@@ -267,6 +300,83 @@ def _resolve(
         runs.append([a, middle, label])
     runs.append([middle, b, frozenset([last])])
     return None
+
+
+@per_thread(maxsize=1)
+def _edges() -> tuple[STRtree, NDArray[np.float64], tuple[str, ...]]:
+    """Every edge of every shipped polygon: a tree of them, their ends, and their states."""
+    codes = tuple(states())
+    ends: list[NDArray[np.float64]] = []
+    owners: list[str] = []
+    for code in codes:
+        for ring in shapely.get_rings(shapely.get_parts(states()[code].geometry)):
+            xy = shapely.get_coordinates(ring)
+            ends.append(np.stack([xy[:-1], xy[1:]], axis=1))
+            owners += [code] * (len(xy) - 1)
+    segments = np.concatenate(ends)
+    lines = np.asarray(shapely.linestrings(segments), dtype=object)
+    return STRtree(lines), segments, tuple(owners)
+
+
+def _to_source_border(
+    runs: list[list[Any]], point_at: Callable[[float], tuple[float, float]]
+) -> list[list[Any]]:
+    """Move each border with the high seas inward to where the territory begins.
+
+    The route enters a shipped polygon up to GROWTH_KM before the territory: the border is
+    where the route is TAU_KM deep in it, TAU_KM / sin(angle) along the route from the
+    polygon's edge that it crosses (the angle between the route and that edge). A
+    stretch that is never that deep is high seas.
+    """
+    out = [list(r) for r in runs]
+    # (run, which end, km along the route, direction inward)
+    ends = [
+        (k, side, out[k][side], 1.0 if side == 0 else -1.0)
+        for k in range(len(out))
+        if out[k][2]
+        for side in (0, 1)
+        if 0 <= k + (2 * side - 1) < len(out) and not out[k + 2 * side - 1][2]
+    ]
+    if not ends:
+        return runs
+    tree, segments, owners = _edges()
+    at = [point_at(km) for _, _, km, _ in ends]
+    hits = tree.query(shapely.points(at), predicate="dwithin", distance=1e-7)
+    crossed: dict[int, int] = {}
+    for e, seg in zip(*hits.tolist(), strict=True):
+        if owners[seg] in out[ends[e][0]][2]:
+            crossed.setdefault(e, seg)
+    for e, (k, side, km, inward) in enumerate(ends):
+        lon, lat = at[e]
+        ahead = point_at(km + inward * 0.1)
+        cos_lat = math.cos(math.radians(lat))
+        route = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
+        sine = 1.0
+        if e in crossed:
+            (x0, y0), (x1, y1) = segments[crossed[e]].tolist()
+            edge = ((x1 - x0) * cos_lat, y1 - y0)
+            norm = math.hypot(*route) * math.hypot(*edge)
+            if norm > 0.0:
+                sine = abs(route[0] * edge[1] - route[1] * edge[0]) / norm
+        shift = TAU_KM / max(sine, 1e-6)
+        a, b, _ = out[k]
+        if side == 0:
+            out[k][0] = min(a + shift, b)
+        else:
+            out[k][1] = max(b - shift, out[k][0])
+    # Neighbours of a moved end take up what it left; a run moved to nothing is high seas.
+    for k in range(len(out) - 1):
+        if not out[k][2]:
+            out[k][1] = out[k + 1][0]
+        elif not out[k + 1][2]:
+            out[k + 1][0] = out[k][1]
+    merged: list[list[Any]] = []
+    for a, b, label in out:
+        if (b - a <= _SAME_KM or label == merged[-1][2]) if merged else False:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b, label])
+    return merged
 
 
 def _join_short(runs: list[list[Any]]) -> list[list[Any]]:
