@@ -235,9 +235,11 @@ def attribute(
       claim it together (a disputed area, a dependency inside its sovereign): it is listed
       for each and its km are shared among them, so that it is counted once. A stretch
       shorter than a sliver is wide (2 GROWTH_KM) is taken for a sliver without the test;
-    - otherwise it is a border sliver: its first half goes to the state the route was in
-      first, its second half to the state the route stays in longest (the border lies
-      within the simplification tolerance of the middle); both may be the same state.
+    - otherwise it is a border sliver: it goes to the state the route was in first up to
+      the border, then to the state the route stays in longest (both may be the same);
+      the border is placed from where the route crosses the polygons' edges (see
+      :func:`_place_splits`), within the simplification tolerance, and a single state
+      deep around the middle owns the middle (an enclave crossed inside the sliver).
 
     Where the route meets the high seas, the border is moved inward to where the route is
     TAU_KM inside the polygon (see :func:`_to_source_border`). Then a stretch shorter than
@@ -266,40 +268,96 @@ def attribute(
     verdicts = iter(_deep_many(probes, CLAIM_DEPTH_KM))
     claims = {k: frozenset(c[2] for c in segments[k][2] if next(verdicts)) for k in probed}
     runs: list[list[Any]] = []
+    splits: list[Split] = []
     for k, (a, b, over) in enumerate(segments):
-        label: frozenset[str] | None = frozenset(c[2] for c in over)
+        label = frozenset(c[2] for c in over)
         if len(over) > 1:
-            label = claims.get(k) or _split_sliver(over, a, b, runs)
-        if label is None:
-            continue
+            label = claims.get(k, frozenset())
+            if len(label) < 2:
+                _split_sliver(over, a, b, label, runs, splits)
+                continue
         if runs and runs[-1][2] == label and runs[-1][1] >= a:
             runs[-1][1] = b
         else:
             runs.append([a, b, label])
+    _place_splits(runs, splits, point_at)
     runs = _join_short(_to_source_border(runs, point_at))
     return _stretches(runs), float(sum(b - a for a, b, label in runs if not label))
 
 
-def _split_sliver(
-    over: list[tuple[float, float, str]], a: float, b: float, runs: list[list[Any]]
-) -> frozenset[str] | None:
-    """The label of a border sliver (see :func:`attribute`).
+#: Where a sliver's runs meet, and the estimates of where the border is there: (lowest,
+#: highest, where the runs meet now, (km, state) entered, (km, state) left).
+Split = tuple[float, float, float, "tuple[float, str] | None", "tuple[float, str] | None"]
 
-    When it goes half to each neighbour, both halves are appended to ``runs`` here and
-    None returned.
+
+def _split_sliver(
+    over: list[tuple[float, float, str]],
+    a: float,
+    b: float,
+    deep: frozenset[str],
+    runs: list[list[Any]],
+    splits: list[Split],
+) -> None:
+    """Append the runs of a border sliver to ``runs`` (see :func:`attribute`).
+
+    It goes from the state the route was in first to the one it stays in longest. A state
+    whose polygon holds CLAIM_DEPTH_KM around the middle owns the middle: the split is on
+    the other side of it, or, for a state that is neither first nor last (an enclave
+    crossed), it has the middle of the sliver. The splits are placed by
+    :func:`_place_splits`.
     """
     first = min(over, key=lambda c: (c[0], -c[1], c[2]))[2]
     last = max(over, key=lambda c: (c[1], -c[0], c[2]))[2]
-    if first == last:
-        return frozenset([first])
     middle = (a + b) / 2.0
-    label = frozenset([first])
-    if runs and runs[-1][2] == label and runs[-1][1] >= a:
-        runs[-1][1] = middle
+    owner = next(iter(deep)) if len(deep) == 1 else None
+    if first == last and owner in (None, first):
+        pieces = [(a, b, first)]
+    elif owner is None or owner in (first, last):
+        low, high = (middle, b) if owner == first else (a, middle) if owner == last else (a, b)
+        pieces = [(a, middle, first), (middle, b, last)]
+        splits.append((low, high, middle, (a, last), (b, first)))
     else:
-        runs.append([a, middle, label])
-    runs.append([middle, b, frozenset([last])])
-    return None
+        quarter, three = a + (b - a) / 4.0, b - (b - a) / 4.0
+        pieces = [(a, quarter, first), (quarter, three, owner), (three, b, last)]
+        splits.append((a, middle, quarter, (a, owner), None))
+        splits.append((middle, b, three, None, (b, owner)))
+    for lo, hi, code in pieces:
+        label = frozenset([code])
+        if runs and runs[-1][2] == label and runs[-1][1] >= lo:
+            runs[-1][1] = hi
+        else:
+            runs.append([lo, hi, label])
+
+
+def _place_splits(
+    runs: list[list[Any]],
+    splits: list[Split],
+    point_at: Callable[[float], tuple[float, float]],
+) -> None:
+    """Move each sliver's split to where the border is, in place.
+
+    The route enters a state's polygon TAU_KM / sin(angle) before its border, and leaves
+    the other's that far after it: the split is the mean of the estimates (the middle when
+    both polygons' edges are parallel, as they are along most borders).
+    """
+    ends: list[tuple[float, float, frozenset[str]]] = []
+    for _, _, _, enter, leave in splits:
+        for end, way in ((enter, 1.0), (leave, -1.0)):
+            if end is not None:
+                ends.append((end[0], way, frozenset([end[1]])))
+    along = iter(_tau_along(ends, point_at))
+    starts = {r[0]: k for k, r in enumerate(runs)}
+    for low, high, at, enter, leave in splits:
+        guesses = []
+        if enter is not None and (reach := next(along)) is not None:
+            guesses.append(enter[0] + reach)
+        if leave is not None and (reach := next(along)) is not None:
+            guesses.append(leave[0] - reach)
+        k = starts.get(at)
+        if not guesses or k is None or k == 0:
+            continue
+        border = min(max(sum(guesses) / len(guesses), low, runs[k - 1][0]), high, runs[k][1])
+        runs[k - 1][1] = runs[k][0] = border
 
 
 @per_thread(maxsize=1)
@@ -329,9 +387,9 @@ def _to_source_border(
     stretch that is never that deep is high seas.
     """
     out = [list(r) for r in runs]
-    # (run, which end, km along the route, direction inward)
+    # (run, which end) of every end of a state's run next to the high seas
     ends = [
-        (k, side, out[k][side], 1.0 if side == 0 else -1.0)
+        (k, side)
         for k in range(len(out))
         if out[k][2]
         for side in (0, 1)
@@ -339,44 +397,76 @@ def _to_source_border(
     ]
     if not ends:
         return runs
-    tree, segments, owners = _edges()
-    at = [point_at(km) for _, _, km, _ in ends]
-    hits = tree.query(shapely.points(at), predicate="dwithin", distance=1e-7)
-    crossed: dict[int, int] = {}
-    for e, seg in zip(*hits.tolist(), strict=True):
-        if owners[seg] in out[ends[e][0]][2]:
-            crossed.setdefault(e, seg)
-    for e, (k, side, km, inward) in enumerate(ends):
-        lon, lat = at[e]
-        ahead = point_at(km + inward * 0.1)
-        cos_lat = math.cos(math.radians(lat))
-        route = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
-        sine = 1.0
-        if e in crossed:
-            (x0, y0), (x1, y1) = segments[crossed[e]].tolist()
-            edge = ((x1 - x0) * cos_lat, y1 - y0)
-            norm = math.hypot(*route) * math.hypot(*edge)
-            if norm > 0.0:
-                sine = abs(route[0] * edge[1] - route[1] * edge[0]) / norm
-        shift = TAU_KM / max(sine, 1e-6)
-        a, b, _ = out[k]
+    along = _tau_along([(out[k][side], 1.0 - 2.0 * side, out[k][2]) for k, side in ends], point_at)
+    for (k, side), reach in zip(ends, along, strict=True):
+        shift = TAU_KM if reach is None else reach
+        # The shift may pass the whole run, into the next state's (a dependency's polygon
+        # that starts just inside its sovereign's): it goes on into those.
         if side == 0:
-            out[k][0] = min(a + shift, b)
+            target, j = runs[k][0] + shift, k
+            while j < len(out) and out[j][2] and out[j][1] <= target:
+                out[j][0] = out[j][1]
+                j += 1
+            if j < len(out) and out[j][2]:
+                out[j][0] = max(out[j][0], target)
         else:
-            out[k][1] = max(b - shift, out[k][0])
-    # Neighbours of a moved end take up what it left; a run moved to nothing is high seas.
-    for k in range(len(out) - 1):
-        if not out[k][2]:
-            out[k][1] = out[k + 1][0]
-        elif not out[k + 1][2]:
-            out[k + 1][0] = out[k][1]
+            target, j = runs[k][1] - shift, k
+            while j >= 0 and out[j][2] and out[j][0] >= target:
+                out[j][1] = out[j][0]
+                j -= 1
+            if j >= 0 and out[j][2]:
+                out[j][1] = min(out[j][1], target)
+    # The high seas take up what the moved ends left; runs moved to nothing are dropped.
+    kept = [r for r in out if r[1] - r[0] > _SAME_KM or not r[2]]
+    kept[0][0], kept[-1][1] = out[0][0], out[-1][1]
+    for p, q in itertools.pairwise(kept):
+        if p[2]:
+            q[0] = p[1]
+        else:
+            p[1] = q[0]
     merged: list[list[Any]] = []
-    for a, b, label in out:
-        if (b - a <= _SAME_KM or label == merged[-1][2]) if merged else False:
+    for a, b, label in kept:
+        if merged and (b - a <= _SAME_KM or label == merged[-1][2]):
             merged[-1][1] = b
         else:
             merged.append([a, b, label])
     return merged
+
+
+def _tau_along(
+    ends: Sequence[tuple[float, float, frozenset[str]]],
+    point_at: Callable[[float], tuple[float, float]],
+) -> list[float | None]:
+    """How far along the route it is TAU_KM inside a polygon whose edge it crosses.
+
+    Each end is (km along the route, +1 or -1 for the way into the polygon, the states
+    whose polygon it may be); the answer is TAU_KM / sin(angle between the route and that
+    edge), or None when no edge of those states is there.
+    """
+    if not ends:
+        return []
+    tree, segments, owners = _edges()
+    at = [point_at(km) for km, _, _ in ends]
+    hits = tree.query(shapely.points(at), predicate="dwithin", distance=1e-7)
+    crossed: dict[int, int] = {}
+    for e, seg in zip(*hits.tolist(), strict=True):
+        if owners[seg] in ends[e][2]:
+            crossed.setdefault(e, seg)
+    out: list[float | None] = []
+    for e, (km, inward, _) in enumerate(ends):
+        if e not in crossed:
+            out.append(None)
+            continue
+        lon, lat = at[e]
+        ahead = point_at(km + inward * 0.1)
+        cos_lat = math.cos(math.radians(lat))
+        route = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
+        (x0, y0), (x1, y1) = segments[crossed[e]].tolist()
+        edge = ((x1 - x0) * cos_lat, y1 - y0)
+        norm = math.hypot(*route) * math.hypot(*edge)
+        sine = abs(route[0] * edge[1] - route[1] * edge[0]) / norm if norm > 0.0 else 1.0
+        out.append(TAU_KM / max(sine, 1e-6))
+    return out
 
 
 def _join_short(runs: list[list[Any]]) -> list[list[Any]]:
