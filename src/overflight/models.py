@@ -159,7 +159,8 @@ class Route:
         ``origin``, ``destination``, ``denied``, ``waypoints`` (``[lon, lat]``),
         ``distance_km``, ``great_circle_km``, ``extra_km``, ``extra_pct``,
         ``duration_h``, ``transit`` (``country``, ``name``, ``distance_km``,
-        ``entry``, ``exit``), ``high_seas_km``, and a few more.
+        ``entry``, ``exit``, ``shared_km``, ``shared_with``), ``high_seas_km``, and a few
+        more.
         """
         return {
             "origin": self.origin.to_dict(),
