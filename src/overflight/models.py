@@ -90,12 +90,18 @@ class StateTransit:
     country: str
     #: The state's common English name.
     name: str
-    #: Length flown inside the state's airspace on this crossing (WGS84).
+    #: Length flown inside the state's airspace on this crossing (WGS84); over territory
+    #: that several listed states claim (Crimea), each has an equal share, so that the
+    #: crossings' km plus the high seas add up to the route.
     distance_km: float
     #: Where the route enters the state's airspace.
     entry: LonLat
     #: Where the route leaves the state's airspace.
     exit: LonLat
+    #: Length of this crossing over territory other states claim too (not divided).
+    shared_km: float = 0.0
+    #: Those other claimants, sorted.
+    shared_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,8 @@ class Route:
         ``origin``, ``destination``, ``denied``, ``waypoints`` (``[lon, lat]``),
         ``distance_km``, ``great_circle_km``, ``extra_km``, ``extra_pct``,
         ``duration_h``, ``transit`` (``country``, ``name``, ``distance_km``,
-        ``entry``, ``exit``), ``high_seas_km``, and a few more.
+        ``entry``, ``exit``, ``shared_km``, ``shared_with``), ``high_seas_km``, and a few
+        more.
         """
         return {
             "origin": self.origin.to_dict(),
@@ -176,6 +183,8 @@ class Route:
                     "distance_km": t.distance_km,
                     "entry": [t.entry.lon, t.entry.lat],
                     "exit": [t.exit.lon, t.exit.lat],
+                    "shared_km": t.shared_km,
+                    "shared_with": list(t.shared_with),
                 }
                 for t in self.transit
             ],

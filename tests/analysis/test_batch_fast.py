@@ -86,3 +86,18 @@ def test_routes_on_and_across_the_antimeridian(path: list[LonLat]) -> None:
     report = transit_report(path)
     assert route.states == tuple(t.country for t in report.transit)
     assert route.high_seas_km == pytest.approx(report.high_seas_km, rel=1e-9, abs=1e-6)
+
+
+def test_the_states_column_is_the_transit_list() -> None:
+    """Amsterdam to Stockholm crosses the Netherlands, Germany, Denmark and Sweden, once each.
+
+    The grown polygons overlap along the German coast and the Danish border: the column read
+    ``NL DE DE DE DE DK SE`` before.
+    """
+    from overflight.routing.transit import transit_report
+
+    finder = searcher(planner_of(Closure(())))
+    path = [resolve_place(c).lonlat for c in ("EHAM", "ESSA")]
+    (route,) = fast_routes(finder, [path])
+    assert route.states == ("NL", "DE", "DK", "SE")
+    assert route.states == tuple(t.country for t in transit_report(path).transit)

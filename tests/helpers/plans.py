@@ -74,7 +74,14 @@ def _lonlat(pair: list[float]) -> LonLat:
 
 
 def _transit(data: dict[str, Any]) -> StateTransit:
-    return StateTransit(**{**data, "entry": _lonlat(data["entry"]), "exit": _lonlat(data["exit"])})
+    return StateTransit(
+        **{
+            **data,
+            "entry": _lonlat(data["entry"]),
+            "exit": _lonlat(data["exit"]),
+            "shared_with": tuple(data.get("shared_with", ())),
+        }
+    )
 
 
 def _route(data: dict[str, Any]) -> Route:

@@ -95,31 +95,39 @@ def case(request: pytest.FixtureRequest) -> tuple[str, TransitReport, Measure]:
     return request.param, transit_report(path), Measure(path)
 
 
-def test_crossings_and_high_seas_add_up_to_the_path_but_for_overlapping_claims(
+def test_crossings_and_high_seas_add_up_to_the_path(
     case: tuple[str, TransitReport, Measure],
 ) -> None:
-    """States' km plus high seas exceed the path's length by at most what overlapping claims share.
+    """States' km plus high seas are the path's length: nothing is counted twice or lost.
 
-    Neighbours' airspaces overlap by a sliver at each land border (the shipped polygons cover
-    the source data by about a kilometre) and wholly over a disputed area; nothing is counted
-    twice elsewhere, and nothing is lost.
+    Neighbours' shipped polygons overlap by a sliver along each border (they cover the
+    source data by about a kilometre) and wholly over a disputed area; a sliver goes to one
+    state, and a disputed stretch is shared among its claimants.
     """
     _, report, measure = case
-    codes = {t.country for t in report.transit}
     counted = sum(t.distance_km for t in report.transit) + report.high_seas_km
     slack = 2.0 * STEP_KM * (len(report.transit) + 1) + 1e-6 * measure.total_km
-    assert counted >= measure.total_km - slack
-    assert counted <= measure.total_km + measure.overlap_km(codes) + slack
+    assert counted == pytest.approx(measure.total_km, abs=slack)
+    codes = [t.country for t in report.transit]
+    assert all(a != b for a, b in itertools.pairwise(codes)), codes
 
 
-def test_disputed_areas_are_counted_for_every_claimant() -> None:
-    """Over Crimea, the Ukrainian and Russian crossings overlap by well over a hundred km."""
+def test_disputed_areas_are_listed_for_every_claimant_and_counted_once() -> None:
+    """Over Crimea both Ukraine and Russia are listed, sharing the km they both claim."""
     path = PATHS["odesa-novorossiysk"]
     report, measure = transit_report(path), Measure(path)
-    assert {"RU", "UA"} <= {t.country for t in report.transit}
-    excess = sum(t.distance_km for t in report.transit) + report.high_seas_km - measure.total_km
-    assert excess > 100.0
-    assert excess == pytest.approx(measure.overlap_km({"RU", "UA"}), abs=2.0)
+    by_code = {t.country: t for t in report.transit}
+    assert {"RU", "UA"} <= set(by_code)
+    ua, ru = by_code["UA"], by_code["RU"]
+    assert ua.shared_with == ("RU",)
+    assert ru.shared_with == ("UA",)
+    # Crimea, then the Kerch Strait: well over a hundred km, what the polygons overlap by
+    # less the slivers at the isthmus (a few km).
+    assert ru.shared_km > 100.0
+    assert ru.shared_km == pytest.approx(measure.overlap_km({"RU", "UA"}), abs=10.0)
+    assert ru.distance_km < ru.shared_km
+    counted = sum(t.distance_km for t in report.transit) + report.high_seas_km
+    assert counted == pytest.approx(measure.total_km, rel=1e-4)
 
 
 def test_crossings_are_in_route_order_and_each_exit_follows_its_entry(

@@ -26,6 +26,7 @@ from overflight.export.table import as_plan, flown_legs, plan_figures
 from overflight.geo.ellipsoid import densify_path
 from overflight.geo.sphere import unwrap_longitudes
 from overflight.models import LonLat, Place, Route
+from overflight.routing.transit import join_legs
 
 __all__ = ["DATA_ELEMENT_ID", "json_for_script", "plan_to_html"]
 
@@ -86,8 +87,7 @@ def _page_data(plan: Plan) -> dict[str, Any]:
     ]
     transit = [
         {"country": t.country, "name": t.name, "distance_km": t.distance_km}
-        for leg in flown_legs(plan)
-        for t in leg.transit
+        for t in join_legs([leg.transit for leg in flown_legs(plan)])
     ]
     return {
         "route": plan.to_dict(),

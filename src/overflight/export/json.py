@@ -3,7 +3,8 @@
 Route fields are stable: ``origin``, ``destination``, ``denied``, ``waypoints``,
 ``distance_km``, ``great_circle_km``, ``extra_km``, ``extra_pct``,
 ``duration_h``, ``transit`` (``country``, ``name``, ``distance_km``,
-``entry``, ``exit``) and ``high_seas_km``. Coordinates are ``[lon, lat]``.
+``entry``, ``exit``, ``shared_km``, ``shared_with``) and ``high_seas_km``. Coordinates
+are ``[lon, lat]``.
 The shapes of ``compare`` and ``chokepoints`` are documented in
 :mod:`overflight.analysis.compare` and :mod:`overflight.analysis.chokepoints`.
 """

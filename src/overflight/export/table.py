@@ -43,6 +43,7 @@ from overflight.analysis.plan import Plan
 from overflight.data.airspace import states, states_at
 from overflight.geo.ellipsoid import geodesic_km
 from overflight.models import KM_PER_NM, LonLat, Place, Route
+from overflight.routing.transit import states_in_order
 
 __all__ = [
     "CSV_COLUMNS",
@@ -128,7 +129,7 @@ class Figures:
     total_time_h: float
     #: Cruise speed the times are computed at.
     speed_kt: float
-    #: States crossed in order of flight (a state entered twice in a row is listed once).
+    #: States crossed in order of flight (:func:`overflight.routing.transit.states_in_order`).
     states: tuple[str, ...]
 
     @property
@@ -167,11 +168,6 @@ def plan_figures(plan: Plan | Route) -> Figures:
     """The headline figures of a plan (or route) as flown."""
     chosen = as_plan(plan)
     legs = flown_legs(chosen)
-    crossed: list[str] = []
-    for leg in legs:
-        for t in leg.transit:
-            if not crossed or crossed[-1] != t.country:
-                crossed.append(t.country)
     stop_plan = chosen.stops
     flight_h = sum(leg.duration_h for leg in legs)
     return Figures(
@@ -184,7 +180,7 @@ def plan_figures(plan: Plan | Route) -> Figures:
         flight_time_h=flight_h,
         total_time_h=stop_plan.total_time_h if stop_plan else flight_h,
         speed_kt=chosen.route.speed_kt,
-        states=tuple(crossed),
+        states=states_in_order([leg.transit for leg in legs]),
     )
 
 

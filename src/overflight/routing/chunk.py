@@ -13,11 +13,12 @@ Here the same steps run over a whole chunk of pairs in vectorised calls:
    solution), and
 4. checked against the denied states' polygons shrunk by the verification tolerance, the
    test of :func:`overflight.routing.verify.check_route`, on the same 5 km spacing;
-5. the states crossed come from intersecting the lines with the states' polygons cut into
-   small pieces (one GEOS call for the chunk): pieces of one crossing that the cuts split
-   are joined again before the rules of the transit report apply (a crossing counts when it
-   enters the shrunk polygon and is at least 50 m long; crossings of one state less than
-   2 km apart are one), so the list is the report's.
+5. the stretches inside each state's shipped polygon come from intersecting the lines with
+   the polygons cut into small pieces (one GEOS call for the chunk): pieces of one stretch
+   that the cuts split are joined again, the report's filters apply (a stretch counts when
+   it enters the shrunk polygon and is at least 50 m long), and
+   :func:`overflight.routing.transit.attribute` turns them into the states crossed, as it
+   does for the transit report, so the list is the report's.
 
 Only sets with no margin, avoid areas or open corridors take this path; the tests compare it
 with ``Planner.route`` pair by pair.
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +44,7 @@ from overflight.geo.sphere import EARTH_RADIUS_KM, split_antimeridian, to_lonlat
 from overflight.models import KM_PER_NM, LonLat
 from overflight.routing import chunk_kernels
 from overflight.routing.planner import Planner
-from overflight.routing.transit import JOIN_KM, MIN_KM, STEP_KM
+from overflight.routing.transit import MIN_KM, STEP_KM, RouteLine, attribute
 from overflight.routing.verify import TOLERANCE_DEG, shrunk_area
 
 __all__ = [
@@ -313,18 +313,22 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
     chunk_route = routes_of_part[chunk_part]
     failed = _check(finder, lines, chunk_route)
     crossings = _crossings(lines, chunk_part, chunk_first, routes_of_part, position, len(paths))
+    along: list[list[tuple[Float, Float]]] = [[] for _ in paths]
+    for (_, km), part_coords, r in zip(position, coords, line_route, strict=True):
+        along[r].append((km, part_coords))
 
     out = []
     for r, path in enumerate(paths):
         distance = sum(leg_km[k] for k in np.flatnonzero(owner == r).tolist())
-        states_in_order, covered = _report(crossings[r])
+        kept = [(lo, hi, code) for lo, hi, code, deep in crossings[r] if deep and hi - lo >= MIN_KM]
+        stretches, high_seas_km = attribute(kept, total_km[r], RouteLine(tuple(along[r])).point_at)
         out.append(
             FastRoute(
                 waypoints=tuple(path),
                 distance_km=distance,
                 great_circle_km=float(direct[r]) / 1000.0,
-                high_seas_km=max(0.0, total_km[r] - covered),
-                states=states_in_order,
+                high_seas_km=high_seas_km,
+                states=tuple(s.code for s in stretches),
                 failure=failed.get(r, ""),
             )
         )
@@ -466,25 +470,3 @@ def _crossings(
     for a, b, (part, state), deep in glued:
         found[int(route_of_part[part])].append((a, b, codes[state], deep))
     return found
-
-
-def _report(crossings: list[Crossing]) -> tuple[tuple[str, ...], float]:
-    """States in order with the report's rules, and the length covered by some state."""
-    kept = sorted(
-        ((lo, hi, code) for lo, hi, code, deep in crossings if deep and hi - lo >= MIN_KM),
-        key=lambda c: (c[0], c[2]),
-    )
-    merged: list[list[Any]] = []
-    for lo, hi, code in kept:
-        same = [k for k in range(len(merged)) if merged[k][2] == code]
-        if same and lo - merged[same[-1]][1] <= JOIN_KM:
-            merged[same[-1]][1] = max(merged[same[-1]][1], hi)
-        else:
-            merged.append([lo, hi, code])
-    covered, end = 0.0, -math.inf
-    for lo, hi, _ in sorted(kept):
-        if hi <= end:
-            continue
-        covered += hi - max(lo, end)
-        end = hi
-    return tuple(m[2] for m in merged), covered

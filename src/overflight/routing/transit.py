@@ -1,20 +1,29 @@
 """The transit report: which states a route crosses, in order, where and for how long.
 
-Its twin for many routes at once is :mod:`overflight.routing.chunk`, which shares these
-constants; ``tests/analysis/test_batch_fast.py`` holds the two to the same rows.
+That list is the list of clearances a flight needs, so it is the one definition of "states
+crossed": the text, JSON, batch, web and map outputs all read it. Its twin for many routes at
+once is :mod:`overflight.routing.chunk`, which finds the stretches inside each shipped polygon
+its own way and hands them to :func:`attribute` here; ``tests/analysis/test_batch_fast.py``
+holds the two to the same rows.
 
-That list is the list of clearances a flight needs. Lengths are measured on
-the WGS84 ellipsoid along the route densified every few kilometres; where
-claims overlap (Crimea, Western Sahara, ...) both claimants are listed.
+Lengths are measured on the WGS84 ellipsoid along the route densified every few kilometres.
+The shipped polygons are grown over the source territory (for a conservative avoidance), so
+neighbours overlap along their borders: the report attributes each stretch to the state whose
+territory it is over, and lists both claimants where claims truly overlap (Crimea, Western
+Sahara, a dependency inside its sovereign), counting those km once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.strtree import STRtree
 
 from overflight._threadlocal import per_thread
@@ -24,7 +33,21 @@ from overflight.geo.sphere import split_antimeridian
 from overflight.models import LonLat, StateTransit
 from overflight.routing.verify import shrunk_area
 
-__all__ = ["JOIN_KM", "MIN_KM", "STEP_KM", "TransitReport", "transit_report"]
+__all__ = [
+    "CLAIM_DEPTH_KM",
+    "JOIN_KM",
+    "MIN_KM",
+    "STEP_KM",
+    "RouteLine",
+    "Stretch",
+    "TransitReport",
+    "attribute",
+    "join_legs",
+    "states_in_order",
+    "transit_report",
+]
+
+Float = NDArray[np.float64]
 
 #: Spacing of the points the route is densified to for the report: a straight line (in
 #: lon/lat) between points 5 km apart strays from the great circle by centimetres, far
@@ -36,8 +59,33 @@ STEP_KM = 5.0
 _TRACK_STEP_KM = 10.0
 #: Crossings shorter than this are contacts with a boundary, not transits.
 MIN_KM = 0.05
-#: Pieces of one state's crossing closer than this are one crossing.
+#: A border crossed back and forth within this distance is crossed once: where the route
+#: really is on either side of a border is known to the simplification tolerance (0.75 km)
+#: on each side of it, so shorter excursions are within what the data can tell apart.
 JOIN_KM = 2.0
+#: How far the shipped polygons reach beyond the source territory at most: grown by tau
+#: (1 km), then simplified within 0.75 km (data/AIRSPACE.md). Two neighbours' polygons
+#: overlap in a strip at most twice this wide along their border.
+GROWTH_KM = 1.75
+#: A point whose disc of this radius lies inside a shipped polygon is inside its source
+#: territory, and not in a border sliver (at most GROWTH_KM deep in either polygon); a
+#: quarter km more than GROWTH_KM for the bends of a border.
+CLAIM_DEPTH_KM = 2.0
+#: The build grows each state by tau = 1 km before simplifying it within 0.75 km: where the
+#: route is this deep inside a shipped polygon it is on the source territory's border, to
+#: the simplification tolerance. Entries from the high seas are placed there.
+TAU_KM = 1.0
+#: Km per degree of latitude, and of longitude at the equator (WGS84, rounded down so that
+#: the disc of the deep test is never smaller than its radius).
+_KM_PER_DEG_LAT = 110.5
+_KM_PER_DEG_LON = 111.3
+#: Points of the circle of the depth test (cos, sin), a little outside the unit circle so
+#: that the polygon through them holds the circle.
+_UNIT_CIRCLE = np.array(
+    [np.cos(np.arange(16) * math.pi / 8.0), np.sin(np.arange(16) * math.pi / 8.0)]
+) / math.cos(math.pi / 16.0)
+#: Lengths along a route closer than this are one point (rounding of the cuts).
+_SAME_KM = 1e-6
 
 
 @dataclass(frozen=True)
@@ -60,23 +108,13 @@ def _cumulative_km(points: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(metres) / 1000.0])
 
 
-def _union_length(intervals: list[tuple[float, float]]) -> float:
-    total, end = 0.0, -np.inf
-    for lo, hi in sorted(intervals):
-        if hi <= end:
-            continue
-        total += hi - max(lo, end)
-        end = hi
-    return total
-
-
 def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
     """Every state crossed along the great-circle legs through the waypoints."""
     dense = densify_path(waypoints, STEP_KM)
     parts = [np.asarray(p, dtype=np.float64) for p in split_antimeridian(dense) if len(p) > 1]
     tree, codes = _index()
-    crossings: list[tuple[float, float, StateTransit]] = []
-    covered: list[tuple[float, float]] = []
+    found: list[tuple[float, float, str]] = []
+    along: list[tuple[Float, Float]] = []
     offset_km = 0.0
     for coords in parts:
         line = shapely.LineString(coords)
@@ -95,63 +133,394 @@ def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
                 if not shapely.intersects(inner, piece):
                     continue
                 ends = shapely.get_coordinates(piece)[[0, -1]]
-                along = [
+                km = [
                     float(np.interp(line.project(shapely.Point(p)), cum_deg, cum_km)) for p in ends
                 ]
-                lo, hi = min(along), max(along)
-                if hi - lo < MIN_KM:
-                    continue
-                entry, exit_ = (ends[0], ends[1]) if along[0] <= along[1] else (ends[1], ends[0])
-                covered.append((offset_km + lo, offset_km + hi))
-                crossings.append(
-                    (
-                        offset_km + lo,
-                        offset_km + hi,
-                        StateTransit(
-                            country=area.code,
-                            name=area.name,
-                            distance_km=hi - lo,
-                            entry=LonLat(float(entry[0]), float(entry[1])),
-                            exit=LonLat(float(exit_[0]), float(exit_[1])),
-                        ),
-                    )
-                )
+                lo, hi = min(km), max(km)
+                if hi - lo >= MIN_KM:
+                    found.append((offset_km + lo, offset_km + hi, area.code))
+        along.append((cum_km + offset_km, coords))
         offset_km += float(cum_km[-1])
-    crossings.sort(key=lambda c: (c[0], c[2].country))
-    merged = _merge_split_crossings(crossings)
-    track = _track(waypoints)
-    return TransitReport(
-        transit=merged, high_seas_km=max(0.0, offset_km - _union_length(covered)), track=track
+    route = RouteLine(tuple(along))
+    stretches, high_seas_km = attribute(found, offset_km, route.point_at)
+    transit = tuple(
+        StateTransit(
+            country=s.code,
+            name=states()[s.code].name,
+            distance_km=s.distance_km,
+            entry=LonLat(*route.point_at(s.start_km)),
+            exit=LonLat(*route.point_at(s.end_km)),
+            shared_km=s.shared_km,
+            shared_with=s.shared_with,
+        )
+        for s in stretches
     )
+    return TransitReport(transit=transit, high_seas_km=high_seas_km, track=_track(waypoints))
 
 
-def _merge_split_crossings(
-    items: list[tuple[float, float, StateTransit]],
-) -> tuple[StateTransit, ...]:
-    """Join pieces of one crossing: cut by the antimeridian, or by a wiggle of a border.
+@dataclass(frozen=True)
+class RouteLine:
+    """A route densified and cut at ±180°: per part, km along the route and (lon, lat)."""
 
-    Items are (start_km, end_km, transit) in order of start.
+    parts: tuple[tuple[Float, Float], ...]
+
+    def point_at(self, km: float) -> tuple[float, float]:
+        """The (lon, lat) of the route ``km`` from its start (straight between dense points)."""
+        last = len(self.parts) - 1
+        for n, (cum_km, coords) in enumerate(self.parts):
+            if km <= cum_km[-1] or n == last:
+                k = min(max(int(cum_km.searchsorted(km)) - 1, 0), len(cum_km) - 2)
+                k0, k1 = float(cum_km[k]), float(cum_km[k + 1])
+                f = 0.0 if k1 <= k0 else min(max((km - k0) / (k1 - k0), 0.0), 1.0)
+                (x0, y0), (x1, y1) = coords[k].tolist(), coords[k + 1].tolist()
+                return x0 + f * (x1 - x0), y0 + f * (y1 - y0)
+        raise ValueError(f"the route has no parts to find {km} km along")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """One crossing of a state as the report lists it (km along the route)."""
+
+    code: str
+    start_km: float
+    end_km: float
+    #: This state's share: a stretch claimed by k states counts 1/k to each.
+    distance_km: float
+    #: Length of the crossing over territory other listed states claim too.
+    shared_km: float
+    #: Those other claimants.
+    shared_with: tuple[str, ...]
+
+
+def _deep_many(probes: Sequence[tuple[float, float, frozenset[str]]], km: float) -> list[bool]:
+    """For each (lon, lat, states): whether one state's polygon holds the circle of ``km``.
+
+    The circle is tested at 16 points and its centre, enough for the border of a polygon
+    simplified at 0.75 km; one GEOS call per state for all the probes.
     """
-    out: list[tuple[float, float, StateTransit]] = []
-    for lo, hi, t in items:
-        same = [k for k in range(len(out)) if out[k][2].country == t.country]
-        k = same[-1] if same else -1
-        if k >= 0 and lo - out[k][1] <= JOIN_KM:
-            plo, phi, prev = out[k]
-            out[k] = (
-                plo,
-                max(phi, hi),
-                StateTransit(
-                    prev.country,
-                    prev.name,
-                    prev.distance_km + t.distance_km,
-                    prev.entry,
-                    t.exit if hi >= phi else prev.exit,
-                ),
+    if not probes:
+        return []
+    lon = np.array([p[0] for p in probes])
+    lat = np.array([p[1] for p in probes])
+    cos_lat = np.maximum(np.cos(np.radians(lat)), 0.01)
+    xs = np.column_stack(
+        [lon[:, None] + km / (_KM_PER_DEG_LON * cos_lat)[:, None] * _UNIT_CIRCLE[0], lon]
+    )
+    ys = np.column_stack([lat[:, None] + km / _KM_PER_DEG_LAT * _UNIT_CIRCLE[1], lat])
+    found = [False] * len(probes)
+    for code in sorted({c for p in probes for c in p[2]}):
+        mine = [k for k, p in enumerate(probes) if code in p[2] and not found[k]]
+        if mine:
+            inside: NDArray[np.bool_] = np.asarray(
+                shapely.contains_xy(states()[code].geometry, xs[mine], ys[mine]), dtype=bool
             )
+            every: NDArray[np.bool_] = np.all(inside, axis=1)
+            for n, k in enumerate(mine):
+                found[k] = found[k] or bool(every[n])
+    return found
+
+
+def attribute(
+    crossings: Sequence[tuple[float, float, str]],
+    total_km: float,
+    point_at: Callable[[float], tuple[float, float]],
+) -> tuple[tuple[Stretch, ...], float]:
+    """The states crossed, from where the route is inside each state's shipped polygon.
+
+    ``crossings`` are (start km, end km, code) of every stretch inside a shipped polygon.
+    The shipped polygons are grown over the source territory by up to GROWTH_KM, so
+    neighbours overlap along their borders. Where several polygons hold the route:
+
+    - the states whose polygon holds a disc of CLAIM_DEPTH_KM around the stretch's middle
+      claim it together (a disputed area, a dependency inside its sovereign): it is listed
+      for each and its km are shared among them, so that it is counted once. A stretch
+      shorter than a sliver is wide (2 GROWTH_KM) is taken for a sliver without the test;
+    - otherwise it is a border sliver: it goes to the state the route was in first up to
+      the border, then to the state the route stays in longest (both may be the same);
+      the border is placed from where the route crosses the polygons' edges (see
+      :func:`_place_splits`), within the simplification tolerance, and a single state
+      deep around the middle owns the middle (an enclave crossed inside the sliver).
+
+    Where the route meets the high seas, the border is moved inward to where the route is
+    TAU_KM inside the polygon (see :func:`_to_source_border`). Then a stretch shorter than
+    JOIN_KM between two stretches of the same states (a border grazed, a gap between two
+    pieces of one territorial sea) is joined to them, and crossings of one state with only
+    high seas between them are one crossing.
+
+    Returns the crossings in order of entry, and the km over no state; the states' km
+    plus the high seas equal ``total_km``.
+    """
+    cuts = sorted({0.0, total_km, *(c[0] for c in crossings), *(c[1] for c in crossings)})
+    segments: list[tuple[float, float, list[tuple[float, float, str]]]] = []
+    for a, b in itertools.pairwise(cuts):
+        if b - a <= _SAME_KM and segments:
+            segments[-1] = (segments[-1][0], b, segments[-1][2])
+        elif b > a:
+            segments.append((a, b, [c for c in crossings if c[0] <= a and c[1] >= b]))
+    probed = [
+        k for k, (a, b, over) in enumerate(segments) if len(over) > 1 and b - a > 2 * GROWTH_KM
+    ]
+    probes = []
+    for k in probed:
+        a, b, over = segments[k]
+        for c in over:
+            probes.append((*point_at((a + b) / 2.0), frozenset([c[2]])))
+    verdicts = iter(_deep_many(probes, CLAIM_DEPTH_KM))
+    claims = {k: frozenset(c[2] for c in segments[k][2] if next(verdicts)) for k in probed}
+    runs: list[list[Any]] = []
+    splits: list[Split] = []
+    for k, (a, b, over) in enumerate(segments):
+        label = frozenset(c[2] for c in over)
+        if len(over) > 1:
+            label = claims.get(k, frozenset())
+            if len(label) < 2:
+                _split_sliver(over, a, b, label, runs, splits)
+                continue
+        if runs and runs[-1][2] == label and runs[-1][1] >= a:
+            runs[-1][1] = b
         else:
-            out.append((lo, hi, t))
-    return tuple(t for _, _, t in out)
+            runs.append([a, b, label])
+    _place_splits(runs, splits, point_at)
+    runs = _join_short(_to_source_border(runs, point_at))
+    return _stretches(runs), float(sum(b - a for a, b, label in runs if not label))
+
+
+#: Where a sliver's runs meet, and the estimates of where the border is there: (lowest,
+#: highest, where the runs meet now, (km, state) entered, (km, state) left).
+Split = tuple[float, float, float, "tuple[float, str] | None", "tuple[float, str] | None"]
+
+
+def _split_sliver(
+    over: list[tuple[float, float, str]],
+    a: float,
+    b: float,
+    deep: frozenset[str],
+    runs: list[list[Any]],
+    splits: list[Split],
+) -> None:
+    """Append the runs of a border sliver to ``runs`` (see :func:`attribute`).
+
+    It goes from the state the route was in first to the one it stays in longest. A state
+    whose polygon holds CLAIM_DEPTH_KM around the middle owns the middle: the split is on
+    the other side of it, or, for a state that is neither first nor last (an enclave
+    crossed), it has the middle of the sliver. The splits are placed by
+    :func:`_place_splits`.
+    """
+    first = min(over, key=lambda c: (c[0], -c[1], c[2]))[2]
+    last = max(over, key=lambda c: (c[1], -c[0], c[2]))[2]
+    middle = (a + b) / 2.0
+    owner = next(iter(deep)) if len(deep) == 1 else None
+    if first == last and owner in (None, first):
+        pieces = [(a, b, first)]
+    elif owner is None or owner in (first, last):
+        low, high = (middle, b) if owner == first else (a, middle) if owner == last else (a, b)
+        pieces = [(a, middle, first), (middle, b, last)]
+        splits.append((low, high, middle, (a, last), (b, first)))
+    else:
+        quarter, three = a + (b - a) / 4.0, b - (b - a) / 4.0
+        pieces = [(a, quarter, first), (quarter, three, owner), (three, b, last)]
+        splits.append((a, middle, quarter, (a, owner), None))
+        splits.append((middle, b, three, None, (b, owner)))
+    for lo, hi, code in pieces:
+        label = frozenset([code])
+        if runs and runs[-1][2] == label and runs[-1][1] >= lo:
+            runs[-1][1] = hi
+        else:
+            runs.append([lo, hi, label])
+
+
+def _place_splits(
+    runs: list[list[Any]],
+    splits: list[Split],
+    point_at: Callable[[float], tuple[float, float]],
+) -> None:
+    """Move each sliver's split to where the border is, in place.
+
+    The route enters a state's polygon TAU_KM / sin(angle) before its border, and leaves
+    the other's that far after it: the split is the mean of the estimates (the middle when
+    both polygons' edges are parallel, as they are along most borders).
+    """
+    ends: list[tuple[float, float, frozenset[str]]] = []
+    for _, _, _, enter, leave in splits:
+        for end, way in ((enter, 1.0), (leave, -1.0)):
+            if end is not None:
+                ends.append((end[0], way, frozenset([end[1]])))
+    along = iter(_tau_along(ends, point_at))
+    starts = {r[0]: k for k, r in enumerate(runs)}
+    for low, high, at, enter, leave in splits:
+        guesses = []
+        if enter is not None and (reach := next(along)) is not None:
+            guesses.append(enter[0] + reach)
+        if leave is not None and (reach := next(along)) is not None:
+            guesses.append(leave[0] - reach)
+        k = starts.get(at)
+        if not guesses or k is None or k == 0:
+            continue
+        border = min(max(sum(guesses) / len(guesses), low, runs[k - 1][0]), high, runs[k][1])
+        runs[k - 1][1] = runs[k][0] = border
+
+
+@per_thread(maxsize=1)
+def _edges() -> tuple[STRtree, NDArray[np.float64], tuple[str, ...]]:
+    """Every edge of every shipped polygon: a tree of them, their ends, and their states."""
+    codes = tuple(states())
+    ends: list[NDArray[np.float64]] = []
+    owners: list[str] = []
+    for code in codes:
+        for ring in shapely.get_rings(shapely.get_parts(states()[code].geometry)):
+            xy = shapely.get_coordinates(ring)
+            ends.append(np.stack([xy[:-1], xy[1:]], axis=1))
+            owners += [code] * (len(xy) - 1)
+    segments = np.concatenate(ends)
+    lines = np.asarray(shapely.linestrings(segments), dtype=object)
+    return STRtree(lines), segments, tuple(owners)
+
+
+def _to_source_border(
+    runs: list[list[Any]], point_at: Callable[[float], tuple[float, float]]
+) -> list[list[Any]]:
+    """Move each border with the high seas inward to where the territory begins.
+
+    The route enters a shipped polygon up to GROWTH_KM before the territory: the border is
+    where the route is TAU_KM deep in it, TAU_KM / sin(angle) along the route from the
+    polygon's edge that it crosses (the angle between the route and that edge). A
+    stretch that is never that deep is high seas.
+    """
+    out = [list(r) for r in runs]
+    # (run, which end) of every end of a state's run next to the high seas
+    ends = [
+        (k, side)
+        for k in range(len(out))
+        if out[k][2]
+        for side in (0, 1)
+        if 0 <= k + (2 * side - 1) < len(out) and not out[k + 2 * side - 1][2]
+    ]
+    if not ends:
+        return runs
+    along = _tau_along([(out[k][side], 1.0 - 2.0 * side, out[k][2]) for k, side in ends], point_at)
+    for (k, side), reach in zip(ends, along, strict=True):
+        shift = TAU_KM if reach is None else reach
+        # The shift may pass the whole run, into the next state's (a dependency's polygon
+        # that starts just inside its sovereign's): it goes on into those.
+        if side == 0:
+            target, j = runs[k][0] + shift, k
+            while j < len(out) and out[j][2] and out[j][1] <= target:
+                out[j][0] = out[j][1]
+                j += 1
+            if j < len(out) and out[j][2]:
+                out[j][0] = max(out[j][0], target)
+        else:
+            target, j = runs[k][1] - shift, k
+            while j >= 0 and out[j][2] and out[j][0] >= target:
+                out[j][1] = out[j][0]
+                j -= 1
+            if j >= 0 and out[j][2]:
+                out[j][1] = min(out[j][1], target)
+    # The high seas take up what the moved ends left; runs moved to nothing are dropped.
+    kept = [r for r in out if r[1] - r[0] > _SAME_KM or not r[2]]
+    kept[0][0], kept[-1][1] = out[0][0], out[-1][1]
+    for p, q in itertools.pairwise(kept):
+        if p[2]:
+            q[0] = p[1]
+        else:
+            p[1] = q[0]
+    merged: list[list[Any]] = []
+    for a, b, label in kept:
+        if merged and (b - a <= _SAME_KM or label == merged[-1][2]):
+            merged[-1][1] = b
+        else:
+            merged.append([a, b, label])
+    return merged
+
+
+def _tau_along(
+    ends: Sequence[tuple[float, float, frozenset[str]]],
+    point_at: Callable[[float], tuple[float, float]],
+) -> list[float | None]:
+    """How far along the route it is TAU_KM inside a polygon whose edge it crosses.
+
+    Each end is (km along the route, +1 or -1 for the way into the polygon, the states
+    whose polygon it may be); the answer is TAU_KM / sin(angle between the route and that
+    edge), or None when no edge of those states is there.
+    """
+    if not ends:
+        return []
+    tree, segments, owners = _edges()
+    at = [point_at(km) for km, _, _ in ends]
+    hits = tree.query(shapely.points(at), predicate="dwithin", distance=1e-7)
+    crossed: dict[int, int] = {}
+    for e, seg in zip(*hits.tolist(), strict=True):
+        if owners[seg] in ends[e][2]:
+            crossed.setdefault(e, seg)
+    out: list[float | None] = []
+    for e, (km, inward, _) in enumerate(ends):
+        if e not in crossed:
+            out.append(None)
+            continue
+        lon, lat = at[e]
+        ahead = point_at(km + inward * 0.1)
+        cos_lat = math.cos(math.radians(lat))
+        route = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
+        (x0, y0), (x1, y1) = segments[crossed[e]].tolist()
+        edge = ((x1 - x0) * cos_lat, y1 - y0)
+        norm = math.hypot(*route) * math.hypot(*edge)
+        sine = abs(route[0] * edge[1] - route[1] * edge[0]) / norm if norm > 0.0 else 1.0
+        out.append(TAU_KM / max(sine, 1e-6))
+    return out
+
+
+def _join_short(runs: list[list[Any]]) -> list[list[Any]]:
+    """Join each run shorter than JOIN_KM to its neighbours when they are the same states."""
+    runs = [r for r in runs if r[1] > r[0]]
+    while True:
+        short = [
+            k
+            for k in range(1, len(runs) - 1)
+            if runs[k][1] - runs[k][0] < JOIN_KM
+            and runs[k - 1][2]
+            and runs[k - 1][2] == runs[k + 1][2]
+        ]
+        if not short:
+            return runs
+        k = min(short, key=lambda k: (runs[k][1] - runs[k][0], k))
+        runs[k - 1 : k + 2] = [[runs[k - 1][0], runs[k + 1][1], runs[k - 1][2]]]
+
+
+def _stretches(runs: list[list[Any]]) -> tuple[Stretch, ...]:
+    """Each state's crossings from the labelled runs, in order of entry."""
+    open_: dict[str, list[Any]] = {}
+    done: list[list[Any]] = []
+    for a, b, label in runs:
+        for code in sorted(label):
+            share = (b - a) / len(label)
+            shared = (b - a) if len(label) > 1 else 0.0
+            others = set(label) - {code}
+            current = open_.get(code)
+            if current is not None and current[2] >= a:
+                current[2] = b
+                current[3] += share
+                current[4] += shared
+                current[5] |= others
+            else:
+                current = [code, a, b, share, shared, others]
+                open_[code] = current
+                done.append(current)
+    done.sort(key=lambda s: (s[1], s[0]))
+    merged: list[list[Any]] = []
+    for s in done:
+        if merged and merged[-1][0] == s[0]:
+            # Only high seas lie between: one crossing (its km count only what is inside).
+            prev = merged[-1]
+            prev[2] = max(prev[2], s[2])
+            prev[3] += s[3]
+            prev[4] += s[4]
+            prev[5] |= s[5]
+        else:
+            merged.append(s)
+    return tuple(
+        Stretch(code, a, b, share, shared, tuple(sorted(others)))
+        for code, a, b, share, shared, others in merged
+    )
 
 
 def _track(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
@@ -160,3 +529,38 @@ def _track(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...]
     return tuple(
         tuple(LonLat(x, y) for x, y in part) for part in split_antimeridian(points) if len(part) > 1
     )
+
+
+def join_legs(legs: Sequence[Sequence[StateTransit]]) -> tuple[StateTransit, ...]:
+    """The crossings of legs flown in turn, as one list.
+
+    A leg that starts in the state where the last ended (a fuel stop) continues that
+    crossing rather than listing the state again.
+    """
+    out: list[StateTransit] = []
+    for leg in legs:
+        for k, t in enumerate(leg):
+            prev = out[-1] if out else None
+            if k == 0 and prev is not None and prev.country == t.country:
+                out[-1] = StateTransit(
+                    country=t.country,
+                    name=t.name,
+                    distance_km=prev.distance_km + t.distance_km,
+                    entry=prev.entry,
+                    exit=t.exit,
+                    shared_km=prev.shared_km + t.shared_km,
+                    shared_with=tuple(sorted({*prev.shared_with, *t.shared_with})),
+                )
+            else:
+                out.append(t)
+    return tuple(out)
+
+
+def states_in_order(legs: Sequence[Sequence[StateTransit]]) -> tuple[str, ...]:
+    """The codes of the states crossed, in order, by legs flown in turn (one for a route).
+
+    >>> from overflight.routing.planner import plan_route
+    >>> states_in_order([plan_route("EHAM", "EDDB").transit])
+    ('NL', 'DE')
+    """
+    return tuple(t.country for t in join_legs(legs))
