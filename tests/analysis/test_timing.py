@@ -82,8 +82,8 @@ def test_a_headwind_stronger_than_the_aircraft_is_refused(equator: Route) -> Non
 
 
 def test_fastest_in_still_air_is_the_first_of_equal_times(equator: Route) -> None:
-    best, times = fastest([equator, equator])
+    best, times = fastest([equator, equator], speed_kt=SPEED_KT)
     assert best == 0
     assert times[0] == times[1]
     with pytest.raises(InputError, match="no routes"):
-        fastest([])
+        fastest([], speed_kt=SPEED_KT)

@@ -18,14 +18,14 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from overflight.data.winds import monthly_wind
 from overflight.errors import InputError
 from overflight.geo.wind import M_S_PER_KT, WindFunction, path_time
-from overflight.models import KM_PER_NM, Route
+from overflight.models import KM_PER_NM, LonLat, Route
 
-__all__ = ["RouteTime", "fastest", "route_time"]
+__all__ = ["RouteTime", "fastest", "route_time", "time_along"]
 
 #: Longest piece of the path flown at one ground speed, km. The winds are on a 2.5° grid
 #: (about 280 km); 10 km pieces change a 12-hour time by under 0.1 s against 2 km pieces.
@@ -63,15 +63,28 @@ class RouteTime(NamedTuple):
         }
 
 
-def route_time(
-    route: Route, *, month: int | None = None, wind: WindFunction | None = None
+class _Path(Protocol):
+    """What a timed path has: turning points and a WGS84 length (a Route, an Alternative)."""
+
+    @property
+    def waypoints(self) -> Sequence[LonLat]: ...
+
+    @property
+    def distance_km(self) -> float: ...
+
+
+def time_along(
+    path: _Path, *, speed_kt: float, month: int | None = None, wind: WindFunction | None = None
 ) -> RouteTime:
-    """The still-air and wind times of a route at its cruise speed (:attr:`Route.speed_kt`).
+    """The still-air and wind times of great-circle legs through a path's turning points.
 
     Parameters
     ----------
-    route
-        A planned route; its great-circle legs are flown at its ``speed_kt``.
+    path
+        Anything with ``waypoints`` (``(lon, lat)``) and ``distance_km``: a :class:`Route`, an
+        alternative of :func:`overflight.routing.alternatives.distinct_routes`.
+    speed_kt
+        True airspeed, kt.
     month
         The month (1 to 12) whose shipped mean wind at 200 hPa is flown through; None for
         still air.
@@ -87,34 +100,44 @@ def route_time(
     """
     if wind is None and month is not None:
         wind = monthly_wind(month).at
-    still_air_h = route.distance_km / (route.speed_kt * KM_PER_NM)
+    still_air_h = path.distance_km / (speed_kt * KM_PER_NM)
     if wind is None:
-        return RouteTime(None, route.speed_kt, still_air_h, still_air_h, 0.0)
-    timed = path_time(
-        route.waypoints, tas_m_s=route.speed_kt * M_S_PER_KT, wind=wind, step_km=STEP_KM
-    )
+        return RouteTime(None, speed_kt, still_air_h, still_air_h, 0.0)
+    timed = path_time(path.waypoints, tas_m_s=speed_kt * M_S_PER_KT, wind=wind, step_km=STEP_KM)
     # path_time shares each leg's WGS84 length among its pieces: its distance is the route's.
-    return RouteTime(
-        month, route.speed_kt, still_air_h, timed.wind_h, timed.mean_wind_m_s / M_S_PER_KT
-    )
+    return RouteTime(month, speed_kt, still_air_h, timed.wind_h, timed.mean_wind_m_s / M_S_PER_KT)
+
+
+def route_time(
+    route: Route, *, month: int | None = None, wind: WindFunction | None = None
+) -> RouteTime:
+    """The still-air and wind times of a route at its cruise speed (:attr:`Route.speed_kt`).
+
+    As :func:`time_along`; with no month and no wind both times are :attr:`Route.duration_h`.
+    """
+    return time_along(route, speed_kt=route.speed_kt, month=month, wind=wind)
 
 
 def fastest(
-    routes: Sequence[Route], *, month: int | None = None, wind: WindFunction | None = None
+    paths: Sequence[_Path],
+    *,
+    speed_kt: float,
+    month: int | None = None,
+    wind: WindFunction | None = None,
 ) -> tuple[int, tuple[RouteTime, ...]]:
-    """Which route is fastest in the wind (index), and every route's times.
+    """Which path is fastest in the wind (index), and every path's times.
 
-    Ties (as in still air, between routes of one length) go to the earlier route, so with no
-    wind the first of routes ordered by length, the shortest, is chosen.
+    Ties (as in still air, between paths of one length) go to the earlier path, so with no
+    wind the first of paths ordered by length, the shortest, is chosen.
 
     Raises
     ------
     InputError
-        When there is no route to choose from.
+        When there is no path to choose from.
 
     """
-    if not routes:
+    if not paths:
         raise InputError("no routes to choose the fastest from: give at least one")
-    times = tuple(route_time(r, month=month, wind=wind) for r in routes)
+    times = tuple(time_along(p, speed_kt=speed_kt, month=month, wind=wind) for p in paths)
     best = min(range(len(times)), key=lambda k: (times[k].wind_h, k))
     return best, times
