@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pytest
 
+from overflight.analysis.plan import plan_request
+from overflight.analysis.request import FlightRequest
 from overflight.analysis.timing import fastest, route_time
 from overflight.errors import InputError
 from overflight.geo.wind import M_S_PER_KT, uniform_wind
@@ -87,3 +90,59 @@ def test_fastest_in_still_air_is_the_first_of_equal_times(equator: Route) -> Non
     assert times[0] == times[1]
     with pytest.raises(InputError, match="no routes"):
         fastest([], speed_kt=SPEED_KT)
+
+
+# -- a request planned for time --------------------------------------------------------------
+
+
+def helsinki_tokyo(**options: object) -> FlightRequest:
+    return FlightRequest(origin="EFHK", destination="RJAA", deny=RU_BY_UA, **options)  # type: ignore[arg-type]
+
+
+RU_BY_UA = ("RU", "BY", "UA")
+
+
+def test_time_optimal_plan_reports_the_routes_it_chose_among() -> None:
+    plan = plan_request(helsinki_tokyo(month=1, optimise="time"))
+    data = plan.to_dict()
+    assert data["optimise"] == "time"
+    assert data["month"] == 1
+    considered = data["alternatives"]
+    assert len(considered) >= 2
+    assert sum(a["chosen"] for a in considered) == 1
+    chosen = next(a for a in considered if a["chosen"])
+    assert chosen["wind_h"] == min(a["wind_h"] for a in considered)
+    assert data["distance_km"] == pytest.approx(chosen["distance_km"], rel=1e-9)
+    assert data["wind_h"] == pytest.approx(chosen["wind_h"], rel=1e-9)
+    assert not set(RU_BY_UA) & {t["country"] for t in data["transit"]}
+
+
+def test_still_air_time_optimal_is_the_shortest() -> None:
+    by_time = plan_request(helsinki_tokyo(month=1, no_wind=True, optimise="time"))
+    by_distance = plan_request(helsinki_tokyo())
+    assert by_time.route.waypoints == by_distance.route.waypoints
+    assert by_time.alternatives[0].chosen
+    assert by_time.timing.wind_h == by_time.timing.still_air_h == by_time.route.duration_h
+
+
+def test_the_month_comes_from_the_date_and_none_means_still_air() -> None:
+    dated = plan_request(helsinki_tokyo(date=dt.date(2023, 1, 15)))
+    assert dated.timing == plan_request(helsinki_tokyo(month=1)).timing
+    undated = plan_request(helsinki_tokyo()).to_dict()
+    assert undated["month"] is None
+    assert undated["wind_h"] == undated["still_air_h"] == undated["duration_h"]
+    assert "alternatives" not in undated
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"optimise": "time"}, "needs a month"),
+        ({"optimise": "fast"}, "optimise 'fast': give distance or time"),
+        ({"month": 0}, "month 0: out of range, give 1 to 12"),
+        ({"month": 1.5}, "month 1.5: give a whole number"),
+    ],
+)
+def test_bad_wind_options_are_refused(options: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        plan_request(helsinki_tokyo(**options))

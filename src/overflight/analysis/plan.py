@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.analysis.request import FlightRequest
+from overflight.analysis.timing import Considered, RouteTime, fastest_route, route_time
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError
 from overflight.models import Route
-from overflight.routing.planner import plan_route
+from overflight.routing.closure import Closure
+from overflight.routing.planner import planner_of
 
 if TYPE_CHECKING:
     from overflight.aircraft import AircraftProfile
@@ -35,6 +37,14 @@ class Plan:
     stops: StopPlan | None = None
     #: The request it answers, when planned from one.
     request: FlightRequest | None = None
+    #: With ``optimise="time"``: the distinct routes chosen among, shortest first.
+    alternatives: tuple[Considered, ...] = ()
+
+    @property
+    def timing(self) -> RouteTime:
+        """The non-stop route's still-air and wind times, in the request's month (if any)."""
+        month = self.request.wind_month if self.request is not None else None
+        return route_time(self.route, month=month)
 
     @property
     def legs(self) -> tuple[Route, ...]:
@@ -75,6 +85,9 @@ class Plan:
         data = self.route.to_dict()
         if self.request is not None:
             data |= self.request.reported()
+        data |= self.timing.to_dict()
+        if self.alternatives:
+            data["alternatives"] = [a.to_dict() for a in self.alternatives]
         if self.permissions is not None:
             p = self.permissions
             data["scenario"] = {
@@ -129,12 +142,14 @@ def plan_request(request: FlightRequest) -> Plan:
     speed = r.speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
     areas = tuple(read_avoid_file(path) for path in r.avoid)
     permissions: Permissions | None = None
+    if r.optimise == "time" and r.wind_month is None and not r.no_wind:
+        raise InputError(
+            "--optimise time needs a month's wind: give --month or --date (or --no-wind)"
+        )
     if r.scenario is None:
         if r.allow:
             raise InputError("--allow opens states a scenario closes: give --scenario too")
-        planned = plan_route(
-            start, end, deny=r.deny, margin_nm=r.margin_nm, speed_kt=speed, avoid=areas
-        )
+        closure = Closure.from_permissions(None, deny=r.deny, margin_nm=r.margin_nm, avoid=areas)
     else:
         permissions = load_scenario(r.scenario).resolve_for_flight(
             (start.country, end.country),
@@ -146,11 +161,14 @@ def plan_request(request: FlightRequest) -> Plan:
         )
         if areas:
             permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
-        planned = plan_route(
-            start, end, margin_nm=r.margin_nm, speed_kt=speed, permissions=permissions
-        )
+        closure = Closure.from_permissions(permissions, margin_nm=r.margin_nm)
+    planner = planner_of(closure)
+    planned = planner.route(start, end, speed_kt=speed)
+    considered: tuple[Considered, ...] = ()
+    if r.optimise == "time":
+        planned, considered = fastest_route(planner, planned, month=r.wind_month)
     if profile is None or planned.distance_km <= profile.usable_range_km():
-        return Plan(planned, permissions, profile, request=request)
+        return Plan(planned, permissions, profile, request=request, alternatives=considered)
     if areas and permissions is None:
         raise InputError(
             f"the route ({planned.distance_km:,.0f} km) is beyond the {profile.designator}'s "
@@ -168,4 +186,4 @@ def plan_request(request: FlightRequest) -> Plan:
         ground_time_h=r.ground_time_h,
         max_stops=r.max_stops,
     )
-    return Plan(planned, permissions, profile, stops, request)
+    return Plan(planned, permissions, profile, stops, request, considered)

@@ -24,8 +24,10 @@ from overflight.data.winds import monthly_wind
 from overflight.errors import InputError
 from overflight.geo.wind import M_S_PER_KT, WindFunction, path_time
 from overflight.models import KM_PER_NM, LonLat, Route
+from overflight.routing.alternatives import DEFAULT_ALTERNATIVES, distinct_routes
+from overflight.routing.planner import Planner
 
-__all__ = ["RouteTime", "fastest", "route_time", "time_along"]
+__all__ = ["Considered", "RouteTime", "fastest", "fastest_route", "route_time", "time_along"]
 
 #: Longest piece of the path flown at one ground speed, km. The winds are on a 2.5° grid
 #: (about 280 km); 10 km pieces change a 12-hour time by under 0.1 s against 2 km pieces.
@@ -141,3 +143,52 @@ def fastest(
     times = tuple(time_along(p, speed_kt=speed_kt, month=month, wind=wind) for p in paths)
     best = min(range(len(times)), key=lambda k: (times[k].wind_h, k))
     return best, times
+
+
+class Considered(NamedTuple):
+    """One of the distinct routes a time-optimal plan chose among."""
+
+    #: Length on the WGS84 ellipsoid, km.
+    distance_km: float
+    #: Its times in the month's wind.
+    time: RouteTime
+    #: Which side of each large obstacle between the ends it passes ("N": left of the direct
+    #: great circle's direction, "S": right, "B": round the back of the Earth).
+    sides: tuple[str, ...]
+    #: Whether it is the route chosen.
+    chosen: bool
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: ``distance_km``, the times, ``sides`` and ``chosen``."""
+        return {
+            "distance_km": self.distance_km,
+            **self.time.to_dict(),
+            "sides": list(self.sides),
+            "chosen": self.chosen,
+        }
+
+
+def fastest_route(
+    planner: Planner,
+    shortest: Route,
+    *,
+    month: int | None,
+    k: int = DEFAULT_ALTERNATIVES,
+) -> tuple[Route, tuple[Considered, ...]]:
+    """The fastest in a month's wind of the ``k`` shortest distinct routes, and all of them.
+
+    ``shortest`` is the planner's shortest route; it is returned itself when it is the fastest
+    (always so in still air). Every route considered is verified; the one chosen is reported
+    in full (states crossed), at ``shortest``'s cruise speed.
+    """
+    speed = shortest.speed_kt
+    routes = distinct_routes(planner, shortest, k=k)
+    best, times = fastest(routes, speed_kt=speed, month=month)
+    considered = tuple(
+        Considered(r.distance_km, t, r.sides, j == best)
+        for j, (r, t) in enumerate(zip(routes, times, strict=True))
+    )
+    if best == 0:
+        return shortest, considered
+    chosen = routes[best].route(planner, shortest.origin, shortest.destination, speed_kt=speed)
+    return chosen, considered

@@ -34,7 +34,10 @@ __all__ = [
     "GroundTimeOption",
     "MarginOption",
     "MaxStopsOption",
+    "MonthOption",
+    "NoWindOption",
     "OperatorOption",
+    "OptimiseOption",
     "OriginArgument",
     "OutputOption",
     "ScenarioOption",
@@ -89,6 +92,19 @@ MaxStopsOption = Annotated[int, typer.Option("--max-stops", help="Most fuel stop
 FlightLevelOption = Annotated[
     int, typer.Option("--fl", help="Cruise flight level, hundreds of feet (0 to 600).")
 ]
+MonthOption = Annotated[
+    int | None,
+    typer.Option("--month", help="Month of the mean upper wind, 1-12 (default: of --date)."),
+]
+NoWindOption = Annotated[
+    bool, typer.Option("--no-wind", help="Still air: no wind, whatever the month.")
+]
+OptimiseOption = Annotated[
+    str,
+    typer.Option(
+        "--optimise", help="distance (shortest) or time (fastest distinct route in the wind)."
+    ),
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
@@ -123,7 +139,11 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("ground_time_h", GroundTimeOption, 1.0),
     ("max_stops", MaxStopsOption, 3),
     ("flight_level", FlightLevelOption, 350),
+    ("month", MonthOption, None),
+    ("no_wind", NoWindOption, False),
+    ("optimise", OptimiseOption, "distance"),
 )
+
 
 def _spelled(name: str, declaration: Any) -> str:
     """How the command line spells a field: its long option (``--margin-nm``), or its name."""
