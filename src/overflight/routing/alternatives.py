@@ -9,8 +9,8 @@ Sides are read in a frame of the flight: its direct great circle is the frame's 
 obstacle that lies between the two ends (its frame longitude between theirs) gets two *cuts*,
 the arcs of its frame meridian from a point inside it to ``N`` and to ``-N``: a route crosses
 the first when it passes the obstacle on the left ("N"), the second when on the right ("S"),
-neither when it goes round the back of the Earth ("B"). The sides of every large obstacle make
-the route's signature.
+neither when it goes round the back of the Earth ("B"). The sides of the large obstacles that
+the shortest route bends round make a route's signature.
 
 Routes are enumerated by Lawler's partition of the signatures: after a route is taken, each of
 its obstacles in turn is flipped to the other side while the ones before it keep theirs, and
@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.errors import InputError
 from overflight.geo.ellipsoid import geodesic_km, wgs84
-from overflight.geo.sphere import EARTH_RADIUS_KM, angle, crosses, orient, to_lonlat, to_xyz
+from overflight.geo.sphere import angle, crosses, orient, to_lonlat, to_xyz
 from overflight.models import LonLat, Place, Route
 from overflight.routing.closure import Closure
 from overflight.routing.obstacles import Obstacles, build_obstacles
@@ -53,7 +53,6 @@ __all__ = [
     "STRETCH",
     "Alternative",
     "distinct_routes",
-    "route_sides",
 ]
 
 #: How many routes ``--optimise time`` chooses among by default.
@@ -64,37 +63,55 @@ LARGE_KM2 = 100_000.0
 #: Longest alternative, as a multiple of the shortest route: no airline flies half as far again.
 STRETCH = 1.5
 #: Most searches one request may run (each a few ms); the enumeration stops there.
-MAX_SEARCHES = 24
+MAX_SEARCHES = 12
 #: Longest piece of a cut, radians: minor arcs well clear of 180°.
 _CUT_STEP = math.radians(60.0)
+#: A turning point this close to an obstacle's vertex (radians, about 1 m) lies on it.
+_ON_VERTEX = 1.5e-7
 
 Vectors = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class _Large:
-    """A large obstacle: a point inside it and its outer ring, as unit vectors."""
+    """The large obstacles of a closure: a point inside each, and every outer-ring vertex."""
 
+    #: A point inside each obstacle (unit vectors), shaped (obstacles, 3).
     inside: Vectors
-    ring: Vectors
+    #: Every outer-ring vertex of every large obstacle, and the obstacle it belongs to.
+    vertices: Vectors
+    owner: NDArray[np.intp]
+
+    def touched(self, turns: Vectors) -> list[int]:
+        """The obstacles that turning points lie on (within about 1 m), in order of flight."""
+        if not len(self.vertices) or not len(turns):
+            return []
+        nearest = np.argmax(turns @ self.vertices.T, axis=1)
+        on = angle(turns, self.vertices[nearest]) < _ON_VERTEX
+        return list(dict.fromkeys(int(o) for o in self.owner[nearest[on]]))
 
 
 @lru_cache(maxsize=16)
-def _large_obstacles(closure: Closure) -> tuple[_Large, ...]:
+def _large_obstacles(closure: Closure) -> _Large:
     """The closure's obstacles whose outer ring encloses at least ``LARGE_KM2``."""
     c = closure
     obstacles = build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings)
     geod = wgs84()
-    found = []
+    inside, rings = [], []
     for polygon in obstacles.polygons:
         lon, lat = np.asarray(polygon.exterior.coords, dtype=np.float64).T
-        area_km2 = abs(geod.polygon_area_perimeter(lon, lat)[0]) / 1e6
-        if area_km2 >= LARGE_KM2:
-            inside = polygon.representative_point()
-            ring = to_xyz(lon, lat)
-            ring.flags.writeable = False
-            found.append(_Large(to_xyz(inside.x, inside.y), ring))
-    return tuple(found)
+        if abs(geod.polygon_area_perimeter(lon, lat)[0]) / 1e6 >= LARGE_KM2:
+            point = polygon.representative_point()
+            inside.append(to_xyz(point.x, point.y))
+            rings.append(to_xyz(lon, lat))
+    large = _Large(
+        np.asarray(inside, dtype=np.float64).reshape(-1, 3),
+        np.concatenate(rings) if rings else np.zeros((0, 3)),
+        np.repeat(np.arange(len(rings)), [len(r) for r in rings]).astype(np.intp),
+    )
+    for array in (large.inside, large.vertices, large.owner):
+        array.flags.writeable = False
+    return large
 
 
 @dataclass(frozen=True)
@@ -114,18 +131,15 @@ def _meridian(m: Vectors, n: Vectors, t0: float, t1: float) -> Vectors:
     return np.asarray(np.cos(t) * m + np.sin(t) * n, dtype=np.float64)
 
 
-def _frame(a: Vectors, b: Vectors, reach_rad: float, large: tuple[_Large, ...]) -> _Frame:
+def _frame(a: Vectors, b: Vectors, inside: Vectors) -> _Frame:
+    """The frame of a flight from a to b, with the cuts of the obstacles (points inside them)."""
     n = np.cross(a, b)
     n /= np.linalg.norm(n)
     e1 = (a + b) / np.linalg.norm(a + b)
     e2 = np.cross(n, e1)
     half = float(angle(a, b)) / 2.0
     cuts = []
-    for obstacle in large:
-        # Only obstacles a route within reach can pass near count.
-        if float(np.min(angle(obstacle.ring, a) + angle(obstacle.ring, b))) > reach_rad:
-            continue
-        p = obstacle.inside
+    for p in inside:
         if abs(math.atan2(float(p @ e2), float(p @ e1))) >= half:
             continue  # not between the ends: a route need not pass it on either side
         level = p - (p @ n) * n
@@ -162,21 +176,6 @@ def _sides(path: Vectors, frame: _Frame) -> tuple[str, ...]:
     return tuple(out)
 
 
-def route_sides(route: Route, *, reach_km: float | None = None) -> tuple[str, ...]:
-    """Which side of each large obstacle between its ends a route passes: its signature.
-
-    "N" for the left of the direct great circle's direction (north for a flight eastward),
-    "S" for the right, "B" round the back of the Earth, in the order the closure lists its
-    obstacles. Obstacles further than ``reach_km`` (default ``STRETCH`` times the route's
-    length) from both ends together are left out.
-    """
-    closure = Closure.of(route.denied, route.margin_nm, with_dependencies=False)
-    a, b = to_xyz(*route.origin.lonlat), to_xyz(*route.destination.lonlat)
-    reach = (reach_km if reach_km is not None else STRETCH * route.distance_km) / EARTH_RADIUS_KM
-    frame = _frame(a, b, reach, _large_obstacles(closure))
-    return _sides(to_xyz(*np.asarray(route.waypoints, dtype=np.float64).T), frame)
-
-
 def _barriers(frame: _Frame, fixed: dict[int, str]) -> Obstacles:
     """The cuts that the chosen sides forbid, as degenerate rings (there and back)."""
     forbidden = {"N": (1, 2), "S": (0, 2), "B": (0, 1)}
@@ -200,7 +199,7 @@ class Alternative:
     waypoints: tuple[LonLat, ...]
     #: Length on the WGS84 ellipsoid, km.
     distance_km: float
-    #: Which side of each large obstacle between the ends it passes (see :func:`route_sides`).
+    #: Which side of each large obstacle between the ends it passes (``distinct_routes``).
     sides: tuple[str, ...]
     #: The turning points as unit vectors, as the search found them.
     path: tuple[Vectors, ...] = field(repr=False)
@@ -243,9 +242,12 @@ def distinct_routes(
         raise InputError(f"stretch {stretch!r}: give a number of at least 1")
     a, b = to_xyz(*shortest.origin.lonlat), to_xyz(*shortest.destination.lonlat)
     longest_km = stretch * shortest.distance_km
-    frame = _frame(a, b, longest_km / EARTH_RADIUS_KM, _large_obstacles(planner.closure))
-    ends = (shortest.origin.lonlat, shortest.destination.lonlat)
     path = to_xyz(*np.asarray(shortest.waypoints, dtype=np.float64).T)
+    large = _large_obstacles(planner.closure)
+    # The obstacles the shortest route bends round are those it could pass the other way;
+    # flipping one it does not touch costs a search that finds nothing, or something long.
+    frame = _frame(a, b, large.inside[large.touched(path[1:-1])])
+    ends = (shortest.origin.lonlat, shortest.destination.lonlat)
     first = Alternative(shortest.waypoints, shortest.distance_km, _sides(path, frame), tuple(path))
     if k == 1 or shortest.is_direct or not frame.cuts:
         return (first,)
