@@ -14,9 +14,10 @@ the shortest route bends round make a route's signature.
 
 Routes are enumerated by Lawler's partition of the signatures: after a route is taken, each of
 its obstacles in turn is flipped to the other side while the ones before it keep theirs, and
-the shortest route under each set of sides is searched in the planner's graph with the cuts
-that the sides forbid added as barriers (``VisibilityGraph.path_around``). Barriers only take
-paths away, so every route found is legal; each is verified leg by leg like any route.
+the shortest route under each set of sides is searched in the planner's graph without the
+edges and end legs that cross a cut the sides forbid (``VisibilityGraph.search_restricted``).
+That only takes paths away, so every route found is legal; each is verified leg by leg like
+any route.
 
 >>> from overflight.data.airports import resolve_place
 >>> from overflight.routing.planner import planner_for
@@ -41,10 +42,10 @@ from numpy.typing import NDArray
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.errors import InputError
 from overflight.geo.ellipsoid import geodesic_km, wgs84
-from overflight.geo.sphere import angle, crosses, orient, to_lonlat, to_xyz
+from overflight.geo.sphere import angle, to_lonlat, to_xyz
 from overflight.models import LonLat, Place, Route
 from overflight.routing.closure import Closure
-from overflight.routing.obstacles import Obstacles, build_obstacles
+from overflight.routing.obstacles import build_obstacles
 from overflight.routing.planner import Planner
 
 __all__ = [
@@ -64,8 +65,6 @@ LARGE_KM2 = 100_000.0
 STRETCH = 1.5
 #: Most searches one request may run (each a few ms); the enumeration stops there.
 MAX_SEARCHES = 12
-#: Longest piece of a cut, radians: minor arcs well clear of 180°.
-_CUT_STEP = math.radians(60.0)
 #: A turning point this close to an obstacle's vertex (radians, about 1 m) lies on it.
 _ON_VERTEX = 1.5e-7
 
@@ -116,29 +115,48 @@ def _large_obstacles(closure: Closure) -> _Large:
 
 @dataclass(frozen=True)
 class _Frame:
-    """The flight's frame: its pole ``n`` and, per large obstacle between the ends, its cuts."""
+    """The flight's frame: its pole ``n``; per large obstacle between the ends, its meridian.
+
+    Obstacle j's meridian is the great circle through ``n`` and ``m[j]`` (on the frame's
+    equator); a point of it is at angle ``t`` from ``m[j]`` towards ``n``, the point inside
+    the obstacle at ``t_inside[j]``. Its cuts: to N is ``t_inside < t <= pi/2``, to -N is
+    ``-pi/2 <= t < t_inside``, the back half ``|t| > pi/2``.
+    """
 
     n: Vectors
-    #: Per obstacle: the cut to N, the cut to -N, and the back half of its meridian, each a
-    #: polyline of unit vectors.
-    cuts: tuple[tuple[Vectors, Vectors, Vectors], ...]
+    m: Vectors
+    t_inside: NDArray[np.float64]
 
+    def regions(self, u: Vectors, v: Vectors, j: int) -> tuple[NDArray[np.intp], Vectors]:
+        """Where arcs u-v cross obstacle j's meridian: region (0 none, 1 N, 2 S, 3 back), sign.
 
-def _meridian(m: Vectors, n: Vectors, t0: float, t1: float) -> Vectors:
-    """Points ``cos t m + sin t n`` for t from t0 to t1, no step above ``_CUT_STEP``."""
-    steps = max(1, math.ceil(abs(t1 - t0) / _CUT_STEP))
-    t = np.linspace(t0, t1, steps + 1)[:, None]
-    return np.asarray(np.cos(t) * m + np.sin(t) * n, dtype=np.float64)
+        The sign is +1 for a crossing towards ``m x n``'s side, -1 the other way.
+        """
+        w = np.cross(self.m[j], self.n)
+        su, sv = u @ w, v @ w
+        crossing = su * sv < 0.0
+        x = np.cross(np.cross(u, v), w)
+        x *= np.where(np.sum(x * (u + v), axis=-1) < 0.0, -1.0, 1.0)[..., None]
+        t = np.arctan2(x @ self.n, x @ self.m[j])
+        region = np.where(
+            np.abs(t) > math.pi / 2.0, 3, np.where(t > self.t_inside[j], 1, 2)
+        ).astype(np.intp)
+        return np.where(crossing, region, 0), np.sign(sv - su)
+
+    @property
+    def count(self) -> int:
+        """How many obstacles have a meridian (and a side in a signature)."""
+        return len(self.m)
 
 
 def _frame(a: Vectors, b: Vectors, inside: Vectors) -> _Frame:
-    """The frame of a flight from a to b, with the cuts of the obstacles (points inside them)."""
+    """The frame of a flight from a to b, with the meridians of obstacles (points inside them)."""
     n = np.cross(a, b)
     n /= np.linalg.norm(n)
     e1 = (a + b) / np.linalg.norm(a + b)
     e2 = np.cross(n, e1)
     half = float(angle(a, b)) / 2.0
-    cuts = []
+    ms, ts = [], []
     for p in inside:
         if abs(math.atan2(float(p @ e2), float(p @ e1))) >= half:
             continue  # not between the ends: a route need not pass it on either side
@@ -146,45 +164,52 @@ def _frame(a: Vectors, b: Vectors, inside: Vectors) -> _Frame:
         norm = float(np.linalg.norm(level))
         if norm < 1e-9:
             continue  # at the frame's pole: no meridian of its own
-        m = level / norm
-        t = math.asin(max(-1.0, min(1.0, float(p @ n))))
-        cuts.append(
-            (
-                _meridian(m, n, t, math.pi / 2.0),
-                _meridian(m, n, t, -math.pi / 2.0),
-                _meridian(m, n, math.pi / 2.0, 3.0 * math.pi / 2.0),
-            )
-        )
-    return _Frame(n, tuple(cuts))
-
-
-def _net_crossings(path: Vectors, cut: Vectors, target: Vectors) -> int:
-    """Signed count of the path's legs crossing a cut (sign: which side of a leg the cut ends)."""
-    a, b = path[:-1, None, :], path[1:, None, :]
-    c, d = cut[None, :-1, :], cut[None, 1:, :]
-    hit = crosses(a, b, c, d)
-    side = np.sign(orient(path[:-1], path[1:], target))
-    return int(np.sum(hit.any(axis=1) * side))
+        ms.append(level / norm)
+        ts.append(math.asin(max(-1.0, min(1.0, float(p @ n)))))
+    return _Frame(n, np.asarray(ms, dtype=np.float64).reshape(-1, 3), np.asarray(ts))
 
 
 def _sides(path: Vectors, frame: _Frame) -> tuple[str, ...]:
+    """Per obstacle, the cut the path crosses on balance: "N", "S", or "B" (back or neither)."""
     out = []
-    for to_n, to_s, _ in frame.cuts:
-        north = _net_crossings(path, to_n, frame.n)
-        south = _net_crossings(path, to_s, -frame.n)
+    for j in range(frame.count):
+        region, sign = frame.regions(path[:-1], path[1:], j)
+        north = int(np.sum(sign[region == 1]))
+        south = int(np.sum(sign[region == 2]))
         out.append("N" if north and not south else "S" if south and not north else "B")
     return tuple(out)
 
 
-def _barriers(frame: _Frame, fixed: dict[int, str]) -> Obstacles:
-    """The cuts that the chosen sides forbid, as degenerate rings (there and back)."""
-    forbidden = {"N": (1, 2), "S": (0, 2), "B": (0, 1)}
-    rings = []
-    for k, side in fixed.items():
-        for which in forbidden[side]:
-            cut = frame.cuts[k][which]
-            rings.append(np.concatenate([cut, cut[-2:0:-1]]))
-    return Obstacles(denied=(), margin_nm=0.0, wkb=(), rings=tuple(rings))
+#: The region of its meridian a route must cross an obstacle's by, for each side.
+_REGION = {"N": 1, "S": 2, "B": 3}
+
+
+def _search(
+    planner: Planner, a: Vectors, b: Vectors, frame: _Frame, fixed: dict[int, str]
+) -> list[Vectors] | None:
+    """The shortest path in the graph that crosses fixed obstacles' meridians where allowed.
+
+    Edges and end legs that cross a fixed obstacle's meridian outside the region its side
+    allows are taken out of the search.
+    """
+    graph = planner.graph
+    arrays = graph.arrays
+    src = np.repeat(np.arange(len(arrays.indptr) - 1), np.diff(arrays.indptr))
+    weights = arrays.weights.copy()
+    points = graph.points
+    start_ok = np.ones(len(points), dtype=np.bool_)
+    goal_ok = np.ones(len(points), dtype=np.bool_)
+    for j, side in fixed.items():
+        w = np.cross(frame.m[j], frame.n)
+        level = points @ w
+        # Only edges whose ends lie on both sides of the meridian's plane can cross it.
+        maybe = np.flatnonzero(level[src] * level[arrays.indices] < 0.0)
+        region, _ = frame.regions(points[src[maybe]], points[arrays.indices[maybe]], j)
+        weights[maybe[(region != 0) & (region != _REGION[side])]] = np.inf
+        for ok, end in ((start_ok, a), (goal_ok, b)):
+            region, _ = frame.regions(np.broadcast_to(end, points.shape), points, j)
+            ok &= (region == 0) | (region == _REGION[side])
+    return graph.search_restricted(a, b, weights, start_ok, goal_ok)
 
 
 @dataclass(frozen=True, eq=False)
@@ -249,7 +274,7 @@ def distinct_routes(
     frame = _frame(a, b, large.inside[large.touched(path[1:-1])])
     ends = (shortest.origin.lonlat, shortest.destination.lonlat)
     first = Alternative(shortest.waypoints, shortest.distance_km, _sides(path, frame), tuple(path))
-    if k == 1 or shortest.is_direct or not frame.cuts:
+    if k == 1 or shortest.is_direct or not frame.count:
         return (first,)
     order = itertools.count()
     heap: list[tuple[float, int, dict[int, str], Alternative]] = [
@@ -269,7 +294,7 @@ def distinct_routes(
             if j not in fixed and side in "NS" and searches < MAX_SEARCHES and len(taken) < k:
                 searches += 1
                 child = {**prefix, j: "S" if side == "N" else "N"}
-                found_path = planner.graph.path_around(a, b, _barriers(frame, child))
+                found_path = _search(planner, a, b, frame, child)
                 if found_path is not None:
                     other = _alternative(planner, np.asarray(found_path), ends, frame)
                     if other.distance_km <= longest_km:
