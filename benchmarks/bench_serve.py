@@ -45,31 +45,50 @@ SEED = 20261203
 
 #: Airport pairs and denied sets of the route requests (cached after the warm-up pass).
 _PAIRS = (
-    ("UUMU", "OSLK"), ("EFHK", "RJAA"), ("EDDF", "RKSI"), ("EGLL", "VIDP"), ("KJFK", "OMDB"),
-    ("LFPG", "ZBAA"), ("VIDP", "KORD"), ("EDDF", "VTBS"), ("LTFM", "RJTT"), ("OMDB", "KLAX"),
+    ("UUMU", "OSLK"),
+    ("EFHK", "RJAA"),
+    ("EDDF", "RKSI"),
+    ("EGLL", "VIDP"),
+    ("KJFK", "OMDB"),
+    ("LFPG", "ZBAA"),
+    ("VIDP", "KORD"),
+    ("EDDF", "VTBS"),
+    ("LTFM", "RJTT"),
+    ("OMDB", "KLAX"),
 )
 _DENIED = ("BG,GR,TR", "RU,BY,UA", "RU,BY,UA,IR,IQ,SY,AF", "PK")
+
 
 #: (kind, weight, request paths): mostly routes, as the page sends them.
 def _mix() -> list[tuple[str, float, list[str]]]:
     routes = [
-        f"/api/route?origin={o}&destination={d}&deny={deny}"
-        for o, d in _PAIRS
-        for deny in _DENIED
+        f"/api/route?origin={o}&destination={d}&deny={deny}" for o, d in _PAIRS for deny in _DENIED
     ]
     return [
         ("route", 0.85, routes),
-        ("fuel stops", 0.05, [
-            "/api/route?origin=EFHK&destination=RJAA&deny=RU,BY,UA&aircraft=A20N",
-            "/api/route?origin=VIDP&destination=KORD&deny=PK&aircraft=B738",
-        ]),
-        ("compare", 0.05, [
-            "/api/compare?origin=UUMU&destination=OSLK&case=BG,GR,TR&case=BG,GR,TR,IR",
-            "/api/compare?origin=EFHK&destination=RJAA&case=&case=RU,BY,UA",
-        ]),
-        ("chokepoints", 0.05, [
-            "/api/chokepoints?origin=UUMU&destination=OSLK&deny=BG,GR,TR&max_set_size=1",
-        ]),
+        (
+            "fuel stops",
+            0.05,
+            [
+                "/api/route?origin=EFHK&destination=RJAA&deny=RU,BY,UA&aircraft=A20N",
+                "/api/route?origin=VIDP&destination=KORD&deny=PK&aircraft=B738",
+            ],
+        ),
+        (
+            "compare",
+            0.05,
+            [
+                "/api/compare?origin=UUMU&destination=OSLK&case=BG,GR,TR&case=BG,GR,TR,IR",
+                "/api/compare?origin=EFHK&destination=RJAA&case=&case=RU,BY,UA",
+            ],
+        ),
+        (
+            "chokepoints",
+            0.05,
+            [
+                "/api/chokepoints?origin=UUMU&destination=OSLK&deny=BG,GR,TR&max_set_size=1",
+            ],
+        ),
     ]
 
 
@@ -150,9 +169,14 @@ def main() -> None:
     statuses = figures["statuses"]
     server_errors = sum(n for s, n in statuses.items() if s.startswith("5") or s == "failed")
     targets = [
-        Target("route answers per second, mixed load", None if not figures["throughput_rps"]
-               else 1.0 / figures["throughput_rps"], 1 / 30, 1 / 100, "s/answer",
-               f"1 / throughput at concurrency {args.concurrency}"),
+        Target(
+            "route answers per second, mixed load",
+            None if not figures["throughput_rps"] else 1.0 / figures["throughput_rps"],
+            1 / 30,
+            1 / 100,
+            "s/answer",
+            f"1 / throughput at concurrency {args.concurrency}",
+        ),
         Target("5xx or failed requests", server_errors, 0, 0, "", f"of {figures['sent']}"),
     ]
     summary = [

@@ -224,3 +224,15 @@ def test_a_negative_latitude_is_a_place_not_an_option(capsys: pytest.CaptureFixt
     assert done.value.code == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["origin"]["lat"], data["destination"]["lat"]) == (-33.96, -25.9)
+
+
+def test_route_optimised_for_time_shows_the_routes_considered() -> None:
+    args = ["route", "RJAA", "EFHK", "--deny", "RU,BY,UA", "--month", "1", "--optimise", "time"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "wind: January mean at 200 hPa" in result.output
+    assert "routes considered" in result.output
+    assert result.output.count("chosen") == 1
+    refused = CliRunner().invoke(app, ["route", "RJAA", "EFHK", "--optimise", "fastest"])
+    assert refused.exit_code == 2
+    assert "--optimise 'fastest': give distance or time" in refused.output

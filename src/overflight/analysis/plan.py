@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.analysis.request import FlightRequest
+from overflight.analysis.timing import Considered, RouteTime, fastest_route, route_time
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError
 from overflight.models import Route
-from overflight.routing.planner import plan_route
+from overflight.routing.closure import Closure
+from overflight.routing.planner import planner_of
 
 if TYPE_CHECKING:
     from overflight.aircraft import AircraftProfile
@@ -38,6 +40,14 @@ class Plan:
     request: FlightRequest | None = None
     #: What the registry permitted and which of its rules said so, when it decided.
     registry: Resolution | None = None
+    #: With ``optimise="time"``: the distinct routes chosen among, shortest first.
+    alternatives: tuple[Considered, ...] = ()
+
+    @property
+    def timing(self) -> RouteTime:
+        """The non-stop route's still-air and wind times, in the request's month (if any)."""
+        month = self.request.wind_month if self.request is not None else None
+        return route_time(self.route, month=month)
 
     @property
     def legs(self) -> tuple[Route, ...]:
@@ -78,6 +88,9 @@ class Plan:
         data = self.route.to_dict()
         if self.request is not None:
             data |= self.request.reported()
+        data |= self.timing.to_dict()
+        if self.alternatives:
+            data["alternatives"] = [a.to_dict() for a in self.alternatives]
         if self.registry is not None:
             data |= self.registry.to_dict()
         elif self.permissions is not None:
@@ -136,15 +149,17 @@ def plan_request(request: FlightRequest) -> Plan:
     areas = tuple(read_avoid_file(path) for path in r.avoid)
     permissions: Permissions | None = None
     resolution: Resolution | None = None
+    if r.optimise == "time" and r.wind_month is None and not r.no_wind:
+        raise InputError(
+            "--optimise time needs a month's wind: give --month or --date (or --no-wind)"
+        )
     if r.scenario is None and not r.uses_registry:
         if r.allow:
             raise InputError(
                 "--allow opens states a scenario or the registry closes: give --scenario, "
                 "or --operator, --airline or --date"
             )
-        planned = plan_route(
-            start, end, deny=r.deny, margin_nm=r.margin_nm, speed_kt=speed, avoid=areas
-        )
+        closure = Closure.from_permissions(None, deny=r.deny, margin_nm=r.margin_nm, avoid=areas)
     else:
         if r.scenario is None:
             resolution = world().resolve(
@@ -168,13 +183,23 @@ def plan_request(request: FlightRequest) -> Plan:
             )
         if areas:
             permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
-        planned = plan_route(
-            start, end, margin_nm=r.margin_nm, speed_kt=speed, permissions=permissions
-        )
+        closure = Closure.from_permissions(permissions, margin_nm=r.margin_nm)
+    planner = planner_of(closure)
+    planned = planner.route(start, end, speed_kt=speed)
+    considered: tuple[Considered, ...] = ()
+    if r.optimise == "time":
+        planned, considered = fastest_route(planner, planned, month=r.wind_month)
     if profile is None and (r.via or r.stop_pool):
         raise InputError("--via and --stop-pool choose fuel stops: give --aircraft too")
     if profile is None or (not r.via and planned.distance_km <= profile.usable_range_km()):
-        return Plan(planned, permissions, profile, request=request, registry=resolution)
+        return Plan(
+            planned,
+            permissions,
+            profile,
+            request=request,
+            registry=resolution,
+            alternatives=considered,
+        )
     if areas and permissions is None:
         raise InputError(
             f"the route ({planned.distance_km:,.0f} km) is beyond the {profile.designator}'s "
@@ -196,7 +221,15 @@ def plan_request(request: FlightRequest) -> Plan:
         allow_disputed_stops=r.allow_disputed_stops,
         on=r.date,
     )
-    return Plan(planned, permissions, profile, stops, request, resolution)
+    return Plan(
+        planned,
+        permissions,
+        profile,
+        stops,
+        request,
+        registry=resolution,
+        alternatives=considered,
+    )
 
 
 def _operator_state(request: FlightRequest) -> str | None:

@@ -28,7 +28,10 @@ from overflight._config import (
 )
 from overflight.errors import RequestError
 
-__all__ = ["FlightRequest"]
+__all__ = ["OPTIMISE", "FlightRequest"]
+
+#: What a route may minimise: its length, or its time in the month's wind.
+OPTIMISE = ("distance", "time")
 
 _PLACE = (
     "ICAO or IATA code (UUMU, LTK), airfield identifier from the shipped supplement "
@@ -159,6 +162,46 @@ class FlightRequest:
         ),
     )
 
+    #: Month of the mean upper wind flown through, 1 to 12 (None: the month of ``date``).
+    month: int | None = field(
+        default=None,
+        metadata=_about(
+            "Month of the mean upper wind, 1 to 12 (default: the month of the date; no date, "
+            "no wind).",
+            bounds=(1, 12),
+        ),
+    )
+    #: Report and choose in still air, whatever the month.
+    no_wind: bool = field(
+        default=False, metadata=_about("Still air: no wind times, whatever the month.")
+    )
+    #: What the route minimises: "distance" or "time" (in the month's wind).
+    optimise: str = field(
+        default="distance",
+        metadata=_about(
+            "distance (the shortest route) or time (the fastest of the shortest distinct "
+            "routes in the month's wind).",
+            chars=8,
+            reported=True,
+        ),
+    )
+
+    @property
+    def wind_month(self) -> int | None:
+        """The month whose wind times are reported: ``month``, else the date's; None for none.
+
+        No month and no date means no wind rather than today's month, so that a request gives
+        the same answer whatever day it is planned on.
+
+        >>> FlightRequest(origin="EFHK", destination="RJAA", date=dt.date(2023, 1, 15)).wind_month
+        1
+        """
+        if self.no_wind:
+            return None
+        if self.month is not None:
+            return self.month
+        return self.date.month if self.date is not None else None
+
     def reported(self) -> dict[str, Any]:
         """The fields a plan's JSON reports, by name."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.metadata["reported"]}
@@ -173,6 +216,11 @@ class FlightRequest:
             value = getattr(self, name)
             if isinstance(value, str) and not value.strip():
                 object.__setattr__(self, name, None)
+        month = self.month
+        if month is not None and (isinstance(month, bool) or month != int(month)):
+            raise RequestError("month", month, "give a whole number from 1 to 12")
+        if self.optimise not in OPTIMISE:
+            raise RequestError("optimise", self.optimise, f"give {' or '.join(OPTIMISE)}")
         for f in fields(self):
             _check(f.name, getattr(self, f.name), f.metadata)
         if self.uses_registry and self.date is not None and self.date < REGISTRY_FIRST_DAY:

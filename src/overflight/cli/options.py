@@ -36,7 +36,10 @@ __all__ = [
     "GroundTimeOption",
     "MarginOption",
     "MaxStopsOption",
+    "MonthOption",
+    "NoWindOption",
     "OperatorOption",
+    "OptimiseOption",
     "OriginArgument",
     "OutputOption",
     "ScenarioOption",
@@ -118,6 +121,19 @@ AllowDisputedStopsOption = Annotated[
 FlightLevelOption = Annotated[
     int, typer.Option("--fl", help="Cruise flight level, hundreds of feet (0 to 600).")
 ]
+MonthOption = Annotated[
+    int | None,
+    typer.Option("--month", help="Month of the mean upper wind, 1-12 (default: of --date)."),
+]
+NoWindOption = Annotated[
+    bool, typer.Option("--no-wind", help="Still air: no wind, whatever the month.")
+]
+OptimiseOption = Annotated[
+    str,
+    typer.Option(
+        "--optimise", help="distance (shortest) or time (fastest distinct route in the wind)."
+    ),
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
@@ -156,6 +172,9 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("stop_pool", StopPoolOption, None),
     ("allow_disputed_stops", AllowDisputedStopsOption, False),
     ("flight_level", FlightLevelOption, 350),
+    ("month", MonthOption, None),
+    ("no_wind", NoWindOption, False),
+    ("optimise", OptimiseOption, "distance"),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import io
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from overflight.models import KM_PER_NM, LonLat, Place, Route
 if TYPE_CHECKING:
     from overflight.analysis.fuel import StopPlan
     from overflight.analysis.plan import Plan
+    from overflight.analysis.timing import Considered, RouteTime
     from overflight.registry import Resolution
     from overflight.scenarios import Scenario
 
@@ -126,6 +128,9 @@ def render_plan(plan: Plan) -> Group:
             )
         )
     body: list[Group | Table | Text] = [render_route(plan.route)]
+    body += [Text(), _render_wind(plan.timing)]
+    if plan.alternatives:
+        body += [Text(), _render_alternatives(plan.alternatives)]
     if plan.stops is not None:
         body.append(Text())
         body.append(_render_stops(plan.stops))
@@ -155,6 +160,43 @@ def _sovereign(code: str) -> str | None:
     from overflight.data.airspace import states
 
     return states()[code].sovereign
+
+
+def _render_wind(timing: RouteTime) -> Text:
+    """The route's time in the month's mean wind, or that none was flown through."""
+    if timing.month is None:
+        return Text("wind: none (still air; give --month or --date for a month's mean wind)")
+    kind = "tailwind" if timing.mean_wind_kt >= 0.0 else "headwind"
+    return Text(
+        f"wind: {calendar.month_name[timing.month]} mean at 200 hPa: {_hours(timing.wind_h)} "
+        f"(still air {_hours(timing.still_air_h)}), mean {kind} {abs(timing.mean_wind_kt):.0f} kt"
+    )
+
+
+def _render_alternatives(alternatives: tuple[Considered, ...]) -> Table:
+    """The distinct routes a time-optimal plan chose among."""
+    table = Table(
+        "#",
+        "km",
+        "still air",
+        "in the wind",
+        "mean wind kt",
+        "sides",
+        "",
+        title="routes considered (distinct ways round the large obstacles)",
+        title_justify="left",
+    )
+    for k, a in enumerate(alternatives, start=1):
+        table.add_row(
+            str(k),
+            f"{a.distance_km:,.0f}",
+            _hours(a.time.still_air_h),
+            _hours(a.time.wind_h),
+            f"{a.time.mean_wind_kt:+.0f}",
+            " ".join(a.sides),
+            "chosen" if a.chosen else "",
+        )
+    return table
 
 
 def _render_stops(stops: StopPlan) -> Table:

@@ -18,7 +18,6 @@ neither helps nor hinders.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -26,7 +25,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from overflight.errors import InputError
-from overflight.geo.ellipsoid import great_circle_points, wgs84
+from overflight.geo.ellipsoid import wgs84
+from overflight.geo.sphere import angle, to_lonlat, to_xyz
 
 __all__ = [
     "M_S_PER_KT",
@@ -124,9 +124,11 @@ def path_time(
 ) -> PathTime:
     """The time to fly great-circle legs through waypoints at a true airspeed, in a wind field.
 
-    Each leg is cut into pieces at most ``step_km`` long; a piece is flown at the ground speed
-    of its midpoint, on the track there (midpoint rule: exact in a uniform wind along a track
-    of constant course, such as the equator or a meridian).
+    Each leg is cut into equal pieces at most ``step_km`` long; a piece is flown at the ground
+    speed of its midpoint, on the track there (midpoint rule: exact in a uniform wind along a
+    track of constant course, such as the equator or a meridian). A leg's length is its WGS84
+    geodesic length, shared among its pieces in proportion to their arcs, so the distance is
+    the route's; pieces and tracks are taken on the sphere, in numpy.
 
     Parameters
     ----------
@@ -157,21 +159,37 @@ def path_time(
     _check_tas(tas_m_s)
     if not step_km > 0.0:
         raise InputError(f"step {step_km!r} km: give a positive length")
-    points: list[tuple[float, float]] = []
-    for a, b in itertools.pairwise(waypoints):
-        leg = great_circle_points((float(a[0]), float(a[1])), (float(b[0]), float(b[1])), step_km)
-        points.extend(leg[1:] if points else leg)
-    if len(points) < 2:
+    ends = np.asarray(waypoints, dtype=np.float64).reshape(-1, 2)
+    if len(ends) < 2:
         return PathTime(0.0, 0.0, 0.0, 0.0)
-    arr = np.asarray(points, dtype=np.float64)
-    lon1, lat1, lon2, lat2 = arr[:-1, 0], arr[:-1, 1], arr[1:, 0], arr[1:, 1]
-    geod = wgs84()
-    azimuth, _, metres = geod.inv(lon1, lat1, lon2, lat2)
-    metres = np.asarray(metres, dtype=np.float64)
-    mid_lon, mid_lat, back_azimuth = geod.fwd(lon1, lat1, azimuth, metres / 2.0)
-    mid_lon = np.asarray(mid_lon, dtype=np.float64)
-    mid_lat = np.asarray(mid_lat, dtype=np.float64)
-    track = np.mod(np.asarray(back_azimuth, dtype=np.float64) + 180.0, 360.0)
+    _, _, leg_m = wgs84().inv(ends[:-1, 0], ends[:-1, 1], ends[1:, 0], ends[1:, 1])
+    leg_m = np.atleast_1d(np.asarray(leg_m, dtype=np.float64))
+    xyz = to_xyz(ends[:, 0], ends[:, 1])
+    a, b = xyz[:-1], xyz[1:]
+    theta = angle(a, b)
+    keep = theta > 1e-12  # a repeated waypoint is no leg
+    a, b, theta, leg_m = a[keep], b[keep], theta[keep], leg_m[keep]
+    if not len(a):
+        return PathTime(0.0, 0.0, 0.0, 0.0)
+    pieces = np.maximum(1, np.ceil(leg_m / (step_km * 1000.0))).astype(np.intp)
+    leg = np.repeat(np.arange(len(a)), pieces)
+    first = np.repeat(np.cumsum(pieces) - pieces, pieces)
+    t = (np.arange(len(leg)) - first + 0.5) / pieces[leg]
+    th = theta[leg][:, None]
+    mid = (np.sin((1.0 - t)[:, None] * th) * a[leg] + np.sin(t[:, None] * th) * b[leg]) / np.sin(th)
+    # Flying from a to b, the direction of motion at p is n x p, n the pole of the leg.
+    pole = np.cross(a, b)
+    heading = np.cross(pole[leg], mid)
+    mid_lon, mid_lat = to_lonlat(mid)
+    lam, phi = np.radians(mid_lon), np.radians(mid_lat)
+    east_part = -np.sin(lam) * heading[:, 0] + np.cos(lam) * heading[:, 1]
+    north_part = (
+        -np.sin(phi) * np.cos(lam) * heading[:, 0]
+        - np.sin(phi) * np.sin(lam) * heading[:, 1]
+        + np.cos(phi) * heading[:, 2]
+    )
+    track = np.mod(np.degrees(np.arctan2(east_part, north_part)), 360.0)
+    metres = (leg_m / pieces)[leg]
     u, v = wind(mid_lon, mid_lat)
     tailwind, crosswind = wind_components(u, v, track)
 
@@ -179,7 +197,7 @@ def path_time(
         return f"at lon={mid_lon[k]:.3f}, lat={mid_lat[k]:.3f} (track {track[k]:.1f}°)"
 
     speed = _ground_speed(tas_m_s, tailwind, crosswind, where)
-    distance_m = float(np.sum(metres))
+    distance_m = float(np.sum(leg_m))
     wind_s = float(np.sum(metres / speed))
     mean_wind = distance_m / wind_s - tas_m_s if wind_s > 0.0 else 0.0
     return PathTime(

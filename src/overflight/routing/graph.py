@@ -355,22 +355,50 @@ class VisibilityGraph:
             return None
         return [origin, *self.points[path], destination]
 
-    def _search(self, origin: Vector, destination: Vector, more: Any) -> list[Vector] | None:
+    def search_restricted(
+        self,
+        origin: Vector,
+        destination: Vector,
+        weights: NDArray[np.float64],
+        start_ok: NDArray[np.bool_],
+        goal_ok: NDArray[np.bool_],
+    ) -> list[Vector] | None:
+        """The compiled search with other edge weights (inf: no edge) and fewer end legs.
+
+        For searches that must keep out of regions the graph was not built around and that
+        the caller has already turned into edges and end legs (``routing/alternatives.py``):
+        ``weights`` replaces ``arrays.weights``; ``start_ok`` and ``goal_ok`` mark, per vertex,
+        whether the leg from the origin and the leg to the destination may be flown.
+        """
+        return self._search(origin, destination, None, weights, start_ok, goal_ok)
+
+    def _search(
+        self,
+        origin: Vector,
+        destination: Vector,
+        more: Any,
+        weights: NDArray[np.float64] | None = None,
+        start_ok: NDArray[np.bool_] | None = None,
+        goal_ok: NDArray[np.bool_] | None = None,
+    ) -> list[Vector] | None:
         """The compiled search, around the graph's obstacles and the ``more`` edge grid."""
         a = self.arrays
         kernels, g = self._kernels(), self._grid
         if more is None:
             more = _no_edges()
+        starts, goals = self._tangent(origin), self._tangent(destination)
+        if start_ok is not None and goal_ok is not None:
+            starts, goals = starts & start_ok, goals & goal_ok
         # The end legs are tested lazily, in the search: most are never needed.
         length, found = kernels.astar_lazy(
             self.points,
             a.indptr,
             a.indices,
-            a.weights,
+            a.weights if weights is None else weights,
             np.ascontiguousarray(origin),
             np.ascontiguousarray(destination),
-            np.flatnonzero(self._tangent(origin)),
-            self._tangent(destination),
+            np.flatnonzero(starts),
+            goals,
             a.edge_in,
             a.edge_out,
             g.starts,

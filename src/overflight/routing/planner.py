@@ -125,6 +125,31 @@ class Planner:
             return None
         return self._verified(origin, destination, path, denied, speed_kt)
 
+    def verified(
+        self,
+        origin: Place,
+        destination: Place,
+        path: Sequence[NDArray[np.float64]],
+        *,
+        speed_kt: float = DEFAULT_SPEED_KT,
+    ) -> Route:
+        """The route along a path found in this planner's graph, verified and reported.
+
+        For searches of other kinds over the graph (``routing/alternatives.py``).
+        """
+        return self._verified(origin, destination, list(path), self.denied, speed_kt)
+
+    def check(self, waypoints: Sequence[LonLat]) -> None:
+        """Verify every leg against this planner's closure (``routing/verify.py``).
+
+        Raises
+        ------
+        VerificationError
+            When a leg enters denied airspace or an area to avoid.
+
+        """
+        check_route(waypoints, self.denied, avoid=self._avoid, openings=self._openings)
+
     def _verified(
         self,
         origin: Place,
