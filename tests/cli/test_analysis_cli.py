@@ -39,7 +39,10 @@ def test_compare_json_fields(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
-    assert set(data) == {"origin", "destination", "great_circle_km", "cases", "differences"}
+    assert set(data) == {
+        "origin", "destination", "great_circle_km", "reference", "cases", "differences",
+    }  # fmt: skip
+    assert data["reference"] == "syria-2015-before"
     assert [c["label"] for c in data["cases"]] == [
         "syria-2015-before",
         "syria-2015",
@@ -64,6 +67,29 @@ def test_compare_text() -> None:
     assert "no refusals" in result.output
     assert "deny RU" in result.output
     assert "in range" in result.output
+
+
+def test_compare_with_no_refusals_measures_every_penalty_from_it() -> None:
+    # The scenario is given first, yet the unconstrained case is the reference: refusals
+    # never shorten a route, so no penalty is negative.
+    result = runner.invoke(
+        app,
+        ["compare", "UUMU", "OSLK", "-s", "syria-2015", "--case", "BG,GR,TR", "--case", "",
+         "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["reference"] == "no refusals"
+    free = next(c for c in data["cases"] if c["label"] == "no refusals")
+    assert free["denied"] == []
+    assert [(d["from"], d["to"]) for d in data["differences"]] == [
+        ("no refusals", "syria-2015"),
+        ("no refusals", "deny BG,GR,TR"),
+    ]
+    for diff in data["differences"]:
+        assert diff["delta_km"] > 0.0
+        assert diff["delta_h"] > 0.0
+    assert "--case ''" in runner.invoke(app, ["compare", "--help"]).output
 
 
 def test_compare_needs_two_cases() -> None:

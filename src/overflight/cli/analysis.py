@@ -69,7 +69,7 @@ def _km(km: float | None, *, signed: bool = False) -> str:
 
 
 def render_comparison(comparison: Comparison) -> Group:
-    """The cases side by side, then each one's difference from the first."""
+    """The cases side by side, then each one's difference from the reference."""
     c = comparison
     title = Text(
         f"{c.origin.code} → {c.destination.code}   great circle {c.great_circle_km:,.0f} km",
@@ -99,7 +99,15 @@ def render_comparison(comparison: Comparison) -> Group:
         cases.add_row(*row)
     parts: list[Table | Text] = [title, cases]
     if c.differences:
-        diffs = Table("against", "case", "Δ km", "Δ time", "added", "removed", title="changes")
+        diffs = Table(
+            "against",
+            "case",
+            "Δ km",
+            "Δ time",
+            "added",
+            "removed",
+            title=f"changes against the reference, {c.reference}",
+        )
         for d in c.differences:
             diffs.add_row(
                 d.from_label,
@@ -145,8 +153,8 @@ def compare(
         list[str],
         typer.Option(
             "--case",
-            help="A case: comma-separated states to deny, no scenario ('' for none). "
-            "Listed after the scenario cases.",
+            help="A case: comma-separated states to deny, no scenario ('' for none: the "
+            "reference). Listed after the scenario cases.",
         ),
     ] = [],  # noqa: B006
     deny: Annotated[
@@ -163,10 +171,20 @@ def compare(
     ] = TableFormat.text,
     output: OutputOption = None,
 ) -> None:
-    """Compare routes under several scenarios or denied lists; the first is the reference."""
+    """Compare routes under several scenarios or denied lists.
+
+    Each case is compared with a reference: the case with no refusals of its own
+    (--case '') when given, so that every penalty is the cost of refusals, zero or more;
+    otherwise the first case. The JSON names it in "reference".
+    """
     # The analysis layer loads scipy and the scenario models: only when asked for.
     from overflight.aircraft import load_aircraft
-    from overflight.analysis import compare_routes, deny_case, scenario_case
+    from overflight.analysis.compare import (
+        compare_routes,
+        deny_case,
+        reference_case,
+        scenario_case,
+    )
 
     with exit_on_error():
         start, end = resolve_place(origin), resolve_place(destination)
@@ -190,7 +208,9 @@ def compare(
             raise InputError(
                 "compare needs two or more cases: give --scenario and/or --case at least twice"
             )
-        comparison = compare_routes(start, end, cases, speed_kt=speed_kt)
+        comparison = compare_routes(
+            start, end, cases, speed_kt=speed_kt, reference=reference_case(scenario, case)
+        )
     if output_format is TableFormat.json:
         _write(json.dumps(comparison_to_dict(comparison), indent=2) + "\n", output)
     else:

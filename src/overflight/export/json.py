@@ -62,6 +62,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "origin": place_to_dict(comparison.origin),
         "destination": place_to_dict(comparison.destination),
         "great_circle_km": comparison.great_circle_km,
+        "reference": comparison.reference,
         "cases": cases,
         "differences": [
             {

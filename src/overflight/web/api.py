@@ -313,8 +313,8 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
             list[str],
             Query(
                 max_length=limits.max_cases,
-                description="A case: comma-separated states to deny, no scenario ('' for none). "
-                "Repeatable; listed after the scenario cases.",
+                description="A case: comma-separated states to deny, no scenario ('' for none: "
+                "the reference case). Repeatable; listed after the scenario cases.",
             ),
         ] = [],  # noqa: B006
         deny: Deny = [],  # noqa: B006
@@ -324,8 +324,17 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         speed_kt: Speed = None,
         aircraft: Aircraft = None,
     ) -> JSONResponse:
-        """Plan under each case and compare each with the first (JSON of `compare`)."""
-        from overflight.analysis import compare_routes, deny_case, scenario_case
+        """Plan under each case and compare each with the reference (JSON of `compare`).
+
+        The reference is the case with no refusals of its own (``case=`` empty) when given,
+        else the first.
+        """
+        from overflight.analysis.compare import (
+            compare_routes,
+            deny_case,
+            reference_case,
+            scenario_case,
+        )
         from overflight.export.json import comparison_to_dict
 
         def run() -> dict[str, Any]:
@@ -357,7 +366,10 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
             with blame("case"):
                 cases += [deny_case([*codes, *extra], aircraft=profile) for codes in sets]
             with blame(None):
-                return comparison_to_dict(compare_routes(start, end, cases, speed_kt=speed_kt))
+                comparison = compare_routes(
+                    start, end, cases, speed_kt=speed_kt, reference=reference_case(names, case)
+                )
+                return comparison_to_dict(comparison)
 
         return await planned(run)
 
