@@ -119,6 +119,7 @@ def test_chokepoints_json_fields() -> None:
             "extra_km",
             "extra_h",
             "states",
+            "fuel_stops",
         }
         assert point["country"] in {t["country"] for t in data["baseline"]["transit"]}
     assert ["IR", "TR"] in data["cut_sets"]

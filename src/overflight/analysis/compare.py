@@ -30,7 +30,8 @@ JSON shape (``overflight compare --format json``; the names are stable)::
           "extra_km": float | null,        # detour over the great circle
           "extra_pct": float | null,
           "states": [str, ...],            # states crossed, in order of first entry
-          "clearances": [str, ...],        # the same without the origin's and destination's
+          "clearances": [str, ...],        # states the flight as flown needs permission
+                                           # from: all crossed (stops too) but its two ends
           "aircraft": str | null,          # ICAO designator
           "usable_range_km": float | null,
           "within_range": bool | null,     # null without an aircraft or a route
@@ -69,6 +70,7 @@ from dataclasses import dataclass
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.aircraft import AircraftProfile
 from overflight.analysis.fuel import StopPlan, plan_with_stops
+from overflight.analysis.plan import clearances
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, normalise_codes
 from overflight.errors import InputError, NoRouteError
@@ -221,11 +223,10 @@ class CaseResult:
 
     @property
     def clearances(self) -> tuple[str, ...]:
-        """States whose clearance the flight needs: those crossed, less its own ends."""
+        """States whose permission the flight as flown needs (:func:`plan.clearances`)."""
         if self.route is None:
             return ()
-        ends = {self.route.origin.country, self.route.destination.country}
-        return tuple(c for c in self.states if c not in ends)
+        return clearances(self.stop_plan.legs if self.stop_plan else (self.route,))
 
     @property
     def usable_range_km(self) -> float | None:

@@ -42,7 +42,7 @@ from overflight.errors import InputError, NoRouteError
 from overflight.export.json import chokepoints_to_dict, comparison_to_dict
 
 if TYPE_CHECKING:
-    from overflight.analysis import Case, ChokepointReport, Comparison
+    from overflight.analysis import Case, ChokepointReport, Comparison, StopPlan
 
 __all__ = ["chokepoints", "compare"]
 
@@ -218,6 +218,13 @@ def compare(
         _render_text(Group(*notes, render_comparison(comparison)), output)
 
 
+def _fuel_stops(stops: StopPlan | None) -> str:
+    """How a plan beyond the aircraft's range still flies: its fuel stops."""
+    if stops is None:
+        return ""
+    return f"no: fuel stop at {', '.join(f'{p.code} {p.name}' for p in stops.stops)}"
+
+
 def render_chokepoints(report: ChokepointReport) -> Group:
     """The baseline, the ranking of the states it crosses, and the sets that cut it."""
     base = report.baseline
@@ -233,7 +240,7 @@ def render_chokepoints(report: ChokepointReport) -> Group:
             p.name,
             "no route" if p.route is None else _km(p.extra_km, signed=True),
             _hours(p.extra_h),
-            "yes" if p.cuts else "",
+            "yes" if p.cuts else _fuel_stops(p.stops),
         )
     sets = ", ".join("+".join(s) for s in report.cut_sets) or "none"
     note = "" if report.complete else " (time budget reached: search incomplete)"
@@ -260,7 +267,11 @@ def chokepoints(
     speed_kt: SpeedOption = None,
     aircraft: Annotated[
         str | None,
-        typer.Option("--aircraft", help="Aircraft type: a route beyond its range counts as cut."),
+        typer.Option(
+            "--aircraft",
+            help="Aircraft type: a refusal cuts when no route is left within its range and "
+            "no plan with fuel stops either (as route --deny X --aircraft finds).",
+        ),
     ] = None,
     max_set_size: Annotated[
         int, typer.Option("--max-set-size", help="Largest set of refusals searched for cuts.")
@@ -305,7 +316,7 @@ def chokepoints(
                 deny=() if permissions else extra,
                 margin_nm=margin_nm,
                 max_set_size=max_set_size,
-                usable_range_km=profile.usable_range_km() if profile else None,
+                aircraft=profile,
                 speed_kt=speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT),
                 budget_s=budget_s or None,
             )

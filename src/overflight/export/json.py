@@ -80,7 +80,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
 
 def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
     """A report in the JSON shape documented in :mod:`overflight.analysis.chokepoints`."""
-    from overflight.analysis import states_crossed
+    from overflight.analysis import states_crossed, stop_plan_to_dict
 
     return {
         "baseline": route_to_dict(report.baseline),
@@ -94,6 +94,7 @@ def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
                 "extra_km": p.extra_km,
                 "extra_h": p.extra_h,
                 "states": [] if p.route is None else list(states_crossed(p.route)),
+                "fuel_stops": [] if p.stops is None else stop_plan_to_dict(p.stops)["stops"],
             }
             for p in report.ranking
         ],

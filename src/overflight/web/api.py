@@ -432,7 +432,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                     deny=() if permissions else extra,
                     margin_nm=margin_nm,
                     max_set_size=max_set_size,
-                    usable_range_km=profile.usable_range_km() if profile else None,
+                    aircraft=profile,
                     speed_kt=speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT),
                     budget_s=budget_s,
                 )
