@@ -71,6 +71,14 @@ class ScenarioOut(BaseModel):
     date: dt.date | None
 
 
+class CategoryOut(BaseModel):
+    """A category of flight that scenario rules name."""
+
+    name: str
+    parent: str | None
+    description: str
+
+
 class AircraftOut(BaseModel):
     """A built-in aircraft profile."""
 
@@ -508,6 +516,14 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
             "reasons": dict(p.reasons),
         }
         return plain(data)
+
+    @router.get("/categories", response_model=list[CategoryOut], summary="Categories of flight")
+    def categories_of_flight() -> list[dict[str, Any]]:
+        """The categories a request may name (``category``), each with the one it refines."""
+        return [
+            {"name": name, "parent": parent, "description": text}
+            for name, (parent, text) in CATEGORIES.items()
+        ]
 
     @router.get("/aircraft", response_model=list[AircraftOut], summary="Built-in aircraft")
     def aircraft_types() -> list[dict[str, Any]]:
