@@ -606,14 +606,15 @@
   function inView(points) {
     if (state.globe) return true; // the globe is turned by hand
     const canvas = map.getCanvas();
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
-    const pad = padding();
+    const panel = $("panel").getBoundingClientRect();
+    const folded = $("panel").classList.contains("collapsed");
     const slack = 10;
+    const left = narrow.matches || folded ? slack : panel.right + slack;
+    const bottom = narrow.matches && !folded ? panel.top - slack : canvas.clientHeight - slack;
     return points.every(([lon, lat]) => {
       if (Math.abs(lat) > 84) return true;
       const p = map.project([lon, lat]);
-      return p.x >= pad.left - 30 - slack && p.x <= width - slack && p.y >= slack && p.y <= height - slack;
+      return p.x >= left && p.x <= canvas.clientWidth - slack && p.y >= slack && p.y <= bottom;
     });
   }
 
