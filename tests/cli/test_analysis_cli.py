@@ -41,7 +41,9 @@ def test_compare_json_fields(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert set(data) == {
         "origin", "destination", "great_circle_km", "reference", "cases", "differences",
+        "remarks",
     }  # fmt: skip
+    assert "No advisory layer applied" in data["remarks"][0]
     assert data["reference"] == "syria-2015-before"
     assert [c["label"] for c in data["cases"]] == [
         "syria-2015-before",
@@ -107,7 +109,7 @@ def test_chokepoints_json_fields() -> None:
     data = json.loads(result.stdout)
     assert set(data) == {
         "baseline", "usable_range_km", "ranking", "cut_sets", "max_set_size", "complete",
-        "plans", "seconds",
+        "plans", "seconds", "remarks",
     }  # fmt: skip
     assert data["ranking"]
     for point in data["ranking"]:
@@ -132,6 +134,7 @@ def test_chokepoints_text_under_a_scenario() -> None:
     assert result.exit_code == 0, result.output
     assert "if refused too" in result.output
     assert "NO" in result.output
+    assert "No advisory layer applied" in " ".join(result.output.split())
 
 
 def test_chokepoints_without_a_route_names_the_refusals() -> None:

@@ -52,7 +52,8 @@ JSON shape (``overflight chokepoints --format json``; the names are stable)::
       "max_set_size": int,
       "complete": bool,                    # false when the time budget stopped the search
       "plans": int,                        # re-plans made (memoised ones counted once)
-      "seconds": float
+      "seconds": float,
+      "remarks": [str, ...]                # what the answers leave out (no advisory layer)
     }
 
 >>> from overflight.analysis import find_chokepoints

@@ -40,6 +40,7 @@ JSON shape (``overflight compare --format json``; the names are stable)::
           "total_time_h": float | null     # flight plus ground time at the fuel stops
         }, ...
       ],
+      "remarks": [str, ...],               # what the answers leave out (no advisory layer)
       "differences": [                     # each other case, against the reference
         {
           "from": str, "to": str,          # labels

@@ -123,6 +123,13 @@ def render_comparison(comparison: Comparison) -> Group:
     return Group(*parts)
 
 
+def _remark() -> Text:
+    """What the answers do not account for (no advisory layer applied)."""
+    from overflight.analysis.plan import NO_ADVISORIES
+
+    return Text(f"note: {NO_ADVISORIES}", style="yellow")
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -215,7 +222,7 @@ def compare(
         _write(json.dumps(comparison_to_dict(comparison), indent=2) + "\n", output)
     else:
         notes = render_place_notes(start, end)
-        _render_text(Group(*notes, render_comparison(comparison)), output)
+        _render_text(Group(*notes, render_comparison(comparison), _remark()), output)
 
 
 def _fuel_stops(stops: StopPlan | None) -> str:
@@ -326,4 +333,4 @@ def chokepoints(
         _write(json.dumps(chokepoints_to_dict(report), indent=2) + "\n", output)
     else:
         notes = render_place_notes(start, end)
-        _render_text(Group(*notes, render_chokepoints(report)), output)
+        _render_text(Group(*notes, render_chokepoints(report), _remark()), output)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from overflight.analysis.plan import NO_ADVISORIES
 from overflight.models import Place, Route
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "great_circle_km": comparison.great_circle_km,
         "reference": comparison.reference,
         "cases": cases,
+        "remarks": [NO_ADVISORIES],
         "differences": [
             {
                 "from": d.from_label,
@@ -103,4 +105,5 @@ def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
         "complete": report.complete,
         "plans": report.plans,
         "seconds": report.seconds,
+        "remarks": [NO_ADVISORIES],
     }
