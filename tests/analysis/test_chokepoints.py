@@ -123,3 +123,43 @@ def test_explain_no_route() -> None:
     assert explain_no_route("UDYZ", "UUMU", deny=["GE"]) == ()
     with pytest.raises(NoRouteError):
         find_chokepoints("UDYZ", "UUMU", deny=["GE", "AZ", "TR", "IR"])
+
+
+def test_with_an_aircraft_a_cut_is_a_refusal_fuel_stops_cannot_beat() -> None:
+    # The Il-76 flights of September 2015 (syria-2015): with Iran also refused the non-stop
+    # route is beyond the Il-76's range, but `route --deny IR --aircraft IL76` flies it with
+    # a fuel stop, so Iran is not a cut; every refusal reported as one leaves no plan at all.
+    from overflight.aircraft import load_aircraft
+    from overflight.analysis import FlightRequest, plan_request
+
+    il76 = load_aircraft("IL76")
+    permissions = scenario_case("syria-2015", "UUMU", "OSLK").permissions
+    report = find_chokepoints(
+        "UUMU", "OSLK", permissions=permissions, aircraft=il76, max_set_size=1
+    )
+    assert report.usable_range_km == pytest.approx(il76.usable_range_km())
+    iran = next(p for p in report.ranking if p.country == "IR")
+    assert iran.route_km is not None
+    assert iran.route_km > il76.usable_range_km()
+    assert not iran.cuts
+    assert iran.stops is not None
+    planned = plan_request(
+        FlightRequest(
+            origin="UUMU", destination="OSLK", scenario="syria-2015", deny=["IR"], aircraft="IL76"
+        )
+    )
+    assert planned.stops is not None
+    assert [s.code for s in iran.stops.stops] == [s.code for s in planned.stops.stops]
+    for point in report.ranking:
+        if point.cuts:
+            with pytest.raises(NoRouteError):
+                plan_request(
+                    FlightRequest(
+                        origin="UUMU",
+                        destination="OSLK",
+                        scenario="syria-2015",
+                        deny=[point.country],
+                        aircraft="IL76",
+                    )
+                )
+    assert {s[0] for s in report.cut_sets} == {p.country for p in report.ranking if p.cuts}

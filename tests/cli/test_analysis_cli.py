@@ -39,7 +39,12 @@ def test_compare_json_fields(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
-    assert set(data) == {"origin", "destination", "great_circle_km", "cases", "differences"}
+    assert set(data) == {
+        "origin", "destination", "great_circle_km", "reference", "cases", "differences",
+        "remarks",
+    }  # fmt: skip
+    assert "No advisory layer applied" in data["remarks"][0]
+    assert data["reference"] == "syria-2015-before"
     assert [c["label"] for c in data["cases"]] == [
         "syria-2015-before",
         "syria-2015",
@@ -66,6 +71,29 @@ def test_compare_text() -> None:
     assert "in range" in result.output
 
 
+def test_compare_with_no_refusals_measures_every_penalty_from_it() -> None:
+    # The scenario is given first, yet the unconstrained case is the reference: refusals
+    # never shorten a route, so no penalty is negative.
+    result = runner.invoke(
+        app,
+        ["compare", "UUMU", "OSLK", "-s", "syria-2015", "--case", "BG,GR,TR", "--case", "",
+         "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["reference"] == "no refusals"
+    free = next(c for c in data["cases"] if c["label"] == "no refusals")
+    assert free["denied"] == []
+    assert [(d["from"], d["to"]) for d in data["differences"]] == [
+        ("no refusals", "syria-2015"),
+        ("no refusals", "deny BG,GR,TR"),
+    ]
+    for diff in data["differences"]:
+        assert diff["delta_km"] > 0.0
+        assert diff["delta_h"] > 0.0
+    assert "--case ''" in runner.invoke(app, ["compare", "--help"]).output
+
+
 def test_compare_needs_two_cases() -> None:
     result = runner.invoke(app, ["compare", "EFHK", "RJAA", "-s", "russia-2022"])
     assert result.exit_code == EXIT_BAD_INPUT
@@ -81,7 +109,7 @@ def test_chokepoints_json_fields() -> None:
     data = json.loads(result.stdout)
     assert set(data) == {
         "baseline", "usable_range_km", "ranking", "cut_sets", "max_set_size", "complete",
-        "plans", "seconds",
+        "plans", "seconds", "remarks",
     }  # fmt: skip
     assert data["ranking"]
     for point in data["ranking"]:
@@ -93,6 +121,7 @@ def test_chokepoints_json_fields() -> None:
             "extra_km",
             "extra_h",
             "states",
+            "fuel_stops",
         }
         assert point["country"] in {t["country"] for t in data["baseline"]["transit"]}
     assert ["IR", "TR"] in data["cut_sets"]
@@ -105,6 +134,7 @@ def test_chokepoints_text_under_a_scenario() -> None:
     assert result.exit_code == 0, result.output
     assert "if refused too" in result.output
     assert "NO" in result.output
+    assert "No advisory layer applied" in " ".join(result.output.split())
 
 
 def test_chokepoints_without_a_route_names_the_refusals() -> None:

@@ -74,6 +74,38 @@ def test_route_text_names_states_and_figures() -> None:
     assert "high seas" in out
 
 
+def test_text_and_json_list_the_same_clearances_without_the_endpoint_states() -> None:
+    args = ["route", "UUMU", "OSLK", "--deny", "BG,GR,TR"]
+    _, out, _ = run(*args, "--format", "json")
+    data = json.loads(out)
+    crossed = list(dict.fromkeys(t["country"] for t in data["transit"]))
+    assert crossed[0] == "RU"
+    assert crossed[-1] == "SY"
+    # The departure and arrival states are permitted by definition: not clearances.
+    assert data["clearances"] == crossed[1:-1]
+    assert {"IR", "IQ"} <= set(data["clearances"])
+    assert data["advisories"] is None
+    assert any("No advisory layer applied" in r for r in data["remarks"])
+    code, text, _ = run(*args)
+    assert code == 0
+    flat = " ".join(text.split())
+    assert f"clearances needed (the flight as flown, less its departure and arrival states): " \
+        f"{' '.join(data['clearances'])}" in flat  # fmt: skip
+    assert "No advisory layer applied" in flat
+
+
+def test_clearances_of_a_fuel_stop_plan_are_those_of_the_legs_flown() -> None:
+    args = ["route", "UUMU", "OSLK", "-s", "syria-2015", "--deny", "AZ", "--aircraft", "IL76"]
+    code, out, err = run(*args, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["stops"]
+    flown = list(dict.fromkeys(t["country"] for leg in data["legs"] for t in leg["transit"]))
+    # Every leg's states, a stop's own included, less the departure and arrival states.
+    assert data["clearances"] == [c for c in flown if c not in {"RU", "SY"}]
+    assert "IR" in data["clearances"]
+
+
 def test_speed_changes_duration_only() -> None:
     _, slow, _ = run("route", "UUMU", "OSLK", "-d", "BG,GR,TR", "-f", "json", "--speed-kt", "300")
     _, fast, _ = run("route", "UUMU", "OSLK", "-d", "BG,GR,TR", "-f", "json", "--speed-kt", "600")

@@ -57,9 +57,15 @@ def test_route_csv_to_stdout_and_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
 def test_map_by_suffix(tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"route{suffix}"
-    code, _, err = run("map", *ROUTE, "-o", str(out))
+    code, stdout, err = run("map", *ROUTE, "-o", str(out))
     assert code == 0, err
     data = out.read_bytes()
+    # It says what it wrote: the format, the path and the size in bytes.
+    assert stdout == (
+        f"wrote {suffix[1:].upper()} map to {out} ({len(data):,} bytes"
+        + ("" if suffix == ".html" else ", 1600x1000 px")
+        + ")\n"
+    )
     if suffix == ".png":
         assert Image.open(io.BytesIO(data)).size == (1600, 1000)
     elif suffix == ".svg":

@@ -107,3 +107,26 @@ def test_map_opens_from_disk_in_chromium_with_no_network(
     denied_red = np.all(np.abs(pixels - (229, 154, 148)) <= 24, axis=-1).mean()
     assert route_blue > 0.001
     assert denied_red > 0.02
+
+
+def test_the_panel_of_a_fuel_stop_plan_names_the_stops_and_has_a_legend(
+    plans: dict[str, Plan],
+) -> None:
+    plan = plans["stops"]
+    assert plan.stops is not None
+    assert plan.permissions is not None
+    page = own_markup(plan_to_html(plan))
+    (panel,) = page.xpath('//*[@id="panel"]')
+    rows = {th.text_content(): th.getnext().text_content() for th in panel.xpath(".//table[1]//th")}
+    (stop,) = plan.stops.stops
+    assert rows["Fuel stops"] == f"{stop.name} ({stop.code}, {stop.country})"
+    assert rows["Distance"].startswith(f"{plan.stops.total_distance_km:,.0f} km")
+    assert rows["Total time"].endswith(f"{plan.stops.ground_time_h:g} h of it on the ground")
+    p = plan.permissions
+    assert rows["Scenario"].startswith(f"{p.scenario} on {p.on.isoformat()}")
+    assert rows["Clearances"] == ", ".join(plan.clearances)
+    assert stop.name in panel.xpath("./div[1]")[0].text_content()
+    legend = panel.xpath('.//*[@class="legend"]')[0].text_content()
+    for entry in ("route flown", "direct great circle", "denied airspace", "origin", "fuel stop"):
+        assert entry in legend
+    assert "No advisory layer applied" in panel.text_content()

@@ -89,3 +89,85 @@ def test_svg_parses_and_holds_the_route_path(plans: dict[str, Plan]) -> None:
     text = "".join(root.itertext())
     assert "OpenStreetMap contributors" in text
     assert "UUMU → OSLK" in text
+
+
+def svg_text(plan: Plan, **size: int) -> tuple[lxml.etree._Element, str]:
+    root = lxml.etree.fromstring(plan_to_svg(plan, **size).encode("utf-8"))
+    return root, " ".join(" ".join(root.itertext()).split())
+
+
+@pytest.mark.parametrize(("width", "height"), [(1600, 1000), (800, 500), (420, 300)])
+def test_the_panel_holds_its_text_however_long_the_denied_list(
+    plans: dict[str, Plan], width: int, height: int
+) -> None:
+    from overflight.data.airspace import states
+    from overflight.export.staticmap import _figure
+
+    # Seventy states denied, as a scenario denies them: the list must not reach the map.
+    many = tuple(sorted(states())[:70])
+    plan = dataclasses.replace(
+        plans["stops"], route=dataclasses.replace(plans["stops"].route, denied=many)
+    )
+    fig = _figure(plan, width, height)
+    renderer = fig.canvas.get_renderer()
+    panel, ax = fig.axes
+    edge = panel.get_window_extent(renderer)
+    (legend,) = [c for c in panel.get_children() if type(c).__name__ == "Legend"]
+    floor = legend.get_window_extent(renderer)
+    texts = [t for t in panel.texts if t.get_text()]
+    assert len(texts) >= 3  # title, subtitle, figures (and the credit)
+    for artist in [*texts, legend]:
+        box = artist.get_window_extent(renderer)
+        assert box.x0 >= edge.x0 - 0.5, artist
+        assert box.x1 <= ax.get_window_extent(renderer).x0 + 0.5, (artist, box, width)
+        assert box.y1 <= edge.y1 + 0.5
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        if "OpenStreetMap" not in text.get_text():
+            assert box.y0 >= floor.y1, (text.get_text()[:40], width)  # above the legend
+    body = "\n".join(t.get_text() for t in texts)
+    assert "Avoiding the airspace of 70 states" in body
+
+
+def test_the_title_names_the_scenario_and_date_and_stops_by_name(plans: dict[str, Plan]) -> None:
+    plan = plans["stops"]
+    assert plan.permissions is not None
+    assert plan.stops is not None
+    _, text = svg_text(plan)
+    p = plan.permissions
+    assert f"{p.scenario}, {p.on.isoformat()}" in text
+    (stop,) = plan.stops.stops
+    assert stop.name.split()[0] in text
+    assert "No advisory layer applied" in text
+    assert "Clearances: " + ", ".join(plan.clearances[:2]) in text
+
+
+def test_the_states_crossed_are_labelled_on_the_map(plans: dict[str, Plan]) -> None:
+    plan = plans["syria"]
+    root, _ = svg_text(plan)
+    labelled = {
+        g.get("id")[len("crossed-") :]
+        for g in root.iter(f"{SVG}g")
+        if (g.get("id") or "").startswith("crossed-")
+    }
+    crossed = {t.country for t in plan.route.transit}
+    assert {"IR", "IQ", "AZ"} <= labelled
+    assert labelled <= crossed
+    assert not labelled & set(plan.route.denied)
+
+
+def test_avoid_areas_are_drawn(plans: dict[str, Plan]) -> None:
+    import shapely
+
+    plan = plans["stops"]
+    assert plan.permissions is not None
+    root, _ = svg_text(plan)
+    assert not any(g.get("id") == "avoid" for g in root.iter(f"{SVG}g"))
+    area = shapely.box(60.0, 45.0, 64.0, 48.0)  # on the way, in Kazakhstan
+    avoiding = dataclasses.replace(
+        plan, permissions=dataclasses.replace(plan.permissions, avoid=(area,))
+    )
+    root, text = svg_text(avoiding)
+    (group,) = [g for g in root.iter(f"{SVG}g") if g.get("id") == "avoid"]
+    assert list(group.iter(f"{SVG}path"))
+    assert "Avoid area" in text

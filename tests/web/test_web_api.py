@@ -185,6 +185,31 @@ def test_scenarios_and_what_one_closes(client: httpx.Client) -> None:
     assert "BG" not in before["resolved"]["denied"]
 
 
+def test_categories_list_every_category_a_request_may_name(client: httpx.Client) -> None:
+    from overflight.scenarios import CATEGORIES
+
+    answer = client.get("/api/categories").json()
+    assert [c["name"] for c in answer] == list(CATEGORIES)
+    military = next(c for c in answer if c["name"] == "state_military")
+    assert military["parent"] == "state"
+    assert client.get("/api/categories", params={"x": "1"}).status_code == 400
+
+
+def test_compare_against_no_refusals_as_the_cli(client: httpx.Client) -> None:
+    answer = client.get(
+        "/api/compare",
+        params=[("origin", "UUMU"), ("destination", "OSLK"), ("scenario", "syria-2015"),
+                ("case", "")],
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert data["reference"] == "no refusals"
+    (difference,) = data["differences"]
+    assert (difference["from"], difference["to"]) == ("no refusals", "syria-2015")
+    assert difference["delta_km"] > 0.0
+    assert data == cli_json("compare", "UUMU", "OSLK", "-s", "syria-2015", "--case", "")
+
+
 def test_aircraft_list(client: httpx.Client) -> None:
     types = {a["designator"]: a for a in client.get("/api/aircraft").json()}
     assert types["B788"]["usable_range_km"] < types["B788"]["range_km"]

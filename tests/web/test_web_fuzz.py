@@ -33,6 +33,7 @@ OPERATIONS = [
     "/api/scenarios",
     "/api/scenarios/{name}",
     "/api/aircraft",
+    "/api/categories",
 ]
 
 CHECKS = [

@@ -134,8 +134,9 @@ def test_syria_2015_route_around_bulgaria_greece_and_turkey(page: Any) -> None:
     wait_for_route(page)
     assert "BG" in transit_countries(page) or "TR" in transit_countries(page)
 
-    page.evaluate("window.overflight.map.jumpTo({center: [30, 41], zoom: 4})")
     for code in ("BG", "GR", "TR"):
+        # The map refits to each new route: look at the Balkans again before each click.
+        page.evaluate("window.overflight.map.jumpTo({center: [30, 41], zoom: 4})")
         click_state(page, code)
         page.wait_for_function(
             "code => window.overflight.state.deny.has(code)", arg=code, timeout=5_000
@@ -228,6 +229,11 @@ def test_compare_and_chokepoint_panels(page: Any) -> None:
     rows.first.wait_for(timeout=ROUTE_TIMEOUT_MS)
     labels = [r.split("\t")[0] for r in rows.all_inner_texts()]
     assert labels == ["syria-2015", "no refusals", "deny BG,GR,TR"]
+    # Differences are measured from the route with no refusals: none is negative.
+    deltas = [r.split("\t")[3] for r in rows.all_inner_texts()]
+    assert deltas[1] == "ref."
+    assert all(d.startswith("+") for d in (deltas[0], deltas[2])), deltas
+    assert "Δ against no refusals" in page.locator("#compare-out").inner_text()
     page.locator("#chokepoints-view summary").click()
     page.locator("#chokepoints-run").click()
     ranking = page.locator("#chokepoints-table tbody tr")
@@ -248,3 +254,190 @@ def test_phone_width(page: Any) -> None:
     page.locator("#toggle-panel").click()
     assert not page.locator("#panel-body").is_visible()
     shoot(page, "phone-width-folded")
+
+
+def figure(page: Any, name: str) -> str:
+    return page.locator(f"#summary dd[data-figure='{name}']").inner_text()
+
+
+def test_a_fuel_stop_plan_shows_the_figures_of_the_legs_drawn(page: Any) -> None:
+    open_map(page, "?from=UUMU&to=OSLK&scenario=syria-2015&deny=AZ&aircraft=IL76")
+    wait_for_route(page)
+    plan = page.evaluate("window.overflight.plan")
+    (stop,) = plan["stops"]
+    # The panel gives the plan flown, not the non-stop route beyond the Il-76's range.
+    assert figure(page, "Distance").startswith(f"{round(plan['total_distance_km']):,} km")
+    assert f"{round(plan['distance_km']):,} km: beyond" in figure(page, "Non-stop")
+    assert stop["name"] in figure(page, "Legs")
+    assert figure(page, "Legs").startswith("2, via")
+    hours, minutes = divmod(round(plan["total_time_h"] * 60), 60)
+    assert figure(page, "Time").startswith(f"{hours}h{minutes:02d} in all")
+    assert "on the ground" in figure(page, "Time")
+    assert stop["name"] in page.locator("#stops").inner_text()
+    # The states listed are those of the legs flown, leg by leg; a square marks the stop.
+    flown = [t["country"] for leg in plan["legs"] for t in leg["transit"]]
+    assert transit_countries(page) == flown
+    assert page.locator("#transit tr.leg").count() == 2
+    marker = page.locator(".marker.stop")
+    assert marker.count() == 1
+    assert stop["name"] in (marker.get_attribute("title") or "")
+    drawn = page.evaluate("window.overflight.drawn.route")
+    assert any(
+        abs(lon - stop["lon"]) < 1e-6 and abs(lat - stop["lat"]) < 1e-6 for lon, lat in drawn
+    )
+    shoot(page, "uumu-oslk-il76-fuel-stop")
+
+
+def test_clearances_and_the_advisory_remark_agree_with_the_cli_and_the_api(
+    page: Any, client: Any
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from overflight.cli import app
+
+    args = ["UUMU", "OSLK", "--deny", "BG,GR,TR"]
+    cli = json.loads(CliRunner().invoke(app, ["route", *args, "--format", "json"]).stdout)
+    api = client.get(
+        "/api/route", params={"origin": "UUMU", "destination": "OSLK", "deny": "BG,GR,TR"}
+    ).json()
+    assert cli["clearances"] == api["clearances"]
+    assert cli["remarks"] == api["remarks"]
+    open_map(page, "?from=UUMU&to=OSLK&deny=BG,GR,TR")
+    wait_for_route(page)
+    shown = [c.strip()[-3:-1] for c in figure(page, "Clearances").split(",")]
+    assert shown == api["clearances"]
+    # Not the departure and arrival states: they are permitted by definition.
+    assert not {"RU", "SY"} & set(shown)
+    assert page.locator("#remarks").inner_text() == " ".join(api["remarks"])
+    assert "No advisory layer applied" in page.locator("#remarks").inner_text()
+
+
+#: Whether every drawn point Mercator can show lies on the map and right of the panel.
+ALL_IN_VIEW = """() => {
+  const map = window.overflight.map;
+  const canvas = map.getCanvas();
+  const panel = document.getElementById("panel").getBoundingClientRect();
+  return window.overflight.drawn.route.filter(([lon, lat]) => Math.abs(lat) <= 84).every(p => {
+    const s = map.project(p);
+    return s.x >= panel.right && s.x <= canvas.clientWidth && s.y >= 0
+      && s.y <= canvas.clientHeight;
+  });
+}"""
+
+
+@pytest.mark.parametrize(
+    ("query", "deny"),
+    [("?from=EFHK&to=RJAA", "RU"), ("?from=RJAA&to=PANC", "RU")],
+    ids=["polar", "across-180"],
+)
+def test_the_map_refits_when_a_denial_sends_the_route_off_screen(
+    page: Any, query: str, deny: str
+) -> None:
+    open_map(page, query)
+    wait_for_route(page)
+    assert page.evaluate(ALL_IN_VIEW)
+    # The user looks at the departure end, then denies a state the route crosses.
+    page.evaluate(
+        "window.overflight.map.jumpTo({center: window.overflight.drawn.route[0], zoom: 5})"
+    )
+    before = page.evaluate("window.overflight.plan.distance_km")
+    page.evaluate(f"window.overflight.state.deny.add('{deny}')")
+    page.locator("#aircraft").dispatch_event("change")  # any change replans
+    page.wait_for_function(
+        f"() => window.overflight.plan && window.overflight.plan.denied.includes('{deny}') "
+        "&& document.body.dataset.route === 'ready'",
+        timeout=ROUTE_TIMEOUT_MS,
+    )
+    assert page.evaluate("window.overflight.plan.distance_km") > before
+    assert page.evaluate(ALL_IN_VIEW)
+    shoot(page, f"refit-{deny.lower()}")
+
+
+def test_the_legend_has_the_colours_of_the_map(page: Any) -> None:
+    open_map(page, "?from=UUMU&to=OSLK&deny=BG,GR,TR")
+    wait_for_route(page)
+    legend = page.locator("#legend").inner_text()
+    for entry in ("route flown", "direct great circle", "denied by you", "crossed by the route",
+                  "origin", "destination", "fuel stop"):  # fmt: skip
+        assert entry in legend
+    swatches = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#legend .item')].map(i => {
+          const s = getComputedStyle(i.querySelector('.swatch'));
+          const line = i.querySelector('.swatch.line');
+          return [i.textContent, line ? s.borderTopColor : s.backgroundColor];
+        }))"""
+    )
+    colours = page.evaluate(
+        """() => {
+          const m = window.overflight.map;
+          const c = (v) => { const d = document.createElement('i'); d.style.color = v;
+            document.body.append(d); const out = getComputedStyle(d).color; d.remove();
+            return out; };
+          const fill = m.getPaintProperty('states-fill', 'fill-color');
+          const css = (sel) => { const d = document.querySelector(sel);
+            return d ? getComputedStyle(d).backgroundColor : null; };
+          return {
+            route: c(m.getPaintProperty('route-line', 'line-color')),
+            direct: c(m.getPaintProperty('direct-line', 'line-color')),
+            byYou: c(fill[2]), other: c(fill[4]), opened: c(fill[6]), crossed: c(fill[8]),
+            origin: css('.marker.origin'), destination: css('.marker.destination'),
+          };
+        }"""
+    )
+    assert swatches["route flown"] == colours["route"]
+    assert swatches["direct great circle"] == colours["direct"]
+    assert swatches["denied by you"] == colours["byYou"]
+    assert swatches["denied by the scenario, or with its sovereign"] == colours["other"]
+    assert swatches["opened on top of the scenario"] == colours["opened"]
+    assert swatches["crossed by the route"] == colours["crossed"]
+    assert swatches["origin"] == colours["origin"]
+    assert swatches["destination"] == colours["destination"]
+
+
+def test_margin_date_operator_and_category_controls(page: Any) -> None:
+    # The margin on a small denied set (a new graph is built for it), then the scenario's
+    # date, operator and category.
+    open_map(page, "?from=UUMU&to=OSLK&deny=GE")
+    wait_for_route(page)
+    page.locator("#options-view summary").click()
+    page.locator("#margin").fill("25")
+    page.locator("#margin").dispatch_event("change")
+    page.wait_for_function(
+        "() => window.overflight.plan && window.overflight.plan.margin_nm === 25 "
+        "&& document.body.dataset.route === 'ready'",
+        timeout=ROUTE_TIMEOUT_MS,
+    )
+    assert parse_qs(urlparse(page.url).query)["margin"] == ["25"]
+    page.locator("#margin").fill("")
+    page.locator("#margin").dispatch_event("change")
+    page.locator("#chips .chip.clear").click()  # the scenario alone: its graph is cached
+    page.select_option("#scenario", "syria-2015")
+    expect(page.locator("#category option[value='state_military']")).to_have_count(1)
+    page.locator("#date").fill("2015-09-15")
+    page.locator("#date").dispatch_event("change")
+    page.locator("#operator").fill("ru")
+    page.locator("#operator").dispatch_event("change")
+    page.locator("#category").select_option("state_military")
+    page.wait_for_function(
+        "() => { const p = window.overflight.plan; return p && p.scenario "
+        "&& p.scenario.date === '2015-09-15' && p.scenario.operator_state === 'RU' "
+        "&& p.scenario.category === 'state_military' && p.margin_nm === 0 "
+        "&& document.body.dataset.route === 'ready'; }",
+        timeout=ROUTE_TIMEOUT_MS,
+    )
+    assert page.locator("#operator").input_value() == "RU"
+    query = parse_qs(urlparse(page.url).query)
+    assert "margin" not in query
+    assert query["date"] == ["2015-09-15"]
+    assert query["operator"] == ["RU"]
+    assert query["category"] == ["state_military"]
+    # The URL restores every control.
+    open_map(page, "?from=UUMU&to=OSLK&deny=GE&margin=25&date=2015-09-15&category=civil")
+    wait_for_route(page)
+    assert page.locator("#options-view").get_attribute("open") is not None
+    assert page.locator("#margin").input_value() == "25"
+    assert page.locator("#date").input_value() == "2015-09-15"
+    expect(page.locator("#category")).to_have_value("civil")
+    assert page.evaluate("window.overflight.plan.margin_nm") == 25

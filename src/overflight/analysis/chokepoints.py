@@ -1,10 +1,11 @@
 """Chokepoints: which states' further refusal hurts a route most, or cuts it; why no route.
 
 :func:`find_chokepoints` re-plans the route with each state it crosses also refused, ranks them
-by the detour that causes, marks those whose refusal alone cuts the route (no route at all, or
-none within the aircraft's usable range), and finds every smallest set of states (up to
-``max_set_size``) whose joint refusal cuts it. :func:`explain_no_route` names the smallest set
-of refusals that makes a route impossible.
+by the detour that causes, marks those whose refusal alone cuts the route (no route at all; or,
+given a usable range, none within it; or, given an aircraft, no plan with fuel stops either, as
+``overflight route --deny X --aircraft T`` would find), and finds every smallest set of states
+(up to ``max_set_size``) whose joint refusal cuts it. :func:`explain_no_route` names the
+smallest set of refusals that makes a route impossible.
 
 Two facts keep the number of re-plans small and every figure exact:
 
@@ -18,6 +19,9 @@ Two facts keep the number of re-plans small and every figure exact:
   states near the endpoints; if the route found is longer than the window allows, the window
   grows and the plan is repeated. A route that fits its window is the exact optimum for the
   whole denied set, and no route within a window means no route at all.
+* With an aircraft, a fuel-stop plan is searched only for a refusal whose route is beyond
+  the aircraft's range; a cut must then also block that plan, so the hitting-set search
+  follows the states its legs cross and those it lands in.
 * The search for cut sets needs, for a set that does not cut, some legal route, not the
   shortest: any route already planned that the verifier finds clear of the set proves it
   does not cut, and the states it crosses serve the hitting-set search as well. Failing
@@ -33,18 +37,23 @@ JSON shape (``overflight chokepoints --format json``; the names are stable)::
       "ranking": [                         # states the baseline crosses, worst first
         {
           "country": str, "name": str,
-          "cuts": bool,                    # refusing it alone leaves no route (within range)
+          "cuts": bool,                    # refusing it alone leaves no route (within range,
+                                           # or with fuel stops for the aircraft)
           "route_km": float | null,        # the re-planned route; null when none exists
           "extra_km": float | null,        # route_km minus the baseline's
           "extra_h": float | null,         # the same in hours at the baseline's speed
-          "states": [str, ...]             # states the re-planned route crosses
+          "states": [str, ...],            # states the re-planned route crosses
+          "fuel_stops": [<stop>, ...]      # with an aircraft, the plan that keeps it flying
+                                           # when the route is beyond range ({"code",
+                                           # "name", "lat", "lon", "country"}), else []
         }, ...
       ],
       "cut_sets": [[str, ...], ...],       # every minimal refused set that cuts, by size
       "max_set_size": int,
       "complete": bool,                    # false when the time budget stopped the search
       "plans": int,                        # re-plans made (memoised ones counted once)
-      "seconds": float
+      "seconds": float,
+      "remarks": [str, ...]                # what the answers leave out (no advisory layer)
     }
 
 >>> from overflight.analysis import find_chokepoints
@@ -63,7 +72,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import shapely
 
-from overflight._config import DEFAULT_SPEED_KT
+from overflight._config import DEFAULT_MAX_STOPS, DEFAULT_SPEED_KT
+from overflight.aircraft import AircraftProfile
+from overflight.analysis.fuel import StopPlan, plan_with_stops
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, states, states_at
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError, VerificationError
@@ -100,6 +111,8 @@ class Chokepoint:
     extra_km: float | None
     #: Flight time added to the baseline, hours; None when no route exists.
     extra_h: float | None
+    #: With an aircraft and a route beyond its range: the fuel-stop plan that still flies it.
+    stops: StopPlan | None = None
 
     @property
     def route_km(self) -> float | None:
@@ -280,9 +293,22 @@ class _Replanner:
             return route
         return None
 
-    def candidates(self, route: Route, refused: frozenset[str]) -> list[str]:
-        """States the route crosses that may still be refused, in order of flight."""
-        crossed = dict.fromkeys(t.country for t in route.transit)
+    def candidates(
+        self, route: Route, refused: frozenset[str], stops: StopPlan | None = None
+    ) -> list[str]:
+        """States that may still be refused whose refusal could block the flight, in order.
+
+        Those the route crosses; with a fuel-stop plan, those its legs cross and land in.
+        """
+        if stops is None:
+            crossed = dict.fromkeys(t.country for t in route.transit)
+        else:
+            crossed = dict.fromkeys(
+                c
+                for leg, stop in zip(stops.legs, (*stops.stops, None), strict=True)
+                for c in (*(t.country for t in leg.transit), stop.country if stop else None)
+                if c
+            )
         return [c for c in crossed if c not in self.endpoints and c not in refused]
 
 
@@ -295,6 +321,8 @@ def find_chokepoints(
     margin_nm: float = 0.0,
     max_set_size: int = 3,
     usable_range_km: float | None = None,
+    aircraft: AircraftProfile | None = None,
+    max_stops: int = DEFAULT_MAX_STOPS,
     speed_kt: float = DEFAULT_SPEED_KT,
     budget_s: float | None = None,
 ) -> ChokepointReport:
@@ -313,7 +341,13 @@ def find_chokepoints(
     max_set_size
         Largest set of refusals searched for cuts (0 to rank only).
     usable_range_km
-        With an aircraft: a route longer than this counts as cut.
+        A route longer than this counts as cut (with ``aircraft``: unless fuel stops help).
+        Default: the aircraft's usable range, if one is given.
+    aircraft
+        A route beyond its usable range counts as cut only when no plan with up to
+        ``max_stops`` fuel stops exists either (:func:`~overflight.analysis.plan_with_stops`).
+    max_stops
+        Most fuel stops such a plan may make.
     speed_kt
         Cruise speed for the hours.
     budget_s
@@ -337,8 +371,11 @@ def find_chokepoints(
         raise InputError(f"max_set_size {max_set_size!r}: give 0 or more")
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
+    deny = tuple(deny)
     closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
     base = frozenset(closure.denied)
+    if usable_range_km is None and aircraft is not None:
+        usable_range_km = aircraft.usable_range_km()
     planner = _Replanner(start, end, closure, base=base, speed_kt=speed_kt)
     baseline = planner.route(frozenset(), 0.0)
     if baseline is None:
@@ -355,10 +392,36 @@ def find_chokepoints(
             reason += f"; refusals responsible: {', '.join(responsible)}"
         raise NoRouteError(reason, states=responsible)
 
-    def cuts(route: Route | None) -> bool:
-        return route is None or (
+    stop_plans: dict[frozenset[str], StopPlan | None] = {}
+
+    def stop_plan(refused: frozenset[str]) -> StopPlan | None:
+        """The fuel-stop plan with these refused on top, as `route --aircraft` plans it."""
+        if aircraft is None:
+            return None
+        if refused not in stop_plans:
+            try:
+                stop_plans[refused] = plan_with_stops(
+                    start,
+                    end,
+                    aircraft=aircraft,
+                    permissions=permissions,
+                    deny=(*deny, *sorted(refused)),
+                    margin_nm=margin_nm,
+                    max_stops=max_stops,
+                )
+            except NoRouteError:
+                stop_plans[refused] = None
+        return stop_plans[refused]
+
+    def beyond_range(route: Route | None) -> bool:
+        return route is not None and (
             usable_range_km is not None and route.distance_km > usable_range_km
         )
+
+    def cuts(route: Route | None, refused: frozenset[str]) -> bool:
+        if route is None:
+            return True
+        return beyond_range(route) and stop_plan(refused) is None
 
     def refusal(code: str) -> frozenset[str]:
         return frozenset(denied_closure([code])) - base
@@ -375,21 +438,26 @@ def find_chokepoints(
                 country=code,
                 name=states()[code].name,
                 route=r,
-                cuts=cuts(r),
+                cuts=cuts(r, refusal(code)),
                 extra_km=None if r is None else r.distance_km - baseline.distance_km,
                 extra_h=None if r is None else r.duration_h - baseline.duration_h,
+                stops=stop_plan(refusal(code)) if beyond_range(r) else None,
             )
         )
     ranking.sort(key=lambda c: (not c.cuts, -(c.extra_km or 0.0), c.country))
 
     found: list[frozenset[str]] = []
     complete = True
-    frontier: dict[frozenset[str], Route] = {frozenset(): baseline}
+    # Each set that does not cut, with a route that shows it (and its fuel-stop plan, when
+    # the route is beyond range): a larger cut must block them.
+    Witness = tuple[Route, StopPlan | None]
+    first = stop_plan(frozenset()) if beyond_range(baseline) else None
+    frontier: dict[frozenset[str], Witness] = {frozenset(): (baseline, first)}
     seen: set[frozenset[str]] = set()
     for _size in range(max_set_size):
-        following: dict[frozenset[str], Route] = {}
-        for chosen, route in frontier.items():
-            for code in planner.candidates(route, chosen):
+        following: dict[frozenset[str], Witness] = {}
+        for chosen, (route, stops) in frontier.items():
+            for code in planner.candidates(route, chosen, stops):
                 group = chosen | {code}
                 if group in seen or any(cut <= group for cut in found):
                     continue
@@ -408,16 +476,16 @@ def find_chokepoints(
                     refused, parent, longest
                 )
                 if r is not None:
-                    following[group] = r
+                    following[group] = (r, None)
                     continue
                 try:
                     r = planner.route(refused, route.distance_km * 1.3)
                 except DeniedEndpointError:
                     continue
-                if cuts(r):
+                if cuts(r, refused):
                     found.append(group)
                 elif r is not None:
-                    following[group] = r
+                    following[group] = (r, stop_plan(refused) if beyond_range(r) else None)
         frontier = following
     cut_sets = tuple(sorted((tuple(sorted(s)) for s in found), key=lambda s: (len(s), s)))
     return ChokepointReport(

@@ -2,7 +2,12 @@
 
 A :class:`Case` is one labelled way to plan: a resolved scenario (:class:`Permissions`), a
 plain list of denied states, or both, with an optional aircraft. :func:`compare_routes` plans
-every case and says, relative to the first one, what each adds and removes.
+every case and says, relative to a reference case, what each other case adds and removes.
+
+The reference is the first case unless the caller names another: the command line and the HTTP
+API take the case with no refusals of its own (``--case ''``) when one is given, because a
+planner reads a penalty as the cost of a refusal, measured from the unconstrained route; more
+refusals never shorten a route, so every ``delta_km`` against it is zero or more.
 
 JSON shape (``overflight compare --format json``; the names are stable)::
 
@@ -10,6 +15,7 @@ JSON shape (``overflight compare --format json``; the names are stable)::
       "origin": <place>,                   # as in route JSON: code, name, lat, lon, ...
       "destination": <place>,
       "great_circle_km": float,
+      "reference": str,                    # label of the case the differences are against
       "cases": [
         {
           "label": str,                    # the scenario name, or "deny BG,GR", or as given
@@ -24,7 +30,8 @@ JSON shape (``overflight compare --format json``; the names are stable)::
           "extra_km": float | null,        # detour over the great circle
           "extra_pct": float | null,
           "states": [str, ...],            # states crossed, in order of first entry
-          "clearances": [str, ...],        # the same without the origin's and destination's
+          "clearances": [str, ...],        # states the flight as flown needs permission
+                                           # from: all crossed (stops too) but its two ends
           "aircraft": str | null,          # ICAO designator
           "usable_range_km": float | null,
           "within_range": bool | null,     # null without an aircraft or a route
@@ -33,7 +40,8 @@ JSON shape (``overflight compare --format json``; the names are stable)::
           "total_time_h": float | null     # flight plus ground time at the fuel stops
         }, ...
       ],
-      "differences": [                     # each case after the first, against the first
+      "remarks": [str, ...],               # what the answers leave out (no advisory layer)
+      "differences": [                     # each other case, against the reference
         {
           "from": str, "to": str,          # labels
           "delta_km": float | null,        # to minus from; null when either has no route
@@ -63,6 +71,7 @@ from dataclasses import dataclass
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.aircraft import AircraftProfile
 from overflight.analysis.fuel import StopPlan, plan_with_stops
+from overflight.analysis.plan import clearances
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, normalise_codes
 from overflight.errors import InputError, NoRouteError
@@ -78,6 +87,7 @@ __all__ = [
     "Difference",
     "compare_routes",
     "deny_case",
+    "reference_case",
     "scenario_case",
     "states_crossed",
 ]
@@ -214,11 +224,10 @@ class CaseResult:
 
     @property
     def clearances(self) -> tuple[str, ...]:
-        """States whose clearance the flight needs: those crossed, less its own ends."""
+        """States whose permission the flight as flown needs (:func:`plan.clearances`)."""
         if self.route is None:
             return ()
-        ends = {self.route.origin.country, self.route.destination.country}
-        return tuple(c for c in self.states if c not in ends)
+        return clearances(self.stop_plan.legs if self.stop_plan else (self.route,))
 
     @property
     def usable_range_km(self) -> float | None:
@@ -238,7 +247,7 @@ class CaseResult:
 class Difference:
     """How one case differs from another (``to`` minus ``from``)."""
 
-    #: Label of the case compared against (the first).
+    #: Label of the case compared against (the reference).
     from_label: str
     #: Label of the case compared.
     to_label: str
@@ -264,8 +273,10 @@ class Comparison:
     great_circle_km: float
     #: One result per case, in the order given.
     results: tuple[CaseResult, ...]
-    #: Each case after the first against the first.
+    #: Each case other than the reference, against it.
     differences: tuple[Difference, ...]
+    #: Label of the case the differences are measured from.
+    reference: str = ""
 
 
 def _difference(first: CaseResult, other: CaseResult) -> Difference:
@@ -300,23 +311,44 @@ def _plan_case(start: Place, end: Place, case: Case, speed_kt: float | None) -> 
     return CaseResult(case, route, None, route.denied, speed, stop_plan=stops)
 
 
+def reference_case(scenarios: Sequence[str], deny_lists: Sequence[str]) -> int:
+    """Index of the reference among the cases the CLI and HTTP API build from what is given.
+
+    Those cases are the scenarios, then the deny lists, in that order; the reference is the
+    first deny list that names no state (no refusals of its own), else the first case.
+
+    >>> reference_case(["syria-2015"], ["BG,GR", ""])
+    2
+    >>> reference_case(["syria-2015-before", "syria-2015"], ["TR"])
+    0
+    """
+    for k, text in enumerate(deny_lists):
+        if not any(code.strip() for code in text.split(",")):
+            return len(scenarios) + k
+    return 0
+
+
 def compare_routes(
     origin: str | Place,
     destination: str | Place,
     cases: Sequence[Case],
     *,
     speed_kt: float | None = None,
+    reference: int = 0,
 ) -> Comparison:
-    """Plan the route under each case and compare each with the first.
+    """Plan the route under each case and compare each other case with the reference.
 
     Parameters
     ----------
     origin, destination
         ICAO or IATA code, listed airfield identifier, ``"lat,lon"``, or a :class:`Place`.
     cases
-        At least one case; the first is the reference for :attr:`Comparison.differences`.
+        At least one case.
     speed_kt
         Cruise speed for every case (default: each case's aircraft's, else 450 kt).
+    reference
+        Index of the case the others are compared with (:attr:`Comparison.differences`);
+        the first by default.
 
     Returns
     -------
@@ -327,7 +359,8 @@ def compare_routes(
     Raises
     ------
     InputError
-        For no cases, or an unknown place, or an endpoint inside a case's denied airspace.
+        For no cases, a reference index out of range, an unknown place, or an endpoint
+        inside a case's denied airspace.
 
     """
     if not cases:
@@ -336,13 +369,17 @@ def compare_routes(
     repeated = sorted({x for x in labels if labels.count(x) > 1})
     if repeated:
         raise InputError(f"case labels must differ: {', '.join(repeated)} given more than once")
+    if not 0 <= reference < len(cases):
+        raise InputError(f"reference case {reference!r}: give an index from 0 to {len(cases) - 1}")
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
     results = tuple(_plan_case(start, end, case, speed_kt) for case in cases)
+    base = results[reference]
     return Comparison(
         origin=start,
         destination=end,
         great_circle_km=geodesic_km(*start.lonlat, *end.lonlat),
         results=results,
-        differences=tuple(_difference(results[0], r) for r in results[1:]),
+        differences=tuple(_difference(base, r) for r in results if r is not base),
+        reference=base.label,
     )

@@ -6,6 +6,7 @@ either way is the same route with the same JSON.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,27 @@ if TYPE_CHECKING:
     from overflight.registry import Resolution
     from overflight.scenarios import Permissions
 
-__all__ = ["Plan", "plan_request"]
+__all__ = ["NO_ADVISORIES", "Plan", "clearances", "plan_request"]
+
+#: Said with every plan while no advisory layer shapes routes: the route avoids refusals only.
+NO_ADVISORIES = (
+    "No advisory layer applied: conflict-zone advisories and national prohibitions for "
+    "operators are not taken into account, so the route may cross airspace that operators avoid."
+)
+
+
+def clearances(legs: Iterable[Route]) -> tuple[str, ...]:
+    """States whose permission the flight needs, each once, in the order it first enters them.
+
+    Every state the legs cross, fuel-stop states included (landing there needs permission),
+    less the departure and arrival states: those are permitted by definition (DESIGN.md), as
+    ``Scenario.resolve_for_flight`` makes them; a dispatcher files their departure and arrival,
+    not an overflight clearance.
+    """
+    legs = tuple(legs)
+    ends = {legs[0].origin.country, legs[-1].destination.country}
+    crossed = dict.fromkeys(t.country for leg in legs for t in leg.transit)
+    return tuple(c for c in crossed if c not in ends)
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,16 @@ class Plan:
     def legs(self) -> tuple[Route, ...]:
         """The legs as flown: the fuel-stop legs, or the one non-stop route."""
         return self.stops.legs if self.stops is not None else (self.route,)
+
+    @property
+    def clearances(self) -> tuple[str, ...]:
+        """States whose permission the flight as flown needs (see :func:`clearances`)."""
+        return clearances(self.legs)
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """What a reader must know to weigh the answer (no advisory layer applied)."""
+        return (NO_ADVISORIES,)
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:
@@ -86,6 +117,10 @@ class Plan:
     def to_dict(self) -> dict[str, Any]:
         """The route's JSON, with the scenario and aircraft it was planned under."""
         data = self.route.to_dict()
+        data["clearances"] = list(self.clearances)
+        # No advisory layer exists yet: null, with a remark saying so, rather than silence.
+        data["advisories"] = None
+        data["remarks"] = list(self.remarks)
         if self.request is not None:
             data |= self.request.reported()
         data |= self.timing.to_dict()

@@ -42,7 +42,7 @@ from overflight.errors import InputError, NoRouteError
 from overflight.export.json import chokepoints_to_dict, comparison_to_dict
 
 if TYPE_CHECKING:
-    from overflight.analysis import Case, ChokepointReport, Comparison
+    from overflight.analysis import Case, ChokepointReport, Comparison, StopPlan
 
 __all__ = ["chokepoints", "compare"]
 
@@ -69,7 +69,7 @@ def _km(km: float | None, *, signed: bool = False) -> str:
 
 
 def render_comparison(comparison: Comparison) -> Group:
-    """The cases side by side, then each one's difference from the first."""
+    """The cases side by side, then each one's difference from the reference."""
     c = comparison
     title = Text(
         f"{c.origin.code} → {c.destination.code}   great circle {c.great_circle_km:,.0f} km",
@@ -99,7 +99,15 @@ def render_comparison(comparison: Comparison) -> Group:
         cases.add_row(*row)
     parts: list[Table | Text] = [title, cases]
     if c.differences:
-        diffs = Table("against", "case", "Δ km", "Δ time", "added", "removed", title="changes")
+        diffs = Table(
+            "against",
+            "case",
+            "Δ km",
+            "Δ time",
+            "added",
+            "removed",
+            title=f"changes against the reference, {c.reference}",
+        )
         for d in c.differences:
             diffs.add_row(
                 d.from_label,
@@ -113,6 +121,13 @@ def render_comparison(comparison: Comparison) -> Group:
             column.no_wrap = True
         parts.append(diffs)
     return Group(*parts)
+
+
+def _remark() -> Text:
+    """What the answers do not account for (no advisory layer applied)."""
+    from overflight.analysis.plan import NO_ADVISORIES
+
+    return Text(f"note: {NO_ADVISORIES}", style="yellow")
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -145,8 +160,8 @@ def compare(
         list[str],
         typer.Option(
             "--case",
-            help="A case: comma-separated states to deny, no scenario ('' for none). "
-            "Listed after the scenario cases.",
+            help="A case: comma-separated states to deny, no scenario ('' for none: the "
+            "reference). Listed after the scenario cases.",
         ),
     ] = [],  # noqa: B006
     deny: Annotated[
@@ -163,10 +178,20 @@ def compare(
     ] = TableFormat.text,
     output: OutputOption = None,
 ) -> None:
-    """Compare routes under several scenarios or denied lists; the first is the reference."""
+    """Compare routes under several scenarios or denied lists.
+
+    Each case is compared with a reference: the case with no refusals of its own
+    (--case '') when given, so that every penalty is the cost of refusals, zero or more;
+    otherwise the first case. The JSON names it in "reference".
+    """
     # The analysis layer loads scipy and the scenario models: only when asked for.
     from overflight.aircraft import load_aircraft
-    from overflight.analysis import compare_routes, deny_case, scenario_case
+    from overflight.analysis.compare import (
+        compare_routes,
+        deny_case,
+        reference_case,
+        scenario_case,
+    )
 
     with exit_on_error():
         start, end = resolve_place(origin), resolve_place(destination)
@@ -190,12 +215,21 @@ def compare(
             raise InputError(
                 "compare needs two or more cases: give --scenario and/or --case at least twice"
             )
-        comparison = compare_routes(start, end, cases, speed_kt=speed_kt)
+        comparison = compare_routes(
+            start, end, cases, speed_kt=speed_kt, reference=reference_case(scenario, case)
+        )
     if output_format is TableFormat.json:
         _write(json.dumps(comparison_to_dict(comparison), indent=2) + "\n", output)
     else:
         notes = render_place_notes(start, end)
-        _render_text(Group(*notes, render_comparison(comparison)), output)
+        _render_text(Group(*notes, render_comparison(comparison), _remark()), output)
+
+
+def _fuel_stops(stops: StopPlan | None) -> str:
+    """How a plan beyond the aircraft's range still flies: its fuel stops."""
+    if stops is None:
+        return ""
+    return f"no: fuel stop at {', '.join(f'{p.code} {p.name}' for p in stops.stops)}"
 
 
 def render_chokepoints(report: ChokepointReport) -> Group:
@@ -213,7 +247,7 @@ def render_chokepoints(report: ChokepointReport) -> Group:
             p.name,
             "no route" if p.route is None else _km(p.extra_km, signed=True),
             _hours(p.extra_h),
-            "yes" if p.cuts else "",
+            "yes" if p.cuts else _fuel_stops(p.stops),
         )
     sets = ", ".join("+".join(s) for s in report.cut_sets) or "none"
     note = "" if report.complete else " (time budget reached: search incomplete)"
@@ -240,7 +274,11 @@ def chokepoints(
     speed_kt: SpeedOption = None,
     aircraft: Annotated[
         str | None,
-        typer.Option("--aircraft", help="Aircraft type: a route beyond its range counts as cut."),
+        typer.Option(
+            "--aircraft",
+            help="Aircraft type: a refusal cuts when no route is left within its range and "
+            "no plan with fuel stops either (as route --deny X --aircraft finds).",
+        ),
     ] = None,
     max_set_size: Annotated[
         int, typer.Option("--max-set-size", help="Largest set of refusals searched for cuts.")
@@ -285,7 +323,7 @@ def chokepoints(
                 deny=() if permissions else extra,
                 margin_nm=margin_nm,
                 max_set_size=max_set_size,
-                usable_range_km=profile.usable_range_km() if profile else None,
+                aircraft=profile,
                 speed_kt=speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT),
                 budget_s=budget_s or None,
             )
@@ -295,4 +333,4 @@ def chokepoints(
         _write(json.dumps(chokepoints_to_dict(report), indent=2) + "\n", output)
     else:
         notes = render_place_notes(start, end)
-        _render_text(Group(*notes, render_chokepoints(report)), output)
+        _render_text(Group(*notes, render_chokepoints(report), _remark()), output)

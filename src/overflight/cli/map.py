@@ -86,11 +86,18 @@ def map_command(
         from overflight.export.html import plan_to_html
 
         output.write_text(plan_to_html(plan), encoding="utf-8")
+        size = ""
     elif chosen is MapFormat.svg:
         from overflight.export.staticmap import plan_to_svg
 
         output.write_text(plan_to_svg(plan, width_px=width_px, height_px=height_px), "utf-8")
+        size = f", {width_px}x{height_px} px"
     else:
         from overflight.export.staticmap import plan_to_png
 
         output.write_bytes(plan_to_png(plan, width_px=width_px, height_px=height_px))
+        size = f", {width_px}x{height_px} px"
+    # Say what was written, so that a script or a user sees where the map went.
+    typer.echo(
+        f"wrote {chosen.value.upper()} map to {output} ({output.stat().st_size:,} bytes{size})"
+    )

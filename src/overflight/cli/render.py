@@ -88,7 +88,7 @@ def render_route(route: Route) -> Group:
     for k, p in enumerate(route.waypoints):
         waypoints.add_row(str(k), _point(p))
 
-    transit = Table(title="states crossed, in order (clearances needed)", title_justify="left")
+    transit = Table(title="states crossed, in order", title_justify="left")
     for column in ("#", "state", "name", "entry", "exit", "km"):
         transit.add_column(
             column,
@@ -134,6 +134,15 @@ def render_plan(plan: Plan) -> Group:
     if plan.stops is not None:
         body.append(Text())
         body.append(_render_stops(plan.stops))
+    needed = " ".join(plan.clearances) or "none"
+    body += [
+        Text(),
+        Text(
+            f"clearances needed (the flight as flown, less its departure and arrival states): "
+            f"{needed}"
+        ),
+        *(Text(f"note: {remark}", style="yellow") for remark in plan.remarks),
+    ]
     return Group(*lines, *body)
 
 

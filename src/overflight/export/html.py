@@ -9,7 +9,10 @@ unwrapped longitudes, which MapLibre continues onto the next world copy.
 The data sits in a ``<script type="application/json" id="overflight-data">`` element with the
 fields ``route`` (the route's JSON, as ``route --format json``), ``track`` and ``great_circle``
 (``[lon, lat]`` lists), ``places`` (``code``, ``name``, ``role``, ``lon``, ``lat``),
-``denied``, ``figures`` (label, value pairs) and ``states`` (the basemap FeatureCollection).
+``denied``, ``figures`` (label, value pairs: those of the flight as flown, with the stops by
+name, the scenario and date, and the clearances; :func:`overflight.export.staticmap.panel_lines`),
+``remarks`` and ``states`` (the basemap FeatureCollection). The panel has a legend for every
+colour and mark on the map.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from overflight.analysis.plan import Plan
 from overflight.data.display import display_states
+from overflight.export.staticmap import panel_lines
 from overflight.export.table import as_plan, flown_legs, plan_figures
 from overflight.geo.ellipsoid import densify_path
 from overflight.geo.sphere import unwrap_longitudes
@@ -95,7 +99,8 @@ def _page_data(plan: Plan) -> dict[str, Any]:
         "great_circle": _unwrapped([figures.origin.lonlat, figures.destination.lonlat]),
         "places": places,
         "denied": list(figures.denied),
-        "figures": figures.lines(),
+        "figures": [*panel_lines(plan), ("Avoids", ", ".join(figures.denied) or "none")],
+        "remarks": list(plan.remarks),
         "transit": transit,
         "states": display_states(),
     }
@@ -112,8 +117,13 @@ html, body { margin: 0; height: 100%; font: 13px/1.4 system-ui, sans-serif; colo
 #panel th, #panel td { text-align: left; padding: 1px 4px; vertical-align: top; }
 #panel td.num { text-align: right; white-space: nowrap; }
 #panel h2 { font-size: 13px; margin: 10px 0 0; }
+.legend { margin-top: 6px; display: grid; grid-template-columns: 1fr 1fr; gap: 2px 6px; }
 .legend span { display: inline-block; width: 18px; height: 0; margin-right: 4px;
   vertical-align: middle; }
+.legend span.mark { width: 10px; height: 10px; border-radius: 50%; background: #fff;
+  border: 2px solid #1f1f1f; box-sizing: border-box; }
+.legend span.mark.stop { border-radius: 1px; background: #f28e2b; }
+.remark { color: #555; font-size: 12px; margin-top: 8px; }
 .place { font: bold 12px system-ui, sans-serif; padding: 1px 4px; background: #fff;
   border: 1.5px solid #1f1f1f; border-radius: 3px; white-space: nowrap; }
 .dot { width: 10px; height: 10px; border-radius: 50%; background: #fff;
@@ -188,7 +198,6 @@ map.once("idle", () => document.body.setAttribute("data-ready", "true"));
 def _panel(data: dict[str, Any]) -> str:
     """The figures and the transit table as HTML (escaped)."""
     esc = html.escape
-    route = data["route"]
     title = " → ".join(p["code"] for p in data["places"])
     rows = "".join(
         f"<tr><th>{esc(label)}</th><td>{esc(value)}</td></tr>"
@@ -200,15 +209,21 @@ def _panel(data: dict[str, Any]) -> str:
         f'<td class="num">{t["distance_km"]:,.0f} km</td></tr>'
         for t in data["transit"]
     )
-    names = f"{route['origin']['name']} → {route['destination']['name']}"
+    names = " → ".join(p["name"] for p in data["places"])
+    stops = any(p["role"] == "stop" for p in data["places"])
+    legend = [
+        '<span style="border-top:3px solid #08519c"></span>route flown',
+        '<span style="border-top:2px dashed #4d4d4d"></span>direct great circle',
+        '<span style="height:10px;background:#e59a94"></span>denied airspace',
+        '<span class="mark"></span>origin, destination',
+        *(['<span class="mark stop"></span>fuel stop'] if stops else []),
+    ]
+    remarks = "".join(f'<p class="remark">{esc(text)}</p>' for text in data["remarks"])
     return (
         f'<div id="panel"><h1>{esc(title)}</h1><div>{esc(names)}</div>'
         f"<table>{rows}</table>"
-        '<div class="legend" style="margin-top:6px">'
-        '<span style="border-top:3px solid #08519c"></span>route '
-        '<span style="border-top:2px dashed #4d4d4d"></span>great circle '
-        '<span style="height:10px;background:#e59a94"></span>denied</div>'
-        f"<h2>States crossed</h2><table>{transit}</table></div>"
+        f'<div class="legend">{"".join(f"<div>{item}</div>" for item in legend)}</div>'
+        f"<h2>States crossed</h2><table>{transit}</table>{remarks}</div>"
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from overflight.analysis.plan import NO_ADVISORIES
 from overflight.models import Place, Route
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "origin": place_to_dict(comparison.origin),
         "destination": place_to_dict(comparison.destination),
         "great_circle_km": comparison.great_circle_km,
+        "reference": comparison.reference,
         "cases": cases,
+        "remarks": [NO_ADVISORIES],
         "differences": [
             {
                 "from": d.from_label,
@@ -80,7 +83,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
 
 def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
     """A report in the JSON shape documented in :mod:`overflight.analysis.chokepoints`."""
-    from overflight.analysis import states_crossed
+    from overflight.analysis import states_crossed, stop_plan_to_dict
 
     return {
         "baseline": route_to_dict(report.baseline),
@@ -94,6 +97,7 @@ def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
                 "extra_km": p.extra_km,
                 "extra_h": p.extra_h,
                 "states": [] if p.route is None else list(states_crossed(p.route)),
+                "fuel_stops": [] if p.stops is None else stop_plan_to_dict(p.stops)["stops"],
             }
             for p in report.ranking
         ],
@@ -102,4 +106,5 @@ def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
         "complete": report.complete,
         "plans": report.plans,
         "seconds": report.seconds,
+        "remarks": [NO_ADVISORIES],
     }

@@ -2,8 +2,10 @@
 
 The basemap is the shipped state polygons simplified for drawing
 (:func:`overflight.data.display.display_states`), with the denied states shaded; over it the
-route as flown, the direct great circle, the origin, stops and destination, a legend, the
-figures and the data credit. The projection is equirectangular, scaled at the map's middle
+route as flown, the direct great circle, avoid areas, the origin, stops and destination, the
+codes of the states crossed, and a side panel with the title (places, scenario and date), the
+figures, the states avoided, a legend and the data credit, laid out so that nothing spills onto
+the map. The projection is equirectangular, scaled at the map's middle
 latitude so that shapes look right at regional scale, with longitudes unwrapped along the
 route: a flight across ±180° is drawn as one line over the Pacific rather than across the
 whole map. Nothing is downloaded; matplotlib is imported only when a map is drawn.
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.path import Path
 
-__all__ = ["CREDIT", "plan_to_png", "plan_to_svg"]
+__all__ = ["CREDIT", "panel_lines", "plan_to_png", "plan_to_svg"]
 
 #: The credit every map carries: the airspace polygons are derived from OpenStreetMap.
 CREDIT = "Airspace: © OpenStreetMap contributors,\nODbL 1.0 · map drawn with overflight"
@@ -48,6 +50,8 @@ _ROUTE = "#08519c"
 _GREAT_CIRCLE = "#4d4d4d"
 _STOP = "#f28e2b"
 _INK = "#1f1f1f"
+_AVOID = "#7b3294"
+_CROSSED = "#3a5f7d"
 
 #: Spacing of the drawn lines' points.
 _STEP_KM = 20.0
@@ -189,6 +193,108 @@ def _graticule(ax: Any, view: _View) -> None:
         ax.axhline(y, color="#7f98a8", linewidth=0.3, alpha=0.25, zorder=1.5)
 
 
+def panel_lines(plan: Plan | Route) -> list[tuple[str, str]]:
+    """The figures both maps show beside the route, as (label, value) pairs.
+
+    Those of the flight as flown (with fuel stops: every leg, the stops by name, the time on
+    the ground), the scenario and date it was planned under, and the clearances it needs.
+    The states avoided are left to each map, which shows them its own way.
+    """
+    chosen = as_plan(plan)
+    figures = plan_figures(chosen)
+    rows: list[tuple[str, str]] = []
+    if chosen.permissions is not None:
+        p = chosen.permissions
+        who = " ".join(x for x in (p.operator_state, p.category) if x)
+        rows.append(
+            ("Scenario", f"{p.scenario} on {p.on.isoformat()}" + (f" ({who})" if who else ""))
+        )
+    for label, value in figures.lines():
+        if label == "Fuel stops" and chosen.stops is not None:
+            value = "; ".join(f"{s.name} ({s.code}, {s.country})" for s in chosen.stops.stops)
+        elif label == "Total time" and chosen.stops is not None:
+            ground = chosen.stops.ground_time_h * len(chosen.stops.stops)
+            value += f", {ground:g} h of it on the ground"
+        if label in ("Avoids", "States crossed"):
+            continue
+        rows.append((label, value))
+    rows.append(("Clearances", ", ".join(chosen.clearances) or "none"))
+    return rows
+
+
+def _draw_avoid_areas(ax: Any, view: _View, plan: Plan) -> bool:
+    """Hatch the avoid areas the plan kept out of; whether there were any."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path
+
+    paths: list[Path] = []
+    for area in _avoid_areas(plan):
+        for poly in getattr(area, "geoms", [area]):
+            if not hasattr(poly, "exterior"):
+                continue
+            for offset in _copies(poly.bounds, view):
+                ring = np.asarray(orient(poly, 1.0).exterior.coords)[:, :2]
+                paths.append(Path(ring + np.array([offset, 0.0]), closed=True))
+    if not paths:
+        return False
+    artist = PathCollection(
+        paths, facecolor="none", edgecolor=_AVOID, hatch="////", linewidth=0.9, zorder=3
+    )
+    artist.set_gid("avoid")
+    ax.add_collection(artist)
+    return True
+
+
+def _avoid_areas(plan: Plan) -> list[Any]:
+    """The polygons the plan avoided: the scenario's (with --avoid), else the request's files."""
+    if plan.permissions is not None:
+        return list(plan.permissions.avoid)
+    if plan.request is not None and plan.request.avoid:
+        from overflight.scenarios import read_avoid_file
+
+        return [read_avoid_file(path) for path in plan.request.avoid]
+    return []
+
+
+def _label_crossed(ax: Any, plan: Plan, line: NDArray[np.float64], view: _View) -> None:
+    """The code of each state the flight crosses (and does not avoid), beside its stretch."""
+    import matplotlib.patheffects as pe
+
+    halo = [pe.withStroke(linewidth=2, foreground="white", alpha=0.8)]
+    done: set[str] = set()
+    for leg in flown_legs(plan):
+        for t in leg.transit:
+            if t.country in done or t.country in plan.route.denied:
+                continue
+            done.add(t.country)
+            mid = ((t.entry.lon + t.exit.lon) / 2.0, (t.entry.lat + t.exit.lat) / 2.0)
+            if abs(t.entry.lon - t.exit.lon) > 180.0:
+                mid = (mid[0] + 180.0, mid[1])
+            near = line[
+                int(
+                    np.argmin(
+                        np.abs((line[:, 0] - mid[0] + 180.0) % 360.0 - 180.0)
+                        + np.abs(line[:, 1] - mid[1])
+                    )
+                )
+            ]
+            if not (view.west <= near[0] <= view.east and view.south <= near[1] <= view.north):
+                continue
+            text = ax.annotate(
+                t.country,
+                (float(near[0]), float(near[1])),
+                xytext=(-5, -9),
+                textcoords="offset points",
+                ha="right",
+                fontsize=7,
+                fontstyle="italic",
+                color=_CROSSED,
+                zorder=6.5,
+                path_effects=halo,
+            )
+            text.set_gid(f"crossed-{t.country}")
+
+
 def _draw_places(ax: Any, figures: Figures, line: NDArray[np.float64]) -> None:
     import matplotlib.patheffects as pe
 
@@ -231,40 +337,129 @@ def _nearest_x(place: Place, line: NDArray[np.float64]) -> float:
     return float(place.lon + 360.0 * round((near - place.lon) / 360.0))
 
 
-def _draw_panel(panel: Any, figures: Figures, has_stops: bool) -> None:
-    """Title, figures, legend and credit in the side panel, where they hide nothing."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+def _draw_panel(panel: Any, plan: Plan, figures: Figures, has_avoid: bool) -> None:
+    """Title, figures, legend and credit in the side panel, where they hide nothing.
 
-    denied = ", ".join(figures.denied[:12]) + (" …" if len(figures.denied) > 12 else "")
-    # Codes are four letters: three fit the panel at 11 pt, two at 14 pt.
-    short = len(figures.title) <= 14
-    title = _wrap(figures.title, 14 if short else 20, indent="")
+    The text blocks are stacked by their measured heights; when they would reach the legend,
+    the text is set smaller and long lists are cut short (with how many are left out), so a
+    long denied list or a small image never spills over the legend or onto the map.
+    """
+    renderer = panel.figure.canvas.get_renderer()
+    # Fonts sized for the panel of a 1600 px image, smaller in a narrower one.
+    fit = min(1.0, panel.get_window_extent(renderer).width / (_PANEL * 1600.0))
+    legend = _draw_legend(panel, bool(figures.stops), has_avoid, 7.5 * fit)
     panel.text(
         0.08,
-        0.97,
-        title,
+        0.02,
+        CREDIT,
         ha="left",
-        va="top",
-        fontsize=14 if short else 11,
-        fontweight="bold",
-        color=_INK,
+        va="bottom",
+        fontsize=5.5 * fit,
+        color="#555",
         linespacing=1.3,
     )
-    lines = [f"Avoiding the airspace of {_wrap(denied or 'no state', 20)}", ""]
-    lines += [f"{label}: {value}" for label, value in figures.lines()[:-2]]
+    floor = panel.transAxes.inverted().transform(legend.get_window_extent(renderer).corners()[1])[1]
+    box = panel.get_window_extent(renderer)
+    # Smaller and shorter until it fits; a tiny image keeps the headline figures, or the title.
+    tries = [(1.0, 12, 99), (0.9, 8, 99), (0.8, 6, 99), (0.7, 4, 99), (0.6, 3, 99), (0.6, 2, 3)]
+    for scale, most, keep in tries:
+        texts = _panel_texts(panel, plan, figures, box.width, scale, most, keep)
+        bottom = min(
+            panel.transAxes.inverted().transform(t.get_window_extent(renderer).corners()[0])[1]
+            for t in texts
+        )
+        if bottom >= floor + 0.01:
+            return
+        for t in texts:
+            t.remove()
+    _panel_texts(panel, plan, figures, box.width, 0.6, 2, 0)
+
+
+def _panel_texts(
+    panel: Any, plan: Plan, figures: Figures, width_px: float, scale: float, most: int, keep: int
+) -> list[Any]:
+    """The title and figure blocks at a font scale, each item cut to ``most`` lines.
+
+    Only the first ``keep`` items of the figures are drawn (0: the title alone).
+    """
+    renderer = panel.figure.canvas.get_renderer()
+
+    def chars(size_pt: float, em: float = 0.56) -> int:
+        # An average glyph is about 0.56 em wide (bold: more).
+        return max(8, int(width_px * 0.84 / (size_pt * _DPI / 72.0 * em)))
+
+    # Fonts sized for the panel of a 1600 px image, smaller in a narrower one.
+    scale *= min(1.0, width_px / (_PANEL * 1600.0))
+    title_pt = (14.0 if len(figures.title) <= 14 else 11.0) * scale
+    body_pt = 7.5 * scale
+    subtitle = ""
+    if plan.permissions is not None:
+        p = plan.permissions
+        who = " ".join(x for x in (p.operator_state, p.category) if x)
+        subtitle = f"{p.scenario}, {p.on.isoformat()}" + (f" ({who})" if who else "")
+    denied = ", ".join(figures.denied)
+    blocks: list[tuple[str, float, str]] = [
+        (_wrap(figures.title, chars(title_pt, 0.68), indent=""), title_pt, "bold"),
+    ]
+    if subtitle:
+        blocks.append(
+            (_wrap(subtitle, chars(body_pt * 1.2, 0.68), indent=""), body_pt * 1.2, "bold")
+        )
+    avoided = f"Avoiding the airspace of {len(figures.denied)} states: {denied}"
+    if len(figures.denied) <= 1:
+        avoided = f"Avoiding the airspace of {denied or 'no state'}"
+    body = [_clip(avoided, chars(body_pt), most), ""]
+    body += [
+        _clip(f"{label}: {value}", chars(body_pt), most)
+        for label, value in panel_lines(plan)
+        if label != "Scenario"  # the subtitle says it
+    ]
     if figures.states:
-        lines += ["", "States crossed:", _wrap(", ".join(figures.states), 30, indent="")]
-    panel.text(
-        0.08,
-        0.97 - 0.055 * (title.count("\n") + 1),
-        "\n".join(lines),
-        ha="left",
-        va="top",
-        fontsize=7.5,
-        color=_INK,
-        linespacing=1.45,
-    )
+        body += ["", _clip("States crossed: " + ", ".join(figures.states), chars(body_pt), most)]
+    body += ["", _clip(" ".join(plan.remarks), chars(body_pt), most, items=False)]
+    body = [line for line in body if line][:keep] if keep < len(body) else body
+    if body:
+        blocks.append(("\n".join(body), body_pt, "normal"))
+    texts = []
+    top = 0.97
+    for text, size, weight in blocks:
+        artist = panel.text(
+            0.08,
+            top,
+            text,
+            ha="left",
+            va="top",
+            fontsize=size,
+            fontweight=weight,
+            color=_INK,
+            linespacing=1.4,
+        )
+        texts.append(artist)
+        low = artist.get_window_extent(renderer).corners()[0]
+        top = panel.transAxes.inverted().transform(low)[1] - 0.015
+    return texts
+
+
+def _clip(text: str, width: int, most: int, *, items: bool = True) -> str:
+    """The text wrapped to the width and cut to ``most`` lines.
+
+    A list of items says how many were left out; a sentence ends with an ellipsis.
+    """
+    import textwrap
+
+    lines = textwrap.wrap(text, width, subsequent_indent="  ")
+    if len(lines) <= most:
+        return "\n".join(lines)
+    if not items:
+        return "\n".join([*lines[: most - 1], lines[most - 1] + " …"])
+    left = len(" ".join(lines[most - 1 :]).split(", "))
+    return "\n".join([*lines[: most - 1], f"  … and {left} more"])
+
+
+def _draw_legend(panel: Any, has_stops: bool, has_avoid: bool, size_pt: float) -> Any:
+    """The legend at the foot of the panel."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     handles: list[Any] = [
         Line2D([], [], color=_ROUTE, linewidth=2.6, label="Route"),
@@ -277,7 +472,18 @@ def _draw_panel(panel: Any, figures: Figures, has_stops: bool) -> None:
             label="Direct great circle",
         ),
         Patch(facecolor=_DENIED, edgecolor=_DENIED_EDGE, label="Denied airspace"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=_INK,
+            markerfacecolor="white",
+            linestyle="none",
+            label="Origin, destination",
+        ),
     ]
+    if has_avoid:
+        handles.append(Patch(facecolor="none", edgecolor=_AVOID, hatch="////", label="Avoid area"))
     if has_stops:
         handles.append(
             Line2D(
@@ -290,11 +496,23 @@ def _draw_panel(panel: Any, figures: Figures, has_stops: bool) -> None:
                 label="Fuel stop",
             )
         )
-    panel.legend(
-        handles=handles, loc="lower left", bbox_to_anchor=(0.04, 0.08), fontsize=7.5, frameon=False
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="$AB$",
+            markersize=9,
+            color=_CROSSED,
+            linestyle="none",
+            label="State crossed",
+        )
     )
-    panel.text(
-        0.08, 0.02, CREDIT, ha="left", va="bottom", fontsize=5.5, color="#555", linespacing=1.3
+    return panel.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.04, 0.08),
+        fontsize=size_pt,
+        frameon=False,
     )
 
 
@@ -306,6 +524,7 @@ def _wrap(text: str, width: int, indent: str = "    ") -> str:
 
 def _figure(plan: Plan | Route, width_px: int, height_px: int) -> Figure:
     """Draw the map on a new figure (not attached to pyplot, so nothing is shown or leaked)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     if width_px < 200 or height_px < 150:
@@ -320,6 +539,7 @@ def _figure(plan: Plan | Route, width_px: int, height_px: int) -> Figure:
     view, scale = _view([route, direct], (1.0 - _PANEL) * width_px / height_px)
 
     fig = Figure(figsize=(width_px / _DPI, height_px / _DPI), dpi=_DPI, facecolor="white")
+    FigureCanvasAgg(fig)  # a renderer to measure the panel's text with
     panel = fig.add_axes((0.0, 0.0, _PANEL, 1.0))
     panel.set_axis_off()
     ax = fig.add_axes((_PANEL, 0.0, 1.0 - _PANEL, 1.0))
@@ -332,6 +552,7 @@ def _figure(plan: Plan | Route, width_px: int, height_px: int) -> Figure:
     ax.patch.set_zorder(0)
 
     _draw_basemap(ax, view, frozenset(chosen.route.denied))
+    has_avoid = _draw_avoid_areas(ax, view, chosen)
     _graticule(ax, view)
     import matplotlib.patheffects as pe
 
@@ -354,8 +575,9 @@ def _figure(plan: Plan | Route, width_px: int, height_px: int) -> Figure:
         path_effects=[pe.Stroke(linewidth=4.6, foreground="white"), pe.Normal()],
     )
     route_line.set_gid("route")
+    _label_crossed(ax, chosen, route, view)
     _draw_places(ax, figures, route)
-    _draw_panel(panel, figures, bool(figures.stops))
+    _draw_panel(panel, chosen, figures, has_avoid)
     return fig
 
 

@@ -72,6 +72,14 @@ class ScenarioOut(BaseModel):
     date: dt.date | None
 
 
+class CategoryOut(BaseModel):
+    """A category of flight that scenario rules name."""
+
+    name: str
+    parent: str | None
+    description: str
+
+
 class AircraftOut(BaseModel):
     """A built-in aircraft profile."""
 
@@ -321,8 +329,8 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
             list[str],
             Query(
                 max_length=limits.max_cases,
-                description="A case: comma-separated states to deny, no scenario ('' for none). "
-                "Repeatable; listed after the scenario cases.",
+                description="A case: comma-separated states to deny, no scenario ('' for none: "
+                "the reference case). Repeatable; listed after the scenario cases.",
             ),
         ] = [],  # noqa: B006
         deny: Deny = [],  # noqa: B006
@@ -332,8 +340,17 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         speed_kt: Speed = None,
         aircraft: Aircraft = None,
     ) -> JSONResponse:
-        """Plan under each case and compare each with the first (JSON of `compare`)."""
-        from overflight.analysis import compare_routes, deny_case, scenario_case
+        """Plan under each case and compare each with the reference (JSON of `compare`).
+
+        The reference is the case with no refusals of its own (``case=`` empty) when given,
+        else the first.
+        """
+        from overflight.analysis.compare import (
+            compare_routes,
+            deny_case,
+            reference_case,
+            scenario_case,
+        )
         from overflight.export.json import comparison_to_dict
 
         def run() -> dict[str, Any]:
@@ -365,7 +382,10 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
             with blame("case"):
                 cases += [deny_case([*codes, *extra], aircraft=profile) for codes in sets]
             with blame(None):
-                return comparison_to_dict(compare_routes(start, end, cases, speed_kt=speed_kt))
+                comparison = compare_routes(
+                    start, end, cases, speed_kt=speed_kt, reference=reference_case(names, case)
+                )
+                return comparison_to_dict(comparison)
 
         return await planned(run)
 
@@ -428,7 +448,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                     deny=() if permissions else extra,
                     margin_nm=margin_nm,
                     max_set_size=max_set_size,
-                    usable_range_km=profile.usable_range_km() if profile else None,
+                    aircraft=profile,
                     speed_kt=speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT),
                     budget_s=budget_s,
                 )
@@ -504,6 +524,14 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
             "reasons": dict(p.reasons),
         }
         return plain(data)
+
+    @router.get("/categories", response_model=list[CategoryOut], summary="Categories of flight")
+    def categories_of_flight() -> list[dict[str, Any]]:
+        """The categories a request may name (``category``), each with the one it refines."""
+        return [
+            {"name": name, "parent": parent, "description": text}
+            for name, (parent, text) in CATEGORIES.items()
+        ]
 
     @router.get("/aircraft", response_model=list[AircraftOut], summary="Built-in aircraft")
     def aircraft_types() -> list[dict[str, Any]]:

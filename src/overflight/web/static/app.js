@@ -17,6 +17,36 @@
     scenario: "",
     aircraft: "",
     globe: false,
+    options: {}, // key -> text, for OPTIONS below
+  };
+
+  // Request options beyond places, denials, scenario and aircraft: one entry each, bound to
+  // the input with that id in index.html. `key` is the page URL's name, `param` the API's;
+  // `to` lists the API calls that take it. A new option is one entry here and one row there.
+  const OPTIONS = [
+    { key: "margin", param: "margin_nm", to: ["route", "chokepoints"] },
+    { key: "date", param: "date", to: ["route", "compare", "chokepoints", "scenario"], scenario: true },
+    { key: "operator", param: "operator", to: ["route", "compare", "chokepoints", "scenario"], scenario: true, upper: true },
+    { key: "category", param: "category", to: ["route", "compare", "chokepoints", "scenario"], scenario: true },
+  ];
+
+  function addOptions(q, call) {
+    for (const o of OPTIONS) if (o.to.includes(call) && state.options[o.key]) q.set(o.param, state.options[o.key]);
+    return q;
+  }
+
+  // Colours of the map, in one place: the layers and the legend read them from here.
+  const COLOURS = {
+    route: "#d9480f",
+    direct: "#495057",
+    deniedByYou: "#e03131",
+    deniedOther: "#f4a4a4",
+    opened: "#b2f2bb",
+    crossed: "#ffe8a3",
+    land: "#f7f5ef",
+    origin: "#2b8a3e",
+    destination: "#d9480f",
+    stop: "#f59f00",
   };
   let scenarioDenied = new Set(); // what the chosen scenario closes for this flight
   let features = new Map(); // code -> {name, sovereign}
@@ -34,6 +64,8 @@
     state.scenario = q.get("scenario") || "";
     state.aircraft = q.get("aircraft") || "";
     state.globe = q.get("globe") === "1";
+    state.options = {};
+    for (const o of OPTIONS) if (q.get(o.key)) state.options[o.key] = q.get(o.key);
   }
 
   function writeUrl() {
@@ -44,6 +76,7 @@
     if (state.scenario) q.set("scenario", state.scenario);
     if (state.allow.size && state.scenario) q.set("allow", [...state.allow].sort().join(","));
     if (state.aircraft) q.set("aircraft", state.aircraft);
+    for (const o of OPTIONS) if (state.options[o.key]) q.set(o.key, state.options[o.key]);
     if (state.globe) q.set("globe", "1");
     const search = q.toString();
     history.replaceState(null, "", search ? `?${search.replace(/%2C/g, ",")}` : location.pathname);
@@ -167,7 +200,7 @@
     if (state.scenario) q.set("scenario", state.scenario);
     if (state.scenario && state.allow.size) q.set("allow", [...state.allow].join(","));
     if (state.aircraft) q.set("aircraft", state.aircraft);
-    return q;
+    return addOptions(q, "route");
   }
 
   // ---- the map ---------------------------------------------------------------------------
@@ -190,11 +223,11 @@
           paint: {
             "fill-color": [
               "case",
-              ["==", ["feature-state", "denied"], 2], "#e03131",
-              ["==", ["feature-state", "denied"], 1], "#f4a4a4",
-              ["boolean", ["feature-state", "opened"], false], "#b2f2bb",
-              ["boolean", ["feature-state", "crossed"], false], "#ffe8a3",
-              "#f7f5ef",
+              ["==", ["feature-state", "denied"], 2], COLOURS.deniedByYou,
+              ["==", ["feature-state", "denied"], 1], COLOURS.deniedOther,
+              ["boolean", ["feature-state", "opened"], false], COLOURS.opened,
+              ["boolean", ["feature-state", "crossed"], false], COLOURS.crossed,
+              COLOURS.land,
             ],
             "fill-opacity": ["case", ["boolean", ["feature-state", "hover"], false], 0.75, 1],
           },
@@ -204,10 +237,10 @@
           id: "direct-line",
           type: "line",
           source: "direct",
-          paint: { "line-color": "#495057", "line-width": 1.5, "line-dasharray": [3, 3] },
+          paint: { "line-color": COLOURS.direct, "line-width": 1.5, "line-dasharray": [3, 3] },
         },
         { id: "route-casing", type: "line", source: "route", paint: { "line-color": "#fff", "line-width": 6 }, layout: { "line-cap": "round", "line-join": "round" } },
-        { id: "route-line", type: "line", source: "route", paint: { "line-color": "#d9480f", "line-width": 3.5 }, layout: { "line-cap": "round", "line-join": "round" } },
+        { id: "route-line", type: "line", source: "route", paint: { "line-color": COLOURS.route, "line-width": 3.5 }, layout: { "line-cap": "round", "line-join": "round" } },
       ],
     },
     center: [30, 40],
@@ -229,6 +262,7 @@
     origin: new maplibregl.Marker({ element: el("div", { class: "marker origin", title: "origin" }) }),
     destination: new maplibregl.Marker({ element: el("div", { class: "marker destination", title: "destination" }) }),
   };
+  let stopMarkers = [];
 
   // ---- shading: denied (by you: dark, by the scenario or as a dependency: light) --------
   const shaded = new Map();
@@ -246,7 +280,7 @@
   function shade() {
     if (!map.getSource("states") || !features.size) return;
     const denied = effectiveDenied();
-    const crossed = new Set(plan ? plan.transit.map((t) => t.country) : []);
+    const crossed = new Set(plan ? flownLegs(plan).flatMap((leg) => leg.transit.map((t) => t.country)) : []);
     const wanted = new Map();
     for (const code of new Set([...shaded.keys(), ...denied.keys(), ...crossed, ...state.allow])) {
       wanted.set(code, {
@@ -475,8 +509,13 @@
     $("error").textContent = message || "";
   }
 
+  // The legs as flown: those of the fuel-stop plan, or the one route.
+  const flownLegs = (data) => data.legs || [data];
+  const stopLabel = (s) => `${s.name} (${s.code}${s.country ? `, ${s.country}` : ""})`;
+
   function clearRoute() {
     plan = null;
+    placeStops([]);
     drawn.route = [];
     drawn.direct = [];
     map.getSource("route").setData(line([]));
@@ -484,6 +523,14 @@
     $("summary").hidden = true;
     $("transit").hidden = true;
     $("stops").hidden = true;
+    $("remarks").hidden = true;
+  }
+
+  function placeStops(stops) {
+    for (const marker of stopMarkers) marker.remove();
+    stopMarkers = stops.map((s) =>
+      new maplibregl.Marker({ element: el("div", { class: "marker stop", title: `Fuel stop: ${stopLabel(s)}` }) }).setLngLat([s.lon, s.lat]).addTo(map),
+    );
   }
 
   function placeMarkers(data) {
@@ -537,13 +584,38 @@
     map.getSource("route").setData(line(drawn.route));
     map.getSource("direct").setData(line(drawn.direct));
     placeMarkers(data);
+    placeStops(data.stops || []);
     renderSummary(data);
     renderTransit(data);
     setStatus(`${data.origin.code} → ${data.destination.code}`);
-    if (fitNext) {
-      fitNext = false;
-      fit(drawn.route);
-    }
+    // Every answer keeps its route in view: a new place fits it, and so does a route that
+    // has left the screen (a denial can send it over the pole or across the Pacific).
+    if (fitNext || !inView(drawn.route)) fit(drawn.route);
+    fitNext = false;
+  }
+
+  // The part of the map the panel does not cover, in pixels.
+  function padding() {
+    const panel = $("panel");
+    return narrow.matches
+      ? { top: 40, bottom: panel.classList.contains("collapsed") ? 40 : window.innerHeight * 0.55 + 20, left: 30, right: 30 }
+      : { top: 50, bottom: 50, left: panel.classList.contains("collapsed") ? 50 : 400, right: 60 };
+  }
+
+  // Whether every point (Mercator can show |lat| < 85°) lies in the uncovered part of the map.
+  function inView(points) {
+    if (state.globe) return true; // the globe is turned by hand
+    const canvas = map.getCanvas();
+    const panel = $("panel").getBoundingClientRect();
+    const folded = $("panel").classList.contains("collapsed");
+    const slack = 10;
+    const left = narrow.matches || folded ? slack : panel.right + slack;
+    const bottom = narrow.matches && !folded ? panel.top - slack : canvas.clientHeight - slack;
+    return points.every(([lon, lat]) => {
+      if (Math.abs(lat) > 84) return true;
+      const p = map.project([lon, lat]);
+      return p.x >= left && p.x <= canvas.clientWidth - slack && p.y >= slack && p.y <= bottom;
+    });
   }
 
   function fit(points) {
@@ -555,40 +627,78 @@
       south = Math.min(south, lat);
       north = Math.max(north, lat);
     }
-    const panel = $("panel");
-    const padding = narrow.matches
-      ? { top: 40, bottom: panel.classList.contains("collapsed") ? 40 : window.innerHeight * 0.55 + 20, left: 30, right: 30 }
-      : { top: 50, bottom: 50, left: panel.classList.contains("collapsed") ? 50 : 400, right: 60 };
     try {
-      map.fitBounds([[west, Math.max(south, -80)], [east, Math.min(north, 80)]], { padding, maxZoom: 6, duration: 0 });
+      map.fitBounds([[west, Math.max(south, -84)], [east, Math.min(north, 84)]], { padding: padding(), maxZoom: 6, duration: 0 });
     } catch (err) {
       // A view too small for the padding: keep the current one.
     }
   }
 
+  // The figures of the flight drawn: with fuel stops, those of the legs flown (the non-stop
+  // route the top-level fields describe is beyond the aircraft's range, and is not drawn).
   function renderSummary(data) {
-    const rows = [
-      ["Distance", `${km(data.distance_km)} km (${km(data.distance_nm)} nm)`],
-      ["Great circle", `${km(data.great_circle_km)} km`],
-      ["Penalty", `+${km(data.extra_km)} km (+${data.extra_pct.toFixed(1)} %)`],
-      ["Time", `${hours(data.duration_h)} at ${Math.round(data.speed_kt)} kt`],
-    ];
-    if (data.total_time_h !== undefined) rows.push(["With stops", `${hours(data.total_time_h)} in all, ${km(data.total_distance_km)} km`]);
-    if (data.aircraft) rows.push(["Range", `${km(data.aircraft.usable_range_km)} km usable: ${data.aircraft.within_range ? "non-stop" : "needs fuel stops"}`]);
-    if (data.straits && data.straits.length) rows.push(["Straits", data.straits.join(", ")]);
-    $("summary").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
-    $("summary").hidden = false;
     const stops = data.stops || [];
+    const flown = stops.length ? data.total_distance_km : data.distance_km;
+    const extra = flown - data.great_circle_km;
+    const rows = [
+      ["Distance", `${km(flown)} km (${km(flown / 1.852)} nm)`],
+      ["Great circle", `${km(data.great_circle_km)} km`],
+      ["Penalty", `+${km(extra)} km (+${((100 * extra) / data.great_circle_km).toFixed(1)} %)`],
+    ];
+    if (stops.length) {
+      const ground = stops.length * data.ground_time_h;
+      rows.push(["Legs", `${data.legs.length}, via ${stops.map(stopLabel).join(", ")}`]);
+      rows.push(["Time", `${hours(data.total_time_h)} in all: ${hours(data.flight_time_h)} flying at ${Math.round(data.speed_kt)} kt, ${hours(ground)} on the ground`]);
+      rows.push(["Non-stop", `${km(data.distance_km)} km: beyond the ${km(data.aircraft.usable_range_km)} km usable range`]);
+    } else {
+      rows.push(["Time", `${hours(data.duration_h)} at ${Math.round(data.speed_kt)} kt`]);
+      if (data.aircraft) rows.push(["Range", `${km(data.aircraft.usable_range_km)} km usable: non-stop`]);
+    }
+    rows.push(["Clearances", data.clearances.length ? data.clearances.map((c) => `${stateName(c)} (${c})`).join(", ") : "none"]);
+    if (data.straits && data.straits.length) rows.push(["Straits", data.straits.join(", ")]);
+    $("summary").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", { "data-figure": k }, v)]));
+    $("summary").hidden = false;
     $("stops").hidden = !stops.length;
-    $("stops").textContent = stops.length ? `Fuel stops: ${stops.map((s) => (typeof s === "string" ? s : s.code || s.name)).join(", ")}` : "";
+    $("stops").textContent = stops.length ? `Fuel stops: ${stops.map(stopLabel).join(", ")}` : "";
+    const remarks = data.remarks || [];
+    $("remarks").hidden = !remarks.length;
+    $("remarks").textContent = remarks.join(" ");
   }
 
+  // The states crossed by the legs flown, leg by leg when there are fuel stops.
   function renderTransit(data) {
     const body = $("transit").querySelector("tbody");
-    const rows = data.transit.map((t) => el("tr", { "data-country": t.country }, el("td", {}, `${t.name} (${t.country})`), el("td", { class: "num" }, km(t.distance_km))));
-    if (data.high_seas_km > 0.5) rows.push(el("tr", { class: "highseas" }, el("td", {}, "high seas"), el("td", { class: "num" }, km(data.high_seas_km))));
+    const legs = flownLegs(data);
+    const rows = [];
+    let highSeas = 0;
+    legs.forEach((leg, i) => {
+      if (legs.length > 1) {
+        const to = i < data.stops.length ? stopLabel(data.stops[i]) : `${leg.destination.name} (${leg.destination.code})`;
+        rows.push(el("tr", { class: "leg" }, el("td", {}, `Leg ${i + 1} to ${to}`), el("td", { class: "num" }, km(leg.distance_km))));
+      }
+      for (const t of leg.transit) rows.push(el("tr", { "data-country": t.country }, el("td", {}, `${t.name} (${t.country})`), el("td", { class: "num" }, km(t.distance_km))));
+      highSeas += leg.high_seas_km;
+    });
+    if (highSeas > 0.5) rows.push(el("tr", { class: "highseas" }, el("td", {}, "high seas"), el("td", { class: "num" }, km(highSeas))));
     body.replaceChildren(...rows);
     $("transit").hidden = false;
+  }
+
+  function renderLegend() {
+    const item = (swatch, text) => el("div", { class: "item" }, swatch, text);
+    const fill = (colour) => el("span", { class: "swatch", style: `background: ${colour}` });
+    const dot = (colour, square) => el("span", { class: `swatch dot${square ? " square" : ""}`, style: `background: ${colour}` });
+    $("legend").replaceChildren(
+      item(el("span", { class: "swatch line", style: `border-top-color: ${COLOURS.route}` }), "route flown"),
+      item(el("span", { class: "swatch line dashed", style: `border-top-color: ${COLOURS.direct}` }), "direct great circle"),
+      item(fill(COLOURS.deniedByYou), "denied by you"),
+      item(fill(COLOURS.deniedOther), "denied by the scenario, or with its sovereign"),
+      item(fill(COLOURS.opened), "opened on top of the scenario"),
+      item(fill(COLOURS.crossed), "crossed by the route"),
+      item(dot(COLOURS.origin), "origin"),
+      item(dot(COLOURS.destination), "destination"),
+      item(dot(COLOURS.stop, true), "fuel stop"),
+    );
   }
 
   // ---- compare and chokepoints -----------------------------------------------------------
@@ -613,6 +723,7 @@
     q.append("case", "");
     if (state.deny.size) q.append("case", [...state.deny].join(","));
     if (state.aircraft) q.set("aircraft", state.aircraft);
+    addOptions(q, "compare");
     if (q.getAll("scenario").length + q.getAll("case").length < 2) {
       out.replaceChildren(el("p", { class: "hint" }, "Deny a state or tick a scenario: there is nothing to compare yet."));
       return;
@@ -620,11 +731,11 @@
     out.replaceChildren(el("p", { class: "status" }, "Comparing…"));
     try {
       const data = await api("/api/compare", q);
-      const first = data.cases[0];
+      const first = data.cases.find((c) => c.label === data.reference);
       const table = el(
         "table",
         { id: "compare-table" },
-        el("thead", {}, el("tr", {}, el("th", {}, "Case"), el("th", { class: "num" }, "km"), el("th", { class: "num" }, "time"), el("th", { class: "num" }, "Δ km"), el("th", {}, "states"))),
+        el("thead", {}, el("tr", {}, el("th", {}, "Case"), el("th", { class: "num" }, "km"), el("th", { class: "num" }, "time"), el("th", { class: "num" }, "Δ km"), el("th", {}, "clearances"))),
         el(
           "tbody",
           {},
@@ -636,7 +747,7 @@
               el("td", { class: "num" }, c.route ? km(c.distance_km) : "no route"),
               el("td", { class: "num" }, hours(c.duration_h)),
               el("td", { class: "num" }, c.route && first.route ? (c === first ? "ref." : `${c.distance_km >= first.distance_km ? "+" : "−"}${km(Math.abs(c.distance_km - first.distance_km))}`) : "–"),
-              el("td", {}, c.route ? c.states.join(" ") : c.error || ""),
+              el("td", {}, c.route ? c.clearances.join(" ") || "none" : c.error || ""),
             ),
           ),
         ),
@@ -657,6 +768,7 @@
     if (state.deny.size) q.set("deny", [...state.deny].join(","));
     if (state.scenario) q.set("scenario", state.scenario);
     if (state.aircraft) q.set("aircraft", state.aircraft);
+    addOptions(q, "chokepoints");
     out.replaceChildren(el("p", { class: "status" }, "Ranking…"));
     try {
       const data = await api("/api/chokepoints", q);
@@ -665,7 +777,7 @@
           "tr",
           { class: "clickable", title: `Deny ${p.name} too`, onclick: () => { state.deny.add(p.country); changed(); } },
           el("td", {}, `${p.name} (${p.country})`),
-          el("td", { class: "num" }, p.cuts ? "cut" : `+${km(p.extra_km)}`),
+          el("td", { class: "num", title: p.fuel_stops.length ? `with a fuel stop at ${p.fuel_stops.map(stopLabel).join(", ")}` : "" }, p.cuts ? "cut" : `+${km(p.extra_km)}${p.fuel_stops.length ? " ⛽" : ""}`),
           el("td", { class: "num" }, p.cuts ? "–" : `+${hours(p.extra_h)}`),
         ),
       );
@@ -684,7 +796,7 @@
     scenarioDenied = new Set();
     if (state.scenario) {
       try {
-        const detail = await api(`/api/scenarios/${encodeURIComponent(state.scenario)}`);
+        const detail = await api(`/api/scenarios/${encodeURIComponent(state.scenario)}`, addOptions(new URLSearchParams(), "scenario"));
         scenarioDenied = new Set(detail.resolved.denied);
         $("scenario").title = detail.title;
       } catch (err) {
@@ -723,6 +835,16 @@
     const collapsed = $("panel").classList.toggle("collapsed");
     $("toggle-panel").setAttribute("aria-expanded", String(!collapsed));
   });
+  for (const o of OPTIONS) {
+    $(o.key).addEventListener("change", (e) => {
+      const value = e.target.value.trim();
+      state.options[o.key] = o.upper ? value.toUpperCase() : value;
+      if (o.upper) e.target.value = state.options[o.key];
+      // The scenario's closed states depend on the date, operator and category.
+      if (o.scenario && state.scenario) loadScenario();
+      else changed();
+    });
+  }
   $("compare-run").addEventListener("click", runCompare);
   $("chokepoints-run").addEventListener("click", runChokepoints);
 
@@ -731,13 +853,18 @@
   $("origin").value = state.origin;
   $("destination").value = state.destination;
   $("globe").checked = state.globe;
+  for (const o of OPTIONS) $(o.key).value = state.options[o.key] || "";
+  if (Object.keys(state.options).length) $("options-view").open = true;
+  renderLegend();
   autocomplete("origin");
   autocomplete("destination");
 
   const loaded = new Promise((resolve) => map.on("load", resolve));
   const basemap = api("/api/states.geojson");
-  Promise.all([api("/api/scenarios"), api("/api/aircraft")]).then(([scenarios, aircraft]) => {
+  Promise.all([api("/api/scenarios"), api("/api/aircraft"), api("/api/categories")]).then(([scenarios, aircraft, categories]) => {
     scenarioList = scenarios;
+    for (const c of categories) $("category").append(el("option", { value: c.name, title: c.description }, c.name.replace("_", " ")));
+    $("category").value = state.options.category || "";
     for (const s of scenarios) $("scenario").append(el("option", { value: s.name }, `${s.name} — ${s.title}`));
     for (const a of aircraft) $("aircraft").append(el("option", { value: a.designator }, `${a.designator} — ${a.name}`));
     $("scenario").value = state.scenario;
@@ -757,5 +884,5 @@
   });
 
   // For tests and the curious: the map and what was drawn.
-  window.overflight = { map, state, drawn, get plan() { return plan; } };
+  window.overflight = { map, state, drawn, colours: COLOURS, get plan() { return plan; } };
 })();
