@@ -145,7 +145,7 @@ def test_with_an_aircraft_a_cut_is_a_refusal_fuel_stops_cannot_beat() -> None:
     assert iran.stops is not None
     planned = plan_request(
         FlightRequest(
-            origin="UUMU", destination="OSLK", scenario="syria-2015", deny=["IR"], aircraft="IL76"
+            origin="UUMU", destination="OSLK", scenario="syria-2015", deny=("IR",), aircraft="IL76"
         )
     )
     assert planned.stops is not None
@@ -158,7 +158,7 @@ def test_with_an_aircraft_a_cut_is_a_refusal_fuel_stops_cannot_beat() -> None:
                         origin="UUMU",
                         destination="OSLK",
                         scenario="syria-2015",
-                        deny=[point.country],
+                        deny=(point.country,),
                         aircraft="IL76",
                     )
                 )

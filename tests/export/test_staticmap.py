@@ -8,6 +8,7 @@ import io
 import lxml.etree
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from numpy.typing import NDArray
 from PIL import Image
 
@@ -109,7 +110,8 @@ def test_the_panel_holds_its_text_however_long_the_denied_list(
         plans["stops"], route=dataclasses.replace(plans["stops"].route, denied=many)
     )
     fig = _figure(plan, width, height)
-    renderer = fig.canvas.get_renderer()
+    # matplotlib declares no types for get_renderer.
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     panel, ax = fig.axes
     edge = panel.get_window_extent(renderer)
     (legend,) = [c for c in panel.get_children() if type(c).__name__ == "Legend"]

@@ -257,7 +257,8 @@ def test_phone_width(page: Any) -> None:
 
 
 def figure(page: Any, name: str) -> str:
-    return page.locator(f"#summary dd[data-figure='{name}']").inner_text()
+    text: str = page.locator(f"#summary dd[data-figure='{name}']").inner_text()
+    return text
 
 
 def test_a_fuel_stop_plan_shows_the_figures_of_the_legs_drawn(page: Any) -> None:
