@@ -19,7 +19,7 @@ from overflight._config import REGISTRY_FIRST_DAY
 from overflight.data.airlines import Airline
 from overflight.data.airlines import airline as find_airline
 from overflight.data.airspace import normalise_codes
-from overflight.errors import InputError, RequestError
+from overflight.errors import RequestError
 from overflight.registry._load import Event, read_as_of, read_events
 from overflight.scenarios import CATEGORIES, Permissions, Scenario, Source
 from overflight.scenarios._categories import lineage
@@ -307,9 +307,11 @@ def _operator_state(operator: str | None, carrier: Airline | None) -> str | None
         return carrier.state if carrier else None
     code = _one_state(operator, "operator")
     if carrier is not None and carrier.state != code:
-        raise InputError(
-            f"operator {operator!r} is not the state of airline {carrier.icao} "
-            f"({carrier.name}, {carrier.state}): give the airline alone, or its state"
+        raise RequestError(
+            "operator",
+            operator,
+            f"not the state of airline {carrier.icao} ({carrier.name}, {carrier.state}): "
+            "give the airline alone, or its state",
         )
     return code
 
