@@ -11,6 +11,7 @@ import json
 
 import pytest
 import shapely
+from shapely.geometry.base import BaseGeometry
 from typer.testing import CliRunner
 
 from overflight.analysis import FlightRequest
@@ -23,12 +24,29 @@ from overflight.geo.ellipsoid import great_circle_points
 from overflight.routing.closure import Closure, held_areas
 
 D = dt.date.fromisoformat
-CRIMEA = shapely.from_wkb(area_polygon("crimea"))
+_CRIMEA_WKB = area_polygon("crimea")
+assert _CRIMEA_WKB is not None
+CRIMEA: BaseGeometry = shapely.from_wkb(_CRIMEA_WKB)
 
 
-def plan(origin: str, destination: str, day: str, **options: str) -> Plan:
+def plan(
+    origin: str,
+    destination: str,
+    day: str,
+    *,
+    operator: str,
+    category: str | None = None,
+    disputed: str = "union",
+) -> Plan:
     return plan_request(
-        FlightRequest(origin=origin, destination=destination, date=D(day), **options)
+        FlightRequest(
+            origin=origin,
+            destination=destination,
+            date=D(day),
+            operator=operator,
+            category=category,
+            disputed=disputed,
+        )
     )
 
 
@@ -114,7 +132,7 @@ def test_an_area_held_by_a_denied_state_stays_closed() -> None:
 
 
 def test_without_registry_or_policy_the_union_is_kept_and_not_reported() -> None:
-    p = plan_request(FlightRequest(origin="URRR", destination="LBBG", deny=["UA"]))
+    p = plan_request(FlightRequest(origin="URRR", destination="LBBG", deny=("UA",)))
     assert p.disputed is None
     assert "disputed_areas" not in p.to_dict()
     assert not enters_crimea(p)
