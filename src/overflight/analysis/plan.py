@@ -281,9 +281,8 @@ def plan_request(request: FlightRequest) -> Plan:
         end,
         aircraft=profile,
         permissions=permissions,
-        # A scenario's permissions already hold the states denied on top.
-        deny=r.deny if permissions is None else (),
-        margin_nm=r.margin_nm,
+        # The non-stop route's closure: the states denied on top, the disputed areas opened.
+        closure=closure,
         ground_time_h=r.ground_time_h,
         max_stops=r.max_stops,
         via=r.via,
