@@ -23,6 +23,7 @@ def test_public_names_are_pinned() -> None:
         "StateArea",
         "StateTransit",
         "UnknownAircraftError",
+        "UnknownAirlineError",
         "UnknownAirportError",
         "UnknownScenarioError",
         "UnknownStateError",
@@ -47,3 +48,11 @@ def test_errors_share_one_root_and_builtins() -> None:
     assert issubclass(overflight.UnknownAirportError, LookupError)
     assert issubclass(overflight.InputError, ValueError)
     assert issubclass(overflight.NoRouteError, overflight.OverflightError)
+
+
+def test_every_error_of_the_tree_is_exported() -> None:
+    """The errors module's tree and the package's names agree (UnknownAirlineError included)."""
+    import overflight.errors
+
+    assert set(overflight.errors.__all__) - {"RequestError"} <= set(overflight.__all__)
+    assert issubclass(overflight.UnknownAirlineError, LookupError)

@@ -129,7 +129,7 @@ def test_a_date_after_the_knowledge_date_is_answered_with_a_warning() -> None:
         ({"operator": "XZ"}, UnknownStateError, "unknown state code 'XZ'.*alpha-2"),
         ({"category": "pirate"}, InputError, "category 'pirate'.*civil, civil_passenger"),
         ({"date": D("2013-12-31")}, InputError, "date .2013-12-31.*starts on 2014-01-01"),
-        ({"airline": "FIN", "operator": "RU"}, InputError, "'RU' is not the state of .*FIN"),
+        ({"airline": "FIN", "operator": "RU"}, InputError, "'RU': not the state of .*FIN"),
     ],
 )
 def test_bad_input_names_the_value_and_what_is_accepted(

@@ -6,26 +6,31 @@ either way is the same route with the same JSON.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.analysis.request import FlightRequest
 from overflight.analysis.timing import Considered, RouteTime, fastest_route, route_time
 from overflight.data.airports import resolve_place
-from overflight.errors import InputError
-from overflight.models import Route
+from overflight.data.airspace import states, states_at
+from overflight.errors import DeniedEndpointError, InputError
+from overflight.models import Place, Route
 from overflight.routing.closure import Closure
 from overflight.routing.planner import planner_of
 
 if TYPE_CHECKING:
     from overflight.aircraft import AircraftProfile
     from overflight.analysis.fuel import StopPlan
+    from overflight.data.disputed import DisputedArea
     from overflight.registry import Resolution
     from overflight.scenarios import Permissions
 
-__all__ = ["NO_ADVISORIES", "Plan", "clearances", "plan_request"]
+__all__ = ["NO_ADVISORIES", "DisputedCrossing", "Plan", "clearances", "plan_request"]
 
 #: Said with every plan while no advisory layer shapes routes: the route avoids refusals only.
 NO_ADVISORIES = (
@@ -49,6 +54,45 @@ def clearances(legs: Iterable[Route]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class DisputedCrossing:
+    """A disputed area the route departs from, arrives in or crosses, and how it was treated."""
+
+    #: Key in ``data/disputed.yaml``.
+    key: str
+    #: Name shown to users.
+    name: str
+    #: Alpha-2 codes of the states that claim it.
+    claimants: tuple[str, ...]
+    #: Who held it on the flight's date, as the source names it.
+    held_by: str
+    #: Alpha-2 code of the state holding it, or None for an unrecognised authority.
+    controller: str | None
+    #: Whether it was opened to this flight although a claimant refuses it.
+    opened: bool
+
+    def describe(self) -> str:
+        """One line for the text report.
+
+        >>> DisputedCrossing("crimea", "Crimea", ("UA", "RU"), "Russia", "RU", True).describe()
+        'Crimea, claimed by UA, RU, held by Russia (RU): opened to this flight'
+        """
+        holder = f"{self.held_by} ({self.controller})" if self.controller else self.held_by
+        verdict = "opened to this flight" if self.opened else "no claimant refuses this flight"
+        return f"{self.name}, claimed by {', '.join(self.claimants)}, held by {holder}: {verdict}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The crossing as JSON."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "claimants": list(self.claimants),
+            "held_by": self.held_by,
+            "controller": self.controller,
+            "opened": self.opened,
+        }
+
+
+@dataclass(frozen=True)
 class Plan:
     """A planned route with what it was planned under, for rendering."""
 
@@ -63,6 +107,9 @@ class Plan:
     registry: Resolution | None = None
     #: With ``optimise="time"``: the distinct routes chosen among, shortest first.
     alternatives: tuple[Considered, ...] = ()
+    #: The disputed areas at the endpoints or along the non-stop route (None: not looked up,
+    #: the request kept the conservative union without a registry or scenario).
+    disputed: tuple[DisputedCrossing, ...] | None = None
 
     @property
     def timing(self) -> RouteTime:
@@ -126,6 +173,8 @@ class Plan:
         data |= self.timing.to_dict()
         if self.alternatives:
             data["alternatives"] = [a.to_dict() for a in self.alternatives]
+        if self.disputed is not None:
+            data["disputed_areas"] = [d.to_dict() for d in self.disputed]
         if self.registry is not None:
             data |= self.registry.to_dict()
         elif self.permissions is not None:
@@ -188,13 +237,20 @@ def plan_request(request: FlightRequest) -> Plan:
         raise InputError(
             "--optimise time needs a month's wind: give --month or --date (or --no-wind)"
         )
+    # The disputed areas' table loads pydantic: read when a registry, a scenario or the
+    # control policy is asked for (a plain --deny keeps the conservative union).
+    consulted = r.scenario is not None or r.uses_registry or r.disputed == "control"
+    ends: tuple[str | None, ...] = (start.country, end.country)
+    if consulted:
+        # A place in a disputed area grants no state by itself: its area opens only where a
+        # permitted state holds it (routing/closure.py).
+        ends = tuple(_endpoint_state(p, r.date or dt.date.today()) for p in (start, end))
     if r.scenario is None and not r.uses_registry:
         if r.allow:
             raise InputError(
                 "--allow opens states a scenario or the registry closes: give --scenario, "
                 "or --operator, --airline or --date"
             )
-        closure = Closure.from_permissions(None, deny=r.deny, margin_nm=r.margin_nm, avoid=areas)
     else:
         if r.scenario is None:
             resolution = world().resolve(
@@ -202,14 +258,14 @@ def plan_request(request: FlightRequest) -> Plan:
                 category=r.category,
                 date=r.date,
                 airline=r.airline,
-                endpoints=(start.country, end.country),
+                endpoints=ends,
                 deny=r.deny,
                 allow=r.allow,
             )
             permissions = resolution.permissions
         else:
             permissions = load_scenario(r.scenario).resolve_for_flight(
-                (start.country, end.country),
+                ends,
                 operator_state=_operator_state(r),
                 category=r.category,
                 on=r.date,
@@ -218,12 +274,25 @@ def plan_request(request: FlightRequest) -> Plan:
             )
         if areas:
             permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
-        closure = Closure.from_permissions(permissions, margin_nm=r.margin_nm)
+    day = permissions.on if permissions is not None else r.date or dt.date.today()
+    closure = Closure.from_permissions(
+        permissions,
+        deny=r.deny if permissions is None else (),
+        margin_nm=r.margin_nm,
+        avoid=areas if permissions is None else (),
+        disputed=r.disputed if consulted else None,
+        on=day,
+        endpoints=(start.lonlat, end.lonlat),
+    )
+    if consulted:
+        for role, place in (("origin", start), ("destination", end)):
+            _check_disputed_endpoint(role, place, closure, day, permissions)
     planner = planner_of(closure)
     planned = planner.route(start, end, speed_kt=speed)
     considered: tuple[Considered, ...] = ()
     if r.optimise == "time":
         planned, considered = fastest_route(planner, planned, month=r.wind_month)
+    disputed = _disputed_crossings(planned, closure, day) if consulted else None
     if profile is None and (r.via or r.stop_pool):
         raise InputError("--via and --stop-pool choose fuel stops: give --aircraft too")
     if profile is None or (not r.via and planned.distance_km <= profile.usable_range_km()):
@@ -234,6 +303,7 @@ def plan_request(request: FlightRequest) -> Plan:
             request=request,
             registry=resolution,
             alternatives=considered,
+            disputed=disputed,
         )
     if areas and permissions is None:
         raise InputError(
@@ -246,9 +316,8 @@ def plan_request(request: FlightRequest) -> Plan:
         end,
         aircraft=profile,
         permissions=permissions,
-        # A scenario's permissions already hold the states denied on top.
-        deny=r.deny if permissions is None else (),
-        margin_nm=r.margin_nm,
+        # The non-stop route's closure: the states denied on top, the disputed areas opened.
+        closure=closure,
         ground_time_h=r.ground_time_h,
         max_stops=r.max_stops,
         via=r.via,
@@ -264,6 +333,7 @@ def plan_request(request: FlightRequest) -> Plan:
         request,
         registry=resolution,
         alternatives=considered,
+        disputed=disputed,
     )
 
 
@@ -274,3 +344,74 @@ def _operator_state(request: FlightRequest) -> str | None:
     from overflight.data.airlines import airline
 
     return airline(request.airline).state
+
+
+def _polygon_areas(place: Place, day: dt.date) -> tuple[DisputedArea, ...]:
+    """The disputed areas placed by polygon that hold the place on the date, if any."""
+    from overflight.data.disputed import areas_at
+
+    return tuple(a for a in areas_at(place.lon, place.lat, on=day) if a.within_states)
+
+
+def _endpoint_state(place: Place, day: dt.date) -> str | None:
+    """The state a departure or arrival place permits: its own, none in a held disputed area.
+
+    Crimea is in the airspace of both UA and RU: departing from it must open neither state.
+    """
+    held = [a for a in _polygon_areas(place, day) if (c := a.controller(day)) and c.state]
+    return None if held else place.country
+
+
+def _check_disputed_endpoint(
+    role: str, place: Place, closure: Closure, day: dt.date, permissions: Permissions | None
+) -> None:
+    """Refuse an endpoint in a disputed area its holder closes, naming the area and holder.
+
+    Departing from or arriving in the area is landing in the holder's territory; otherwise
+    the area must be open to the flight (held by a permitted state).
+    """
+    inside = states_at(place.lon, place.lat, closure.denied)
+    label = place.code if place.name == place.code else f"{place.code} ({place.name})"
+    for found in _polygon_areas(place, day):
+        control = found.controller(day)
+        if control is None or control.state is None:
+            continue
+        where = (
+            f"{label}, in {found.name} held by {control.by} ({control.state}) since {control.start}"
+        )
+        if permissions is not None and not permissions.may_land(control.state):
+            raise InputError(
+                f"the {role} {where}, may not be used: {control.state} does not let this "
+                f"flight land or depart there (claimed by {', '.join(found.claimants)})"
+            )
+        if inside and not closure.holds(place.lon, place.lat):
+            names = tuple(f"{states()[c].name} ({c})" for c in inside)
+            raise DeniedEndpointError(role, where, names)
+
+
+def _disputed_crossings(
+    route: Route, closure: Closure, day: dt.date
+) -> tuple[DisputedCrossing, ...]:
+    """The disputed areas at the route's endpoints or along it, and whether they were opened."""
+    from overflight.data.disputed import areas_at, areas_on_path
+
+    points = np.array([p for part in route.track for p in part] or route.waypoints, dtype=float)
+    found = {a.key: a for a in areas_on_path(points[:, 0], points[:, 1], on=day)}
+    for place in (route.origin, route.destination):
+        found |= {a.key: a for a in areas_at(place.lon, place.lat, on=day, idents=[place.code])}
+    opened = {a.key for a in closure.held}
+    out = []
+    for key, found_area in found.items():
+        control = found_area.controller(day)
+        assert control is not None  # the lookups only return areas in force on the day
+        out.append(
+            DisputedCrossing(
+                key,
+                found_area.name,
+                found_area.claimants,
+                control.by,
+                control.state,
+                key in opened,
+            )
+        )
+    return tuple(out)

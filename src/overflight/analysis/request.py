@@ -27,6 +27,7 @@ from overflight._config import (
     SPEED_KT_RANGE,
 )
 from overflight.errors import RequestError
+from overflight.routing.closure import DISPUTED_POLICIES
 
 __all__ = ["OPTIMISE", "FlightRequest"]
 
@@ -152,6 +153,18 @@ class FlightRequest:
         default=False,
         metadata=_about("Allow fuel stops in disputed or occupied areas (Crimea, Abkhazia...)."),
     )
+    #: How disputed areas are crossed: "union" (closed when any claimant refuses, save where
+    #: the flight departs or arrives) or "control" (open where a permitted state holds them).
+    disputed: str = field(
+        default="union",
+        metadata=_about(
+            "union (a disputed area is closed when any claimant refuses; an endpoint in it may "
+            "be used where a permitted state holds it) or control (open wherever a permitted "
+            "state holds it).",
+            chars=7,
+            reported=True,
+        ),
+    )
     #: Cruise flight level (hundreds of feet): which advisories bind, which winds blow.
     flight_level: int = field(
         default=DEFAULT_FLIGHT_LEVEL,
@@ -221,6 +234,8 @@ class FlightRequest:
             raise RequestError("month", month, "give a whole number from 1 to 12")
         if self.optimise not in OPTIMISE:
             raise RequestError("optimise", self.optimise, f"give {' or '.join(OPTIMISE)}")
+        if self.disputed not in DISPUTED_POLICIES:
+            raise RequestError("disputed", self.disputed, f"give {' or '.join(DISPUTED_POLICIES)}")
         for f in fields(self):
             _check(f.name, getattr(self, f.name), f.metadata)
         if self.uses_registry and self.date is not None and self.date < REGISTRY_FIRST_DAY:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from overflight.errors import InputError, NoRouteError, OverflightError
+from overflight.errors import InputError, NoRouteError, OverflightError, RequestError
 
 if TYPE_CHECKING:
     from overflight.analysis.plan import Plan
@@ -25,6 +25,7 @@ __all__ = [
     "EXIT_NO_ROUTE",
     "exit_on_error",
     "fail",
+    "option_name",
     "planning",
     "tell_place_notes",
 ]
@@ -45,16 +46,31 @@ def fail(message: str, status: int) -> typer.Exit:
 def exit_on_error() -> Iterator[None]:
     """Turn the library's errors raised in the block into their message and exit status.
 
-    Bad input exits with 2, no route with 3, a failed internal check with 4.
+    Bad input exits with 2, no route with 3, a failed internal check with 4. A request field
+    found wrong while planning (a ``category`` the registry does not know) is named as the
+    option the user typed (``--category``).
     """
     try:
         yield
+    except RequestError as exc:
+        raise fail(str(exc.spelled({exc.field: option_name(exc.field)})), EXIT_BAD_INPUT) from None
     except InputError as exc:
         raise fail(str(exc), EXIT_BAD_INPUT) from None
     except NoRouteError as exc:
         raise fail(str(exc), EXIT_NO_ROUTE) from None
     except OverflightError as exc:
         raise fail(str(exc), EXIT_INTERNAL) from None
+
+
+def option_name(field: str) -> str:
+    """How the command line spells a request field: ``category`` is ``--category``.
+
+    >>> option_name("flight_level"), option_name("state")
+    ('--fl', '--state')
+    """
+    from overflight.cli.options import OPTION_NAMES
+
+    return OPTION_NAMES.get(field) or "--" + field.replace("_", "-")
 
 
 @contextmanager

@@ -32,6 +32,7 @@ __all__ = [
     "DateOption",
     "DenyOption",
     "DestinationArgument",
+    "DisputedOption",
     "FlightLevelOption",
     "GroundTimeOption",
     "MarginOption",
@@ -118,6 +119,14 @@ AllowDisputedStopsOption = Annotated[
     bool,
     typer.Option("--allow-disputed-stops", help="Allow fuel stops in disputed or occupied areas."),
 ]
+DisputedOption = Annotated[
+    str,
+    typer.Option(
+        "--disputed",
+        help="union (disputed areas closed when a claimant refuses, except an endpoint held "
+        "by a permitted state) or control (open wherever a permitted state holds them).",
+    ),
+]
 FlightLevelOption = Annotated[
     int, typer.Option("--fl", help="Cruise flight level, hundreds of feet (0 to 600).")
 ]
@@ -171,6 +180,7 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("via", ViaOption, []),
     ("stop_pool", StopPoolOption, None),
     ("allow_disputed_stops", AllowDisputedStopsOption, False),
+    ("disputed", DisputedOption, "union"),
     ("flight_level", FlightLevelOption, 350),
     ("month", MonthOption, None),
     ("no_wind", NoWindOption, False),

@@ -114,6 +114,9 @@ def render_plan(plan: Plan) -> Group:
         lines.append(Text(f"scenario: {p.scenario} on {p.on.isoformat()} ({who} flight)"))
     if plan.route.straits:
         lines.append(Text(f"relies on transit passage through: {', '.join(plan.route.straits)}"))
+    if plan.disputed and plan.request is not None:
+        areas = "; ".join(d.describe() for d in plan.disputed)
+        lines.append(Text(f"disputed areas (policy {plan.request.disputed}): {areas}"))
     if plan.aircraft is not None:
         usable = plan.aircraft.usable_range_km()
         verdict = (

@@ -44,6 +44,7 @@ import shapely
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from overflight._threadlocal import thread_geometry
 from overflight.data.yamlfile import fail_validation, read_yaml
 from overflight.errors import InputFileError
 
@@ -53,14 +54,19 @@ __all__ = [
     "DisputedArea",
     "HeldAirfield",
     "area",
+    "area_polygon",
     "areas_at",
     "areas_of_airport",
+    "areas_on_path",
     "disputed_areas",
     "in_any_area",
 ]
 
 _FILE = "disputed.yaml"
 _STATE = r"^[A-Z]{2}$"
+#: Half the width of the slivers dropped from an area's polygon, degrees (about 5 km): where
+#: two claimants' shipped polygons meet, each covers the other's by ~1 km along the whole border.
+_SLIVER_DEG = 0.05
 
 
 class _Strict(BaseModel):
@@ -147,6 +153,45 @@ class DisputedArea(_Strict):
         from overflight.data.airspace import states_at
 
         return set(self.within_states) <= set(states_at(lon, lat, self.within_states))
+
+
+@functools.cache
+def area_polygon(key: str) -> bytes | None:
+    """The area's outline as WKB, for areas placed by polygon (None for the others).
+
+    The part every listed state's airspace covers, without the thin strips where their
+    polygons overlap along a common border (so the outline lies inside the area itself).
+
+    >>> import shapely
+    >>> crimea = shapely.from_wkb(area_polygon("crimea"))
+    >>> crimea.contains(shapely.Point(33.98, 45.05)), crimea.contains(shapely.Point(36.2, 50.0))
+    (True, False)
+    """
+    from overflight.data.airspace import states
+
+    found = area(key)
+    if not found.within_states:
+        return None
+    common = states()[found.within_states[0]].geometry
+    for code in found.within_states[1:]:
+        # Clipped to the box first: Russia's whole outline would take half a second.
+        other = shapely.clip_by_rect(states()[code].geometry, *common.bounds)
+        common = shapely.intersection(common, other)
+    # A morphological opening: what survives shrinking by the sliver width and growing back.
+    outline = shapely.buffer(shapely.buffer(common, -_SLIVER_DEG), _SLIVER_DEG)
+    return shapely.to_wkb(outline)
+
+
+def areas_on_path(
+    lon: NDArray[np.float64], lat: NDArray[np.float64], *, on: dt.date
+) -> tuple[DisputedArea, ...]:
+    """The areas placed by polygon that a densified path (points in order) enters on a date."""
+    found = []
+    for candidate in disputed_areas():
+        wkb = area_polygon(candidate.key) if candidate.in_force(on) else None
+        if wkb is not None and shapely.intersects_xy(thread_geometry(wkb), lon, lat).any():
+            found.append(candidate)
+    return tuple(found)
 
 
 _AREAS = TypeAdapter(tuple[DisputedArea, ...])

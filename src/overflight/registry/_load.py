@@ -20,7 +20,7 @@ from overflight.errors import ScenarioError
 from overflight.scenarios import Source
 from overflight.scenarios._rules import RegistryRule
 
-__all__ = ["Event", "read_as_of", "read_events"]
+__all__ = ["Event", "read_as_of", "read_events", "read_views"]
 
 
 class Event(BaseModel):
@@ -51,6 +51,8 @@ class _RegistryFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     as_of: dt.date
+    #: Built-in scenarios that are views of the registry: their events' ids.
+    views: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
 
 def _directory() -> Path:
@@ -123,5 +125,15 @@ def read_events() -> tuple[Event, ...]:
 @cache
 def read_as_of() -> dt.date:
     """The registry's knowledge date, declared once in ``registry.yaml``."""
+    return _registry_file().as_of
+
+
+def read_views() -> dict[str, tuple[str, ...]]:
+    """The built-in scenarios that are views of the registry, with their events' ids."""
+    return dict(_registry_file().views)
+
+
+@cache
+def _registry_file() -> _RegistryFile:
     parsed: _RegistryFile = _read(_directory() / "registry.yaml", _RegistryFile)
-    return parsed.as_of
+    return parsed

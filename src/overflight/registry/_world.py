@@ -19,8 +19,8 @@ from overflight._config import REGISTRY_FIRST_DAY
 from overflight.data.airlines import Airline
 from overflight.data.airlines import airline as find_airline
 from overflight.data.airspace import normalise_codes
-from overflight.errors import InputError, RequestError
-from overflight.registry._load import Event, read_as_of, read_events
+from overflight.errors import RequestError
+from overflight.registry._load import Event, read_as_of, read_events, read_views
 from overflight.scenarios import CATEGORIES, Permissions, Scenario, Source
 from overflight.scenarios._categories import lineage
 from overflight.scenarios._groups import expand_refs
@@ -146,6 +146,32 @@ class World:
             )
             found = self._selected.setdefault(icao, (scenario, rules))
         return found
+
+    def view(self, scenario: str) -> World:
+        """The registry's part that a built-in scenario is a view of: those events only.
+
+        ``registry.yaml`` lists the scenarios that answer exactly as their events do.
+
+        >>> [e.id for e in world().view("qatar-2017").events]
+        ['qatar-blockade-2017']
+
+        Raises
+        ------
+        KeyError
+            Naming the scenario and the scenarios that are views.
+
+        """
+        views = read_views()
+        if scenario not in views:
+            raise KeyError(
+                f"{scenario!r} is not a view of the registry; these are: {sorted(views)}"
+            )
+        wanted = set(views[scenario])
+        events = tuple(e for e in self.events if e.id in wanted)
+        missing = wanted - {e.id for e in events}
+        if missing:
+            raise KeyError(f"registry.yaml: view {scenario!r} names no event {sorted(missing)}")
+        return World(as_of=self.as_of, events=events)
 
     def change_dates(self) -> tuple[dt.date, ...]:
         """Every day on which a rule comes into or goes out of force, from the first day on."""
@@ -307,9 +333,11 @@ def _operator_state(operator: str | None, carrier: Airline | None) -> str | None
         return carrier.state if carrier else None
     code = _one_state(operator, "operator")
     if carrier is not None and carrier.state != code:
-        raise InputError(
-            f"operator {operator!r} is not the state of airline {carrier.icao} "
-            f"({carrier.name}, {carrier.state}): give the airline alone, or its state"
+        raise RequestError(
+            "operator",
+            operator,
+            f"not the state of airline {carrier.icao} ({carrier.name}, {carrier.state}): "
+            "give the airline alone, or its state",
         )
     return code
 

@@ -3,12 +3,19 @@
 :meth:`Closure.from_permissions` is the one way a resolved scenario (or a plain deny list)
 becomes a closed set; the planner, the fuel-stop search, the chokepoint search and the batch
 all take a Closure, so a rule about what is closed is written once.
+
+Disputed areas (``data/disputed.py``) are in every claimant's airspace, so denying any claimant
+closes them (the conservative union). :func:`held_areas` says which of them a flight may enter
+anyway, because a state it may fly over holds them: the one it departs from or arrives in, or,
+under the ``control`` policy, every one. A Closure opens them (:attr:`Closure.held`) like the
+strait corridors: cut out of the obstacles and left out of the verifier's check.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -17,6 +24,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from overflight._config import MARGIN_NM_MAX
+from overflight._threadlocal import thread_geometry
 from overflight.data.airspace import denied_closure, normalise_codes
 from overflight.errors import InputError
 from overflight.routing.graph import Focus
@@ -24,7 +32,71 @@ from overflight.routing.graph import Focus
 if TYPE_CHECKING:
     from overflight.scenarios import Permissions
 
-__all__ = ["Closure"]
+__all__ = ["DISPUTED_POLICIES", "Closure", "HeldArea", "held_areas"]
+
+#: How disputed areas are crossed: ``union`` (closed when any claimant is denied, except where
+#: the flight departs or arrives) or ``control`` (open wherever a permitted state holds them).
+DISPUTED_POLICIES = ("union", "control")
+
+
+@dataclass(frozen=True)
+class HeldArea:
+    """A disputed area a denied state claims, opened because a permitted state holds it."""
+
+    #: Key in ``data/disputed.yaml``, e.g. ``crimea``.
+    key: str
+    #: Alpha-2 code of the state holding it on the flight's date.
+    controller: str
+    #: Its outline, WKB in lon/lat.
+    wkb: bytes
+
+    def contains(self, lon: float, lat: float) -> bool:
+        """Whether the point lies in the area."""
+        return bool(shapely.intersects_xy(thread_geometry(self.wkb), lon, lat))
+
+
+def held_areas(
+    denied: Iterable[str],
+    *,
+    on: dt.date,
+    policy: str = "union",
+    endpoints: Sequence[tuple[float, float]] = (),
+    landing: Collection[str] | None = None,
+) -> tuple[HeldArea, ...]:
+    """The disputed areas a flight may enter although a claimant denies it.
+
+    An area qualifies on the date when a state outside ``denied`` holds it and a state whose
+    airspace covers it is denied; under the ``union`` policy only if an endpoint (lon, lat)
+    lies in it and the flight may land in the holding state (one of ``landing``, when given),
+    under ``control`` always. Only areas placed by polygon can be opened: the others have no
+    outline in the shipped data.
+
+    >>> import datetime as dt
+    >>> day = dt.date(2015, 9, 15)
+    >>> [a.key for a in held_areas(["UA"], on=day, endpoints=[(33.57, 44.69)])]
+    ['crimea']
+    >>> held_areas(["UA"], on=day), held_areas(["RU", "UA"], on=day, policy="control")
+    ((), ())
+    """
+    if policy not in DISPUTED_POLICIES:
+        raise InputError(f"disputed policy {policy!r}: give {' or '.join(DISPUTED_POLICIES)}")
+    # The table loads pydantic: only for a flight that asks.
+    from overflight.data.disputed import area_polygon, disputed_areas
+
+    closed = set(denied)
+    out = []
+    for area in disputed_areas():
+        control = area.controller(on)
+        wkb = area_polygon(area.key)
+        if control is None or control.state is None or control.state in closed or wkb is None:
+            continue
+        if not closed & set(area.within_states):
+            continue
+        held = HeldArea(area.key, control.state, wkb)
+        lands = landing is None or control.state in landing
+        if policy == "control" or (lands and any(held.contains(x, y) for x, y in endpoints)):
+            out.append(held)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -45,6 +117,9 @@ class Closure:
     openings: tuple[bytes, ...] = ()
     #: Build the graph only for paths between two places up to a length.
     focus: Focus | None = None
+    #: Disputed areas opened because a permitted state holds them (their outlines are also
+    #: in ``openings``, so every user of the openings treats them alike).
+    held: tuple[HeldArea, ...] = ()
 
     @classmethod
     def of(
@@ -82,25 +157,51 @@ class Closure:
         deny: Iterable[str] = (),
         margin_nm: float = 0.0,
         avoid: Sequence[BaseGeometry] = (),
+        disputed: str | None = None,
+        on: dt.date | None = None,
+        endpoints: Sequence[tuple[float, float]] = (),
     ) -> Closure:
         """What a resolved scenario closes, with more states denied and areas avoided on top.
 
         The margin is the larger of the scenario's and ``margin_nm``; the scenario's open
         strait corridors stay open. Without a scenario: ``deny`` with its dependencies.
+        With a ``disputed`` policy, the disputed areas :func:`held_areas` finds for the
+        ``endpoints`` on the date (the scenario's, else ``on``) are opened; for an endpoint,
+        only where the scenario lets the flight land.
         """
         if permissions is None:
-            return cls.of(deny, margin_nm, avoid=avoid)
-        return cls.of(
-            (*permissions.overflight_denied, *denied_closure(deny)),
-            max(margin_nm, permissions.margin_nm),
-            avoid=(*permissions.avoid, *avoid),
-            openings=tuple(s.geometry for s in permissions.transit_corridors),
-            with_dependencies=False,
+            closure = cls.of(deny, margin_nm, avoid=avoid)
+        else:
+            closure = cls.of(
+                (*permissions.overflight_denied, *denied_closure(deny)),
+                max(margin_nm, permissions.margin_nm),
+                avoid=(*permissions.avoid, *avoid),
+                openings=tuple(s.geometry for s in permissions.transit_corridors),
+                with_dependencies=False,
+            )
+        if disputed is None:
+            return closure
+        day = permissions.on if permissions is not None else on or dt.date.today()
+        landing = permissions.landing_allowed if permissions is not None else None
+        held = held_areas(
+            closure.denied, on=day, policy=disputed, endpoints=endpoints, landing=landing
         )
+        return replace(closure, held=held, openings=(*closure.openings, *(a.wkb for a in held)))
 
     def denying(self, denied: Iterable[str], *, focus: Focus | None = None) -> Closure:
-        """The same areas, margin and openings around other states (taken as given)."""
-        return replace(self, denied=tuple(sorted(set(denied))), focus=focus)
+        """The same areas, margin and openings around other states (taken as given).
+
+        A disputed area held by a state now denied is closed again.
+        """
+        codes = tuple(sorted(set(denied)))
+        held = tuple(a for a in self.held if a.controller not in codes)
+        dropped = {a.wkb for a in self.held} - {a.wkb for a in held}
+        openings = tuple(w for w in self.openings if w not in dropped)
+        return replace(self, denied=codes, focus=focus, held=held, openings=openings)
+
+    def holds(self, lon: float, lat: float) -> bool:
+        """Whether the point lies in a disputed area this closure opens."""
+        return any(a.contains(lon, lat) for a in self.held)
 
     def key(self) -> str:
         """A stable digest of everything that shapes the obstacles and the graph."""

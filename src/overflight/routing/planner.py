@@ -191,7 +191,8 @@ class Planner:
 
     def _check_endpoint(self, role: str, place: Place) -> None:
         inside = states_at(place.lon, place.lat, self.denied)
-        if inside:
+        # A disputed area held by a permitted state is open to this flight (closure.py).
+        if inside and not self.closure.holds(place.lon, place.lat):
             names = tuple(f"{states()[c].name} ({c})" for c in inside)
             raise DeniedEndpointError(role, _label(place), names)
         if self._avoid is not None and shapely.intersects_xy(self._avoid, place.lon, place.lat):
