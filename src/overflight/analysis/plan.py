@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.analysis.request import FlightRequest
 from overflight.analysis.timing import Considered, RouteTime, fastest_route, route_time
+from overflight.analysis.versions import data_versions
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError
 from overflight.models import Route
@@ -124,6 +125,7 @@ class Plan:
                 "total_time_h",
             ):
                 data[key] = plan[key]
+        data["versions"] = data_versions()
         return data
 
 
