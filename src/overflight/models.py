@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from overflight._config import DEFAULT_SPEED_KT
 
-__all__ = ["KM_PER_NM", "LonLat", "Place", "Route", "StateTransit"]
+__all__ = ["KM_PER_NM", "Frames", "LonLat", "Place", "Route", "StateTransit"]
 
 #: Kilometres in one international nautical mile.
 KM_PER_NM = 1.852
@@ -104,8 +104,32 @@ class StateTransit:
     shared_with: tuple[str, ...] = ()
 
 
+class Frames:
+    """Tables of a route or plan: one row per stretch over a state or the high seas."""
+
+    __slots__ = ()
+
+    def transit_frame(self) -> Any:
+        """One row per stretch (of every leg flown), with its line, km and minutes.
+
+        A GeoDataFrame (EPSG:4326) with GeoPandas installed, else a pandas DataFrame; the
+        columns are described in :mod:`overflight.export.frames`.
+        """
+        # A display method calling up into the export layer, on demand (pyproject's layer
+        # contract lists it), so that users find it on the objects they hold.
+        from overflight.export.frames import transit_frame
+
+        return transit_frame(self)  # type: ignore[arg-type]  # a Route or a Plan
+
+    def to_geodataframe(self) -> Any:
+        """The :meth:`transit_frame` as a GeoDataFrame; GeoPandas must be installed."""
+        from overflight.export.frames import to_geodataframe
+
+        return to_geodataframe(self)  # type: ignore[arg-type]  # a Route or a Plan
+
+
 @dataclass(frozen=True)
-class Route:
+class Route(Frames):
     """A planned route: turning points, lengths and the states it crosses.
 
     Consecutive waypoints are joined by the shorter great-circle arc.
