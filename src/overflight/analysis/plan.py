@@ -15,7 +15,7 @@ from overflight.analysis.timing import Considered, RouteTime, fastest_route, rou
 from overflight.analysis.versions import data_versions
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError
-from overflight.models import Frames, Route
+from overflight.models import Route, RouteViews
 from overflight.routing.closure import Closure
 from overflight.routing.planner import planner_of
 
@@ -29,7 +29,7 @@ __all__ = ["Plan", "plan_request"]
 
 
 @dataclass(frozen=True)
-class Plan(Frames):
+class Plan(RouteViews):
     """A planned route with what it was planned under, for rendering."""
 
     route: Route
