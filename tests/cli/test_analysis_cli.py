@@ -39,7 +39,9 @@ def test_compare_json_fields(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
-    assert set(data) == {"origin", "destination", "great_circle_km", "cases", "differences"}
+    assert set(data) == {
+        "origin", "destination", "great_circle_km", "cases", "differences", "versions"
+    }  # fmt: skip
     assert [c["label"] for c in data["cases"]] == [
         "syria-2015-before",
         "syria-2015",
@@ -81,7 +83,7 @@ def test_chokepoints_json_fields() -> None:
     data = json.loads(result.stdout)
     assert set(data) == {
         "baseline", "usable_range_km", "ranking", "cut_sets", "max_set_size", "complete",
-        "plans", "seconds",
+        "plans", "seconds", "versions",
     }  # fmt: skip
     assert data["ranking"]
     for point in data["ranking"]:
