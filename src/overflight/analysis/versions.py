@@ -10,6 +10,7 @@ registry's knowledge date that made it.
 
 from __future__ import annotations
 
+import copy
 import json
 import zlib
 from functools import cache
@@ -36,14 +37,19 @@ def package_version() -> str:
         return "0+unknown"
 
 
-@cache
 def data_versions() -> dict[str, Any]:
     """The versions of the code and of the shipped data, as JSON-ready data.
 
     ``overflight`` (the package), ``airspace`` (a hash of the shipped polygons and the
     source they were built from), ``airports`` (the airportsdata release) and
-    ``registry_as_of`` (the registry's knowledge date).
+    ``registry_as_of`` (the registry's knowledge date). A fresh copy each time: callers
+    put it into JSON they may change.
     """
+    return copy.deepcopy(_versions())
+
+
+@cache
+def _versions() -> dict[str, Any]:
     return {
         "overflight": package_version(),
         "airspace": _airspace_version(),
