@@ -43,10 +43,12 @@ def test_the_stretches_add_up_to_the_legs(plans: dict[str, Plan], case: str) -> 
     for number, leg in enumerate(plan.legs, start=1):
         rows = frame[frame["leg"] == number]
         assert rows["km"].sum() == pytest.approx(leg.distance_km, rel=1e-3)
-        # The states' rows are the transit report's crossings, in order, with its km.
+        # The states' rows are the transit report's crossings, in order, with its km (a
+        # crossing with high seas inside it is several rows: the pieces).
         states = rows[rows["name"] != HIGH_SEAS]
-        assert list(states["country"]) == [t.country for t in leg.transit]
-        assert list(states["km"]) == [t.distance_km for t in leg.transit]
+        crossings = [code for code, _ in itertools.groupby(states["country"])]
+        assert crossings == [t.country for t in leg.transit]
+        assert states["km"].sum() == pytest.approx(sum(t.distance_km for t in leg.transit))
         assert rows["minutes"].sum() == pytest.approx(leg.duration_h * 60.0, rel=1e-3)
         # Rows follow one another along the leg, from 0 to its end.
         assert rows["start_km"].iloc[0] == 0.0
@@ -67,10 +69,18 @@ def test_a_transpacific_stretch_is_cut_at_the_antimeridian(plans: dict[str, Plan
     assert km == pytest.approx(crossing["km"].iloc[0], rel=1e-4)
 
 
-def test_a_live_route_frame_sums_to_its_length() -> None:
-    route = plan_route("EFHK", "RJAA", deny=["RU"])
+@pytest.mark.parametrize(
+    ("origin", "destination", "deny"), [("EFHK", "RJAA", ["RU"]), ("EKCH", "EGLL", [])]
+)
+def test_a_live_route_frame_sums_to_its_length(
+    origin: str, destination: str, deny: list[str]
+) -> None:
+    route = plan_route(origin, destination, deny=deny)
     frame = route.transit_frame()
     assert frame["km"].sum() == pytest.approx(route.distance_km, rel=1e-3)
+    assert frame[frame["name"] == HIGH_SEAS]["km"].sum() == pytest.approx(
+        route.high_seas_km, rel=1e-3
+    )
     # Each stretch starts where the previous one ended.
     geometries = list(frame.geometry)
     for before, after in itertools.pairwise(geometries):
@@ -79,6 +89,16 @@ def test_a_live_route_frame_sums_to_its_length() -> None:
         assert (abs(end[0]) == 180.0 and abs(start[0]) == 180.0) or tuple(end) == pytest.approx(
             tuple(start), abs=1e-9
         )
+
+
+def test_high_seas_inside_one_crossing_are_their_own_row() -> None:
+    """Copenhagen-London: Germany is one crossing, with the sea round Heligoland inside it."""
+    route = plan_route("EKCH", "EGLL")
+    assert [t.country for t in route.transit] == ["DK", "DE", "NL", "GB"]
+    frame = route.transit_frame()
+    assert list(frame["country"].fillna("-")) == ["DK", "DE", "-", "DE", "-", "NL", "-", "GB"]
+    germany = next(t for t in route.transit if t.country == "DE")
+    assert frame[frame["country"] == "DE"]["km"].sum() == pytest.approx(germany.distance_km)
 
 
 def test_without_geopandas_the_frame_is_plain_pandas(

@@ -5,10 +5,11 @@ MultiLineString), where it starts and ends (``entry_*``, ``exit_*`` and km along
 km and its minutes at the cruise speed. The rows of a route follow its transit report
 (:mod:`overflight.routing.transit`): a state's row is one listed crossing, with the km the
 report gives it (what is inside the state, an equal share over territory several listed
-states claim); a high-seas row is a stretch between two crossings, measured on WGS84. A
-crossing the report lists once although high seas lie between two pieces of it keeps those
-high seas in its line but not in its km, as the report does, so the km of the rows add up to
-the route's length less those pieces.
+states claim); a high-seas row is a stretch between two crossings, measured on WGS84. Where
+the report lists one crossing although high seas lie between two pieces of it (Heligoland on
+the way from Denmark to the Netherlands), the rows are the pieces, cut where the line leaves
+the state's polygon: the state's pieces share its km, the high seas between take the rest of
+the stretch. So the km of the rows add up to the route's length.
 
 With GeoPandas installed (``pip install 'overflight[geo]'``) the table is a GeoDataFrame in
 EPSG:4326; with pandas alone, a DataFrame whose ``geometry`` column holds shapely lines.
@@ -23,6 +24,7 @@ import numpy as np
 import shapely
 
 from overflight.analysis.geometry import line_geometry
+from overflight.data.airspace import states
 from overflight.geo.ellipsoid import densify_path, wgs84
 from overflight.geo.sphere import unwrap_longitudes
 from overflight.models import KM_PER_NM, Route
@@ -73,6 +75,32 @@ class _Line:
         candidates = [shapely.Point(lon + turn, lat) for turn in (-360.0, 0.0, 360.0)]
         nearest = min(candidates, key=self.line.distance)
         return float(np.interp(self.line.project(nearest), self.deg, self.km))
+
+    def pieces(self, start_km: float, end_km: float, code: str) -> list[tuple[float, float, bool]]:
+        """The stretch cut where it leaves the state's polygon: (start, end, over the state).
+
+        Runs of points outside the polygon are the high seas between two pieces of one
+        crossing; each cut is placed between the last point in and the first out (within
+        the 5 km spacing: the km are shared out by the report's totals, not by these).
+        """
+        inner = np.flatnonzero((self.km > start_km) & (self.km < end_km))
+        if inner.size == 0:
+            return [(start_km, end_km, True)]
+        lon = ((self.xy[inner, 0] + 180.0) % 360.0) - 180.0
+        inside = shapely.intersects_xy(states()[code].geometry, lon, self.xy[inner, 1])
+        if inside.all():
+            return [(start_km, end_km, True)]
+        km = np.concatenate([[start_km], self.km[inner], [end_km]])
+        flags = np.concatenate([[True], inside, [True]])
+        out: list[tuple[float, float, bool]] = []
+        begin = start_km
+        for k in range(1, len(km)):
+            if flags[k] != flags[k - 1]:
+                cut = float((km[k] + km[k - 1]) / 2.0)
+                out.append((begin, cut, bool(flags[k - 1])))
+                begin = cut
+        out.append((begin, end_km, True))
+        return out
 
     def between(self, start_km: float, end_km: float) -> Any:
         """The line from ``start_km`` to ``end_km`` along the route, cut at ±180°."""
@@ -126,15 +154,23 @@ def stretch_rows(route: Route, *, leg: int = 1) -> list[dict[str, Any]]:
     for a, b, t in sorted(spans, key=lambda s: (s[0], s[1])):
         if a - reached >= MIN_KM:
             add(reached, a, a - reached)
-        add(
-            a,
-            b,
-            t.distance_km,
-            country=t.country,
-            name=t.name,
-            shared_km=t.shared_km,
-            shared_with=" ".join(t.shared_with),
-        )
+        state = {
+            "country": t.country,
+            "name": t.name,
+            "shared_km": t.shared_km,
+            "shared_with": " ".join(t.shared_with),
+        }
+        pieces = line.pieces(a, b, t.country) if t.shared_km == 0.0 else [(a, b, True)]
+        # High seas inside one listed crossing (an island's territorial sea on the way): the
+        # report counts them outside the state, so their rows take them, in proportion to
+        # the pieces' lengths; the state's pieces share its km the same way.
+        inside_km = sum(q - p for p, q, over in pieces if over)
+        outside_km = (b - a) - t.distance_km
+        for p, q, over in pieces:
+            if over:
+                add(p, q, t.distance_km * (q - p) / inside_km, **state)
+            else:
+                add(p, q, outside_km * (q - p) / ((b - a) - inside_km))
         reached = max(reached, b)
     if total - reached >= MIN_KM:
         add(reached, total, total - reached)
