@@ -7,6 +7,7 @@ True
 """
 
 import importlib
+from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 from overflight.data.airports import resolve_place, search_airports
@@ -67,7 +68,8 @@ __all__ = [
     "states",
 ]
 
-__version__ = "0.1.0"
+# pyproject.toml is the one source of the version.
+__version__ = version("overflight")
 
 # Scenarios, aircraft and the analyses load pydantic and scipy; they are
 # imported on first use so that planning a plain route starts fast.
@@ -90,6 +92,11 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'overflight' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    """The module's names with the lazy ones, for ``dir()`` and tab completion."""
+    return sorted({*globals(), *__all__})
 
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from overflight._config import DEFAULT_SPEED_KT
 
-__all__ = ["KM_PER_NM", "LonLat", "Place", "Route", "StateTransit"]
+__all__ = ["KM_PER_NM", "LonLat", "Place", "Route", "RouteViews", "StateTransit"]
 
 #: Kilometres in one international nautical mile.
 KM_PER_NM = 1.852
@@ -104,8 +104,53 @@ class StateTransit:
     shared_with: tuple[str, ...] = ()
 
 
+class RouteViews:
+    """Views of a route or plan: tables of its stretches, its look in Jupyter, a live map.
+
+    Each calls up into the export layer when asked (pyproject's layer contract lists these
+    imports), so that users find them on the objects they hold.
+    """
+
+    __slots__ = ()
+
+    def transit_frame(self) -> Any:
+        """One row per stretch (of every leg flown), with its line, km and minutes.
+
+        A GeoDataFrame (EPSG:4326) with GeoPandas installed, else a pandas DataFrame; the
+        columns are described in :mod:`overflight.export.frames`.
+        """
+        from overflight.export.frames import transit_frame
+
+        return transit_frame(self)  # type: ignore[arg-type]  # a Route or a Plan
+
+    def to_geodataframe(self) -> Any:
+        """The :meth:`transit_frame` as a GeoDataFrame; GeoPandas must be installed."""
+        from overflight.export.frames import to_geodataframe
+
+        return to_geodataframe(self)  # type: ignore[arg-type]
+
+    def explore(self) -> Any:
+        """The interactive map (offline MapLibre), which Jupyter shows in a frame.
+
+        Its ``save(path)`` writes the page as a file that opens with no network.
+        """
+        from overflight.export.notebook import explore
+
+        return explore(self)  # type: ignore[arg-type]
+
+    def _repr_html_(self) -> str:
+        from overflight.export.notebook import plan_html
+
+        return plan_html(self)  # type: ignore[arg-type]
+
+    def _repr_svg_(self) -> str:
+        from overflight.export.notebook import plan_svg
+
+        return plan_svg(self)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
-class Route:
+class Route(RouteViews):
     """A planned route: turning points, lengths and the states it crosses.
 
     Consecutive waypoints are joined by the shorter great-circle arc.

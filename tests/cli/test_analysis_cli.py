@@ -41,7 +41,7 @@ def test_compare_json_fields(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert set(data) == {
         "origin", "destination", "great_circle_km", "reference", "cases", "differences",
-        "remarks",
+        "remarks", "versions",
     }  # fmt: skip
     assert "No advisory layer applied" in data["remarks"][0]
     assert data["reference"] == "syria-2015-before"
@@ -109,7 +109,7 @@ def test_chokepoints_json_fields() -> None:
     data = json.loads(result.stdout)
     assert set(data) == {
         "baseline", "usable_range_km", "ranking", "cut_sets", "max_set_size", "complete",
-        "plans", "seconds", "remarks",
+        "plans", "seconds", "remarks", "versions",
     }  # fmt: skip
     assert data["ranking"]
     for point in data["ranking"]:

@@ -27,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from overflight.aircraft import AircraftProfile
 from overflight.analysis.fuel import StopPlan
-from overflight.analysis.plan import Plan
+from overflight.analysis.plan import DisputedCrossing, Plan
 from overflight.analysis.request import FlightRequest
 from overflight.models import LonLat, Place, Route, StateTransit
 from overflight.scenarios import Permissions
@@ -140,7 +140,14 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         aircraft=None if aircraft is None else AircraftProfile.model_validate(aircraft),
         stops=None if stops is None else _stop_plan(stops),
         request=None if request is None else _request(request),
+        disputed=_disputed(data.get("disputed")),
     )
+
+
+def _disputed(data: list[dict[str, Any]] | None) -> tuple[DisputedCrossing, ...] | None:
+    if data is None:
+        return None
+    return tuple(DisputedCrossing(**{**d, "claimants": tuple(d["claimants"])}) for d in data)
 
 
 #: A [lon, lat] pair that json.dumps(indent=1) spread over four lines.

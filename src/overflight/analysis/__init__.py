@@ -70,6 +70,11 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"overflight.analysis.{module}"), name)
 
 
+def __dir__() -> list[str]:
+    """The module's names with the lazy ones, for ``dir()`` and tab completion."""
+    return sorted({*globals(), *__all__})
+
+
 if TYPE_CHECKING:
     from overflight._config import DEFAULT_SPEED_KT
     from overflight.analysis.batch import BatchOptions, BatchSummary, run_batch

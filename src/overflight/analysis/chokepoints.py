@@ -141,6 +141,12 @@ class ChokepointReport:
     #: Wall-clock time taken.
     seconds: float
 
+    def _repr_html_(self) -> str:
+        # Drawn by the export layer when a notebook asks (pyproject's layer contract lists it).
+        from overflight.export.notebook import chokepoints_html
+
+        return chokepoints_html(self)
+
 
 class _Replanner:
     """Plans the same flight under many denied sets, each once, each in a window."""

@@ -278,6 +278,12 @@ class Comparison:
     #: Label of the case the differences are measured from.
     reference: str = ""
 
+    def _repr_html_(self) -> str:
+        # Drawn by the export layer when a notebook asks (pyproject's layer contract lists it).
+        from overflight.export.notebook import comparison_html
+
+        return comparison_html(self)
+
 
 def _difference(first: CaseResult, other: CaseResult) -> Difference:
     both = first.route is not None and other.route is not None

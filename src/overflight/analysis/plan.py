@@ -16,10 +16,11 @@ import numpy as np
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.analysis.request import FlightRequest
 from overflight.analysis.timing import Considered, RouteTime, fastest_route, route_time
+from overflight.analysis.versions import data_versions
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import states, states_at
 from overflight.errors import DeniedEndpointError, InputError
-from overflight.models import Place, Route
+from overflight.models import Place, Route, RouteViews
 from overflight.routing.closure import Closure
 from overflight.routing.planner import planner_of
 
@@ -93,7 +94,7 @@ class DisputedCrossing:
 
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(RouteViews):
     """A planned route with what it was planned under, for rendering."""
 
     route: Route
@@ -208,6 +209,7 @@ class Plan:
                 "total_time_h",
             ):
                 data[key] = plan[key]
+        data["versions"] = data_versions()
         return data
 
 

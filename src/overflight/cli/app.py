@@ -43,16 +43,37 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+def _show_version(value: bool) -> None:
+    """Print the version of overflight and of its data, then exit."""
+    if not value:
+        return
+    from overflight.analysis.versions import data_versions
+
+    found = data_versions()
+    airspace = found["airspace"]
+    typer.echo(
+        f"overflight {found['overflight']}\n"
+        f"airspace {airspace['sha256']} ({airspace['source']}: {airspace['content']})\n"
+        f"airports airportsdata {found['airports']['airportsdata']}\n"
+        f"registry as of {found['registry_as_of']}"
+    )
+    raise typer.Exit()
+
+
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version of overflight and of its data, and exit.",
+            # Eager: it answers before typer asks for a command.
+            is_eager=True,
+            callback=_show_version,
+        ),
+    ] = False,
 ) -> None:
     """Plan flights around denied sovereign airspace."""
-    if version:
-        from overflight import __version__
-
-        typer.echo(f"overflight {__version__}")
-        raise typer.Exit()
 
 
 @app.command()

@@ -1,7 +1,8 @@
 """The ``batch`` and ``matrix`` commands: many pairs at once; the penalty matrix of a few places.
 
 ``batch`` writes one row per pair and scenario (columns in
-:data:`overflight.analysis.batch.store.SCHEMA`) to Parquet or CSV, lists unreadable rows in
+:data:`overflight.analysis.batch.store.SCHEMA`) to Parquet, CSV or GeoParquet (``--format
+geoparquet``: a ``geometry`` column of geodesic lines), lists unreadable rows in
 ``<output>.errors.csv`` and continues an interrupted run when started again with the same
 output. Exit status: 0 success (pairs without a route are rows that say so), 2 bad input,
 4 a route failed its independent check, 130 interrupted (run it again to continue).
@@ -10,6 +11,7 @@ output. Exit status: 0 success (pairs without a route are rows that say so), 2 b
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -45,6 +47,40 @@ if TYPE_CHECKING:
 
 __all__ = ["batch", "matrix"]
 
+
+class TableFormat(StrEnum):
+    """How a batch or matrix is written."""
+
+    parquet = "parquet"
+    csv = "csv"
+    geoparquet = "geoparquet"
+
+
+def _output_format(output: Path, given: TableFormat | None, default: TableFormat) -> TableFormat:
+    """The format asked for, or the output's suffix's; refuses a suffix of another format."""
+    suffix = output.suffix.lower().lstrip(".")
+    if given is None and suffix not in ("parquet", "csv"):
+        return default  # the writer names the suffixes it takes
+    chosen = given or TableFormat(suffix)
+    wanted = "csv" if chosen is TableFormat.csv else "parquet"
+    if suffix != wanted:
+        raise fail(
+            f"--format {chosen} writes a .{wanted} file: give an output ending in .{wanted}, "
+            f"not {str(output)!r}",
+            EXIT_BAD_INPUT,
+        )
+    return chosen
+
+
+FormatOption = Annotated[
+    TableFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="parquet, csv or geoparquet (Parquet with a geometry column of geodesic lines, "
+        "EPSG:4326); default: the output's suffix.",
+    ),
+]
 
 ScenariosOption = Annotated[
     list[str],
@@ -123,6 +159,7 @@ def batch(
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Results file: .parquet or .csv.")],
+    output_format: FormatOption = None,
     deny: DenyOption = [],  # noqa: B006 - typer reads the default, never mutates it
     scenario: ScenariosOption = [],  # noqa: B006
     on: DateOption = None,
@@ -154,6 +191,8 @@ def batch(
 
     from overflight.analysis.batch import run_batch
 
+    chosen = _output_format(output, output_format, TableFormat.parquet)
+
     console = Console(stderr=True)
     bar = _progress_bar(console) if console.is_terminal else None
     task_id = bar.add_task("batch", total=None, rate="") if bar is not None else None
@@ -184,6 +223,11 @@ def batch(
             highlight=False,
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    if chosen is TableFormat.geoparquet:
+        from overflight.analysis.batch.store import to_geoparquet
+
+        with exit_on_error():
+            to_geoparquet(output)
     console.print(_summary_text(summary), highlight=False)
     if summary.statuses.get("check_failed"):
         raise fail(
@@ -197,7 +241,12 @@ def batch(
 def matrix(
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="CSV file: one block per measure."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="CSV file (one block per measure), or with --format geoparquet a .parquet "
+            "file (one row per pair, with its route's geodesic line).",
+        ),
     ],
     places: Annotated[
         str | None,
@@ -230,6 +279,10 @@ def matrix(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw the detour heatmap to this PNG.")
     ] = None,
+    output_format: Annotated[
+        TableFormat | None,
+        typer.Option("--format", "-f", help="csv (default) or geoparquet."),
+    ] = None,
 ) -> None:
     """Penalty matrix: every pair of the places, or every origin to every destination.
 
@@ -243,6 +296,14 @@ def matrix(
     import numpy as np
 
     from overflight.analysis.batch.matrix import penalty_matrix, plot_matrix
+
+    chosen = _output_format(output, output_format, TableFormat.csv)
+    if chosen is TableFormat.parquet:
+        raise fail(
+            f"a matrix is written as CSV (an output ending in .csv) or GeoParquet (--format "
+            f"geoparquet), not as plain Parquet: {str(output)!r}",
+            EXIT_BAD_INPUT,
+        )
 
     if places is not None and (origins or destinations):
         raise fail(
@@ -266,7 +327,13 @@ def matrix(
                 result = penalty_matrix(codes([places]), options)
             else:
                 result = penalty_matrix(codes(origins), options, destinations=codes(destinations))
-    result.write_csv(output)
+    if chosen is TableFormat.geoparquet:
+        from overflight.analysis.batch.store import matrix_table, write_geoparquet
+
+        table, waypoints = matrix_table(result)
+        write_geoparquet(table, waypoints, output)
+    else:
+        result.write_csv(output)
     if plot is not None:
         denied = ", ".join(codes(deny))
         title = " + ".join(t for t in (scenario or "", f"denied {denied}" if denied else "") if t)

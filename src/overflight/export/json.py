@@ -4,7 +4,8 @@ Route fields are stable: ``origin``, ``destination``, ``denied``, ``waypoints``,
 ``distance_km``, ``great_circle_km``, ``extra_km``, ``extra_pct``,
 ``duration_h``, ``transit`` (``country``, ``name``, ``distance_km``,
 ``entry``, ``exit``, ``shared_km``, ``shared_with``) and ``high_seas_km``. Coordinates
-are ``[lon, lat]``.
+are ``[lon, lat]``. Every whole answer (a plan, a comparison, a chokepoint report) also
+carries ``versions``: overflight's and its data's (:mod:`overflight.analysis.versions`).
 The shapes of ``compare`` and ``chokepoints`` are documented in
 :mod:`overflight.analysis.compare` and :mod:`overflight.analysis.chokepoints`.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from overflight.analysis.plan import NO_ADVISORIES
+from overflight.analysis.versions import data_versions
 from overflight.models import Place, Route
 
 if TYPE_CHECKING:
@@ -78,6 +80,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
             }
             for d in comparison.differences
         ],
+        "versions": data_versions(),
     }
 
 
@@ -107,4 +110,5 @@ def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
         "plans": report.plans,
         "seconds": report.seconds,
         "remarks": [NO_ADVISORIES],
+        "versions": data_versions(),
     }

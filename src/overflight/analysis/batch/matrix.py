@@ -87,6 +87,9 @@ class PenaltyMatrix:
     #: no plan keeps every leg within range); None without an aircraft.
     stop_count: Grid | None = None
     total_time_h: Grid | None = None
+    #: Each pair's turning points as JSON ``[[lon, lat], ...]`` ("" where it has no route),
+    #: for the GeoParquet output's lines.
+    waypoints: tuple[tuple[str, ...], ...] = ()
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -233,6 +236,7 @@ def penalty_matrix(
     stops = np.zeros((len(origins), n))
     total = np.zeros((len(origins), n))
     reasons = [[""] * n for _ in origins]
+    waypoints = [[""] * n for _ in origins]
     with_stops = options if options.aircraft else None
     for closed, jobs in groups.items():
         task = Task(closed, options.speed_kt, tuple(jobs), with_stops)
@@ -243,12 +247,14 @@ def penalty_matrix(
             stops[i, j] = np.nan if row["stop_count"] is None else row["stop_count"]
             total[i, j] = np.nan if row["total_time_h"] is None else row["total_time_h"]
             reasons[i][j] = row["reason"]
+            waypoints[i][j] = row["waypoints"]
     return PenaltyMatrix(
         origins=origins,
         destinations=targets,
         distance_km=distance,
         great_circle_km=great_circle,
         reasons=tuple(tuple(r) for r in reasons),
+        waypoints=tuple(tuple(w) for w in waypoints),
         speed_kt=options.speed_kt,
         stop_count=stops if with_stops else None,
         total_time_h=total if with_stops else None,

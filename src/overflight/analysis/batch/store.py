@@ -7,6 +7,12 @@ started again with the same output reads the keys (line, scenario) of the parts 
 there and plans only the rest. When every row is in, the parts are merged, sorted by key,
 into the output (Parquet or CSV, also renamed into place) and the directory is removed.
 
+A Parquet output can then be made GeoParquet (:func:`to_geoparquet`): the same columns and a
+``geometry`` column, each route's great-circle legs densified and cut at ±180° as WKB, with the
+GeoParquet 1.0 ``geo`` metadata (CRS EPSG:4326), so that GeoPandas, QGIS and DuckDB draw real
+geodesic routes. The penalty matrix is written the same way, one row per pair
+(:func:`matrix_table`).
+
 A finished output found without a parts directory counts as done rows too: running the
 batch again plans only rows it does not hold. While a run writes an output it holds a lock on
 ``.<output>.lock`` beside it, so that a second run for the same output stops with an error
@@ -24,15 +30,29 @@ import shutil
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import shapely
 
+from overflight.analysis.geometry import path_geometry
 from overflight.errors import InputError
 
-__all__ = ["OUTPUT_SUFFIXES", "SCHEMA", "PartStore", "read_results"]
+if TYPE_CHECKING:
+    from overflight.analysis.batch.matrix import PenaltyMatrix
+
+__all__ = [
+    "GEOMETRY",
+    "OUTPUT_SUFFIXES",
+    "SCHEMA",
+    "PartStore",
+    "matrix_table",
+    "read_results",
+    "to_geoparquet",
+    "write_geoparquet",
+]
 
 #: The columns of a results table, in order.
 SCHEMA = pa.schema(
@@ -75,6 +95,9 @@ SCHEMA = pa.schema(
 OUTPUT_SUFFIXES = (".parquet", ".csv")
 
 _MANIFEST = "manifest.json"
+
+#: The geometry column of a GeoParquet output.
+GEOMETRY = "geometry"
 
 Key = tuple[int, str]
 
@@ -241,3 +264,80 @@ def _write_table(path: Path, table: pa.Table) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp)
     tmp.replace(path)
+
+
+def _geo_metadata(geometry: pa.Array) -> bytes:
+    """The GeoParquet 1.0 ``geo`` metadata of a WKB column of route lines in EPSG:4326."""
+    from pyproj import CRS
+
+    lines = shapely.from_wkb(geometry.drop_null().to_numpy(zero_copy_only=False))
+    bounds = shapely.total_bounds(lines) if len(lines) else None
+    column: dict[str, Any] = {
+        "encoding": "WKB",
+        "geometry_types": sorted({line.geom_type for line in lines}),
+        # Longitude first whatever the CRS's axis order says, as GeoParquet requires.
+        "crs": CRS.from_epsg(4326).to_json_dict(),
+    }
+    if bounds is not None:
+        column["bbox"] = [float(b) for b in bounds]
+    meta = {"version": "1.0.0", "primary_column": GEOMETRY, "columns": {GEOMETRY: column}}
+    return json.dumps(meta).encode("utf-8")
+
+
+def _route_wkb(waypoints: str | None) -> bytes | None:
+    """WKB of the route through the JSON waypoints (``[[lon, lat], ...]``); None for none."""
+    if not waypoints:
+        return None
+    points = [(float(x), float(y)) for x, y in json.loads(waypoints)]
+    return bytes(shapely.to_wkb(path_geometry(points)))
+
+
+def write_geoparquet(table: pa.Table, waypoints: Iterable[str | None], path: Path) -> None:
+    """Write the table with a geometry column of the routes through ``waypoints``, atomically."""
+    geometry = pa.array([_route_wkb(w) for w in waypoints], type=pa.binary())
+    table = table.append_column(GEOMETRY, geometry)
+    metadata = {**(table.schema.metadata or {}), b"geo": _geo_metadata(geometry)}
+    _write_table(path, table.replace_schema_metadata(metadata))
+
+
+def to_geoparquet(path: Path) -> pa.Table:
+    """Make a batch's finished Parquet output GeoParquet, in place; returns its table.
+
+    Raises
+    ------
+    InputError
+        For an output that is not a ``.parquet`` file.
+
+    """
+    if path.suffix.lower() != ".parquet":
+        raise InputError(
+            f"GeoParquet is a Parquet file: give an output ending in .parquet, not {str(path)!r}"
+        )
+    table = read_results(path)
+    write_geoparquet(table, table.column("waypoints").to_pylist(), path)
+    return table
+
+
+def matrix_table(matrix: PenaltyMatrix) -> tuple[pa.Table, list[str | None]]:
+    """The matrix as one row per pair (origin, destination, each measure, reason).
+
+    Returned with each pair's waypoints (JSON, None where there is no route), for
+    :func:`write_geoparquet`.
+    """
+    rows: dict[str, list[Any]] = {"origin": [], "destination": []}
+    for measure in matrix.measures:
+        rows[measure] = []
+    rows["reason"] = []
+    waypoints: list[str | None] = []
+    for i, origin in enumerate(matrix.origins):
+        for j, destination in enumerate(matrix.destinations):
+            if origin.code == destination.code:
+                continue
+            rows["origin"].append(origin.code)
+            rows["destination"].append(destination.code)
+            for measure in matrix.measures:
+                value = float(matrix.figure(measure)[i, j])
+                rows[measure].append(None if value != value else value)  # NaN: no route
+            rows["reason"].append(matrix.reasons[i][j])
+            waypoints.append(matrix.waypoints[i][j] or None)
+    return pa.table(rows), waypoints

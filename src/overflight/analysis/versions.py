@@ -1,0 +1,93 @@
+"""What an answer was computed with: overflight's version and the versions of its data.
+
+Every JSON output carries these (``versions``) and ``overflight --version`` prints them, so
+that a route can be traced to the code, the airspace polygons, the airport table and the
+registry's knowledge date that made it.
+
+>>> sorted(data_versions())
+['airports', 'airspace', 'overflight', 'registry_as_of']
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import zlib
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from overflight.data.airspace import AIRSPACE_FILE, data_fingerprint
+
+__all__ = ["data_versions", "package_version"]
+
+#: Bytes of the compressed airspace file that hold its header (the source metadata comes
+#: before the features, about 900 bytes of text).
+_HEADER_BYTES = 8192
+
+
+def package_version() -> str:
+    """The installed version of overflight (pyproject.toml is its one source)."""
+    try:
+        return version("overflight")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree never installed
+        return "0+unknown"
+
+
+def data_versions() -> dict[str, Any]:
+    """The versions of the code and of the shipped data, as JSON-ready data.
+
+    ``overflight`` (the package), ``airspace`` (a hash of the shipped polygons and the
+    source they were built from), ``airports`` (the airportsdata release) and
+    ``registry_as_of`` (the registry's knowledge date). A fresh copy each time: callers
+    put it into JSON they may change.
+    """
+    return copy.deepcopy(_versions())
+
+
+@cache
+def _versions() -> dict[str, Any]:
+    return {
+        "overflight": package_version(),
+        "airspace": _airspace_version(),
+        "airports": {"airportsdata": _installed("airportsdata")},
+        "registry_as_of": _registry_as_of(),
+    }
+
+
+def _installed(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:  # pragma: no cover - a dependency, always there
+        return None
+
+
+def _airspace_version() -> dict[str, Any]:
+    """The polygons' hash and their source, from the header of the file alone.
+
+    Parsing the whole file takes a quarter of a second; the header is at its start.
+    """
+    with files("overflight.data").joinpath(AIRSPACE_FILE).open("rb") as handle:
+        raw = handle.read(_HEADER_BYTES)
+    text = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(raw).decode("utf-8", "replace")
+    start = text.index('"overflight":') + len('"overflight":')
+    header, _ = json.JSONDecoder().raw_decode(text[start:].lstrip())
+    source = header["source"]
+    return {
+        "sha256": data_fingerprint(),
+        "source": f"{source['package']}@{source['version']}",
+        "content": source["content"],
+    }
+
+
+def _registry_as_of() -> str:
+    """The registry's knowledge date, read from ``registry.yaml`` alone.
+
+    The registry's own reader (``overflight.registry``) loads pydantic, a second's start-up
+    that a plain route never pays otherwise.
+    """
+    text = files("overflight").joinpath("registry/registry.yaml").read_text(encoding="utf-8")
+    return str(yaml.safe_load(text)["as_of"])
