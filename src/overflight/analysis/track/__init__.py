@@ -1,0 +1,23 @@
+"""Observed flights: what a flown track overflew, what it went around, which refusals explain it.
+
+>>> from overflight.analysis.track import build_track, Fix
+>>> fixes = [Fix(24.96, 60.32, None, "line 2"), Fix(18.0, 59.65, None, "line 3")]
+>>> round(build_track("two fixes", fixes).distance_km)
+395
+"""
+
+from overflight.analysis.track._model import GAP_KM, GAP_MIN, Fix, Gap, Track, build_track
+from overflight.analysis.track._read import FORMATS, MAX_FILE_BYTES, read_track, track_from_traffic
+
+__all__ = [
+    "FORMATS",
+    "GAP_KM",
+    "GAP_MIN",
+    "MAX_FILE_BYTES",
+    "Fix",
+    "Gap",
+    "Track",
+    "build_track",
+    "read_track",
+    "track_from_traffic",
+]
