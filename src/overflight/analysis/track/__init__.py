@@ -8,16 +8,28 @@
 
 from overflight.analysis.track._model import GAP_KM, GAP_MIN, Fix, Gap, Track, build_track
 from overflight.analysis.track._read import FORMATS, MAX_FILE_BYTES, read_track, track_from_traffic
+from overflight.analysis.track._report import (
+    Approach,
+    Overflown,
+    TrackReport,
+    Violation,
+    report_track,
+)
 
 __all__ = [
     "FORMATS",
     "GAP_KM",
     "GAP_MIN",
     "MAX_FILE_BYTES",
+    "Approach",
     "Fix",
     "Gap",
+    "Overflown",
     "Track",
+    "TrackReport",
+    "Violation",
     "build_track",
     "read_track",
+    "report_track",
     "track_from_traffic",
 ]
