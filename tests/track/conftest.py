@@ -39,7 +39,7 @@ def syria_2015() -> Track:
 @pytest.fixture(scope="session")
 def gibraltar() -> Track:
     """Tel Aviv to New York through Gibraltar, never over France or Spain, gaps over the sea."""
-    plan = plan_request(FlightRequest(origin="LLBG", destination="KJFK", deny=[GIBRALTAR_DENY]))
+    plan = plan_request(FlightRequest(origin="LLBG", destination="KJFK", deny=(GIBRALTAR_DENY,)))
     start = dt.datetime(2023, 5, 2, 9, 0, tzinfo=dt.UTC)
     gaps = [(800.0, 1300.0), (4500.0, 8500.0)]
     return _track("tlv-jfk.kml", plan.route.waypoints, start, seed=5, step_km=12.0, gaps_km=gaps)
