@@ -1,0 +1,197 @@
+"""The ``track`` command: what a flown track overflew, went around and broke.
+
+Reads a KML, GPX, CSV, GeoJSON or Parquet track (see :mod:`overflight.analysis.track`) and
+writes its report as text (rich), JSON or GeoJSON (the track, its gaps, the stretches in
+closed airspace and the shortest legal route). Exit status as for ``route``: 0 success,
+2 bad input (a file that cannot be read names its line and value), 3 no route possible.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from overflight.cli._common import exit_on_error
+from overflight.cli.app import app
+from overflight.cli.options import (
+    AirlineOption,
+    CategoryOption,
+    DateOption,
+    DenyOption,
+    OperatorOption,
+    OutputOption,
+    ScenarioOption,
+    codes,
+)
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from overflight.analysis.track import TrackReport
+
+__all__ = ["render_track_report", "track"]
+
+
+class TrackFormat(StrEnum):
+    """What ``track`` writes."""
+
+    text = "text"
+    json = "json"
+    geojson = "geojson"
+
+
+def _time(when: dt.datetime | None) -> str:
+    return "-" if when is None else when.strftime("%H:%M:%S")
+
+
+def _hours(h: float | None) -> str:
+    if h is None:
+        return "-"
+    minutes = round(abs(h) * 60.0)
+    return f"{'-' if h < 0 else ''}{minutes // 60}h{minutes % 60:02d}"
+
+
+def render_track_report(report: TrackReport) -> Group:
+    """The report as rich text: the track, states in order, approaches, optimum, violations."""
+    t = report.track
+    head = Text(
+        f"{report.origin.code} → {report.destination.code}   {t.source}   "
+        f"{len(t.points):,} fixes   {t.distance_km:,.0f} km   {_hours(t.duration_h)}",
+        style="bold",
+    )
+    parts: list[Text | Table] = [head]
+    if report.date is not None:
+        parts.append(Text(f"rules in force on {report.date}"))
+    for gap in t.gaps:
+        minutes = "" if gap.minutes is None else f", {gap.minutes:,.0f} min"
+        parts.append(
+            Text(
+                f"gap in coverage after fix {gap.after + 1}: {gap.distance_km:,.0f} km{minutes}, "
+                "bridged by the great circle",
+                style="yellow",
+            )
+        )
+    crossed = Table("state", "entry", "exit", "km", "time", "entered at", title="overflown")
+    for o in report.overflown:
+        crossed.add_row(
+            f"{o.transit.country} {o.transit.name}",
+            _time(o.entry_time),
+            _time(o.exit_time),
+            f"{o.transit.distance_km:,.0f}",
+            _hours(o.duration_h),
+            f"{o.transit.entry.lat:.3f}, {o.transit.entry.lon:.3f}",
+        )
+    parts.append(crossed)
+    parts.append(Text(f"high seas {report.high_seas_km:,.0f} km"))
+    if report.straits:
+        parts.append(Text(f"straits: {', '.join(report.straits)}"))
+    if report.approaches:
+        near = Table("state", "closest km", "closest nm", "km within 30 km", "", title="approached")
+        for a in report.approaches:
+            near.add_row(
+                f"{a.country} {a.name}",
+                f"{a.closest_km:,.1f}",
+                f"{a.closest_km / 1.852:,.1f}",
+                f"{a.skirting_km:,.0f}",
+                "skirted" if a.skirted else "",
+            )
+        parts.append(near)
+    if report.optimum is not None:
+        r = report.optimum.route
+        parts.append(
+            Text(
+                f"shortest legal route {r.distance_km:,.0f} km via "
+                f"{' '.join(x.country for x in r.transit)}; detour "
+                f"{report.detour_km:+,.0f} km, {report.detour_min:+,.0f} min"
+            )
+        )
+    else:
+        parts.append(Text(f"no legal route: {report.no_route}", style="red"))
+    if report.violations:
+        bad = Table("state", "entry", "exit", "km", "rules", title="violations", style="red")
+        for v in report.violations:
+            c = v.crossing
+            bad.add_row(
+                f"{c.transit.country} {c.transit.name}",
+                _time(c.entry_time),
+                _time(c.exit_time),
+                f"{c.transit.distance_km:,.0f}",
+                "\n".join(v.rules),
+            )
+        parts.append(bad)
+    else:
+        parts.append(Text("no crossing of closed airspace", style="green"))
+    return Group(*parts)
+
+
+@app.command()
+def track(
+    file: Annotated[Path, typer.Argument(help="Track file: .kml, .gpx, .csv, .geojson, .parquet.")],
+    deny: DenyOption = [],  # noqa: B006 - typer reads the default, never mutates it
+    scenario: ScenarioOption = None,
+    date: DateOption = None,
+    operator: OperatorOption = None,
+    airline: AirlineOption = None,
+    category: CategoryOption = None,
+    origin: Annotated[
+        str | None, typer.Option("--origin", help="Where it flew from (default: from the track).")
+    ] = None,
+    destination: Annotated[
+        str | None,
+        typer.Option("--destination", help="Where it flew to (default: from the track)."),
+    ] = None,
+    output_format: Annotated[
+        TrackFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = TrackFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """What a flown track overflew, which states it went around, its detour and violations.
+
+    The rules are the registry's for --operator/--airline/--category on the track's date
+    (or --date), or a --scenario's, with --deny on top. With -o FILE.json the JSON report
+    is written; with -o FILE.geojson the GeoJSON.
+    """
+    from overflight.analysis.track import read_track, report_track
+
+    with exit_on_error():
+        report = report_track(
+            read_track(file),
+            operator=operator,
+            category=category,
+            airline=airline,
+            date=None if date is None else date.date(),
+            deny=tuple(codes(deny)),
+            scenario=scenario,
+            origin=origin,
+            destination=destination,
+        )
+    chosen = output_format
+    if output is not None and chosen is TrackFormat.text:
+        chosen = {".json": TrackFormat.json, ".geojson": TrackFormat.geojson}.get(
+            output.suffix.lower(), TrackFormat.text
+        )
+    if chosen is TrackFormat.text:
+        if output is None:
+            Console().print(render_track_report(report))
+        else:
+            with output.open("w", encoding="utf-8") as f:
+                Console(file=f, width=120).print(render_track_report(report))
+        return
+    if chosen is TrackFormat.json:
+        text = json.dumps(report.to_dict(), indent=2) + "\n"
+    else:
+        from overflight.export.track import track_report_to_geojson
+
+        text = json.dumps(track_report_to_geojson(report)) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")

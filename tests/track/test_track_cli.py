@@ -1,0 +1,82 @@
+"""``overflight track``: text, JSON and GeoJSON reports; bad files exit 2 naming line and value."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from overflight.analysis.track import Track
+from overflight.cli import app
+from tests.track.flown import write
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def ukraine_gpx(over_ukraine: Track, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tracks") / "ukraine.gpx"
+    flown = list(zip(*zip(*over_ukraine.points, strict=True), over_ukraine.times, strict=True))
+    return write([(x, y, t) for x, y, t in flown], path)
+
+
+def test_text_names_the_violation_and_its_rule(ukraine_gpx: Path) -> None:
+    result = runner.invoke(app, ["track", str(ukraine_gpx), "--operator", "RU"])
+    assert result.exit_code == 0, result.output
+    assert "violations" in result.output
+    assert "ua-closes-to-civil-flights-2022" in result.output
+    assert "rules in force on 2022-06-01" in result.output
+
+
+def test_json_and_geojson_hold_track_and_optimum(ukraine_gpx: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = runner.invoke(app, ["track", str(ukraine_gpx), "--operator", "RU", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert [v["country"] for v in data["violations"]] == ["UA"]
+    assert data["optimum"]["distance_km"] > data["track"]["distance_km"]
+    assert [o["country"] for o in data["overflown"]] == ["RU", "UA", "TR"]
+    result = runner.invoke(
+        app, ["track", str(ukraine_gpx), "--operator", "RU", "--format", "geojson"]
+    )
+    assert result.exit_code == 0, result.output
+    roles = [f["properties"].get("role") for f in json.loads(result.stdout)["features"]]
+    assert roles[:3] == ["track", "violation", "optimum"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "late.csv",
+            "lat,lon,time\n60,25,2015-09-15T06:10:00Z\n61,25,2015-09-15T06:00:00Z\n",
+            "late.csv:3: time 2015-09-15T06:00:00+00:00 is earlier",
+        ),
+        ("far.csv", "lat,lon\n60,25\n60,190\n", "far.csv:3: longitude 190.0 out of range"),
+        (
+            "one.gpx",
+            '<gpx><trk><trkseg><trkpt lat="1" lon="2"/></trkseg></trk></gpx>',
+            "one.gpx:1: only one distinct track point",
+        ),
+    ],
+)
+def test_bad_files_exit_2_with_the_place_and_no_traceback(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    result = runner.invoke(app, ["track", str(path)])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.replace(str(tmp_path) + "/", "").split())
+    assert "Traceback" not in result.output
+
+
+def test_a_30_mb_file_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "huge.kml"
+    with path.open("wb") as f:
+        f.truncate(30_000_000)
+    result = runner.invoke(app, ["track", str(path)])
+    assert result.exit_code == 2
+    assert "huge.kml: the file is 30.0 MB" in " ".join(result.output.split())
