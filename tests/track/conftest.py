@@ -22,7 +22,11 @@ def _track(name: str, waypoints: object, start: dt.datetime, **options: object) 
 
 @pytest.fixture(scope="session")
 def syria_2015() -> Track:
-    """UUMU to OSLK on 2015-09-15 for Russian state aircraft: Caspian, Iran, Iraq."""
+    """UUMU to OSLK on 2015-09-15 for Russian state aircraft: Caspian, Iran, Iraq.
+
+    Planned under the registry's refusals of that day, and kept off Azerbaijan and Armenia
+    (over the Caspian Sea, as the flights were reported).
+    """
     plan = plan_request(
         FlightRequest(
             origin="UUMU",
@@ -30,6 +34,7 @@ def syria_2015() -> Track:
             operator="RU",
             category="state",
             date=dt.date(2015, 9, 15),
+            deny=("AZ", "AM"),
         )
     )
     start = dt.datetime(2015, 9, 15, 6, 0, tzinfo=dt.UTC)

@@ -80,3 +80,18 @@ def test_a_30_mb_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["track", str(path)])
     assert result.exit_code == 2
     assert "huge.kml: the file is 30.0 MB" in " ".join(result.output.split())
+
+
+def test_explain_in_json_is_an_inference_with_bulgaria_and_turkey(
+    syria_2015: Track, tmp_path: Path
+) -> None:
+    flown = list(zip(*zip(*syria_2015.points, strict=True), syria_2015.times, strict=True))
+    path = write([(x, y, t) for x, y, t in flown], tmp_path / "syria.csv")
+    args = ["track", str(path), "--operator", "RU", "--category", "state", "--explain"]
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    explain = json.loads(result.stdout)["explain"]
+    assert "inference" in explain
+    assert {"BG", "TR"} <= set(explain["explanations"][0]["refused"])
+    text = runner.invoke(app, args)
+    assert "inferred: refusals under which" in " ".join(text.output.split())

@@ -35,7 +35,7 @@ from overflight.cli.options import (
 if TYPE_CHECKING:
     import datetime as dt
 
-    from overflight.analysis.track import TrackReport
+    from overflight.analysis.track import Explanations, TrackReport
 
 __all__ = ["render_track_report", "track"]
 
@@ -59,7 +59,7 @@ def _hours(h: float | None) -> str:
     return f"{'-' if h < 0 else ''}{minutes // 60}h{minutes % 60:02d}"
 
 
-def render_track_report(report: TrackReport) -> Group:
+def render_track_report(report: TrackReport, answer: Explanations | None = None) -> Group:
     """The report as rich text: the track, states in order, approaches, optimum, violations."""
     t = report.track
     head = Text(
@@ -67,7 +67,7 @@ def render_track_report(report: TrackReport) -> Group:
         f"{len(t.points):,} fixes   {t.distance_km:,.0f} km   {_hours(t.duration_h)}",
         style="bold",
     )
-    parts: list[Text | Table] = [head]
+    parts: list[Text | Table | Group] = [head]
     if report.date is not None:
         parts.append(Text(f"rules in force on {report.date}"))
     for gap in t.gaps:
@@ -129,7 +129,33 @@ def render_track_report(report: TrackReport) -> Group:
         parts.append(bad)
     else:
         parts.append(Text("no crossing of closed airspace", style="green"))
+    if answer is not None:
+        parts.append(_render_explanations(answer))
     return Group(*parts)
+
+
+def _render_explanations(answer: Explanations) -> Group:
+    """The sets of refusals found, as an inference."""
+    head = Text(
+        "inferred: refusals under which the shortest route follows the track (mean distance "
+        f"≤ {answer.tolerance_km:g} km; without any, {answer.free_mean_km:,.0f} km); the "
+        "operator may also have kept out of these states on its own",
+        style="italic",
+    )
+    if answer.unexplained is not None:
+        return Group(head, Text(answer.unexplained, style="yellow"))
+    table = Table("refused", "in force", "not in force", "mean km", "route km")
+    for e in answer.explanations:
+        table.add_row(
+            " ".join(e.refused),
+            " ".join(e.in_force) or "-",
+            " ".join(c for c in e.refused if c not in e.in_force) or "-",
+            f"{e.mean_km:,.1f}",
+            f"{e.route.distance_km:,.0f}",
+        )
+    done = "" if answer.complete else "; smallest sets not proven (search stopped early)"
+    note = Text(f"{answer.plans} plans, {answer.seconds:.1f} s{done}")
+    return Group(head, table, note)
 
 
 @app.command()
@@ -148,6 +174,14 @@ def track(
         str | None,
         typer.Option("--destination", help="Where it flew to (default: from the track)."),
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Infer the smallest sets of refusals under which the shortest route "
+            "follows the track.",
+        ),
+    ] = False,
     output_format: Annotated[
         TrackFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TrackFormat.text,
@@ -159,8 +193,9 @@ def track(
     (or --date), or a --scenario's, with --deny on top. With -o FILE.json the JSON report
     is written; with -o FILE.geojson the GeoJSON.
     """
-    from overflight.analysis.track import read_track, report_track
+    from overflight.analysis.track import explain_track, read_track, report_track
 
+    answer = None
     with exit_on_error():
         report = report_track(
             read_track(file),
@@ -173,6 +208,8 @@ def track(
             origin=origin,
             destination=destination,
         )
+        if explain:
+            answer = explain_track(report)
     chosen = output_format
     if output is not None and chosen is TrackFormat.text:
         chosen = {".json": TrackFormat.json, ".geojson": TrackFormat.geojson}.get(
@@ -180,13 +217,16 @@ def track(
         )
     if chosen is TrackFormat.text:
         if output is None:
-            Console().print(render_track_report(report))
+            Console().print(render_track_report(report, answer))
         else:
             with output.open("w", encoding="utf-8") as f:
-                Console(file=f, width=120).print(render_track_report(report))
+                Console(file=f, width=120).print(render_track_report(report, answer))
         return
     if chosen is TrackFormat.json:
-        text = json.dumps(report.to_dict(), indent=2) + "\n"
+        data = report.to_dict()
+        if answer is not None:
+            data["explain"] = answer.to_dict()
+        text = json.dumps(data, indent=2) + "\n"
     else:
         from overflight.export.track import track_report_to_geojson
 

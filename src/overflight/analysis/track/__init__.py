@@ -6,6 +6,7 @@
 395
 """
 
+from overflight.analysis.track._explain import MATCH_KM, Explanation, Explanations, explain_track
 from overflight.analysis.track._model import GAP_KM, GAP_MIN, Fix, Gap, Track, build_track
 from overflight.analysis.track._read import FORMATS, MAX_FILE_BYTES, read_track, track_from_traffic
 from overflight.analysis.track._report import (
@@ -20,8 +21,11 @@ __all__ = [
     "FORMATS",
     "GAP_KM",
     "GAP_MIN",
+    "MATCH_KM",
     "MAX_FILE_BYTES",
     "Approach",
+    "Explanation",
+    "Explanations",
     "Fix",
     "Gap",
     "Overflown",
@@ -29,6 +33,7 @@ __all__ = [
     "TrackReport",
     "Violation",
     "build_track",
+    "explain_track",
     "read_track",
     "report_track",
     "track_from_traffic",
