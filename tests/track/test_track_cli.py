@@ -95,3 +95,15 @@ def test_explain_in_json_is_an_inference_with_bulgaria_and_turkey(
     assert {"BG", "TR"} <= set(explain["explanations"][0]["refused"])
     text = runner.invoke(app, args)
     assert "inferred: refusals under which" in " ".join(text.output.split())
+
+
+def test_map_draws_a_png_and_refuses_other_suffixes(ukraine_gpx: Path, tmp_path: Path) -> None:
+    png = tmp_path / "track.png"
+    result = runner.invoke(app, ["track", str(ukraine_gpx), "--operator", "RU", "--map", str(png)])
+    assert result.exit_code == 0, result.output
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(data[16:20], "big") == 1600
+    bad = runner.invoke(app, ["track", str(ukraine_gpx), "--map", str(tmp_path / "t.jpg")])
+    assert bad.exit_code == 2
+    assert "give a file name ending in .png or .svg" in " ".join(bad.output.split())

@@ -31,6 +31,7 @@ from overflight.cli.options import (
     ScenarioOption,
     codes,
 )
+from overflight.errors import InputError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -182,6 +183,10 @@ def track(
             "follows the track.",
         ),
     ] = False,
+    map_file: Annotated[
+        Path | None,
+        typer.Option("--map", help="Also draw the track and the optimum: a .png or .svg file."),
+    ] = None,
     output_format: Annotated[
         TrackFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TrackFormat.text,
@@ -197,6 +202,8 @@ def track(
 
     answer = None
     with exit_on_error():
+        if map_file is not None and map_file.suffix.lower() not in (".png", ".svg"):
+            raise InputError(f"--map {map_file}: give a file name ending in .png or .svg")
         report = report_track(
             read_track(file),
             operator=operator,
@@ -210,6 +217,11 @@ def track(
         )
         if explain:
             answer = explain_track(report)
+    if map_file is not None:
+        from overflight.export.trackmap import track_report_to_image
+
+        kind = map_file.suffix.lower().lstrip(".")
+        map_file.write_bytes(track_report_to_image(report, image_format=kind))
     chosen = output_format
     if output is not None and chosen is TrackFormat.text:
         chosen = {".json": TrackFormat.json, ".geojson": TrackFormat.geojson}.get(
