@@ -7,6 +7,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -97,12 +98,15 @@ class Track:
         """The UTC day of the first fix (None: no times)."""
         return self.times[0].date() if self.times else None
 
+    @cached_property
+    def _stamps(self) -> np.ndarray:
+        return np.array([t.timestamp() for t in self.times])
+
     def time_at(self, km: float) -> dt.datetime | None:
         """The time the track was ``km`` from its start (linear between fixes)."""
         if not self.times:
             return None
-        stamps = [t.timestamp() for t in self.times]
-        seconds = float(np.interp(km, self.along_km, stamps))
+        seconds = float(np.interp(km, self.along_km, self._stamps))
         return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
 
 

@@ -13,6 +13,7 @@ few nm outside a line for hundreds of km is following it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +25,8 @@ from overflight.analysis.request import FlightRequest
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, states, states_at
 from overflight.errors import NoRouteError
-from overflight.geo.ellipsoid import densify_path, wgs84
-from overflight.geo.sphere import EARTH_RADIUS_KM, to_xyz
+from overflight.geo.ellipsoid import great_circle_points, wgs84
+from overflight.geo.sphere import EARTH_RADIUS_KM, to_xyz, unwrap_longitudes
 from overflight.models import KM_PER_NM, LonLat, Place, StateTransit
 from overflight.routing.transit import STEP_KM, transit_report
 
@@ -46,6 +47,9 @@ __all__ = [
 
 #: A track's first or last fix this close to an airport is taken to start or end there.
 ENDPOINT_KM = 8.0
+#: Fixes this close to the line through their neighbours are dropped before the states are
+#: found (see :func:`_line`).
+THIN_KM = 0.3
 #: States whose airspace the track passes this close to, without entering, are listed.
 NEAR_KM = 100.0
 #: Within this distance of a state's airspace (about 16 nm) the track is skirting it...
@@ -283,7 +287,8 @@ def report_track(
     except NoRouteError as exc:
         no_route = exc.reason
     denied, why = _closed(request, optimum, start, end)
-    crossings, high_seas_km = _overflown(track)
+    line = _line(track)
+    crossings, high_seas_km = _overflown(track, line)
     violations = tuple(
         Violation(c, *why(c.transit.country)) for c in crossings if c.transit.country in denied
     )
@@ -296,8 +301,8 @@ def report_track(
         date=day,
         overflown=crossings,
         high_seas_km=high_seas_km,
-        straits=tuple(s.id for s in straits_used(track.points)),
-        approaches=_approaches(track, {c.transit.country for c in crossings}),
+        straits=tuple(s.id for s in straits_used(line.points)),
+        approaches=_approaches(track, line, {c.transit.country for c in crossings}),
         denied=tuple(sorted(denied)),
         violations=violations,
         optimum=optimum,
@@ -352,11 +357,42 @@ def _closed(
     return frozenset(permissions.overflight_denied), why
 
 
-def _dense(track: Track) -> tuple[np.ndarray, np.ndarray]:
-    """The track densified every STEP_KM along its great circles, and km along it."""
-    dense = np.asarray(densify_path(track.points, STEP_KM), dtype=np.float64)
-    _, _, metres = wgs84().inv(dense[:-1, 0], dense[:-1, 1], dense[1:, 0], dense[1:, 1])
-    return dense, np.concatenate([[0.0], np.cumsum(metres) / 1000.0])
+@dataclass(frozen=True)
+class _Line:
+    """The track thinned to THIN_KM, and densified every STEP_KM along its great circles."""
+
+    #: The fixes kept, (lon, lat).
+    points: tuple[tuple[float, float], ...]
+    dense: np.ndarray
+    #: Km along the track (as flown through every fix) of each dense point.
+    along: np.ndarray
+
+
+def _line(track: Track) -> _Line:
+    """Fixes within THIN_KM of the line through their neighbours dropped, the rest densified.
+
+    A noisy track zigzags across a border it follows; the shipped borders are known to a km
+    or two (routing/transit.py), so fixes closer than that to their neighbours' line say
+    nothing more about which states were crossed, and only cost time.
+    """
+    xy = unwrap_longitudes(track.points)
+    kept = shapely.get_coordinates(shapely.simplify(shapely.LineString(xy), THIN_KM / 111.0))
+    index = []
+    k = 0
+    for x, y in kept.tolist():
+        while xy[k, 0] != x or xy[k, 1] != y:
+            k += 1
+        index.append(k)
+    lon = (kept[:, 0] + 180.0) % 360.0 - 180.0
+    points = tuple(zip(lon.tolist(), kept[:, 1].tolist(), strict=True))
+    dense: list[tuple[float, float]] = [points[0]]
+    along = [0.0]
+    for n, (a, b) in enumerate(itertools.pairwise(points)):
+        leg = great_circle_points(a, b, STEP_KM)[1:]
+        km0, km1 = track.along_km[index[n]], track.along_km[index[n + 1]]
+        dense += leg
+        along += np.linspace(km0, km1, len(leg) + 1)[1:].tolist()
+    return _Line(points, np.asarray(dense, dtype=np.float64), np.asarray(along))
 
 
 def _km_of(point: LonLat, xyz: np.ndarray, along: np.ndarray, from_km: float) -> float:
@@ -378,27 +414,24 @@ def _km_of(point: LonLat, xyz: np.ndarray, along: np.ndarray, from_km: float) ->
     return best_km
 
 
-def _overflown(track: Track) -> tuple[tuple[Overflown, ...], float]:
+def _overflown(track: Track, line: _Line) -> tuple[tuple[Overflown, ...], float]:
     """The states crossed (the transit report of the track), with km and times of each."""
-    report = transit_report(track.points)
-    dense, along = _dense(track)
-    xyz = to_xyz(dense[:, 0], dense[:, 1])
+    report = transit_report(line.points)
+    along = line.along
+    xyz = to_xyz(line.dense[:, 0], line.dense[:, 1])
     out = []
     last = 0.0
     for t in report.transit:
         entry = _km_of(t.entry, xyz, along, last)
         leave = _km_of(t.exit, xyz, along, entry)
         last = entry
-        # Km along the dense track and along the fixes differ by rounding only.
-        scale = track.distance_km / float(along[-1])
-        entry, leave = entry * scale, leave * scale
         out.append(Overflown(t, entry, leave, track.time_at(entry), track.time_at(leave)))
     return tuple(out), report.high_seas_km
 
 
-def _approaches(track: Track, entered: set[str]) -> tuple[Approach, ...]:
+def _approaches(track: Track, line: _Line, entered: set[str]) -> tuple[Approach, ...]:
     """The states the track came within NEAR_KM of without entering, closest first."""
-    dense, along = _dense(track)
+    dense, along = line.dense, line.along
     # Each dense point stands for half of each segment it ends.
     steps = np.diff(along)
     weight = np.concatenate([[0.0], steps / 2.0]) + np.concatenate([steps / 2.0, [0.0]])
@@ -428,7 +461,7 @@ def _approaches(track: Track, entered: set[str]) -> tuple[Approach, ...]:
         if km[k] > NEAR_KM:
             continue
         at = LonLat(float(dense[near[k], 0]), float(dense[near[k], 1]))
-        at_km = float(along[near[k]]) * track.distance_km / float(along[-1])
+        at_km = float(along[near[k]])
         found.append(
             Approach(
                 country=code,
