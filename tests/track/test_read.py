@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -158,3 +159,11 @@ def test_a_file_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match=r"huge.csv: the file is 30.0 MB: give at most 20 MB"):
         read_track(path)
     assert MAX_FILE_BYTES < 30_000_000
+
+
+def test_the_package_examples_run() -> None:
+    import overflight.analysis.track as package
+
+    result = doctest.testmod(package)
+    assert result.attempted > 0
+    assert result.failed == 0
