@@ -107,3 +107,21 @@ def test_map_draws_a_png_and_refuses_other_suffixes(ukraine_gpx: Path, tmp_path:
     bad = runner.invoke(app, ["track", str(ukraine_gpx), "--map", str(tmp_path / "t.jpg")])
     assert bad.exit_code == 2
     assert "give a file name ending in .png or .svg" in " ".join(bad.output.split())
+
+
+def test_a_folder_reports_every_track_and_names_the_bad_ones(
+    ukraine_gpx: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "flights"
+    folder.mkdir()
+    (folder / "a.gpx").write_bytes(ukraine_gpx.read_bytes())
+    (folder / "b.csv").write_text("lat,lon\n60,25\n91,25\n")
+    (folder / "notes.txt.bak").write_text("not a track")
+    out = tmp_path / "all.json"
+    result = runner.invoke(app, ["track", str(folder), "--operator", "RU", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "1 of 2 track files could not be read: b.csv" in " ".join(result.output.split())
+    rows = json.loads(out.read_text())
+    assert [r["file"] for r in rows] == ["a.gpx", "b.csv"]
+    assert [v["country"] for v in rows[0]["report"]["violations"]] == ["UA"]
+    assert "b.csv:3: latitude 91.0 out of range" in rows[1]["error"]

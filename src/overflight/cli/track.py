@@ -12,14 +12,14 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from overflight.cli._common import exit_on_error
+from overflight.cli._common import exit_on_error, fail
 from overflight.cli.app import app
 from overflight.cli.options import (
     AirlineOption,
@@ -194,24 +194,42 @@ def track(
 ) -> None:
     """What a flown track overflew, which states it went around, its detour and violations.
 
+    FILE may be a folder: every track file in it is reported, one row (or JSON object)
+    each; a file that cannot be read is reported as such and the others go on (exit 2).
+
     The rules are the registry's for --operator/--airline/--category on the track's date
     (or --date), or a --scenario's, with --deny on top. With -o FILE.json the JSON report
     is written; with -o FILE.geojson the GeoJSON.
     """
     from overflight.analysis.track import explain_track, read_track, report_track
 
+    options: dict[str, Any] = {
+        "operator": operator,
+        "category": category,
+        "airline": airline,
+        "date": None if date is None else date.date(),
+        "deny": tuple(codes(deny)),
+        "scenario": scenario,
+    }
+    if file.is_dir():
+        if map_file is not None or origin or destination:
+            raise fail("a folder of tracks takes no --map, --origin or --destination", 2)
+        _folder(
+            file,
+            options,
+            explain=explain,
+            as_json=output_format is not TrackFormat.text
+            or (output is not None and output.suffix.lower() == ".json"),
+            output=output,
+        )
+        return
     answer = None
     with exit_on_error():
         if map_file is not None and map_file.suffix.lower() not in (".png", ".svg"):
             raise InputError(f"--map {map_file}: give a file name ending in .png or .svg")
         report = report_track(
             read_track(file),
-            operator=operator,
-            category=category,
-            airline=airline,
-            date=None if date is None else date.date(),
-            deny=tuple(codes(deny)),
-            scenario=scenario,
+            **options,
             origin=origin,
             destination=destination,
         )
@@ -247,3 +265,55 @@ def track(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+def _folder(
+    folder: Path, options: dict[str, Any], *, explain: bool, as_json: bool, output: Path | None
+) -> None:
+    """Report every track file of a folder: a table, or a JSON list; bad files named."""
+    from overflight.analysis.track import FORMATS, explain_track, read_track, report_track
+    from overflight.errors import OverflightError
+
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+    if not files:
+        raise fail(f"{folder}: no track files (give {', '.join(sorted(FORMATS))})", 2)
+    rows: list[dict[str, Any]] = []
+    table = Table("file", "route", "km", "states", "violations", "detour km", "explained by")
+    for path in files:
+        try:
+            report = report_track(read_track(path), **options)
+            answer = explain_track(report) if explain else None
+        except OverflightError as exc:
+            rows.append({"file": path.name, "error": str(exc)})
+            table.add_row(path.name, Text(str(exc), style="red"), "", "", "", "", "")
+            continue
+        data = report.to_dict()
+        if answer is not None:
+            data["explain"] = answer.to_dict()
+        rows.append({"file": path.name, "report": data})
+        best = answer.explanations[0].refused if answer and answer.explanations else ()
+        table.add_row(
+            path.name,
+            f"{report.origin.code} → {report.destination.code}",
+            f"{report.track.distance_km:,.0f}",
+            " ".join(o.transit.country for o in report.overflown),
+            " ".join(v.crossing.transit.country for v in report.violations) or "-",
+            "-" if report.detour_km is None else f"{report.detour_km:+,.0f}",
+            " ".join(best) or "-",
+        )
+    if as_json:
+        text = json.dumps(rows, indent=2) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+    elif output is None:
+        Console().print(table)
+    else:
+        with output.open("w", encoding="utf-8") as f:
+            Console(file=f, width=160).print(table)
+    failed = [r["file"] for r in rows if "error" in r]
+    if failed:
+        raise fail(
+            f"{len(failed)} of {len(rows)} track files could not be read: {', '.join(failed)}", 2
+        )
