@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -310,6 +311,10 @@ def report_track(
     )
 
 
+#: Why a state is closed: the rules (id and note), and their sources.
+_Why = tuple[tuple[str, ...], tuple[str, ...]]
+
+
 def _speed_kt(track: Track) -> float | None:
     """The track's mean ground speed within what a request accepts (None: no times)."""
     from overflight._config import SPEED_KT_RANGE
@@ -323,7 +328,7 @@ def _speed_kt(track: Track) -> float | None:
 
 def _closed(
     request: FlightRequest, optimum: Plan | None, start: Place, end: Place
-) -> tuple[frozenset[str], Any]:
+) -> tuple[frozenset[str], Callable[[str], _Why]]:
     """The states closed to the flight, and a function giving (rules, sources) for each."""
     resolution = optimum.registry if optimum is not None else None
     permissions = optimum.permissions if optimum is not None else None
@@ -344,7 +349,7 @@ def _closed(
         return denied, lambda _code: (("--deny",), ("",))
     reasons = permissions.reasons
 
-    def why(code: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def why(code: str) -> _Why:
         if resolution is not None:
             rules = [r for r in resolution.rules if code in r.refused]
             if rules:
