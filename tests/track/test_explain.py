@@ -10,7 +10,10 @@ def test_the_caspian_corridor_is_explained_by_bulgaria_and_turkey(syria_2015: Tr
     answer = explain_track(report)
     assert answer.unexplained is None
     best = answer.explanations[0]
-    assert {"BG", "TR"} <= set(best.refused)
+    # Several smallest sets explain it equally well (Ukraine or Bulgaria or Greece closes the
+    # Black Sea way; Georgia or Armenia the Caucasus): one holds Bulgaria and Turkey.
+    assert any({"BG", "TR"} <= set(e.refused) for e in answer.explanations)
+    assert all("TR" in e.refused for e in answer.explanations)
     # Every set found is of the smallest size, and none refuses a state the track crosses.
     assert {len(e.refused) for e in answer.explanations} == {len(best.refused)}
     crossed = {o.transit.country for o in report.overflown if o.transit.distance_km > 25.0}
