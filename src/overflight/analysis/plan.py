@@ -21,7 +21,9 @@ from overflight.routing.planner import planner_of
 if TYPE_CHECKING:
     from overflight.aircraft import AircraftProfile
     from overflight.analysis.fuel import StopPlan
-    from overflight.registry import Resolution
+    from overflight.registry import BoundAdvisory, Resolution
+    from overflight.routing.advisory_areas import AdvisoryOutcome
+    from overflight.routing.closure import AdvisoryArea
     from overflight.scenarios import Permissions
 
 __all__ = ["Plan", "plan_request"]
@@ -42,6 +44,11 @@ class Plan:
     registry: Resolution | None = None
     #: With ``optimise="time"``: the distinct routes chosen among, shortest first.
     alternatives: tuple[Considered, ...] = ()
+    #: The advisories that bound the flight and what each did to the route; None when no
+    #: advisory layer was applied (no operator, or ``no_advisories``).
+    advisories: tuple[AdvisoryOutcome, ...] | None = None
+    #: What the advisories' answer cannot know (a FIR its states stand for).
+    advisory_warnings: tuple[str, ...] = ()
 
     @property
     def timing(self) -> RouteTime:
@@ -93,6 +100,10 @@ class Plan:
             data["alternatives"] = [a.to_dict() for a in self.alternatives]
         if self.registry is not None:
             data |= self.registry.to_dict()
+        if self.advisories is not None:
+            data["advisories"] = [a.to_dict() for a in self.advisories]
+        if self.advisory_warnings:
+            data["advisory_warnings"] = list(self.advisory_warnings)
         elif self.permissions is not None:
             p = self.permissions
             data["scenario"] = {
@@ -159,7 +170,13 @@ def plan_request(request: FlightRequest) -> Plan:
                 "--allow opens states a scenario or the registry closes: give --scenario, "
                 "or --operator, --airline or --date"
             )
+        if r.advisories_file is not None:
+            raise InputError(
+                f"--advisories {r.advisories_file}: advisories bind operators; give "
+                "--operator or --airline (and --date)"
+            )
         closure = Closure.from_permissions(None, deny=r.deny, margin_nm=r.margin_nm, avoid=areas)
+        layer = _NO_LAYER
     else:
         if r.scenario is None:
             resolution = world().resolve(
@@ -183,7 +200,10 @@ def plan_request(request: FlightRequest) -> Plan:
             )
         if areas:
             permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
-        closure = Closure.from_permissions(permissions, margin_nm=r.margin_nm)
+        layer = _advisory_layer(r, permissions, resolution)
+        closure = Closure.from_permissions(
+            permissions, margin_nm=r.margin_nm, advisories=layer.areas
+        )
     planner = planner_of(closure)
     planned = planner.route(start, end, speed_kt=speed)
     considered: tuple[Considered, ...] = ()
@@ -199,6 +219,8 @@ def plan_request(request: FlightRequest) -> Plan:
             request=request,
             registry=resolution,
             alternatives=considered,
+            advisories=layer.outcomes(r, (planned,)),
+            advisory_warnings=layer.warnings,
         )
     if areas and permissions is None:
         raise InputError(
@@ -220,6 +242,7 @@ def plan_request(request: FlightRequest) -> Plan:
         stop_pool=None if r.stop_pool is None else read_stop_pool(r.stop_pool),
         allow_disputed_stops=r.allow_disputed_stops,
         on=r.date,
+        closure=closure if closure.advisories else None,
     )
     return Plan(
         planned,
@@ -229,6 +252,69 @@ def plan_request(request: FlightRequest) -> Plan:
         request,
         registry=resolution,
         alternatives=considered,
+        advisories=layer.outcomes(r, stops.legs),
+        advisory_warnings=layer.warnings,
+    )
+
+
+@dataclass(frozen=True)
+class _AdvisoryLayer:
+    """The advisories that bind one flight, and their areas at its level (None: no layer)."""
+
+    bound: tuple[BoundAdvisory, ...] | None = None
+    areas: tuple[AdvisoryArea, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def outcomes(
+        self, request: FlightRequest, legs: tuple[Route, ...]
+    ) -> tuple[AdvisoryOutcome, ...] | None:
+        if self.bound is None:
+            return None
+        from overflight.routing.advisory_areas import advisory_outcomes
+
+        return advisory_outcomes(
+            self.bound,
+            request.flight_level,
+            [leg.waypoints for leg in legs],
+            strict=request.strict,
+        )
+
+
+_NO_LAYER = _AdvisoryLayer()
+
+
+def _advisory_layer(
+    request: FlightRequest, permissions: Permissions, resolution: Resolution | None
+) -> _AdvisoryLayer:
+    """The advisories that bind the flight, none with ``no_advisories``.
+
+    The catalogue's when the registry decides; the user's file whenever an operator is known.
+    """
+    r = request
+    if r.no_advisories or (resolution is None and r.advisories_file is None):
+        return _NO_LAYER
+    from overflight.registry import advisories_for, read_advisory_file
+    from overflight.routing.advisory_areas import advisory_areas, fir_warnings
+
+    if permissions.operator_state is None:
+        if r.advisories_file is not None:
+            raise InputError(
+                f"--advisories {r.advisories_file}: advisories bind operators; give "
+                "--operator or --airline"
+            )
+        return _NO_LAYER
+    extra = (read_advisory_file(r.advisories_file),) if r.advisories_file else ()
+    airline = resolution.airline if resolution is not None else None
+    bound = advisories_for(
+        operator=permissions.operator_state,
+        category=permissions.category,
+        on=permissions.on,
+        airline=airline.icao if airline is not None else None,
+        extra=extra,
+        shipped=resolution is not None,
+    )
+    return _AdvisoryLayer(
+        bound, advisory_areas(bound, r.flight_level, strict=r.strict), fir_warnings(bound)
     )
 
 

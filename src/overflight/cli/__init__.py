@@ -4,7 +4,7 @@ Every command module registers its commands on :data:`overflight.cli.app.app` wi
 ``@app.command()`` when imported; importing them here, in one list, makes the tool whole.
 """
 
-from overflight.cli import analysis, batch, cache, map, serve, world  # noqa: F401 - they register commands
+from overflight.cli import advisories, analysis, batch, cache, map, serve, world  # noqa: F401 - they register commands
 from overflight.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -24,7 +24,33 @@ from overflight.routing.graph import Focus
 if TYPE_CHECKING:
     from overflight.scenarios import Permissions
 
-__all__ = ["Closure"]
+__all__ = ["AdvisoryArea", "Closure"]
+
+
+@dataclass(frozen=True)
+class AdvisoryArea:
+    """An advisory's area that binds a flight: an obstacle at the cruise level, or on the ground.
+
+    An area whose band contains the cruise level is an obstacle, verified like a state; one
+    whose band reaches the ground refuses departure, arrival and fuel stops inside it, at any
+    cruise level (the aircraft climbs and descends through the band).
+    """
+
+    #: The advisory's id, named when an endpoint or a stop falls inside.
+    id: str
+    #: The area in lon/lat as WKB; an obstacle's open corridors are already cut out.
+    wkb: bytes
+    #: Whether the band contains the cruise level: the route keeps out.
+    obstacle: bool
+    #: Whether the band reaches the ground: endpoints and fuel stops inside are refused.
+    to_ground: bool
+
+    @property
+    def reason(self) -> str:
+        """Why a place inside is refused, for messages."""
+        if self.to_ground:
+            return "from the ground up (no departure, arrival or stop inside)"
+        return "at the cruise level (the climb or descent would cross it)"
 
 
 @dataclass(frozen=True)
@@ -45,6 +71,14 @@ class Closure:
     openings: tuple[bytes, ...] = ()
     #: Build the graph only for paths between two places up to a length.
     focus: Focus | None = None
+    #: Advisory areas that bind the flight: obstacles at the cruise level are kept out of as
+    #: they are (no margin, and the strait openings do not open them).
+    advisories: tuple[AdvisoryArea, ...] = ()
+
+    @property
+    def advisory_wkb(self) -> tuple[bytes, ...]:
+        """The geometry of the advisory areas that are obstacles, as WKB."""
+        return tuple(a.wkb for a in self.advisories if a.obstacle)
 
     @classmethod
     def of(
@@ -56,6 +90,7 @@ class Closure:
         openings: Sequence[BaseGeometry] = (),
         with_dependencies: bool = True,
         focus: Focus | None = None,
+        advisories: Sequence[AdvisoryArea] = (),
     ) -> Closure:
         """A closed set from codes as typed (alpha-2 or alpha-3) and geometry.
 
@@ -72,6 +107,7 @@ class Closure:
             avoid=tuple(shapely.to_wkb(g) for g in avoid),
             openings=tuple(shapely.to_wkb(g) for g in openings),
             focus=focus,
+            advisories=tuple(advisories),
         )
 
     @classmethod
@@ -82,20 +118,23 @@ class Closure:
         deny: Iterable[str] = (),
         margin_nm: float = 0.0,
         avoid: Sequence[BaseGeometry] = (),
+        advisories: Sequence[AdvisoryArea] = (),
     ) -> Closure:
         """What a resolved scenario closes, with more states denied and areas avoided on top.
 
         The margin is the larger of the scenario's and ``margin_nm``; the scenario's open
         strait corridors stay open. Without a scenario: ``deny`` with its dependencies.
+        ``advisories`` are the advisory areas active at the cruise level.
         """
         if permissions is None:
-            return cls.of(deny, margin_nm, avoid=avoid)
+            return cls.of(deny, margin_nm, avoid=avoid, advisories=advisories)
         return cls.of(
             (*permissions.overflight_denied, *denied_closure(deny)),
             max(margin_nm, permissions.margin_nm),
             avoid=(*permissions.avoid, *avoid),
             openings=tuple(s.geometry for s in permissions.transit_corridors),
             with_dependencies=False,
+            advisories=advisories,
         )
 
     def denying(self, denied: Iterable[str], *, focus: Focus | None = None) -> Closure:
@@ -109,4 +148,7 @@ class Closure:
             digest.update(part.encode() + b"|")
         for blob in (*self.avoid, b"|", *self.openings):
             digest.update(hashlib.sha256(blob).digest())
+        if self.advisory_wkb:  # only then: the graphs cached without advisories keep their keys
+            for blob in (b"|advisories", *self.advisory_wkb):
+                digest.update(hashlib.sha256(blob).digest())
         return digest.hexdigest()[:24]
