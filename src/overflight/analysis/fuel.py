@@ -527,6 +527,13 @@ class _StopRules:
                 f"{where}: lies in denied airspace ({', '.join(inside)}); give an airport "
                 f"outside it"
             )
+        for area in planner.closure.advisories:
+            if shapely.intersects_xy(thread_geometry(area.wkb), airport.lon, airport.lat):
+                raise InputError(
+                    f"{where}: lies inside the area of advisory {area.id}, which binds this "
+                    f"flight {area.reason}; give another airport, or plan without advisories "
+                    "(--no-advisories)"
+                )
         if not _outside_obstacles(planner, np.array([airport.lon]), np.array([airport.lat]))[0]:
             raise InputError(
                 f"{where}: lies within the margin kept from denied airspace or in an avoid area; "

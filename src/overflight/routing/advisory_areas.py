@@ -145,13 +145,15 @@ def advisory_areas(
 
 
 def fir_warnings(bound: Iterable[BoundAdvisory]) -> tuple[str, ...]:
-    """One warning per advisory keyed by FIR: without FIR outlines, its states stand in."""
-    return tuple(
-        f"advisory {b.advisory.id} is keyed by FIR {', '.join(b.advisory.area.firs)}: no FIR "
-        f"outlines are loaded, so the airspace of {', '.join(b.advisory.area.states)} stands "
-        "for it"
-        for b in bound
-        if b.advisory.area.firs
+    """A warning naming the FIRs whose advisories fell back to their states' airspace."""
+    pairs = {
+        f"{fir} ({'/'.join(b.advisory.area.states)})" for b in bound for fir in b.advisory.area.firs
+    }
+    if not pairs:
+        return ()
+    return (
+        f"no FIR outlines are loaded: advisories keyed by FIR stand as the airspace of the "
+        f"states they name, {', '.join(sorted(pairs))}",
     )
 
 
