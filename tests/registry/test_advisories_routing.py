@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -145,6 +146,17 @@ def test_a_caution_never_changes_a_route() -> None:
     assert not crosses(gulf, strict.route.waypoints)
 
 
+def test_the_kabul_fir_is_crossed_at_fl330_and_avoided_below_by_a_german_operator() -> None:
+    """Germany's 2023 circular: below FL330 only. The FAA's 2024 rule (airways P500 and G500
+    open from FL300) cannot be proved: the airways' points are not sourced, so FL310 keeps US
+    operators out of the whole FIR, and the registry refuses them Afghanistan anyway."""
+    who = {"operator": "DE", "date": dt.date(2024, 8, 1)}
+    high, low = plan("UTTT", "OPKC", 330, **who), plan("UTTT", "OPKC", 320, **who)
+    assert "AF" in states_crossed(high)
+    assert "AF" not in states_crossed(low)
+    assert effects(low)["lba-germany-kabul-fl330-2023"] == "avoided"
+
+
 def test_plain_deny_applies_no_advisory() -> None:
     p = ask("OKBK", "OMDB", deny=("IR",))
     assert p.advisories is None
@@ -163,6 +175,17 @@ def test_the_verifier_checks_legs_against_advisory_areas() -> None:
     check_route(across, ())
     with pytest.raises(VerificationError, match="faa-iran-notam-a0002-2020"):
         check_route(across, (), advisories=[("faa-iran-notam-a0002-2020", iran)])
+
+
+def test_advisory_routes_from_threads_are_those_of_one_thread() -> None:
+    """Areas are shared as WKB and read through per-thread copies: threads agree."""
+    pairs = [("EDDF", "OMDB"), ("OKBK", "OMDB"), ("LTFM", "VIDP"), ("HECA", "OMDB")]
+    alone = [ask(a, b, flight_level=230, **GERMAN).to_dict() for a, b in pairs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(
+            pool.map(lambda p: ask(p[0], p[1], flight_level=230, **GERMAN).to_dict(), pairs * 2)
+        )
+    assert together == alone * 2
 
 
 #: Places around the areas: Europe, Arabia, the Gulf, Central Asia, India.
