@@ -13,8 +13,8 @@ geometry in ``routing/advisory_areas.py``.
 
 >>> import datetime as dt
 >>> found = advisories_for(operator="US", category="civil", on=dt.date(2020, 1, 10))
->>> sorted(b.advisory.id for b in found if b.advisory.band.contains(350))[:2]
-['faa-gulf-waters-notam-a0003-2020', 'faa-iran-notam-a0002-2020']
+>>> sorted(b.advisory.id for b in found if b.advisory.severity == "prohibited")[:3]
+['faa-gulf-waters-notam-a0003-2020', 'faa-iran-notam-a0002-2020', 'faa-iraq-notam-a0001-2020']
 """
 
 from __future__ import annotations
