@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -176,13 +177,18 @@ class AdvisoryOutcome:
         return {**self.bound.to_dict(), "effect": self.effect}
 
 
-def _crosses(geometry: BaseGeometry, waypoints: Sequence[tuple[float, float]]) -> bool:
-    for k in range(len(waypoints) - 1):
-        points = great_circle_points(waypoints[k], waypoints[k + 1], 10.0)
-        for part in split_antimeridian(points):
-            if len(part) > 1 and shapely.intersects(geometry, shapely.LineString(part)):
-                return True
-    return False
+def _track(legs: Sequence[Sequence[tuple[float, float]]]) -> list[BaseGeometry]:
+    """The legs flown as lon/lat lines along their great circles, split at ±180°."""
+    lines: list[BaseGeometry] = []
+    for waypoints in legs:
+        for k in range(len(waypoints) - 1):
+            points = great_circle_points(waypoints[k], waypoints[k + 1], 10.0)
+            lines += [
+                shapely.LineString(np.asarray(part))
+                for part in split_antimeridian(points)
+                if len(part) > 1
+            ]
+    return lines
 
 
 def advisory_outcomes(
@@ -198,13 +204,15 @@ def advisory_outcomes(
     crosses are left out.
     """
     out = []
+    track: list[BaseGeometry] | None = None
     for b in bound:
         a = b.advisory
         if a.band.contains(flight_level) and (a.severity != "caution" or strict):
             out.append(AdvisoryOutcome(b, "avoided"))
             continue
+        track = _track(legs) if track is None else track
         # Shrunk as the verifier shrinks it: a route along an area's edge does not cross it.
         inside = shrunk_advisory(_area_wkb(a))
-        if any(_crosses(inside, leg) for leg in legs):
+        if any(shapely.intersects(inside, line) for line in track):
             out.append(AdvisoryOutcome(b, "crossed" if a.band.contains(flight_level) else "above"))
     return tuple(out)
