@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shapely
+import shapely.geometry
 import yaml
 from typer.testing import CliRunner
 
@@ -219,3 +221,18 @@ def test_route_text_lists_the_advisories_with_band_and_source() -> None:
     )
     assert status == 0
     assert "advisories at" not in out
+
+
+def test_the_advisories_command_draws_the_areas_as_geojson() -> None:
+    status, out, _ = run(
+        "advisories", "--operator", "US", "--date", "2020-01-10", "--fl", "350", "-f", "geojson"
+    )
+    assert status == 0
+    data = json.loads(out)
+    assert data["type"] == "FeatureCollection"
+    gulf = next(
+        f for f in data["features"] if f["properties"]["id"] == "faa-gulf-waters-notam-a0003-2020"
+    )
+    area = shapely.geometry.shape(gulf["geometry"])
+    assert area.intersects(shapely.Point(52.0, 27.0))  # the middle of the Persian Gulf
+    assert not area.intersects(shapely.Point(47.0, 24.0))  # Riyadh: land

@@ -33,6 +33,7 @@ class AdvisoryFormat(StrEnum):
 
     text = "text"
     json = "json"
+    geojson = "geojson"
 
 
 @app.command()
@@ -54,7 +55,7 @@ def advisories(
     """Conflict-zone advisories and national prohibitions that bind an operator on a date.
 
     Give --operator or --airline (its state operates), and --date (default today); --fl
-    keeps those whose band holds the level.
+    keeps those whose band holds the level. --format geojson draws each area (simplified).
     """
     from overflight.registry import advisories_for, read_advisory_file, world
     from overflight.registry._world import _who
@@ -85,8 +86,12 @@ def advisories(
         "flight_level": flight_level,
         "registry_as_of": world().as_of.isoformat(),
     }
-    if output_format is AdvisoryFormat.json:
-        text = json.dumps({**heading, "advisories": [b.to_dict() for b in found]}, indent=2)
+    if output_format is not AdvisoryFormat.text:
+        if output_format is AdvisoryFormat.json:
+            data = {**heading, "advisories": [b.to_dict() for b in found]}
+        else:
+            data = _features(found, heading)
+        text = json.dumps(data, indent=2)
         if output is None:
             sys.stdout.write(text + "\n")
         else:
@@ -94,6 +99,29 @@ def advisories(
         return
     console = Console(file=output.open("w", encoding="utf-8")) if output else Console()
     console.print(_table(found, heading))
+
+
+#: Tolerance of the drawn areas, degrees: a drawing, not the areas routes keep out of.
+_DRAWN_DEG = 0.02
+
+
+def _features(found: tuple[BoundAdvisory, ...], heading: dict[str, Any]) -> dict[str, Any]:
+    """A FeatureCollection: each advisory's whole area (simplified), its fields as properties."""
+    import shapely
+
+    from overflight.routing.advisory_areas import area_geometry
+
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(
+                shapely.simplify(area_geometry(b.advisory), _DRAWN_DEG)
+            ),
+            "properties": b.to_dict(),
+        }
+        for b in found
+    ]
+    return {"type": "FeatureCollection", **heading, "features": features}
 
 
 def _table(found: tuple[BoundAdvisory, ...], heading: dict[str, Any]) -> Table:

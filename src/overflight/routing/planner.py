@@ -213,9 +213,8 @@ class Planner:
         if self._avoid is not None and shapely.intersects_xy(self._avoid, place.lon, place.lat):
             raise InputError(f"the {role} {_label(place)} lies inside an area to avoid")
         for area in self.closure.advisories:
-            if (area.to_ground or area.obstacle) and shapely.intersects_xy(
-                thread_geometry(area.wkb), place.lon, place.lat
-            ):
+            # Every area the closure holds is an obstacle at the level or reaches the ground.
+            if shapely.intersects_xy(thread_geometry(area.wkb), place.lon, place.lat):
                 raise InputError(
                     f"the {role} {_label(place)} lies inside the area of advisory {area.id}, "
                     f"which binds this flight {area.reason}: choose another airport, "
