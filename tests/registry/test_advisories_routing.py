@@ -29,7 +29,9 @@ from overflight.geo.sphere import split_antimeridian
 from overflight.models import LonLat
 from overflight.registry import advisories_for, advisory_by_id
 from overflight.routing.advisory_areas import area_geometry
+from overflight.routing.obstacles import build_obstacles
 from overflight.routing.verify import check_route
+from overflight.scenarios import transit_corridors
 
 GERMAN: dict[str, Any] = {"airline": "DLH", "date": dt.date(2020, 2, 1)}
 AMERICAN: dict[str, Any] = {"operator": "US", "date": dt.date(2020, 1, 10)}
@@ -167,6 +169,18 @@ def test_fir_keyed_advisories_warn_that_their_states_stand_for_the_fir() -> None
     p = plan("KJFK", "OMDB", **AMERICAN)
     assert any("OIIX (IR)" in w and "no FIR outlines" in w for w in p.advisory_warnings)
     assert p.to_dict()["advisory_warnings"] == list(p.advisory_warnings)
+
+
+def test_transit_passage_opens_the_strait_but_not_an_advisory_s_waters() -> None:
+    """Hormuz opened through Iranian and Omani airspace stays closed by the gulfs' prohibition."""
+    hormuz = next(s for s in transit_corridors() if s.name == "Strait of Hormuz")
+    middle = hormuz.geometry.centroid
+    opening = (shapely.to_wkb(hormuz.geometry),)
+    opened = build_obstacles(("IR", "OM"), 0.0, (), opening)
+    assert not opened.contains(middle.x, middle.y)
+    gulf = (shapely.to_wkb(area_geometry(advisory_by_id(GULF))),)
+    closed = build_obstacles(("IR", "OM"), 0.0, (), opening, gulf)
+    assert closed.contains(middle.x, middle.y)
 
 
 def test_the_verifier_checks_legs_against_advisory_areas() -> None:
