@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from overflight._config import FLIGHT_LEVEL_RANGE
 from overflight.cli._common import EXIT_BAD_INPUT, exit_on_error, fail
 from overflight.cli.app import app
 from overflight.cli.options import (
@@ -62,8 +63,9 @@ def advisories(
 
     if operator is None and airline is None:
         raise fail("give --operator or --airline: advisories bind operators", EXIT_BAD_INPUT)
-    if flight_level is not None and not 0 <= flight_level <= 600:
-        raise fail(f"--fl {flight_level}: out of range, give 0 to 600", EXIT_BAD_INPUT)
+    low, high = FLIGHT_LEVEL_RANGE
+    if flight_level is not None and not low <= flight_level <= high:
+        raise fail(f"--fl {flight_level}: out of range, give {low} to {high}", EXIT_BAD_INPUT)
     with exit_on_error():
         day, cat, carrier, state = _who(
             operator, category, date.date() if date is not None else None, airline
