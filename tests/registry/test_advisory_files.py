@@ -1,10 +1,10 @@
 """The advisory catalogue: every advisory sourced, dated, banded and bound to known codes.
 
-The loader that turns these files into routing obstacles comes later; the files are read here
-as plain YAML (and checked to read the same through the project's YAML 1.2 reader), so that
-what a file must hold is pinned before any code relies on it. The last
-tests check that the data holds the issue's proof cases (an operator, a date, a flight level
-and the advisories that decide it), so a careless edit of a band or a window fails here first.
+The files are read here as plain YAML too (and checked to read the same through the project's
+YAML 1.2 reader and the loader's models), so that what a file must hold, key order included,
+is pinned apart from the loader. The last tests check that the data holds the issue's proof
+cases (an operator, a date, a flight level and the advisories that decide it), so a careless
+edit of a band or a window fails here first.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import yaml
 from overflight.data.airspace import states
 from overflight.data.yamlfile import read_yaml
 from overflight.errors import ScenarioError
+from overflight.registry import advisories_for, read_advisories
 from overflight.scenarios import CATEGORIES
 
 REGISTRY = Path(str(files("overflight").joinpath("registry")))
@@ -226,6 +227,27 @@ def test_the_project_reader_reads_what_pyyaml_reads(path: Path) -> None:
     assert read_yaml(text, file=path.name, error=ScenarioError).data == document(path)
 
 
+def test_the_loader_reads_every_file_as_the_yaml_holds_it() -> None:
+    """The models accept every file and keep every advisory, in order."""
+    loaded = {f.id: f for f in read_advisories()}
+    assert sorted(loaded) == [p.stem for p in FILES]
+    for path in FILES:
+        data = document(path)
+        parsed = loaded[path.stem]
+        assert [a.id for a in parsed.advisories] == [a["id"] for a in data["advisories"]]
+        for model, plain in zip(parsed.advisories, data["advisories"], strict=True):
+            assert (model.band.lower, model.band.upper) == (
+                plain["band"]["lower"],
+                plain["band"]["upper"],
+            )
+            assert model.severity == plain["severity"]
+            assert (model.valid.from_, model.valid.to) == (
+                plain["valid"]["from"],
+                plain["valid"]["to"],
+            )
+            assert list(model.area.states) == plain["area"].get("states", [])
+
+
 def test_ids_are_unique_and_kebab_case() -> None:
     ids = [advisory["id"] for _, advisory in advisories()]
     assert all(isinstance(i, str) and KEBAB.match(i) for i in ids)
@@ -243,35 +265,14 @@ def test_the_index_lists_every_file_with_its_count() -> None:
 # The issue's proof cases, as the data must make them possible.
 
 
-def members(group: str, on: dt.date) -> set[str]:
-    out = set()
-    for member in groups()[group]["members"]:
-        start, end = member.get("from"), member.get("to")
-        if (start is None or start <= on) and (end is None or on <= end):
-            out.add(member["state"])
-    return out
-
-
 def binding(operator: str, on: dt.date, *, airline: str | None = None) -> list[dict[str, Any]]:
-    """Advisories in force on a date for a civil operator of a state (and an airline)."""
-    out = []
-    for _, advisory in advisories():
-        valid, binds = advisory["valid"], advisory["binds"]
-        if valid["from"] and on < valid["from"]:
-            continue
-        if valid["to"] and on > valid["to"]:
-            continue
-        states_bound: set[str] = set()
-        for code in binds["operators"]:
-            states_bound |= members(code[1:], on) if code.startswith("@") else {code}
-        if operator not in states_bound:
-            continue
-        if "airlines" in binds and airline not in binds["airlines"]:
-            continue
-        if not set(binds.get("categories", ["civil"])) & {"civil", "civil_passenger"}:
-            continue
-        out.append(advisory)
-    return out
+    """Advisories in force on a date for a civil operator of a state (and an airline).
+
+    Chosen by the loader's own rule (:func:`advisories_for`: groups on the date, categories,
+    airlines), returned as the files' plain data.
+    """
+    bound = {b.advisory.id for b in advisories_for(operator=operator, on=on, airline=airline)}
+    return [a for _, a in advisories() if a["id"] in bound]
 
 
 def covering(found: list[dict[str, Any]], state: str, fir: str) -> list[dict[str, Any]]:

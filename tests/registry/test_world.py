@@ -170,13 +170,13 @@ def test_threads_share_one_world_and_answer_as_one_thread_does() -> None:
 
 
 def test_a_kept_parse_is_used_and_a_bad_one_is_read_again() -> None:
-    from overflight.registry._load import Event, _directory, _keep, _parsed, _read
+    from overflight.registry._load import Event, _directory, _keep, _parsed, read_model
 
     path = _directory() / "events" / "qatar-blockade-2017.yaml"
     text = path.read_text(encoding="utf-8")
-    first = _read(path, Event)
+    first = read_model(path, Event)
     assert _parsed(text)["id"] == "qatar-blockade-2017"
-    assert _read(path, Event) == first
+    assert read_model(path, Event) == first
     _keep(text, {"id": "not-an-event"})
-    assert _read(path, Event) == first
+    assert read_model(path, Event) == first
     assert _parsed(text)["rules"]

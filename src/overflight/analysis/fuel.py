@@ -76,6 +76,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from overflight._config import GROUND_TIME_H_MAX, MAX_STOPS
+from overflight._threadlocal import thread_geometry
 from overflight.aircraft import AircraftProfile
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import states, states_at
@@ -526,6 +527,13 @@ class _StopRules:
                 f"{where}: lies in denied airspace ({', '.join(inside)}); give an airport "
                 f"outside it"
             )
+        for area in planner.closure.advisories:
+            if shapely.intersects_xy(thread_geometry(area.wkb), airport.lon, airport.lat):
+                raise InputError(
+                    f"{where}: lies inside the area of advisory {area.id}, which binds this "
+                    f"flight {area.reason}; give another airport, or plan without advisories "
+                    "(--no-advisories)"
+                )
         if not _outside_obstacles(planner, np.array([airport.lon]), np.array([airport.lat]))[0]:
             raise InputError(
                 f"{where}: lies within the margin kept from denied airspace or in an avoid area; "
@@ -558,6 +566,8 @@ def _outside_obstacles(
     for code in planner.denied:
         inside |= shapely.intersects_xy(areas[code].geometry, lon, lat)
     closure = planner.closure
+    for area in closure.advisories:  # the band reaches the ground, or the cruise level
+        inside |= shapely.intersects_xy(thread_geometry(area.wkb), lon, lat)
     if closure.margin_nm > 0.0 or closure.avoid:
         # Obstacle polygons may run past ±180° where they were joined across it.
         for polygon in planner.obstacles.polygons:

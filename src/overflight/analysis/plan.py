@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from overflight.aircraft import AircraftProfile
     from overflight.analysis.fuel import StopPlan
     from overflight.data.disputed import DisputedArea
-    from overflight.registry import Resolution
+    from overflight.registry import BoundAdvisory, Resolution
+    from overflight.routing.advisory_areas import AdvisoryOutcome
+    from overflight.routing.closure import AdvisoryArea
     from overflight.scenarios import Permissions
 
 __all__ = ["NO_ADVISORIES", "DisputedCrossing", "Plan", "clearances", "plan_request"]
@@ -111,6 +113,11 @@ class Plan(RouteViews):
     #: The disputed areas at the endpoints or along the non-stop route (None: not looked up,
     #: the request kept the conservative union without a registry or scenario).
     disputed: tuple[DisputedCrossing, ...] | None = None
+    #: The advisories that bound the flight and what each did to the route; None when no
+    #: advisory layer was applied (no operator, or ``no_advisories``).
+    advisories: tuple[AdvisoryOutcome, ...] | None = None
+    #: What the advisories' answer cannot know (a FIR its states stand for).
+    advisory_warnings: tuple[str, ...] = ()
 
     @property
     def timing(self) -> RouteTime:
@@ -131,7 +138,7 @@ class Plan(RouteViews):
     @property
     def remarks(self) -> tuple[str, ...]:
         """What a reader must know to weigh the answer (no advisory layer applied)."""
-        return (NO_ADVISORIES,)
+        return (NO_ADVISORIES,) if self.advisories is None else ()
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:
@@ -166,8 +173,12 @@ class Plan(RouteViews):
         """The route's JSON, with the scenario and aircraft it was planned under."""
         data = self.route.to_dict()
         data["clearances"] = list(self.clearances)
-        # No advisory layer exists yet: null, with a remark saying so, rather than silence.
-        data["advisories"] = None
+        # Without an advisory layer: null, with a remark saying so, rather than silence.
+        data["advisories"] = (
+            None if self.advisories is None else [a.to_dict() for a in self.advisories]
+        )
+        if self.advisory_warnings:
+            data["advisory_warnings"] = list(self.advisory_warnings)
         data["remarks"] = list(self.remarks)
         if self.request is not None:
             data |= self.request.reported()
@@ -253,6 +264,11 @@ def plan_request(request: FlightRequest) -> Plan:
                 "--allow opens states a scenario or the registry closes: give --scenario, "
                 "or --operator, --airline or --date"
             )
+        if r.advisories_file is not None:
+            raise InputError(
+                f"--advisories {r.advisories_file}: advisories bind operators; give "
+                "--operator or --airline (and --date)"
+            )
     else:
         if r.scenario is None:
             resolution = world().resolve(
@@ -276,6 +292,7 @@ def plan_request(request: FlightRequest) -> Plan:
             )
         if areas:
             permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
+    layer = _NO_LAYER if permissions is None else _advisory_layer(r, permissions, resolution)
     day = permissions.on if permissions is not None else r.date or dt.date.today()
     closure = Closure.from_permissions(
         permissions,
@@ -285,6 +302,7 @@ def plan_request(request: FlightRequest) -> Plan:
         disputed=r.disputed if consulted else None,
         on=day,
         endpoints=(start.lonlat, end.lonlat),
+        advisories=layer.areas,
     )
     if consulted:
         for role, place in (("origin", start), ("destination", end)):
@@ -306,6 +324,8 @@ def plan_request(request: FlightRequest) -> Plan:
             registry=resolution,
             alternatives=considered,
             disputed=disputed,
+            advisories=layer.outcomes(r, (planned,)),
+            advisory_warnings=layer.warnings,
         )
     if areas and permissions is None:
         raise InputError(
@@ -336,6 +356,69 @@ def plan_request(request: FlightRequest) -> Plan:
         registry=resolution,
         alternatives=considered,
         disputed=disputed,
+        advisories=layer.outcomes(r, stops.legs),
+        advisory_warnings=layer.warnings,
+    )
+
+
+@dataclass(frozen=True)
+class _AdvisoryLayer:
+    """The advisories that bind one flight, and their areas at its level (None: no layer)."""
+
+    bound: tuple[BoundAdvisory, ...] | None = None
+    areas: tuple[AdvisoryArea, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def outcomes(
+        self, request: FlightRequest, legs: tuple[Route, ...]
+    ) -> tuple[AdvisoryOutcome, ...] | None:
+        if self.bound is None:
+            return None
+        from overflight.routing.advisory_areas import advisory_outcomes
+
+        return advisory_outcomes(
+            self.bound,
+            request.flight_level,
+            [leg.waypoints for leg in legs],
+            strict=request.strict,
+        )
+
+
+_NO_LAYER = _AdvisoryLayer()
+
+
+def _advisory_layer(
+    request: FlightRequest, permissions: Permissions, resolution: Resolution | None
+) -> _AdvisoryLayer:
+    """The advisories that bind the flight, none with ``no_advisories``.
+
+    The catalogue's when the registry decides; the user's file whenever an operator is known.
+    """
+    r = request
+    if r.no_advisories or (resolution is None and r.advisories_file is None):
+        return _NO_LAYER
+    from overflight.registry import advisories_for, read_advisory_file
+    from overflight.routing.advisory_areas import advisory_areas, fir_warnings
+
+    if permissions.operator_state is None:
+        if r.advisories_file is not None:
+            raise InputError(
+                f"--advisories {r.advisories_file}: advisories bind operators; give "
+                "--operator or --airline"
+            )
+        return _NO_LAYER
+    extra = (read_advisory_file(r.advisories_file),) if r.advisories_file else ()
+    airline = resolution.airline if resolution is not None else None
+    bound = advisories_for(
+        operator=permissions.operator_state,
+        category=permissions.category,
+        on=permissions.on,
+        airline=airline.icao if airline is not None else None,
+        extra=extra,
+        shipped=resolution is not None,
+    )
+    return _AdvisoryLayer(
+        bound, advisory_areas(bound, r.flight_level, strict=r.strict), fir_warnings(bound)
     )
 
 

@@ -174,6 +174,26 @@ class FlightRequest:
             reported=True,
         ),
     )
+    #: Plan without the advisories, even when the registry decides.
+    no_advisories: bool = field(
+        default=False,
+        metadata=_about(
+            "Plan without conflict-zone advisories and national prohibitions (they apply "
+            "by default when the registry decides: operator, airline or date given)."
+        ),
+    )
+    #: Keep out of the advisories' caution areas too.
+    strict: bool = field(
+        default=False,
+        metadata=_about("Keep out of advisory areas of severity caution too."),
+    )
+    #: A YAML file of further advisories, in the catalogue's format.
+    advisories_file: Path | None = field(
+        default=None,
+        metadata=_about(
+            "YAML file of further advisories, in the catalogue's format (ADVISORIES.md)."
+        ),
+    )
 
     #: Month of the mean upper wind flown through, 1 to 12 (None: the month of ``date``).
     month: int | None = field(
@@ -223,8 +243,9 @@ class FlightRequest:
         for name in ("deny", "allow", "via"):
             object.__setattr__(self, name, _split_codes(getattr(self, name)))
         object.__setattr__(self, "avoid", tuple(Path(p) for p in self.avoid))
-        if self.stop_pool is not None:
-            object.__setattr__(self, "stop_pool", Path(self.stop_pool))
+        for name in ("stop_pool", "advisories_file"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, Path(getattr(self, name)))
         for name in ("scenario", "aircraft", "category", "operator", "airline"):
             value = getattr(self, name)
             if isinstance(value, str) and not value.strip():

@@ -4,7 +4,16 @@ Every command module registers its commands on :data:`overflight.cli.app.app` wi
 ``@app.command()`` when imported; importing them here, in one list, makes the tool whole.
 """
 
-from overflight.cli import analysis, batch, cache, map, serve, track, world  # noqa: F401 - they register commands
+from overflight.cli import (  # noqa: F401 - they register commands
+    advisories,
+    analysis,
+    batch,
+    cache,
+    map,
+    serve,
+    track,
+    world,
+)
 from overflight.cli.app import app, main
 
 __all__ = ["app", "main"]

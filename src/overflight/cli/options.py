@@ -23,6 +23,7 @@ from overflight.cli._common import EXIT_BAD_INPUT, fail
 from overflight.errors import RequestError
 
 __all__ = [
+    "AdvisoriesFileOption",
     "AircraftOption",
     "AirlineOption",
     "AllowDisputedStopsOption",
@@ -38,6 +39,7 @@ __all__ = [
     "MarginOption",
     "MaxStopsOption",
     "MonthOption",
+    "NoAdvisoriesOption",
     "NoWindOption",
     "OperatorOption",
     "OptimiseOption",
@@ -46,6 +48,7 @@ __all__ = [
     "ScenarioOption",
     "SpeedOption",
     "StopPoolOption",
+    "StrictOption",
     "ViaOption",
     "codes",
     "flight_request",
@@ -130,6 +133,20 @@ DisputedOption = Annotated[
 FlightLevelOption = Annotated[
     int, typer.Option("--fl", help="Cruise flight level, hundreds of feet (0 to 600).")
 ]
+NoAdvisoriesOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-advisories",
+        help="Plan without conflict-zone advisories (applied when the registry decides).",
+    ),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Keep out of advisories of severity caution too.")
+]
+AdvisoriesFileOption = Annotated[
+    Path | None,
+    typer.Option("--advisories", help="YAML file of further advisories (format: ADVISORIES.md)."),
+]
 MonthOption = Annotated[
     int | None,
     typer.Option("--month", help="Month of the mean upper wind, 1-12 (default: of --date)."),
@@ -182,6 +199,9 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("allow_disputed_stops", AllowDisputedStopsOption, False),
     ("disputed", DisputedOption, "union"),
     ("flight_level", FlightLevelOption, 350),
+    ("no_advisories", NoAdvisoriesOption, False),
+    ("strict", StrictOption, False),
+    ("advisories_file", AdvisoriesFileOption, None),
     ("month", MonthOption, None),
     ("no_wind", NoWindOption, False),
     ("optimise", OptimiseOption, "distance"),

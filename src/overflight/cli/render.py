@@ -112,6 +112,8 @@ def render_plan(plan: Plan) -> Group:
         p = plan.permissions
         who = " ".join(x for x in (p.operator_state, p.category) if x)
         lines.append(Text(f"scenario: {p.scenario} on {p.on.isoformat()} ({who} flight)"))
+    if plan.advisories is not None:
+        lines += _advisory_lines(plan)
     if plan.route.straits:
         lines.append(Text(f"relies on transit passage through: {', '.join(plan.route.straits)}"))
     if plan.disputed and plan.request is not None:
@@ -165,6 +167,33 @@ def _registry_lines(answer: Resolution) -> list[Text]:
         )
     if not answer.rules:
         lines.append(Text("  no rule of the registry concerns this flight"))
+    return lines
+
+
+#: How the text names what an advisory did to the route.
+_EFFECT = {
+    "avoided": "kept out",
+    "crossed": "crossed (caution)",
+    "above": "crossed above its band",
+}
+
+
+def _advisory_lines(plan: Plan) -> list[Text]:
+    """Each advisory that kept the route out, or that it crosses, with its band and source."""
+    level = plan.request.flight_level if plan.request is not None else None
+    at = f" at FL{level:03d}" if level is not None else ""
+    found = plan.advisories or ()
+    lines = [Text(f"advisories{at}: {len(found) or 'none'} shaped or crossed by the route")]
+    lines += [Text(f"warning: {w}", style="yellow") for w in plan.advisory_warnings]
+    for outcome in found:
+        a = outcome.bound.advisory
+        lines.append(
+            Text(
+                f"  {a.id} ({outcome.bound.issuer}, {a.severity}, {a.band}): "
+                f"{_EFFECT[outcome.effect]} - {a.note} ({a.source.url})",
+                overflow="fold",
+            )
+        )
     return lines
 
 

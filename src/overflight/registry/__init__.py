@@ -1,4 +1,4 @@
-"""The registry: sourced, dated refusals and permissions since 2014, resolved for a flight.
+"""The registry: sourced, dated refusals, permissions and advisories since 2014, for a flight.
 
 One YAML file per event in ``events/`` (format and conventions in ``REGISTRY.md``), in the
 scenario rule format plus an ``id``, a ``source`` and, for rules aimed at named carriers,
@@ -14,7 +14,29 @@ scenario rule format plus an ``id``, a ``source`` and, for rules aimed at named 
 ()
 """
 
+from overflight.registry._advisories import (
+    Advisory,
+    AdvisoryFile,
+    BoundAdvisory,
+    advisories_for,
+    advisory_by_id,
+    read_advisories,
+    read_advisory_file,
+)
 from overflight.registry._load import Event
 from overflight.registry._world import AppliedRule, Resolution, World, world
 
-__all__ = ["AppliedRule", "Event", "Resolution", "World", "world"]
+__all__ = [
+    "Advisory",
+    "AdvisoryFile",
+    "AppliedRule",
+    "BoundAdvisory",
+    "Event",
+    "Resolution",
+    "World",
+    "advisories_for",
+    "advisory_by_id",
+    "read_advisories",
+    "read_advisory_file",
+    "world",
+]

@@ -20,7 +20,7 @@ from overflight.errors import ScenarioError
 from overflight.scenarios import Source
 from overflight.scenarios._rules import RegistryRule
 
-__all__ = ["Event", "read_as_of", "read_events", "read_views"]
+__all__ = ["Event", "read_as_of", "read_events", "read_folder", "read_model", "read_views"]
 
 
 class Event(BaseModel):
@@ -59,8 +59,8 @@ def _directory() -> Path:
     return Path(str(files("overflight.registry")))
 
 
-def _read(path: Path, model: type[BaseModel]) -> Any:
-    """A file validated against ``model``; errors as ``file:line:column: field: problem``."""
+def read_model(path: Path, model: type[BaseModel]) -> Any:
+    """A file of the registry validated against ``model``; errors as file:line:column: field."""
     shown = f"registry/{path.relative_to(_directory()).as_posix()}"
     text = path.read_text(encoding="utf-8")
     data = _parsed(text)
@@ -106,19 +106,25 @@ def _keep(text: str, data: Any) -> None:
         pass  # a read-only cache: parse again next time
 
 
+def read_folder(folder: str, model: type[BaseModel]) -> list[Any]:
+    """Every file of a folder of the registry, validated; each file's ``id`` is its name."""
+    found = []
+    for path in sorted((_directory() / folder).glob("*.yaml")):
+        parsed = read_model(path, model)
+        if parsed.id != path.stem:
+            raise ScenarioError(
+                f"the id {parsed.id!r} is not the file's name: name the file {parsed.id}.yaml",
+                file=f"registry/{folder}/{path.name}",
+                field="id",
+            )
+        found.append(parsed)
+    return found
+
+
 @cache
 def read_events() -> tuple[Event, ...]:
     """Every event file, validated, in the order of their first day in force (then id)."""
-    events: list[Event] = []
-    for path in sorted((_directory() / "events").glob("*.yaml")):
-        event: Event = _read(path, Event)
-        if event.id != path.stem:
-            raise ScenarioError(
-                f"the id {event.id!r} is not the file's name: name the file {event.id}.yaml",
-                file=f"registry/events/{path.name}",
-                field="id",
-            )
-        events.append(event)
+    events: list[Event] = read_folder("events", Event)
     return tuple(sorted(events, key=lambda e: (e.first_day, e.id)))
 
 
@@ -135,5 +141,5 @@ def read_views() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _registry_file() -> _RegistryFile:
-    parsed: _RegistryFile = _read(_directory() / "registry.yaml", _RegistryFile)
+    parsed: _RegistryFile = read_model(_directory() / "registry.yaml", _RegistryFile)
     return parsed

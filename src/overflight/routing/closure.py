@@ -32,7 +32,7 @@ from overflight.routing.graph import Focus
 if TYPE_CHECKING:
     from overflight.scenarios import Permissions
 
-__all__ = ["DISPUTED_POLICIES", "Closure", "HeldArea", "held_areas"]
+__all__ = ["DISPUTED_POLICIES", "AdvisoryArea", "Closure", "HeldArea", "held_areas"]
 
 #: How disputed areas are crossed: ``union`` (closed when any claimant is denied, except where
 #: the flight departs or arrives) or ``control`` (open wherever a permitted state holds them).
@@ -100,6 +100,32 @@ def held_areas(
 
 
 @dataclass(frozen=True)
+class AdvisoryArea:
+    """An advisory's area that binds a flight: an obstacle at the cruise level, or on the ground.
+
+    An area whose band contains the cruise level is an obstacle, verified like a state; one
+    whose band reaches the ground refuses departure, arrival and fuel stops inside it, at any
+    cruise level (the aircraft climbs and descends through the band).
+    """
+
+    #: The advisory's id, named when an endpoint or a stop falls inside.
+    id: str
+    #: The area in lon/lat as WKB; an obstacle's open corridors are already cut out.
+    wkb: bytes
+    #: Whether the band contains the cruise level: the route keeps out.
+    obstacle: bool
+    #: Whether the band reaches the ground: endpoints and fuel stops inside are refused.
+    to_ground: bool
+
+    @property
+    def reason(self) -> str:
+        """Why a place inside is refused, for messages."""
+        if self.to_ground:
+            return "from the ground up (no departure, arrival or stop inside)"
+        return "at the cruise level (the climb or descent would cross it)"
+
+
+@dataclass(frozen=True)
 class Closure:
     """What one request closes: states, a margin, extra areas and openings (hashable).
 
@@ -120,6 +146,14 @@ class Closure:
     #: Disputed areas opened because a permitted state holds them (their outlines are also
     #: in ``openings``, so every user of the openings treats them alike).
     held: tuple[HeldArea, ...] = ()
+    #: Advisory areas that bind the flight: obstacles at the cruise level are kept out of as
+    #: they are (no margin, and the strait openings do not open them).
+    advisories: tuple[AdvisoryArea, ...] = ()
+
+    @property
+    def advisory_wkb(self) -> tuple[bytes, ...]:
+        """The geometry of the advisory areas that are obstacles, as WKB."""
+        return tuple(a.wkb for a in self.advisories if a.obstacle)
 
     @classmethod
     def of(
@@ -131,6 +165,7 @@ class Closure:
         openings: Sequence[BaseGeometry] = (),
         with_dependencies: bool = True,
         focus: Focus | None = None,
+        advisories: Sequence[AdvisoryArea] = (),
     ) -> Closure:
         """A closed set from codes as typed (alpha-2 or alpha-3) and geometry.
 
@@ -147,6 +182,7 @@ class Closure:
             avoid=tuple(shapely.to_wkb(g) for g in avoid),
             openings=tuple(shapely.to_wkb(g) for g in openings),
             focus=focus,
+            advisories=tuple(advisories),
         )
 
     @classmethod
@@ -160,6 +196,7 @@ class Closure:
         disputed: str | None = None,
         on: dt.date | None = None,
         endpoints: Sequence[tuple[float, float]] = (),
+        advisories: Sequence[AdvisoryArea] = (),
     ) -> Closure:
         """What a resolved scenario closes, with more states denied and areas avoided on top.
 
@@ -167,10 +204,11 @@ class Closure:
         strait corridors stay open. Without a scenario: ``deny`` with its dependencies.
         With a ``disputed`` policy, the disputed areas :func:`held_areas` finds for the
         ``endpoints`` on the date (the scenario's, else ``on``) are opened; for an endpoint,
-        only where the scenario lets the flight land.
+        only where the scenario lets the flight land. ``advisories`` are the advisory areas
+        active at the cruise level.
         """
         if permissions is None:
-            closure = cls.of(deny, margin_nm, avoid=avoid)
+            closure = cls.of(deny, margin_nm, avoid=avoid, advisories=advisories)
         else:
             closure = cls.of(
                 (*permissions.overflight_denied, *denied_closure(deny)),
@@ -178,6 +216,7 @@ class Closure:
                 avoid=(*permissions.avoid, *avoid),
                 openings=tuple(s.geometry for s in permissions.transit_corridors),
                 with_dependencies=False,
+                advisories=advisories,
             )
         if disputed is None:
             return closure
@@ -210,4 +249,7 @@ class Closure:
             digest.update(part.encode() + b"|")
         for blob in (*self.avoid, b"|", *self.openings):
             digest.update(hashlib.sha256(blob).digest())
+        if self.advisory_wkb:  # only then: the graphs cached without advisories keep their keys
+            for blob in (b"|advisories", *self.advisory_wkb):
+                digest.update(hashlib.sha256(blob).digest())
         return digest.hexdigest()[:24]

@@ -154,6 +154,7 @@ def build_obstacles(
     margin_nm: float = 0.0,
     avoid: tuple[bytes, ...] = (),
     openings: tuple[bytes, ...] = (),
+    advisory: tuple[bytes, ...] = (),
 ) -> Obstacles:
     """Obstacles for the denied alpha-2 codes (taken as given) and extra areas.
 
@@ -168,6 +169,10 @@ def build_obstacles(
     openings
         Areas opened inside the closed airspace after the margin is applied
         (WKB polygons), such as strait corridors under transit passage.
+    advisory
+        Advisory areas active at the cruise level (WKB polygons, their own corridors already
+        cut out): joined as they are, after the margin and the openings, which concern
+        sovereign airspace (transit passage does not open an advisory's waters).
 
     """
     areas = states()
@@ -181,6 +186,10 @@ def build_obstacles(
     if openings and joined:
         opened = shapely.unary_union(_densified(openings))
         joined = _polygons(shapely.difference(shapely.MultiPolygon(joined), opened))
+    if advisory:
+        joined = _join_antimeridian(
+            _polygons(shapely.unary_union([*joined, *_densified(advisory)]))
+        )
     return Obstacles(
         denied=denied,
         margin_nm=margin_nm,

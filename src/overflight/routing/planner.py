@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from overflight._config import DEFAULT_SPEED_KT
-from overflight._threadlocal import clear_thread_caches, per_thread
+from overflight._threadlocal import clear_thread_caches, per_thread, thread_geometry
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import (
     data_fingerprint,
@@ -63,11 +63,15 @@ class Planner:
     def obstacles(self) -> Obstacles:
         """The obstacle polygons (built on demand; the graph may come from disk)."""
         c = self.closure
-        return build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings)
+        return build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings, c.advisory_wkb)
 
     @property
     def _avoid(self) -> BaseGeometry | None:
         return _union(self.closure.avoid) if self.closure.avoid else None
+
+    @property
+    def _advisories(self) -> tuple[tuple[str, bytes], ...]:
+        return tuple((a.id, a.wkb) for a in self.closure.advisories if a.obstacle)
 
     @property
     def _openings(self) -> BaseGeometry | None:
@@ -148,7 +152,13 @@ class Planner:
             When a leg enters denied airspace or an area to avoid.
 
         """
-        check_route(waypoints, self.denied, avoid=self._avoid, openings=self._openings)
+        check_route(
+            waypoints,
+            self.denied,
+            avoid=self._avoid,
+            openings=self._openings,
+            advisories=self._advisories,
+        )
 
     def _verified(
         self,
@@ -162,7 +172,13 @@ class Planner:
         lon, lat = to_lonlat(np.asarray(path))
         waypoints = [LonLat(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
         waypoints[0], waypoints[-1] = origin.lonlat, destination.lonlat
-        check_route(waypoints, denied, avoid=self._avoid, openings=self._openings)
+        check_route(
+            waypoints,
+            denied,
+            avoid=self._avoid,
+            openings=self._openings,
+            advisories=self._advisories,
+        )
         report = transit_report(waypoints)
         distance = sum(
             geodesic_km(*waypoints[k], *waypoints[k + 1]) for k in range(len(waypoints) - 1)
@@ -197,6 +213,14 @@ class Planner:
             raise DeniedEndpointError(role, _label(place), names)
         if self._avoid is not None and shapely.intersects_xy(self._avoid, place.lon, place.lat):
             raise InputError(f"the {role} {_label(place)} lies inside an area to avoid")
+        for area in self.closure.advisories:
+            # Every area the closure holds is an obstacle at the level or reaches the ground.
+            if shapely.intersects_xy(thread_geometry(area.wkb), place.lon, place.lat):
+                raise InputError(
+                    f"the {role} {_label(place)} lies inside the area of advisory {area.id}, "
+                    f"which binds this flight {area.reason}: choose another airport, "
+                    "or plan without advisories (--no-advisories)"
+                )
         if self.margin_nm > 0.0 and self.obstacles.contains(place.lon, place.lat):
             raise InputError(
                 f"the {role} {_label(place)} lies within the {self.margin_nm:g} nm margin "
@@ -261,7 +285,7 @@ def _planner(closure: Closure) -> Planner:
     if graph is None:
         c = closure
         graph = VisibilityGraph.build(
-            build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings), c.focus
+            build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings, c.advisory_wkb), c.focus
         )
         write_graph(path, graph)
     return Planner(closure, graph)

@@ -1,4 +1,4 @@
-"""Independent check that a route never enters denied airspace.
+"""Independent check that a route never enters denied airspace or an active advisory area.
 
 This module shares no code with the search: it densifies each leg along the
 great circle with pyproj, and asks shapely whether the line enters any
@@ -21,7 +21,7 @@ from overflight.errors import VerificationError
 from overflight.geo.ellipsoid import great_circle_points
 from overflight.geo.sphere import split_antimeridian
 
-__all__ = ["TOLERANCE_DEG", "check_route", "shrunk_area"]
+__all__ = ["TOLERANCE_DEG", "check_route", "shrunk_advisory", "shrunk_area"]
 
 #: How far a leg may graze into a polygon, in degrees (about 110 m of latitude).
 TOLERANCE_DEG = 1e-3
@@ -40,14 +40,23 @@ def shrunk_area(code: str) -> BaseGeometry:
     return geometry
 
 
+@per_thread(maxsize=64)
+def shrunk_advisory(wkb: bytes) -> BaseGeometry:
+    """An advisory area shrunk by the tolerance, prepared (per thread)."""
+    geometry = shapely.buffer(shapely.from_wkb(wkb), -TOLERANCE_DEG, quad_segs=2)
+    shapely.prepare(geometry)
+    return geometry
+
+
 def check_route(
     waypoints: Sequence[tuple[float, float]],
     denied: Sequence[str],
     *,
     avoid: BaseGeometry | None = None,
     openings: BaseGeometry | None = None,
+    advisories: Sequence[tuple[str, bytes]] = (),
 ) -> None:
-    """Raise VerificationError if any leg enters a denied state's airspace or an avoid area.
+    """Raise VerificationError if a leg enters a denied state, an avoid or an advisory area.
 
     Parameters
     ----------
@@ -59,6 +68,9 @@ def check_route(
         Further areas the route must stay out of.
     openings
         Corridors where denied airspace may be crossed (transit passage).
+    advisories
+        Advisory areas active at the cruise level, as (id, WKB): checked whole, since the
+        strait openings do not open them (their own corridors are already cut out).
 
     """
     inside_avoid = None if avoid is None else shapely.buffer(avoid, -TOLERANCE_DEG, quad_segs=2)
@@ -67,6 +79,12 @@ def check_route(
     for k in range(len(waypoints) - 1):
         points = great_circle_points(waypoints[k], waypoints[k + 1], _STEP_KM)
         parts = [shapely.LineString(p) for p in split_antimeridian(points) if len(p) > 1]
+        for name, wkb in advisories:
+            if any(shapely.intersects(shrunk_advisory(wkb), part) for part in parts):
+                raise VerificationError(
+                    f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]} enters the area "
+                    f"of advisory {name}; this is a bug in overflight, please report it"
+                )
         if openings is not None:
             # Only what lies outside the open corridors has to stay clear.
             parts = [g for part in parts for g in shapely.get_parts(part.difference(openings))]
