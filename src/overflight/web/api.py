@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX, MAX_STOPS, SPEED_KT_RANGE
 from overflight.analysis.request import FlightRequest
+from overflight.analysis.wire import ChokepointsWire, ComparisonWire, PlaceWire, PlanWire
 from overflight.data.airlines import airline as find_airline
 from overflight.data.airports import resolve_place, search_airports
 from overflight.data.airspace import normalise_codes, states
@@ -44,15 +45,12 @@ _PLACE_HELP = (
 _STATES_HELP = "ISO 3166-1 alpha-2 or alpha-3 codes, comma-separated and/or repeated."
 
 
-class PlaceOut(BaseModel):
-    """An airport, airfield or point."""
+class PlaceOut(PlaceWire):
+    """An airport, airfield or point (its note, if any, is not listed)."""
 
-    code: str
-    name: str
-    lat: float
-    lon: float
-    country: str | None
-    kind: str
+    model_config = ConfigDict(extra="ignore")
+
+    note: str | None = Field(default=None, exclude=True)
 
 
 class StateOut(BaseModel):
@@ -281,7 +279,13 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
 
     FlightQuery = flight_query_model(limits)
 
-    @router.get("/route", summary="Plan a route (JSON of `overflight route --format json`)")
+    # The wire models document the answers (`responses`, not `response_model`): the JSON is
+    # the CLI's, built by the library, and sent as it is, neither re-validated nor re-encoded.
+    @router.get(
+        "/route",
+        summary="Plan a route (JSON of `overflight route --format json`)",
+        responses={200: {"model": PlanWire}},
+    )
     async def route(query: Annotated[FlightQuery, Query()]) -> JSONResponse:  # type: ignore[valid-type]
         """The shortest route that avoids the denied states' airspace, and what it crosses."""
         from overflight.analysis.plan import plan_request
@@ -314,7 +318,11 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
 
         return await planned(run)
 
-    @router.get("/compare", summary="Compare routes under several scenarios or deny lists")
+    @router.get(
+        "/compare",
+        summary="Compare routes under several scenarios or deny lists",
+        responses={200: {"model": ComparisonWire}},
+    )
     async def compare(
         origin: Origin,
         destination: Destination,
@@ -389,7 +397,11 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
 
         return await planned(run)
 
-    @router.get("/chokepoints", summary="Which further refusals hurt the route most, or cut it")
+    @router.get(
+        "/chokepoints",
+        summary="Which further refusals hurt the route most, or cut it",
+        responses={200: {"model": ChokepointsWire}},
+    )
     async def chokepoints(
         origin: Origin,
         destination: Destination,
