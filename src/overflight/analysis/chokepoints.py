@@ -86,7 +86,7 @@ from overflight.routing.planner import Planner, planner_of
 from overflight.routing.verify import check_route
 from overflight.scenarios import Permissions
 
-__all__ = ["Chokepoint", "ChokepointReport", "explain_no_route", "find_chokepoints"]
+__all__ = ["Chokepoint", "ChokepointReport", "Replanner", "explain_no_route", "find_chokepoints"]
 
 #: How much longer than a route on the ellipsoid its length on the sphere may be, at most.
 _SPHERE_FACTOR = 1.01
@@ -148,8 +148,11 @@ class ChokepointReport:
         return chokepoints_html(self)
 
 
-class _Replanner:
-    """Plans the same flight under many denied sets, each once, each in a window."""
+class Replanner:
+    """Plans the same flight under many denied sets, each once, each in a window.
+
+    Shared by the chokepoint search and the explanation of a flown track.
+    """
 
     def __init__(
         self,
@@ -382,7 +385,7 @@ def find_chokepoints(
     base = frozenset(closure.denied)
     if usable_range_km is None and aircraft is not None:
         usable_range_km = aircraft.usable_range_km()
-    planner = _Replanner(start, end, closure, base=base, speed_kt=speed_kt)
+    planner = Replanner(start, end, closure, base=base, speed_kt=speed_kt)
     baseline = planner.route(frozenset(), 0.0)
     if baseline is None:
         # Re-plan in full for the planner's own explanation of what encloses what.
@@ -529,7 +532,7 @@ def explain_no_route(
     end = destination if isinstance(destination, Place) else resolve_place(destination)
     closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
     denied = frozenset(closure.denied)
-    planner = _Replanner(start, end, closure, base=(), speed_kt=DEFAULT_SPEED_KT)
+    planner = Replanner(start, end, closure, base=(), speed_kt=DEFAULT_SPEED_KT)
     if planner.route(denied, 0.0) is not None:
         return ()
     free = planner.route(frozenset(), 0.0)

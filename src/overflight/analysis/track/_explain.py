@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-from overflight.analysis.chokepoints import _Replanner
+from overflight.analysis.chokepoints import Replanner
 from overflight.data.airspace import denied_closure, states_at
 from overflight.geo.ellipsoid import densify_path
 from overflight.geo.sphere import EARTH_RADIUS_KM, to_xyz
@@ -151,7 +151,7 @@ def explain_track(
     track = _points(report.track.points)
     start, end = report.origin, report.destination
     speed = report.optimum.route.speed_kt if report.optimum is not None else 450.0
-    planner = _Replanner(start, end, Closure.of(()), base=(), speed_kt=speed)
+    planner = Replanner(start, end, Closure.of(()), base=(), speed_kt=speed)
     # A graze of a few km (a noisy fix, a border known to a km or two) is no sign that the
     # state let the flight in.
     entered = {o.transit.country for o in report.overflown if o.transit.distance_km > GRAZE_KM}
