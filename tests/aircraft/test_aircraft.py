@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,45 @@ def test_each_profile_asked_for_names_its_documents(designator: str) -> None:
     assert profile.references
     assert all(ref.url.startswith("https://") for ref in profile.references)
     assert all(ref.publisher for ref in profile.references)
+
+
+#: Profiles for which no dated document with a stable address has been found; their notes
+#: say so. A profile leaves this set when one is cited.
+UNDATED = {"IL76", "A124", "T154", "A400"}
+
+
+@pytest.mark.parametrize("designator", REQUIRED + ASKED_FOR)
+def test_each_profile_cites_a_dated_document_at_its_address(designator: str) -> None:
+    profile = aircraft()[designator]
+    dated = [ref for ref in profile.references if ref.date and ref.url.startswith("https://")]
+    if designator in UNDATED:
+        assert not dated, f"{designator} now cites a dated document: take it out of UNDATED"
+        assert "no dated" in profile.note.lower()
+    else:
+        assert dated, f"{designator} cites no dated document with an address"
+
+
+@pytest.mark.parametrize("designator", REQUIRED + ASKED_FOR)
+def test_each_note_says_where_the_runway_figure_stands(designator: str) -> None:
+    """Read off a chart, stated by the maker, or a planning value still to be read."""
+    note = aircraft()[designator].note.lower()
+    assert "runway" in note or "take-off run" in note or "no dated" in note
+
+
+@pytest.mark.parametrize(
+    ("designator", "field_ft"),
+    [
+        # D6-58333 revision O, figure 3.3.1: 502,500 lb, sea level, standard day, typical thrust.
+        ("B788", 10_100),
+        # Boeing's stated take-off field for the C-17.
+        ("C17", 7_740),
+    ],
+)
+def test_runway_figures_read_from_the_documents_are_rounded_up_to_50_m(
+    designator: str, field_ft: int
+) -> None:
+    field_m = field_ft * 0.3048
+    assert aircraft()[designator].min_runway_m == math.ceil(field_m / 50) * 50
 
 
 @pytest.mark.parametrize(
