@@ -42,7 +42,13 @@ def crossed(origin: str, destination: str, day: str, **who: str) -> set[str]:
         (("VIDP", "KORD"), {"airline": "AIC"}, "2025-06-01", "PK", False),
         (("LLBG", "VABB"), {"airline": "ELY"}, "2019-06-01", "SA", False),
         (("LLBG", "VABB"), {"airline": "ELY"}, "2023-06-01", "SA", True),
-        (("LLBG", "VABB"), {"airline": "ELY"}, "2023-06-01", "OM", True),
+        # Oman opens on 2023-02-23; with Iran refusing flights to and from Israel, the Gulf
+        # and the UAE are the way east and Oman saves only a kilometre, to Chennai.
+        (("LLBG", "VOMM"), {"airline": "ELY"}, "2022-12-01", "OM", False),
+        (("LLBG", "VOMM"), {"airline": "ELY"}, "2023-06-01", "OM", True),
+        (("LLBG", "VABB"), {"airline": "ELY"}, "2019-06-01", "IR", False),
+        (("LLBG", "VABB"), {"airline": "ELY"}, "2023-06-01", "IR", False),
+        (("LLBG", "VABB"), {"airline": "ELY"}, "2019-06-01", "KW", False),
         (("UUMU", "OSLK"), {"operator": "RU", "category": "state"}, "2015-09-15", "IR", True),
         (("UUMU", "OSLK"), {"operator": "RU", "category": "state"}, "2015-09-15", "IQ", True),
     ],
