@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from overflight.analysis.wire import RestrictionsWire, TimelineWire
 from overflight.data.winds import monthly_wind
 from overflight.export.advisories import advisories_to_geojson, binding_advisories
 
@@ -82,6 +83,8 @@ def test_restrictions_for_an_operator_and_by_a_state(client: httpx.Client) -> No
     assert all(r["source_url"] for r in pakistan)
     theirs = client.get("/api/restrictions", params={"state": "PK", "date": "2025-06-01"}).json()
     assert theirs["state"] == "PK"
+    for answer in (mine, theirs):
+        RestrictionsWire.model_validate(answer)
     assert {r["id"] for r in pakistan} <= {r["id"] for r in theirs["restrictions"]}
     # 2019's closure is over in 2020.
     calm = client.get("/api/restrictions", params={"state": "PK", "date": "2020-01-15"}).json()
@@ -167,6 +170,7 @@ def test_the_timeline_steps_when_russia_closes(client: httpx.Client) -> None:
             "to": "2022-06-01",
         },
     ).json()
+    TimelineWire.model_validate(line)
     assert (line["airline"], line["from"], line["to"]) == ("FIN", "2022-01-01", "2022-06-01")
     steps = {s["start"]: s for s in line["steps"]}
     closed = steps["2022-02-28"]
@@ -200,4 +204,7 @@ def test_the_new_endpoints_are_documented(client: httpx.Client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/airlines", "/api/restrictions", "/api/advisories", "/api/timeline"):
         assert path in paths
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert {"from", "steps", "great_circle_km"} <= set(schemas["TimelineWire"]["properties"])
+    assert {"restrictions", "registry_as_of"} <= set(schemas["RestrictionsWire"]["properties"])
     assert {"month", "step_deg"} <= {p["name"] for p in paths["/api/winds"]["get"]["parameters"]}

@@ -31,7 +31,14 @@ from overflight._config import (
     SPEED_KT_RANGE,
 )
 from overflight.analysis.request import FlightRequest
-from overflight.analysis.wire import ChokepointsWire, ComparisonWire, PlaceWire, PlanWire
+from overflight.analysis.wire import (
+    ChokepointsWire,
+    ComparisonWire,
+    PlaceWire,
+    PlanWire,
+    RestrictionsWire,
+    TimelineWire,
+)
 from overflight.data.airlines import airline as find_airline
 from overflight.data.airlines import search_airlines
 from overflight.data.airports import resolve_place, search_airports
@@ -694,6 +701,7 @@ def _world_routes(router: APIRouter, limits: Limits, workers: Workers) -> None:
     @router.get(
         "/restrictions",
         summary="What applies to an operator on a date, or whom a state refuses",
+        responses={200: {"model": RestrictionsWire}},
     )
     def restrictions(
         operator: Operator = None,
@@ -769,7 +777,11 @@ def _world_routes(router: APIRouter, limits: Limits, workers: Workers) -> None:
         data = await workers.run(run)
         return JSONResponse(data, media_type="application/geo+json")
 
-    @router.get("/timeline", summary="A route at every change of the rules that concern it")
+    @router.get(
+        "/timeline",
+        summary="A route at every change of the rules that concern it",
+        responses={200: {"model": TimelineWire}},
+    )
     async def timeline(
         origin: Annotated[str, Query(min_length=1, max_length=80, description=_PLACE_HELP)],
         destination: Annotated[str, Query(min_length=1, max_length=80, description=_PLACE_HELP)],
