@@ -208,3 +208,30 @@ def test_the_new_endpoints_are_documented(client: httpx.Client) -> None:
     assert {"from", "steps", "great_circle_km"} <= set(schemas["TimelineWire"]["properties"])
     assert {"restrictions", "registry_as_of"} <= set(schemas["RestrictionsWire"]["properties"])
     assert {"month", "step_deg"} <= {p["name"] for p in paths["/api/winds"]["get"]["parameters"]}
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "unknown"),
+    [
+        ("/api/airlines", {"q": "fin", "max": "3"}, "max"),
+        ("/api/restrictions", {"operator": "IN", "day": "2025-06-01"}, "day"),
+        ("/api/advisories", {"operator": "DE", "flight_level": "230"}, "flight_level"),
+        (
+            "/api/timeline",
+            {"origin": "EFHK", "destination": "RJAA", "from": "2022-01-01", "airlines": "FIN"},
+            "airlines",
+        ),
+        ("/api/winds", {"month": "1", "fl": "350"}, "fl"),
+    ],
+)
+def test_unknown_parameters_are_refused_naming_the_accepted_ones(
+    client: httpx.Client, path: str, params: dict[str, str], unknown: str
+) -> None:
+    message = refused(client.get(path, params=params), unknown)
+    accepted = {
+        p["name"]
+        for p in client.get("/openapi.json").json()["paths"][path]["get"]["parameters"]
+        if p["in"] == "query"
+    }
+    assert repr(unknown) in message
+    assert all(name in message for name in accepted)

@@ -386,7 +386,7 @@
     const what = pickRole ? `click to set the ${pickRole}` : denied ? "denied — click to allow" : "click to deny";
     const lines = [code ? `${stateName(code)} (${code}) · ${what}` : what];
     for (const a of new Map(areas.map((a) => [a.id, a])).values()) {
-      lines.push(`advisory ${a.id} (${a.issuer}, ${a.severity}) ${band(JSON.parse(a.band))}`);
+      lines.push(`advisory ${a.id} (${a.issuer}, ${a.severity}) ${band(a.band)}`);
     }
     tooltip.textContent = lines.join("\n");
     tooltip.style.left = `${point.x + 14}px`;
@@ -741,6 +741,7 @@
         ),
       ),
     );
+    $("restrictions").querySelector("thead").hidden = !rules.length;
     $("restrictions").hidden = !data.registry_as_of;
     $("advisories").querySelector("tbody").replaceChildren(
       ...advisories.map((a) =>
@@ -1037,7 +1038,7 @@
         const before = data.steps[i - 1].distance_km;
         if (s.distance_km === null || before === null || Math.abs(s.distance_km - before) > 0.01 * before) {
           const right = a > w / 2;
-          chart.append(svg("text", { x: right ? a - 3 : a + 3, y: top + 10, "text-anchor": right ? "end" : "start", class: "event", "data-start": s.start }, `${s.start} ${changed[0] || ""}`));
+          chart.append(svg("text", { x: right ? a - 3 : a + 3, y: (top + h - bottom) / 2, "text-anchor": right ? "end" : "start", class: "event", "data-start": s.start }, `${s.start} ${changed[0] || ""}`));
         }
       }
       if (s.distance_km === null) return;
