@@ -34,6 +34,11 @@ OPERATIONS = [
     "/api/scenarios/{name}",
     "/api/aircraft",
     "/api/categories",
+    "/api/airlines",
+    "/api/restrictions",
+    "/api/advisories",
+    "/api/timeline",
+    "/api/winds",
 ]
 
 CHECKS = [

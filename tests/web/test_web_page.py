@@ -366,8 +366,8 @@ def test_the_legend_has_the_colours_of_the_map(page: Any) -> None:
     swatches = page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('#legend .item')].map(i => {
           const s = getComputedStyle(i.querySelector('.swatch'));
-          const line = i.querySelector('.swatch.line');
-          return [i.textContent, line ? s.borderTopColor : s.backgroundColor];
+          const drawn = i.querySelector('.swatch.line, .swatch.hatch');
+          return [i.textContent.trim(), drawn ? s.borderTopColor : s.backgroundColor];
         }))"""
     )
     colours = page.evaluate(
@@ -377,6 +377,7 @@ def test_the_legend_has_the_colours_of_the_map(page: Any) -> None:
             document.body.append(d); const out = getComputedStyle(d).color; d.remove();
             return out; };
           const fill = m.getPaintProperty('states-fill', 'fill-color');
+          const outline = m.getPaintProperty('advisory-line', 'line-color');
           const css = (sel) => { const d = document.querySelector(sel);
             return d ? getComputedStyle(d).backgroundColor : null; };
           return {
@@ -384,13 +385,19 @@ def test_the_legend_has_the_colours_of_the_map(page: Any) -> None:
             direct: c(m.getPaintProperty('direct-line', 'line-color')),
             byYou: c(fill[2]), other: c(fill[4]), opened: c(fill[6]), crossed: c(fill[8]),
             origin: css('.marker.origin'), destination: css('.marker.destination'),
+            caution: c(outline[3]), advisory: c(outline[4]),
+            wind: c(m.getPaintProperty('wind-line', 'line-color')),
           };
         }"""
     )
     assert swatches["route flown"] == colours["route"]
     assert swatches["direct great circle"] == colours["direct"]
     assert swatches["denied by you"] == colours["byYou"]
-    assert swatches["denied by the scenario, or with its sovereign"] == colours["other"]
+    other = swatches["denied by the scenario or the registry, or with its sovereign"]
+    assert other == colours["other"]
+    assert swatches["advisory area at the flight's level"] == colours["advisory"]
+    assert swatches["advisory area: caution"] == colours["caution"]
+    assert swatches["mean wind"] == colours["wind"]
     assert swatches["opened on top of the scenario"] == colours["opened"]
     assert swatches["crossed by the route"] == colours["crossed"]
     assert swatches["origin"] == colours["origin"]

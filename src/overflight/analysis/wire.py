@@ -16,7 +16,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ChokepointsWire", "ComparisonWire", "PlanWire", "StopPlanWire"]
+__all__ = [
+    "ChokepointsWire",
+    "ComparisonWire",
+    "PlanWire",
+    "RestrictionsWire",
+    "StopPlanWire",
+    "TimelineWire",
+]
 
 
 class _Shape(BaseModel):
@@ -314,3 +321,53 @@ class ChokepointsWire(_Shape):
     seconds: float
     remarks: list[str]
     versions: VersionsWire
+
+
+class RestrictionsWire(_Shape):
+    """The rules in force (``overflight restrictions --format json``, ``/api/restrictions``).
+
+    For an operator: who was resolved (``operator``, ``airline``, ``category``) and
+    ``warnings``; for a state: ``state``, whose refusals are listed.
+    """
+
+    operator: str | None = None
+    airline: str | None = None
+    category: str | None = None
+    state: str | None = None
+    date: str
+    registry_as_of: str
+    warnings: list[str] = []
+    restrictions: list[RestrictionWire]
+
+
+class TimelineStepWire(_Shape):
+    """The route from one change of the rules that concern the flight to the next."""
+
+    start: str
+    end: str
+    denied: list[str]
+    distance_km: float | None
+    distance_nm: float | None
+    extra_km: float | None
+    extra_pct: float | None
+    duration_h: float | None
+    states: list[str]
+    error: str | None
+    rules: list[str]
+    began: list[str]
+    ended: list[str]
+
+
+class TimelineWire(_Shape):
+    """A route through time (``overflight timeline --format json``, ``/api/timeline``)."""
+
+    origin: PlaceWire
+    destination: PlaceWire
+    operator: str | None
+    airline: str | None
+    category: str
+    from_: str = Field(alias="from")
+    to: str
+    registry_as_of: str
+    great_circle_km: float | None
+    steps: list[TimelineStepWire]

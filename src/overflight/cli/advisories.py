@@ -58,8 +58,8 @@ def advisories(
     Give --operator or --airline (its state operates), and --date (default today); --fl
     keeps those whose band holds the level. --format geojson draws each area (simplified).
     """
-    from overflight.registry import advisories_for, read_advisory_file, world
-    from overflight.registry._world import _who
+    from overflight.export.advisories import binding_advisories
+    from overflight.registry import read_advisory_file
 
     if operator is None and airline is None:
         raise fail("give --operator or --airline: advisories bind operators", EXIT_BAD_INPUT)
@@ -67,32 +67,22 @@ def advisories(
     if flight_level is not None and not low <= flight_level <= high:
         raise fail(f"--fl {flight_level}: out of range, give {low} to {high}", EXIT_BAD_INPUT)
     with exit_on_error():
-        day, cat, carrier, state = _who(
-            operator, category, date.date() if date is not None else None, airline
-        )
         extra = (read_advisory_file(advisories_file),) if advisories_file is not None else ()
-        found = advisories_for(
-            operator=state,
-            category=cat,
-            on=day,
-            airline=carrier.icao if carrier else None,
+        found, heading = binding_advisories(
+            operator=operator,
+            airline=airline,
+            category=category,
+            date=date.date() if date is not None else None,
+            flight_level=flight_level,
             extra=extra,
         )
-    if flight_level is not None:
-        found = tuple(b for b in found if b.advisory.band.contains(flight_level))
-    heading: dict[str, Any] = {
-        "operator": state,
-        "airline": carrier.icao if carrier else None,
-        "category": cat,
-        "date": day.isoformat(),
-        "flight_level": flight_level,
-        "registry_as_of": world().as_of.isoformat(),
-    }
     if output_format is not AdvisoryFormat.text:
         if output_format is AdvisoryFormat.json:
             data = {**heading, "advisories": [b.to_dict() for b in found]}
         else:
-            data = _features(found, heading)
+            from overflight.export.advisories import advisories_to_geojson
+
+            data = advisories_to_geojson(found, heading)
         text = json.dumps(data, indent=2)
         if output is None:
             sys.stdout.write(text + "\n")
@@ -101,29 +91,6 @@ def advisories(
         return
     console = Console(file=output.open("w", encoding="utf-8")) if output else Console()
     console.print(_table(found, heading))
-
-
-#: Tolerance of the drawn areas, degrees: a drawing, not the areas routes keep out of.
-_DRAWN_DEG = 0.02
-
-
-def _features(found: tuple[BoundAdvisory, ...], heading: dict[str, Any]) -> dict[str, Any]:
-    """A FeatureCollection: each advisory's whole area (simplified), its fields as properties."""
-    import shapely
-
-    from overflight.routing.advisory_areas import area_geometry
-
-    features = [
-        {
-            "type": "Feature",
-            "geometry": shapely.geometry.mapping(
-                shapely.simplify(area_geometry(b.advisory), _DRAWN_DEG)
-            ),
-            "properties": b.to_dict(),
-        }
-        for b in found
-    ]
-    return {"type": "FeatureCollection", **heading, "features": features}
 
 
 def _table(found: tuple[BoundAdvisory, ...], heading: dict[str, Any]) -> Table:

@@ -21,7 +21,7 @@ from types import MappingProxyType
 
 from overflight.errors import UnknownAirlineError
 
-__all__ = ["Airline", "airline", "airlines"]
+__all__ = ["Airline", "airline", "airlines", "search_airlines"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,40 @@ def airline(code: str) -> Airline:
     pool = list(airlines()) if len(key) != 2 else list(_by_iata())
     close = tuple(difflib.get_close_matches(key, pool, n=3, cutoff=0.6))
     raise UnknownAirlineError(code, suggestions=close)
+
+
+def search_airlines(query: str, *, limit: int = 10) -> list[Airline]:
+    """Airlines by designator or name, best matches first (for autocomplete).
+
+    The airline a designator names (:func:`airline`) first, then ICAO designators starting with
+    the query, then names starting with it, then names containing it (3 characters or more);
+    operating airlines before those the source marks as gone, within each group. Empty for a
+    blank query.
+
+    >>> [a.icao for a in search_airlines("AY", limit=2)]
+    ['FIN', 'AYD']
+    >>> "AIC" in [a.icao for a in search_airlines("air india")]
+    True
+    """
+    text = " ".join(query.split()).upper()
+    if not text or limit < 1:
+        return []
+    ranked: dict[str, Airline] = {}
+    try:
+        exact = airline(text)
+    except UnknownAirlineError:
+        pass
+    else:
+        ranked[exact.icao] = exact
+    table = sorted(airlines().values(), key=lambda a: (not a.active, a.name))
+    groups = (
+        [a for a in table if a.icao.startswith(text)],
+        [a for a in table if a.name.upper().startswith(text)],
+        [a for a in table if len(text) >= 3 and text in a.name.upper()],
+    )
+    for group in groups:
+        for a in group:
+            ranked.setdefault(a.icao, a)
+            if len(ranked) >= limit:
+                return list(ranked.values())
+    return list(ranked.values())

@@ -23,13 +23,34 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from overflight._config import DEFAULT_SPEED_KT, MARGIN_NM_MAX, MAX_STOPS, SPEED_KT_RANGE
+from overflight._config import (
+    DEFAULT_SPEED_KT,
+    FLIGHT_LEVEL_RANGE,
+    MARGIN_NM_MAX,
+    MAX_STOPS,
+    SPEED_KT_RANGE,
+)
 from overflight.analysis.request import FlightRequest
-from overflight.analysis.wire import ChokepointsWire, ComparisonWire, PlaceWire, PlanWire
+from overflight.analysis.wire import (
+    ChokepointsWire,
+    ComparisonWire,
+    PlaceWire,
+    PlanWire,
+    RestrictionsWire,
+    TimelineWire,
+)
 from overflight.data.airlines import airline as find_airline
+from overflight.data.airlines import search_airlines
 from overflight.data.airports import resolve_place, search_airports
 from overflight.data.airspace import normalise_codes, states
-from overflight.errors import DeniedEndpointError, InputError, NoRouteError, RequestError
+from overflight.errors import (
+    DeniedEndpointError,
+    InputError,
+    NoRouteError,
+    RequestError,
+    UnknownAirlineError,
+    UnknownStateError,
+)
 from overflight.models import Place
 from overflight.scenarios import CATEGORIES, list_scenarios
 from overflight.web.assets import asset_response, states_geojson
@@ -76,6 +97,16 @@ class CategoryOut(BaseModel):
     name: str
     parent: str | None
     description: str
+
+
+class AirlineOut(BaseModel):
+    """An airline of the shipped table."""
+
+    icao: str
+    iata: str
+    name: str
+    state: str
+    active: bool
 
 
 class AircraftOut(BaseModel):
@@ -563,4 +594,269 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
             for p in list_aircraft()
         ]
 
+    _world_routes(router, limits, workers)
     return router
+
+
+@contextmanager
+def _registry_blame(state_field: str) -> Iterator[None]:
+    """Answer a library error about who flies, or when, as the fault of the parameter named.
+
+    A request error names its own field; an unknown state is the fault of ``state_field``.
+    """
+    try:
+        yield
+    except RequestError as exc:
+        raise ApiError.bad_input(exc.field, str(exc)) from None
+    except UnknownAirlineError as exc:
+        raise ApiError.bad_input("airline", str(exc)) from None
+    except UnknownStateError as exc:
+        raise ApiError.bad_input(state_field, str(exc)) from None
+    except (InputError, NoRouteError) as exc:
+        raise ApiError.from_library(exc) from None
+
+
+def _wind_grid(month: int, step_deg: float) -> dict[str, Any]:
+    """The month's mean wind at 200 hPa every ``step_deg`` degrees, as GeoJSON points."""
+    import numpy as np
+
+    from overflight.data.winds import monthly_wind
+
+    lons = np.arange(-180.0, 180.0, step_deg)
+    lats = np.arange(-90.0 + step_deg, 90.0, step_deg)
+    lon, lat = np.meshgrid(lons, lats)
+    u, v = monthly_wind(month).at(lon, lat)
+    knots = 3600.0 / 1852.0
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(x, 3), round(y, 3)]},
+            "properties": {
+                "u_m_s": round(a, 1),
+                "v_m_s": round(b, 1),
+                "speed_kt": round(float(np.hypot(a, b)) * knots, 1),
+            },
+        }
+        for x, y, a, b in zip(
+            lon.ravel().tolist(),
+            lat.ravel().tolist(),
+            u.ravel().tolist(),
+            v.ravel().tolist(),
+            strict=True,
+        )
+    ]
+    return {
+        "type": "FeatureCollection",
+        "month": month,
+        "pressure_hpa": 200,
+        "step_deg": step_deg,
+        "features": features,
+    }
+
+
+def _world_routes(router: APIRouter, limits: Limits, workers: Workers) -> None:
+    """The world on a date: airlines, restrictions, advisory areas, timelines, and winds."""
+    categories = "|".join(CATEGORIES)
+    On = Annotated[
+        dt.date | None,
+        Query(alias="date", description="Day, YYYY-MM-DD, from 2014-01-01 (default today)."),
+    ]
+    Operator = Annotated[
+        str | None,
+        Query(min_length=2, max_length=3, description="State of the operator, ISO code."),
+    ]
+    Airline = Annotated[
+        str | None,
+        Query(
+            min_length=2,
+            max_length=3,
+            description="Airline, ICAO (FIN) or IATA (AY) designator (see /api/airlines).",
+        ),
+    ]
+    Category = Annotated[
+        str | None,
+        Query(
+            pattern=f"^({categories})$",
+            description=f"Category of flight (default civil): {', '.join(CATEGORIES)}.",
+        ),
+    ]
+
+    def who(operator: str | None, airline: str | None) -> None:
+        if operator is None and airline is None:
+            raise ApiError.bad_input(
+                "operator", "give operator (a state, ISO code) or airline (a designator)"
+            )
+
+    @router.get("/airlines", response_model=list[AirlineOut], summary="Find airlines")
+    def airlines(
+        q: Annotated[
+            str,
+            Query(min_length=1, max_length=64, description="Designator, or part of a name."),
+        ],
+        limit: Annotated[int, Query(ge=1, le=25, description="How many to answer.")] = 8,
+    ) -> list[dict[str, Any]]:
+        """Airlines by ICAO or IATA designator or name, best first (for autocomplete)."""
+        return [dataclasses.asdict(a) for a in search_airlines(q, limit=limit)]
+
+    @router.get(
+        "/restrictions",
+        summary="What applies to an operator on a date, or whom a state refuses",
+        responses={200: {"model": RestrictionsWire}},
+    )
+    def restrictions(
+        operator: Operator = None,
+        airline: Airline = None,
+        category: Category = None,
+        state: Annotated[
+            str | None,
+            Query(min_length=2, max_length=3, description="List whom this state refuses."),
+        ] = None,
+        on: On = None,
+    ) -> JSONResponse:
+        """The registry's rules in force, with sources (JSON of `overflight restrictions`)."""
+        from overflight.data.airspace import normalise_codes
+        from overflight.registry import world
+
+        if (state is None) == (operator is None and airline is None):
+            raise ApiError.bad_input(
+                "state" if state is not None else "operator",
+                "give operator or airline (what applies to an operator), or state (whom a "
+                "state refuses), not both",
+            )
+        w = world()
+        heading: dict[str, Any]
+        with _registry_blame("state" if state is not None else "operator"):
+            if state is not None:
+                found = w.refused_by(state, date=on)
+                day = on or dt.date.today()
+                heading = {"state": normalise_codes([state])[0], "date": day.isoformat()}
+            else:
+                answer = w.resolve(operator=operator, category=category, date=on, airline=airline)
+                found = w.rules_for(operator=operator, category=category, date=on, airline=airline)
+                heading = answer.to_dict()
+                del heading["restrictions"]
+        heading["registry_as_of"] = w.as_of.isoformat()
+        return JSONResponse({**heading, "restrictions": [r.to_dict() for r in found]})
+
+    @router.get(
+        "/advisories",
+        response_class=Response,
+        summary="Advisory areas binding an operator on a date (GeoJSON)",
+        responses={200: {"content": {"application/geo+json": {}}}},
+    )
+    async def advisories(
+        operator: Operator = None,
+        airline: Airline = None,
+        category: Category = None,
+        on: On = None,
+        fl: Annotated[
+            int | None,
+            Query(
+                ge=FLIGHT_LEVEL_RANGE[0],
+                le=FLIGHT_LEVEL_RANGE[1],
+                description="Only the advisories whose band holds this flight level.",
+            ),
+        ] = None,
+    ) -> JSONResponse:
+        """Each binding advisory's area, simplified for drawing, with its fields as properties.
+
+        The GeoJSON of `overflight advisories -f geojson`. Areas keyed by FIR stand as the
+        airspace of their states (the server reads no FIR file).
+        """
+        from overflight.export.advisories import advisories_to_geojson, binding_advisories
+
+        who(operator, airline)
+
+        def run() -> dict[str, Any]:
+            with _registry_blame("operator"):
+                found, heading = binding_advisories(
+                    operator=operator, airline=airline, category=category, date=on, flight_level=fl
+                )
+            return advisories_to_geojson(found, heading)
+
+        data = await workers.run(run)
+        return JSONResponse(data, media_type="application/geo+json")
+
+    @router.get(
+        "/timeline",
+        summary="A route at every change of the rules that concern it",
+        responses={200: {"model": TimelineWire}},
+    )
+    async def timeline(
+        origin: Annotated[str, Query(min_length=1, max_length=80, description=_PLACE_HELP)],
+        destination: Annotated[str, Query(min_length=1, max_length=80, description=_PLACE_HELP)],
+        start: Annotated[
+            dt.date, Query(alias="from", description="First day, YYYY-MM-DD (from 2014-01-01).")
+        ],
+        end: Annotated[
+            dt.date | None, Query(alias="to", description="Last day (default: today).")
+        ] = None,
+        operator: Operator = None,
+        airline: Airline = None,
+        category: Category = None,
+        deny: Annotated[
+            list[str],
+            Query(description=f"States denied at every date: {_STATES_HELP}"),
+        ] = [],  # noqa: B006
+        allow: Annotated[
+            list[str],
+            Query(description=f"States opened at every date: {_STATES_HELP}"),
+        ] = [],  # noqa: B006
+        margin_nm: Annotated[
+            float,
+            Query(ge=0.0, le=MARGIN_NM_MAX, allow_inf_nan=False, description="Distance, nm."),
+        ] = 0.0,
+        speed_kt: Annotated[
+            float,
+            Query(
+                ge=SPEED_KT_RANGE[0],
+                le=SPEED_KT_RANGE[1],
+                allow_inf_nan=False,
+                description="Cruise speed, kt.",
+            ),
+        ] = DEFAULT_SPEED_KT,
+    ) -> JSONResponse:
+        """Length, penalty and states crossed between two dates (JSON of `timeline -f json`)."""
+        from overflight.analysis.timeline import route_timeline
+
+        def run() -> dict[str, Any]:
+            here, there = _place(origin, "origin"), _place(destination, "destination")
+            denied = _codes(deny, "deny", limits.max_states)
+            opened = _codes(allow, "allow", limits.max_states)
+            if end is not None and end < start:
+                raise ApiError.bad_input(
+                    "to", f"to {end} is before from {start}: give a last day on or after the first"
+                )
+            with _registry_blame("operator"):
+                line = route_timeline(
+                    here,
+                    there,
+                    operator=operator,
+                    airline=airline,
+                    category=category,
+                    start=start,
+                    end=end,
+                    deny=denied,
+                    allow=opened,
+                    margin_nm=margin_nm,
+                    speed_kt=speed_kt,
+                )
+            return line.to_dict()
+
+        return JSONResponse(await workers.run(run))
+
+    @router.get(
+        "/winds",
+        response_class=Response,
+        summary="Mean upper wind of a month on a coarse grid (GeoJSON points)",
+        responses={200: {"content": {"application/geo+json": {}}}},
+    )
+    def winds(
+        month: Annotated[int, Query(ge=1, le=12, description="Month, 1 (January) to 12.")],
+        step_deg: Annotated[
+            float,
+            Query(ge=2.5, le=30.0, allow_inf_nan=False, description="Grid spacing, degrees."),
+        ] = 10.0,
+    ) -> JSONResponse:
+        """The monthly mean wind at 200 hPa (about FL390): u, v in m/s and speed in kt."""
+        return JSONResponse(_wind_grid(month, step_deg), media_type="application/geo+json")

@@ -17,6 +17,7 @@
     scenario: "",
     aircraft: "",
     globe: false,
+    wind: false, // the wind layer shown
     options: {}, // key -> text, for OPTIONS below
   };
 
@@ -24,10 +25,13 @@
   // the input with that id in index.html. `key` is the page URL's name, `param` the API's;
   // `to` lists the API calls that take it. A new option is one entry here and one row there.
   const OPTIONS = [
-    { key: "margin", param: "margin_nm", to: ["route", "chokepoints"] },
+    { key: "margin", param: "margin_nm", to: ["route", "chokepoints", "timeline"] },
     { key: "date", param: "date", to: ["route", "compare", "chokepoints", "scenario"], scenario: true },
-    { key: "operator", param: "operator", to: ["route", "compare", "chokepoints", "scenario"], scenario: true, upper: true },
-    { key: "category", param: "category", to: ["route", "compare", "chokepoints", "scenario"], scenario: true },
+    { key: "airline", param: "airline", to: ["route", "timeline"], upper: true },
+    { key: "operator", param: "operator", to: ["route", "compare", "chokepoints", "scenario", "timeline"], scenario: true, upper: true },
+    { key: "category", param: "category", to: ["route", "compare", "chokepoints", "scenario", "timeline"], scenario: true },
+    { key: "fl", param: "flight_level", to: ["route"] },
+    { key: "month", param: "month", to: ["route"], wind: true },
   ];
 
   function addOptions(q, call) {
@@ -47,12 +51,17 @@
     origin: "#2b8a3e",
     destination: "#d9480f",
     stop: "#f59f00",
+    advisory: "#e8590c",
+    caution: "#f2c94c",
+    wind: "#364fc7",
   };
   let scenarioDenied = new Set(); // what the chosen scenario closes for this flight
+  let registryDenied = new Set(); // what the registry refused the last flight planned
   let features = new Map(); // code -> {name, sovereign}
   let plan = null; // the last route drawn
   let pickRole = null; // "origin" | "destination" while picking on the map
-  const drawn = { route: [], direct: [] }; // coordinates on the map, for tests and checks
+  // What is on the map, for tests and checks: coordinates of the lines, features of the layers.
+  const drawn = { route: [], direct: [], advisories: [], wind: [] };
 
   function readUrl() {
     const q = new URLSearchParams(location.search);
@@ -64,6 +73,7 @@
     state.scenario = q.get("scenario") || "";
     state.aircraft = q.get("aircraft") || "";
     state.globe = q.get("globe") === "1";
+    state.wind = q.get("wind") === "1";
     state.options = {};
     for (const o of OPTIONS) if (q.get(o.key)) state.options[o.key] = q.get(o.key);
   }
@@ -78,6 +88,7 @@
     if (state.aircraft) q.set("aircraft", state.aircraft);
     for (const o of OPTIONS) if (state.options[o.key]) q.set(o.key, state.options[o.key]);
     if (state.globe) q.set("globe", "1");
+    if (state.wind) q.set("wind", "1");
     const search = q.toString();
     history.replaceState(null, "", search ? `?${search.replace(/%2C/g, ",")}` : location.pathname);
   }
@@ -169,6 +180,18 @@
     return `${h < 0 ? "−" : ""}${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}`;
   }
   const stateName = (code) => (features.get(code) || {}).name || code;
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+  // A flight-level band, {lower, upper} (as GeoJSON properties on the map: its JSON text).
+  function band(b) {
+    const { lower, upper } = typeof b === "string" ? JSON.parse(b) : b;
+    const fl = (n) => `FL${String(n).padStart(3, "0")}`;
+    return lower === 0 ? `ground–${fl(upper)}` : `${fl(lower)}–${fl(upper)}`;
+  }
+  const window_ = (from, to) => `${from || "…"} to ${to || "now"}`;
+  // A link to a rule's or an advisory's source, opened apart from the map.
+  function sourceLink(text, url, title) {
+    return url ? el("a", { href: url, target: "_blank", rel: "noopener", title: title || url }, text) : el("span", { title: title || "" }, text);
+  }
 
   function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
@@ -213,6 +236,8 @@
         borders: { type: "geojson", data: line([]) },
         route: { type: "geojson", data: line([]) },
         direct: { type: "geojson", data: line([]) },
+        advisories: { type: "geojson", data: line([]) },
+        wind: { type: "geojson", data: line([]) },
       },
       layers: [
         { id: "sea", type: "background", paint: { "background-color": "#b9d3e6" } },
@@ -233,6 +258,16 @@
           },
         },
         { id: "states-line", type: "line", source: "borders", paint: { "line-color": "#8a949e", "line-width": 0.6 } },
+        // Advisory areas: hatched and outlined, over the states' fill, so that a refusal (a
+        // red fill) and an advisory (an orange hatch) show apart, and both where both apply.
+        { id: "advisory-fill", type: "fill", source: "advisories", paint: { "fill-pattern": ["match", ["get", "severity"], "caution", "hatch-caution", "hatch-avoid"] } },
+        {
+          id: "advisory-line",
+          type: "line",
+          source: "advisories",
+          paint: { "line-color": ["match", ["get", "severity"], "caution", COLOURS.caution, COLOURS.advisory], "line-width": 1.8, "line-dasharray": [4, 2] },
+        },
+        { id: "wind-line", type: "line", source: "wind", paint: { "line-color": COLOURS.wind, "line-width": ["get", "width"], "line-opacity": 0.7 }, layout: { "line-cap": "round" } },
         {
           id: "direct-line",
           type: "line",
@@ -269,6 +304,7 @@
   function effectiveDenied() {
     const denied = new Map();
     for (const code of scenarioDenied) if (!state.allow.has(code)) denied.set(code, 1);
+    for (const code of registryDenied) if (!state.allow.has(code)) denied.set(code, 1);
     for (const code of state.deny) denied.set(code, 2);
     // Denying a state denies its dependencies, as the planner does.
     for (const [code, f] of features) {
@@ -339,15 +375,20 @@
   function describe(point) {
     const f = map.queryRenderedFeatures(point, { layers: ["states-fill"] })[0];
     const code = f ? f.properties.code : null;
+    const areas = map.queryRenderedFeatures(point, { layers: ["advisory-fill"] }).map((a) => a.properties);
     setHover(code);
     map.getCanvas().style.cursor = code || pickRole ? "pointer" : "";
-    if (!code && !pickRole) {
+    if (!code && !pickRole && !areas.length) {
       tooltip.hidden = true;
       return;
     }
     const denied = effectiveDenied().get(code);
     const what = pickRole ? `click to set the ${pickRole}` : denied ? "denied — click to allow" : "click to deny";
-    tooltip.textContent = code ? `${stateName(code)} (${code}) · ${what}` : what;
+    const lines = [code ? `${stateName(code)} (${code}) · ${what}` : what];
+    for (const a of new Map(areas.map((a) => [a.id, a])).values()) {
+      lines.push(`advisory ${a.id} (${a.issuer}, ${a.severity}) ${band(a.band)}`);
+    }
+    tooltip.textContent = lines.join("\n");
     tooltip.style.left = `${point.x + 14}px`;
     tooltip.style.top = `${point.y + 14}px`;
     tooltip.hidden = false;
@@ -524,6 +565,9 @@
     $("transit").hidden = true;
     $("stops").hidden = true;
     $("remarks").hidden = true;
+    $("rules").hidden = true;
+    registryDenied = new Set();
+    showAdvisories(null);
   }
 
   function placeStops(stops) {
@@ -587,6 +631,10 @@
     placeStops(data.stops || []);
     renderSummary(data);
     renderTransit(data);
+    renderRules(data);
+    // The registry's refusals shade the map as a scenario's do.
+    registryDenied = new Set(data.registry_as_of ? data.denied.filter((c) => !state.deny.has(c)) : []);
+    loadAdvisories(data);
     setStatus(`${data.origin.code} → ${data.destination.code}`);
     // Every answer keeps its route in view: a new place fits it, and so does a route that
     // has left the screen (a denial can send it over the pole or across the Pacific).
@@ -651,7 +699,14 @@
       rows.push(["Time", `${hours(data.total_time_h)} in all: ${hours(data.flight_time_h)} flying at ${Math.round(data.speed_kt)} kt, ${hours(ground)} on the ground`]);
       rows.push(["Non-stop", `${km(data.distance_km)} km: beyond the ${km(data.aircraft.usable_range_km)} km usable range`]);
     } else {
-      rows.push(["Time", `${hours(data.duration_h)} at ${Math.round(data.speed_kt)} kt`]);
+      rows.push(["Time", `${hours(data.still_air_h)} in still air at ${Math.round(data.speed_kt)} kt`]);
+      if (data.month) {
+        const wind = data.mean_wind_kt;
+        const along = Math.abs(wind) < 0.5 ? "no mean wind along" : `${wind > 0 ? "tailwind" : "headwind"} ${Math.round(Math.abs(wind))} kt on average`;
+        rows.push(["With wind", `${hours(data.wind_h)} in ${MONTHS[data.month - 1]}'s mean wind (${along})`]);
+      } else {
+        rows.push(["With wind", "give a date or a month for the wind's time"]);
+      }
       if (data.aircraft) rows.push(["Range", `${km(data.aircraft.usable_range_km)} km usable: non-stop`]);
     }
     rows.push(["Clearances", data.clearances.length ? data.clearances.map((c) => `${stateName(c)} (${c})`).join(", ") : "none"]);
@@ -660,9 +715,140 @@
     $("summary").hidden = false;
     $("stops").hidden = !stops.length;
     $("stops").textContent = stops.length ? `Fuel stops: ${stops.map(stopLabel).join(", ")}` : "";
-    const remarks = data.remarks || [];
+    const remarks = [...(data.remarks || []), ...(data.warnings || []), ...(data.advisory_warnings || [])];
     $("remarks").hidden = !remarks.length;
     $("remarks").textContent = remarks.join(" ");
+  }
+
+  // The registry's rules that concerned the flight and the advisories that bound it, each
+  // with a link to its source.
+  function renderRules(data) {
+    const rules = data.registry_as_of ? data.restrictions || [] : [];
+    const advisories = data.advisories || [];
+    const who = [data.airline, data.operator && `operator ${data.operator}`, data.category, data.date].filter(Boolean).join(", ");
+    $("restrictions").querySelector("caption").textContent = rules.length
+      ? `Rules applied (${who}; registry as of ${data.registry_as_of})`
+      : `No rule of the registry concerns this flight (${who})`;
+    $("restrictions").querySelector("tbody").replaceChildren(
+      ...rules.map((r) =>
+        el(
+          "tr",
+          { "data-rule": r.id, title: r.note },
+          el("td", {}, sourceLink(r.id, r.source_url, `${r.source_title}${r.source_publisher ? ` (${r.source_publisher})` : ""}`)),
+          el("td", {}, r.states.join(" ")),
+          el("td", {}, r.kind),
+          el("td", {}, window_(r.valid_from, r.valid_to)),
+        ),
+      ),
+    );
+    $("restrictions").querySelector("thead").hidden = !rules.length;
+    $("restrictions").hidden = !data.registry_as_of;
+    $("advisories").querySelector("tbody").replaceChildren(
+      ...advisories.map((a) =>
+        el(
+          "tr",
+          { "data-advisory": a.id, title: `${a.note} (${a.effect})` },
+          el("td", {}, sourceLink(a.id, a.source_url, a.source_title)),
+          el("td", {}, a.issuer),
+          el("td", {}, a.severity),
+          el("td", {}, band(a.band)),
+        ),
+      ),
+    );
+    $("advisories").hidden = !advisories.length;
+    $("rules").hidden = $("restrictions").hidden && $("advisories").hidden;
+  }
+
+  // ---- the advisory areas binding the flight at its level, as their own layer -------------
+  let advisoryController = null;
+  async function loadAdvisories(data) {
+    if (advisoryController) advisoryController.abort();
+    if (!data.advisories || !data.operator) {
+      showAdvisories(null);
+      return;
+    }
+    advisoryController = new AbortController();
+    const q = new URLSearchParams({ operator: data.operator, category: data.category, date: data.date, fl: String(data.flight_level) });
+    if (data.airline) q.set("airline", data.airline);
+    try {
+      showAdvisories(await api("/api/advisories", q, advisoryController.signal));
+    } catch (err) {
+      if (err.name !== "AbortError") showError(err.message);
+    }
+  }
+
+  function showAdvisories(collection) {
+    drawn.advisories = collection ? collection.features.map((f) => f.properties) : [];
+    if (map.getSource("advisories")) map.getSource("advisories").setData(collection || line([]));
+    document.body.dataset.advisories = String(drawn.advisories.length);
+  }
+
+  // Diagonal hatching for the advisory areas' fill, drawn here: the map loads no images.
+  function hatch(colour) {
+    const size = 10;
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = size;
+    const g = canvas.getContext("2d");
+    g.strokeStyle = colour;
+    g.lineWidth = 2;
+    g.beginPath();
+    for (const k of [-size, 0, size]) {
+      g.moveTo(k, size);
+      g.lineTo(k + size, 0);
+    }
+    g.stroke();
+    return g.getImageData(0, 0, size, size);
+  }
+
+  // ---- the wind layer: the month's mean wind at 200 hPa as arrows ------------------------
+  // The month shown: the one asked for, else the date's, else this month.
+  function windMonth() {
+    if (state.options.month) return Number(state.options.month);
+    if (state.options.date) return Number(state.options.date.slice(5, 7));
+    return new Date().getMonth() + 1;
+  }
+
+  let windShown = null; // the month drawn
+  async function loadWind() {
+    if (!state.wind) {
+      windShown = null;
+      drawn.wind = [];
+      map.getSource("wind").setData(line([]));
+      $("wind-month").textContent = "";
+      return;
+    }
+    const month = windMonth();
+    if (windShown === month) return;
+    windShown = month;
+    try {
+      const grid = await api("/api/winds", new URLSearchParams({ month: String(month), step_deg: "10" }));
+      if (!state.wind || windShown !== month) return;
+      drawn.wind = grid.features;
+      map.getSource("wind").setData({ type: "FeatureCollection", features: grid.features.flatMap(arrow) });
+      $("wind-month").textContent = `${MONTHS[month - 1]}, 200 hPa`;
+    } catch (err) {
+      windShown = null;
+      showError(err.message);
+    }
+  }
+
+  // An arrow along the wind from its grid point: 1° of length per 25 kt, thicker when faster.
+  function arrow(f) {
+    const [lon, lat] = f.geometry.coordinates;
+    const { u_m_s: u, v_m_s: v, speed_kt: speed } = f.properties;
+    if (speed < 5) return [];
+    const length = Math.min(speed / 25, 8);
+    const east = u / Math.hypot(u, v);
+    const north = v / Math.hypot(u, v);
+    const stretch = 1 / Math.max(Math.cos(lat * DEG), 0.2); // equal lengths on the Mercator map
+    const at = (along, side) => [lon + (along * east - side * north) * stretch, lat + along * north + side * east];
+    const tip = at(length, 0);
+    const head = length * 0.3;
+    const properties = { width: speed > 80 ? 2.2 : speed > 40 ? 1.5 : 1 };
+    return [
+      { type: "Feature", properties, geometry: { type: "LineString", coordinates: [[lon, lat], tip] } },
+      { type: "Feature", properties, geometry: { type: "LineString", coordinates: [at(length - head, head * 0.6), tip, at(length - head, -head * 0.6)] } },
+    ];
   }
 
   // The states crossed by the legs flown, leg by leg when there are fuel stops.
@@ -692,12 +878,15 @@
       item(el("span", { class: "swatch line", style: `border-top-color: ${COLOURS.route}` }), "route flown"),
       item(el("span", { class: "swatch line dashed", style: `border-top-color: ${COLOURS.direct}` }), "direct great circle"),
       item(fill(COLOURS.deniedByYou), "denied by you"),
-      item(fill(COLOURS.deniedOther), "denied by the scenario, or with its sovereign"),
+      item(fill(COLOURS.deniedOther), "denied by the scenario or the registry, or with its sovereign"),
+      item(el("span", { class: "swatch hatch", style: `border-color: ${COLOURS.advisory}; color: ${COLOURS.advisory}` }), "advisory area at the flight's level"),
+      item(el("span", { class: "swatch hatch", style: `border-color: ${COLOURS.caution}; color: ${COLOURS.caution}` }), "advisory area: caution"),
       item(fill(COLOURS.opened), "opened on top of the scenario"),
       item(fill(COLOURS.crossed), "crossed by the route"),
       item(dot(COLOURS.origin), "origin"),
       item(dot(COLOURS.destination), "destination"),
       item(dot(COLOURS.stop, true), "fuel stop"),
+      item(el("span", { class: "swatch line", style: `border-top-color: ${COLOURS.wind}` }), el("span", {}, "mean wind ", el("span", { id: "wind-month" }))),
     );
   }
 
@@ -791,6 +980,113 @@
     }
   }
 
+  // ---- the timeline: this route at every change of the rules -----------------------------
+  async function runTimeline() {
+    const out = $("timeline-out");
+    if (!state.origin || !state.destination) {
+      out.replaceChildren(el("p", { class: "hint" }, "Give an origin and a destination first."));
+      return;
+    }
+    const q = new URLSearchParams({ origin: state.origin, destination: state.destination, from: $("timeline-from").value || "2014-01-01" });
+    if ($("timeline-to").value) q.set("to", $("timeline-to").value);
+    if (state.deny.size) q.set("deny", [...state.deny].join(","));
+    addOptions(q, "timeline");
+    out.replaceChildren(el("p", { class: "status" }, "Planning the route at every change of the rules…"));
+    document.body.dataset.timeline = "loading";
+    try {
+      const data = await api("/api/timeline", q);
+      out.replaceChildren(stepChart(data), timelineTable(data));
+      document.body.dataset.timeline = "ready";
+    } catch (err) {
+      out.replaceChildren(el("p", { class: "error" }, err.message));
+      document.body.dataset.timeline = "error";
+    }
+  }
+
+  function svg(tag, attrs = {}, ...children) {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+    for (const child of children) node.append(child instanceof Node ? child : String(child));
+    return node;
+  }
+
+  // Length against date, one level per step; a tick where the rules changed, with their ids.
+  function stepChart(data) {
+    const [w, h, left, right, top, bottom] = [330, 150, 44, 8, 8, 22];
+    const day = (text) => Date.parse(`${text}T00:00:00Z`);
+    const t0 = day(data.from);
+    const t1 = day(data.to) + 86400000;
+    const lengths = data.steps.filter((s) => s.distance_km !== null).map((s) => s.distance_km);
+    const low = Math.min(data.great_circle_km || Infinity, ...lengths) * 0.98;
+    const high = Math.max(...lengths, low + 1) * 1.02;
+    const x = (t) => left + ((t - t0) / (t1 - t0)) * (w - left - right);
+    const y = (v) => top + (1 - (v - low) / (high - low)) * (h - top - bottom);
+    const chart = svg("svg", { id: "timeline-chart", viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": "Route length at each step" });
+    chart.append(svg("line", { x1: left, x2: w - right, y1: h - bottom, y2: h - bottom, class: "axis" }));
+    for (const v of [low, high]) chart.append(svg("text", { x: left - 4, y: y(v) + 4, "text-anchor": "end" }, km(v)));
+    for (const year of new Set(data.steps.map((s) => s.start.slice(0, 4)).concat([data.to.slice(0, 4)]))) {
+      const t = day(`${year}-01-01`);
+      if (t >= t0 && t <= t1) chart.append(svg("text", { x: x(t), y: h - 6, "text-anchor": "middle" }, `’${year.slice(2)}`));
+    }
+    data.steps.forEach((s, i) => {
+      const a = x(day(s.start));
+      const b = x(day(s.end) + 86400000);
+      const changed = [...s.began.map((r) => `+${r}`), ...s.ended.map((r) => `−${r}`)];
+      if (i > 0) {
+        chart.append(svg("line", { x1: a, x2: a, y1: top, y2: h - bottom, class: "change", "data-start": s.start }, svg("title", {}, `${s.start}: ${changed.join(" ") || "rules changed"}`)));
+        // The events that moved the route by more than 1 % are written on the chart.
+        const before = data.steps[i - 1].distance_km;
+        if (s.distance_km === null || before === null || Math.abs(s.distance_km - before) > 0.01 * before) {
+          const right = a > w / 2;
+          chart.append(svg("text", { x: right ? a - 3 : a + 3, y: (top + h - bottom) / 2, "text-anchor": right ? "end" : "start", class: "event", "data-start": s.start }, `${s.start} ${changed[0] || ""}`));
+        }
+      }
+      if (s.distance_km === null) return;
+      const level = y(s.distance_km);
+      const next = data.steps[i + 1];
+      chart.append(svg("line", { x1: a, x2: b, y1: level, y2: level, class: "level" }, svg("title", {}, `${s.start} to ${s.end}: ${km(s.distance_km)} km`)));
+      if (next && next.distance_km !== null) chart.append(svg("line", { x1: b, x2: b, y1: level, y2: y(next.distance_km), class: "level" }));
+    });
+    return chart;
+  }
+
+  function timelineTable(data) {
+    const rows = data.steps.map((s, i) =>
+      el(
+        "tr",
+        { "data-start": s.start, "data-km": s.distance_km === null ? "" : String(s.distance_km), class: i && s.distance_km !== data.steps[i - 1].distance_km ? "moved" : "" },
+        el("td", {}, s.start),
+        el("td", { class: "num" }, s.distance_km === null ? "no route" : km(s.distance_km)),
+        el("td", { class: "num" }, s.extra_pct === null ? "–" : `+${s.extra_pct.toFixed(1)} %`),
+        el("td", {}, s.distance_km === null ? s.error || "" : s.states.join(" ")),
+        el("td", { class: "changes" }, [...s.began.map((r) => `+${r}`), ...s.ended.map((r) => `−${r}`)].join(" ")),
+      ),
+    );
+    return el(
+      "table",
+      { id: "timeline-table" },
+      el("caption", {}, `${data.origin.code} → ${data.destination.code}, ${[data.airline, data.operator, data.category].filter(Boolean).join(" ")}, ${data.from} to ${data.to}`),
+      el("thead", {}, el("tr", {}, el("th", {}, "From"), el("th", { class: "num" }, "km"), el("th", { class: "num" }, "penalty"), el("th", {}, "states crossed"), el("th", {}, "rules changed"))),
+      el("tbody", {}, ...rows),
+    );
+  }
+
+  // ---- airlines: suggestions while typing, from the shipped table ------------------------
+  let airlineTimer = null;
+  $("airline").addEventListener("input", (e) => {
+    clearTimeout(airlineTimer);
+    const text = e.target.value.trim();
+    if (!text) return;
+    airlineTimer = setTimeout(async () => {
+      try {
+        const found = await api("/api/airlines", new URLSearchParams({ q: text, limit: "8" }));
+        $("airline-list").replaceChildren(...found.map((a) => el("option", { value: a.icao }, `${a.name} (${a.icao}${a.iata ? `/${a.iata}` : ""}, ${a.state})`)));
+      } catch (err) {
+        // A text the API refuses: no suggestions; planning names the fault.
+      }
+    }, 120);
+  });
+
   // ---- scenario, aircraft, globe, panel --------------------------------------------------
   async function loadScenario() {
     scenarioDenied = new Set();
@@ -825,6 +1121,11 @@
     applyProjection();
     writeUrl();
   });
+  $("wind").addEventListener("change", (e) => {
+    state.wind = e.target.checked;
+    loadWind();
+    writeUrl();
+  });
   $("swap").addEventListener("click", () => {
     [state.origin, state.destination] = [state.destination, state.origin];
     $("origin").value = state.origin;
@@ -843,16 +1144,19 @@
       // The scenario's closed states depend on the date, operator and category.
       if (o.scenario && state.scenario) loadScenario();
       else changed();
+      if (o.wind || o.key === "date") loadWind();
     });
   }
   $("compare-run").addEventListener("click", runCompare);
   $("chokepoints-run").addEventListener("click", runChokepoints);
+  $("timeline-run").addEventListener("click", runTimeline);
 
   // ---- start -----------------------------------------------------------------------------
   readUrl();
   $("origin").value = state.origin;
   $("destination").value = state.destination;
   $("globe").checked = state.globe;
+  $("wind").checked = state.wind;
   for (const o of OPTIONS) $(o.key).value = state.options[o.key] || "";
   if (Object.keys(state.options).length) $("options-view").open = true;
   renderLegend();
@@ -875,7 +1179,10 @@
     features = new Map(geojson.features.map((f) => [f.properties.code, { name: f.properties.name, sovereign: f.properties.sovereign || null }]));
     map.getSource("states").setData(geojson);
     map.getSource("borders").setData(borders(geojson));
+    map.addImage("hatch-avoid", hatch(COLOURS.advisory));
+    map.addImage("hatch-caution", hatch(COLOURS.caution));
     applyProjection();
+    loadWind();
     map.once("idle", () => {
       document.body.dataset.map = "ready"; // the basemap is drawn
     });
