@@ -246,7 +246,7 @@ def _render_alternatives(alternatives: tuple[Considered, ...]) -> Table:
 def _render_stops(stops: StopPlan) -> Table:
     """The legs of a fuel-stop plan, with their times in the wind when a month was given."""
     windy = stops.month is not None
-    columns = ["leg", "from", "to", "km", "flight"]
+    columns = ["leg", "from", "to", "km", "still air" if windy else "flight"]
     if windy:
         columns += ["in the wind", "mean wind kt"]
     title = (
