@@ -13,6 +13,7 @@ from overflight.analysis.fuel import StopPlan, plan_with_stops, stop_plan_to_dic
 from overflight.analysis.timing import route_time, strongest_wind_m_s
 from overflight.errors import InputError, NoRouteError
 from overflight.geo.wind import uniform_wind
+from overflight.models import KM_PER_NM
 
 #: A uniform westerly, m/s: a tailwind flying east, a headwind flying west.
 WESTERLY = 30.0
@@ -193,3 +194,10 @@ def test_route_request_plans_stops_in_the_month_and_reports_the_times() -> None:
     assert shape["optimise"] == "distance"
     assert expected.direct_time is not None
     assert shape["direct"]["wind_h"] == pytest.approx(expected.direct_time.wind_h)
+
+
+@pytest.mark.parametrize("designator", ["B738", "B789", "IL76"])
+def test_endurance_is_the_usable_range_at_cruise_speed(designator: str) -> None:
+    aircraft = load_aircraft(designator)
+    flown_km = aircraft.endurance_h() * aircraft.cruise_speed_kt * KM_PER_NM
+    assert flown_km == pytest.approx(aircraft.usable_range_km(), rel=1e-12)
