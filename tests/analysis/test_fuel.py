@@ -132,16 +132,25 @@ def test_json_has_the_documented_fields(pakistan_2025: Permissions) -> None:
     )
     data = json.loads(json.dumps(stop_plan_to_dict(plan)))
     assert set(data) == {
-        "aircraft", "usable_range_km", "nonstop_possible", "direct", "legs", "stops",
-        "total_distance_km", "flight_time_h", "ground_time_h", "total_time_h",
+        "aircraft", "usable_range_km", "endurance_h", "month", "optimise", "nonstop_possible",
+        "direct", "legs", "stops", "total_distance_km", "flight_time_h", "ground_time_h",
+        "total_time_h", "flight_wind_h", "total_wind_h",
     }  # fmt: skip
     assert data["aircraft"] == "IL76"
     assert len(data["legs"]) == len(data["stops"]) + 1
+    times = {"month", "still_air_h", "wind_h", "mean_wind_kt"}
     for leg, route in zip(data["legs"], plan.legs, strict=True):
-        assert leg == json.loads(json.dumps(route_to_dict(route)))
+        assert {k: v for k, v in leg.items() if k not in times} == json.loads(
+            json.dumps(route_to_dict(route))
+        )
+        # Still air: the wind time is the still-air time, the route's duration.
+        assert leg["month"] is None
+        assert leg["wind_h"] == leg["still_air_h"] == pytest.approx(route.duration_h)
+        assert leg["mean_wind_kt"] == 0.0
     assert [s["code"] for s in data["stops"]] == [s.code for s in plan.stops]
     assert set(data["stops"][0]) == {"code", "name", "lat", "lon", "country", "forced"}
     assert data["total_time_h"] == pytest.approx(plan.total_time_h)
+    assert data["total_wind_h"] == pytest.approx(plan.total_time_h)
 
 
 def test_runway_table_is_compact_and_has_the_needed_columns() -> None:

@@ -82,7 +82,8 @@ def test_openapi_documents_the_answer(openapi: dict[str, Any], path: str) -> Non
 def test_openapi_documents_the_parts(openapi: dict[str, Any]) -> None:
     schemas = openapi["components"]["schemas"]
     plan = schemas["PlanWire"]["properties"]
-    assert plan["legs"]["items"] == {"$ref": "#/components/schemas/RouteWire"}
+    assert plan["legs"]["items"] == {"$ref": "#/components/schemas/LegWire"}
+    assert {"wind_h", "still_air_h", "mean_wind_kt"} <= set(schemas["LegWire"]["properties"])
     assert plan["stops"]["items"] == {"$ref": "#/components/schemas/StopWire"}
     assert {"forced", "code", "country"} <= set(schemas["StopWire"]["properties"])
     assert {"effect", "severity", "band"} <= set(schemas["AdvisoryWire"]["properties"])

@@ -21,7 +21,8 @@ Look a type up by ICAO designator, name or alias, in any case:
 ('B788', 490.0, 12173)
 
 The planner flies a leg only if it is no longer than :meth:`AircraftProfile.usable_range_km`:
-the published range less a :class:`Reserve` (5 % and 45 minutes by default).
+the published range less a :class:`Reserve` (5 % and 45 minutes by default); in a month's wind,
+only if its time there is within :meth:`AircraftProfile.endurance_h`.
 """
 
 from overflight.aircraft._load import aircraft, list_aircraft, load_aircraft, read_aircraft_file

@@ -104,3 +104,12 @@ class AircraftProfile(BaseModel):
     def usable_range_km(self, reserve: Reserve = DEFAULT_RESERVE) -> float:
         """The range a planned leg may use, after the reserve (see :class:`Reserve`)."""
         return reserve.usable_km(self.range_km, self.cruise_speed_kt)
+
+    def endurance_h(self, reserve: Reserve = DEFAULT_RESERVE) -> float:
+        """Hours of cruise a planned leg may last: the usable range over the cruise speed.
+
+        A leg is within range when its time in the wind is at most this; in still air that is
+        a leg no longer than :meth:`usable_range_km`. The reserve is the same (see
+        :class:`Reserve`): its share for wind stays, as a monthly mean is not the day's wind.
+        """
+        return self.usable_range_km(reserve) / (self.cruise_speed_kt * KM_PER_NM)

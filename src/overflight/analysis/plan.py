@@ -126,6 +126,19 @@ class Plan(RouteViews):
         return route_time(self.route, month=month)
 
     @property
+    def range_time(self) -> tuple[RouteTime, bool] | None:
+        """The non-stop route's times at the aircraft's speed, and whether it is within range.
+
+        In the request's month, as fuel stops are decided; None without an aircraft.
+        """
+        if self.aircraft is None:
+            return None
+        from overflight.analysis.fuel import range_time
+
+        month = self.request.wind_month if self.request is not None else None
+        return range_time(self.route, self.aircraft, month=month)
+
+    @property
     def legs(self) -> tuple[Route, ...]:
         """The legs as flown: the fuel-stop legs, or the one non-stop route."""
         return self.stops.legs if self.stops is not None else (self.route,)
@@ -197,14 +210,14 @@ class Plan(RouteViews):
                 "operator_state": p.operator_state,
                 "category": p.category,
             }
-        if self.aircraft is not None:
-            usable = self.aircraft.usable_range_km()
+        if self.aircraft is not None and self.range_time is not None:
             data["aircraft"] = {
                 "designator": self.aircraft.designator,
                 "name": self.aircraft.name,
                 "cruise_speed_kt": self.aircraft.cruise_speed_kt,
-                "usable_range_km": usable,
-                "within_range": self.route.distance_km <= usable,
+                "usable_range_km": self.aircraft.usable_range_km(),
+                "endurance_h": self.aircraft.endurance_h(),
+                "within_range": self.range_time[1],
             }
         if self.stops is not None:
             from overflight.analysis.fuel import stop_plan_to_dict
@@ -218,6 +231,8 @@ class Plan(RouteViews):
                 "flight_time_h",
                 "ground_time_h",
                 "total_time_h",
+                "flight_wind_h",
+                "total_wind_h",
             ):
                 data[key] = plan[key]
         data["versions"] = data_versions()
@@ -236,7 +251,7 @@ def plan_request(request: FlightRequest) -> Plan:
     # Scenarios, the registry, aircraft and fuel stops load pydantic and scipy: only when asked.
     if r.aircraft or r.scenario or r.avoid or r.uses_registry:
         from overflight.aircraft import load_aircraft
-        from overflight.analysis.fuel import plan_with_stops, read_stop_pool
+        from overflight.analysis.fuel import plan_with_stops, range_time, read_stop_pool
         from overflight.registry import world
         from overflight.scenarios import load_scenario, read_avoid_file
 
@@ -315,7 +330,7 @@ def plan_request(request: FlightRequest) -> Plan:
     disputed = _disputed_crossings(planned, closure, day) if consulted else None
     if profile is None and (r.via or r.stop_pool):
         raise InputError("--via and --stop-pool choose fuel stops: give --aircraft too")
-    if profile is None or (not r.via and planned.distance_km <= profile.usable_range_km()):
+    if profile is None or (not r.via and range_time(planned, profile, month=r.wind_month)[1]):
         return Plan(
             planned,
             permissions,
@@ -346,6 +361,8 @@ def plan_request(request: FlightRequest) -> Plan:
         stop_pool=None if r.stop_pool is None else read_stop_pool(r.stop_pool),
         allow_disputed_stops=r.allow_disputed_stops,
         on=r.date,
+        month=r.wind_month,
+        optimise=r.optimise,
     )
     return Plan(
         planned,

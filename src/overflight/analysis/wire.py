@@ -86,19 +86,33 @@ class StopWire(_Shape):
     forced: bool
 
 
+class LegWire(RouteWire):
+    """A leg of a fuel-stop plan: a route with its still-air and wind times (``RouteTime``)."""
+
+    month: int | None
+    still_air_h: float
+    wind_h: float
+    mean_wind_kt: float
+
+
 class StopPlanWire(_Shape):
     """A plan with fuel stops (:func:`~overflight.analysis.fuel.stop_plan_to_dict`)."""
 
     aircraft: str
     usable_range_km: float
+    endurance_h: float
+    month: int | None
+    optimise: str
     nonstop_possible: bool
-    direct: RouteWire | None
-    legs: list[RouteWire]
+    direct: LegWire | None
+    legs: list[LegWire]
     stops: list[StopWire]
     total_distance_km: float
     flight_time_h: float
     ground_time_h: float
     total_time_h: float
+    flight_wind_h: float
+    total_wind_h: float
 
 
 class BandWire(_Shape):
@@ -194,6 +208,7 @@ class AircraftWire(_Shape):
     name: str
     cruise_speed_kt: float
     usable_range_km: float
+    endurance_h: float
     within_range: bool
 
 
@@ -238,12 +253,14 @@ class PlanWire(RouteWire, TimingWire):
     warnings: list[str] = []
     scenario: ScenarioWire | None = None
     aircraft: AircraftWire | None = None
-    legs: list[RouteWire] = []
+    legs: list[LegWire] = []
     stops: list[StopWire] = []
     total_distance_km: float | None = None
     flight_time_h: float | None = None
     ground_time_h: float | None = None
     total_time_h: float | None = None
+    flight_wind_h: float | None = None
+    total_wind_h: float | None = None
     versions: VersionsWire
 
 

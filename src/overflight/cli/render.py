@@ -119,17 +119,20 @@ def render_plan(plan: Plan) -> Group:
     if plan.disputed and plan.request is not None:
         areas = "; ".join(d.describe() for d in plan.disputed)
         lines.append(Text(f"disputed areas (policy {plan.request.disputed}): {areas}"))
-    if plan.aircraft is not None:
+    if plan.aircraft is not None and plan.range_time is not None:
         usable = plan.aircraft.usable_range_km()
-        verdict = (
-            "within range"
-            if plan.route.distance_km <= usable
-            else "BEYOND RANGE: the flight needs a fuel stop"
-        )
+        time, within = plan.range_time
+        verdict = "within range" if within else "BEYOND RANGE: the flight needs a fuel stop"
+        wind = ""
+        if time.month is not None:
+            wind = (
+                f", endurance {_hours(plan.aircraft.endurance_h())} against "
+                f"{_hours(time.wind_h)} non-stop in the {calendar.month_name[time.month]} wind"
+            )
         lines.append(
             Text(
                 f"aircraft: {plan.aircraft.designator} {plan.aircraft.name}, usable range "
-                f"{usable:,.0f} km: {verdict}"
+                f"{usable:,.0f} km{wind}: {verdict}"
             )
         )
     body: list[Group | Table | Text] = [render_route(plan.route)]
@@ -241,30 +244,29 @@ def _render_alternatives(alternatives: tuple[Considered, ...]) -> Table:
 
 
 def _render_stops(stops: StopPlan) -> Table:
-    """The legs of a fuel-stop plan."""
-    table = Table(
-        "leg",
-        "from",
-        "to",
-        "km",
-        "flight",
-        "states crossed",
-        title=(
-            f"plan with {len(stops.stops)} fuel stop(s): {stops.total_distance_km:,.0f} km, "
-            f"{_hours(stops.total_time_h)} including {stops.ground_time_h:g} h on the ground "
-            "at each stop"
-        ),
-        title_justify="left",
+    """The legs of a fuel-stop plan, with their times in the wind when a month was given."""
+    windy = stops.month is not None
+    columns = ["leg", "from", "to", "km", "still air" if windy else "flight"]
+    if windy:
+        columns += ["in the wind", "mean wind kt"]
+    title = (
+        f"plan with {len(stops.stops)} fuel stop(s): {stops.total_distance_km:,.0f} km, "
+        f"{_hours(stops.total_time_h)} including {stops.ground_time_h:g} h on the ground "
+        "at each stop"
     )
-    for k, leg in enumerate(stops.legs, start=1):
-        table.add_row(
-            str(k),
-            leg.origin.code,
-            leg.destination.code,
-            f"{leg.distance_km:,.0f}",
-            _hours(leg.duration_h),
-            " ".join(t.country for t in leg.transit),
+    if windy:
+        title += (
+            f"; {_hours(stops.total_wind_h)} in the {calendar.month_name[stops.month or 1]} "
+            f"wind (stops chosen by {stops.optimise}; endurance {_hours(stops.endurance_h)} "
+            "a leg)"
         )
+    table = Table(*columns, "states crossed", title=title, title_justify="left")
+    for k, (leg, time) in enumerate(zip(stops.legs, stops.times, strict=True), start=1):
+        cells = [str(k), leg.origin.code, leg.destination.code, f"{leg.distance_km:,.0f}"]
+        cells.append(_hours(leg.duration_h))
+        if windy:
+            cells += [_hours(time.wind_h), f"{time.mean_wind_kt:+.0f}"]
+        table.add_row(*cells, " ".join(t.country for t in leg.transit))
     return table
 
 
