@@ -31,6 +31,10 @@ from overflight.routing.closure import DISPUTED_POLICIES
 
 if TYPE_CHECKING:
     from overflight.scenarios import BandedAirspace
+else:
+    # The scenarios load pydantic, which a plain route never needs; at run time any object
+    # with ``.elements`` is taken as an airspace (get_type_hints reads this name).
+    BandedAirspace = object
 
 __all__ = ["OPTIMISE", "FlightRequest"]
 
