@@ -75,7 +75,9 @@ CASES = (
         "The 2015 Syria air bridge",
         "In September 2015 Bulgaria refused Russian military transports bound for Syria, "
         "Turkey had barred them since 2012, and Iran opened its airspace: the flights from "
-        "Chkalovsky (UUMU) to Hmeimim (OSLK) went over the Caspian Sea, Iran and Iraq.",
+        "Chkalovsky (UUMU) to Hmeimim (OSLK) went over the Caspian Sea, Iran and Iraq. The "
+        "registry records no refusal by Azerbaijan or Armenia, so the shortest route it "
+        "finds crosses them rather than the Caspian.",
         views=(
             flight(
                 "Russian state aircraft, 15 September 2015",
@@ -139,10 +141,11 @@ CASES = (
         "qatar-2017",
         "Qatar Airways and the 2017 blockade",
         "From June 2017 to January 2021 Saudi Arabia, the United Arab Emirates, Bahrain and "
-        "Egypt closed their airspace to Qatari aircraft. Doha (OTHH) to Casablanca (GMMN) "
-        "during the blockade and after it.",
+        "Egypt closed their airspace to Qatari aircraft, and flights from Doha squeezed out "
+        "through Iranian and Omani airspace. Doha (OTHH) to Nairobi (HKJK) during the "
+        "blockade and after it.",
         views=tuple(
-            flight(f"Qatar Airways, {day}", "OTHH", "GMMN", airline="QTR", date=day)
+            flight(f"Qatar Airways, {day}", "OTHH", "HKJK", airline="QTR", date=day)
             for day in ("2018-01-01", "2021-06-01")
         ),
     ),
@@ -150,8 +153,12 @@ CASES = (
         "tel-aviv-mumbai",
         "Tel Aviv to Mumbai before and after 2020",
         "Until 2020 El Al could not cross Saudi Arabia, and Tel Aviv (LLBG) to Mumbai (VABB) "
-        "went down the Red Sea and round the Arabian Peninsula. Saudi Arabia then opened its "
-        "airspace to flights to and from Israel.",
+        "went down the Red Sea and round the Arabian Peninsula; Saudi Arabia then opened its "
+        "airspace to flights to and from Israel. The registry records the refusals of Saudi "
+        "Arabia, the United Arab Emirates, Bahrain and Oman and when they ended, but no rule "
+        "yet for the other states on the way (Iraq, Kuwait, Iran among them): the routes drawn "
+        "here cross them, and are shorter than those flown until such rules are added with "
+        "their sources.",
         views=tuple(
             flight(f"El Al, {day}", "LLBG", "VABB", airline="ELY", date=day)
             for day in ("2019-06-01", "2023-06-01")
