@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet ".[dev]"
+# The docs extra too: tests/docs builds the documentation site (mkdocs --strict).
+.venv/bin/python -m pip install --quiet ".[dev,docs]"
 
 # The browser tests drive Debian's chromium, never a downloaded browser: install it when missing
 # (CI runs as root on Debian); without it those tests are skipped with the reason.

@@ -253,12 +253,13 @@ def plan_request(request: FlightRequest) -> Plan:
         from overflight.aircraft import load_aircraft
         from overflight.analysis.fuel import plan_with_stops, range_time, read_stop_pool
         from overflight.registry import world
-        from overflight.scenarios import load_scenario, read_avoid_file
+        from overflight.scenarios import avoid_area, load_scenario
 
     start, end = resolve_place(r.origin), resolve_place(r.destination)
     profile = load_aircraft(r.aircraft) if r.aircraft else None
     speed = r.speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
-    areas = tuple(read_avoid_file(path) for path in r.avoid)
+    found = (avoid_area(area, flight_level=r.flight_level) for area in r.avoid)
+    areas = tuple(area for area in found if area is not None)
     permissions: Permissions | None = None
     resolution: Resolution | None = None
     if r.optimise == "time" and r.wind_month is None and not r.no_wind:

@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from overflight._config import (
     DEFAULT_FLIGHT_LEVEL,
@@ -28,6 +28,13 @@ from overflight._config import (
 )
 from overflight.errors import RequestError
 from overflight.routing.closure import DISPUTED_POLICIES
+
+if TYPE_CHECKING:
+    from overflight.scenarios import BandedAirspace
+else:
+    # The scenarios load pydantic, which a plain route never needs; at run time any object
+    # with ``.elements`` is taken as an airspace (get_type_hints reads this name).
+    BandedAirspace = object
 
 __all__ = ["OPTIMISE", "FlightRequest"]
 
@@ -102,8 +109,9 @@ class FlightRequest:
     category: str | None = field(
         default=None, metadata=_about("Category of flight, e.g. civil or state.", chars=40)
     )
-    #: GeoJSON files of polygons to keep out of.
-    avoid: tuple[Path, ...] = field(
+    #: GeoJSON files of polygons to keep out of; from Python also ``traffic`` Airspaces,
+    #: obstacles only where their band of flight levels holds ``flight_level``.
+    avoid: tuple[Path | BandedAirspace, ...] = field(
         default=(), metadata=_about("GeoJSON files of polygons to keep out of.")
     )
     #: Lateral distance kept from denied airspace, nm.
@@ -242,7 +250,8 @@ class FlightRequest:
     def __post_init__(self) -> None:
         for name in ("deny", "allow", "via"):
             object.__setattr__(self, name, _split_codes(getattr(self, name)))
-        object.__setattr__(self, "avoid", tuple(Path(p) for p in self.avoid))
+        avoid = (p if hasattr(p, "elements") else Path(p) for p in self.avoid)
+        object.__setattr__(self, "avoid", tuple(avoid))
         for name in ("stop_pool", "advisories_file"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, Path(getattr(self, name)))

@@ -125,9 +125,14 @@ def restrictions(
 
 def _render(found: tuple[AppliedRule, ...], heading: dict[str, Any], fmt: ListFormat) -> str:
     if fmt is ListFormat.json:
-        return (
-            json.dumps({**heading, "restrictions": [r.to_dict() for r in found]}, indent=2) + "\n"
-        )
+        from overflight.analysis.versions import data_versions
+
+        data = {
+            **heading,
+            "versions": data_versions(),
+            "restrictions": [r.to_dict() for r in found],
+        }
+        return json.dumps(data, indent=2) + "\n"
     if fmt is ListFormat.csv:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -246,7 +251,9 @@ def timeline(
             output.write_text(timeline_to_svg(line), encoding="utf-8")
         return
     if chosen is TimelineFormat.json:
-        text = json.dumps(line.to_dict(), indent=2) + "\n"
+        from overflight.analysis.versions import data_versions
+
+        text = json.dumps({**line.to_dict(), "versions": data_versions()}, indent=2) + "\n"
     elif chosen is TimelineFormat.csv:
         from overflight.export.timeline import timeline_to_csv
 

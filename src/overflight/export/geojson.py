@@ -1,9 +1,14 @@
-"""Routes as RFC 7946 GeoJSON: densified great-circle legs, lines cut at ±180°."""
+"""Routes as RFC 7946 GeoJSON: densified great-circle legs, lines cut at ±180°.
+
+Each FeatureCollection carries ``versions`` (overflight's and its data's,
+:mod:`overflight.analysis.versions`) as a foreign member, as every JSON answer does.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from overflight.analysis.versions import data_versions
 from overflight.export.json import route_to_dict
 from overflight.models import Route
 
@@ -24,7 +29,7 @@ def route_to_geojson(route: Route) -> dict[str, Any]:
         point = place.__geo_interface__
         point["properties"]["role"] = role
         ends.append(point)
-    return {"type": "FeatureCollection", "features": [feature, *ends]}
+    return {"type": "FeatureCollection", "versions": data_versions(), "features": [feature, *ends]}
 
 
 def plan_to_geojson(plan: Plan) -> dict[str, Any]:
@@ -48,4 +53,4 @@ def plan_to_geojson(plan: Plan) -> dict[str, Any]:
         point = place.__geo_interface__
         point["properties"]["role"] = role
         places.append(point)
-    return {"type": "FeatureCollection", "features": [*legs, *places]}
+    return {"type": "FeatureCollection", "versions": data_versions(), "features": [*legs, *places]}

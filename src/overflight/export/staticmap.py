@@ -250,9 +250,10 @@ def _avoid_areas(plan: Plan) -> list[Any]:
     if plan.permissions is not None:
         return list(plan.permissions.avoid)
     if plan.request is not None and plan.request.avoid:
-        from overflight.scenarios import read_avoid_file
+        from overflight.scenarios import avoid_area
 
-        return [read_avoid_file(path) for path in plan.request.avoid]
+        found = (avoid_area(a, flight_level=plan.request.flight_level) for a in plan.request.avoid)
+        return [area for area in found if area is not None]
     return []
 
 

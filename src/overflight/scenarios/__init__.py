@@ -22,7 +22,13 @@ Rules apply in order and, for each state, the last rule that concerns the flight
 (False, True)
 """
 
-from overflight.scenarios._avoid import AvoidArea, read_avoid_file
+from overflight.scenarios._avoid import (
+    AvoidArea,
+    BandedAirspace,
+    airspace_area,
+    avoid_area,
+    read_avoid_file,
+)
 from overflight.scenarios._categories import CATEGORIES
 from overflight.scenarios._common import Source, Window
 from overflight.scenarios._groups import Group, group_members, groups
@@ -36,6 +42,7 @@ from overflight.scenarios._straits import Strait, straits, straits_used, transit
 __all__ = [
     "CATEGORIES",
     "AvoidArea",
+    "BandedAirspace",
     "Defaults",
     "Group",
     "Operator",
@@ -46,6 +53,8 @@ __all__ = [
     "Source",
     "Strait",
     "Window",
+    "airspace_area",
+    "avoid_area",
     "group_members",
     "groups",
     "json_schema",

@@ -48,8 +48,11 @@ def _builtin_files() -> Mapping[str, Path]:
 def list_scenarios() -> tuple[ScenarioInfo, ...]:
     """The built-in scenarios: name, title and date, sorted by name.
 
+    Examples
+    --------
     >>> [s.name for s in list_scenarios()][:2]
     ['pakistan-2025', 'qatar-2017']
+
     """
     out = []
     for name, path in _builtin_files().items():
