@@ -40,7 +40,10 @@ def test_whom_pakistan_refuses_as_csv() -> None:
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     by_id = {r["id"]: r for r in rows}
-    assert set(by_id) == {"pk-closed-to-indian-aircraft-2025-notam-01", "ir-pk-af-refuse-israel-flights"}
+    assert set(by_id) == {
+        "pk-closed-to-indian-aircraft-2025-notam-01",
+        "ir-pk-af-refuse-israel-flights",
+    }
     assert by_id["pk-closed-to-indian-aircraft-2025-notam-01"]["operators"] == "IN"
     assert all(r["source_publisher"] for r in rows)
     # Between the two India closures Pakistan refuses only flights to and from Israel.
