@@ -105,9 +105,11 @@ def test_a_corridor_opens_the_area_at_its_band_only(tmp_path: Path) -> None:
     high, low = fly(file, 350), fly(file, 250)
     # At FL350 the airway is open: the great circle, within a hair.
     assert high.route.distance_km < high.route.great_circle_km * 1.0001
-    assert [a["effect"] for a in high.to_dict()["advisories"]] == ["avoided"]
-    # At FL250 the whole box is closed: the route goes round it.
+    # An obstacle at the level, but the route flies straight through its airway: active only.
+    assert [a["effect"] for a in high.to_dict()["advisories"]] == ["active"]
+    # At FL250 the whole box is closed: the route goes round it, kept out.
     assert low.route.distance_km > low.route.great_circle_km * 1.01
+    assert [a["effect"] for a in low.to_dict()["advisories"]] == ["avoided"]
 
 
 def test_a_named_only_corridor_opens_nothing(tmp_path: Path) -> None:
