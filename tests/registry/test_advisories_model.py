@@ -238,3 +238,40 @@ def test_the_advisories_command_draws_the_areas_as_geojson() -> None:
     area = shapely.geometry.shape(gulf["geometry"])
     assert area.intersects(shapely.Point(52.0, 27.0))  # the middle of the Persian Gulf
     assert not area.intersects(shapely.Point(47.0, 24.0))  # Riyadh: land
+
+
+def test_a_fir_keyed_advisory_keeps_out_of_the_fir_outline_when_one_is_given(
+    tmp_path: Path,
+) -> None:
+    """The box is the FIR XBOX; without its outline the rule falls back to Poland's airspace."""
+    file = advisory_file(tmp_path / "a.yaml", area={"firs": ["XBOX"], "states": ["PL"]})
+    fir_file = tmp_path / "firs.geojson"
+    outline = {"type": "Polygon", "coordinates": [BOX]}
+    feature = {"type": "Feature", "properties": {"id": "XBOX"}, "geometry": outline}
+    fir_file.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), "utf-8")
+    box = shapely.Polygon(BOX)
+
+    def route(**firs: Any) -> Plan:
+        return plan_request(
+            FlightRequest(
+                origin="EDDF",
+                destination="UKBB",
+                flight_level=250,
+                advisories_file=file,
+                **firs,
+                **WHO,
+            )
+        )
+
+    outlined, fallback = route(fir_file=fir_file), route()
+    inner = box.buffer(-0.01)
+    assert not any(
+        inner.intersects(shapely.LineString(great_circle_points(a, b, 5.0)))
+        for a, b in zip(outlined.route.waypoints, outlined.route.waypoints[1:], strict=False)
+    )
+    assert not any("XBOX" in w for w in outlined.advisory_warnings)
+    # Round the box, over Poland north of it: the FIR, not Poland, is kept out of.
+    assert "PL" in {t.country for t in outlined.route.transit}
+    # Without the outline: Poland's airspace stands for the FIR, and the answer says so.
+    assert any("XBOX (PL)" in w and "no FIR outlines" in w for w in fallback.advisory_warnings)
+    assert "PL" not in {t.country for t in fallback.route.transit}

@@ -1,6 +1,6 @@
 """Advisories shape routes: the issue's proof cases from the public rules, planned for real.
 
-The areas are the shipped airspace of the states the advisories name (no FIR outlines yet);
+The areas are the shipped airspace of the states the advisories name (no FIR outlines);
 every route is checked here against the areas of the advisories that bind it at its level,
 computed from the catalogue apart from the closure the planner was given.
 """
@@ -235,3 +235,10 @@ def test_random_routes_at_random_levels_never_enter_an_active_advisory_area(
     assert active
     for advisory in active:
         assert not crosses(area_geometry(advisory), p.route.waypoints), advisory.id
+
+
+def test_areas_far_from_the_route_are_active_and_only_those_that_shaped_it_kept_out() -> None:
+    """Libya is an obstacle at FL350 for a German carrier, but nowhere near EDDF-OMDB."""
+    p = plan("EDDF", "OMDB", 350, **GERMAN)
+    assert effects(p)["easa-libya-czib-2017-02"] == "active"
+    assert effects(p)["easa-iraq-czib-2017-04r5"] == "avoided"
