@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -203,6 +203,13 @@ class AdvisoryOutcome:
     bound: BoundAdvisory
     #: One of :data:`EFFECTS`.
     effect: str
+    #: The area as WKB (lon/lat): with its corridors opened when it is an obstacle, for maps.
+    wkb: bytes = field(default=b"", compare=False, repr=False)
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        """The area (this thread's copy); empty when not known."""
+        return thread_geometry(self.wkb) if self.wkb else shapely.Polygon()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of one entry of a plan's ``advisories``."""
@@ -273,12 +280,15 @@ def advisory_outcomes(
         if a.band.contains(flight_level) and (a.severity != "caution" or strict):
             if direct is None:
                 direct = _track([(w[0], w[-1]) for w in legs if len(w) > 1])
-            shaped = _shaped(_opened_wkb(a, flight_level, firs), legs, direct, margin_nm)
-            out.append(AdvisoryOutcome(b, "avoided" if shaped else "active"))
+            opened = _opened_wkb(a, flight_level, firs)
+            shaped = _shaped(opened, legs, direct, margin_nm)
+            out.append(AdvisoryOutcome(b, "avoided" if shaped else "active", opened))
             continue
         track = _track(legs) if track is None else track
         # Shrunk as the verifier shrinks it: a route along an area's edge does not cross it.
-        inside = shrunk_advisory(_area_wkb(a, firs))
+        wkb = _area_wkb(a, firs)
+        inside = shrunk_advisory(wkb)
         if any(shapely.intersects(inside, line) for line in track):
-            out.append(AdvisoryOutcome(b, "crossed" if a.band.contains(flight_level) else "above"))
+            effect = "crossed" if a.band.contains(flight_level) else "above"
+            out.append(AdvisoryOutcome(b, effect, wkb))
     return tuple(out)
