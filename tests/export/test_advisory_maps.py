@@ -24,7 +24,7 @@ ORANGE = np.array([0xE6, 0x61, 0x01], dtype=np.float64)
 
 
 @cache
-def german_low() -> Plan:
+def german_low(*, no_advisories: bool = False) -> Plan:
     """A German carrier at FL230 in February 2020: round Iran, kept out of Iraq, Libya far."""
     return plan_request(
         FlightRequest(
@@ -33,6 +33,7 @@ def german_low() -> Plan:
             airline="DLH",
             date=dt.date(2020, 2, 1),
             flight_level=230,
+            no_advisories=no_advisories,
         )
     )
 
@@ -71,16 +72,7 @@ def test_the_png_shows_the_areas_in_orange_and_a_plan_without_them_does_not() ->
         pixels = np.asarray(Image.open(io.BytesIO(plan_to_png(plan))).convert("RGB"), float)
         return float(np.mean(np.all(np.abs(pixels - ORANGE) <= 30.0, axis=-1)))
 
-    without = plan_request(
-        FlightRequest(
-            origin="EDDF",
-            destination="OMDB",
-            airline="DLH",
-            date=dt.date(2020, 2, 1),
-            flight_level=230,
-            no_advisories=True,
-        )
-    )
+    without = german_low(no_advisories=True)
     assert orange_share(german_low()) > 0.002
     assert orange_share(without) < 0.0002
 
