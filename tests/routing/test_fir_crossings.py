@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -75,3 +76,13 @@ def test_a_route_outside_every_fir_crosses_none() -> None:
     far = FirSet.from_geometries("test", {"XFAR": shapely.box(100, 0, 110, 10)})
     assert fir_crossings(route, far) == ()
     assert eet(()) == ""
+
+
+def test_fir_crossings_from_threads_are_those_of_one_thread() -> None:
+    """The FIR set holds WKB; each thread reads its own geometry (ARCHITECTURE.md)."""
+    route = frankfurt_budapest().route
+    firs = read_fir_file(SYNTHETIC)
+    alone = fir_crossings(route, firs)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(lambda _: fir_crossings(route, firs), range(16)))
+    assert all(f == alone for f in found)
