@@ -218,6 +218,8 @@ def test_route_text_lists_the_advisories_with_band_and_source() -> None:
     flat = " ".join(out.split())
     assert "advisories at FL230" in flat
     assert "easa-iran-czib-2020-01 (EASA, avoid, FL000-FL249): kept out" in flat
+    # Libya is an obstacle at FL230 too, but nowhere near the route: active, not kept out.
+    assert "easa-libya-czib-2017-02 (EASA, avoid, FL000-FL600): active" in flat
     status, out, _ = run(
         "route", "EDDF", "OMDB", "--airline", "DLH", "--date", "2020-02-01", "--no-advisories"
     )

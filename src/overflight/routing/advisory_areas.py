@@ -269,8 +269,8 @@ def advisory_outcomes(
 ) -> tuple[AdvisoryOutcome, ...]:
     """Every advisory the route was kept out of, was active, or crosses (a caution, or above).
 
-    ``legs`` are the waypoints of each leg flown. Advisories the route neither avoids nor
-    crosses, below or above their band, are left out.
+    ``legs`` are the waypoints of each leg flown. An advisory not active at the level whose
+    area the route does not cross is left out.
     """
     out = []
     track: list[BaseGeometry] | None = None
