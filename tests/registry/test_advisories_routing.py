@@ -28,7 +28,7 @@ from overflight.geo.ellipsoid import great_circle_points
 from overflight.geo.sphere import split_antimeridian
 from overflight.models import LonLat
 from overflight.registry import advisories_for, advisory_by_id
-from overflight.routing.advisory_areas import area_geometry
+from overflight.routing.advisory_areas import advisory_areas, area_geometry
 from overflight.routing.obstacles import build_obstacles
 from overflight.routing.verify import check_route
 from overflight.scenarios import transit_corridors
@@ -242,3 +242,15 @@ def test_areas_far_from_the_route_are_active_and_only_those_that_shaped_it_kept_
     p = plan("EDDF", "OMDB", 350, **GERMAN)
     assert effects(p)["easa-libya-czib-2017-02"] == "active"
     assert effects(p)["easa-iraq-czib-2017-04r5"] == "avoided"
+
+
+def test_an_advisory_on_states_already_refused_leaves_the_obstacles_as_they_were() -> None:
+    """EASA's areas of February 2020 lie in states conflict-26 refuses: nothing to add."""
+    refused = ("IR", "IQ", "SY", "LY", "ML", "YE", "AF", "RU", "UA", "BY")
+    bound = advisories_for(operator="DE", category="civil", on=dt.date(2020, 2, 1))
+    covered = tuple(a.wkb for a in advisory_areas(bound, 230) if a.obstacle)
+    assert covered
+    assert build_obstacles(refused, 0.0, (), (), covered).wkb == build_obstacles(refused).wkb
+    # The gulfs' waters are refused by no state: they still add to the obstacles.
+    gulf = (shapely.to_wkb(area_geometry(advisory_by_id(GULF))),)
+    assert build_obstacles(refused, 0.0, (), (), gulf).wkb != build_obstacles(refused).wkb
