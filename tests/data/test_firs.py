@@ -47,6 +47,16 @@ def test_sub_sectors_without_their_fir_are_merged_into_it(tmp_path: Path) -> Non
     assert firs.geometry("XEEE").area == pytest.approx(2.0)
 
 
+def test_a_fir_drawn_across_the_antimeridian_is_cut_there(tmp_path: Path) -> None:
+    """An oceanic FIR drawn from 170 E to 190 E (170 W), as some files have it."""
+    firs = read_fir_file(write(tmp_path, collection(({"id": "XPAC"}, box(170, 190)))))
+    outline = firs.geometry("XPAC")
+    assert outline.bounds == (-180.0, 0.0, 180.0, 1.0)
+    assert outline.area == pytest.approx(20.0)
+    assert outline.contains(shapely.Point(-175.0, 0.5))
+    assert not outline.contains(shapely.Point(0.0, 0.5))
+
+
 def test_another_identifier_property_is_read_when_named(tmp_path: Path) -> None:
     path = write(tmp_path, collection(({"IDENT": "XFFF", "id": 3}, box(0, 1))))
     assert read_fir_file(path, id_property="IDENT").ids == ("XFFF",)
@@ -80,7 +90,7 @@ def test_the_same_content_is_the_same_set_whatever_the_file(tmp_path: Path) -> N
             r"feature 0 \(XAAA\) is a Point, not an area",
         ),
         (
-            collection(({"id": "XAAA"}, box(170, 190))),
+            collection(({"id": "XAAA"}, box(170, 600))),
             r"feature 0 \(XAAA\) has coordinates outside lon \[-180, 180\]",
         ),
     ],

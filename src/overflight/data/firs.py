@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import shapely
+import shapely.affinity
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -170,13 +171,34 @@ def _feature(feature: Any, k: int, name: str, id_property: str) -> tuple[str, Ba
     except (ValueError, TypeError, IndexError, KeyError, shapely.errors.ShapelyError) as exc:
         raise InputError(f"{where} ({ident}) is malformed ({exc}); {_ACCEPTED}") from None
     west, south, east, north = polygon.bounds if not polygon.is_empty else (0.0, 0.0, 0.0, 0.0)
-    if not (west >= -180.0 and east <= 180.0 and south >= -90.0 and north <= 90.0):
+    if not (west >= -540.0 and east <= 540.0 and south >= -90.0 and north <= 90.0):
         raise InputError(
             f"{where} ({ident}) has coordinates outside lon [-180, 180], lat [-90, 90]; "
             "GeoJSON is (lon, lat)"
         )
     # FIR boundaries drawn by hand often touch themselves: repair rather than refuse.
-    return ident.strip(), shapely.make_valid(polygon)
+    return ident.strip(), _within_180(shapely.make_valid(polygon))
+
+
+def _within_180(polygon: BaseGeometry) -> BaseGeometry:
+    """The polygon with longitudes in [-180, 180].
+
+    An oceanic FIR across the antimeridian is often drawn with continuous longitudes (170 to
+    190): its parts beyond ±180° are moved by 360°, as RFC 7946 asks.
+
+    >>> _within_180(shapely.box(170, 0, 190, 10)).bounds
+    (-180.0, 0.0, 180.0, 10.0)
+    """
+    west, _, east, _ = polygon.bounds
+    if west >= -180.0 and east <= 180.0:
+        return polygon
+    parts = [
+        shapely.affinity.translate(
+            shapely.intersection(polygon, shapely.box(k - 180.0, -90.0, k + 180.0, 90.0)), -k
+        )
+        for k in (-360.0, 0.0, 360.0)
+    ]
+    return shapely.union_all([p for p in parts if not p.is_empty])
 
 
 def _by_fir(pieces: Mapping[str, list[BaseGeometry]]) -> dict[str, BaseGeometry]:
