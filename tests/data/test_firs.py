@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import shapely
 
-from overflight.data.firs import read_fir_file, traffic_firs
+from overflight.data.firs import fir_set_of, read_fir_file, traffic_firs
 from overflight.errors import InputError
 
 SYNTHETIC = Path(__file__).with_name("firs_synthetic.geojson")
@@ -103,6 +103,16 @@ def test_a_bad_file_is_named_with_what_is_wrong(
     with pytest.raises(InputError, match=message) as error:
         read_fir_file(path)
     assert str(path) in str(error.value)
+
+
+def test_a_file_is_read_again_only_when_it_changes(tmp_path: Path) -> None:
+    path = write(tmp_path, collection(({"id": "XAAA"}, box(0, 1))))
+    first = fir_set_of(path)
+    assert fir_set_of(path) is first
+    path.write_text(json.dumps(collection(({"id": "XBBB"}, box(0, 2)))), encoding="utf-8")
+    changed = fir_set_of(path)
+    assert changed is not None
+    assert changed.ids == ("XBBB",)
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +98,24 @@ def _positions(ids: tuple[str, ...]) -> dict[str, int]:
 def fir_set_of(
     path: str | os.PathLike[str] | None, *, id_property: str | None = None
 ) -> FirSet | None:
-    """The FIRs a request plans with: the file's, else traffic's European FIRs, else None."""
-    if path is not None:
-        return read_fir_file(path, id_property=id_property or DEFAULT_ID_PROPERTY)
-    return traffic_firs()
+    """The FIRs a request plans with: the file's, else traffic's European FIRs, else None.
+
+    A file is read once while it is unchanged (its size and modification time): a batch or a
+    server plans many requests with the same file.
+    """
+    if path is None:
+        return traffic_firs()
+    prop = id_property or DEFAULT_ID_PROPERTY
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return read_fir_file(path, id_property=prop)  # raises, naming the file
+    return _read_unchanged(os.fspath(path), prop, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _read_unchanged(path: str, id_property: str, size: int, mtime_ns: int) -> FirSet:
+    return read_fir_file(path, id_property=id_property)
 
 
 def read_fir_file(
