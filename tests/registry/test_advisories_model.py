@@ -105,9 +105,11 @@ def test_a_corridor_opens_the_area_at_its_band_only(tmp_path: Path) -> None:
     high, low = fly(file, 350), fly(file, 250)
     # At FL350 the airway is open: the great circle, within a hair.
     assert high.route.distance_km < high.route.great_circle_km * 1.0001
-    assert [a["effect"] for a in high.to_dict()["advisories"]] == ["avoided"]
-    # At FL250 the whole box is closed: the route goes round it.
+    # An obstacle at the level, but the route flies straight through its airway: active only.
+    assert [a["effect"] for a in high.to_dict()["advisories"]] == ["active"]
+    # At FL250 the whole box is closed: the route goes round it, kept out.
     assert low.route.distance_km > low.route.great_circle_km * 1.01
+    assert [a["effect"] for a in low.to_dict()["advisories"]] == ["avoided"]
 
 
 def test_a_named_only_corridor_opens_nothing(tmp_path: Path) -> None:
@@ -216,6 +218,8 @@ def test_route_text_lists_the_advisories_with_band_and_source() -> None:
     flat = " ".join(out.split())
     assert "advisories at FL230" in flat
     assert "easa-iran-czib-2020-01 (EASA, avoid, FL000-FL249): kept out" in flat
+    # Libya is an obstacle at FL230 too, but nowhere near the route: active, not kept out.
+    assert "easa-libya-czib-2017-02 (EASA, avoid, FL000-FL600): active" in flat
     status, out, _ = run(
         "route", "EDDF", "OMDB", "--airline", "DLH", "--date", "2020-02-01", "--no-advisories"
     )
@@ -236,3 +240,40 @@ def test_the_advisories_command_draws_the_areas_as_geojson() -> None:
     area = shapely.geometry.shape(gulf["geometry"])
     assert area.intersects(shapely.Point(52.0, 27.0))  # the middle of the Persian Gulf
     assert not area.intersects(shapely.Point(47.0, 24.0))  # Riyadh: land
+
+
+def test_a_fir_keyed_advisory_keeps_out_of_the_fir_outline_when_one_is_given(
+    tmp_path: Path,
+) -> None:
+    """The box is the FIR XBOX; without its outline the rule falls back to Poland's airspace."""
+    file = advisory_file(tmp_path / "a.yaml", area={"firs": ["XBOX"], "states": ["PL"]})
+    fir_file = tmp_path / "firs.geojson"
+    outline = {"type": "Polygon", "coordinates": [BOX]}
+    feature = {"type": "Feature", "properties": {"id": "XBOX"}, "geometry": outline}
+    fir_file.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), "utf-8")
+    box = shapely.Polygon(BOX)
+
+    def route(**firs: Any) -> Plan:
+        return plan_request(
+            FlightRequest(
+                origin="EDDF",
+                destination="UKBB",
+                flight_level=250,
+                advisories_file=file,
+                **firs,
+                **WHO,
+            )
+        )
+
+    outlined, fallback = route(fir_file=fir_file), route()
+    inner = box.buffer(-0.01)
+    assert not any(
+        inner.intersects(shapely.LineString(great_circle_points(a, b, 5.0)))
+        for a, b in zip(outlined.route.waypoints, outlined.route.waypoints[1:], strict=False)
+    )
+    assert not any("XBOX" in w for w in outlined.advisory_warnings)
+    # Round the box, over Poland north of it: the FIR, not Poland, is kept out of.
+    assert "PL" in {t.country for t in outlined.route.transit}
+    # Without the outline: Poland's airspace stands for the FIR, and the answer says so.
+    assert any("XBOX (PL)" in w and "no FIR outlines" in w for w in fallback.advisory_warnings)
+    assert "PL" not in {t.country for t in fallback.route.transit}

@@ -1,6 +1,6 @@
 """Advisories shape routes: the issue's proof cases from the public rules, planned for real.
 
-The areas are the shipped airspace of the states the advisories name (no FIR outlines yet);
+The areas are the shipped airspace of the states the advisories name (no FIR outlines);
 every route is checked here against the areas of the advisories that bind it at its level,
 computed from the catalogue apart from the closure the planner was given.
 """
@@ -28,7 +28,7 @@ from overflight.geo.ellipsoid import great_circle_points
 from overflight.geo.sphere import split_antimeridian
 from overflight.models import LonLat
 from overflight.registry import advisories_for, advisory_by_id
-from overflight.routing.advisory_areas import area_geometry
+from overflight.routing.advisory_areas import advisory_areas, area_geometry
 from overflight.routing.obstacles import build_obstacles
 from overflight.routing.verify import check_route
 from overflight.scenarios import transit_corridors
@@ -235,3 +235,22 @@ def test_random_routes_at_random_levels_never_enter_an_active_advisory_area(
     assert active
     for advisory in active:
         assert not crosses(area_geometry(advisory), p.route.waypoints), advisory.id
+
+
+def test_areas_far_from_the_route_are_active_and_only_those_that_shaped_it_kept_out() -> None:
+    """Libya is an obstacle at FL350 for a German carrier, but nowhere near EDDF-OMDB."""
+    p = plan("EDDF", "OMDB", 350, **GERMAN)
+    assert effects(p)["easa-libya-czib-2017-02"] == "active"
+    assert effects(p)["easa-iraq-czib-2017-04r5"] == "avoided"
+
+
+def test_an_advisory_on_states_already_refused_leaves_the_obstacles_as_they_were() -> None:
+    """EASA's areas of February 2020 lie in states conflict-26 refuses: nothing to add."""
+    refused = ("IR", "IQ", "SY", "LY", "ML", "YE", "AF", "RU", "UA", "BY")
+    bound = advisories_for(operator="DE", category="civil", on=dt.date(2020, 2, 1))
+    covered = tuple(a.wkb for a in advisory_areas(bound, 230) if a.obstacle)
+    assert covered
+    assert build_obstacles(refused, 0.0, (), (), covered).wkb == build_obstacles(refused).wkb
+    # The gulfs' waters are refused by no state: they still add to the obstacles.
+    gulf = (shapely.to_wkb(area_geometry(advisory_by_id(GULF))),)
+    assert build_obstacles(refused, 0.0, (), (), gulf).wkb != build_obstacles(refused).wkb

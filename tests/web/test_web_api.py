@@ -413,9 +413,9 @@ def test_the_route_parameters_are_the_flight_request_fields(client: httpx.Client
     """The API's query model is derived from FlightRequest: a new field reaches the API."""
     parameters = client.get("/openapi.json").json()["paths"]["/api/route"]["get"]["parameters"]
     names = {p["name"] for p in parameters}
-    # Fields naming files (avoid, stop_pool, advisories_file) have no HTTP form: the server
-    # reads no files.
-    files = {"avoid", "stop_pool", "advisories_file"}
+    # Fields naming files (avoid, stop_pool, advisories_file, the FIR file and its id property)
+    # have no HTTP form: the server reads no files.
+    files = {"avoid", "stop_pool", "advisories_file", "fir_file", "fir_id_property"}
     assert names == {f.name for f in dataclasses.fields(FlightRequest)} - files
     speed = next(p for p in parameters if p["name"] == "speed_kt")["schema"]["anyOf"][0]
     assert (speed["minimum"], speed["maximum"]) == SPEED_KT_RANGE

@@ -28,9 +28,11 @@ if TYPE_CHECKING:
     from overflight.aircraft import AircraftProfile
     from overflight.analysis.fuel import StopPlan
     from overflight.data.disputed import DisputedArea
+    from overflight.data.firs import FirSet
     from overflight.registry import BoundAdvisory, Resolution
     from overflight.routing.advisory_areas import AdvisoryOutcome
     from overflight.routing.closure import AdvisoryArea
+    from overflight.routing.fir_crossings import FirCrossing
     from overflight.scenarios import Permissions
 
 __all__ = ["NO_ADVISORIES", "DisputedCrossing", "Plan", "clearances", "plan_request"]
@@ -118,6 +120,17 @@ class Plan(RouteViews):
     advisories: tuple[AdvisoryOutcome, ...] | None = None
     #: What the advisories' answer cannot know (a FIR its states stand for).
     advisory_warnings: tuple[str, ...] = ()
+    #: The FIRs the non-stop route crosses, in order (None: no FIR outlines loaded).
+    firs: tuple[FirCrossing, ...] | None = None
+
+    @property
+    def eet(self) -> str | None:
+        """The flight plan's item 18 ``EET/`` for the non-stop route (None: no FIRs loaded)."""
+        if self.firs is None:
+            return None
+        from overflight.routing.fir_crossings import eet
+
+        return eet(self.firs)
 
     @property
     def timing(self) -> RouteTime:
@@ -192,6 +205,9 @@ class Plan(RouteViews):
         )
         if self.advisory_warnings:
             data["advisory_warnings"] = list(self.advisory_warnings)
+        if self.firs is not None:
+            data["firs"] = [c.to_dict() for c in self.firs]
+            data["eet"] = self.eet
         data["remarks"] = list(self.remarks)
         if self.request is not None:
             data |= self.request.reported()
@@ -308,7 +324,8 @@ def plan_request(request: FlightRequest) -> Plan:
             )
         if areas:
             permissions = replace(permissions, avoid=(*permissions.avoid, *areas))
-    layer = _NO_LAYER if permissions is None else _advisory_layer(r, permissions, resolution)
+    firs = _fir_set(r)
+    layer = _NO_LAYER if permissions is None else _advisory_layer(r, permissions, resolution, firs)
     day = permissions.on if permissions is not None else r.date or dt.date.today()
     closure = Closure.from_permissions(
         permissions,
@@ -342,6 +359,7 @@ def plan_request(request: FlightRequest) -> Plan:
             disputed=disputed,
             advisories=layer.outcomes(r, (planned,)),
             advisory_warnings=layer.warnings,
+            firs=_crossings(planned, firs),
         )
     if areas and permissions is None:
         raise InputError(
@@ -376,6 +394,7 @@ def plan_request(request: FlightRequest) -> Plan:
         disputed=disputed,
         advisories=layer.outcomes(r, stops.legs),
         advisory_warnings=layer.warnings,
+        firs=_crossings(planned, firs),
     )
 
 
@@ -386,6 +405,7 @@ class _AdvisoryLayer:
     bound: tuple[BoundAdvisory, ...] | None = None
     areas: tuple[AdvisoryArea, ...] = ()
     warnings: tuple[str, ...] = ()
+    firs: FirSet | None = None
 
     def outcomes(
         self, request: FlightRequest, legs: tuple[Route, ...]
@@ -399,14 +419,34 @@ class _AdvisoryLayer:
             request.flight_level,
             [leg.waypoints for leg in legs],
             strict=request.strict,
+            firs=self.firs,
+            margin_nm=request.margin_nm,
         )
 
 
 _NO_LAYER = _AdvisoryLayer()
 
 
+def _fir_set(request: FlightRequest) -> FirSet | None:
+    """The FIR outlines of the request's file, else of an installed traffic, else None."""
+    from overflight.data.firs import fir_set_of
+
+    return fir_set_of(request.fir_file, id_property=request.fir_id_property)
+
+
+def _crossings(route: Route, firs: FirSet | None) -> tuple[FirCrossing, ...] | None:
+    if firs is None:
+        return None
+    from overflight.routing.fir_crossings import fir_crossings
+
+    return fir_crossings(route, firs)
+
+
 def _advisory_layer(
-    request: FlightRequest, permissions: Permissions, resolution: Resolution | None
+    request: FlightRequest,
+    permissions: Permissions,
+    resolution: Resolution | None,
+    firs: FirSet | None,
 ) -> _AdvisoryLayer:
     """The advisories that bind the flight, none with ``no_advisories``.
 
@@ -436,7 +476,10 @@ def _advisory_layer(
         shipped=resolution is not None,
     )
     return _AdvisoryLayer(
-        bound, advisory_areas(bound, r.flight_level, strict=r.strict), fir_warnings(bound)
+        bound,
+        advisory_areas(bound, r.flight_level, strict=r.strict, firs=firs),
+        fir_warnings(bound, firs),
+        firs,
     )
 
 

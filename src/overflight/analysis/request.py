@@ -202,6 +202,20 @@ class FlightRequest:
             "YAML file of further advisories, in the catalogue's format (ADVISORIES.md)."
         ),
     )
+    #: A GeoJSON file of FIR outlines (VATSpy's Boundaries.geojson): FIR-keyed advisories,
+    #: the FIRs crossed and the flight plan's EET.
+    fir_file: Path | None = field(
+        default=None,
+        metadata=_about(
+            "GeoJSON file of FIR outlines, e.g. VATSpy's Boundaries.geojson: FIR-keyed "
+            "advisories use them; the report lists the FIRs crossed and the EET."
+        ),
+    )
+    #: The property of the FIR file's features that holds the FIR's identifier.
+    fir_id_property: str = field(
+        default="id",
+        metadata=_about("Property of the FIR file's features holding the FIR id.", chars=80),
+    )
 
     #: Month of the mean upper wind flown through, 1 to 12 (None: the month of ``date``).
     month: int | None = field(
@@ -252,7 +266,7 @@ class FlightRequest:
             object.__setattr__(self, name, _split_codes(getattr(self, name)))
         avoid = (p if hasattr(p, "elements") else Path(p) for p in self.avoid)
         object.__setattr__(self, "avoid", tuple(avoid))
-        for name in ("stop_pool", "advisories_file"):
+        for name in ("stop_pool", "advisories_file", "fir_file"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, Path(getattr(self, name)))
         for name in ("scenario", "aircraft", "category", "operator", "airline"):

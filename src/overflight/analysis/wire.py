@@ -122,6 +122,17 @@ class BandWire(_Shape):
     upper: int
 
 
+class FirCrossingWire(_Shape):
+    """A FIR the non-stop route crosses (``routing/fir_crossings.py``), minutes from take-off."""
+
+    id: str
+    entry: tuple[float, float]
+    exit: tuple[float, float]
+    entry_min: float
+    exit_min: float
+    km: float
+
+
 class AdvisoryWire(_Shape):
     """An advisory that bound the flight, and what it did to the route (``effect``)."""
 
@@ -238,6 +249,9 @@ class PlanWire(RouteWire, TimingWire):
     clearances: list[str]
     advisories: list[AdvisoryWire] | None
     advisory_warnings: list[str] = []
+    #: With FIR outlines loaded (traffic's, on a server where it is installed).
+    firs: list[FirCrossingWire] | None = None
+    eet: str | None = None
     remarks: list[str]
     disputed: str | None = None
     flight_level: int | None = None

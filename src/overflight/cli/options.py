@@ -34,6 +34,8 @@ __all__ = [
     "DenyOption",
     "DestinationArgument",
     "DisputedOption",
+    "FirFileOption",
+    "FirIdPropertyOption",
     "FlightLevelOption",
     "GroundTimeOption",
     "MarginOption",
@@ -147,6 +149,18 @@ AdvisoriesFileOption = Annotated[
     Path | None,
     typer.Option("--advisories", help="YAML file of further advisories (format: ADVISORIES.md)."),
 ]
+FirFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--fir-file",
+        help="GeoJSON of FIR outlines (e.g. VATSpy Boundaries.geojson): FIR-keyed advisories, "
+        "the FIRs crossed and the EET.",
+    ),
+]
+FirIdPropertyOption = Annotated[
+    str,
+    typer.Option("--fir-id-property", help="Property of the FIR file holding the FIR id."),
+]
 MonthOption = Annotated[
     int | None,
     typer.Option("--month", help="Month of the mean upper wind, 1-12 (default: of --date)."),
@@ -202,6 +216,8 @@ REQUEST_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("no_advisories", NoAdvisoriesOption, False),
     ("strict", StrictOption, False),
     ("advisories_file", AdvisoriesFileOption, None),
+    ("fir_file", FirFileOption, None),
+    ("fir_id_property", FirIdPropertyOption, "id"),
     ("month", MonthOption, None),
     ("no_wind", NoWindOption, False),
     ("optimise", OptimiseOption, "distance"),

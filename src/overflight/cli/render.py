@@ -137,6 +137,8 @@ def render_plan(plan: Plan) -> Group:
         )
     body: list[Group | Table | Text] = [render_route(plan.route)]
     body += [Text(), _render_wind(plan.timing)]
+    if plan.firs is not None:
+        body += [Text(), *_render_firs(plan)]
     if plan.alternatives:
         body += [Text(), _render_alternatives(plan.alternatives)]
     if plan.stops is not None:
@@ -176,6 +178,7 @@ def _registry_lines(answer: Resolution) -> list[Text]:
 #: How the text names what an advisory did to the route.
 _EFFECT = {
     "avoided": "kept out",
+    "active": "active (an obstacle at this level that did not shape the route)",
     "crossed": "crossed (caution)",
     "above": "crossed above its band",
 }
@@ -186,7 +189,9 @@ def _advisory_lines(plan: Plan) -> list[Text]:
     level = plan.request.flight_level if plan.request is not None else None
     at = f" at FL{level:03d}" if level is not None else ""
     found = plan.advisories or ()
-    lines = [Text(f"advisories{at}: {len(found) or 'none'} shaped or crossed by the route")]
+    counts = [(e, sum(o.effect == e for o in found)) for e in _EFFECT]
+    summary = ", ".join(f"{n} {_EFFECT[e].split(' (')[0]}" for e, n in counts if n) or "none"
+    lines = [Text(f"advisories{at}: {summary}")]
     lines += [Text(f"warning: {w}", style="yellow") for w in plan.advisory_warnings]
     for outcome in found:
         a = outcome.bound.advisory
@@ -198,6 +203,30 @@ def _advisory_lines(plan: Plan) -> list[Text]:
             )
         )
     return lines
+
+
+def _render_firs(plan: Plan) -> list[Table | Text]:
+    """The FIRs the non-stop route crosses, with times from take-off, and the flight plan's EET."""
+    crossings = plan.firs or ()
+    if not crossings:
+        return [Text("FIRs crossed: none of the loaded FIR outlines is on the route")]
+    table = Table(
+        title=f"FIRs crossed, in order (still air at {plan.route.speed_kt:,.0f} kt)",
+        title_justify="left",
+    )
+    for column in ("#", "FIR", "entry", "exit", "from", "to", "km"):
+        table.add_column(column, justify="left" if column in ("FIR", "entry", "exit") else "right")
+    for k, c in enumerate(crossings, start=1):
+        table.add_row(
+            str(k),
+            c.id,
+            _point(c.entry),
+            _point(c.exit),
+            _hours(c.entry_min / 60.0),
+            _hours(c.exit_min / 60.0),
+            f"{c.km:,.0f}",
+        )
+    return [table, Text(f"flight plan item 18: {plan.eet or 'no EET (one FIR)'}")]
 
 
 def _sovereign(code: str) -> str | None:

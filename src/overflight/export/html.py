@@ -11,8 +11,11 @@ fields ``route`` (the route's JSON, as ``route --format json``), ``track`` and `
 (``[lon, lat]`` lists), ``places`` (``code``, ``name``, ``role``, ``lon``, ``lat``),
 ``denied``, ``figures`` (label, value pairs: those of the flight as flown, with the stops by
 name, the scenario and date, and the clearances; :func:`overflight.export.staticmap.panel_lines`),
-``remarks`` and ``states`` (the basemap FeatureCollection). The panel has a legend for every
-colour and mark on the map.
+``remarks``, ``advisories`` (the advisory areas of the flight, a FeatureCollection with
+``id``, ``band``, ``effect``: :func:`overflight.export.staticmap.advisory_features`) and
+``states`` (the basemap FeatureCollection). The panel has a legend for every colour and mark
+on the map; advisory areas are drawn in orange apart from the denied states, labelled with
+their id and band.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 
 from overflight.analysis.plan import Plan
 from overflight.data.display import display_states
-from overflight.export.staticmap import panel_lines
+from overflight.export.staticmap import advisory_features, panel_lines
 from overflight.export.table import as_plan, flown_legs, plan_figures
 from overflight.geo.ellipsoid import densify_path
 from overflight.geo.sphere import unwrap_longitudes
@@ -101,6 +104,7 @@ def _page_data(plan: Plan) -> dict[str, Any]:
         "denied": list(figures.denied),
         "figures": [*panel_lines(plan), ("Avoids", ", ".join(figures.denied) or "none")],
         "remarks": list(plan.remarks),
+        "advisories": {"type": "FeatureCollection", "features": advisory_features(plan)},
         "transit": transit,
         "states": display_states(),
     }
@@ -129,6 +133,8 @@ html, body { margin: 0; height: 100%; font: 13px/1.4 system-ui, sans-serif; colo
 .dot { width: 10px; height: 10px; border-radius: 50%; background: #fff;
   border: 2px solid #1f1f1f; }
 .dot.stop { border-radius: 1px; background: #f28e2b; }
+.advisory { font: 10px system-ui, sans-serif; color: #e66101; text-align: center;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff; white-space: nowrap; pointer-events: none; }
 """
 
 _SCRIPT = """
@@ -144,7 +150,8 @@ const map = new maplibregl.Map({
     sources: {
       states: {type: "geojson", data: data.states},
       route: {type: "geojson", data: line(data.track)},
-      gc: {type: "geojson", data: line(data.great_circle)}
+      gc: {type: "geojson", data: line(data.great_circle)},
+      advisories: {type: "geojson", data: data.advisories}
     },
     layers: [
       {id: "sea", type: "background", paint: {"background-color": "#dbe7ef"}},
@@ -155,6 +162,15 @@ const map = new maplibregl.Map({
        paint: {"fill-color": "#e59a94", "fill-opacity": 0.85}},
       {id: "borders", type: "line", source: "states",
        paint: {"line-color": "#b9b2a5", "line-width": 0.6}},
+      {id: "advisory-fill", type: "fill", source: "advisories",
+       paint: {"fill-color": "#e66101",
+               "fill-opacity": ["case", ["==", ["get", "effect"], "avoided"], 0.22, 0.06]}},
+      {id: "advisory-kept-out", type: "line", source: "advisories",
+       filter: ["==", ["get", "effect"], "avoided"],
+       paint: {"line-color": "#e66101", "line-width": 1.6}},
+      {id: "advisory-other", type: "line", source: "advisories",
+       filter: ["!=", ["get", "effect"], "avoided"],
+       paint: {"line-color": "#e66101", "line-width": 1.2, "line-dasharray": [3, 2]}},
       {id: "great-circle", type: "line", source: "gc",
        paint: {"line-color": "#4d4d4d", "line-width": 1.5, "line-dasharray": [4, 3]}},
       {id: "route-halo", type: "line", source: "route",
@@ -185,7 +201,20 @@ for (const p of data.places) {
   new maplibregl.Marker({element: label, anchor: "bottom-left", offset: [6, -4]})
     .setLngLat([p.lon, p.lat]).addTo(map);
 }
+for (const a of data.advisories.features) {
+  const label = document.createElement("div");
+  label.className = "advisory";
+  label.textContent = a.properties.id + " " + a.properties.band;
+  new maplibregl.Marker({element: label}).setLngLat(a.properties.label).addTo(map);
+}
+const effects = {avoided: "kept out", active: "active elsewhere", crossed: "crossed (caution)",
+  above: "crossed above its band"};
 const popup = new maplibregl.Popup({closeButton: false});
+map.on("click", "advisory-fill", (e) => {
+  const a = e.features[0].properties;
+  popup.setLngLat(e.lngLat).setText(a.id + " (" + a.issuer + ", " + a.severity + ", " +
+    a.band + "): " + effects[a.effect]).addTo(map);
+});
 map.on("click", "land", (e) => {
   const f = e.features[0].properties;
   const status = data.denied.includes(f.code) ? " (denied)" : "";
@@ -193,6 +222,23 @@ map.on("click", "land", (e) => {
 });
 map.once("idle", () => document.body.setAttribute("data-ready", "true"));
 """
+
+
+def _advisory_legend(features: list[dict[str, Any]]) -> list[str]:
+    """Legend lines for the advisory areas drawn: kept out (filled), others (dashed)."""
+    effects = {f["properties"]["effect"] for f in features}
+    out = []
+    if "avoided" in effects:
+        out.append(
+            '<span style="height:10px;background:rgba(230,97,1,.22);border:1.5px solid #e66101">'
+            "</span>advisory area kept out of (id, band)"
+        )
+    if effects - {"avoided"}:
+        out.append(
+            '<span style="border-top:2px dashed #e66101"></span>advisory area active elsewhere '
+            "or crossed"
+        )
+    return out
 
 
 def _panel(data: dict[str, Any]) -> str:
@@ -217,6 +263,7 @@ def _panel(data: dict[str, Any]) -> str:
         '<span style="height:10px;background:#e59a94"></span>denied airspace',
         '<span class="mark"></span>origin, destination',
         *(['<span class="mark stop"></span>fuel stop'] if stops else []),
+        *_advisory_legend(data["advisories"]["features"]),
     ]
     remarks = "".join(f'<p class="remark">{esc(text)}</p>' for text in data["remarks"])
     return (

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.path import Path
 
-__all__ = ["CREDIT", "panel_lines", "plan_to_png", "plan_to_svg"]
+__all__ = ["CREDIT", "advisory_features", "panel_lines", "plan_to_png", "plan_to_svg"]
 
 #: The credit every map carries: the airspace polygons are derived from OpenStreetMap.
 CREDIT = "Airspace: © OpenStreetMap contributors,\nODbL 1.0 · map drawn with overflight"
@@ -51,10 +51,21 @@ _GREAT_CIRCLE = "#4d4d4d"
 _STOP = "#f28e2b"
 _INK = "#1f1f1f"
 _AVOID = "#7b3294"
+#: Advisory areas: orange, apart from the refusals' red; hatched where they kept the route out.
+_ADVISORY = "#e66101"
 _CROSSED = "#3a5f7d"
 
 #: Spacing of the drawn lines' points.
 _STEP_KM = 20.0
+#: Tolerance the advisory areas are simplified to for drawing, degrees (about 2 km).
+_ADVISORY_DRAWN_DEG = 0.02
+#: How each effect of an advisory is drawn: hatch, line style, and the legend's words.
+_ADVISORY_STYLE: dict[str, tuple[str, Any, str]] = {
+    "avoided": ("\\\\", "solid", "Advisory area kept out of"),
+    "active": ("", (0, (4, 2)), "Advisory area active elsewhere"),
+    "crossed": ("", (0, (1, 1.5)), "Advisory area crossed"),
+    "above": ("", (0, (1, 1.5)), "Advisory area crossed"),
+}
 #: Width of the side panel (title, figures, legend, credit), as a fraction of the image.
 _PANEL = 0.24
 #: Resolution the pixel sizes are drawn at (font sizes in points scale with it).
@@ -245,6 +256,96 @@ def _draw_avoid_areas(ax: Any, view: _View, plan: Plan) -> bool:
     return True
 
 
+def advisory_features(plan: Plan) -> list[dict[str, Any]]:
+    """The plan's advisory areas to draw, as GeoJSON features, both maps' one source.
+
+    Each has the advisory's ``id``, ``band`` (``FL000-FL249``), ``effect`` (kept out,
+    active, crossed: ``routing/advisory_areas.py``), ``severity``, ``issuer`` and a ``label``
+    point inside it; the outline is simplified for drawing.
+    """
+    out = []
+    for outcome in plan.advisories or ():
+        drawn = shapely.simplify(outcome.geometry, _ADVISORY_DRAWN_DEG)
+        if drawn.is_empty:
+            continue
+        a = outcome.bound.advisory
+        label = shapely.point_on_surface(drawn)
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(drawn),
+                "properties": {
+                    "id": a.id,
+                    "band": str(a.band),
+                    "effect": outcome.effect,
+                    "severity": a.severity,
+                    "issuer": outcome.bound.issuer,
+                    "label": [round(label.x, 4), round(label.y, 4)],
+                },
+            }
+        )
+    return out
+
+
+def _draw_advisories(ax: Any, view: _View, plan: Plan) -> frozenset[str]:
+    """Outline the advisory areas (hatched where kept out), labelled with id and band.
+
+    Returns the effects drawn, for the legend.
+    """
+    import matplotlib.patheffects as pe
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path
+
+    drawn: set[str] = set()
+    window = shapely.box(view.west, view.south, view.east, view.north)
+    for feature in advisory_features(plan):
+        props = feature["properties"]
+        area = shapely.geometry.shape(feature["geometry"])
+        paths: list[Path] = []
+        for poly in getattr(area, "geoms", [area]):
+            if not hasattr(poly, "exterior"):
+                continue
+            oriented = orient(poly, 1.0)
+            for offset in _copies(poly.bounds, view):
+                rings = [
+                    Path(np.asarray(r.coords)[:, :2] + np.array([offset, 0.0]), closed=True)
+                    for r in (oriented.exterior, *oriented.interiors)
+                ]
+                paths.append(Path.make_compound_path(*rings))
+        if not paths:
+            continue
+        hatch, style, _ = _ADVISORY_STYLE[props["effect"]]
+        artist = PathCollection(
+            paths,
+            facecolor="none",
+            edgecolor=_ADVISORY,
+            hatch=hatch or None,
+            linewidth=1.0,
+            linestyle=style,
+            zorder=3,
+        )
+        artist.set_gid(f"advisory-{props['id']}")
+        ax.add_collection(artist)
+        drawn.add(props["effect"])
+        seen = shapely.intersection(area, window)
+        if not seen.is_empty:
+            at = shapely.point_on_surface(seen)
+            label = ax.text(
+                at.x,
+                at.y,
+                f"{props['id']}\n{props['band']}",
+                ha="center",
+                va="center",
+                fontsize=5.5,
+                color=_ADVISORY,
+                zorder=6,
+                clip_on=True,
+                path_effects=[pe.withStroke(linewidth=2, foreground="white", alpha=0.8)],
+            )
+            label.set_gid(f"advisory-label-{props['id']}")
+    return frozenset(drawn)
+
+
 def _avoid_areas(plan: Plan) -> list[Any]:
     """The polygons the plan avoided: the scenario's (with --avoid), else the request's files."""
     if plan.permissions is not None:
@@ -338,7 +439,9 @@ def _nearest_x(place: Place, line: NDArray[np.float64]) -> float:
     return float(place.lon + 360.0 * round((near - place.lon) / 360.0))
 
 
-def _draw_panel(panel: Any, plan: Plan, figures: Figures, has_avoid: bool) -> None:
+def _draw_panel(
+    panel: Any, plan: Plan, figures: Figures, has_avoid: bool, advisories: frozenset[str]
+) -> None:
     """Title, figures, legend and credit in the side panel, where they hide nothing.
 
     The text blocks are stacked by their measured heights; when they would reach the legend,
@@ -348,7 +451,7 @@ def _draw_panel(panel: Any, plan: Plan, figures: Figures, has_avoid: bool) -> No
     renderer = panel.figure.canvas.get_renderer()
     # Fonts sized for the panel of a 1600 px image, smaller in a narrower one.
     fit = min(1.0, panel.get_window_extent(renderer).width / (_PANEL * 1600.0))
-    legend = _draw_legend(panel, bool(figures.stops), has_avoid, 7.5 * fit)
+    legend = _draw_legend(panel, bool(figures.stops), has_avoid, advisories, 7.5 * fit)
     panel.text(
         0.08,
         0.02,
@@ -457,7 +560,9 @@ def _clip(text: str, width: int, most: int, *, items: bool = True) -> str:
     return "\n".join([*lines[: most - 1], f"  … and {left} more"])
 
 
-def _draw_legend(panel: Any, has_stops: bool, has_avoid: bool, size_pt: float) -> Any:
+def _draw_legend(
+    panel: Any, has_stops: bool, has_avoid: bool, advisories: frozenset[str], size_pt: float
+) -> Any:
     """The legend at the foot of the panel."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -485,6 +590,18 @@ def _draw_legend(panel: Any, has_stops: bool, has_avoid: bool, size_pt: float) -
     ]
     if has_avoid:
         handles.append(Patch(facecolor="none", edgecolor=_AVOID, hatch="////", label="Avoid area"))
+    # The legend's words, once each, in the order of the effects.
+    styles = {_ADVISORY_STYLE[e][2]: _ADVISORY_STYLE[e] for e in _ADVISORY_STYLE if e in advisories}
+    for hatch, style, words in styles.values():
+        handles.append(
+            Patch(
+                facecolor="none",
+                edgecolor=_ADVISORY,
+                hatch=hatch or None,
+                linestyle=style,
+                label=words,
+            )
+        )
     if has_stops:
         handles.append(
             Line2D(
@@ -554,6 +671,7 @@ def _figure(plan: Plan | Route, width_px: int, height_px: int) -> Figure:
 
     _draw_basemap(ax, view, frozenset(chosen.route.denied))
     has_avoid = _draw_avoid_areas(ax, view, chosen)
+    advisories = _draw_advisories(ax, view, chosen)
     _graticule(ax, view)
     import matplotlib.patheffects as pe
 
@@ -578,7 +696,7 @@ def _figure(plan: Plan | Route, width_px: int, height_px: int) -> Figure:
     route_line.set_gid("route")
     _label_crossed(ax, chosen, route, view)
     _draw_places(ax, figures, route)
-    _draw_panel(panel, chosen, figures, has_avoid)
+    _draw_panel(panel, chosen, figures, has_avoid, advisories)
     return fig
 
 

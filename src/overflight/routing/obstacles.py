@@ -148,6 +148,11 @@ def _densified(wkb: tuple[bytes, ...]) -> list[Polygon]:
     ]
 
 
+#: What of an advisory area may lie outside the closed airspace for it to count as covered,
+#: square degrees (about 1 m2): rounding of a union, not airspace.
+_COVERED_DEG2 = 1e-10
+
+
 @lru_cache(maxsize=32)  # bounded: a server sees ever new closed sets
 def build_obstacles(
     denied: tuple[str, ...],
@@ -186,10 +191,17 @@ def build_obstacles(
     if openings and joined:
         opened = shapely.unary_union(_densified(openings))
         joined = _polygons(shapely.difference(shapely.MultiPolygon(joined), opened))
-    if advisory:
-        joined = _join_antimeridian(
-            _polygons(shapely.unary_union([*joined, *_densified(advisory)]))
-        )
+    # An advisory area the closed airspace already covers (an advisory on a state refused to
+    # the flight anyway) would add only the collinear points of its densified edges, and a
+    # union; covered to rounding (the union moves shared vertices by ulps), so by area.
+    closed = shapely.MultiPolygon(joined) if joined else shapely.MultiPolygon()
+    extra = tuple(
+        w
+        for w in advisory
+        if shapely.area(shapely.difference(shapely.from_wkb(w), closed)) > _COVERED_DEG2
+    )
+    if extra:
+        joined = _join_antimeridian(_polygons(shapely.unary_union([*joined, *_densified(extra)])))
     return Obstacles(
         denied=denied,
         margin_nm=margin_nm,

@@ -211,7 +211,8 @@ def flight_query_model(limits: Limits) -> type[BaseModel]:
     """The query parameters of a flight: FlightRequest's fields, help and bounds.
 
     Derived, not declared again, so that the API and the command line accept the same values;
-    ``avoid``, ``stop_pool`` and ``advisories_file`` are left out (the server reads no files),
+    ``avoid``, ``stop_pool``, ``advisories_file`` and the FIR file are left out (the server
+    reads no files),
     and the server's own limits apply on top.
     """
     hints = get_type_hints(FlightRequest)
@@ -227,7 +228,7 @@ def flight_query_model(limits: Limits) -> type[BaseModel]:
     }
     definitions: dict[str, Any] = {}
     for f in dataclasses.fields(FlightRequest):
-        if f.name in ("avoid", "stop_pool", "advisories_file"):
+        if f.name in ("avoid", "stop_pool", "advisories_file", "fir_file", "fir_id_property"):
             continue
         about = f.metadata
         options: dict[str, Any] = {"description": about["help"]}
