@@ -130,6 +130,17 @@ def render_track_report(report: TrackReport, answer: Explanations | None = None)
         parts.append(bad)
     else:
         parts.append(Text("no crossing of closed airspace", style="green"))
+    for p in report.transit_passages:
+        c = p.crossing
+        parts.append(
+            Text(
+                f"transit passage: {c.transit.country} {c.transit.name}, "
+                f"{c.transit.distance_km:,.0f} km in the {p.strait_name} corridor "
+                f"({_time(c.entry_time)} to {_time(c.exit_time)}): closed to the flight, "
+                "crossed by right (UNCLOS art. 38), no violation",
+                style="cyan",
+            )
+        )
     if answer is not None:
         parts.append(_render_explanations(answer))
     return Group(*parts)
