@@ -15,7 +15,7 @@ import numpy as np
 
 from overflight.geo.ellipsoid import densify_path, wgs84
 
-__all__ = ["Flown", "fly", "write"]
+__all__ = ["Flown", "fly", "syria_2015", "write"]
 
 #: (lon, lat, time) of each fix.
 Flown = list[tuple[float, float, dt.datetime]]
@@ -57,6 +57,29 @@ def fly(
     seconds = along[-1] / (speed_kt * 1.852) * 3600.0 + 3.0
     out.append((float(last[0]), float(last[1]), start + dt.timedelta(seconds=seconds)))
     return out
+
+
+def syria_2015() -> Flown:
+    """UUMU to OSLK on 2015-09-15 for Russian state aircraft: Caspian, Iran, Iraq.
+
+    Planned under the registry's refusals of that day, and kept off Azerbaijan and Armenia
+    (over the Caspian Sea, as the flights were reported); no fix over the Caspian for 350 km.
+    """
+    from overflight.analysis.plan import plan_request
+    from overflight.analysis.request import FlightRequest
+
+    plan = plan_request(
+        FlightRequest(
+            origin="UUMU",
+            destination="OSLK",
+            operator="RU",
+            category="state",
+            date=dt.date(2015, 9, 15),
+            deny=("AZ", "AM"),
+        )
+    )
+    start = dt.datetime(2015, 9, 15, 6, 0, tzinfo=dt.UTC)
+    return fly(plan.route.waypoints, start=start, seed=11, gaps_km=[(900.0, 1250.0)])
 
 
 def _iso(t: dt.datetime) -> str:
