@@ -106,7 +106,7 @@ def test_map_draws_a_png_and_refuses_other_suffixes(ukraine_gpx: Path, tmp_path:
     assert int.from_bytes(data[16:20], "big") == 1600
     bad = runner.invoke(app, ["track", str(ukraine_gpx), "--map", str(tmp_path / "t.jpg")])
     assert bad.exit_code == 2
-    assert "give a file name ending in .png or .svg" in " ".join(bad.output.split())
+    assert "give a file name ending in .png, .svg or .html" in " ".join(bad.output.split())
 
 
 def test_a_folder_reports_every_track_and_names_the_bad_ones(

@@ -32,7 +32,14 @@ from overflight.geo.sphere import unwrap_longitudes
 from overflight.models import LonLat, Place, Route
 from overflight.routing.transit import join_legs
 
-__all__ = ["DATA_ELEMENT_ID", "json_for_script", "plan_to_html"]
+__all__ = [
+    "DATA_ELEMENT_ID",
+    "MAP_FURNITURE",
+    "PAGE_STYLE",
+    "json_for_script",
+    "plan_to_html",
+    "single_page",
+]
 
 #: Id of the ``<script type="application/json">`` element that holds the page's data.
 DATA_ELEMENT_ID = "overflight-data"
@@ -106,7 +113,8 @@ def _page_data(plan: Plan) -> dict[str, Any]:
     }
 
 
-_STYLE = """
+#: The page's own style: map, panel, legend, places (the track page adds to it).
+PAGE_STYLE = """
 html, body { margin: 0; height: 100%; font: 13px/1.4 system-ui, sans-serif; color: #1f1f1f; }
 #map { position: absolute; inset: 0; background: #dbe7ef; }
 #panel { position: absolute; top: 10px; left: 10px; width: 290px; max-height: calc(100% - 40px);
@@ -131,7 +139,39 @@ html, body { margin: 0; height: 100%; font: 13px/1.4 system-ui, sans-serif; colo
 .dot.stop { border-radius: 1px; background: #f28e2b; }
 """
 
-_SCRIPT = """
+#: What both map pages draw around the map, once ``map``, ``data`` (with ``places`` and
+#: ``denied``), ``fit`` (the points to show) and ``closedLabel`` are defined: controls,
+#: credits, the view, the places, a popup naming the state clicked, and ``data-ready``.
+MAP_FURNITURE = """
+map.addControl(new maplibregl.NavigationControl({showCompass: false}));
+map.addControl(new maplibregl.ScaleControl());
+map.addControl(new maplibregl.AttributionControl({compact: false,
+  customAttribution: document.getElementById("credit").innerHTML}));
+const bounds = fit.reduce((b, p) => b.extend(p), new maplibregl.LngLatBounds(fit[0], fit[0]));
+map.fitBounds(bounds, {padding: {top: 50, bottom: 50, left: 330, right: 90}, duration: 0});
+for (const p of data.places) {
+  const dot = document.createElement("div");
+  dot.className = "dot " + p.role;
+  dot.title = p.name;
+  new maplibregl.Marker({element: dot}).setLngLat([p.lon, p.lat]).addTo(map);
+  const label = document.createElement("div");
+  label.className = "place";
+  label.textContent = p.code;
+  label.title = p.name;
+  new maplibregl.Marker({element: label, anchor: "bottom-left", offset: [6, -4]})
+    .setLngLat([p.lon, p.lat]).addTo(map);
+}
+const popup = new maplibregl.Popup({closeButton: false});
+map.on("click", "land", (e) => {
+  const f = e.features[0].properties;
+  const status = data.denied.includes(f.code) ? closedLabel : "";
+  popup.setLngLat(e.lngLat).setText(f.name + " \\u2014 " + f.code + status).addTo(map);
+});
+map.once("idle", () => document.body.setAttribute("data-ready", "true"));
+"""
+
+_SCRIPT = (
+    """
 const data = JSON.parse(document.getElementById("overflight-data").textContent);
 const line = (coords) => ({type: "Feature", properties: {},
   geometry: {type: "LineString", coordinates: coords}});
@@ -166,33 +206,11 @@ const map = new maplibregl.Map({
     ]
   }
 });
-map.addControl(new maplibregl.NavigationControl({showCompass: false}));
-map.addControl(new maplibregl.ScaleControl());
-map.addControl(new maplibregl.AttributionControl({compact: false,
-  customAttribution: document.getElementById("credit").innerHTML}));
-const all = data.track.concat(data.great_circle);
-const bounds = all.reduce((b, p) => b.extend(p), new maplibregl.LngLatBounds(all[0], all[0]));
-map.fitBounds(bounds, {padding: {top: 50, bottom: 50, left: 330, right: 90}, duration: 0});
-for (const p of data.places) {
-  const dot = document.createElement("div");
-  dot.className = "dot " + p.role;
-  dot.title = p.name;
-  new maplibregl.Marker({element: dot}).setLngLat([p.lon, p.lat]).addTo(map);
-  const label = document.createElement("div");
-  label.className = "place";
-  label.textContent = p.code;
-  label.title = p.name;
-  new maplibregl.Marker({element: label, anchor: "bottom-left", offset: [6, -4]})
-    .setLngLat([p.lon, p.lat]).addTo(map);
-}
-const popup = new maplibregl.Popup({closeButton: false});
-map.on("click", "land", (e) => {
-  const f = e.features[0].properties;
-  const status = data.denied.includes(f.code) ? " (denied)" : "";
-  popup.setLngLat(e.lngLat).setText(f.name + " \\u2014 " + f.code + status).addTo(map);
-});
-map.once("idle", () => document.body.setAttribute("data-ready", "true"));
+const fit = data.track.concat(data.great_circle);
+const closedLabel = " (denied)";
 """
+    + MAP_FURNITURE
+)
 
 
 def _panel(data: dict[str, Any]) -> str:
@@ -227,10 +245,11 @@ def _panel(data: dict[str, Any]) -> str:
     )
 
 
-def plan_to_html(plan: Plan | Route) -> str:
-    """The flight as a single HTML page that works from ``file://`` with no network."""
-    data = _page_data(as_plan(plan))
-    title = " → ".join(p["code"] for p in data["places"])
+def single_page(title: str, panel: str, data: dict[str, Any], *, style: str, script: str) -> str:
+    """A self-contained map page: MapLibre and ``data`` inlined, ``script`` drawing the map.
+
+    ``panel`` is HTML already escaped; ``data`` goes in the :data:`DATA_ELEMENT_ID` element.
+    """
     credit = (
         'Airspace data © <a href="https://www.openstreetmap.org/copyright">'
         "OpenStreetMap contributors</a>, ODbL 1.0 · "
@@ -245,18 +264,25 @@ def plan_to_html(plan: Plan | Route) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{html.escape(title)} — overflight</title>",
             f'<style id="maplibre-css">\n{_vendor("maplibre-gl.css")}\n</style>',
-            f"<style>{_STYLE}</style>",
+            f"<style>{style}</style>",
             "</head>",
             "<body>",
             '<div id="map"></div>',
-            _panel(data),
+            panel,
             f'<div id="credit" hidden>{credit}</div>',
             f'<script type="application/json" id="{DATA_ELEMENT_ID}">'
             f"{json_for_script(data)}</script>",
             f'<script id="maplibre-js">\n{_vendor("maplibre-gl.js")}\n</script>',
-            f"<script>{_SCRIPT}</script>",
+            f"<script>{script}</script>",
             "</body>",
             "</html>",
             "",
         ]
     )
+
+
+def plan_to_html(plan: Plan | Route) -> str:
+    """The flight as a single HTML page that works from ``file://`` with no network."""
+    data = _page_data(as_plan(plan))
+    title = " → ".join(p["code"] for p in data["places"])
+    return single_page(title, _panel(data), data, style=PAGE_STYLE, script=_SCRIPT)

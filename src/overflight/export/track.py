@@ -49,13 +49,10 @@ def track_report_to_geojson(report: TrackReport) -> dict[str, Any]:
     closed = [("violation", v.crossing, v.to_dict()) for v in report.violations]
     closed += [("transit_passage", p.crossing, p.to_dict()) for p in report.transit_passages]
     for role, c, properties in closed:
-        within = zip(t.points, t.along_km, strict=True)
-        inside = [c.transit.entry, *(p for p, km in within if c.entry_km < km < c.exit_km)]
-        inside.append(c.transit.exit)
         features.append(
             {
                 "type": "Feature",
-                "geometry": _line(inside),
+                "geometry": _line(c.points(t)),
                 "properties": {"role": role} | properties,
             }
         )

@@ -72,6 +72,12 @@ class Overflown:
     entry_time: dt.datetime | None
     exit_time: dt.datetime | None
 
+    def points(self, track: Track) -> list[LonLat]:
+        """The stretch of the track inside the state: entry, the fixes between, exit."""
+        within = zip(track.points, track.along_km, strict=True)
+        inside = [p for p, km in within if self.entry_km < km < self.exit_km]
+        return [self.transit.entry, *inside, self.transit.exit]
+
     @property
     def duration_h(self) -> float | None:
         """Hours from entry to exit (None: no times)."""
