@@ -15,7 +15,7 @@ import numpy as np
 
 from overflight.geo.ellipsoid import densify_path, wgs84
 
-__all__ = ["Flown", "fly", "syria_2015", "write"]
+__all__ = ["Flown", "fly", "syria_2015", "through_the_strait", "write"]
 
 #: (lon, lat, time) of each fix.
 Flown = list[tuple[float, float, dt.datetime]]
@@ -80,6 +80,21 @@ def syria_2015() -> Flown:
     )
     start = dt.datetime(2015, 9, 15, 6, 0, tzinfo=dt.UTC)
     return fly(plan.route.waypoints, start=start, seed=11, gaps_km=[(900.0, 1250.0)])
+
+
+def through_the_strait() -> list[tuple[float, float]]:
+    """Waypoints from the Atlantic into the Alboran Sea along the Gibraltar corridor's middle."""
+    import shapely
+
+    from overflight.scenarios import straits
+
+    corridor = straits()["gibraltar"].geometry
+    west, south, east, north = corridor.bounds
+    middle = []
+    for x in np.linspace(west + 0.01, east - 0.01, 12).tolist():
+        across = corridor.intersection(shapely.LineString([(x, south - 1.0), (x, north + 1.0)]))
+        middle.append((x, across.centroid.y))
+    return [(-9.0, 35.9), *middle, (-2.0, 36.2)]
 
 
 def _iso(t: dt.datetime) -> str:

@@ -14,6 +14,7 @@ from overflight.export.track import track_report_to_geojson
 from overflight.geo.ellipsoid import densify_path, wgs84
 from overflight.routing.transit import states_in_order, transit_report
 from overflight.scenarios import straits, transit_corridors
+from tests.track.flown import through_the_strait
 
 
 def test_the_2015_syria_flight_broke_no_rule_and_went_round_turkey(syria_2015: Track) -> None:
@@ -103,14 +104,7 @@ def _flown(name: str, waypoints: list[tuple[float, float]], step_km: float = 8.0
 
 
 def test_crossing_a_closed_coastal_state_inside_gibraltar_is_transit_passage() -> None:
-    # Along the middle of the shipped corridor, from the Atlantic into the Alboran Sea.
-    corridor = straits()["gibraltar"].geometry
-    west, south, east, north = corridor.bounds
-    middle = []
-    for x in np.linspace(west + 0.01, east - 0.01, 12).tolist():
-        across = corridor.intersection(shapely.LineString([(x, south - 1.0), (x, north + 1.0)]))
-        middle.append((x, across.centroid.y))
-    track = _flown("gibraltar.csv", [(-9.0, 35.9), *middle, (-2.0, 36.2)])
+    track = _flown("gibraltar.csv", through_the_strait())
     report = report_track(track, deny=("ES", "MA"))
     crossed = [o.transit.country for o in report.overflown]
     assert {"ES", "MA"} <= set(crossed)
