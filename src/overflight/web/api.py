@@ -751,9 +751,11 @@ def add_track_route(router: APIRouter, limits: Limits, workers: Workers) -> None
         from overflight.analysis.track import explain_track, read_track_bytes, report_track
 
         body = await _read_body(request, limits.max_upload_bytes)
-        data, kind, name = _track_upload(body, request.headers.get("content-type", ""), format)
+        content_type = request.headers.get("content-type", "")
 
         def run() -> dict[str, Any]:
+            # Parsed here, off the event loop: a multipart body of 20 MB takes a second or two.
+            data, kind, name = _track_upload(body, content_type, format)
             for field, place in (("origin", origin), ("destination", destination)):
                 if place is not None:
                     _place(place, field)
