@@ -9,6 +9,7 @@ import pytest
 from overflight.analysis.plan import plan_request
 from overflight.analysis.request import FlightRequest
 from overflight.analysis.track import Fix, Track, build_track
+from tests.track import flown
 from tests.track.flown import fly
 
 #: States whose refusal sends Tel Aviv - New York out of the Mediterranean through Gibraltar.
@@ -22,23 +23,9 @@ def _track(name: str, waypoints: object, start: dt.datetime, **options: object) 
 
 @pytest.fixture(scope="session")
 def syria_2015() -> Track:
-    """UUMU to OSLK on 2015-09-15 for Russian state aircraft: Caspian, Iran, Iraq.
-
-    Planned under the registry's refusals of that day, and kept off Azerbaijan and Armenia
-    (over the Caspian Sea, as the flights were reported).
-    """
-    plan = plan_request(
-        FlightRequest(
-            origin="UUMU",
-            destination="OSLK",
-            operator="RU",
-            category="state",
-            date=dt.date(2015, 9, 15),
-            deny=("AZ", "AM"),
-        )
-    )
-    start = dt.datetime(2015, 9, 15, 6, 0, tzinfo=dt.UTC)
-    return _track("syria.csv", plan.route.waypoints, start, seed=11, gaps_km=[(900.0, 1250.0)])
+    """UUMU to OSLK on 2015-09-15 for Russian state aircraft: Caspian, Iran, Iraq."""
+    fixes = [Fix(x, y, t, f"line {k + 2}") for k, (x, y, t) in enumerate(flown.syria_2015())]
+    return build_track("syria.csv", fixes)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import numpy as np
 
 from overflight.geo.ellipsoid import densify_path, wgs84
 
-__all__ = ["Flown", "fly", "write"]
+__all__ = ["Flown", "fly", "syria_2015", "through_the_strait", "write"]
 
 #: (lon, lat, time) of each fix.
 Flown = list[tuple[float, float, dt.datetime]]
@@ -57,6 +57,44 @@ def fly(
     seconds = along[-1] / (speed_kt * 1.852) * 3600.0 + 3.0
     out.append((float(last[0]), float(last[1]), start + dt.timedelta(seconds=seconds)))
     return out
+
+
+def syria_2015() -> Flown:
+    """UUMU to OSLK on 2015-09-15 for Russian state aircraft: Caspian, Iran, Iraq.
+
+    Planned under the registry's refusals of that day, and kept off Azerbaijan and Armenia
+    (over the Caspian Sea, as the flights were reported); no fix over the Caspian for 350 km.
+    """
+    from overflight.analysis.plan import plan_request
+    from overflight.analysis.request import FlightRequest
+
+    plan = plan_request(
+        FlightRequest(
+            origin="UUMU",
+            destination="OSLK",
+            operator="RU",
+            category="state",
+            date=dt.date(2015, 9, 15),
+            deny=("AZ", "AM"),
+        )
+    )
+    start = dt.datetime(2015, 9, 15, 6, 0, tzinfo=dt.UTC)
+    return fly(plan.route.waypoints, start=start, seed=11, gaps_km=[(900.0, 1250.0)])
+
+
+def through_the_strait() -> list[tuple[float, float]]:
+    """Waypoints from the Atlantic into the Alboran Sea along the Gibraltar corridor's middle."""
+    import shapely
+
+    from overflight.scenarios import straits
+
+    corridor = straits()["gibraltar"].geometry
+    west, south, east, north = corridor.bounds
+    middle = []
+    for x in np.linspace(west + 0.01, east - 0.01, 12).tolist():
+        across = corridor.intersection(shapely.LineString([(x, south - 1.0), (x, north + 1.0)]))
+        middle.append((x, across.centroid.y))
+    return [(-9.0, 35.9), *middle, (-2.0, 36.2)]
 
 
 def _iso(t: dt.datetime) -> str:

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
+import shapely
 
-from overflight.analysis.track import Track, report_track
+from overflight.analysis.track import Fix, Track, build_track, report_track
+from overflight.data.airspace import states
+from overflight.export.track import track_report_to_geojson
+from overflight.geo.ellipsoid import densify_path, wgs84
 from overflight.routing.transit import states_in_order, transit_report
+from overflight.scenarios import straits, transit_corridors
+from tests.track.flown import through_the_strait
 
 
 def test_the_2015_syria_flight_broke_no_rule_and_went_round_turkey(syria_2015: Track) -> None:
@@ -84,3 +91,60 @@ def test_the_gibraltar_track_skirts_spain_and_is_hundreds_of_km_longer(gibraltar
     data = report.to_dict()
     assert data["straits"] == ["gibraltar"]
     assert len(data["track"]["gaps"]) == 2
+
+
+def _flown(name: str, waypoints: list[tuple[float, float]], step_km: float = 8.0) -> Track:
+    start = dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC)
+    points = densify_path(waypoints, step_km)
+    fixes = [
+        Fix(x, y, start + dt.timedelta(minutes=k), f"line {k + 2}")
+        for k, (x, y) in enumerate(points)
+    ]
+    return build_track(name, fixes)
+
+
+def test_crossing_a_closed_coastal_state_inside_gibraltar_is_transit_passage() -> None:
+    track = _flown("gibraltar.csv", through_the_strait())
+    report = report_track(track, deny=("ES", "MA"))
+    crossed = [o.transit.country for o in report.overflown]
+    assert {"ES", "MA"} <= set(crossed)
+    assert report.violations == ()
+    assert [(p.crossing.transit.country, p.strait) for p in report.transit_passages] == [
+        (c, "gibraltar") for c in crossed
+    ]
+    data = report.to_dict()
+    assert data["violations"] == []
+    assert {p["regime"] for p in data["transit_passages"]} == {"transit_passage"}
+    drawn = [f["properties"]["role"] for f in track_report_to_geojson(report)["features"]]
+    assert drawn.count("transit_passage") == len(crossed)
+    assert "violation" not in drawn
+    # Off the corridor, over Morocco's coast west of the strait, the same refusal is broken.
+    coast = _flown("tangier.csv", [(-9.0, 35.9), (-5.9, 35.75), (-5.3, 35.9), (-2.0, 36.2)])
+    off = report_track(coast, deny=("ES", "MA"))
+    assert "MA" in [v.crossing.transit.country for v in off.violations]
+
+
+def test_the_bosporus_is_no_transit_passage_strait() -> None:
+    # Montreux, not UNCLOS: a closed Türkiye is not crossed there by right.
+    assert not straits()["bosporus"].transit_passage
+    assert "bosporus" not in {s.id for s in transit_corridors()}
+
+
+@pytest.mark.parametrize("lon", [179.95, -179.95])
+def test_approaches_are_measured_across_the_antimeridian(lon: float) -> None:
+    # North along the antimeridian from the Aleutians (US) to the Gulf of Anadyr (RU), whose
+    # coasts lie on both sides of it.
+    points = [(lon, 52.5 + k * 0.1) for k in range(99)]
+    report = report_track(_flown("bering.csv", points, step_km=4.0))
+    near = {a.country: a.closest_km for a in report.approaches}
+    for code in ("RU", "US"):
+        # Brute force: the geodesic distance to every vertex of the state's outline near 180°.
+        area = states()[code].geometry
+        rings = [shapely.get_coordinates(p.exterior) for p in getattr(area, "geoms", [area])]
+        vertices = np.concatenate(rings)
+        vertices = vertices[(np.abs(vertices[:, 0]) > 170.0) & (np.abs(vertices[:, 1] - 58) < 12)]
+        n = len(vertices)
+        metres = [wgs84().inv(np.full(n, x), np.full(n, y), *vertices.T)[2] for x, y in points]
+        best = float(np.min(metres)) / 1000.0
+        # Never further than the nearest vertex, and no nearer than the outline's spacing.
+        assert best - 3.0 < near[code] <= best + 0.1, (code, near[code], best)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 
 from overflight.analysis.track import Track
 from overflight.cli import app
-from tests.track.flown import write
+from tests.track.flown import fly, through_the_strait, write
 
 runner = CliRunner()
 
@@ -106,7 +107,7 @@ def test_map_draws_a_png_and_refuses_other_suffixes(ukraine_gpx: Path, tmp_path:
     assert int.from_bytes(data[16:20], "big") == 1600
     bad = runner.invoke(app, ["track", str(ukraine_gpx), "--map", str(tmp_path / "t.jpg")])
     assert bad.exit_code == 2
-    assert "give a file name ending in .png or .svg" in " ".join(bad.output.split())
+    assert "give a file name ending in .png, .svg or .html" in " ".join(bad.output.split())
 
 
 def test_a_folder_reports_every_track_and_names_the_bad_ones(
@@ -125,3 +126,22 @@ def test_a_folder_reports_every_track_and_names_the_bad_ones(
     assert [r["file"] for r in rows] == ["a.gpx", "b.csv"]
     assert [v["country"] for v in rows[0]["report"]["violations"]] == ["UA"]
     assert "b.csv:3: latitude 91.0 out of range" in rows[1]["error"]
+
+
+def test_a_closed_coastal_state_crossed_in_gibraltar_is_said_to_be_transit_passage(
+    tmp_path: Path,
+) -> None:
+    start = dt.datetime(2024, 5, 1, 8, 0, tzinfo=dt.UTC)
+    path = write(fly(through_the_strait(), start=start, noise_km=0.1), tmp_path / "strait.kml")
+    args = ["track", str(path), "--deny", "ES,MA"]
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.output
+    words = " ".join(text.output.split())
+    assert "no crossing of closed airspace" in words
+    assert "transit passage: ES Spain" in words
+    assert "Strait of Gibraltar corridor" in words
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert data["violations"] == []
+    crossed = {o["country"] for o in data["overflown"]} & {"ES", "MA"}
+    assert "ES" in crossed
+    assert {p["country"] for p in data["transit_passages"]} == crossed

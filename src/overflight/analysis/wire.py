@@ -1,11 +1,12 @@
-"""The wire shapes of composite results: a plan, a stop plan, a comparison, a chokepoint report.
+"""The wire shapes of composite results: plans, comparisons, chokepoint and track reports.
 
 Declared as pydantic models so that the HTTP API lists them in ``/openapi.json`` (its response
 models) and a test can check a real answer against them; the JSON itself is still built by
-``Plan.to_dict``, :func:`~overflight.analysis.fuel.stop_plan_to_dict` and
-:mod:`overflight.export.json`, and the place and route shapes by ``Place.to_dict`` and
-``Route.to_dict`` (declared here only as the parts of the larger shapes). Every model forbids
-fields it does not declare, so a field added to the JSON and not here fails that test.
+``Plan.to_dict``, :func:`~overflight.analysis.fuel.stop_plan_to_dict`,
+:mod:`overflight.export.json` and ``TrackReport.to_dict``, and the place and route shapes by
+``Place.to_dict`` and ``Route.to_dict`` (declared here only as the parts of the larger shapes).
+Every model forbids fields it does not declare, so a field added to the JSON and not here fails
+that test.
 
 A field with a default is one the JSON leaves out in some answers (a plan without a request,
 registry, scenario, aircraft or stops); ``| None`` with no default is always there, maybe null.
@@ -23,6 +24,7 @@ __all__ = [
     "RestrictionsWire",
     "StopPlanWire",
     "TimelineWire",
+    "TrackReportWire",
 ]
 
 
@@ -402,3 +404,116 @@ class TimelineWire(_Shape):
     registry_as_of: str
     great_circle_km: float | None
     steps: list[TimelineStepWire]
+
+
+class GapWire(_Shape):
+    """A gap in a track's coverage, bridged by the great circle; points are ``[lon, lat]``."""
+
+    after: int
+    distance_km: float
+    minutes: float | None
+    start: tuple[float, float]
+    end: tuple[float, float]
+
+
+class FlownWire(_Shape):
+    """The track itself: where it was read from, its length, times and gaps."""
+
+    source: str
+    points: int
+    distance_km: float
+    start_time: str | None
+    end_time: str | None
+    duration_h: float | None
+    ground_speed_kt: float | None
+    gaps: list[GapWire]
+
+
+class OverflownWire(_Shape):
+    """One crossing of a state by the track, with km along it and UTC times (or null)."""
+
+    country: str
+    name: str
+    distance_km: float
+    entry: tuple[float, float]
+    exit: tuple[float, float]
+    entry_km: float
+    exit_km: float
+    entry_time: str | None
+    exit_time: str | None
+    duration_h: float | None
+    shared_with: list[str]
+
+
+class ApproachWire(_Shape):
+    """A state the track came near without entering (``skirted``: followed its line)."""
+
+    country: str
+    name: str
+    closest_km: float
+    closest_nm: float
+    at: tuple[float, float]
+    at_km: float
+    time: str | None
+    skirting_km: float
+    skirted: bool
+
+
+class ViolationWire(OverflownWire):
+    """A crossing of airspace closed to the flight, with the rules that closed it."""
+
+    rules: list[str]
+    sources: list[str]
+
+
+class TransitPassageWire(OverflownWire):
+    """A crossing of closed airspace inside a strait open to transit passage: no violation."""
+
+    strait: str
+    strait_name: str
+    regime: str
+
+
+class ExplanationWire(_Shape):
+    """One smallest set of refusals under which the shortest route follows the track."""
+
+    refused: list[str]
+    in_force: list[str]
+    not_in_force: list[str]
+    mean_km: float
+    route_km: float
+    route_states: list[str]
+
+
+class ExplanationsWire(_Shape):
+    """The inference of ``--explain`` (``explain=true``)."""
+
+    inference: str
+    explanations: list[ExplanationWire]
+    free_mean_km: float
+    tolerance_km: float
+    unexplained: str | None
+    complete: bool
+    plans: int
+    seconds: float
+
+
+class TrackReportWire(_Shape):
+    """A flown track's report (``overflight track --format json``, ``POST /api/track``)."""
+
+    track: FlownWire
+    origin: PlaceWire
+    destination: PlaceWire
+    date: str | None
+    overflown: list[OverflownWire]
+    high_seas_km: float
+    straits: list[str]
+    approaches: list[ApproachWire]
+    denied: list[str]
+    violations: list[ViolationWire]
+    transit_passages: list[TransitPassageWire]
+    optimum: PlanWire | None
+    no_route: str | None
+    detour_km: float | None
+    detour_min: float | None
+    explain: ExplanationsWire | None = None

@@ -23,9 +23,11 @@ from overflight.cli._common import exit_on_error, fail
 from overflight.cli.app import app
 from overflight.cli.options import (
     AirlineOption,
+    AllowOption,
     CategoryOption,
     DateOption,
     DenyOption,
+    MarginOption,
     OperatorOption,
     OutputOption,
     ScenarioOption,
@@ -130,6 +132,17 @@ def render_track_report(report: TrackReport, answer: Explanations | None = None)
         parts.append(bad)
     else:
         parts.append(Text("no crossing of closed airspace", style="green"))
+    for p in report.transit_passages:
+        c = p.crossing
+        parts.append(
+            Text(
+                f"transit passage: {c.transit.country} {c.transit.name}, "
+                f"{c.transit.distance_km:,.0f} km in the {p.strait_name} corridor "
+                f"({_time(c.entry_time)} to {_time(c.exit_time)}): closed to the flight, "
+                "crossed by right (UNCLOS art. 38), no violation",
+                style="cyan",
+            )
+        )
     if answer is not None:
         parts.append(_render_explanations(answer))
     return Group(*parts)
@@ -163,7 +176,9 @@ def _render_explanations(answer: Explanations) -> Group:
 def track(
     file: Annotated[Path, typer.Argument(help="Track file: .kml, .gpx, .csv, .geojson, .parquet.")],
     deny: DenyOption = [],  # noqa: B006 - typer reads the default, never mutates it
+    allow: AllowOption = [],  # noqa: B006
     scenario: ScenarioOption = None,
+    margin_nm: MarginOption = 0.0,
     date: DateOption = None,
     operator: OperatorOption = None,
     airline: AirlineOption = None,
@@ -185,7 +200,11 @@ def track(
     ] = False,
     map_file: Annotated[
         Path | None,
-        typer.Option("--map", help="Also draw the track and the optimum: a .png or .svg file."),
+        typer.Option(
+            "--map",
+            help="Also draw the track and the optimum: a .png or .svg file, or an .html page "
+            "(interactive, works offline).",
+        ),
     ] = None,
     output_format: Annotated[
         TrackFormat, typer.Option("--format", "-f", help="Output format.")
@@ -209,7 +228,9 @@ def track(
         "airline": airline,
         "date": None if date is None else date.date(),
         "deny": tuple(codes(deny)),
+        "allow": tuple(codes(allow)),
         "scenario": scenario,
+        "margin_nm": margin_nm,
     }
     if file.is_dir():
         if map_file is not None or origin or destination:
@@ -225,8 +246,8 @@ def track(
         return
     answer = None
     with exit_on_error():
-        if map_file is not None and map_file.suffix.lower() not in (".png", ".svg"):
-            raise InputError(f"--map {map_file}: give a file name ending in .png or .svg")
+        if map_file is not None and map_file.suffix.lower() not in (".png", ".svg", ".html"):
+            raise InputError(f"--map {map_file}: give a file name ending in .png, .svg or .html")
         report = report_track(
             read_track(file),
             **options,
@@ -236,10 +257,13 @@ def track(
         if explain:
             answer = explain_track(report)
     if map_file is not None:
-        from overflight.export.trackmap import track_report_to_image
+        from overflight.export.trackmap import track_report_to_html, track_report_to_image
 
         kind = map_file.suffix.lower().lstrip(".")
-        map_file.write_bytes(track_report_to_image(report, image_format=kind))
+        if kind == "html":
+            map_file.write_text(track_report_to_html(report), encoding="utf-8")
+        else:
+            map_file.write_bytes(track_report_to_image(report, image_format=kind))
     chosen = output_format
     if output is not None and chosen is TrackFormat.text:
         chosen = {".json": TrackFormat.json, ".geojson": TrackFormat.geojson}.get(

@@ -35,7 +35,14 @@ from overflight.geo.sphere import unwrap_longitudes
 from overflight.models import LonLat, Place, Route
 from overflight.routing.transit import join_legs
 
-__all__ = ["DATA_ELEMENT_ID", "json_for_script", "plan_to_html"]
+__all__ = [
+    "DATA_ELEMENT_ID",
+    "MAP_FURNITURE",
+    "PAGE_STYLE",
+    "json_for_script",
+    "plan_to_html",
+    "single_page",
+]
 
 #: Id of the ``<script type="application/json">`` element that holds the page's data.
 DATA_ELEMENT_ID = "overflight-data"
@@ -110,7 +117,8 @@ def _page_data(plan: Plan) -> dict[str, Any]:
     }
 
 
-_STYLE = """
+#: The page's own style: map, panel, legend, places (the track page adds to it).
+PAGE_STYLE = """
 html, body { margin: 0; height: 100%; font: 13px/1.4 system-ui, sans-serif; color: #1f1f1f; }
 #map { position: absolute; inset: 0; background: #dbe7ef; }
 #panel { position: absolute; top: 10px; left: 10px; width: 290px; max-height: calc(100% - 40px);
@@ -137,7 +145,39 @@ html, body { margin: 0; height: 100%; font: 13px/1.4 system-ui, sans-serif; colo
   text-shadow: 0 0 2px #fff, 0 0 2px #fff; white-space: nowrap; pointer-events: none; }
 """
 
-_SCRIPT = """
+#: What both map pages draw around the map, once ``map``, ``data`` (with ``places`` and
+#: ``denied``), ``fit`` (the points to show) and ``closedLabel`` are defined: controls,
+#: credits, the view, the places, a popup naming the state clicked, and ``data-ready``.
+MAP_FURNITURE = """
+map.addControl(new maplibregl.NavigationControl({showCompass: false}));
+map.addControl(new maplibregl.ScaleControl());
+map.addControl(new maplibregl.AttributionControl({compact: false,
+  customAttribution: document.getElementById("credit").innerHTML}));
+const bounds = fit.reduce((b, p) => b.extend(p), new maplibregl.LngLatBounds(fit[0], fit[0]));
+map.fitBounds(bounds, {padding: {top: 50, bottom: 50, left: 330, right: 90}, duration: 0});
+for (const p of data.places) {
+  const dot = document.createElement("div");
+  dot.className = "dot " + p.role;
+  dot.title = p.name;
+  new maplibregl.Marker({element: dot}).setLngLat([p.lon, p.lat]).addTo(map);
+  const label = document.createElement("div");
+  label.className = "place";
+  label.textContent = p.code;
+  label.title = p.name;
+  new maplibregl.Marker({element: label, anchor: "bottom-left", offset: [6, -4]})
+    .setLngLat([p.lon, p.lat]).addTo(map);
+}
+const popup = new maplibregl.Popup({closeButton: false});
+map.on("click", "land", (e) => {
+  const f = e.features[0].properties;
+  const status = data.denied.includes(f.code) ? closedLabel : "";
+  popup.setLngLat(e.lngLat).setText(f.name + " \\u2014 " + f.code + status).addTo(map);
+});
+map.once("idle", () => document.body.setAttribute("data-ready", "true"));
+"""
+
+_SCRIPT = (
+    """
 const data = JSON.parse(document.getElementById("overflight-data").textContent);
 const line = (coords) => ({type: "Feature", properties: {},
   geometry: {type: "LineString", coordinates: coords}});
@@ -182,25 +222,12 @@ const map = new maplibregl.Map({
     ]
   }
 });
-map.addControl(new maplibregl.NavigationControl({showCompass: false}));
-map.addControl(new maplibregl.ScaleControl());
-map.addControl(new maplibregl.AttributionControl({compact: false,
-  customAttribution: document.getElementById("credit").innerHTML}));
-const all = data.track.concat(data.great_circle);
-const bounds = all.reduce((b, p) => b.extend(p), new maplibregl.LngLatBounds(all[0], all[0]));
-map.fitBounds(bounds, {padding: {top: 50, bottom: 50, left: 330, right: 90}, duration: 0});
-for (const p of data.places) {
-  const dot = document.createElement("div");
-  dot.className = "dot " + p.role;
-  dot.title = p.name;
-  new maplibregl.Marker({element: dot}).setLngLat([p.lon, p.lat]).addTo(map);
-  const label = document.createElement("div");
-  label.className = "place";
-  label.textContent = p.code;
-  label.title = p.name;
-  new maplibregl.Marker({element: label, anchor: "bottom-left", offset: [6, -4]})
-    .setLngLat([p.lon, p.lat]).addTo(map);
-}
+const fit = data.track.concat(data.great_circle);
+const closedLabel = " (denied)";
+"""
+    + MAP_FURNITURE
+    # The advisory areas' labels and popup, after the furniture that makes `popup`.
+    + """
 for (const a of data.advisories.features) {
   const label = document.createElement("div");
   label.className = "advisory";
@@ -209,19 +236,13 @@ for (const a of data.advisories.features) {
 }
 const effects = {avoided: "kept out", active: "active elsewhere", crossed: "crossed (caution)",
   above: "crossed above its band"};
-const popup = new maplibregl.Popup({closeButton: false});
 map.on("click", "advisory-fill", (e) => {
   const a = e.features[0].properties;
   popup.setLngLat(e.lngLat).setText(a.id + " (" + a.issuer + ", " + a.severity + ", " +
     a.band + "): " + effects[a.effect]).addTo(map);
 });
-map.on("click", "land", (e) => {
-  const f = e.features[0].properties;
-  const status = data.denied.includes(f.code) ? " (denied)" : "";
-  popup.setLngLat(e.lngLat).setText(f.name + " \\u2014 " + f.code + status).addTo(map);
-});
-map.once("idle", () => document.body.setAttribute("data-ready", "true"));
 """
+)
 
 
 def _advisory_legend(features: list[dict[str, Any]]) -> list[str]:
@@ -274,10 +295,11 @@ def _panel(data: dict[str, Any]) -> str:
     )
 
 
-def plan_to_html(plan: Plan | Route) -> str:
-    """The flight as a single HTML page that works from ``file://`` with no network."""
-    data = _page_data(as_plan(plan))
-    title = " → ".join(p["code"] for p in data["places"])
+def single_page(title: str, panel: str, data: dict[str, Any], *, style: str, script: str) -> str:
+    """A self-contained map page: MapLibre and ``data`` inlined, ``script`` drawing the map.
+
+    ``panel`` is HTML already escaped; ``data`` goes in the :data:`DATA_ELEMENT_ID` element.
+    """
     credit = (
         'Airspace data © <a href="https://www.openstreetmap.org/copyright">'
         "OpenStreetMap contributors</a>, ODbL 1.0 · "
@@ -292,18 +314,25 @@ def plan_to_html(plan: Plan | Route) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{html.escape(title)} — overflight</title>",
             f'<style id="maplibre-css">\n{_vendor("maplibre-gl.css")}\n</style>',
-            f"<style>{_STYLE}</style>",
+            f"<style>{style}</style>",
             "</head>",
             "<body>",
             '<div id="map"></div>',
-            _panel(data),
+            panel,
             f'<div id="credit" hidden>{credit}</div>',
             f'<script type="application/json" id="{DATA_ELEMENT_ID}">'
             f"{json_for_script(data)}</script>",
             f'<script id="maplibre-js">\n{_vendor("maplibre-gl.js")}\n</script>',
-            f"<script>{_SCRIPT}</script>",
+            f"<script>{script}</script>",
             "</body>",
             "</html>",
             "",
         ]
     )
+
+
+def plan_to_html(plan: Plan | Route) -> str:
+    """The flight as a single HTML page that works from ``file://`` with no network."""
+    data = _page_data(as_plan(plan))
+    title = " → ".join(p["code"] for p in data["places"])
+    return single_page(title, _panel(data), data, style=PAGE_STYLE, script=_SCRIPT)

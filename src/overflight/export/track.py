@@ -25,7 +25,8 @@ def track_report_to_geojson(report: TrackReport) -> dict[str, Any]:
     """A FeatureCollection of the track and of the shortest legal route.
 
     The track (``role: track``), each gap bridged (``role: gap``), the stretches in closed
-    airspace (``role: violation``), then the optimum's features as ``route --format geojson``
+    airspace (``role: violation``) and those in straits crossed under transit passage
+    (``role: transit_passage``), then the optimum's features as ``route --format geojson``
     writes them (``role: optimum`` on its line).
     """
     t = report.track
@@ -45,16 +46,14 @@ def track_report_to_geojson(report: TrackReport) -> dict[str, Any]:
                 "properties": {"role": "gap"} | gap.to_dict(),
             }
         )
-    for v in report.violations:
-        c = v.crossing
-        within = zip(t.points, t.along_km, strict=True)
-        inside = [c.transit.entry, *(p for p, km in within if c.entry_km < km < c.exit_km)]
-        inside.append(c.transit.exit)
+    closed = [("violation", v.crossing, v.to_dict()) for v in report.violations]
+    closed += [("transit_passage", p.crossing, p.to_dict()) for p in report.transit_passages]
+    for role, c, properties in closed:
         features.append(
             {
                 "type": "Feature",
-                "geometry": _line(inside),
-                "properties": {"role": "violation"} | v.to_dict(),
+                "geometry": _line(c.points(t)),
+                "properties": {"role": role} | properties,
             }
         )
     if report.optimum is not None:

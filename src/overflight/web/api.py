@@ -3,8 +3,9 @@
 ``/api/route`` answers exactly the JSON of ``overflight route --format json`` for the same
 request (both plan through :func:`overflight.analysis.plan.plan_request`); ``/api/compare`` and
 ``/api/chokepoints`` answer the JSON of ``overflight compare`` and ``overflight chokepoints``
-with ``--format json``. Errors have the shape documented in :mod:`overflight.web.errors`; the
-parameter at fault is named in ``field``.
+with ``--format json``; ``POST /api/track`` takes a track file as its body and answers the JSON
+of ``overflight track --format json``. Errors have the shape documented in
+:mod:`overflight.web.errors`; the parameter at fault is named in ``field``.
 
 Scenarios and aircraft are looked up among the built-in ones only: a name that looks like a
 path is refused, so a request can never make the server read a file.
@@ -38,6 +39,7 @@ from overflight.analysis.wire import (
     PlanWire,
     RestrictionsWire,
     TimelineWire,
+    TrackReportWire,
 )
 from overflight.data.airlines import airline as find_airline
 from overflight.data.airlines import search_airlines
@@ -596,6 +598,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         ]
 
     _world_routes(router, limits, workers)
+    add_track_route(router, limits, workers)
     return router
 
 
@@ -861,3 +864,220 @@ def _world_routes(router: APIRouter, limits: Limits, workers: Workers) -> None:
     ) -> JSONResponse:
         """The monthly mean wind at 200 hPa (about FL390): u, v in m/s and speed in kt."""
         return JSONResponse(_wind_grid(month, step_deg), media_type="application/geo+json")
+
+
+#: Track formats by the media types clients send them as (a raw body without ``format``).
+_TRACK_MEDIA = {
+    "application/vnd.google-earth.kml+xml": "kml",
+    "application/gpx+xml": "gpx",
+    "text/csv": "csv",
+    "text/tab-separated-values": "csv",
+    "application/geo+json": "geojson",
+    "application/json": "geojson",
+    "application/vnd.apache.parquet": "parquet",
+}
+
+
+async def _read_body(request: Request, most: int) -> bytes:
+    """The request body, refused with 413 once it passes ``most`` bytes (chunked or not)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > most:
+            raise ApiError(
+                413,
+                "too_large",
+                f"the track upload is over {most:,} bytes: at most {most:,} bytes "
+                f"({most / 1e6:g} MB) are accepted; thin the track (one fix every 10 s)",
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _track_upload(body: bytes, content_type: str, fmt: str | None) -> tuple[bytes, str, str]:
+    """The track file of a request: (its bytes, its format, its name).
+
+    A ``multipart/form-data`` body gives its first file part (named by its file name); any
+    other body is the file itself, its format ``format`` or else its media type.
+    """
+    from email import policy
+    from email.parser import BytesParser
+
+    from overflight.analysis.track import FORMATS
+
+    accepted = ", ".join(sorted({s.lstrip(".") for s in FORMATS}))
+    name = "upload"
+    if content_type.lower().startswith("multipart/form-data"):
+        head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
+        message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
+        parts = [part for part in message.iter_parts() if part.get_filename() is not None]
+        if not message.is_multipart() or not parts:
+            raise ApiError.bad_input(
+                "file", "no file in the multipart body: send the track as a file field"
+            )
+        name = str(parts[0].get_filename()) or name
+        payload = parts[0].get_payload(decode=True)
+        body = payload if isinstance(payload, bytes) else b""
+        suffix = name.rsplit(".", 1)[1] if "." in name else None
+        fmt = fmt or suffix
+    else:
+        fmt = fmt or _TRACK_MEDIA.get(content_type.split(";")[0].strip().lower())
+    if not fmt:
+        raise ApiError.bad_input(
+            "format",
+            f"the track's format is not known: give format= ({accepted}), a file name with "
+            "that suffix in a multipart upload, or a Content-Type such as text/csv",
+        )
+    if f".{fmt.lower().lstrip('.')}" not in FORMATS:
+        raise ApiError.bad_input("format", f"unknown track format {fmt!r}: give {accepted}")
+    if not body:
+        raise ApiError.bad_input("file", "the track upload is empty: send the track file")
+    kind = fmt.lower().lstrip(".")
+    return body, kind, name if name != "upload" else f"upload.{kind}"
+
+
+#: The request body of POST /api/track, as /openapi.json documents it.
+_TRACK_BODY: dict[str, Any] = {
+    "required": True,
+    "description": "The track file: a multipart upload (field `file`), or the file itself as "
+    "the body with `format` or its Content-Type.",
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        **{media: {"schema": {"type": "string", "format": "binary"}} for media in _TRACK_MEDIA},
+    },
+}
+
+
+def add_track_route(router: APIRouter, limits: Limits, workers: Workers) -> None:
+    """``POST /api/track``: an uploaded track's report (JSON of ``overflight track -f json``)."""
+    States = Annotated[
+        list[str],
+        Query(
+            description=f"States: {_STATES_HELP} At most {limits.max_states}.",
+            max_length=limits.max_states,
+        ),
+    ]
+    Place_ = Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=80,
+            description=f"{_PLACE_HELP} Default: the airport at the track's end, else the fix.",
+        ),
+    ]
+
+    @router.post(
+        "/track",
+        summary="Report a flown track (JSON of `overflight track --format json`)",
+        responses={200: {"model": TrackReportWire}},
+        openapi_extra={"requestBody": _TRACK_BODY},
+    )
+    async def track(
+        request: Request,
+        format: Annotated[
+            str | None,
+            Query(
+                max_length=16,
+                description="The track's format: kml, gpx, csv, geojson or parquet (default: "
+                "the uploaded file's suffix, or the body's Content-Type).",
+            ),
+        ] = None,
+        operator: Annotated[
+            str | None,
+            Query(min_length=2, max_length=3, description="State of the operator, ISO code."),
+        ] = None,
+        airline: Annotated[
+            str | None,
+            Query(min_length=2, max_length=3, description="Airline, ICAO or IATA designator."),
+        ] = None,
+        category: Annotated[
+            str | None,
+            Query(
+                pattern=f"^({'|'.join(CATEGORIES)})$",
+                description=f"Category of flight: {', '.join(CATEGORIES)}.",
+            ),
+        ] = None,
+        on: Annotated[
+            dt.date | None,
+            Query(
+                alias="date",
+                description="The day whose rules apply, YYYY-MM-DD (default: the track's).",
+            ),
+        ] = None,
+        deny: States = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+        allow: States = [],  # noqa: B006
+        scenario: Annotated[
+            str | None,
+            Query(max_length=80, description="A built-in scenario instead of the registry."),
+        ] = None,
+        margin_nm: Annotated[
+            float,
+            Query(
+                ge=0.0,
+                le=MARGIN_NM_MAX,
+                allow_inf_nan=False,
+                description="Distance the shortest legal route keeps from closed airspace, nm.",
+            ),
+        ] = 0.0,
+        origin: Place_ = None,
+        destination: Place_ = None,
+        explain: Annotated[
+            bool,
+            Query(
+                description="Infer the smallest sets of refusals under which the shortest "
+                "route follows the track."
+            ),
+        ] = False,
+    ) -> JSONResponse:
+        """What the uploaded track overflew, went around and broke, against the legal optimum.
+
+        The body is the track file (KML, GPX, CSV, GeoJSON or Parquet), at most the size the
+        command line reads; errors in it answer 400 naming the line and the value.
+        """
+        from overflight.analysis.track import explain_track, read_track_bytes, report_track
+
+        body = await _read_body(request, limits.max_upload_bytes)
+        content_type = request.headers.get("content-type", "")
+
+        def run() -> dict[str, Any]:
+            # Parsed here, off the event loop: a multipart body of 20 MB takes a second or two.
+            data, kind, name = _track_upload(body, content_type, format)
+            for field, place in (("origin", origin), ("destination", destination)):
+                if place is not None:
+                    _place(place, field)
+            options: dict[str, Any] = {
+                "operator": _operator(operator),
+                "airline": airline,
+                "category": category,
+                "date": on,
+                "deny": tuple(_codes(deny, "deny", limits.max_states)),
+                "allow": tuple(_codes(allow, "allow", limits.max_states)),
+                "scenario": _scenario(scenario),
+                "margin_nm": margin_nm,
+                "origin": origin,
+                "destination": destination,
+            }
+            if airline is not None:
+                with blame("airline"):
+                    find_airline(airline)
+            with blame("file"):
+                flown = read_track_bytes(data, kind, source=name)
+            try:
+                report = report_track(flown, **options)
+            except RequestError as exc:
+                raise ApiError.bad_input(exc.field, str(exc)) from None
+            except (InputError, NoRouteError) as exc:
+                raise ApiError.from_library(exc) from None
+            answer = report.to_dict()
+            if explain:
+                with blame(None):
+                    answer["explain"] = explain_track(report).to_dict()
+            return answer
+
+        return JSONResponse(await workers.run(run))

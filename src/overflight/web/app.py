@@ -106,15 +106,18 @@ class _BoundedRequests:
                 f"the query string has {len(query)} characters: at most "
                 f"{self.limits.max_query_chars} are accepted",
             )
+        upload = scope.get("path") == "/api/track"
+        most = self.limits.max_upload_bytes if upload else self.limits.max_body_bytes
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 size = int(value) if value.isdigit() else -1
-                if not 0 <= size <= self.limits.max_body_bytes:
+                if not 0 <= size <= most:
                     return ApiError(
                         413,
                         "too_large",
                         f"a request body of {value.decode(errors='replace')!r} bytes: at most "
-                        f"{self.limits.max_body_bytes} are accepted (the API reads none)",
+                        f"{most} are accepted"
+                        + (" (a track file)" if upload else " (only /api/track reads a body)"),
                     )
         return None
 

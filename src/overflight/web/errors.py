@@ -132,7 +132,8 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     kind = _HTTP_KINDS.get(exc.status_code, "bad_input" if exc.status_code < 500 else "internal")
     message = exc.detail if isinstance(exc.detail, str) else "request not accepted"
     if exc.status_code == 405:
-        message = f"{request.method} is not accepted here: the API answers GET"
+        allowed = (exc.headers or {}).get("Allow", "GET")
+        message = f"{request.method} is not accepted here: {request.url.path} answers {allowed}"
     if exc.status_code == 404:
         message = (
             f"no such path {request.url.path!r}: the API is under /api, its schema at /openapi.json"

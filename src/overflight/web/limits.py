@@ -47,8 +47,13 @@ class Limits:
     max_budget_s: float = 20.0
     #: Characters in the query string.
     max_query_chars: int = 4096
-    #: Bytes in a request body (the API reads none; this bounds what a client may send).
+    #: Bytes in a request body (only POST /api/track reads one; this bounds what a client
+    #: may send elsewhere).
     max_body_bytes: int = 16 * 1024
+    #: Bytes in a track uploaded to POST /api/track: the largest track file the command line
+    #: reads (``overflight.analysis.track.MAX_FILE_BYTES``), and a little for the multipart
+    #: envelope.
+    max_upload_bytes: int = 20_000_000 + 64 * 1024
 
     def __post_init__(self) -> None:
         if not self.time_limit_s > 0 or self.workers < 1 or self.queue < self.workers:

@@ -8,11 +8,19 @@
 
 from overflight.analysis.track._explain import MATCH_KM, Explanation, Explanations, explain_track
 from overflight.analysis.track._model import GAP_KM, GAP_MIN, Fix, Gap, Track, build_track
-from overflight.analysis.track._read import FORMATS, MAX_FILE_BYTES, read_track, track_from_traffic
+from overflight.analysis.track._read import (
+    FORMATS,
+    MAX_FILE_BYTES,
+    read_track,
+    read_track_bytes,
+    track_format,
+    track_from_traffic,
+)
 from overflight.analysis.track._report import (
     Approach,
     Overflown,
     TrackReport,
+    TransitPassage,
     Violation,
     report_track,
 )
@@ -31,10 +39,13 @@ __all__ = [
     "Overflown",
     "Track",
     "TrackReport",
+    "TransitPassage",
     "Violation",
     "build_track",
     "explain_track",
     "read_track",
+    "read_track_bytes",
     "report_track",
+    "track_format",
     "track_from_traffic",
 ]

@@ -33,7 +33,14 @@ from overflight.analysis.track._model import Fix, Track, build_track
 from overflight.analysis.track._model import fix_error as _bad
 from overflight.errors import InputFileError
 
-__all__ = ["FORMATS", "MAX_FILE_BYTES", "read_track", "track_from_traffic"]
+__all__ = [
+    "FORMATS",
+    "MAX_FILE_BYTES",
+    "read_track",
+    "read_track_bytes",
+    "track_format",
+    "track_from_traffic",
+]
 
 #: Largest track file read, bytes: a day of fixes every second is a few MB in any format.
 MAX_FILE_BYTES = 20_000_000
@@ -68,33 +75,70 @@ def read_track(path: str | Path) -> Track:
     """
     path = Path(path)
     name = str(path)
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise InputFileError(
-            f"unknown track format {path.suffix or '(no suffix)'!r}: give a file ending in "
-            f"{', '.join(sorted(FORMATS))}",
-            file=name,
-        )
+    kind = track_format(path.suffix, name)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputFileError(
-                f"the file is {size / 1e6:,.1f} MB: give at most {MAX_FILE_BYTES / 1e6:,.0f} MB "
-                "(thin the track, e.g. one fix every 10 s)",
-                file=name,
-            )
+            raise _too_large(size, name)
         if kind == "Parquet":
-            return build_track(name, _parquet(path))
+            return build_track(name, _parquet(path, name))
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"cannot read the file: {exc.strerror}", file=name) from None
+    return read_track_bytes(data, kind, source=name)
+
+
+def track_format(name: str, source: str) -> str:
+    """The format of a track (``KML``, ...) from a suffix (``.kml``) or a format's name.
+
+    Raises
+    ------
+    InputFileError
+        Neither: the message lists what is accepted.
+
+    """
+    key = name.strip().lower()
+    kind = FORMATS.get(key if key.startswith(".") else f".{key}")
+    if kind is None and key in {k.lower() for k in FORMATS.values()}:
+        kind = next(k for k in FORMATS.values() if k.lower() == key)
+    if kind is None:
+        raise InputFileError(
+            f"unknown track format {name or '(no suffix)'!r}: give a file ending in "
+            f"{', '.join(sorted(FORMATS))}",
+            file=source,
+        )
+    return kind
+
+
+def read_track_bytes(data: bytes, kind: str, *, source: str) -> Track:
+    """Read a track held in memory (an upload), in the format ``kind`` (see :func:`track_format`).
+
+    Raises
+    ------
+    InputFileError
+        As :func:`read_track`, naming ``source`` as the file.
+
+    """
+    kind = track_format(kind, source)
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(len(data), source)
+    if kind == "Parquet":
+        return build_track(source, _parquet(io.BytesIO(data), source))
     readers: dict[str, Callable[[bytes, str], list[Fix]]] = {
         "KML": _kml,
         "GPX": _gpx,
         "CSV": _csv,
         "GeoJSON": _geojson,
     }
-    return build_track(name, readers[kind](data, name))
+    return build_track(source, readers[kind](data, source))
+
+
+def _too_large(size: int, source: str) -> InputFileError:
+    return InputFileError(
+        f"the file is {size / 1e6:,.1f} MB: give at most {MAX_FILE_BYTES / 1e6:,.0f} MB "
+        "(thin the track, e.g. one fix every 10 s)",
+        file=source,
+    )
 
 
 def track_from_traffic(flight: Any, *, source: str = "traffic Flight") -> Track:
@@ -453,8 +497,7 @@ def _position(coords: Any, stamp: Any, where: str, source: str) -> Fix:
     )
 
 
-def _parquet(path: Path) -> list[Fix]:
-    source = str(path)
+def _parquet(path: Path | io.BytesIO, source: str) -> list[Fix]:
     try:
         import pyarrow.parquet as pq
     except ImportError:

@@ -26,10 +26,11 @@ from overflight.analysis.request import FlightRequest
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, states, states_at
 from overflight.errors import NoRouteError
-from overflight.geo.ellipsoid import great_circle_points, wgs84
+from overflight.geo.ellipsoid import great_circle_points, path_km, wgs84
 from overflight.geo.sphere import EARTH_RADIUS_KM, to_xyz, unwrap_longitudes
 from overflight.models import KM_PER_NM, LonLat, Place, StateTransit
-from overflight.routing.transit import STEP_KM, transit_report
+from overflight.routing.transit import JOIN_KM, STEP_KM, transit_report
+from overflight.scenarios import Strait, transit_corridors
 
 if TYPE_CHECKING:
     from overflight.analysis.track._model import Track
@@ -42,6 +43,7 @@ __all__ = [
     "Approach",
     "Overflown",
     "TrackReport",
+    "TransitPassage",
     "Violation",
     "report_track",
 ]
@@ -69,6 +71,12 @@ class Overflown:
     #: UTC times of entry and exit (None: the track has no times).
     entry_time: dt.datetime | None
     exit_time: dt.datetime | None
+
+    def points(self, track: Track) -> list[LonLat]:
+        """The stretch of the track inside the state: entry, the fixes between, exit."""
+        within = zip(track.points, track.along_km, strict=True)
+        inside = [p for p, km in within if self.entry_km < km < self.exit_km]
+        return [self.transit.entry, *inside, self.transit.exit]
 
     @property
     def duration_h(self) -> float | None:
@@ -145,6 +153,29 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class TransitPassage:
+    """A crossing of airspace closed to the flight, made inside a strait open to transit passage.
+
+    Aircraft enjoy transit passage through straits used for international navigation (UNCLOS
+    arts. 37-38): crossing a coastal state's territorial sea there is no violation.
+    """
+
+    crossing: Overflown
+    #: The strait corridor (its id in ``scenarios/straits.geojson``), its name and regime.
+    strait: str
+    strait_name: str
+    regime: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return self.crossing.to_dict() | {
+            "strait": self.strait,
+            "strait_name": self.strait_name,
+            "regime": self.regime,
+        }
+
+
+@dataclass(frozen=True)
 class TrackReport:
     """What a flown track overflew, went around and broke, against the shortest legal route."""
 
@@ -161,6 +192,8 @@ class TrackReport:
     #: States closed to the flight (sorted).
     denied: tuple[str, ...]
     violations: tuple[Violation, ...]
+    #: Crossings of closed airspace inside straits open to transit passage (no violation).
+    transit_passages: tuple[TransitPassage, ...]
     #: The shortest legal route between the same ends (None: none exists, see no_route).
     optimum: Plan | None
     no_route: str | None
@@ -211,6 +244,7 @@ class TrackReport:
             "approaches": [a.to_dict() for a in self.approaches],
             "denied": list(self.denied),
             "violations": [v.to_dict() for v in self.violations],
+            "transit_passages": [p.to_dict() for p in self.transit_passages],
             "optimum": None if self.optimum is None else self.optimum.to_dict(),
             "no_route": self.no_route,
             "detour_km": self.detour_km,
@@ -243,7 +277,9 @@ def report_track(
     airline: str | None = None,
     date: dt.date | None = None,
     deny: tuple[str, ...] = (),
+    allow: tuple[str, ...] = (),
     scenario: str | None = None,
+    margin_nm: float = 0.0,
     origin: str | None = None,
     destination: str | None = None,
 ) -> TrackReport:
@@ -257,8 +293,11 @@ def report_track(
         Who flew it: the registry's rules for them apply (see ``overflight route``).
     date
         The day whose rules apply (default: the track's first fix's, when who is given).
-    deny, scenario
-        States refused on top, or a scenario instead of the registry.
+    deny, allow, scenario
+        States refused on top, opened on top, or a scenario instead of the registry.
+    margin_nm
+        Distance the shortest legal route keeps from closed airspace (the track is
+        checked against the airspace itself).
     origin, destination
         Where it flew from and to (default: the airport within ENDPOINT_KM of the first and
         last fix, else those fixes).
@@ -273,7 +312,9 @@ def report_track(
         origin=start.code,
         destination=end.code,
         deny=deny,
+        allow=allow,
         scenario=scenario,
+        margin_nm=margin_nm,
         date=day,
         operator=operator,
         airline=airline,
@@ -290,9 +331,10 @@ def report_track(
     denied, why = _closed(request, optimum, start, end)
     line = _line(track)
     crossings, high_seas_km = _overflown(track, line)
-    violations = tuple(
-        Violation(c, *why(c.transit.country)) for c in crossings if c.transit.country in denied
-    )
+    closed = [c for c in crossings if c.transit.country in denied]
+    passages = [(c, _strait_of(c, line)) for c in closed]
+    violations = tuple(Violation(c, *why(c.transit.country)) for c, s in passages if s is None)
+    transit = tuple(TransitPassage(c, s.id, s.name, s.regime) for c, s in passages if s is not None)
     from overflight.scenarios import straits_used
 
     return TrackReport(
@@ -306,6 +348,7 @@ def report_track(
         approaches=_approaches(track, line, {c.transit.country for c in crossings}),
         denied=tuple(sorted(denied)),
         violations=violations,
+        transit_passages=transit,
         optimum=optimum,
         no_route=no_route,
     )
@@ -342,6 +385,7 @@ def _closed(
             airline=request.airline,
             endpoints=(start.country, end.country),
             deny=request.deny,
+            allow=request.allow,
         )
         permissions = resolution.permissions
     if permissions is None:
@@ -400,6 +444,31 @@ def _line(track: Track) -> _Line:
     return _Line(points, np.asarray(dense, dtype=np.float64), np.asarray(along))
 
 
+def _strait_of(crossing: Overflown, line: _Line) -> Strait | None:
+    """The strait open to transit passage that holds the whole crossing (to JOIN_KM), if one does.
+
+    Every corridor whose regime opens it (``transit_corridors``) counts, whatever a scenario
+    lets the planner use: the track was flown, and transit passage is a right in these
+    straits, not a permission.
+    """
+    t = crossing.transit
+    inside = (line.along > crossing.entry_km) & (line.along < crossing.exit_km)
+    stretch = [tuple(t.entry), *map(tuple, line.dense[inside].tolist()), tuple(t.exit)]
+    path = shapely.LineString(unwrap_longitudes(stretch))
+    for strait in transit_corridors():
+        if t.country not in strait.states or not strait.geometry.intersects(path):
+            continue
+        outside = path.difference(strait.geometry)
+        km = sum(
+            path_km(shapely.get_coordinates(part).tolist())
+            for part in getattr(outside, "geoms", [outside])
+            if not part.is_empty
+        )
+        if km <= JOIN_KM:
+            return strait
+    return None
+
+
 def _km_of(point: LonLat, xyz: np.ndarray, along: np.ndarray, from_km: float) -> float:
     """Km along the track of a point on it, at or after ``from_km`` (its first pass there)."""
     first = max(int(np.searchsorted(along, from_km)) - 1, 0)
@@ -435,47 +504,97 @@ def _overflown(track: Track, line: _Line) -> tuple[tuple[Overflown, ...], float]
 
 
 def _approaches(track: Track, line: _Line, entered: set[str]) -> tuple[Approach, ...]:
-    """The states the track came within NEAR_KM of without entering, closest first."""
+    """The states the track came within NEAR_KM of without entering, closest first.
+
+    Distances are found in lon/lat degrees and measured on the ellipsoid; near ±180° the
+    track is also tried moved by ±360°, so that a state just across the antimeridian is as
+    near as it truly is.
+    """
     dense, along = line.dense, line.along
     # Each dense point stands for half of each segment it ends.
     steps = np.diff(along)
     weight = np.concatenate([[0.0], steps / 2.0]) + np.concatenate([steps / 2.0, [0.0]])
     cos_lat = max(float(np.cos(np.radians(np.abs(dense[:, 1]).max()))), 0.05)
     reach_deg = NEAR_KM / 111.0 / cos_lat
-    west, south = dense.min(axis=0) - reach_deg
-    east, north = dense.max(axis=0) + reach_deg
+    copies = []
+    for offset in (0.0, 360.0, -360.0):
+        moved = dense + np.array([offset, 0.0])
+        (west, south), (east, north) = moved.min(axis=0) - reach_deg, moved.max(axis=0) + reach_deg
+        if offset == 0.0 or (west < 180.0 and east > -180.0):
+            points = np.asarray(shapely.points(moved), dtype=object)
+            copies.append((points, (west, south, east, north)))
     ends = {*states_at(*track.points[0]), *states_at(*track.points[-1])}
-    points = np.asarray(shapely.points(dense), dtype=object)
     found = []
     for code, area in states().items():
         if code in entered or code in ends:
             continue
         x0, y0, x1, y1 = shapely.bounds(area.geometry).tolist()
-        if x0 > east or x1 < west or y0 > north or y1 < south:
+        km = np.full(len(dense), np.inf)
+        for points, (west, south, east, north) in copies:
+            if x0 > east or x1 < west or y0 > north or y1 < south:
+                continue
+            near = np.flatnonzero(shapely.dwithin(area.geometry, points, reach_deg))
+            if not len(near):
+                continue
+            lines = shapely.shortest_line(points[near], area.geometry)
+            ends_xy = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+            _, _, metres = wgs84().inv(
+                ends_xy[:, 0, 0], ends_xy[:, 0, 1], ends_xy[:, 1, 0], ends_xy[:, 1, 1]
+            )
+            km[near] = np.minimum(km[near], np.asarray(metres, dtype=np.float64) / 1000.0)
+        if not km.min() <= NEAR_KM * 1.5:
             continue
-        near = np.flatnonzero(shapely.dwithin(area.geometry, points, reach_deg))
-        if not len(near):
+        k, closest = _closest(area.geometry, dense, km)
+        if closest > NEAR_KM:
             continue
-        lines = shapely.shortest_line(points[near], area.geometry)
-        coords = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-        _, _, metres = wgs84().inv(
-            coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1]
-        )
-        km = np.asarray(metres, dtype=np.float64) / 1000.0
-        k = int(np.argmin(km))
-        if km[k] > NEAR_KM:
-            continue
-        at = LonLat(float(dense[near[k], 0]), float(dense[near[k], 1]))
-        at_km = float(along[near[k]])
+        at = LonLat(float(dense[k, 0]), float(dense[k, 1]))
+        at_km = float(along[k])
         found.append(
             Approach(
                 country=code,
                 name=area.name,
-                closest_km=float(km[k]),
+                closest_km=closest,
                 at=at,
                 at_km=at_km,
                 time=track.time_at(at_km),
-                skirting_km=float(weight[near][km <= SKIRT_KM].sum()),
+                skirting_km=float(weight[km <= SKIRT_KM].sum()),
             )
         )
     return tuple(sorted(found, key=lambda a: (a.closest_km, a.country)))
+
+
+def _closest(area: Any, dense: np.ndarray, km: np.ndarray) -> tuple[int, float]:
+    """The track point closest to the area, and how far it is, km (WGS84).
+
+    Nearest points found in lon/lat degrees are off where a degree of longitude is short
+    (by a fifth at 60°): the points that may be closest are measured again in a chart
+    around each, its longitudes scaled by the cosine of its latitude.
+    """
+    order = np.argsort(km)[:40]
+    order = order[km[order] <= km[order[0]] * 1.6 + 1.0]
+    x, y = dense[order, 0], dense[order, 1]
+    scale = np.maximum(np.cos(np.radians(y)), 0.05)
+    half = km[order] / 110.0 + 0.05
+    best_km, best = np.inf, int(order[0])
+    for offset in (0.0, 360.0, -360.0):
+        cx = x + offset
+        region = shapely.clip_by_rect(
+            area,
+            float((cx - half / scale).min()),
+            float((y - half).min()),
+            float((cx + half / scale).max()),
+            float((y + half).max()),
+        )
+        if region.is_empty:
+            continue
+        coords = shapely.get_coordinates(region)
+        for n in range(len(order)):
+            charted = shapely.set_coordinates(
+                region, np.column_stack([(coords[:, 0] - cx[n]) * scale[n], coords[:, 1]])
+            )
+            part = shapely.shortest_line(shapely.Point(0.0, y[n]), charted)
+            (_, ya), (xb, yb) = shapely.get_coordinates(part).tolist()
+            _, _, metres = wgs84().inv(x[n], ya, x[n] + xb / scale[n], yb)
+            if metres / 1000.0 < best_km:
+                best_km, best = metres / 1000.0, int(order[n])
+    return best, float(best_km)
