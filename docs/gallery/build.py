@@ -152,13 +152,12 @@ CASES = (
     Case(
         "tel-aviv-mumbai",
         "Tel Aviv to Mumbai before and after 2020",
-        "Until 2020 El Al could not cross Saudi Arabia, and Tel Aviv (LLBG) to Mumbai (VABB) "
-        "went down the Red Sea and round the Arabian Peninsula; Saudi Arabia then opened its "
-        "airspace to flights to and from Israel. The registry records the refusals of Saudi "
-        "Arabia, the United Arab Emirates, Bahrain and Oman and when they ended, but no rule "
-        "yet for the other states on the way (Iraq, Kuwait, Iran among them): the routes drawn "
-        "here cross them, and are shorter than those flown until such rules are added with "
-        "their sources.",
+        "Until July 2022 Saudi Arabia kept flights to and from Israel out of its airspace, "
+        "and El Al's Tel Aviv (LLBG) to Mumbai (VABB) went down the Red Sea and round the "
+        "Arabian Peninsula; Iran, Pakistan and Afghanistan refuse flights to and from Israel "
+        "and Kuwait refuses Israeli aircraft. Saudi Arabia opened its airspace to all carriers "
+        "on 15 July 2022 and Oman to Israeli airlines in February 2023. The registry has no "
+        "sourced rule for Iraq, whose corner the 2023 route clips.",
         views=tuple(
             flight(f"El Al, {day}", "LLBG", "VABB", airline="ELY", date=day)
             for day in ("2019-06-01", "2023-06-01")
