@@ -68,6 +68,7 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -86,7 +87,19 @@ from overflight.routing.planner import Planner, planner_of
 from overflight.routing.verify import check_route
 from overflight.scenarios import Permissions
 
-__all__ = ["Chokepoint", "ChokepointReport", "Replanner", "explain_no_route", "find_chokepoints"]
+if TYPE_CHECKING:
+    from overflight.analysis.request import FlightRequest
+    from overflight.analysis.timing import RouteTime
+    from overflight.routing.advisory_areas import AdvisoryOutcome
+
+__all__ = [
+    "Chokepoint",
+    "ChokepointReport",
+    "Replanner",
+    "explain_no_route",
+    "find_chokepoints",
+    "request_chokepoints",
+]
 
 #: How much longer than a route on the ellipsoid its length on the sphere may be, at most.
 _SPHERE_FACTOR = 1.01
@@ -140,6 +153,21 @@ class ChokepointReport:
     plans: int
     #: Wall-clock time taken.
     seconds: float
+    #: How disputed areas were crossed (``union`` or ``control``).
+    disputed: str = "union"
+    #: The cruise flight level advisories were read at, when planned from a request.
+    flight_level: int | None = None
+    #: The baseline's still-air and wind times (None: not planned from a request).
+    time: RouteTime | None = None
+    #: The advisories that bound the baseline and what each did; None: no advisory layer.
+    advisories: tuple[AdvisoryOutcome, ...] | None = None
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """What a reader must know to weigh the answer (no advisory layer applied)."""
+        from overflight.analysis.plan import NO_ADVISORIES
+
+        return (NO_ADVISORIES,) if self.advisories is None else ()
 
     def _repr_html_(self) -> str:
         # Drawn by the export layer when a notebook asks (pyproject's layer contract lists it).
@@ -334,6 +362,7 @@ def find_chokepoints(
     max_stops: int = DEFAULT_MAX_STOPS,
     speed_kt: float = DEFAULT_SPEED_KT,
     budget_s: float | None = None,
+    closure: Closure | None = None,
 ) -> ChokepointReport:
     """Rank the states whose further refusal hurts the route most; find the sets that cut it.
 
@@ -361,6 +390,10 @@ def find_chokepoints(
         Cruise speed for the hours.
     budget_s
         Stop searching for cut sets after this many seconds (the ranking is always complete).
+    closure
+        What the flight may not cross, as :func:`overflight.analysis.plan.flight_setup` made
+        it (advisory areas, disputed areas opened); replaces ``permissions``' closure, ``deny``
+        and ``margin_nm`` (``permissions`` still says where fuel stops may land).
 
     Returns
     -------
@@ -381,7 +414,9 @@ def find_chokepoints(
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
     deny = tuple(deny)
-    closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
+    given = closure
+    if closure is None:
+        closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
     base = frozenset(closure.denied)
     if usable_range_km is None and aircraft is not None:
         usable_range_km = aircraft.usable_range_km()
@@ -395,7 +430,7 @@ def find_chokepoints(
         except NoRouteError as exc:
             reason = exc.reason
         responsible = explain_no_route(
-            start, end, permissions=permissions, deny=deny, margin_nm=margin_nm
+            start, end, permissions=permissions, deny=deny, margin_nm=margin_nm, closure=given
         )
         if responsible:
             reason += f"; refusals responsible: {', '.join(responsible)}"
@@ -417,6 +452,7 @@ def find_chokepoints(
                     deny=(*deny, *sorted(refused)),
                     margin_nm=margin_nm,
                     max_stops=max_stops,
+                    closure=None if given is None else given.denying(base | refused),
                 )
             except NoRouteError:
                 stop_plans[refused] = None
@@ -516,6 +552,7 @@ def explain_no_route(
     permissions: Permissions | None = None,
     deny: Iterable[str] = (),
     margin_nm: float = 0.0,
+    closure: Closure | None = None,
 ) -> tuple[str, ...]:
     """The smallest set of refusals that alone leaves no route (empty if a route exists).
 
@@ -530,7 +567,8 @@ def explain_no_route(
     """
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
+    if closure is None:
+        closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
     denied = frozenset(closure.denied)
     planner = Replanner(start, end, closure, base=(), speed_kt=DEFAULT_SPEED_KT)
     if planner.route(denied, 0.0) is not None:
@@ -567,3 +605,42 @@ def explain_no_route(
         if planner.route(chosen - {code}, 0.0) is None:
             chosen = chosen - {code}
     return tuple(sorted(chosen))
+
+
+def request_chokepoints(
+    request: FlightRequest, *, max_set_size: int = 3, budget_s: float | None = None
+) -> ChokepointReport:
+    """The chokepoints of the route ``overflight route`` plans for the request.
+
+    The same closure (registry, advisories at the flight level, disputed policy), aircraft
+    and speed; the report also gives the baseline's wind time in the request's month and the
+    advisories that bound it.
+
+    >>> from overflight.analysis import FlightRequest
+    >>> report = request_chokepoints(FlightRequest(origin="EFHK", destination="RJAA",
+    ...                              deny=["RU"], month=1), max_set_size=0)
+    >>> report.time.month, report.time.wind_h != report.time.still_air_h
+    (1, True)
+    """
+    from overflight.analysis.plan import flight_setup
+    from overflight.analysis.timing import route_time
+
+    setup = flight_setup(request)
+    report = find_chokepoints(
+        setup.start,
+        setup.end,
+        permissions=setup.rules.permissions,
+        max_set_size=max_set_size,
+        aircraft=setup.profile,
+        max_stops=request.max_stops,
+        speed_kt=setup.speed_kt,
+        budget_s=budget_s,
+        closure=setup.closure,
+    )
+    return replace(
+        report,
+        disputed=request.disputed,
+        flight_level=request.flight_level,
+        time=route_time(report.baseline, month=request.wind_month),
+        advisories=setup.advisories((report.baseline,)),
+    )
