@@ -95,6 +95,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Chokepoint",
     "ChokepointReport",
+    "Reach",
     "Replanner",
     "explain_no_route",
     "find_chokepoints",
@@ -176,6 +177,68 @@ class ChokepointReport:
         return chokepoints_html(self)
 
 
+class Reach:
+    """How far out of its way a path between two places must go to touch an area.
+
+    A path no longer than L lies in the spherical ellipse ``d(o, p) + d(p, d) <= L``: an area
+    whose lower bound on that sum exceeds :meth:`limit_km` cannot shape it.
+    """
+
+    def __init__(self, origin: Place, destination: Place) -> None:
+        a, b = to_xyz(origin.lon, origin.lat), to_xyz(destination.lon, destination.lat)
+        self._a, self._b = a, b
+        self._ends = (origin.lonlat, destination.lonlat)
+        #: The great circle on the sphere, km.
+        self.great_circle_km = float(np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))) * EARTH_RADIUS_KM
+        self._states: dict[str, float] = {}
+        self._areas: dict[bytes, float] = {}
+
+    @staticmethod
+    def limit_km(bound_km: float, margin_nm: float = 0.0) -> float:
+        """Largest d(o, p) + d(p, d) on the sphere of a point near a path no longer than bound."""
+        return bound_km * _SPHERE_FACTOR + 2.0 * (_SLACK_KM + margin_nm * KM_PER_NM)
+
+    def of_state(self, code: str) -> float:
+        """A lower bound on d(o, p) + d(p, d) over the state's airspace, km."""
+        if code not in self._states:
+            self._states[code] = self.of_geometry(states()[code].geometry)
+        return self._states[code]
+
+    def of_wkb(self, wkb: bytes) -> float:
+        """A lower bound on d(o, p) + d(p, d) over an area given as WKB, km."""
+        if wkb not in self._areas:
+            self._areas[wkb] = self.of_geometry(shapely.from_wkb(wkb))
+        return self._areas[wkb]
+
+    def of_geometry(self, geometry: shapely.Geometry) -> float:
+        """A lower bound on d(o, p) + d(p, d) over a lon/lat area, km.
+
+        On an edge it is at least its smaller value at the two ends less the edge's length
+        (the sum changes by at most twice the distance moved, and a point of the edge is
+        within half its length of an end); the interior needs no test, as an area that meets
+        the ellipse while none of its boundary does would hold an endpoint: an area that holds
+        one (a disputed area opened, an advisory area above the endpoint) is at 0.
+        """
+        if any(shapely.intersects_xy(geometry, x, y) for x, y in self._ends):
+            return 0.0
+        best = math.inf
+        for ring in shapely.get_rings(shapely.get_parts(geometry)):
+            lon, lat = shapely.get_coordinates(ring).T
+            xyz = to_xyz(lon, lat)
+            total = (
+                np.arccos(np.clip(xyz @ self._a, -1.0, 1.0))
+                + np.arccos(np.clip(xyz @ self._b, -1.0, 1.0))
+            ) * EARTH_RADIUS_KM
+            # Edges are straight in lon/lat: bound their length by the widest parallel.
+            widest = np.cos(np.radians(np.minimum(np.abs(lat[:-1]), np.abs(lat[1:]))))
+            widest = np.where(lat[:-1] * lat[1:] <= 0.0, 1.0, widest)
+            km_per_deg = math.radians(1.0) * EARTH_RADIUS_KM
+            length = np.hypot(np.diff(lat), np.diff(lon) * widest) * km_per_deg
+            edge = np.minimum(total[:-1], total[1:]) - length
+            best = min(best, float(edge.min()) if len(edge) else float(total.min()))
+        return best
+
+
 class Replanner:
     """Plans the same flight under many denied sets, each once, each in a window.
 
@@ -203,10 +266,8 @@ class Replanner:
         self._known: list[tuple[frozenset[str], Route]] = []
         #: The planner that gave each exactly planned refused set its route.
         self._planners: dict[frozenset[str], Planner] = {}
-        a, b = to_xyz(origin.lon, origin.lat), to_xyz(destination.lon, destination.lat)
-        self._gc_km = float(np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))) * EARTH_RADIUS_KM
-        self._a, self._b = a, b
-        self._reach: dict[str, float] = {}
+        self.reach = Reach(origin, destination)
+        self._gc_km = self.reach.great_circle_km
         #: The endpoints' states: permitted by definition, never refused.
         self.endpoints = frozenset(
             {
@@ -217,36 +278,12 @@ class Replanner:
         )
 
     def _reach_km(self, code: str) -> float:
-        """A lower bound on d(o, p) + d(p, d) over the state's airspace, km.
-
-        On an edge it is at least its smaller value at the two ends less the edge's length
-        (the sum changes by at most twice the distance moved, and a point of the edge is
-        within half its length of an end); the interior needs no test, as an area that meets
-        the ellipse while none of its boundary does would hold an endpoint, and endpoints are
-        never in denied airspace.
-        """
-        if code not in self._reach:
-            best = math.inf
-            for ring in shapely.get_rings(shapely.get_parts(states()[code].geometry)):
-                lon, lat = shapely.get_coordinates(ring).T
-                xyz = to_xyz(lon, lat)
-                total = (
-                    np.arccos(np.clip(xyz @ self._a, -1.0, 1.0))
-                    + np.arccos(np.clip(xyz @ self._b, -1.0, 1.0))
-                ) * EARTH_RADIUS_KM
-                # Edges are straight in lon/lat: bound their length by the widest parallel.
-                widest = np.cos(np.radians(np.minimum(np.abs(lat[:-1]), np.abs(lat[1:]))))
-                widest = np.where(lat[:-1] * lat[1:] <= 0.0, 1.0, widest)
-                km_per_deg = math.radians(1.0) * EARTH_RADIUS_KM
-                length = np.hypot(np.diff(lat), np.diff(lon) * widest) * km_per_deg
-                edge = np.minimum(total[:-1], total[1:]) - length
-                best = min(best, float(edge.min()) if len(edge) else float(total.min()))
-            self._reach[code] = best
-        return self._reach[code]
+        """A lower bound on d(o, p) + d(p, d) over the state's airspace, km."""
+        return self.reach.of_state(code)
 
     def _limit_km(self, bound_km: float) -> float:
         """Largest d(o, p) + d(p, d) on the sphere of a point near a path no longer than bound."""
-        return bound_km * _SPHERE_FACTOR + 2.0 * (_SLACK_KM + self.margin_nm * KM_PER_NM)
+        return self.reach.limit_km(bound_km, self.margin_nm)
 
     def _window(self, denied: frozenset[str], bound_km: float) -> tuple[str, ...]:
         """The denied states that may touch some path no longer than the bound."""
