@@ -33,6 +33,10 @@ JSON shape (``overflight chokepoints --format json``; the names are stable)::
 
     {
       "baseline": <route>,                 # route JSON (as `route --format json`)
+      "baseline_time": {"month", "still_air_h", "wind_h", "mean_wind_kt"} | null,
+      "disputed": "union" | "control",     # how disputed areas were crossed
+      "flight_level": int | null,          # the level advisories were read at
+      "advisories": [<advisory>, ...] | null,  # as in route JSON; null: no advisory layer
       "usable_range_km": float | null,     # the aircraft's, when one is given
       "ranking": [                         # states the baseline crosses, worst first
         {
@@ -74,8 +78,6 @@ import numpy as np
 import shapely
 
 from overflight._config import DEFAULT_MAX_STOPS, DEFAULT_SPEED_KT
-from overflight.aircraft import AircraftProfile
-from overflight.analysis.fuel import StopPlan, plan_with_stops
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, states, states_at
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError, VerificationError
@@ -85,12 +87,14 @@ from overflight.routing.closure import Closure
 from overflight.routing.graph import Focus
 from overflight.routing.planner import Planner, planner_of
 from overflight.routing.verify import check_route
-from overflight.scenarios import Permissions
 
 if TYPE_CHECKING:
+    from overflight.aircraft import AircraftProfile
+    from overflight.analysis.fuel import StopPlan
     from overflight.analysis.request import FlightRequest
     from overflight.analysis.timing import RouteTime
     from overflight.routing.advisory_areas import AdvisoryOutcome
+    from overflight.scenarios import Permissions
 
 __all__ = [
     "Chokepoint",
@@ -473,6 +477,9 @@ def find_chokepoints(
             reason += f"; refusals responsible: {', '.join(responsible)}"
         raise NoRouteError(reason, states=responsible)
 
+    # Fuel stops load scipy: only for a search with an aircraft.
+    if aircraft is not None:
+        from overflight.analysis.fuel import plan_with_stops
     stop_plans: dict[frozenset[str], StopPlan | None] = {}
 
     def stop_plan(refused: frozenset[str]) -> StopPlan | None:
@@ -532,7 +539,7 @@ def find_chokepoints(
     complete = True
     # Each set that does not cut, with a route that shows it (and its fuel-stop plan, when
     # the route is beyond range): a larger cut must block them.
-    Witness = tuple[Route, StopPlan | None]
+    Witness = tuple[Route, "StopPlan | None"]
     first = stop_plan(frozenset()) if beyond_range(baseline) else None
     frontier: dict[frozenset[str], Witness] = {frozenset(): (baseline, first)}
     seen: set[frozenset[str]] = set()

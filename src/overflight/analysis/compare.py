@@ -16,6 +16,9 @@ JSON shape (``overflight compare --format json``; the names are stable)::
       "destination": <place>,
       "great_circle_km": float,
       "reference": str,                    # label of the case the differences are against
+      "disputed": "union" | "control",     # how disputed areas were crossed
+      "flight_level": int | null,          # the level advisories were read at (request cases)
+      "month": int | null,                 # the month of the wind times (null: still air)
       "cases": [
         {
           "label": str,                    # the scenario name, or "deny BG,GR", or as given
@@ -37,15 +40,22 @@ JSON shape (``overflight compare --format json``; the names are stable)::
           "within_range": bool | null,     # null without an aircraft or a route
           "fuel_stops": [code, ...],       # when the aircraft cannot fly it non-stop
           "fuel_stop_error": str | null,   # why no fuel-stop plan exists, if none does
-          "total_time_h": float | null     # flight plus ground time at the fuel stops
+          "total_time_h": float | null,    # flight plus ground time at the fuel stops
+          "month": int | null,             # the route's times (nulls without a route):
+          "still_air_h": float | null,     #   at speed_kt in still air,
+          "wind_h": float | null,          #   in the month's mean wind,
+          "mean_wind_kt": float | null,    #   and the mean wind component (+: tailwind)
+          "advisories": [<advisory>, ...] | null  # as in route JSON; null: no advisory layer
         }, ...
       ],
-      "remarks": [str, ...],               # what the answers leave out (no advisory layer)
+      "remarks": [str, ...],               # what the answers leave out (a case without an
+                                           # advisory layer)
       "differences": [                     # each other case, against the reference
         {
           "from": str, "to": str,          # labels
           "delta_km": float | null,        # to minus from; null when either has no route
-          "delta_h": float | null,
+          "delta_h": float | null,         # still air
+          "delta_wind_h": float | null,    # in the month's wind
           "states_added": [str, ...],      # crossed in "to" but not in "from", in order
           "states_removed": [str, ...]     # crossed in "from" but not in "to", in order
         }, ...
