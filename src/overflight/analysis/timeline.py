@@ -322,6 +322,8 @@ def request_timeline(
 
 #: The first bound on a route's length, in great circles: 1.5 covers most detours.
 _FIRST_BOUND = 1.5
+#: The longest bound a graph is focused for, in great circles; beyond it, the whole Earth.
+_LAST_FOCUS = 2.5
 
 
 class _StepPlanner:
@@ -364,9 +366,9 @@ class _StepPlanner:
         if direct is not None:
             return direct, None, False
         upper = self._upper_km(closure)
-        focused = upper is not None
-        bound = upper if upper is not None else _FIRST_BOUND * self.reach.great_circle_km
-        planned = False
+        great = self.reach.great_circle_km
+        bound = upper if upper is not None else _FIRST_BOUND * great
+        focused, planned = True, False
         while True:
             near = _window(closure, self.reach, bound)
             if focused:
@@ -386,13 +388,12 @@ class _StepPlanner:
             if route is not None and route.distance_km <= bound * (1.0 + 1e-9):
                 self.known[near] = (route, error)
                 return route, error, planned
-            if focused:  # the known route was not legal after all: look more widely
-                focused, bound = False, max(bound * 1.25, _FIRST_BOUND * self.reach.great_circle_km)
-                continue
-            if route is None:  # none with fewer obstacles is none at all
+            if not focused and route is None:  # none with fewer obstacles is none at all
                 self.known[near] = (route, error)
                 return route, error, planned
-            bound = route.distance_km * 1.25
+            # Longer than the bound, or none in the ellipse: a wider one, at last no focus.
+            bound = max(bound, route.distance_km if route is not None else 0.0) * 1.25
+            focused = bound <= _LAST_FOCUS * great
 
 
 def _with_advisories(
