@@ -132,6 +132,18 @@ def test_the_disputed_policy_changes_a_russian_flight_over_crimea() -> None:
     assert json.loads(out)["steps"][0]["distance_km"] == first.distance_km
 
 
+def test_a_step_whose_endpoint_an_advisory_closes_says_why() -> None:
+    # EASA's bulletin of January 2020 closes Iran to German carriers from the ground up (at
+    # FL230): Tehran cannot be flown to then, and the steps before are still planned.
+    ask = FlightRequest(origin="EDDF", destination="OIII", airline="DLH", flight_level=230)
+    line = request_timeline(ask, start=D("2019-06-01"), end=D("2020-06-01"))
+    assert line.steps[0].route is not None
+    closed = [s for s in line.steps if s.route is None]
+    assert closed
+    assert all(s.start >= D("2020-01-08") for s in closed)
+    assert all(s.error is not None and "OIII" in s.error for s in closed)
+
+
 def run(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, ["timeline", *args])
     return result.exit_code, result.stdout, result.stderr

@@ -385,6 +385,11 @@ class _StepPlanner:
                     route, error = found, None
                 except NoRouteError as exc:
                     route, error = None, str(exc)
+                except InputError as exc:
+                    # An endpoint the step's rules close (a denied state, an advisory area
+                    # holding it): the step says so, and no window opens it.
+                    self.known[near] = (None, str(exc))
+                    return None, str(exc), planned
             if route is not None and route.distance_km <= bound * (1.0 + 1e-9):
                 self.known[near] = (route, error)
                 return route, error, planned
