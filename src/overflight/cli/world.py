@@ -244,15 +244,20 @@ def timeline(
         text = timeline_to_csv(line)
     else:
         if output is None:
-            Console().print(_timeline_table(line))
+            Console().print(_timeline_table(line), *_notes(line))
             return
         console = Console(file=io.StringIO(), width=160)
-        console.print(_timeline_table(line))
+        console.print(_timeline_table(line), *_notes(line))
         text = str(console.file.getvalue())  # type: ignore[attr-defined]
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+def _notes(line: Timeline) -> list[Text]:
+    """What the steps do not account for (no advisory layer applied)."""
+    return [Text(f"note: {remark}", style="yellow") for remark in line.remarks]
 
 
 def _format_of(output: Path | None) -> TimelineFormat:
