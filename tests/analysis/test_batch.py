@@ -508,3 +508,49 @@ def test_dask_local_cluster_matches_the_local_run_row_for_row(tmp_path: Path) ->
         )
     assert summary.planned == 40
     assert read_results(remote).equals(read_results(local))
+
+
+def test_rows_with_a_month_carry_wind_times_that_differ_by_direction(tmp_path: Path) -> None:
+    from overflight.analysis.timing import route_time
+
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("origin,destination\nEFHK,RJAA\nRJAA,EFHK\n", encoding="utf-8")
+    out = tmp_path / "wind.parquet"
+    run_batch(pairs, out, BatchOptions(deny=DENY, month=1), workers=1)
+    east, west = read_results(out).to_pylist()
+    assert east["distance_km"] == pytest.approx(west["distance_km"], rel=1e-6)
+    # The January jet: the same closure costs different times each way.
+    assert abs(east["wind_time_h"] - west["wind_time_h"]) > 0.3
+    for row in (east, west):
+        route = plan_route(row["origin"], row["destination"], deny=DENY)
+        timed = route_time(route, month=1)
+        assert row["wind_time_h"] == pytest.approx(timed.wind_h, rel=1e-6)
+        assert row["mean_wind_kt"] == pytest.approx(timed.mean_wind_kt, rel=1e-6)
+    still = tmp_path / "still.parquet"
+    run_batch(pairs, still, BatchOptions(deny=DENY), workers=1)
+    assert all(r["wind_time_h"] is None for r in read_results(still).to_pylist())
+
+
+@pytest.mark.parametrize(("level", "over_iran"), [(230, False), (350, True)])
+def test_rows_take_the_registry_and_its_advisories_at_the_flight_level(
+    tmp_path: Path, level: int, over_iran: bool
+) -> None:
+    import datetime as dt
+
+    from overflight.analysis.plan import plan_request
+    from overflight.analysis.request import FlightRequest
+
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("origin,destination\nEDDF,OMDB\n", encoding="utf-8")
+    out = tmp_path / "dlh.csv"
+    day = dt.date(2020, 2, 1)
+    options = BatchOptions(airline="DLH", on=day, flight_level=level)
+    run_batch(pairs, out, options, workers=1)
+    (row,) = read_results(out).to_pylist()
+    assert ("IR" in row["states"].split()) is over_iran
+    request = FlightRequest(
+        origin="EDDF", destination="OMDB", airline="DLH", date=day, flight_level=level
+    )
+    planned = plan_request(request)
+    assert row["distance_km"] == pytest.approx(planned.route.distance_km, rel=1e-9)
+    assert row["wind_time_h"] == pytest.approx(planned.timing.wind_h, rel=1e-6)

@@ -94,3 +94,13 @@ def test_bad_origins_and_destinations(
 ) -> None:
     with pytest.raises(InputError, match=message):
         penalty_matrix(origins, BatchOptions(), destinations=destinations)
+
+
+def test_a_month_adds_the_wind_times_each_way() -> None:
+    m = penalty_matrix(["EFHK", "RJAA"], BatchOptions(deny=("RU", "BY", "UA"), month=1))
+    assert m.measures[-2:] == ("wind_time_h", "mean_wind_kt")
+    assert m.wind_time_h is not None
+    assert m.mean_wind_kt is not None
+    assert abs(m.wind_time_h[0, 1] - m.wind_time_h[1, 0]) > 0.3
+    assert m.mean_wind_kt[0, 1] != m.mean_wind_kt[1, 0]
+    assert penalty_matrix(["EFHK", "RJAA"], BatchOptions(deny=("RU",))).wind_time_h is None

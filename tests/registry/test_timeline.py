@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from overflight.analysis import FlightRequest
 from overflight.analysis.plan import plan_request
-from overflight.analysis.timeline import Timeline, route_timeline
+from overflight.analysis.timeline import Timeline, request_timeline, route_timeline
+from overflight.analysis.timing import route_time
 from overflight.cli import app
 from overflight.cli._common import EXIT_BAD_INPUT
 
@@ -24,7 +25,9 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def finnair() -> Timeline:
-    return route_timeline("EFHK", "RJAA", airline="FIN", start=D("2014-01-01"), end=D("2026-12-01"))
+    # The refusals alone (issue 11's proof); the advisories' own step is tested below.
+    request = FlightRequest(origin="EFHK", destination="RJAA", airline="FIN", no_advisories=True)
+    return request_timeline(request, start=D("2014-01-01"), end=D("2026-12-01"))
 
 
 def test_finnair_to_tokyo_steps_once_when_russia_closes(finnair: Timeline) -> None:
@@ -63,6 +66,82 @@ def test_a_reused_route_is_the_route_planned_for_its_step() -> None:
         assert step.route is not None
         assert step.route.distance_km == pytest.approx(planned.distance_km, rel=1e-9)
         assert step.denied == planned.denied
+
+
+def test_with_the_advisories_finnair_leaves_russia_with_the_easa_bulletin() -> None:
+    # EASA's bulletin of 25 February 2022 on the Moscow FIR stands, without FIR outlines,
+    # as the whole of Russia's airspace: the route leaves Russia then, as `route` says.
+    line = route_timeline("EFHK", "RJAA", airline="FIN", start=D("2022-02-01"), end=D("2022-03-31"))
+    first = next(s for s in line.steps if "RU" not in s.states)
+    assert first.start == D("2022-02-25")
+    assert first.advisories is not None
+    effects = {a.bound.advisory.id: a.effect for a in first.advisories}
+    assert effects["easa-moscow-fir-200nm-2022"] == "avoided"
+    request = FlightRequest(origin="EFHK", destination="RJAA", airline="FIN", date=first.start)
+    planned = plan_request(request)
+    assert first.route is not None
+    assert first.route.distance_km == pytest.approx(planned.route.distance_km, rel=1e-9)
+    assert line.remarks == ()
+    assert line.to_dict()["steps"][-1]["advisories"]
+
+
+def test_steps_give_wind_times_in_the_month() -> None:
+    ask = FlightRequest(origin="EFHK", destination="RJAA", airline="FIN", month=1)
+    line = request_timeline(ask, start=D("2021-06-01"), end=D("2022-06-01"))
+    assert line.month == 1
+    for step in line.steps:
+        assert step.route is not None
+        assert step.time == route_time(step.route, month=1)
+    # Over Russia with the January jet behind it; round it, longer and slower.
+    assert line.steps[0].time is not None
+    assert line.steps[-1].time is not None
+    assert line.steps[0].time.wind_h < line.steps[0].time.still_air_h
+    assert line.steps[-1].time.wind_h > line.steps[0].time.wind_h + 3.0
+    still = request_timeline(
+        FlightRequest(origin="EFHK", destination="RJAA", airline="FIN", month=1, no_wind=True),
+        start=D("2021-06-01"),
+        end=D("2022-06-01"),
+    )
+    assert still.month is None
+    assert all(s.time is not None and s.time.wind_h == s.time.still_air_h for s in still.steps)
+
+
+def test_the_disputed_policy_changes_a_russian_flight_over_crimea() -> None:
+    # From 2015 Ukraine refuses Russian aircraft: Crimea, claimed by both, is closed under
+    # the union and open under control, held by Russia.
+    def line(policy: str) -> Timeline:
+        ask = FlightRequest(origin="URRR", destination="LBBG", operator="RU", disputed=policy)
+        return request_timeline(ask, start=D("2019-01-01"), end=D("2019-12-31"))
+
+    union, control = line("union"), line("control")
+    assert (union.disputed, control.disputed) == ("union", "control")
+    assert all("UA" not in s.states for s in union.steps)
+    assert all("UA" in s.states for s in control.steps)
+    for a, b in zip(union.steps, control.steps, strict=True):
+        assert a.route is not None
+        assert b.route is not None
+        assert b.route.distance_km < a.route.distance_km - 20.0
+    assert union.to_dict()["disputed"] == "union"
+    status, out, _ = run(
+        "URRR", "LBBG", "--operator", "RU", "--from", "2019-01-01", "--to", "2019-12-31",
+        "--disputed", "control", "--format", "json",
+    )  # fmt: skip
+    assert status == 0
+    first = control.steps[0].route
+    assert first is not None
+    assert json.loads(out)["steps"][0]["distance_km"] == first.distance_km
+
+
+def test_a_step_whose_endpoint_an_advisory_closes_says_why() -> None:
+    # EASA's bulletin of January 2020 closes Iran to German carriers from the ground up (at
+    # FL230): Tehran cannot be flown to then, and the steps before are still planned.
+    ask = FlightRequest(origin="EDDF", destination="OIII", airline="DLH", flight_level=230)
+    line = request_timeline(ask, start=D("2019-06-01"), end=D("2020-06-01"))
+    assert line.steps[0].route is not None
+    closed = [s for s in line.steps if s.route is None]
+    assert closed
+    assert all(s.start >= D("2020-01-08") for s in closed)
+    assert all(s.error is not None and "OIII" in s.error for s in closed)
 
 
 def run(*args: str) -> tuple[int, str, str]:

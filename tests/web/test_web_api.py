@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -359,6 +360,27 @@ TOO_MANY = ",".join(["BG", "GR", "TR"] * 21)
             "budget_s",
             "20",
         ),
+        (
+            "/api/compare",
+            {"origin": "EDDF", "destination": "OMDB", "case": ["", "IQ"], "flight_level": 900},
+            400,
+            "flight_level",
+            "600",
+        ),
+        (
+            "/api/chokepoints",
+            {"origin": "EDDF", "destination": "OMDB", "disputed": "claim"},
+            400,
+            "disputed",
+            "union or control",
+        ),
+        (
+            "/api/chokepoints",
+            {"origin": "EDDF", "destination": "OMDB", "month": 13},
+            400,
+            "month",
+            "12",
+        ),
         ("/api/airports", {"q": ""}, 400, "q", "at least 1"),
         ("/api/airports", {"q": "teh", "limit": 0}, 400, "limit", "1"),
         ("/api/scenarios/nope", {}, 404, "name", "syria-2015"),
@@ -533,3 +555,32 @@ def test_route_takes_forced_stops_and_reads_no_profile_file(client: httpx.Client
     refused = client.get("/api/route", params={**params, "aircraft": "fleet.yaml:C130"})
     assert refused.status_code == 400
     assert refused.json()["field"] == "aircraft"
+
+
+#: A German carrier to Dubai in February 2020: EASA's Iran bulletin binds it below FL250.
+GERMAN_2020 = {"origin": "EDDF", "destination": "OMDB", "airline": "DLH", "date": "2020-02-01"}
+
+
+@pytest.mark.parametrize("level", [230, 350])
+def test_compare_and_chokepoints_take_the_route_options_as_the_cli(
+    client: httpx.Client, level: int
+) -> None:
+    params: dict[str, Any] = {**GERMAN_2020, "flight_level": level, "case": ["", "IQ"]}
+    answer = client.get("/api/compare", params=params)
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    cli = ("EDDF", "OMDB", "--airline", "DLH", "--date", "2020-02-01", "--fl", str(level))
+    expected = cli_json("compare", *cli, "--case", "", "--case", "IQ")
+    assert isinstance(expected, dict)
+    assert data["cases"] == expected["cases"]
+    assert ("IR" in data["cases"][0]["states"]) is (level > 250)
+    assert data["month"] == 2
+    assert data["cases"][0]["wind_h"] != data["cases"][0]["still_air_h"]
+    params = {**GERMAN_2020, "flight_level": level, "max_set_size": 0}
+    answer = client.get("/api/chokepoints", params=params)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["baseline"] == data["cases"][0]["route"]
+    assert report["advisories"] == data["cases"][0]["advisories"]
+    still = client.get("/api/chokepoints", params={**params, "no_wind": True}).json()
+    assert still["baseline_time"]["month"] is None

@@ -33,6 +33,10 @@ JSON shape (``overflight chokepoints --format json``; the names are stable)::
 
     {
       "baseline": <route>,                 # route JSON (as `route --format json`)
+      "baseline_time": {"month", "still_air_h", "wind_h", "mean_wind_kt"} | null,
+      "disputed": "union" | "control",     # how disputed areas were crossed
+      "flight_level": int | null,          # the level advisories were read at
+      "advisories": [<advisory>, ...] | null,  # as in route JSON; null: no advisory layer
       "usable_range_km": float | null,     # the aircraft's, when one is given
       "ranking": [                         # states the baseline crosses, worst first
         {
@@ -68,13 +72,12 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 
 from overflight._config import DEFAULT_MAX_STOPS, DEFAULT_SPEED_KT
-from overflight.aircraft import AircraftProfile
-from overflight.analysis.fuel import StopPlan, plan_with_stops
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, states, states_at
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError, VerificationError
@@ -84,9 +87,24 @@ from overflight.routing.closure import Closure
 from overflight.routing.graph import Focus
 from overflight.routing.planner import Planner, planner_of
 from overflight.routing.verify import check_route
-from overflight.scenarios import Permissions
 
-__all__ = ["Chokepoint", "ChokepointReport", "Replanner", "explain_no_route", "find_chokepoints"]
+if TYPE_CHECKING:
+    from overflight.aircraft import AircraftProfile
+    from overflight.analysis.fuel import StopPlan
+    from overflight.analysis.request import FlightRequest
+    from overflight.analysis.timing import RouteTime
+    from overflight.routing.advisory_areas import AdvisoryOutcome
+    from overflight.scenarios import Permissions
+
+__all__ = [
+    "Chokepoint",
+    "ChokepointReport",
+    "Reach",
+    "Replanner",
+    "explain_no_route",
+    "find_chokepoints",
+    "request_chokepoints",
+]
 
 #: How much longer than a route on the ellipsoid its length on the sphere may be, at most.
 _SPHERE_FACTOR = 1.01
@@ -140,12 +158,89 @@ class ChokepointReport:
     plans: int
     #: Wall-clock time taken.
     seconds: float
+    #: How disputed areas were crossed (``union`` or ``control``).
+    disputed: str = "union"
+    #: The cruise flight level advisories were read at, when planned from a request.
+    flight_level: int | None = None
+    #: The baseline's still-air and wind times (None: not planned from a request).
+    time: RouteTime | None = None
+    #: The advisories that bound the baseline and what each did; None: no advisory layer.
+    advisories: tuple[AdvisoryOutcome, ...] | None = None
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """What a reader must know to weigh the answer (no advisory layer applied)."""
+        from overflight.analysis.plan import NO_ADVISORIES
+
+        return (NO_ADVISORIES,) if self.advisories is None else ()
 
     def _repr_html_(self) -> str:
         # Drawn by the export layer when a notebook asks (pyproject's layer contract lists it).
         from overflight.export.notebook import chokepoints_html
 
         return chokepoints_html(self)
+
+
+class Reach:
+    """How far out of its way a path between two places must go to touch an area.
+
+    A path no longer than L lies in the spherical ellipse ``d(o, p) + d(p, d) <= L``: an area
+    whose lower bound on that sum exceeds :meth:`limit_km` cannot shape it.
+    """
+
+    def __init__(self, origin: Place, destination: Place) -> None:
+        a, b = to_xyz(origin.lon, origin.lat), to_xyz(destination.lon, destination.lat)
+        self._a, self._b = a, b
+        self._ends = (origin.lonlat, destination.lonlat)
+        #: The great circle on the sphere, km.
+        self.great_circle_km = float(np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))) * EARTH_RADIUS_KM
+        self._states: dict[str, float] = {}
+        self._areas: dict[bytes, float] = {}
+
+    @staticmethod
+    def limit_km(bound_km: float, margin_nm: float = 0.0) -> float:
+        """Largest d(o, p) + d(p, d) on the sphere of a point near a path no longer than bound."""
+        return bound_km * _SPHERE_FACTOR + 2.0 * (_SLACK_KM + margin_nm * KM_PER_NM)
+
+    def of_state(self, code: str) -> float:
+        """A lower bound on d(o, p) + d(p, d) over the state's airspace, km."""
+        if code not in self._states:
+            self._states[code] = self.of_geometry(states()[code].geometry)
+        return self._states[code]
+
+    def of_wkb(self, wkb: bytes) -> float:
+        """A lower bound on d(o, p) + d(p, d) over an area given as WKB, km."""
+        if wkb not in self._areas:
+            self._areas[wkb] = self.of_geometry(shapely.from_wkb(wkb))
+        return self._areas[wkb]
+
+    def of_geometry(self, geometry: shapely.Geometry) -> float:
+        """A lower bound on d(o, p) + d(p, d) over a lon/lat area, km.
+
+        On an edge it is at least its smaller value at the two ends less the edge's length
+        (the sum changes by at most twice the distance moved, and a point of the edge is
+        within half its length of an end); the interior needs no test, as an area that meets
+        the ellipse while none of its boundary does would hold an endpoint: an area that holds
+        one (a disputed area opened, an advisory area above the endpoint) is at 0.
+        """
+        if any(shapely.intersects_xy(geometry, x, y) for x, y in self._ends):
+            return 0.0
+        best = math.inf
+        for ring in shapely.get_rings(shapely.get_parts(geometry)):
+            lon, lat = shapely.get_coordinates(ring).T
+            xyz = to_xyz(lon, lat)
+            total = (
+                np.arccos(np.clip(xyz @ self._a, -1.0, 1.0))
+                + np.arccos(np.clip(xyz @ self._b, -1.0, 1.0))
+            ) * EARTH_RADIUS_KM
+            # Edges are straight in lon/lat: bound their length by the widest parallel.
+            widest = np.cos(np.radians(np.minimum(np.abs(lat[:-1]), np.abs(lat[1:]))))
+            widest = np.where(lat[:-1] * lat[1:] <= 0.0, 1.0, widest)
+            km_per_deg = math.radians(1.0) * EARTH_RADIUS_KM
+            length = np.hypot(np.diff(lat), np.diff(lon) * widest) * km_per_deg
+            edge = np.minimum(total[:-1], total[1:]) - length
+            best = min(best, float(edge.min()) if len(edge) else float(total.min()))
+        return best
 
 
 class Replanner:
@@ -175,10 +270,8 @@ class Replanner:
         self._known: list[tuple[frozenset[str], Route]] = []
         #: The planner that gave each exactly planned refused set its route.
         self._planners: dict[frozenset[str], Planner] = {}
-        a, b = to_xyz(origin.lon, origin.lat), to_xyz(destination.lon, destination.lat)
-        self._gc_km = float(np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))) * EARTH_RADIUS_KM
-        self._a, self._b = a, b
-        self._reach: dict[str, float] = {}
+        self.reach = Reach(origin, destination)
+        self._gc_km = self.reach.great_circle_km
         #: The endpoints' states: permitted by definition, never refused.
         self.endpoints = frozenset(
             {
@@ -189,36 +282,12 @@ class Replanner:
         )
 
     def _reach_km(self, code: str) -> float:
-        """A lower bound on d(o, p) + d(p, d) over the state's airspace, km.
-
-        On an edge it is at least its smaller value at the two ends less the edge's length
-        (the sum changes by at most twice the distance moved, and a point of the edge is
-        within half its length of an end); the interior needs no test, as an area that meets
-        the ellipse while none of its boundary does would hold an endpoint, and endpoints are
-        never in denied airspace.
-        """
-        if code not in self._reach:
-            best = math.inf
-            for ring in shapely.get_rings(shapely.get_parts(states()[code].geometry)):
-                lon, lat = shapely.get_coordinates(ring).T
-                xyz = to_xyz(lon, lat)
-                total = (
-                    np.arccos(np.clip(xyz @ self._a, -1.0, 1.0))
-                    + np.arccos(np.clip(xyz @ self._b, -1.0, 1.0))
-                ) * EARTH_RADIUS_KM
-                # Edges are straight in lon/lat: bound their length by the widest parallel.
-                widest = np.cos(np.radians(np.minimum(np.abs(lat[:-1]), np.abs(lat[1:]))))
-                widest = np.where(lat[:-1] * lat[1:] <= 0.0, 1.0, widest)
-                km_per_deg = math.radians(1.0) * EARTH_RADIUS_KM
-                length = np.hypot(np.diff(lat), np.diff(lon) * widest) * km_per_deg
-                edge = np.minimum(total[:-1], total[1:]) - length
-                best = min(best, float(edge.min()) if len(edge) else float(total.min()))
-            self._reach[code] = best
-        return self._reach[code]
+        """A lower bound on d(o, p) + d(p, d) over the state's airspace, km."""
+        return self.reach.of_state(code)
 
     def _limit_km(self, bound_km: float) -> float:
         """Largest d(o, p) + d(p, d) on the sphere of a point near a path no longer than bound."""
-        return bound_km * _SPHERE_FACTOR + 2.0 * (_SLACK_KM + self.margin_nm * KM_PER_NM)
+        return self.reach.limit_km(bound_km, self.margin_nm)
 
     def _window(self, denied: frozenset[str], bound_km: float) -> tuple[str, ...]:
         """The denied states that may touch some path no longer than the bound."""
@@ -334,6 +403,7 @@ def find_chokepoints(
     max_stops: int = DEFAULT_MAX_STOPS,
     speed_kt: float = DEFAULT_SPEED_KT,
     budget_s: float | None = None,
+    closure: Closure | None = None,
 ) -> ChokepointReport:
     """Rank the states whose further refusal hurts the route most; find the sets that cut it.
 
@@ -361,6 +431,10 @@ def find_chokepoints(
         Cruise speed for the hours.
     budget_s
         Stop searching for cut sets after this many seconds (the ranking is always complete).
+    closure
+        What the flight may not cross, as :func:`overflight.analysis.plan.flight_setup` made
+        it (advisory areas, disputed areas opened); replaces ``permissions``' closure, ``deny``
+        and ``margin_nm`` (``permissions`` still says where fuel stops may land).
 
     Returns
     -------
@@ -381,7 +455,9 @@ def find_chokepoints(
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
     deny = tuple(deny)
-    closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
+    given = closure
+    if closure is None:
+        closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
     base = frozenset(closure.denied)
     if usable_range_km is None and aircraft is not None:
         usable_range_km = aircraft.usable_range_km()
@@ -395,12 +471,15 @@ def find_chokepoints(
         except NoRouteError as exc:
             reason = exc.reason
         responsible = explain_no_route(
-            start, end, permissions=permissions, deny=deny, margin_nm=margin_nm
+            start, end, permissions=permissions, deny=deny, margin_nm=margin_nm, closure=given
         )
         if responsible:
             reason += f"; refusals responsible: {', '.join(responsible)}"
         raise NoRouteError(reason, states=responsible)
 
+    # Fuel stops load scipy: only for a search with an aircraft.
+    if aircraft is not None:
+        from overflight.analysis.fuel import plan_with_stops
     stop_plans: dict[frozenset[str], StopPlan | None] = {}
 
     def stop_plan(refused: frozenset[str]) -> StopPlan | None:
@@ -417,6 +496,7 @@ def find_chokepoints(
                     deny=(*deny, *sorted(refused)),
                     margin_nm=margin_nm,
                     max_stops=max_stops,
+                    closure=None if given is None else given.denying(base | refused),
                 )
             except NoRouteError:
                 stop_plans[refused] = None
@@ -459,7 +539,7 @@ def find_chokepoints(
     complete = True
     # Each set that does not cut, with a route that shows it (and its fuel-stop plan, when
     # the route is beyond range): a larger cut must block them.
-    Witness = tuple[Route, StopPlan | None]
+    Witness = tuple[Route, "StopPlan | None"]
     first = stop_plan(frozenset()) if beyond_range(baseline) else None
     frontier: dict[frozenset[str], Witness] = {frozenset(): (baseline, first)}
     seen: set[frozenset[str]] = set()
@@ -516,6 +596,7 @@ def explain_no_route(
     permissions: Permissions | None = None,
     deny: Iterable[str] = (),
     margin_nm: float = 0.0,
+    closure: Closure | None = None,
 ) -> tuple[str, ...]:
     """The smallest set of refusals that alone leaves no route (empty if a route exists).
 
@@ -530,7 +611,8 @@ def explain_no_route(
     """
     start = origin if isinstance(origin, Place) else resolve_place(origin)
     end = destination if isinstance(destination, Place) else resolve_place(destination)
-    closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
+    if closure is None:
+        closure = Closure.from_permissions(permissions, deny=deny, margin_nm=margin_nm)
     denied = frozenset(closure.denied)
     planner = Replanner(start, end, closure, base=(), speed_kt=DEFAULT_SPEED_KT)
     if planner.route(denied, 0.0) is not None:
@@ -567,3 +649,42 @@ def explain_no_route(
         if planner.route(chosen - {code}, 0.0) is None:
             chosen = chosen - {code}
     return tuple(sorted(chosen))
+
+
+def request_chokepoints(
+    request: FlightRequest, *, max_set_size: int = 3, budget_s: float | None = None
+) -> ChokepointReport:
+    """The chokepoints of the route ``overflight route`` plans for the request.
+
+    The same closure (registry, advisories at the flight level, disputed policy), aircraft
+    and speed; the report also gives the baseline's wind time in the request's month and the
+    advisories that bound it.
+
+    >>> from overflight.analysis import FlightRequest
+    >>> report = request_chokepoints(FlightRequest(origin="EFHK", destination="RJAA",
+    ...                              deny=["RU"], month=1), max_set_size=0)
+    >>> report.time.month, report.time.wind_h != report.time.still_air_h
+    (1, True)
+    """
+    from overflight.analysis.plan import flight_setup
+    from overflight.analysis.timing import route_time
+
+    setup = flight_setup(request)
+    report = find_chokepoints(
+        setup.start,
+        setup.end,
+        permissions=setup.rules.permissions,
+        max_set_size=max_set_size,
+        aircraft=setup.profile,
+        max_stops=request.max_stops,
+        speed_kt=setup.speed_kt,
+        budget_s=budget_s,
+        closure=setup.closure,
+    )
+    return replace(
+        report,
+        disputed=request.disputed,
+        flight_level=request.flight_level,
+        time=route_time(report.baseline, month=request.wind_month),
+        advisories=setup.advisories((report.baseline,)),
+    )

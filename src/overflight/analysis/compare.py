@@ -16,6 +16,9 @@ JSON shape (``overflight compare --format json``; the names are stable)::
       "destination": <place>,
       "great_circle_km": float,
       "reference": str,                    # label of the case the differences are against
+      "disputed": "union" | "control",     # how disputed areas were crossed
+      "flight_level": int | null,          # the level advisories were read at (request cases)
+      "month": int | null,                 # the month of the wind times (null: still air)
       "cases": [
         {
           "label": str,                    # the scenario name, or "deny BG,GR", or as given
@@ -37,15 +40,22 @@ JSON shape (``overflight compare --format json``; the names are stable)::
           "within_range": bool | null,     # null without an aircraft or a route
           "fuel_stops": [code, ...],       # when the aircraft cannot fly it non-stop
           "fuel_stop_error": str | null,   # why no fuel-stop plan exists, if none does
-          "total_time_h": float | null     # flight plus ground time at the fuel stops
+          "total_time_h": float | null,    # flight plus ground time at the fuel stops
+          "month": int | null,             # the route's times (nulls without a route):
+          "still_air_h": float | null,     #   at speed_kt in still air,
+          "wind_h": float | null,          #   in the month's mean wind,
+          "mean_wind_kt": float | null,    #   and the mean wind component (+: tailwind)
+          "advisories": [<advisory>, ...] | null  # as in route JSON; null: no advisory layer
         }, ...
       ],
-      "remarks": [str, ...],               # what the answers leave out (no advisory layer)
+      "remarks": [str, ...],               # what the answers leave out (a case without an
+                                           # advisory layer)
       "differences": [                     # each other case, against the reference
         {
           "from": str, "to": str,          # labels
           "delta_km": float | null,        # to minus from; null when either has no route
-          "delta_h": float | null,
+          "delta_h": float | null,         # still air
+          "delta_wind_h": float | null,    # in the month's wind
           "states_added": [str, ...],      # crossed in "to" but not in "from", in order
           "states_removed": [str, ...]     # crossed in "from" but not in "to", in order
         }, ...
@@ -66,19 +76,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from overflight._config import DEFAULT_SPEED_KT
-from overflight.aircraft import AircraftProfile
+from overflight.aircraft import AircraftProfile, load_aircraft
 from overflight.analysis.fuel import StopPlan, plan_with_stops
-from overflight.analysis.plan import clearances
+from overflight.analysis.plan import NO_ADVISORIES, clearances, flight_setup
+from overflight.analysis.request import FlightRequest
+from overflight.analysis.timing import RouteTime, route_time
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, normalise_codes
 from overflight.errors import InputError, NoRouteError
 from overflight.geo.ellipsoid import geodesic_km
 from overflight.models import Place, Route
-from overflight.routing.planner import plan_route
+from overflight.routing.planner import plan_route, planner_of
 from overflight.scenarios import Permissions, load_scenario
+
+if TYPE_CHECKING:
+    from overflight.routing.advisory_areas import AdvisoryOutcome
 
 __all__ = [
     "Case",
@@ -88,11 +104,10 @@ __all__ = [
     "compare_routes",
     "deny_case",
     "reference_case",
+    "request_case",
     "scenario_case",
     "states_crossed",
 ]
-
-#: Cruise speed when neither the caller nor the case's aircraft gives one.
 
 
 def states_crossed(route: Route) -> tuple[str, ...]:
@@ -117,6 +132,9 @@ class Case:
     deny: tuple[str, ...] = ()
     #: The aircraft flown: its cruise speed and usable range.
     aircraft: AircraftProfile | None = None
+    #: A case stated as a request: planned as ``route`` plans it (registry, advisories at its
+    #: flight level, disputed policy, wind month), the fields above left empty.
+    request: FlightRequest | None = None
 
     def __post_init__(self) -> None:
         if not self.label.strip():
@@ -161,6 +179,27 @@ def deny_case(
     return Case(label or default, None, codes, aircraft)
 
 
+def request_case(request: FlightRequest, *, label: str | None = None) -> Case:
+    """A case planned from a request, as ``overflight route`` would plan it.
+
+    Its label: the scenario's name, else the states it denies, after "registry" when the
+    registry decides.
+
+    >>> request_case(FlightRequest(origin="EFHK", destination="RJAA", deny=["RU"])).label
+    'deny RU'
+    """
+    if label is None:
+        if request.scenario is not None:
+            label = load_scenario(request.scenario).name
+        else:
+            codes = normalise_codes(request.deny)
+            named = ["registry"] if request.uses_registry else []
+            named += ["deny " + ",".join(codes)] if codes else []
+            label = " + ".join(named) or "no refusals"
+    profile = load_aircraft(request.aircraft) if request.aircraft else None
+    return Case(label, aircraft=profile, request=request)
+
+
 @dataclass(frozen=True)
 class CaseResult:
     """What one case gives: its route, or why there is none."""
@@ -179,6 +218,17 @@ class CaseResult:
     stop_plan: StopPlan | None = None
     #: Why no fuel-stop plan exists, when the aircraft needs one and none does.
     stop_error: str | None = None
+    #: The route's still-air and wind times (in the request's month; still air without one).
+    time: RouteTime | None = None
+    #: The advisories that bound the flight and what each did; None: no advisory layer.
+    advisories: tuple[AdvisoryOutcome, ...] | None = None
+    #: The scenario or registry rules resolved for a case stated as a request.
+    resolved: Permissions | None = None
+
+    @property
+    def permissions(self) -> Permissions | None:
+        """The resolved scenario or registry rules the case was planned under, if any."""
+        return self.case.permissions or self.resolved
 
     @property
     def fuel_stops(self) -> tuple[str, ...]:
@@ -253,12 +303,14 @@ class Difference:
     to_label: str
     #: Change in distance, km; None when either case has no route.
     delta_km: float | None
-    #: Change in flight time, hours; None when either case has no route.
+    #: Change in still-air flight time, hours; None when either case has no route.
     delta_h: float | None
     #: States crossed in ``to`` but not in ``from``, in ``to``'s order.
     states_added: tuple[str, ...]
     #: States crossed in ``from`` but not in ``to``, in ``from``'s order.
     states_removed: tuple[str, ...]
+    #: Change in flight time in the month's wind, hours; None when either has no route.
+    delta_wind_h: float | None = None
 
 
 @dataclass(frozen=True)
@@ -277,6 +329,17 @@ class Comparison:
     differences: tuple[Difference, ...]
     #: Label of the case the differences are measured from.
     reference: str = ""
+    #: How disputed areas were crossed (``union`` or ``control``, FlightRequest.disputed).
+    disputed: str = "union"
+    #: The cruise flight level advisories were read at, when the cases are requests.
+    flight_level: int | None = None
+    #: The month whose mean wind the times are in (None: still air).
+    month: int | None = None
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """What a reader must know: that some case had no advisory layer applied."""
+        return (NO_ADVISORIES,) if any(r.advisories is None for r in self.results) else ()
 
     def _repr_html_(self) -> str:
         # Drawn by the export layer when a notebook asks (pyproject's layer contract lists it).
@@ -295,10 +358,17 @@ def _difference(first: CaseResult, other: CaseResult) -> Difference:
         delta_h=(other.duration_h or 0.0) - (first.duration_h or 0.0) if both else None,
         states_added=tuple(c for c in after if c not in before),
         states_removed=tuple(c for c in before if c not in after),
+        delta_wind_h=(
+            other.time.wind_h - first.time.wind_h
+            if both and other.time is not None and first.time is not None
+            else None
+        ),
     )
 
 
 def _plan_case(start: Place, end: Place, case: Case, speed_kt: float | None) -> CaseResult:
+    if case.request is not None:
+        return _plan_request_case(case, case.request, speed_kt)
     speed = speed_kt or (case.aircraft.cruise_speed_kt if case.aircraft else DEFAULT_SPEED_KT)
     try:
         route = plan_route(start, end, deny=case.deny, speed_kt=speed, permissions=case.permissions)
@@ -306,15 +376,57 @@ def _plan_case(start: Place, end: Place, case: Case, speed_kt: float | None) -> 
         scenario_denied = case.permissions.overflight_denied if case.permissions else ()
         denied = tuple(sorted({*scenario_denied, *denied_closure(case.deny)}))
         return CaseResult(case, None, exc.reason, denied, speed)
+    time = route_time(route)
     if case.aircraft is None or route.distance_km <= case.aircraft.usable_range_km():
-        return CaseResult(case, route, None, route.denied, speed)
+        return CaseResult(case, route, None, route.denied, speed, time=time)
     try:
         stops = plan_with_stops(
             start, end, aircraft=case.aircraft, permissions=case.permissions, deny=case.deny
         )
     except NoRouteError as exc:
-        return CaseResult(case, route, None, route.denied, speed, stop_error=exc.reason)
-    return CaseResult(case, route, None, route.denied, speed, stop_plan=stops)
+        return CaseResult(case, route, None, route.denied, speed, stop_error=exc.reason, time=time)
+    return CaseResult(case, route, None, route.denied, speed, stop_plan=stops, time=time)
+
+
+def _plan_request_case(case: Case, request: FlightRequest, speed_kt: float | None) -> CaseResult:
+    """A case stated as a request, through the closure ``route`` plans it with."""
+    setup = flight_setup(request if speed_kt is None else replace(request, speed_kt=speed_kt))
+    speed, rules = setup.speed_kt, setup.rules
+    try:
+        route = planner_of(setup.closure).route(setup.start, setup.end, speed_kt=speed)
+    except NoRouteError as exc:
+        return CaseResult(
+            case, None, exc.reason, setup.closure.denied, speed, resolved=rules.permissions
+        )
+    time = route_time(route, month=request.wind_month)
+    result = CaseResult(
+        case,
+        route,
+        None,
+        route.denied,
+        speed,
+        time=time,
+        advisories=setup.advisories((route,)),
+        resolved=rules.permissions,
+    )
+    profile = setup.profile
+    if profile is None or route.distance_km <= profile.usable_range_km():
+        return result
+    try:
+        stops = plan_with_stops(
+            setup.start,
+            setup.end,
+            aircraft=profile,
+            permissions=rules.permissions,
+            closure=setup.closure,
+            ground_time_h=request.ground_time_h,
+            max_stops=request.max_stops,
+            allow_disputed_stops=request.allow_disputed_stops,
+            on=request.date,
+        )
+    except NoRouteError as exc:
+        return replace(result, stop_error=exc.reason)
+    return replace(result, stop_plan=stops, advisories=setup.advisories(stops.legs))
 
 
 def reference_case(scenarios: Sequence[str], deny_lists: Sequence[str]) -> int:
@@ -381,7 +493,11 @@ def compare_routes(
     end = destination if isinstance(destination, Place) else resolve_place(destination)
     results = tuple(_plan_case(start, end, case, speed_kt) for case in cases)
     base = results[reference]
+    asked = [c.request for c in cases if c.request is not None]
     return Comparison(
+        disputed=asked[0].disputed if asked else "union",
+        flight_level=asked[0].flight_level if asked else None,
+        month=asked[0].wind_month if asked else None,
         origin=start,
         destination=end,
         great_circle_km=geodesic_km(*start.lonlat, *end.lonlat),

@@ -35,7 +35,18 @@ if TYPE_CHECKING:
     from overflight.routing.fir_crossings import FirCrossing
     from overflight.scenarios import Permissions
 
-__all__ = ["NO_ADVISORIES", "DisputedCrossing", "Plan", "clearances", "plan_request"]
+__all__ = [
+    "NO_ADVISORIES",
+    "DisputedCrossing",
+    "FlightRules",
+    "FlightSetup",
+    "Plan",
+    "clearances",
+    "endpoint_states",
+    "flight_rules",
+    "flight_setup",
+    "plan_request",
+]
 
 #: Said with every plan while no advisory layer shapes routes: the route avoids refusals only.
 NO_ADVISORIES = (
@@ -255,41 +266,95 @@ class Plan(RouteViews):
         return data
 
 
-def plan_request(request: FlightRequest) -> Plan:
-    """Plan a flight as a user asks for it (codes, scenario name, aircraft type, files).
+@dataclass(frozen=True)
+class FlightRules:
+    """What a request's rules make of a flight between two states: permissions, advisories.
 
-    >>> from overflight.analysis import FlightRequest
-    >>> plan = plan_request(FlightRequest(origin="UUMU", destination="OSLK", deny=["BG,GR,TR"]))
-    >>> "TR" in [t.country for t in plan.route.transit]
-    False
+    They depend on the places only through the states a departure and an arrival permit
+    (``ends``), so a batch resolves them once for many pairs.
+    """
+
+    #: The resolved scenario or registry (None: a plain deny list).
+    permissions: Permissions | None
+    #: What the registry permitted and which of its rules said so, when it decided.
+    resolution: Resolution | None
+    #: The advisories that bind the flight and their areas at its level.
+    layer: _AdvisoryLayer
+    #: The day the rules and the disputed areas' control are read for.
+    day: dt.date
+    #: The disputed areas' policy applied (None: the plain conservative union, no lookup).
+    disputed: str | None
+    #: Avoid areas read from the request's files (None unless it names some).
+    areas: tuple[Any, ...] = ()
+    #: The FIR outlines of the request (``--fir-file`` or traffic's), if any.
+    firs: FirSet | None = None
+
+    def closure(self, request: FlightRequest, start: Place, end: Place) -> Closure:
+        """What the flight between these places may not cross."""
+        return Closure.from_permissions(
+            self.permissions,
+            deny=request.deny if self.permissions is None else (),
+            margin_nm=request.margin_nm,
+            avoid=self.areas if self.permissions is None else (),
+            disputed=self.disputed,
+            on=self.day,
+            endpoints=(start.lonlat, end.lonlat),
+            advisories=self.layer.areas,
+        )
+
+    def advisories(
+        self, request: FlightRequest, legs: Iterable[Route]
+    ) -> tuple[AdvisoryOutcome, ...] | None:
+        """The advisories that bound the flight and what each did to the legs; None: no layer."""
+        return self.layer.outcomes(request, tuple(legs))
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """What a reader must know to weigh the answer (no advisory layer applied)."""
+        return (NO_ADVISORIES,) if self.layer.bound is None else ()
+
+
+@dataclass(frozen=True)
+class FlightSetup:
+    """A request made ready to plan: its places, speed, aircraft, rules and closure."""
+
+    request: FlightRequest
+    start: Place
+    end: Place
+    #: The aircraft flown, if any.
+    profile: AircraftProfile | None
+    #: Cruise speed: the request's, else the aircraft's, else the default.
+    speed_kt: float
+    rules: FlightRules
+    #: What the flight may not cross.
+    closure: Closure
+
+    def advisories(self, legs: Iterable[Route]) -> tuple[AdvisoryOutcome, ...] | None:
+        """The advisories that bound the flight and what each did to the legs; None: no layer."""
+        return self.rules.advisories(self.request, legs)
+
+
+def flight_rules(request: FlightRequest, ends: tuple[str | None, ...]) -> FlightRules:
+    """The permissions, advisories and disputed policy of a request between two states.
+
+    ``ends`` are the states the departure and arrival permit (:func:`endpoint_states`).
+
+    Raises
+    ------
+    InputError
+        For options that need a scenario or the registry given without one, or an unknown
+        scenario, operator, airline or category.
+
     """
     r = request
-    # Scenarios, the registry, aircraft and fuel stops load pydantic and scipy: only when asked.
-    if r.aircraft or r.scenario or r.avoid or r.uses_registry:
-        from overflight.aircraft import load_aircraft
-        from overflight.analysis.fuel import plan_with_stops, range_time, read_stop_pool
+    # Scenarios, the registry and avoid areas load pydantic: only when asked.
+    if r.scenario or r.avoid or r.uses_registry:
         from overflight.registry import world
         from overflight.scenarios import avoid_area, load_scenario
-
-    start, end = resolve_place(r.origin), resolve_place(r.destination)
-    profile = load_aircraft(r.aircraft) if r.aircraft else None
-    speed = r.speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
     found = (avoid_area(area, flight_level=r.flight_level) for area in r.avoid)
     areas = tuple(area for area in found if area is not None)
     permissions: Permissions | None = None
     resolution: Resolution | None = None
-    if r.optimise == "time" and r.wind_month is None and not r.no_wind:
-        raise InputError(
-            "--optimise time needs a month's wind: give --month or --date (or --no-wind)"
-        )
-    # The disputed areas' table loads pydantic: read when a registry, a scenario or the
-    # control policy is asked for (a plain --deny keeps the conservative union).
-    consulted = r.scenario is not None or r.uses_registry or r.disputed == "control"
-    ends: tuple[str | None, ...] = (start.country, end.country)
-    if consulted:
-        # A place in a disputed area grants no state by itself: its area opens only where a
-        # permitted state holds it (routing/closure.py).
-        ends = tuple(_endpoint_state(p, r.date or dt.date.today()) for p in (start, end))
     if r.scenario is None and not r.uses_registry:
         if r.allow:
             raise InputError(
@@ -327,27 +392,89 @@ def plan_request(request: FlightRequest) -> Plan:
     firs = _fir_set(r)
     layer = _NO_LAYER if permissions is None else _advisory_layer(r, permissions, resolution, firs)
     day = permissions.on if permissions is not None else r.date or dt.date.today()
-    closure = Closure.from_permissions(
-        permissions,
-        deny=r.deny if permissions is None else (),
-        margin_nm=r.margin_nm,
-        avoid=areas if permissions is None else (),
-        disputed=r.disputed if consulted else None,
-        on=day,
-        endpoints=(start.lonlat, end.lonlat),
-        advisories=layer.areas,
-    )
-    if consulted:
+    disputed = r.disputed if _consulted(r) else None
+    return FlightRules(permissions, resolution, layer, day, disputed, areas, firs)
+
+
+def _consulted(request: FlightRequest) -> bool:
+    """Whether the disputed areas' table is read for the request.
+
+    It loads pydantic: read when a registry, a scenario or the control policy is asked for
+    (a plain --deny keeps the conservative union).
+    """
+    r = request
+    return r.scenario is not None or r.uses_registry or r.disputed == "control"
+
+
+def endpoint_states(request: FlightRequest, start: Place, end: Place) -> tuple[str | None, ...]:
+    """The states a departure and an arrival permit (none for a place in a held disputed area)."""
+    if not _consulted(request):
+        return (start.country, end.country)
+    # A place in a disputed area grants no state by itself: its area opens only where a
+    # permitted state holds it (routing/closure.py).
+    day = request.date or dt.date.today()
+    return tuple(_endpoint_state(p, day) for p in (start, end))
+
+
+def flight_setup(request: FlightRequest) -> FlightSetup:
+    """The one way a request becomes a closure: places, aircraft, rules, advisories, disputes.
+
+    Every command that plans takes its closure from here, so that an option means the same
+    to each.
+
+    >>> setup = flight_setup(FlightRequest(origin="EDDF", destination="OMDB", airline="DLH",
+    ...                                    date=dt.date(2020, 2, 1), flight_level=230))
+    >>> setup.rules.disputed, any(a.obstacle for a in setup.closure.advisories)
+    ('union', True)
+    """
+    r = request
+    if r.aircraft:
+        from overflight.aircraft import load_aircraft
+    start, end = resolve_place(r.origin), resolve_place(r.destination)
+    profile = load_aircraft(r.aircraft) if r.aircraft else None
+    speed = r.speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
+    if r.optimise == "time" and r.wind_month is None and not r.no_wind:
+        raise InputError(
+            "--optimise time needs a month's wind: give --month or --date (or --no-wind)"
+        )
+    rules = flight_rules(r, endpoint_states(r, start, end))
+    closure = rules.closure(r, start, end)
+    if rules.disputed is not None:
         for role, place in (("origin", start), ("destination", end)):
-            _check_disputed_endpoint(role, place, closure, day, permissions)
+            _check_disputed_endpoint(role, place, closure, rules.day, rules.permissions)
+    return FlightSetup(r, start, end, profile, speed, rules, closure)
+
+
+def plan_request(request: FlightRequest) -> Plan:
+    """Plan a flight as a user asks for it (codes, scenario name, aircraft type, files).
+
+    >>> from overflight.analysis import FlightRequest
+    >>> plan = plan_request(FlightRequest(origin="UUMU", destination="OSLK", deny=["BG,GR,TR"]))
+    >>> "TR" in [t.country for t in plan.route.transit]
+    False
+    """
+    r = request
+    setup = flight_setup(r)
+    start, end, profile, rules, closure = (
+        setup.start,
+        setup.end,
+        setup.profile,
+        setup.rules,
+        setup.closure,
+    )
+    permissions, resolution, layer = rules.permissions, rules.resolution, rules.layer
     planner = planner_of(closure)
-    planned = planner.route(start, end, speed_kt=speed)
+    planned = planner.route(start, end, speed_kt=setup.speed_kt)
     considered: tuple[Considered, ...] = ()
     if r.optimise == "time":
         planned, considered = fastest_route(planner, planned, month=r.wind_month)
-    disputed = _disputed_crossings(planned, closure, day) if consulted else None
+    disputed = (
+        _disputed_crossings(planned, closure, rules.day) if rules.disputed is not None else None
+    )
     if profile is None and (r.via or r.stop_pool):
         raise InputError("--via and --stop-pool choose fuel stops: give --aircraft too")
+    if profile is not None:  # fuel stops load scipy: only with an aircraft
+        from overflight.analysis.fuel import plan_with_stops, range_time, read_stop_pool
     if profile is None or (not r.via and range_time(planned, profile, month=r.wind_month)[1]):
         return Plan(
             planned,
@@ -359,9 +486,9 @@ def plan_request(request: FlightRequest) -> Plan:
             disputed=disputed,
             advisories=layer.outcomes(r, (planned,)),
             advisory_warnings=layer.warnings,
-            firs=_crossings(planned, firs),
+            firs=_crossings(planned, rules.firs),
         )
-    if areas and permissions is None:
+    if rules.areas and permissions is None:
         raise InputError(
             f"the route ({planned.distance_km:,.0f} km) is beyond the {profile.designator}'s "
             f"usable range ({profile.usable_range_km():,.0f} km) and fuel stops around "
@@ -394,7 +521,7 @@ def plan_request(request: FlightRequest) -> Plan:
         disputed=disputed,
         advisories=layer.outcomes(r, stops.legs),
         advisory_warnings=layer.warnings,
-        firs=_crossings(planned, firs),
+        firs=_crossings(planned, rules.firs),
     )
 
 

@@ -302,6 +302,13 @@ class CaseWire(_Shape):
     fuel_stops: list[str]
     fuel_stop_error: str | None
     total_time_h: float | None
+    #: The route's times in still air and in the month's mean wind (null without a route).
+    month: int | None
+    still_air_h: float | None
+    wind_h: float | None
+    mean_wind_kt: float | None
+    #: The advisories that bound the case (null: no advisory layer applied).
+    advisories: list[AdvisoryWire] | None
 
 
 class DifferenceWire(_Shape):
@@ -311,6 +318,7 @@ class DifferenceWire(_Shape):
     to: str
     delta_km: float | None
     delta_h: float | None
+    delta_wind_h: float | None
     states_added: list[str]
     states_removed: list[str]
 
@@ -322,6 +330,12 @@ class ComparisonWire(_Shape):
     destination: PlaceWire
     great_circle_km: float
     reference: str
+    #: How disputed areas were crossed: union or control.
+    disputed: str
+    #: The cruise level advisories were read at (null: cases not stated as requests).
+    flight_level: int | None
+    #: The month of the wind times (null: still air).
+    month: int | None
     cases: list[CaseWire]
     remarks: list[str]
     differences: list[DifferenceWire]
@@ -345,6 +359,12 @@ class ChokepointsWire(_Shape):
     """A chokepoint report (``overflight chokepoints --format json``, ``/api/chokepoints``)."""
 
     baseline: RouteWire
+    #: The baseline's times in still air and in the month's mean wind.
+    baseline_time: TimingWire | None
+    disputed: str
+    flight_level: int | None
+    #: The advisories that bound the baseline (null: no advisory layer applied).
+    advisories: list[AdvisoryWire] | None
     usable_range_km: float | None
     ranking: list[ChokepointWire]
     cut_sets: list[list[str]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,22 +21,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from overflight._config import DEFAULT_SPEED_KT
+from overflight.analysis.request import FlightRequest
 from overflight.cli._common import EXIT_NO_ROUTE, exit_on_error, fail
 from overflight.cli.app import app
-from overflight.cli.options import (
-    AircraftOption,
-    CategoryOption,
-    DateOption,
-    DestinationArgument,
-    MarginOption,
-    OperatorOption,
-    OriginArgument,
-    OutputOption,
-    ScenarioOption,
-    SpeedOption,
-    codes,
-)
+from overflight.cli.options import OutputOption, codes, takes_request
 from overflight.cli.render import render_place_notes
 from overflight.data.airports import resolve_place
 from overflight.errors import InputError, NoRouteError
@@ -76,8 +65,11 @@ def render_comparison(comparison: Comparison) -> Group:
         style="bold",
     )
     with_range = any(r.case.aircraft is not None for r in c.results)
-    cases = Table("case", "km", "time", "extra km", "extra %", "clearances", title="cases")
+    title_of = "cases" if c.month is None else f"cases (wind: mean of month {c.month})"
+    cases = Table("case", "km", "time", "extra km", "extra %", "clearances", title=title_of)
     cases.columns[0].no_wrap = True
+    if c.month is not None:
+        cases.add_column("wind time")
     if with_range:
         cases.add_column("in range")
     for r in c.results:
@@ -89,6 +81,8 @@ def render_comparison(comparison: Comparison) -> Group:
             "-" if r.extra_pct is None else f"{r.extra_pct:.1f}",
             " ".join(r.clearances) if r.route else f"no route: {r.error}",
         ]
+        if c.month is not None:
+            row.append(_hours(r.time.wind_h if r.time is not None else None))
         if with_range:
             verdict = {None: "-", True: "yes", False: "no"}[r.within_range]
             if r.fuel_stops:
@@ -123,11 +117,9 @@ def render_comparison(comparison: Comparison) -> Group:
     return Group(*parts)
 
 
-def _remark() -> Text:
+def _remarks(remarks: tuple[str, ...]) -> list[Text]:
     """What the answers do not account for (no advisory layer applied)."""
-    from overflight.analysis.plan import NO_ADVISORIES
-
-    return Text(f"note: {NO_ADVISORIES}", style="yellow")
+    return [Text(f"note: {remark}", style="yellow") for remark in remarks]
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -147,9 +139,9 @@ def _render_text(renderable: Group, output: Path | None) -> None:
 
 
 @app.command()
+@takes_request(without=("scenario", "via", "stop_pool", "optimise"))
 def compare(
-    origin: OriginArgument,
-    destination: DestinationArgument,
+    request: FlightRequest,
     scenario: Annotated[
         list[str],
         typer.Option(
@@ -160,19 +152,10 @@ def compare(
         list[str],
         typer.Option(
             "--case",
-            help="A case: comma-separated states to deny, no scenario ('' for none: the "
-            "reference). Listed after the scenario cases.",
+            help="A case: comma-separated states to deny on top of --deny, no scenario ('' "
+            "for none: the reference). Listed after the scenario cases.",
         ),
     ] = [],  # noqa: B006
-    deny: Annotated[
-        list[str],
-        typer.Option("--deny", "-d", help="States denied on top of every case."),
-    ] = [],  # noqa: B006
-    on: DateOption = None,
-    operator: OperatorOption = None,
-    category: CategoryOption = None,
-    speed_kt: SpeedOption = None,
-    aircraft: AircraftOption = None,
     output_format: Annotated[
         TableFormat, typer.Option("--format", "-f", help="Output format.")
     ] = TableFormat.text,
@@ -180,49 +163,31 @@ def compare(
 ) -> None:
     """Compare routes under several scenarios or denied lists.
 
-    Each case is compared with a reference: the case with no refusals of its own
-    (--case '') when given, so that every penalty is the cost of refusals, zero or more;
-    otherwise the first case. The JSON names it in "reference".
+    Each case is planned as `route` plans it with the options given (the registry
+    with --operator, --airline or --date; advisories at --fl; --disputed; winds of
+    --month or of the --date's month). Each case is compared with a reference: the
+    case with no refusals of its own (--case '') when given, so that every penalty
+    is the cost of refusals, zero or more; otherwise the first case. The JSON names
+    it in "reference".
     """
     # The analysis layer loads scipy and the scenario models: only when asked for.
-    from overflight.aircraft import load_aircraft
-    from overflight.analysis.compare import (
-        compare_routes,
-        deny_case,
-        reference_case,
-        scenario_case,
-    )
+    from overflight.analysis.compare import compare_routes, reference_case, request_case
 
     with exit_on_error():
-        start, end = resolve_place(origin), resolve_place(destination)
-        profile = load_aircraft(aircraft) if aircraft else None
-        extra = codes(deny)
-        cases: list[Case] = [
-            scenario_case(
-                name,
-                start,
-                end,
-                operator_state=operator,
-                category=category,
-                on=on.date() if on else None,
-                deny=extra,
-                aircraft=profile,
-            )
-            for name in scenario
-        ]
-        cases += [deny_case([*codes([c]), *extra], aircraft=profile) for c in case]
+        cases: list[Case] = [request_case(replace(request, scenario=name)) for name in scenario]
+        cases += [request_case(replace(request, deny=(*codes([c]), *request.deny))) for c in case]
         if len(cases) < 2:
             raise InputError(
                 "compare needs two or more cases: give --scenario and/or --case at least twice"
             )
-        comparison = compare_routes(
-            start, end, cases, speed_kt=speed_kt, reference=reference_case(scenario, case)
-        )
+        start, end = resolve_place(request.origin), resolve_place(request.destination)
+        comparison = compare_routes(start, end, cases, reference=reference_case(scenario, case))
     if output_format is TableFormat.json:
         _write(json.dumps(comparison_to_dict(comparison), indent=2) + "\n", output)
     else:
         notes = render_place_notes(start, end)
-        _render_text(Group(*notes, render_comparison(comparison), _remark()), output)
+        remarks = _remarks(comparison.remarks)
+        _render_text(Group(*notes, render_comparison(comparison), *remarks), output)
 
 
 def _fuel_stops(stops: StopPlan | None) -> str:
@@ -234,10 +199,13 @@ def _fuel_stops(stops: StopPlan | None) -> str:
 
 def render_chokepoints(report: ChokepointReport) -> Group:
     """The baseline, the ranking of the states it crosses, and the sets that cut it."""
-    base = report.baseline
+    base, time = report.baseline, report.time
+    wind = ""
+    if time is not None and time.month is not None:
+        wind = f" in still air, {_hours(time.wind_h)} in the wind of month {time.month}"
     title = Text(
         f"{base.origin.code} → {base.destination.code}   route {base.distance_km:,.0f} km, "
-        f"{_hours(base.duration_h)}",
+        f"{_hours(base.duration_h)}{wind}",
         style="bold",
     )
     ranking = Table("state", "name", "extra km", "extra time", "cuts", title="if refused too")
@@ -259,27 +227,9 @@ def render_chokepoints(report: ChokepointReport) -> Group:
 
 
 @app.command()
+@takes_request(without=("via", "stop_pool", "optimise", "ground_time_h", "allow_disputed_stops"))
 def chokepoints(
-    origin: OriginArgument,
-    destination: DestinationArgument,
-    scenario: ScenarioOption = None,
-    deny: Annotated[
-        list[str],
-        typer.Option("--deny", "-d", help="States denied on top: ISO codes, comma-separated."),
-    ] = [],  # noqa: B006 - typer reads the default, never mutates it
-    on: DateOption = None,
-    operator: OperatorOption = None,
-    category: CategoryOption = None,
-    margin_nm: MarginOption = 0.0,
-    speed_kt: SpeedOption = None,
-    aircraft: Annotated[
-        str | None,
-        typer.Option(
-            "--aircraft",
-            help="Aircraft type: a refusal cuts when no route is left within its range and "
-            "no plan with fuel stops either (as route --deny X --aircraft finds).",
-        ),
-    ] = None,
+    request: FlightRequest,
     max_set_size: Annotated[
         int, typer.Option("--max-set-size", help="Largest set of refusals searched for cuts.")
     ] = 3,
@@ -296,41 +246,24 @@ def chokepoints(
     ] = TableFormat.text,
     output: OutputOption = None,
 ) -> None:
-    """Which states' further refusal hurts the route most, and which sets of them cut it."""
-    from overflight.aircraft import load_aircraft
-    from overflight.analysis import find_chokepoints, scenario_case
+    """Which states' further refusal hurts the route most, and which sets of them cut it.
+
+    The route is the one `route` plans with the same options. With --aircraft, a
+    refusal cuts when no route is left within its range and no plan with fuel
+    stops either (as route --deny X --aircraft finds).
+    """
+    from overflight.analysis.chokepoints import request_chokepoints
 
     with exit_on_error():
-        start, end = resolve_place(origin), resolve_place(destination)
-        profile = load_aircraft(aircraft) if aircraft else None
-        extra = codes(deny)
-        permissions = None
-        if scenario is not None:
-            permissions = scenario_case(
-                scenario,
-                start,
-                end,
-                operator_state=operator,
-                category=category,
-                on=on.date() if on else None,
-                deny=extra,
-            ).permissions
         try:
-            report = find_chokepoints(
-                start,
-                end,
-                permissions=permissions,
-                deny=() if permissions else extra,
-                margin_nm=margin_nm,
-                max_set_size=max_set_size,
-                aircraft=profile,
-                speed_kt=speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT),
-                budget_s=budget_s or None,
+            report = request_chokepoints(
+                request, max_set_size=max_set_size, budget_s=budget_s or None
             )
         except NoRouteError as exc:  # its message names the refusals responsible
             raise fail(str(exc), EXIT_NO_ROUTE) from None
     if output_format is TableFormat.json:
         _write(json.dumps(chokepoints_to_dict(report), indent=2) + "\n", output)
     else:
-        notes = render_place_notes(start, end)
-        _render_text(Group(*notes, render_chokepoints(report), _remark()), output)
+        notes = render_place_notes(report.baseline.origin, report.baseline.destination)
+        remarks = _remarks(report.remarks)
+        _render_text(Group(*notes, render_chokepoints(report), *remarks), output)

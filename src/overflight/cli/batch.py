@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from overflight._config import DEFAULT_GROUND_TIME_H, DEFAULT_MAX_STOPS, DEFAULT_SPEED_KT
+from overflight._config import (
+    DEFAULT_FLIGHT_LEVEL,
+    DEFAULT_GROUND_TIME_H,
+    DEFAULT_MAX_STOPS,
+    DEFAULT_SPEED_KT,
+)
 from overflight.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -28,17 +33,27 @@ from overflight.cli._common import (
 )
 from overflight.cli.app import app
 from overflight.cli.options import (
+    OPTION_NAMES,
+    AdvisoriesFileOption,
     AircraftOption,
+    AirlineOption,
     CategoryOption,
     DateOption,
     DenyOption,
+    DisputedOption,
+    FlightLevelOption,
     GroundTimeOption,
     MarginOption,
     MaxStopsOption,
+    MonthOption,
+    NoAdvisoriesOption,
+    NoWindOption,
     OperatorOption,
     SpeedOption,
+    StrictOption,
     codes,
 )
+from overflight.errors import RequestError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -101,7 +116,7 @@ def _options(given: dict[str, Any], scenarios: list[str]) -> BatchOptions:
         from overflight.aircraft import load_aircraft
 
         speed_kt = load_aircraft(aircraft).cruise_speed_kt
-    return BatchOptions(
+    options = BatchOptions(
         deny=tuple(codes(given["deny"])),
         scenarios=tuple(scenarios),
         margin_nm=given["margin_nm"],
@@ -112,7 +127,20 @@ def _options(given: dict[str, Any], scenarios: list[str]) -> BatchOptions:
         aircraft=aircraft,
         ground_time_h=given["ground_time_h"],
         max_stops=given["max_stops"],
+        airline=given["airline"],
+        disputed=given["disputed"],
+        flight_level=given["flight_level"],
+        no_advisories=given["no_advisories"],
+        strict=given["strict"],
+        advisories_file=given["advisories_file"],
+        month=given["month"],
+        no_wind=given["no_wind"],
     )
+    try:
+        options.request()  # the options as route checks them, named as the user typed them
+    except RequestError as exc:
+        raise exc.spelled(OPTION_NAMES) from None
+    return options
 
 
 def _progress_bar(console: Console) -> Progress:
@@ -170,6 +198,14 @@ def batch(
     aircraft: AircraftOption = None,
     ground_time_h: GroundTimeOption = DEFAULT_GROUND_TIME_H,
     max_stops: MaxStopsOption = DEFAULT_MAX_STOPS,
+    airline: AirlineOption = None,
+    disputed: DisputedOption = "union",
+    flight_level: FlightLevelOption = DEFAULT_FLIGHT_LEVEL,
+    no_advisories: NoAdvisoriesOption = False,
+    strict: StrictOption = False,
+    advisories_file: AdvisoriesFileOption = None,
+    month: MonthOption = None,
+    no_wind: NoWindOption = False,
     workers: Annotated[
         int | None,
         typer.Option("--workers", "-j", min=1, help="Local processes (default: every core)."),
@@ -184,7 +220,10 @@ def batch(
     One row per pair and scenario goes to the output as it is planned. An interrupted
     run (Ctrl-C, a killed process) continues where it stopped when started again with
     the same output. With --aircraft each row also gives the fuel stops the aircraft needs
-    (stop_count, stops, stop_names) and total_time_h, the time with ground time.
+    (stop_count, stops, stop_names) and total_time_h, the time with ground time. Each
+    pair is planned with the closure `route` gives it (the registry with --operator,
+    --airline or --date, advisories at --fl, --disputed); with --month (or --date) each
+    row gives wind_time_h and mean_wind_kt in that month's mean wind.
     """
     given = dict(locals())
     import time
@@ -276,6 +315,14 @@ def matrix(
     aircraft: AircraftOption = None,
     ground_time_h: GroundTimeOption = DEFAULT_GROUND_TIME_H,
     max_stops: MaxStopsOption = DEFAULT_MAX_STOPS,
+    airline: AirlineOption = None,
+    disputed: DisputedOption = "union",
+    flight_level: FlightLevelOption = DEFAULT_FLIGHT_LEVEL,
+    no_advisories: NoAdvisoriesOption = False,
+    strict: StrictOption = False,
+    advisories_file: AdvisoriesFileOption = None,
+    month: MonthOption = None,
+    no_wind: NoWindOption = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Also draw the detour heatmap to this PNG.")
     ] = None,
@@ -290,7 +337,8 @@ def matrix(
     measure: distance_km, great_circle_km, extra_km and extra_pct (to 0.1) and duration_h
     (hours at --speed-kt, to 0.01); cells are empty where there is no route. With --aircraft,
     two more: stop_count (fuel stops) and total_time_h (hours with ground time), empty where
-    no plan keeps every leg within range.
+    no plan keeps every leg within range. With --month (or --date), two more:
+    wind_time_h and mean_wind_kt, in that month's mean wind.
     """
     given = dict(locals())
     import numpy as np

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
 import typer
 
@@ -250,20 +250,44 @@ def flight_request(**options: Any) -> FlightRequest:
         raise exc.spelled(OPTION_NAMES) from None
 
 
-def takes_request(command: Callable[..., None]) -> Callable[..., None]:
+@overload
+def takes_request(command: Callable[..., None]) -> Callable[..., None]: ...
+
+
+@overload
+def takes_request(
+    *, without: Collection[str]
+) -> Callable[[Callable[..., None]], Callable[..., None]]: ...
+
+
+def takes_request(
+    command: Callable[..., None] | None = None, *, without: Collection[str] = ()
+) -> Any:
     """Give a planning command every request option; it is called with ``request=``.
 
-    The command declares ``request: FlightRequest`` first, then its own options.
+    The command declares ``request: FlightRequest`` first, then its own options. Used bare
+    (``@takes_request``) or with the fields a command does not take, which keep their
+    defaults (``@takes_request(without=("via",))``).
     """
+    if command is None:
+        return functools.partial(_takes_request, without=frozenset(without))
+    return _takes_request(command, without=frozenset(without))
+
+
+def _takes_request(command: Callable[..., None], *, without: frozenset[str]) -> Callable[..., None]:
+    unknown = without - {name for name, _, _ in REQUEST_OPTIONS}
+    if unknown:
+        raise ValueError(f"not request fields: {', '.join(sorted(unknown))}")
     # Evaluated: typer reads the declarations, and a module may postpone its annotations.
     signature = inspect.signature(command, eval_str=True)
     own = [p for p in signature.parameters.values() if p.name != "request"]
     declared = [
         inspect.Parameter(name, _KW, annotation=annotation, default=default)
         for name, annotation, default in REQUEST_OPTIONS
+        if name not in without
     ]
     parameters = [*declared, *(p.replace(kind=_KW) for p in own)]
-    fields = {name for name, _, _ in REQUEST_OPTIONS}
+    fields = {name for name, _, _ in REQUEST_OPTIONS} - without
 
     @functools.wraps(command)
     def run(**values: Any) -> None:

@@ -16,21 +16,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from overflight.analysis.request import FlightRequest
 from overflight.cli._common import EXIT_BAD_INPUT, exit_on_error, fail
 from overflight.cli.app import app
 from overflight.cli.options import (
     AirlineOption,
-    AllowOption,
     CategoryOption,
     DateOption,
-    DenyOption,
-    DestinationArgument,
-    MarginOption,
     OperatorOption,
-    OriginArgument,
     OutputOption,
-    SpeedOption,
-    codes,
+    takes_request,
 )
 
 if TYPE_CHECKING:
@@ -191,9 +186,21 @@ class TimelineFormat(StrEnum):
 
 
 @app.command()
+@takes_request(
+    without=(
+        "scenario",
+        "date",
+        "aircraft",
+        "ground_time_h",
+        "max_stops",
+        "via",
+        "stop_pool",
+        "allow_disputed_stops",
+        "optimise",
+    )
+)
 def timeline(
-    origin: OriginArgument,
-    destination: DestinationArgument,
+    request: FlightRequest,
     start: Annotated[
         dt.datetime,
         typer.Option("--from", formats=["%Y-%m-%d"], help="First day (from 2014-01-01)."),
@@ -202,13 +209,6 @@ def timeline(
         dt.datetime | None,
         typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (default: today)."),
     ] = None,
-    operator: OperatorOption = None,
-    airline: AirlineOption = None,
-    category: CategoryOption = None,
-    deny: DenyOption = [],  # noqa: B006 - typer reads the default, never mutates it
-    allow: AllowOption = [],  # noqa: B006
-    margin_nm: MarginOption = 0.0,
-    speed_kt: SpeedOption = None,
     output_format: Annotated[
         TimelineFormat | None,
         typer.Option("--format", "-f", help="Output format (default: text, or the -o suffix)."),
@@ -218,27 +218,18 @@ def timeline(
     """A route at every change of the registry's rules that concern it, between two dates.
 
     Its length, penalty and states crossed, step by step, with the rules that
-    began or ended; as a table, JSON, CSV, or a step chart (PNG/SVG).
+    began or ended; as a table, JSON, CSV, or a step chart (PNG/SVG). Each step
+    is planned as `route` plans it on that date (advisories at --fl, --disputed);
+    wind times are in the mean wind of --month.
     """
-    from overflight._config import DEFAULT_SPEED_KT
-    from overflight.analysis.timeline import route_timeline
+    from overflight.analysis.timeline import request_timeline
     from overflight.routing.graph import use_compiled_queries
 
     chosen = output_format or _format_of(output)
     use_compiled_queries(False)  # a few routes: the compiler would cost more than it saves
     with exit_on_error():
-        line = route_timeline(
-            origin,
-            destination,
-            operator=operator,
-            airline=airline,
-            category=category,
-            start=start.date(),
-            end=end.date() if end is not None else None,
-            deny=codes(deny),
-            allow=codes(allow),
-            margin_nm=margin_nm,
-            speed_kt=speed_kt or DEFAULT_SPEED_KT,
+        line = request_timeline(
+            request, start=start.date(), end=end.date() if end is not None else None
         )
     if chosen in (TimelineFormat.png, TimelineFormat.svg):
         from overflight.export.timeline import timeline_to_png, timeline_to_svg
@@ -260,15 +251,20 @@ def timeline(
         text = timeline_to_csv(line)
     else:
         if output is None:
-            Console().print(_timeline_table(line))
+            Console().print(_timeline_table(line), *_notes(line))
             return
         console = Console(file=io.StringIO(), width=160)
-        console.print(_timeline_table(line))
+        console.print(_timeline_table(line), *_notes(line))
         text = str(console.file.getvalue())  # type: ignore[attr-defined]
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+def _notes(line: Timeline) -> list[Text]:
+    """What the steps do not account for (no advisory layer applied)."""
+    return [Text(f"note: {remark}", style="yellow") for remark in line.remarks]
 
 
 def _format_of(output: Path | None) -> TimelineFormat:
@@ -285,17 +281,21 @@ def _timeline_table(line: Timeline) -> Table:
         ),
         title_justify="left",
     )
-    for column in ("from", "to", "km", "penalty", "time", "states crossed", "rules changed"):
+    wind = () if line.month is None else (f"wind, month {line.month}",)
+    columns = ("from", "to", "km", "penalty", "time", *wind, "states crossed", "rules changed")
+    for column in columns:
         table.add_column(column, justify="right" if column in ("km", "penalty") else "left")
     for step in line.steps:
-        r = step.route
+        r, time = step.route, step.time
         changed = [*(f"+{i}" for i in step.began), *(f"-{i}" for i in step.ended)]
+        winds = () if not wind else (f"{time.wind_h:.2f} h" if time else "-",)
         table.add_row(
             step.start.isoformat(),
             step.end.isoformat(),
             f"{r.distance_km:,.0f}" if r else "-",
             f"+{r.extra_pct:.1f} %" if r else "-",
             f"{r.duration_h:.2f} h" if r else "-",
+            *winds,
             " ".join(step.states) if r else (step.error or ""),
             "\n".join(changed),
         )

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from overflight.analysis.plan import NO_ADVISORIES
 from overflight.analysis.versions import data_versions
 from overflight.models import Place, Route
 
 if TYPE_CHECKING:
     from overflight.analysis import ChokepointReport, Comparison
+    from overflight.analysis.timing import RouteTime
+    from overflight.routing.advisory_areas import AdvisoryOutcome
 
 __all__ = ["chokepoints_to_dict", "comparison_to_dict", "place_to_dict", "route_to_dict"]
 
@@ -34,11 +35,23 @@ def route_to_dict(route: Route) -> dict[str, Any]:
     return route.to_dict()
 
 
+def _times(time: RouteTime | None) -> dict[str, Any]:
+    """``month``, ``still_air_h``, ``wind_h``, ``mean_wind_kt``: nulls without a route."""
+    if time is None:
+        return {"month": None, "still_air_h": None, "wind_h": None, "mean_wind_kt": None}
+    return dict(time.to_dict())
+
+
+def _advisories(outcomes: tuple[AdvisoryOutcome, ...] | None) -> list[dict[str, Any]] | None:
+    """The advisories that bound a flight (null: no advisory layer applied)."""
+    return None if outcomes is None else [a.to_dict() for a in outcomes]
+
+
 def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
     """A comparison in the JSON shape documented in :mod:`overflight.analysis.compare`."""
     cases = []
     for r in comparison.results:
-        p = r.case.permissions
+        p = r.permissions
         cases.append(
             {
                 "label": r.label,
@@ -60,6 +73,8 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                 "fuel_stops": list(r.fuel_stops),
                 "fuel_stop_error": r.stop_error,
                 "total_time_h": r.total_time_h,
+                **_times(r.time),
+                "advisories": _advisories(r.advisories),
             }
         )
     return {
@@ -67,14 +82,18 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "destination": place_to_dict(comparison.destination),
         "great_circle_km": comparison.great_circle_km,
         "reference": comparison.reference,
+        "disputed": comparison.disputed,
+        "flight_level": comparison.flight_level,
+        "month": comparison.month,
         "cases": cases,
-        "remarks": [NO_ADVISORIES],
+        "remarks": list(comparison.remarks),
         "differences": [
             {
                 "from": d.from_label,
                 "to": d.to_label,
                 "delta_km": d.delta_km,
                 "delta_h": d.delta_h,
+                "delta_wind_h": d.delta_wind_h,
                 "states_added": list(d.states_added),
                 "states_removed": list(d.states_removed),
             }
@@ -90,6 +109,10 @@ def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
 
     return {
         "baseline": route_to_dict(report.baseline),
+        "baseline_time": None if report.time is None else report.time.to_dict(),
+        "disputed": report.disputed,
+        "flight_level": report.flight_level,
+        "advisories": _advisories(report.advisories),
         "usable_range_km": report.usable_range_km,
         "ranking": [
             {
@@ -109,6 +132,6 @@ def chokepoints_to_dict(report: ChokepointReport) -> dict[str, Any]:
         "complete": report.complete,
         "plans": report.plans,
         "seconds": report.seconds,
-        "remarks": [NO_ADVISORIES],
+        "remarks": list(report.remarks),
         "versions": data_versions(),
     }

@@ -29,6 +29,8 @@ TIMELINE_COLUMNS = (
     "extra_km",
     "extra_pct",
     "duration_h",
+    "wind_h",
+    "mean_wind_kt",
     "states",
     "denied",
     "began",
@@ -56,7 +58,9 @@ def timeline_to_csv(timeline: Timeline) -> str:
                 row.append(" ".join(value))
             elif isinstance(value, float):
                 row.append(
-                    f"{value:.3f}" if column in ("duration_h", "extra_pct") else f"{value:.1f}"
+                    f"{value:.3f}"
+                    if column in ("duration_h", "wind_h", "extra_pct")
+                    else f"{value:.1f}"
                 )
             else:
                 row.append("" if value is None else str(value))

@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from overflight._config import (
+    DEFAULT_FLIGHT_LEVEL,
     DEFAULT_SPEED_KT,
     FLIGHT_LEVEL_RANGE,
     MARGIN_NM_MAX,
@@ -60,6 +61,31 @@ from overflight.web.errors import ERROR_RESPONSES, ApiError
 from overflight.web.limits import Limits, Workers
 
 __all__ = ["api_router"]
+
+#: The request fields /api/compare and /api/chokepoints take as /api/route does.
+_COMPARED = (
+    "origin",
+    "destination",
+    "deny",
+    "operator",
+    "airline",
+    "category",
+    "speed_kt",
+    "aircraft",
+    "disputed",
+    "flight_level",
+    "no_advisories",
+    "strict",
+    "month",
+    "no_wind",
+)
+
+
+def _request_help(name: str) -> str:
+    """The help of a request field, as /api/route documents it."""
+    found = next(f for f in dataclasses.fields(FlightRequest) if f.name == name)
+    return str(found.metadata["help"])
+
 
 _PLACE_HELP = (
     "ICAO or IATA code (UUMU, LTK), airfield identifier from the shipped supplement "
@@ -352,6 +378,44 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
 
         return await planned(run)
 
+    Airline = Annotated[
+        str | None,
+        Query(
+            min_length=2,
+            max_length=3,
+            description="Airline, ICAO (FIN) or IATA (AY) designator: its state operates.",
+        ),
+    ]
+    Disputed = Annotated[str, Query(max_length=7, description=_request_help("disputed"))]
+    FlightLevel = Annotated[
+        int,
+        Query(
+            ge=FLIGHT_LEVEL_RANGE[0],
+            le=FLIGHT_LEVEL_RANGE[1],
+            description=_request_help("flight_level"),
+        ),
+    ]
+    NoAdvisories = Annotated[bool, Query(description=_request_help("no_advisories"))]
+    Strict = Annotated[bool, Query(description=_request_help("strict"))]
+    Month = Annotated[int | None, Query(ge=1, le=12, description=_request_help("month"))]
+    NoWind = Annotated[bool, Query(description=_request_help("no_wind"))]
+
+    def flight(values: dict[str, Any]) -> FlightRequest:
+        """The request of a compare or chokepoints query, checked as /api/route checks one."""
+        _place(values["origin"], "origin")
+        _place(values["destination"], "destination")
+        values["deny"] = _codes(values["deny"], "deny", limits.max_states)
+        profile = _aircraft(values["aircraft"])
+        values["aircraft"] = profile.designator if profile else None
+        values["operator"] = _operator(values["operator"])
+        if values["airline"] is not None:
+            with blame("airline"):
+                find_airline(values["airline"])
+        try:
+            return FlightRequest(**values)
+        except RequestError as exc:
+            raise ApiError.bad_input(exc.field, str(exc)) from None
+
     @router.get(
         "/compare",
         summary="Compare routes under several scenarios or deny lists",
@@ -378,27 +442,29 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         deny: Deny = [],  # noqa: B006
         on: On = None,
         operator: Operator = None,
+        airline: Airline = None,
         category: Category = None,
         speed_kt: Speed = None,
         aircraft: Aircraft = None,
+        disputed: Disputed = "union",
+        flight_level: FlightLevel = DEFAULT_FLIGHT_LEVEL,
+        no_advisories: NoAdvisories = False,
+        strict: Strict = False,
+        month: Month = None,
+        no_wind: NoWind = False,
     ) -> JSONResponse:
         """Plan under each case and compare each with the reference (JSON of `compare`).
 
-        The reference is the case with no refusals of its own (``case=`` empty) when given,
-        else the first.
+        Each case is planned as /api/route plans it with the same parameters. The reference
+        is the case with no refusals of its own (``case=`` empty) when given, else the first.
         """
-        from overflight.analysis.compare import (
-            compare_routes,
-            deny_case,
-            reference_case,
-            scenario_case,
-        )
+        from overflight.analysis.compare import compare_routes, reference_case, request_case
         from overflight.export.json import comparison_to_dict
 
+        given = dict(locals())
+
         def run() -> dict[str, Any]:
-            start, end = _place(origin, "origin"), _place(destination, "destination")
-            extra = _codes(deny, "deny", limits.max_states)
-            profile = _aircraft(aircraft)
+            base = flight({k: given[k] for k in _COMPARED} | {"date": on})
             names = [_scenario(s) or "" for s in scenario]
             sets = [_codes([c], "case", limits.max_states) for c in case]
             count = len(names) + len(sets)
@@ -408,24 +474,16 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                     f"{count} cases: give 2 to {limits.max_cases} in all (scenario and/or case)",
                 )
             with blame("scenario"):
-                cases = [
-                    scenario_case(
-                        name,
-                        start,
-                        end,
-                        operator_state=_operator(operator),
-                        category=category,
-                        on=on,
-                        deny=extra,
-                        aircraft=profile,
-                    )
-                    for name in names
-                ]
+                cases = [request_case(dataclasses.replace(base, scenario=n)) for n in names]
             with blame("case"):
-                cases += [deny_case([*codes, *extra], aircraft=profile) for codes in sets]
+                cases += [
+                    request_case(dataclasses.replace(base, deny=(*codes, *base.deny)))
+                    for codes in sets
+                ]
             with blame(None):
+                start, end = resolve_place(origin), resolve_place(destination)
                 comparison = compare_routes(
-                    start, end, cases, speed_kt=speed_kt, reference=reference_case(names, case)
+                    start, end, cases, reference=reference_case(names, case)
                 )
                 return comparison_to_dict(comparison)
 
@@ -443,10 +501,17 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         deny: Deny = [],  # noqa: B006
         on: On = None,
         operator: Operator = None,
+        airline: Airline = None,
         category: Category = None,
         margin_nm: Margin = 0.0,
         speed_kt: Speed = None,
         aircraft: Aircraft = None,
+        disputed: Disputed = "union",
+        flight_level: FlightLevel = DEFAULT_FLIGHT_LEVEL,
+        no_advisories: NoAdvisories = False,
+        strict: Strict = False,
+        month: Month = None,
+        no_wind: NoWind = False,
         max_set_size: Annotated[
             int,
             Query(
@@ -465,39 +530,20 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
             ),
         ] = 10.0,
     ) -> JSONResponse:
-        """The chokepoint ranking and cut sets (JSON of `overflight chokepoints`)."""
-        from overflight.analysis import find_chokepoints, scenario_case
+        """The chokepoint ranking and cut sets (JSON of `overflight chokepoints`).
+
+        The route ranked is the one /api/route plans with the same parameters.
+        """
+        from overflight.analysis.chokepoints import request_chokepoints
         from overflight.export.json import chokepoints_to_dict
 
+        given = dict(locals())
+
         def run() -> dict[str, Any]:
-            start, end = _place(origin, "origin"), _place(destination, "destination")
-            extra = _codes(deny, "deny", limits.max_states)
-            profile = _aircraft(aircraft)
-            name = _scenario(scenario)
-            permissions = None
-            if name is not None:
-                with blame("scenario"):
-                    permissions = scenario_case(
-                        name,
-                        start,
-                        end,
-                        operator_state=_operator(operator),
-                        category=category,
-                        on=on,
-                        deny=extra,
-                    ).permissions
+            values = {k: given[k] for k in (*_COMPARED, "margin_nm")} | {"date": on}
+            request = flight(values | {"scenario": _scenario(scenario)})
             with blame(None):
-                report = find_chokepoints(
-                    start,
-                    end,
-                    permissions=permissions,
-                    deny=() if permissions else extra,
-                    margin_nm=margin_nm,
-                    max_set_size=max_set_size,
-                    aircraft=profile,
-                    speed_kt=speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT),
-                    budget_s=budget_s,
-                )
+                report = request_chokepoints(request, max_set_size=max_set_size, budget_s=budget_s)
                 return chokepoints_to_dict(report)
 
         return await planned(run)

@@ -14,9 +14,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from overflight._config import (
+    DEFAULT_FLIGHT_LEVEL,
     DEFAULT_GROUND_TIME_H,
     DEFAULT_MAX_STOPS,
     DEFAULT_SPEED_KT,
@@ -24,16 +25,19 @@ from overflight._config import (
     SPEED_KT_RANGE,
 )
 from overflight.analysis.batch.pairs import BadRow, PairRow
+from overflight.analysis.plan import FlightRules, endpoint_states, flight_rules
+from overflight.analysis.request import FlightRequest
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import normalise_codes
 from overflight.errors import InputError, NoRouteError, OverflightError, VerificationError
-from overflight.models import KM_PER_NM, Place, Route
+from overflight.models import KM_PER_NM, LonLat, Place, Route
 from overflight.routing.closure import Closure
 from overflight.routing.planner import planner_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from overflight.aircraft import AircraftProfile
-    from overflight.scenarios import Permissions
 
 __all__ = [
     "STATUSES",
@@ -76,6 +80,62 @@ class BatchOptions:
     ground_time_h: float = DEFAULT_GROUND_TIME_H
     #: Most fuel stops to plan.
     max_stops: int = DEFAULT_MAX_STOPS
+    #: Airline, ICAO or IATA designator: with ``operator`` or ``on``, the registry decides.
+    airline: str | None = None
+    #: How disputed areas are crossed: ``union`` or ``control`` (FlightRequest.disputed).
+    disputed: str = "union"
+    #: Cruise flight level: which advisories bind.
+    flight_level: int = DEFAULT_FLIGHT_LEVEL
+    #: Plan without the advisories, even when the registry decides.
+    no_advisories: bool = False
+    #: Keep out of the advisories' caution areas too.
+    strict: bool = False
+    #: A YAML file of further advisories.
+    advisories_file: Path | None = None
+    #: Month of the mean upper wind of the rows' wind times (default: the month of ``on``).
+    month: int | None = None
+    #: No wind times, whatever the month.
+    no_wind: bool = False
+
+    def request(
+        self,
+        scenario: str = "",
+        deny: Sequence[str] = (),
+        origin: str = "-",
+        destination: str = "-",
+    ) -> FlightRequest:
+        """The flight request of one case of a pair (places as given), as ``route`` takes it.
+
+        Raises
+        ------
+        RequestError
+            For an option outside what it accepts, named as the request's field.
+
+        """
+        return FlightRequest(
+            origin=origin,
+            destination=destination,
+            deny=tuple(deny),
+            scenario=scenario or None,
+            date=self.on,
+            operator=self.operator,
+            airline=self.airline,
+            category=self.category,
+            margin_nm=self.margin_nm,
+            speed_kt=self.speed_kt,
+            disputed=self.disputed,
+            flight_level=self.flight_level,
+            no_advisories=self.no_advisories,
+            strict=self.strict,
+            advisories_file=self.advisories_file,
+            month=self.month,
+            no_wind=self.no_wind,
+        )
+
+    @property
+    def wind_month(self) -> int | None:
+        """The month of the rows' wind times: ``month``, else ``on``'s; None for still air."""
+        return self.request().wind_month
 
     def __post_init__(self) -> None:
         low, high = SPEED_KT_RANGE
@@ -89,10 +149,15 @@ class BatchOptions:
             )
 
     def check(self) -> None:
-        """Raise InputError for an unknown state or scenario, before any pair is read."""
+        """Raise InputError for an unknown state, scenario or option, before any pair is read."""
         normalise_codes(self.deny)
         for name in self.scenarios:
             _scenario(name)
+        self.request()
+        if self.airline is not None:
+            from overflight.data.airlines import airline
+
+            airline(self.airline)
         if self.aircraft is not None:
             _aircraft(self.aircraft)
 
@@ -116,7 +181,34 @@ class BatchOptions:
                 if self.aircraft is not None
                 else {}
             ),
+            # Only when not the defaults, so that runs from before them resume as before.
+            **{
+                name: str(value) if name == "advisories_file" else value
+                for name, value in (
+                    ("airline", self.airline),
+                    ("disputed", self.disputed),
+                    ("flight_level", self.flight_level),
+                    ("no_advisories", self.no_advisories),
+                    ("strict", self.strict),
+                    ("advisories_file", self.advisories_file),
+                    ("month", self.month),
+                    ("no_wind", self.no_wind),
+                )
+                if value != _DEFAULTS[name]
+            },
         }
+
+
+_DEFAULTS = {
+    "airline": None,
+    "disputed": "union",
+    "flight_level": DEFAULT_FLIGHT_LEVEL,
+    "no_advisories": False,
+    "strict": False,
+    "advisories_file": None,
+    "month": None,
+    "no_wind": False,
+}
 
 
 @dataclass(frozen=True)
@@ -141,6 +233,8 @@ class Task:
     jobs: tuple[Job, ...]
     #: The batch's options when its rows say the fuel stops of an aircraft, else None.
     stops: BatchOptions | None = None
+    #: The month of the rows' wind times (None: still air, no wind columns).
+    month: int | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -163,30 +257,25 @@ def _aircraft(name: str) -> AircraftProfile:
 
 
 @lru_cache(maxsize=4096)
-def _permissions(
-    name: str, ends: tuple[str, ...], deny: tuple[str, ...], options: BatchOptions
-) -> Permissions:
-    permissions: Permissions = _scenario(name).resolve_for_flight(
-        ends,
-        operator_state=options.operator,
-        category=options.category,
-        on=options.on,
-        deny=deny,
-    )
-    return permissions
+def _rules(request: FlightRequest, ends: tuple[str | None, ...]) -> FlightRules:
+    # The rules depend on the places only through the states they permit: once per pair
+    # of states, not per pair of places.
+    return flight_rules(request, ends)
 
 
 def _closed_set(
     name: str, origin: Place, destination: Place, deny: tuple[str, ...], options: BatchOptions
 ) -> tuple[Closure, frozenset[str] | None]:
-    """The airspace a pair keeps out of, and where it may land (None: wherever not denied)."""
-    if not name:
-        return Closure.from_permissions(None, deny=deny, margin_nm=options.margin_nm), None
-    ends = tuple(c for c in (origin.country, destination.country) if c)
-    # The scenario is resolved with the row's refusals: they are in its denied states.
-    permissions = _permissions(name, ends, normalise_codes(deny), options)
-    closure = Closure.from_permissions(permissions, margin_nm=options.margin_nm)
-    return closure, permissions.landing_allowed
+    """The airspace a pair keeps out of, and where it may land (None: wherever not denied).
+
+    The closure ``route`` plans the pair with (plan.py's ``flight_rules``): scenario or
+    registry, advisories at the flight level, the disputed policy.
+    """
+    request = options.request(name, deny)
+    rules = _rules(request, endpoint_states(request, origin, destination))
+    permissions = rules.permissions
+    closure = rules.closure(request, origin, destination)
+    return closure, None if permissions is None else permissions.landing_allowed
 
 
 def plan_jobs(
@@ -251,6 +340,8 @@ def _empty_row(job: Job, closed: Closure, speed_kt: float) -> dict[str, Any]:
         "stops": "",
         "stop_names": "",
         "total_time_h": None,
+        "wind_time_h": None,
+        "mean_wind_kt": None,
     }
 
 
@@ -301,7 +392,28 @@ def run_task(task: Task, *, one_by_one: bool = False) -> list[dict[str, Any]]:
     if task.stops is not None:
         for job, row in zip(task.jobs, rows, strict=True):
             _add_stops(task, task.stops, job, row)
+    if task.month is not None:
+        for row in rows:
+            _add_wind(row, task.month, task.speed_kt)
     return rows
+
+
+class _Path(NamedTuple):
+    """A routed row's turning points and length, as the wind times take a path."""
+
+    waypoints: list[LonLat]
+    distance_km: float
+
+
+def _add_wind(row: dict[str, Any], month: int, speed_kt: float) -> None:
+    """Fill the wind columns of a routed row: its time in the month's mean wind."""
+    from overflight.analysis.timing import time_along
+
+    if row["distance_km"] is None or not row["waypoints"]:
+        return
+    points = [LonLat(float(x), float(y)) for x, y in json.loads(row["waypoints"])]
+    time = time_along(_Path(points, row["distance_km"]), speed_kt=speed_kt, month=month)
+    row.update(wind_time_h=time.wind_h, mean_wind_kt=time.mean_wind_kt)
 
 
 def _add_stops(task: Task, options: BatchOptions, job: Job, row: dict[str, Any]) -> None:

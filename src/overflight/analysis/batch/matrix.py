@@ -44,6 +44,7 @@ __all__ = [
     "DECIMALS",
     "MEASURES",
     "STOP_MEASURES",
+    "WIND_MEASURES",
     "PenaltyMatrix",
     "penalty_matrix",
     "plot_matrix",
@@ -55,6 +56,9 @@ MEASURES = ("distance_km", "great_circle_km", "extra_km", "extra_pct", "duration
 #: The figures a matrix planned for an aircraft adds: fuel stops, and time with ground time.
 STOP_MEASURES = ("stop_count", "total_time_h")
 
+#: The figures a matrix planned in a month's wind adds: the time in it, the mean wind.
+WIND_MEASURES = ("wind_time_h", "mean_wind_kt")
+
 #: Decimals each measure is written with in a CSV file: 0.1 km, 0.1 %, 0.01 h.
 DECIMALS = {
     "distance_km": 1,
@@ -64,6 +68,8 @@ DECIMALS = {
     "duration_h": 2,
     "stop_count": 0,
     "total_time_h": 2,
+    "wind_time_h": 2,
+    "mean_wind_kt": 1,
 }
 
 Grid = NDArray[np.float64]
@@ -90,11 +96,18 @@ class PenaltyMatrix:
     #: Each pair's turning points as JSON ``[[lon, lat], ...]`` ("" where it has no route),
     #: for the GeoParquet output's lines.
     waypoints: tuple[tuple[str, ...], ...] = ()
+    #: With a month: each pair's time in its mean wind at ``speed_kt`` and the mean wind
+    #: component (NaN where there is no route); None in still air.
+    wind_time_h: Grid | None = None
+    mean_wind_kt: Grid | None = None
+    #: The month of the wind, or None.
+    month: int | None = None
 
     @property
     def measures(self) -> tuple[str, ...]:
-        """The measures this matrix holds: :data:`MEASURES`, and the stop ones if planned."""
-        return MEASURES + (STOP_MEASURES if self.stop_count is not None else ())
+        """The measures this matrix holds: :data:`MEASURES`, the stop and wind ones if planned."""
+        stops = STOP_MEASURES if self.stop_count is not None else ()
+        return MEASURES + stops + (WIND_MEASURES if self.wind_time_h is not None else ())
 
     @property
     def places(self) -> tuple[Place, ...]:
@@ -235,17 +248,22 @@ def penalty_matrix(
     great_circle = np.zeros((len(origins), n))
     stops = np.zeros((len(origins), n))
     total = np.zeros((len(origins), n))
+    wind = np.zeros((len(origins), n))
+    component = np.zeros((len(origins), n))
     reasons = [[""] * n for _ in origins]
     waypoints = [[""] * n for _ in origins]
     with_stops = options if options.aircraft else None
+    month = options.wind_month
     for closed, jobs in groups.items():
-        task = Task(closed, options.speed_kt, tuple(jobs), with_stops)
+        task = Task(closed, options.speed_kt, tuple(jobs), with_stops, month)
         for job, row in zip(jobs, run_task(task), strict=True):
             i, j = divmod(job.line, n)
             great_circle[i, j] = row["great_circle_km"]
             distance[i, j] = np.nan if row["distance_km"] is None else row["distance_km"]
             stops[i, j] = np.nan if row["stop_count"] is None else row["stop_count"]
             total[i, j] = np.nan if row["total_time_h"] is None else row["total_time_h"]
+            wind[i, j] = np.nan if row["wind_time_h"] is None else row["wind_time_h"]
+            component[i, j] = np.nan if row["mean_wind_kt"] is None else row["mean_wind_kt"]
             reasons[i][j] = row["reason"]
             waypoints[i][j] = row["waypoints"]
     return PenaltyMatrix(
@@ -258,6 +276,9 @@ def penalty_matrix(
         speed_kt=options.speed_kt,
         stop_count=stops if with_stops else None,
         total_time_h=total if with_stops else None,
+        wind_time_h=wind if month is not None else None,
+        mean_wind_kt=component if month is not None else None,
+        month=month,
     )
 
 

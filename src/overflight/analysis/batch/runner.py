@@ -161,7 +161,13 @@ def run_batch(
         done = store.done()
         total = sum(len(jobs) for jobs in groups.values())
         tasks = [
-            Task(closed, options.speed_kt, chunk, options if options.aircraft else None)
+            Task(
+                closed,
+                options.speed_kt,
+                chunk,
+                options if options.aircraft else None,
+                options.wind_month,
+            )
             for closed, jobs in groups.items()
             for chunk in chunks(
                 _by_origin(j for j in jobs if (j.line, j.scenario) not in done), chunk_size

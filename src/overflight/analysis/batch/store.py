@@ -88,6 +88,10 @@ SCHEMA = pa.schema(
         ("stops", pa.string()),
         ("stop_names", pa.string()),
         ("total_time_h", pa.float64()),
+        # With a month (--month, or the month of --date): the time in that month's mean upper
+        # wind at the cruise speed, and the mean wind component (positive: a tailwind).
+        ("wind_time_h", pa.float64()),
+        ("mean_wind_kt", pa.float64()),
     ]
 )
 
