@@ -163,3 +163,30 @@ def test_with_an_aircraft_a_cut_is_a_refusal_fuel_stops_cannot_beat() -> None:
                     )
                 )
     assert {s[0] for s in report.cut_sets} == {p.country for p in report.ranking if p.cuts}
+
+
+def test_with_a_month_range_is_wind_time_as_route_decides_it() -> None:
+    # Delhi to Cairo (4,411 km) is within a 737-800's range in still air, but not against
+    # January's subtropical jet: the same refusals then need fuel stops, and each stop plan
+    # is the one `route --deny X --aircraft B738 --month 1` makes.
+    from overflight.analysis import FlightRequest, plan_request
+    from overflight.analysis.chokepoints import request_chokepoints
+
+    def ask(month: int | None, deny: tuple[str, ...] = ()) -> FlightRequest:
+        return FlightRequest(
+            origin="VIDP", destination="HECA", aircraft="B738", month=month, deny=deny
+        )
+
+    still = request_chokepoints(ask(None), max_set_size=0)
+    january = request_chokepoints(ask(1), max_set_size=0)
+    assert [p.country for p in still.ranking] == [p.country for p in january.ranking]
+    near = [p for p in still.ranking if p.stops is None]
+    assert near  # some refusals leave the flight non-stop in still air
+    by_country = {p.country: p for p in january.ranking}
+    for point in near[:2]:
+        windy = by_country[point.country]
+        assert windy.stops is not None
+        assert not windy.cuts
+        planned = plan_request(ask(1, (point.country,)))
+        assert planned.stops is not None
+        assert [s.code for s in windy.stops.stops] == [s.code for s in planned.stops.stops]

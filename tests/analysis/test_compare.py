@@ -119,3 +119,23 @@ def test_compare_shows_fuel_stops_for_a_short_range_aircraft() -> None:
         assert result.stop_plan is not None
         assert all(leg.distance_km <= b738.usable_range_km() for leg in result.stop_plan.legs)
         assert result.total_time_h == result.stop_plan.total_time_h
+
+
+def test_a_case_in_a_month_decides_range_by_wind_time_as_route_does() -> None:
+    # Delhi to Cairo with a 737-800: non-stop in still air, a fuel stop against January's
+    # jet, the same stop as `route --aircraft B738 --month 1` makes.
+    from overflight.analysis import FlightRequest, plan_request
+    from overflight.analysis.compare import compare_routes, request_case
+
+    asks = [
+        FlightRequest(origin="VIDP", destination="HECA", aircraft="B738", month=month)
+        for month in (None, 1)
+    ]
+    cases = [request_case(a, label=label) for a, label in zip(asks, ("still", "jan"), strict=True)]
+    comparison = compare_routes("VIDP", "HECA", cases)
+    still, january = comparison.results
+    assert still.stop_plan is None
+    assert january.stop_plan is not None
+    planned = plan_request(asks[1]).stops
+    assert planned is not None
+    assert [s.code for s in january.stop_plan.stops] == [s.code for s in planned.stops]

@@ -404,6 +404,7 @@ def find_chokepoints(
     speed_kt: float = DEFAULT_SPEED_KT,
     budget_s: float | None = None,
     closure: Closure | None = None,
+    month: int | None = None,
 ) -> ChokepointReport:
     """Rank the states whose further refusal hurts the route most; find the sets that cut it.
 
@@ -435,6 +436,9 @@ def find_chokepoints(
         What the flight may not cross, as :func:`overflight.analysis.plan.flight_setup` made
         it (advisory areas, disputed areas opened); replaces ``permissions``' closure, ``deny``
         and ``margin_nm`` (``permissions`` still says where fuel stops may land).
+    month
+        With ``aircraft``: range is time in this month's mean wind within the aircraft's
+        endurance, as ``route --month`` decides it (None: still air).
 
     Returns
     -------
@@ -479,7 +483,7 @@ def find_chokepoints(
 
     # Fuel stops load scipy: only for a search with an aircraft.
     if aircraft is not None:
-        from overflight.analysis.fuel import plan_with_stops
+        from overflight.analysis.fuel import plan_with_stops, range_time
     stop_plans: dict[frozenset[str], StopPlan | None] = {}
 
     def stop_plan(refused: frozenset[str]) -> StopPlan | None:
@@ -497,15 +501,18 @@ def find_chokepoints(
                     margin_nm=margin_nm,
                     max_stops=max_stops,
                     closure=None if given is None else given.denying(base | refused),
+                    month=month,
                 )
             except NoRouteError:
                 stop_plans[refused] = None
         return stop_plans[refused]
 
     def beyond_range(route: Route | None) -> bool:
-        return route is not None and (
-            usable_range_km is not None and route.distance_km > usable_range_km
-        )
+        if route is None or usable_range_km is None:
+            return False
+        if aircraft is not None and month is not None:
+            return not range_time(route, aircraft, month=month)[1]
+        return route.distance_km > usable_range_km
 
     def cuts(route: Route | None, refused: frozenset[str]) -> bool:
         if route is None:
@@ -564,7 +571,8 @@ def find_chokepoints(
                 r = planner.known_route(refused, longest) or planner.route_around(
                     refused, parent, longest
                 )
-                if r is not None:
+                # Within the range in distance may still be beyond it in a headwind.
+                if r is not None and not beyond_range(r):
                     following[group] = (r, None)
                     continue
                 try:
@@ -680,6 +688,7 @@ def request_chokepoints(
         speed_kt=setup.speed_kt,
         budget_s=budget_s,
         closure=setup.closure,
+        month=request.wind_month,
     )
     return replace(
         report,

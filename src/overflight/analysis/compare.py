@@ -81,7 +81,7 @@ from typing import TYPE_CHECKING
 
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.aircraft import AircraftProfile, load_aircraft
-from overflight.analysis.fuel import StopPlan, plan_with_stops
+from overflight.analysis.fuel import StopPlan, plan_with_stops, range_time
 from overflight.analysis.plan import NO_ADVISORIES, clearances, flight_setup
 from overflight.analysis.request import FlightRequest
 from overflight.analysis.timing import RouteTime, route_time
@@ -410,7 +410,8 @@ def _plan_request_case(case: Case, request: FlightRequest, speed_kt: float | Non
         resolved=rules.permissions,
     )
     profile = setup.profile
-    if profile is None or route.distance_km <= profile.usable_range_km():
+    # Range as `route` decides it: time in the month's wind within the aircraft's endurance.
+    if profile is None or range_time(route, profile, month=request.wind_month)[1]:
         return result
     try:
         stops = plan_with_stops(
@@ -423,6 +424,8 @@ def _plan_request_case(case: Case, request: FlightRequest, speed_kt: float | Non
             max_stops=request.max_stops,
             allow_disputed_stops=request.allow_disputed_stops,
             on=request.date,
+            month=request.wind_month,
+            optimise=request.optimise,
         )
     except NoRouteError as exc:
         return replace(result, stop_error=exc.reason)
