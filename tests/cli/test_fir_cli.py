@@ -34,8 +34,9 @@ def test_a_fir_file_without_the_identifier_property_is_refused_naming_it(tmp_pat
         ["route", "EDDF", "LHBP", "--fir-file", str(SYNTHETIC), "--fir-id-property", "IDENT"],
     )
     assert result.exit_code == EXIT_BAD_INPUT
-    assert "firs_synthetic.geojson" in result.stderr
-    assert "no identifier in property 'IDENT'" in result.stderr
+    said = " ".join(result.stderr.split())  # the message as one line, however it was wrapped
+    assert "firs_synthetic.geojson" in said
+    assert "no identifier in property 'IDENT'" in said
     missing = runner.invoke(app, ["route", "EDDF", "LHBP", "--fir-file", str(tmp_path / "x")])
     assert missing.exit_code == EXIT_BAD_INPUT
-    assert "not found" in missing.stderr
+    assert "not found" in " ".join(missing.stderr.split())
