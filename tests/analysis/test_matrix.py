@@ -104,3 +104,22 @@ def test_a_month_adds_the_wind_times_each_way() -> None:
     assert abs(m.wind_time_h[0, 1] - m.wind_time_h[1, 0]) > 0.3
     assert m.mean_wind_kt[0, 1] != m.mean_wind_kt[1, 0]
     assert penalty_matrix(["EFHK", "RJAA"], BatchOptions(deny=("RU",))).wind_time_h is None
+
+
+def test_with_an_aircraft_and_a_month_range_is_wind_time_as_route_decides_it() -> None:
+    # Delhi and Cairo with a 737-800: non-stop both ways in still air; in January westbound
+    # against the subtropical jet it needs the stop `route --aircraft B738 --month 1` makes,
+    # eastbound with the jet behind it not.
+    from overflight.analysis import FlightRequest, plan_request
+
+    still = penalty_matrix(["VIDP", "HECA"], BatchOptions(aircraft="B738"))
+    january = penalty_matrix(["VIDP", "HECA"], BatchOptions(aircraft="B738", month=1))
+    assert still.stop_count is not None
+    assert january.stop_count is not None
+    assert (int(still.stop_count[0, 1]), int(still.stop_count[1, 0])) == (0, 0)
+    westbound = plan_request(
+        FlightRequest(origin="VIDP", destination="HECA", aircraft="B738", month=1)
+    )
+    assert westbound.stops is not None
+    assert int(january.stop_count[0, 1]) == len(westbound.stops.stops) == 1
+    assert int(january.stop_count[1, 0]) == 0

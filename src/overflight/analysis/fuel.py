@@ -101,7 +101,7 @@ from overflight._config import GROUND_TIME_H_MAX, MAX_STOPS
 from overflight._threadlocal import thread_geometry
 from overflight.aircraft import AircraftProfile
 from overflight.analysis.request import OPTIMISE
-from overflight.analysis.timing import STEP_KM, RouteTime, strongest_wind_m_s, time_along
+from overflight.analysis.timing import STEP_KM, RouteTime, TimedPath, strongest_wind_m_s, time_along
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import states, states_at
 from overflight.data.disputed import areas_of_airport, in_any_area
@@ -465,7 +465,7 @@ def plan_with_stops(
 
 
 def range_time(
-    path: Route, aircraft: AircraftProfile, *, month: int | None = None
+    path: TimedPath, aircraft: AircraftProfile, *, month: int | None = None
 ) -> tuple[RouteTime, bool]:
     """A route's times at the aircraft's cruise speed, and whether it is within range.
 
@@ -610,7 +610,7 @@ class _LegRule:
         rule.by_time, rule.cost_ratio = False, 1.0
         return rule
 
-    def time(self, path: _Points | Route) -> RouteTime:
+    def time(self, path: TimedPath) -> RouteTime:
         """A path's still-air and wind times at cruise speed."""
         return time_along(path, speed_kt=self.speed_kt, month=self.month, wind=self.wind)
 

@@ -78,7 +78,7 @@ class RouteTime(NamedTuple):
         }
 
 
-class _Path(Protocol):
+class TimedPath(Protocol):
     """What a timed path has: turning points and a WGS84 length (a Route, an Alternative)."""
 
     @property
@@ -89,7 +89,7 @@ class _Path(Protocol):
 
 
 def time_along(
-    path: _Path, *, speed_kt: float, month: int | None = None, wind: WindFunction | None = None
+    path: TimedPath, *, speed_kt: float, month: int | None = None, wind: WindFunction | None = None
 ) -> RouteTime:
     """The still-air and wind times of great-circle legs through a path's turning points.
 
@@ -165,7 +165,7 @@ def route_time(
 
 
 def fastest(
-    paths: Sequence[_Path],
+    paths: Sequence[TimedPath],
     *,
     speed_kt: float,
     month: int | None = None,

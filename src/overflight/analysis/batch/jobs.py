@@ -418,12 +418,14 @@ def _add_wind(row: dict[str, Any], month: int, speed_kt: float) -> None:
 
 def _add_stops(task: Task, options: BatchOptions, job: Job, row: dict[str, Any]) -> None:
     """Fill the fuel-stop columns of a routed pair (its reason says why there is no plan)."""
-    from overflight.analysis.fuel import plan_with_stops
+    from overflight.analysis.fuel import plan_with_stops, range_time
 
     if row["status"] != "ok" or options.aircraft is None:
         return
     profile = _aircraft(options.aircraft)
-    if row["distance_km"] <= profile.usable_range_km():
+    # Range as `route` decides it: time in the month's wind (still air without one).
+    points = [LonLat(float(x), float(y)) for x, y in json.loads(row["waypoints"])]
+    if range_time(_Path(points, row["distance_km"]), profile, month=task.month)[1]:
         row.update(stop_count=0, total_time_h=row["distance_km"] / (task.speed_kt * KM_PER_NM))
         return
     try:
@@ -436,6 +438,7 @@ def _add_stops(task: Task, options: BatchOptions, job: Job, row: dict[str, Any])
             ground_time_h=options.ground_time_h,
             max_stops=options.max_stops,
             on=options.on,
+            month=task.month,
         )
     except NoRouteError as exc:
         row.update(reason=exc.reason)
