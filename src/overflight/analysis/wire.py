@@ -390,7 +390,15 @@ class RestrictionsWire(_Shape):
     date: str
     registry_as_of: str
     warnings: list[str] = []
+    versions: VersionsWire
     restrictions: list[RestrictionWire]
+
+
+class TimelineAdvisoryWire(_Shape):
+    """An advisory binding a timeline step and what it did to the step's route."""
+
+    id: str
+    effect: str
 
 
 class TimelineStepWire(_Shape):
@@ -404,11 +412,14 @@ class TimelineStepWire(_Shape):
     extra_km: float | None
     extra_pct: float | None
     duration_h: float | None
+    wind_h: float | None
+    mean_wind_kt: float | None
     states: list[str]
     error: str | None
     rules: list[str]
     began: list[str]
     ended: list[str]
+    advisories: list[TimelineAdvisoryWire] | None
 
 
 class TimelineWire(_Shape):
@@ -422,8 +433,13 @@ class TimelineWire(_Shape):
     from_: str = Field(alias="from")
     to: str
     registry_as_of: str
+    disputed: str
+    flight_level: int
+    month: int | None
     great_circle_km: float | None
     steps: list[TimelineStepWire]
+    remarks: list[str]
+    versions: VersionsWire
 
 
 class GapWire(_Shape):
@@ -536,4 +552,5 @@ class TrackReportWire(_Shape):
     no_route: str | None
     detour_km: float | None
     detour_min: float | None
+    versions: VersionsWire
     explain: ExplanationsWire | None = None

@@ -78,7 +78,13 @@ def advisories(
         )
     if output_format is not AdvisoryFormat.text:
         if output_format is AdvisoryFormat.json:
-            data = {**heading, "advisories": [b.to_dict() for b in found]}
+            from overflight.analysis.versions import data_versions
+
+            data = {
+                **heading,
+                "advisories": [b.to_dict() for b in found],
+                "versions": data_versions(),
+            }
         else:
             from overflight.export.advisories import advisories_to_geojson
 

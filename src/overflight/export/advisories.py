@@ -16,6 +16,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from overflight.analysis.versions import data_versions
+
 if TYPE_CHECKING:
     from overflight.registry import AdvisoryFile, BoundAdvisory
 
@@ -90,4 +92,9 @@ def advisories_to_geojson(
         }
         for b in found
     ]
-    return {"type": "FeatureCollection", **heading, "features": features}
+    return {
+        "type": "FeatureCollection",
+        **heading,
+        "versions": data_versions(),
+        "features": features,
+    }

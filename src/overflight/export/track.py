@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from overflight.analysis.versions import data_versions
 from overflight.export.geojson import plan_to_geojson
 from overflight.geo.sphere import split_antimeridian
 
@@ -60,4 +61,4 @@ def track_report_to_geojson(report: TrackReport) -> dict[str, Any]:
         optimum = plan_to_geojson(report.optimum)["features"]
         optimum[0]["properties"]["role"] = "optimum"
         features += optimum
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "versions": data_versions(), "features": features}

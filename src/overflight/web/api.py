@@ -33,6 +33,7 @@ from overflight._config import (
     SPEED_KT_RANGE,
 )
 from overflight.analysis.request import FlightRequest
+from overflight.analysis.versions import data_versions
 from overflight.analysis.wire import (
     ChokepointsWire,
     ComparisonWire,
@@ -786,7 +787,9 @@ def _world_routes(router: APIRouter, limits: Limits, workers: Workers) -> None:
                 heading = answer.to_dict()
                 del heading["restrictions"]
         heading["registry_as_of"] = w.as_of.isoformat()
-        return JSONResponse({**heading, "restrictions": [r.to_dict() for r in found]})
+        rules = [r.to_dict() for r in found]
+        # As `overflight restrictions -f json` answers: what made it, then the rules.
+        return JSONResponse({**heading, "versions": data_versions(), "restrictions": rules})
 
     @router.get(
         "/advisories",
@@ -891,7 +894,7 @@ def _world_routes(router: APIRouter, limits: Limits, workers: Workers) -> None:
                     margin_nm=margin_nm,
                     speed_kt=speed_kt,
                 )
-            return line.to_dict()
+            return {**line.to_dict(), "versions": data_versions()}
 
         return JSONResponse(await workers.run(run))
 

@@ -23,6 +23,7 @@ import shapely
 
 from overflight.analysis.plan import Plan, plan_request
 from overflight.analysis.request import FlightRequest
+from overflight.analysis.versions import data_versions
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import denied_closure, states, states_at
 from overflight.errors import NoRouteError
@@ -249,6 +250,7 @@ class TrackReport:
             "no_route": self.no_route,
             "detour_km": self.detour_km,
             "detour_min": self.detour_min,
+            "versions": data_versions(),
         }
 
 
