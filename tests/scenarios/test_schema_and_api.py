@@ -17,6 +17,7 @@ def test_public_names_are_pinned() -> None:
     assert overflight.scenarios.__all__ == [
         "CATEGORIES",
         "AvoidArea",
+        "BandedAirspace",
         "Defaults",
         "Group",
         "Operator",
@@ -27,6 +28,8 @@ def test_public_names_are_pinned() -> None:
         "Source",
         "Strait",
         "Window",
+        "airspace_area",
+        "avoid_area",
         "group_members",
         "groups",
         "json_schema",
