@@ -18,8 +18,6 @@ from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from typing import Any
 
-import yaml
-
 from overflight.data.airspace import AIRSPACE_FILE, data_fingerprint
 
 __all__ = ["data_versions", "package_version"]
@@ -89,5 +87,7 @@ def _registry_as_of() -> str:
     The registry's own reader (``overflight.registry``) loads pydantic, a second's start-up
     that a plain route never pays otherwise.
     """
+    import yaml  # only here: `overflight --version` and the JSON outputs ask for it
+
     text = files("overflight").joinpath("registry/registry.yaml").read_text(encoding="utf-8")
     return str(yaml.safe_load(text)["as_of"])
