@@ -24,17 +24,21 @@ import csv
 import difflib
 import functools
 import gzip
+import hashlib
 import heapq
 import importlib.resources
 import io
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 from typing import NamedTuple
 
 import airportsdata
+import numpy as np
 
 from overflight.data.coordinates import parse_point
+from overflight.data.packed import pack_strings, packed, unpack_strings
 from overflight.errors import InputError, OverflightError, UnknownAirportError
 from overflight.models import Place
 
@@ -174,23 +178,38 @@ class _Searchable(NamedTuple):
 
 @functools.cache
 def _airports() -> dict[str, _Entry]:
-    """Load the airportsdata table, keyed by its 4-character ICAO key."""
-    entries: dict[str, _Entry] = {}
-    for key, row in airportsdata.load("ICAO").items():
-        iata = row["iata"]
-        code = key if _REAL_ICAO.fullmatch(key) else iata or key
-        entries[key] = _Entry(
-            code=code,
-            key=key,
-            iata=iata,
-            name=row["name"],
-            city=row["city"],
-            country=row["country"],
-            lat=float(row["lat"]),
-            lon=float(row["lon"]),
-            kind="airport",
+    """The airportsdata table, keyed by its 4-character ICAO key."""
+    table = Path(airportsdata.__file__).with_name("airports.csv")
+    columns = packed("airports-1", hashlib.sha256(table.read_bytes()).hexdigest()[:16], _parse)
+    text = [unpack_strings(columns[c]) for c in _TEXT_COLUMNS]
+    return {
+        key: _Entry(code, key, iata, name, city, country, lat, lon, "airport")
+        for key, code, iata, name, city, country, lat, lon in zip(
+            *text, columns["lat"].tolist(), columns["lon"].tolist(), strict=True
         )
-    return entries
+    }
+
+
+#: The text columns of the airportsdata table that the lookups keep (then lat and lon).
+_TEXT_COLUMNS = ("key", "code", "iata", "name", "city", "country")
+
+
+def _parse() -> dict[str, np.ndarray]:
+    """Parse airportsdata's CSV into the columns :func:`_airports` reads."""
+    rows = airportsdata.load("ICAO")
+    keys = list(rows)
+    iata = [rows[k]["iata"] for k in keys]
+    codes = [k if _REAL_ICAO.fullmatch(k) else i or k for k, i in zip(keys, iata, strict=True)]
+    return {
+        "key": pack_strings(keys),
+        "code": pack_strings(codes),
+        "iata": pack_strings(iata),
+        "name": pack_strings([rows[k]["name"] for k in keys]),
+        "city": pack_strings([rows[k]["city"] for k in keys]),
+        "country": pack_strings([rows[k]["country"] for k in keys]),
+        "lat": np.array([float(rows[k]["lat"]) for k in keys]),
+        "lon": np.array([float(rows[k]["lon"]) for k in keys]),
+    }
 
 
 @functools.cache
