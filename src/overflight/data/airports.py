@@ -30,7 +30,7 @@ import importlib.resources
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -176,18 +176,36 @@ class _Searchable(NamedTuple):
 # -- tables ------------------------------------------------------------------------------------
 
 
+class _Table(Mapping[str, _Entry]):
+    """The airportsdata table by key; an entry is made when looked up, not 28,000 at start."""
+
+    def __init__(self, columns: dict[str, np.ndarray]) -> None:
+        self._text = [unpack_strings(columns[c]) for c in _TEXT_COLUMNS]
+        self._lat, self._lon = columns["lat"].tolist(), columns["lon"].tolist()
+        self._index = dict(zip(self._text[0], range(len(self._lat)), strict=True))
+
+    def __getitem__(self, key: str) -> _Entry:
+        i = self._index[key]
+        _, code, iata, name, city, country = (column[i] for column in self._text)
+        return _Entry(code, key, iata, name, city, country, self._lat[i], self._lon[i], "airport")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def by_iata(self) -> dict[str, _Entry]:
+        """The entries that have an IATA code, by that code."""
+        keys, _, iata = self._text[:3]
+        return {code: self[key] for key, code in zip(keys, iata, strict=True) if code}
+
+
 @functools.cache
-def _airports() -> dict[str, _Entry]:
+def _airports() -> _Table:
     """The airportsdata table, keyed by its 4-character ICAO key."""
     table = Path(airportsdata.__file__).with_name("airports.csv")
-    columns = packed("airports-1", hashlib.sha256(table.read_bytes()).hexdigest()[:16], _parse)
-    text = [unpack_strings(columns[c]) for c in _TEXT_COLUMNS]
-    return {
-        key: _Entry(code, key, iata, name, city, country, lat, lon, "airport")
-        for key, code, iata, name, city, country, lat, lon in zip(
-            *text, columns["lat"].tolist(), columns["lon"].tolist(), strict=True
-        )
-    }
+    return _Table(packed("airports-1", hashlib.sha256(table.read_bytes()).hexdigest()[:16], _parse))
 
 
 #: The text columns of the airportsdata table that the lookups keep (then lat and lon).
@@ -219,7 +237,7 @@ def _airports_by_iata() -> dict[str, _Entry]:
     Built from the ICAO table rather than by a second ``airportsdata.load("IATA")``: that would
     read the same file again, and every IATA row is also an ICAO row.
     """
-    return {entry.iata: entry for entry in _airports().values() if entry.iata}
+    return _airports().by_iata()
 
 
 @functools.cache
