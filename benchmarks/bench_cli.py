@@ -3,6 +3,7 @@
 Run from the repository root::
 
     python -m benchmarks.bench_cli             # or: python benchmarks/bench_cli.py
+    python -m benchmarks.bench_cli --src src   # this tree, when another is installed
     python -m benchmarks.bench_cli --src ../old/src --label cli-before   # an older tree
 
 Each command runs as a fresh ``python -m overflight`` process, the way a user types it, in a
@@ -127,9 +128,12 @@ def run(args: argparse.Namespace) -> None:
             "the same route as JSON",
         ),
     ]
+    measured = ""
+    if args.src is not None:
+        measured = f" Code measured: `{figures['src']}` at {figures['src_commit']}."
     summary = [
         f"Medians over {args.runs} runs of fresh `python -m overflight` processes with a warm "
-        f"cache; a bare interpreter starts in {figures['python_start_median_s']:.3f} s."
+        f"cache; a bare interpreter starts in {figures['python_start_median_s']:.3f} s.{measured}"
     ]
     path = common.write_results(args.label, info, figures, targets, summary, out_dir=args.out)
     print(f"wrote {path}")
