@@ -87,3 +87,17 @@ def test_help_is_the_same_with_every_command_loaded() -> None:
     loaded = _run(f"import {', '.join(modules)}\nfrom overflight.cli import main\nmain(['--help'])")
     assert "timeline" in shown
     assert shown == loaded
+
+
+def test_every_command_a_module_registers_is_in_the_table() -> None:
+    """A command missing from COMMANDS would be unreachable until its module was imported."""
+    import importlib
+
+    for module in {module for module, _ in COMMANDS.values()}:
+        importlib.import_module(module)
+    registered = {
+        info.name or typer.main.get_command_name(info.callback.__name__)
+        for info in app.registered_commands
+        if info.callback is not None
+    }
+    assert registered == set(COMMANDS)
