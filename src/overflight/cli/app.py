@@ -295,6 +295,13 @@ def airports(
     Console().print(table, *render_place_notes(*found))
 
 
+def __getattr__(name: str) -> Any:
+    """``route`` and ``OutputFormat``, which lived here, from their module when asked for."""
+    if name in ("route", "OutputFormat"):
+        return getattr(importlib.import_module("overflight.cli.route"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 #: A place given as "lat,lon" with a negative latitude: never an option, though it starts with -.
 _NEGATIVE_PLACE = re.compile(r"^-\d+(\.\d*)?\s*,\s*[-+]?\d+(\.\d*)?$")
 
