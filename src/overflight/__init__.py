@@ -7,11 +7,8 @@ True
 """
 
 import importlib
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
-from overflight.data.airports import resolve_place, search_airports
-from overflight.data.airspace import StateArea, states
 from overflight.errors import (
     AircraftFileError,
     CoordinateError,
@@ -29,7 +26,6 @@ from overflight.errors import (
     VerificationError,
 )
 from overflight.models import LonLat, Place, Route, StateTransit
-from overflight.routing.planner import Planner, plan_route, planner_for
 
 __all__ = [
     "AircraftFileError",
@@ -68,17 +64,22 @@ __all__ = [
     "states",
 ]
 
-# pyproject.toml is the one source of the version.
-__version__ = version("overflight")
-
-# Scenarios, aircraft and the analyses load pydantic and scipy; they are
-# imported on first use so that planning a plain route starts fast.
+# The values and errors are plain Python; everything else loads numpy, shapely, pyproj,
+# pydantic or scipy and is imported on first use, so that `overflight --help` and a plain
+# route load only what they use.
 _LAZY = {
     "AircraftProfile": "overflight.aircraft",
     "load_aircraft": "overflight.aircraft",
     "compare_routes": "overflight.analysis",
     "find_chokepoints": "overflight.analysis",
     "plan_with_stops": "overflight.analysis",
+    "resolve_place": "overflight.data.airports",
+    "search_airports": "overflight.data.airports",
+    "StateArea": "overflight.data.airspace",
+    "states": "overflight.data.airspace",
+    "Planner": "overflight.routing.planner",
+    "plan_route": "overflight.routing.planner",
+    "planner_for": "overflight.routing.planner",
     "Permissions": "overflight.scenarios",
     "Scenario": "overflight.scenarios",
     "list_scenarios": "overflight.scenarios",
@@ -88,6 +89,11 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     """Load the lazily exported names on first use."""
+    if name == "__version__":
+        # pyproject.toml is the one source of the version, read when asked for.
+        from overflight.analysis.versions import package_version
+
+        return package_version()
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'overflight' has no attribute {name!r}")
@@ -96,10 +102,15 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     """The module's names with the lazy ones, for ``dir()`` and tab completion."""
-    return sorted({*globals(), *__all__})
+    return sorted({*globals(), *__all__, "__version__"})
 
 
 if TYPE_CHECKING:
     from overflight.aircraft import AircraftProfile, load_aircraft
     from overflight.analysis import compare_routes, find_chokepoints, plan_with_stops
+    from overflight.data.airports import resolve_place, search_airports
+    from overflight.data.airspace import StateArea, states
+    from overflight.routing.planner import Planner, plan_route, planner_for
     from overflight.scenarios import Permissions, Scenario, list_scenarios, load_scenario
+
+    __version__: str

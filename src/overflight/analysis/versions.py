@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import zlib
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from typing import Any
-
-import yaml
 
 from overflight.data.airspace import AIRSPACE_FILE, data_fingerprint
 
@@ -83,11 +82,21 @@ def _airspace_version() -> dict[str, Any]:
     }
 
 
+#: The ``as_of`` line of ``registry.yaml``: a date at the start of a line, maybe quoted.
+_AS_OF = re.compile(r"""^as_of:[ \t]*(["']?)(\d{4}-\d{2}-\d{2})\1[ \t]*(#.*)?$""", re.MULTILINE)
+
+
 def _registry_as_of() -> str:
     """The registry's knowledge date, read from ``registry.yaml`` alone.
 
     The registry's own reader (``overflight.registry``) loads pydantic, a second's start-up
-    that a plain route never pays otherwise.
+    that a plain route never pays otherwise; the line is found without a YAML parser, which
+    reads the file only when the line is written some other way.
     """
     text = files("overflight").joinpath("registry/registry.yaml").read_text(encoding="utf-8")
+    found = _AS_OF.search(text)
+    if found is not None:
+        return found.group(2)
+    import yaml
+
     return str(yaml.safe_load(text)["as_of"])

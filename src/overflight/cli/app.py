@@ -1,46 +1,185 @@
-"""Commands of the ``overflight`` tool (exit statuses in :mod:`overflight.cli._common`)."""
+"""The ``overflight`` tool: its root, its light commands and the others loaded on demand.
+
+Exit statuses are in :mod:`overflight.cli._common`. A command module registers its commands
+on :data:`app` with ``@app.command()`` when imported; :data:`COMMANDS` says which module holds
+each command, so that a command line imports only the module of the command it runs, and
+``overflight --help`` imports none of them (planning loads numpy, shapely and pyproj: a second
+of start-up that help never needs).
+"""
 
 from __future__ import annotations
 
-import json
+import importlib
 import re
 import sys
-from enum import StrEnum
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
-from overflight.analysis.plan import plan_request
-from overflight.analysis.request import FlightRequest
-from overflight.cli._common import exit_on_error, planning, tell_place_notes
-from overflight.cli.options import OutputOption, takes_request
-from overflight.export.geojson import plan_to_geojson
+from overflight.cli._common import exit_on_error
 
 if TYPE_CHECKING:
-    from overflight.analysis.plan import Plan
+    # The click that typer runs on (its own copy in recent versions).
+    from typer import _click as click
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "main"]
+
+#: Every command in the order of ``--help``: the module that registers it and the first
+#: paragraph of its help, which ``--help`` shows without importing the module
+#: (``tests/cli/test_startup.py`` holds the two equal).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "route": (
+        "overflight.cli.route",
+        "Shortest route between two places that avoids the denied states' airspace.",
+    ),
+    "scenarios": ("overflight.cli.app", "List the built-in scenarios, or show what one says."),
+    "aircraft": (
+        "overflight.cli.app",
+        "List the built-in aircraft profiles, or those of a profiles file.",
+    ),
+    "states": (
+        "overflight.cli.app",
+        "List the states and territories in the shipped data, with their codes.",
+    ),
+    "airports": ("overflight.cli.app", "Find airports by code, name or city."),
+    "advisories": (
+        "overflight.cli.advisories",
+        "Conflict-zone advisories and national prohibitions that bind an operator on a date.",
+    ),
+    "compare": (
+        "overflight.cli.analysis",
+        "Compare routes under several scenarios or denied lists.",
+    ),
+    "chokepoints": (
+        "overflight.cli.analysis",
+        "Which states' further refusal hurts the route most, and which sets of them cut it.",
+    ),
+    "batch": (
+        "overflight.cli.batch",
+        "Plan every pair of a file, locally or on a Dask cluster; resumes when run again.",
+    ),
+    "matrix": (
+        "overflight.cli.batch",
+        "Penalty matrix: every pair of the places, or every origin to every destination.",
+    ),
+    "cache": (
+        "overflight.cli.cache",
+        "The graphs kept on disk between runs: show what the cache holds, or empty it.",
+    ),
+    "map": (
+        "overflight.cli.map",
+        "Draw the route on a map: PNG or SVG for reports, HTML to explore offline.",
+    ),
+    "serve": (
+        "overflight.cli.serve",
+        "Serve the web map and the HTTP API (http://127.0.0.1:8000; schema at /openapi.json).",
+    ),
+    "track": (
+        "overflight.cli.track",
+        "What a flown track overflew, which states it went around, its detour and violations.",
+    ),
+    "restrictions": (
+        "overflight.cli.world",
+        "What the registry says is in force on a date, with sources.",
+    ),
+    "timeline": (
+        "overflight.cli.world",
+        "A route at every change of the registry's rules that concern it, between two dates.",
+    ),
+}
+
+
+class _Commands(MutableMapping[str, "click.Command"]):
+    """The click commands by name, each built from its module when first asked for."""
+
+    def __init__(self, built: dict[str, click.Command]) -> None:
+        self._built = built
+
+    def loaded(self, name: str) -> click.Command | None:
+        """The command if its module is already loaded, else None."""
+        return self._built.get(name)
+
+    def load(self, name: str) -> click.Command:
+        """The command, its module imported if it is not yet."""
+        if name not in self._built:
+            self._built[name] = _build(name)
+        return self._built[name]
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._built and name not in COMMANDS:
+            raise KeyError(name)
+        return self.load(name)
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self._built if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS.keys() | self._built.keys())
+
+
+def _build(name: str) -> click.Command:
+    """The click command ``name``, its module imported (which registers it on :data:`app`)."""
+    importlib.import_module(COMMANDS[name][0])
+    for info in app.registered_commands:
+        if info.callback is not None and name == (
+            info.name or typer.main.get_command_name(info.callback.__name__)
+        ):
+            return typer.main.get_command_from_info(
+                info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+    raise LookupError(f"{COMMANDS[name][0]} registers no command {name!r}")
+
+
+class _LazyGroup(TyperGroup):
+    """The root group: a command's module is imported when the command runs or is asked for."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.lazy = _Commands(dict(self.commands))
+        self.commands = self.lazy
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command if loaded; else, for the list of ``--help``, its name and summary."""
+        found = self.lazy.loaded(cmd_name)
+        if found is None and cmd_name in COMMANDS:
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, in the order of ``--help``, none of them loaded."""
+        return list(self.lazy)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command to run, its module loaded first."""
+        if args and args[0] in COMMANDS:
+            self.lazy.load(args[0])
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
+    cls=_LazyGroup,
     name="overflight",
     help="Plan flights around denied sovereign airspace.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-class OutputFormat(StrEnum):
-    """What `route` writes."""
-
-    text = "text"
-    json = "json"
-    geojson = "geojson"
-    kml = "kml"
-    gpx = "gpx"
-    csv = "csv"
 
 
 def _show_version(value: bool) -> None:
@@ -74,59 +213,6 @@ def _root(
     ] = False,
 ) -> None:
     """Plan flights around denied sovereign airspace."""
-
-
-@app.command()
-@takes_request
-def route(
-    request: FlightRequest,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.text,
-    output: OutputOption = None,
-) -> None:
-    """Shortest route between two places that avoids the denied states' airspace.
-
-    With --aircraft, a route beyond the aircraft's usable range is planned
-    with fuel stops in states that grant landing. KML, GPX and CSV describe
-    the flight as flown (every leg, with the stops).
-    """
-    with planning(request.aircraft):
-        plan = plan_request(request)
-
-    if output_format is OutputFormat.text:
-        from overflight.cli.render import render_plan, render_to_text
-
-        if output is None:
-            Console().print(render_plan(plan))  # the places' notes head the text
-            return
-        text = render_to_text(plan)
-    else:
-        tell_place_notes(plan)  # the data formats have no room for them (JSON holds them)
-        text = _export_text(plan, output_format)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-
-
-def _export_text(plan: Plan, output_format: OutputFormat) -> str:
-    """JSON, GeoJSON, KML, GPX or CSV; each exporter loads only when asked for."""
-    if output_format is OutputFormat.json:
-        return json.dumps(plan.to_dict(), indent=2) + "\n"
-    if output_format is OutputFormat.geojson:
-        return json.dumps(plan_to_geojson(plan)) + "\n"
-    if output_format is OutputFormat.kml:
-        from overflight.export.kml import plan_to_kml
-
-        return plan_to_kml(plan)
-    if output_format is OutputFormat.gpx:
-        from overflight.export.gpx import plan_to_gpx
-
-        return plan_to_gpx(plan)
-    from overflight.export.table import plan_to_csv
-
-    return plan_to_csv(plan)
 
 
 @app.command()
@@ -207,6 +293,13 @@ def airports(
             place.code, place.name, place.country or "", f"{place.lat:.4f}", f"{place.lon:.4f}"
         )
     Console().print(table, *render_place_notes(*found))
+
+
+def __getattr__(name: str) -> Any:
+    """``route`` and ``OutputFormat``, which lived here, from their module when asked for."""
+    if name in ("route", "OutputFormat"):
+        return getattr(importlib.import_module("overflight.cli.route"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: A place given as "lat,lon" with a negative latitude: never an option, though it starts with -.

@@ -24,17 +24,21 @@ import csv
 import difflib
 import functools
 import gzip
+import hashlib
 import heapq
 import importlib.resources
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 import airportsdata
+import numpy as np
 
 from overflight.data.coordinates import parse_point
+from overflight.data.packed import pack_strings, packed, unpack_strings
 from overflight.errors import InputError, OverflightError, UnknownAirportError
 from overflight.models import Place
 
@@ -172,25 +176,58 @@ class _Searchable(NamedTuple):
 # -- tables ------------------------------------------------------------------------------------
 
 
+class _Table(Mapping[str, _Entry]):
+    """The airportsdata table by key; an entry is made when looked up, not 28,000 at start."""
+
+    def __init__(self, columns: dict[str, np.ndarray]) -> None:
+        self._text = [unpack_strings(columns[c]) for c in _TEXT_COLUMNS]
+        self._lat, self._lon = columns["lat"].tolist(), columns["lon"].tolist()
+        self._index = dict(zip(self._text[0], range(len(self._lat)), strict=True))
+
+    def __getitem__(self, key: str) -> _Entry:
+        i = self._index[key]
+        _, code, iata, name, city, country = (column[i] for column in self._text)
+        return _Entry(code, key, iata, name, city, country, self._lat[i], self._lon[i], "airport")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def by_iata(self) -> dict[str, _Entry]:
+        """The entries that have an IATA code, by that code."""
+        keys, _, iata = self._text[:3]
+        return {code: self[key] for key, code in zip(keys, iata, strict=True) if code}
+
+
 @functools.cache
-def _airports() -> dict[str, _Entry]:
-    """Load the airportsdata table, keyed by its 4-character ICAO key."""
-    entries: dict[str, _Entry] = {}
-    for key, row in airportsdata.load("ICAO").items():
-        iata = row["iata"]
-        code = key if _REAL_ICAO.fullmatch(key) else iata or key
-        entries[key] = _Entry(
-            code=code,
-            key=key,
-            iata=iata,
-            name=row["name"],
-            city=row["city"],
-            country=row["country"],
-            lat=float(row["lat"]),
-            lon=float(row["lon"]),
-            kind="airport",
-        )
-    return entries
+def _airports() -> _Table:
+    """The airportsdata table, keyed by its 4-character ICAO key."""
+    table = Path(airportsdata.__file__).with_name("airports.csv")
+    return _Table(packed("airports-1", hashlib.sha256(table.read_bytes()).hexdigest()[:16], _parse))
+
+
+#: The text columns of the airportsdata table that the lookups keep (then lat and lon).
+_TEXT_COLUMNS = ("key", "code", "iata", "name", "city", "country")
+
+
+def _parse() -> dict[str, np.ndarray]:
+    """Parse airportsdata's CSV into the columns :func:`_airports` reads."""
+    rows = airportsdata.load("ICAO")
+    keys = list(rows)
+    iata = [rows[k]["iata"] for k in keys]
+    codes = [k if _REAL_ICAO.fullmatch(k) else i or k for k, i in zip(keys, iata, strict=True)]
+    return {
+        "key": pack_strings(keys),
+        "code": pack_strings(codes),
+        "iata": pack_strings(iata),
+        "name": pack_strings([rows[k]["name"] for k in keys]),
+        "city": pack_strings([rows[k]["city"] for k in keys]),
+        "country": pack_strings([rows[k]["country"] for k in keys]),
+        "lat": np.array([float(rows[k]["lat"]) for k in keys]),
+        "lon": np.array([float(rows[k]["lon"]) for k in keys]),
+    }
 
 
 @functools.cache
@@ -200,7 +237,7 @@ def _airports_by_iata() -> dict[str, _Entry]:
     Built from the ICAO table rather than by a second ``airportsdata.load("IATA")``: that would
     read the same file again, and every IATA row is also an ICAO row.
     """
-    return {entry.iata: entry for entry in _airports().values() if entry.iata}
+    return _airports().by_iata()
 
 
 @functools.cache

@@ -22,6 +22,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from overflight._threadlocal import thread_geometry
+from overflight.data.packed import pack_strings, packed, unpack_strings
 from overflight.errors import UnknownStateError
 
 __all__ = [
@@ -86,18 +87,39 @@ def data_fingerprint() -> str:
 @cache
 def states() -> Mapping[str, StateArea]:
     """All shipped state areas by alpha-2 code, loaded once."""
-    collection = json.loads(gzip.decompress(_raw()))
+    columns = packed("airspace-1", data_fingerprint(), _parse)
+    ends = columns["wkb_end"].tolist()
+    blob = columns["wkb"].tobytes()
     areas: dict[str, StateArea] = {}
-    for feature in collection["features"]:
-        props = feature["properties"]
-        areas[props["code"]] = StateArea(
-            code=props["code"],
-            code3=props["code3"],
-            name=props["name"],
-            sovereign=props.get("sovereign"),
-            wkb=shapely.to_wkb(shapely.geometry.shape(feature["geometry"])),
+    for code, code3, name, sovereign, start, end in zip(
+        unpack_strings(columns["code"]),
+        unpack_strings(columns["code3"]),
+        unpack_strings(columns["name"]),
+        unpack_strings(columns["sovereign"]),
+        [0, *ends[:-1]],
+        ends,
+        strict=True,
+    ):
+        areas[code] = StateArea(
+            code=code, code3=code3, name=name, sovereign=sovereign or None, wkb=blob[start:end]
         )
     return areas
+
+
+def _parse() -> dict[str, np.ndarray]:
+    """The shipped GeoJSON as columns: the codes and names, and the areas' WKB end to end."""
+    collection = json.loads(gzip.decompress(_raw()))
+    features = collection["features"]
+    wkbs = [shapely.to_wkb(shapely.geometry.shape(f["geometry"])) for f in features]
+    props = [f["properties"] for f in features]
+    return {
+        "code": pack_strings([p["code"] for p in props]),
+        "code3": pack_strings([p["code3"] for p in props]),
+        "name": pack_strings([p["name"] for p in props]),
+        "sovereign": pack_strings([p.get("sovereign") or "" for p in props]),
+        "wkb_end": np.cumsum([len(w) for w in wkbs], dtype=np.int64),
+        "wkb": np.frombuffer(b"".join(wkbs), dtype=np.uint8),
+    }
 
 
 @cache

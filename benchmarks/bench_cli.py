@@ -1,0 +1,156 @@
+"""The one-shot command line's start-up: `--help` and a route with a warm cache (issue 16).
+
+Run from the repository root::
+
+    python -m benchmarks.bench_cli             # or: python benchmarks/bench_cli.py
+    python -m benchmarks.bench_cli --src src   # this tree, when another is installed
+    python -m benchmarks.bench_cli --src ../old/src --label cli-before   # an older tree
+
+Each command runs as a fresh ``python -m overflight`` process, the way a user types it, in a
+temporary OVERFLIGHT_CACHE_DIR that one untimed run of each command has warmed (the graph of
+the denied set and the parsed shipped tables are on disk, and the bytecode is written, as an
+installed package has it, in the temporary directory). Prints and records the median wall
+time over ``--runs`` runs of each command, and a bare interpreter's start for scale. Writes
+``benchmarks/results/<label>-<date>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a file: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import common
+
+ROUTE = ("route", "UUMU", "OSLK", "--deny", "BG,GR,TR")
+ROUTE_TEXT = " ".join(ROUTE)
+
+#: The commands timed, by the name their figures are recorded under.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("--help",),
+    "route_text": ROUTE,
+    "route_json": (*ROUTE, "--format", "json"),
+}
+
+
+def _run(argv: tuple[str, ...], env: dict[str, str]) -> float:
+    """Wall time of ``python -m overflight ARGV``; fails unless it answers."""
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "overflight", *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    elapsed = time.perf_counter() - t0
+    if done.returncode != 0 or not done.stdout:
+        raise RuntimeError(f"overflight {' '.join(argv)} failed ({done.returncode}): {done.stderr}")
+    if argv[-1] == "json":
+        json.loads(done.stdout)  # the route itself, not an early exit
+    return elapsed
+
+
+def _commit_of(tree: Path) -> str | None:
+    """The commit checked out where ``tree`` is, if it is in a git work tree."""
+    done = subprocess.run(
+        ["git", "-C", str(tree), "rev-parse", "--short=12", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or None
+
+
+def _bare(env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], env=env, check=True, timeout=60)
+    return time.perf_counter() - t0
+
+
+def run(args: argparse.Namespace) -> None:
+    """Time every command, print the medians and record them."""
+    info = common.machine_info()
+    common.print_machine(info)
+    figures: dict[str, Any] = {"commands": {k: " ".join(v) for k, v in COMMANDS.items()}}
+    with tempfile.TemporaryDirectory(prefix="overflight-cli-") as cache:
+        env = common.child_env(OVERFLIGHT_CACHE_DIR=cache)
+        if args.src is not None:
+            figures["src"] = str(args.src.resolve())
+            figures["src_commit"] = _commit_of(args.src)
+            env["PYTHONPATH"] = os.pathsep.join([str(args.src.resolve()), env["PYTHONPATH"]])
+        # Bytecode is written, as an installed package has it: start-up is not compilation.
+        # It goes to the temporary directory, never into the tree measured.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(cache) / "bytecode")
+        for argv in COMMANDS.values():
+            _run(argv, env)  # warms the cache and writes the bytecode
+        runs = {
+            name: [_run(argv, env) for _ in range(args.runs)] for name, argv in COMMANDS.items()
+        }
+        figures["python_start_median_s"] = common.median([_bare(env) for _ in range(args.runs)])
+    for name, times in runs.items():
+        figures[name] = {"median_s": common.median(times), "runs_s": times}
+        print(
+            f"  overflight {figures['commands'][name]}: median {common.median(times):.3f} s over "
+            f"{len(times)} (min {min(times):.3f}, max {max(times):.3f})",
+            flush=True,
+        )
+    print(f"  bare interpreter: {figures['python_start_median_s']:.3f} s", flush=True)
+    targets = [
+        common.Target(
+            "`overflight --help`", figures["help"]["median_s"], 1.0, 0.2, "s", "issue 16: ≤ 0.2 s"
+        ),
+        common.Target(
+            "CLI `route` end to end, cached set (text)",
+            figures["route_text"]["median_s"],
+            1.0,
+            0.3,
+            "s",
+            ROUTE_TEXT,
+        ),
+        common.Target(
+            "CLI `route --format json`, cached set",
+            figures["route_json"]["median_s"],
+            1.0,
+            0.3,
+            "s",
+            "the same route as JSON",
+        ),
+    ]
+    measured = ""
+    if args.src is not None:
+        measured = f" Code measured: `{figures['src']}` at {figures['src_commit']}."
+    summary = [
+        f"Medians over {args.runs} runs of fresh `python -m overflight` processes with a warm "
+        f"cache; a bare interpreter starts in {figures['python_start_median_s']:.3f} s.{measured}"
+    ]
+    path = common.write_results(args.label, info, figures, targets, summary, out_dir=args.out)
+    print(f"wrote {path}")
+
+
+def main() -> None:
+    """Parse the options and run."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each command (≥ 5)")
+    parser.add_argument("--src", type=Path, default=None, help="time this tree's overflight")
+    parser.add_argument("--label", default="cli", help="name of the results file")
+    parser.add_argument("--out", type=Path, default=common.RESULTS_DIR, help="results directory")
+    args = parser.parse_args()
+    if args.runs < 5:
+        parser.error(f"--runs {args.runs}: give 5 or more, the median needs them")
+    run(args)
+
+
+if __name__ == "__main__":
+    main()

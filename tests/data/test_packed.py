@@ -1,0 +1,94 @@
+"""The shipped tables read back from their parsed copy are the tables parsed from the text."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+
+from overflight.data import airports, airspace
+from overflight.data.packed import pack_strings, packed, packed_dir, unpack_strings
+
+
+def _columns() -> dict[str, np.ndarray]:
+    return {"name": pack_strings(["Zürich", "", "Oslo"]), "value": np.arange(3.0)}
+
+
+def test_a_table_is_parsed_once_then_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    calls: list[int] = []
+
+    def parse() -> dict[str, np.ndarray]:
+        calls.append(1)
+        return _columns()
+
+    first = packed("sample", "abc", parse)
+    second = packed("sample", "abc", parse)
+    assert len(calls) == 1
+    assert unpack_strings(second["name"]) == ["Zürich", "", "Oslo"]
+    assert second["value"].tolist() == first["value"].tolist() == [0.0, 1.0, 2.0]
+    assert (packed_dir() / "sample-abc.npz").is_file()
+    assert not list((tmp_path / "graphs").glob("*"))  # the graph cache's size never counts it
+
+
+def test_a_damaged_copy_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    packed("sample", "abc", _columns)
+    (packed_dir() / "sample-abc.npz").write_bytes(b"not a zip file")
+    assert unpack_strings(packed("sample", "abc", _columns)["name"]) == ["Zürich", "", "Oslo"]
+    with np.load(packed_dir() / "sample-abc.npz", allow_pickle=False) as stored:
+        assert stored["value"].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_an_unwritable_cache_still_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache directory would be")
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(blocked))
+    assert packed("sample", "abc", _columns)["value"].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_text_holding_the_separator_is_refused() -> None:
+    with pytest.raises(ValueError, match="separator"):
+        pack_strings(["a\x1fb"])
+
+
+def test_the_airspace_read_back_is_the_shipped_geojson() -> None:
+    airspace.states()  # parsed, and its copy written
+    airspace.states.cache_clear()
+    areas = airspace.states()  # read back from the copy
+    collection = json.loads(gzip.decompress(airspace._raw()))
+    assert list(areas) == [f["properties"]["code"] for f in collection["features"]]
+    for feature in collection["features"]:
+        props, area = feature["properties"], areas[feature["properties"]["code"]]
+        assert (area.code3, area.name, area.sovereign) == (
+            props["code3"],
+            props["name"],
+            props.get("sovereign"),
+        )
+        assert area.wkb == shapely.to_wkb(shapely.geometry.shape(feature["geometry"]))
+
+
+def test_the_airports_read_back_are_airportsdata() -> None:
+    import airportsdata
+
+    airports._airports()
+    airports._airports.cache_clear()
+    table = airports._airports()
+    rows = airportsdata.load("ICAO")
+    assert list(table) == list(rows)
+    for key in ("UUMU", "OSLK", "EFHK", "00AA", "KJFK"):
+        entry, row = table[key], rows[key]
+        assert (entry.iata, entry.name, entry.city, entry.country) == (
+            row["iata"],
+            row["name"],
+            row["city"],
+            row["country"],
+        )
+        assert (entry.lat, entry.lon) == (float(row["lat"]), float(row["lon"]))
+    assert table["UUMU"].code == "UUMU"
