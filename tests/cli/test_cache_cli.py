@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from overflight.cli import app
 from overflight.cli._common import EXIT_BAD_INPUT
+from overflight.data.packed import packed
 from overflight.routing import planner as planner_module
 
 runner = CliRunner()
@@ -45,14 +47,27 @@ def test_info_shows_directory_files_size_limit_and_use(cache: Path) -> None:
     assert runner.invoke(app, ["cache"]).stdout == result.stdout  # info unless told otherwise
 
 
-def test_clear_removes_the_graphs_and_says_how_much(cache: Path) -> None:
+def test_clear_removes_the_graphs_and_the_parsed_tables_and_says_how_much(cache: Path) -> None:
     size = sum(p.stat().st_size for p in cache.iterdir())
+    table = packed("sample", "0123", lambda: {"column": np.arange(1000)})
+    tables = cache.parent / "data"
+    kept = sum(p.stat().st_size for p in tables.glob("*.npz"))
+    assert kept > 0
+    assert _fields(runner.invoke(app, ["cache", "info"]).stdout)["tables"].startswith(
+        f"{len(list(tables.glob('*.npz')))} parsed"
+    )
     result = runner.invoke(app, ["cache", "clear"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"removed 2 files, {size / 1e6:.1f} MB freed, from {cache}\n"
+    graphs_line, tables_line = result.stdout.splitlines()
+    assert graphs_line == f"removed 2 files, {size / 1e6:.1f} MB freed, from {cache}"
+    assert tables_line.endswith(f"{kept / 1e6:.1f} MB freed, from {tables}")
     assert not any(cache.iterdir())
+    assert not any(tables.glob("*.npz"))
     shown = _fields(runner.invoke(app, ["cache", "info"]).stdout)
     assert (shown["files"], shown["size"], shown["oldest"]) == ("0", "0.0 MB", "-")
+    assert shown["tables"].startswith("0 parsed")
+    # Parsed again when next asked for.
+    assert packed("sample", "0123", lambda: table)["column"].tolist() == list(range(1000))
 
 
 def test_clear_leaves_the_rest_of_the_cache_directory(cache: Path) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from overflight._config import cache_dir
 
-__all__ = ["pack_strings", "packed", "packed_dir", "unpack_strings"]
+__all__ = ["clear_packed", "pack_strings", "packed", "packed_dir", "packed_size", "unpack_strings"]
 
 Columns = dict[str, np.ndarray]
 
@@ -78,3 +78,33 @@ def packed(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
     return columns
+
+
+def _files() -> list[Path]:
+    try:
+        return [p for p in packed_dir().iterdir() if p.name.endswith((".npz", ".npz.tmp"))]
+    except FileNotFoundError:
+        return []
+
+
+def packed_size() -> tuple[int, int]:
+    """How many parsed tables are kept, and their bytes."""
+    sizes = []
+    for path in _files():
+        with contextlib.suppress(FileNotFoundError):
+            sizes.append(path.stat().st_size)
+    return len(sizes), sum(sizes)
+
+
+def clear_packed() -> tuple[int, int]:
+    """Remove the parsed tables (the next start parses them again); files and bytes freed.
+
+    A process reading one meanwhile keeps its open file; one about to open it parses.
+    """
+    files, freed = 0, 0
+    for path in _files():
+        with contextlib.suppress(FileNotFoundError):
+            size = path.stat().st_size
+            path.unlink()
+            files, freed = files + 1, freed + size
+    return files, freed
