@@ -26,7 +26,7 @@ from overflight.data.firs import FirSet
 from overflight.geo.ellipsoid import densify_path
 from overflight.geo.sphere import split_antimeridian
 from overflight.models import LonLat, Route
-from overflight.routing.transit import STEP_KM, RouteLine, _cumulative_km
+from overflight.routing.transit import STEP_KM, RouteLine, cumulative_km
 
 __all__ = ["MIN_KM", "FirCrossing", "eet", "fir_crossings"]
 
@@ -75,7 +75,7 @@ def _intervals(
     offset = 0.0
     for coords in parts:
         line = shapely.LineString(coords)
-        cum_km = _cumulative_km(coords)
+        cum_km = cumulative_km(coords)
         cum_deg = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
         for i in tree.query(line, predicate="intersects"):
             fir = firs.ids[int(i)]

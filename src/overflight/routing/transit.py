@@ -42,6 +42,7 @@ __all__ = [
     "Stretch",
     "TransitReport",
     "attribute",
+    "cumulative_km",
     "join_legs",
     "states_in_order",
     "transit_report",
@@ -103,7 +104,8 @@ def _index() -> tuple[STRtree, tuple[str, ...]]:
     return STRtree([states()[c].geometry for c in codes]), codes
 
 
-def _cumulative_km(points: np.ndarray) -> np.ndarray:
+def cumulative_km(points: np.ndarray) -> np.ndarray:
+    """WGS84 distance from the first of the ``(lon, lat)`` points to each, km."""
     _, _, metres = wgs84().inv(points[:-1, 0], points[:-1, 1], points[1:, 0], points[1:, 1])
     return np.concatenate([[0.0], np.cumsum(metres) / 1000.0])
 
@@ -118,7 +120,7 @@ def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
     offset_km = 0.0
     for coords in parts:
         line = shapely.LineString(coords)
-        cum_km = _cumulative_km(coords)
+        cum_km = cumulative_km(coords)
         cum_deg = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
         for i in tree.query(line, predicate="intersects"):
             area = states()[codes[int(i)]]
