@@ -405,14 +405,19 @@ class _Path(NamedTuple):
     distance_km: float
 
 
+def _row_path(row: dict[str, Any]) -> _Path:
+    """A routed row's turning points (stored as JSON text) and length."""
+    points = [LonLat(float(x), float(y)) for x, y in json.loads(row["waypoints"])]
+    return _Path(points, row["distance_km"])
+
+
 def _add_wind(row: dict[str, Any], month: int, speed_kt: float) -> None:
     """Fill the wind columns of a routed row: its time in the month's mean wind."""
     from overflight.analysis.timing import time_along
 
     if row["distance_km"] is None or not row["waypoints"]:
         return
-    points = [LonLat(float(x), float(y)) for x, y in json.loads(row["waypoints"])]
-    time = time_along(_Path(points, row["distance_km"]), speed_kt=speed_kt, month=month)
+    time = time_along(_row_path(row), speed_kt=speed_kt, month=month)
     row.update(wind_time_h=time.wind_h, mean_wind_kt=time.mean_wind_kt)
 
 
@@ -423,9 +428,10 @@ def _add_stops(task: Task, options: BatchOptions, job: Job, row: dict[str, Any])
     if row["status"] != "ok" or options.aircraft is None:
         return
     profile = _aircraft(options.aircraft)
-    # Range as `route` decides it: time in the month's wind (still air without one).
-    points = [LonLat(float(x), float(y)) for x, y in json.loads(row["waypoints"])]
-    if range_time(_Path(points, row["distance_km"]), profile, month=task.month)[1]:
+    # Range as `route` decides it: time in the month's wind (still air without one, where
+    # the turning points are not needed and not parsed).
+    path = _row_path(row) if task.month is not None else _Path([], row["distance_km"])
+    if range_time(path, profile, month=task.month)[1]:
         row.update(stop_count=0, total_time_h=row["distance_km"] / (task.speed_kt * KM_PER_NM))
         return
     try:
