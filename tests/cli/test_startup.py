@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import inspect
 import json
 import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+from typing import Any
 
+import pytest
 import typer.main
+from typer import _click as click
+from typer._coercion import build_runtime_param
 
 from overflight.cli import app
+from overflight.cli._values import UNSET, PlainConverter, plain_value
 from overflight.cli.app import COMMANDS
 
 #: What a plain route never needs, and what help needs none of.
@@ -50,7 +58,11 @@ def test_help_imports_neither_the_library_nor_a_command_module() -> None:
     imported = _imported_after("--help")
     assert not {m.split(".")[0] for m in imported} & set(HEAVY)
     loaded_commands = {m for m in imported if m.startswith("overflight.cli.")}
-    assert loaded_commands <= {"overflight.cli.app", "overflight.cli._common"}
+    assert loaded_commands <= {
+        "overflight.cli.app",
+        "overflight.cli._common",
+        "overflight.cli._values",
+    }
 
 
 def test_a_plain_route_loads_only_its_command_module() -> None:
@@ -62,8 +74,8 @@ def test_a_plain_route_loads_only_its_command_module() -> None:
         "overflight.cli.app",
     }
     assert not imported & others
-    # typer itself loads pydantic to parse options; with a warm cache no YAML is read.
-    assert not {m.split(".")[0] for m in imported} & {"scipy", "yaml"}
+    # Options are read without pydantic; with a warm cache no YAML is read.
+    assert not {m.split(".")[0] for m in imported} & {"scipy", "yaml", "pydantic"}
 
 
 def test_import_overflight_loads_no_array_or_geometry_library() -> None:
@@ -101,3 +113,74 @@ def test_every_command_a_module_registers_is_in_the_table() -> None:
         if info.callback is not None
     }
     assert registered == set(COMMANDS)
+
+
+#: Values as the command line gives them (text) and as defaults (Python values), by type.
+TYPED_VALUES: dict[Any, tuple[Any, ...]] = {
+    "str": ("", "UUMU", "-33.9,18.6", " x ", None),
+    "int": (
+        "0",
+        "350",
+        "-5",
+        "007",
+        "+5",
+        " 5",
+        "5.0",
+        "1_000",
+        "\u0663",
+        "abc",
+        "",
+        3,
+        True,
+        None,
+    ),
+    "float": ("0", "1.5", "-2.25", ".5", "1.", "1e3", "inf", "nan", " 1", "abc", 0.0, 2, None),
+    "datetime": ("2024-01-05", "2024-1-5", "2024-13-01", "", dt.datetime(2024, 1, 5), None),
+    "Path": ("", "x.geojson", ".", "-", "/", Path("a"), None),
+    "list[str]": ((), ("BG,GR", "TR"), ["a"], "BG", None),
+    "list[pathlib.Path]": ((), ("a.geojson", "b"), ("", "b"), None),
+    "bool": (True, False, "yes", "", None),
+}
+
+
+def _outcome(convert: Any, value: Any, param: Any, ctx: click.Context) -> tuple[str, str]:
+    """What a converter makes of a value: its type and repr (nan is nan), or its error."""
+    try:
+        made = convert.coerce(value, param=param, ctx=ctx)
+    except typer.BadParameter as exc:
+        return "error", exc.format_message()
+    return type(made).__name__, repr(made)
+
+
+def test_options_read_without_pydantic_read_as_typer_reads_them() -> None:
+    """Every parameter of every command, over values of its type: the same value or error."""
+    for module in {module for module, _ in COMMANDS.values()}:
+        importlib.import_module(module)
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    checked = 0
+    for name in COMMANDS:
+        command = group.commands[name]
+        ctx = click.Context(command, info_name=name)
+        for param in command.get_params(ctx):
+            descriptor = param.type_descriptor  # type: ignore[attr-defined]
+            annotation = descriptor.annotation
+            key = annotation.__name__ if isinstance(annotation, type) else str(annotation)
+            values = TYPED_VALUES.get(key)
+            if values is None:  # a choice: its values and members, a wrong case, and none
+                values = (*(m.value for m in annotation), *annotation, "JSON", "x", None)
+            typers = build_runtime_param(descriptor)
+            for value in values:
+                plain = _outcome(PlainConverter(), value, param, ctx)
+                assert plain == _outcome(typers, value, param, ctx), (name, param.name, value)
+                checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize(
+    ("value", "annotation"),
+    [("350", int), ("2024-01-05", dt.datetime), ("x.geojson", Path), (("BG", "GR"), list[str])],
+)
+def test_plain_values_are_made_without_typer(value: Any, annotation: Any) -> None:
+    info = typer.models.OptionInfo(formats=["%Y-%m-%d"])
+    assert plain_value(value, annotation, info, None) is not UNSET

@@ -22,6 +22,7 @@ from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from overflight.cli._common import exit_on_error
+from overflight.cli._values import convert_plainly
 
 if TYPE_CHECKING:
     # The click that typer runs on (its own copy in recent versions).
@@ -166,10 +167,16 @@ class _LazyGroup(TyperGroup):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        """The command to run, its module loaded first."""
+        """The command to run, its module loaded first, its options read without pydantic."""
         if args and args[0] in COMMANDS:
             self.lazy.load(args[0])
-        return super().resolve_command(ctx, args)
+        name, command, rest = super().resolve_command(ctx, args)
+        return name, None if command is None else convert_plainly(command, ctx), rest
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The root's own options read, without pydantic."""
+        convert_plainly(self, ctx)
+        return super().parse_args(ctx, args)
 
 
 app = typer.Typer(
