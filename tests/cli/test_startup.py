@@ -56,7 +56,8 @@ def _imported_after(*argv: str) -> set[str]:
 
 def test_help_imports_neither_the_library_nor_a_command_module() -> None:
     imported = _imported_after("--help")
-    assert not {m.split(".")[0] for m in imported} & set(HEAVY)
+    # Help is click's plain text: rich (its help panels and markdown) loads for none of it.
+    assert not {m.split(".")[0] for m in imported} & {*HEAVY, "rich"}
     loaded_commands = {m for m in imported if m.startswith("overflight.cli.")}
     assert loaded_commands <= {
         "overflight.cli.app",
@@ -75,7 +76,8 @@ def test_a_plain_route_loads_only_its_command_module() -> None:
     }
     assert not imported & others
     # Options are read without pydantic; with a warm cache no YAML is read.
-    assert not {m.split(".")[0] for m in imported} & {"scipy", "yaml", "pydantic"}
+    # JSON needs no rich either (text output and a spinner on a terminal use it).
+    assert not {m.split(".")[0] for m in imported} & {"scipy", "yaml", "pydantic", "rich"}
 
 
 def test_import_overflight_loads_no_array_or_geometry_library() -> None:
@@ -91,6 +93,13 @@ def test_help_shows_each_command_as_the_command_itself_says() -> None:
         command = group.commands[name]
         first = inspect.cleandoc(command.help or "").split("\n\n")[0].replace("\n", " ")
         assert (command.name, first) == (name, summary)
+
+
+def test_help_shows_every_summary_in_full_however_narrow() -> None:
+    """Plain help wraps the summaries; click's own would cut them short with "..."."""
+    shown = " ".join(_run("from overflight.cli import main\nmain(['--help'])", columns=60).split())
+    for name, (_, summary) in COMMANDS.items():
+        assert f"{name} {summary}" in shown
 
 
 def test_help_is_the_same_with_every_command_loaded() -> None:

@@ -6,12 +6,13 @@ Exit status: 0 success, 2 bad input, 3 no route possible, 4 internal check faile
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from overflight.errors import InputError, NoRouteError, OverflightError, RequestError
 
@@ -38,6 +39,8 @@ EXIT_INTERRUPTED = 130
 
 def fail(message: str, status: int) -> typer.Exit:
     """Print the error on stderr; the exit to raise with the status."""
+    from rich.console import Console
+
     Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(status)
 
@@ -80,16 +83,25 @@ def planning(aircraft: str | None) -> Iterator[None]:
 
     # One route: loading the compiler would cost more than it saves; fuel stops ask many.
     use_compiled_queries(aircraft is not None)
-    status = Console(stderr=True)
-    spinner = status.status("planning…", spinner="dots") if status.is_terminal else nullcontext()
+    spinner: AbstractContextManager[object] = nullcontext()
+    # rich loads only when it could find a terminal (it also takes these variables for one).
+    if sys.stderr.isatty() or {"FORCE_COLOR", "TTY_COMPATIBLE"} & os.environ.keys():
+        from rich.console import Console
+
+        status = Console(stderr=True)
+        if status.is_terminal:
+            spinner = status.status("planning…", spinner="dots")
     with exit_on_error(), spinner:
         yield
 
 
 def tell_place_notes(plan: Plan) -> None:
     """Print the notes of the plan's places on stderr, for outputs that have no room for them."""
+    places = (plan.route.origin, plan.route.destination)
+    if all(place.note is None for place in places):
+        return  # nothing to tell: rich stays unloaded
+    from rich.console import Console
+
     from overflight.cli.render import render_place_notes
 
-    notes = render_place_notes(plan.route.origin, plan.route.destination)
-    if notes:
-        Console(stderr=True).print(*notes)
+    Console(stderr=True).print(*render_place_notes(*places))

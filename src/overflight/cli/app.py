@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.main
-from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from overflight.cli._common import exit_on_error
@@ -164,6 +163,15 @@ class _LazyGroup(TyperGroup):
         """Every command's name, in the order of ``--help``, none of them loaded."""
         return list(self.lazy)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its summary in full, wrapped rather than cut short."""
+        rows = [
+            (name, COMMANDS[name][1] if name in COMMANDS else self.lazy[name].get_short_help_str())
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
@@ -185,6 +193,8 @@ app = typer.Typer(
     help="Plan flights around denied sovereign airspace.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help and errors: rich's help formatting doubled the start-up of `--help`.
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
 
@@ -229,6 +239,8 @@ def scenarios(
     ] = None,
 ) -> None:
     """List the built-in scenarios, or show what one says."""
+    from rich.console import Console
+
     from overflight.cli.render import render_scenario, render_scenario_list
     from overflight.scenarios import load_scenario
 
@@ -248,6 +260,7 @@ def aircraft_types(
     ] = None,
 ) -> None:
     """List the built-in aircraft profiles, or those of a profiles file."""
+    from rich.console import Console
     from rich.table import Table
 
     from overflight.aircraft import list_aircraft, read_aircraft_file
@@ -271,6 +284,7 @@ def aircraft_types(
 @app.command()
 def states() -> None:
     """List the states and territories in the shipped data, with their codes."""
+    from rich.console import Console
     from rich.table import Table
 
     from overflight.data.airspace import states as all_states
@@ -287,6 +301,7 @@ def airports(
     limit: Annotated[int, typer.Option(help="How many to show.")] = 10,
 ) -> None:
     """Find airports by code, name or city."""
+    from rich.console import Console
     from rich.table import Table
 
     from overflight.cli.render import render_place_notes

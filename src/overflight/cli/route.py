@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from overflight.analysis.request import FlightRequest
 from overflight.cli._common import planning, tell_place_notes
@@ -53,6 +52,8 @@ def route(
         plan = plan_request(request)
 
     if output_format is OutputFormat.text:
+        from rich.console import Console
+
         from overflight.cli.render import render_plan, render_to_text
 
         if output is None:
