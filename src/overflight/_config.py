@@ -16,6 +16,7 @@ __all__ = [
     "DEFAULT_GROUND_TIME_H",
     "DEFAULT_MAX_STOPS",
     "DEFAULT_SPEED_KT",
+    "DISPUTED_POLICIES",
     "FLIGHT_LEVEL_RANGE",
     "GROUND_TIME_H_MAX",
     "MARGIN_NM_MAX",
@@ -43,6 +44,10 @@ GROUND_TIME_H_MAX = 48.0
 #: Size the graph cache on disk is kept under, megabytes (OVERFLIGHT_CACHE_MAX_MB overrides):
 #: some 65 graphs of 26 states denied (3.9 MB each), 200 of Russia, Belarus and Ukraine (1.2 MB).
 DEFAULT_CACHE_MAX_MB = 256
+
+#: How disputed areas are crossed: ``union`` (closed when any claimant is denied, except where
+#: the flight departs or arrives) or ``control`` (open wherever a permitted state holds them).
+DISPUTED_POLICIES = ("union", "control")
 
 #: The first day the registry of refusals covers: the world on an earlier date is not known.
 REGISTRY_FIRST_DAY = dt.date(2014, 1, 1)

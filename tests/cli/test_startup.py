@@ -80,6 +80,18 @@ def test_a_plain_route_loads_only_its_command_module() -> None:
     assert not {m.split(".")[0] for m in imported} & {"scipy", "yaml", "pydantic", "rich"}
 
 
+def test_a_bad_option_is_told_before_the_library_loads() -> None:
+    """Reading the route's options and making its request load no numpy, shapely or pyproj."""
+    for argv in (
+        ("route", "UUMU", "OSLK", "--fl", "abc"),
+        ("route", "UUMU", "OSLK", "--fl", "999"),
+    ):
+        imported = _imported_after(*argv)
+        assert "overflight.cli.route" in imported
+        # typer's own converter (pydantic) names a value that is not a number.
+        assert not {m.split(".")[0] for m in imported} & {"numpy", "shapely", "pyproj"}
+
+
 def test_import_overflight_loads_no_array_or_geometry_library() -> None:
     code = "import json, sys, overflight; print(json.dumps([*sys.modules]))"
     imported = set(json.loads(_run(code)))

@@ -19,6 +19,7 @@ from overflight._config import (
     DEFAULT_FLIGHT_LEVEL,
     DEFAULT_GROUND_TIME_H,
     DEFAULT_MAX_STOPS,
+    DISPUTED_POLICIES,
     FLIGHT_LEVEL_RANGE,
     GROUND_TIME_H_MAX,
     MARGIN_NM_MAX,
@@ -27,7 +28,6 @@ from overflight._config import (
     SPEED_KT_RANGE,
 )
 from overflight.errors import RequestError
-from overflight.routing.closure import DISPUTED_POLICIES
 
 if TYPE_CHECKING:
     from overflight.scenarios import BandedAirspace

@@ -23,7 +23,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from overflight._config import MARGIN_NM_MAX
+from overflight._config import DISPUTED_POLICIES, MARGIN_NM_MAX
 from overflight._threadlocal import thread_geometry
 from overflight.data.airspace import denied_closure, normalise_codes
 from overflight.errors import InputError
@@ -33,10 +33,6 @@ if TYPE_CHECKING:
     from overflight.scenarios import Permissions
 
 __all__ = ["DISPUTED_POLICIES", "AdvisoryArea", "Closure", "HeldArea", "held_areas"]
-
-#: How disputed areas are crossed: ``union`` (closed when any claimant is denied, except where
-#: the flight departs or arrives) or ``control`` (open wherever a permitted state holds them).
-DISPUTED_POLICIES = ("union", "control")
 
 
 @dataclass(frozen=True)
