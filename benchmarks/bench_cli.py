@@ -10,7 +10,8 @@ Each command runs as a fresh ``python -m overflight`` process, the way a user ty
 temporary OVERFLIGHT_CACHE_DIR that one untimed run of each command has warmed (the graph of
 the denied set and the parsed shipped tables are on disk, and the bytecode is written, as an
 installed package has it, in the temporary directory). Prints and records the median wall
-time over ``--runs`` runs of each command, and a bare interpreter's start for scale. Writes
+time over ``--runs`` runs of each command, and its processor time (which the machine's other
+work changes less), and a bare interpreter's start for scale. Writes
 ``benchmarks/results/<label>-<date>.json``.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,8 +44,19 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _run(argv: tuple[str, ...], env: dict[str, str]) -> float:
-    """Wall time of ``python -m overflight ARGV``; fails unless it answers."""
+def _child_cpu_s() -> float:
+    """Processor time (user and system) of the children waited for so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(argv: tuple[str, ...], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and processor time of ``python -m overflight ARGV``; fails unless it answers.
+
+    Processor time is what the command itself costs, whatever else the machine runs; wall
+    time is what a user waits.
+    """
+    cpu0 = _child_cpu_s()
     t0 = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "overflight", *argv],
@@ -58,7 +71,7 @@ def _run(argv: tuple[str, ...], env: dict[str, str]) -> float:
         raise RuntimeError(f"overflight {' '.join(argv)} failed ({done.returncode}): {done.stderr}")
     if argv[-1] == "json":
         json.loads(done.stdout)  # the route itself, not an early exit
-    return elapsed
+    return elapsed, _child_cpu_s() - cpu0
 
 
 def _commit_of(tree: Path) -> str | None:
@@ -99,11 +112,20 @@ def run(args: argparse.Namespace) -> None:
             name: [_run(argv, env) for _ in range(args.runs)] for name, argv in COMMANDS.items()
         }
         figures["python_start_median_s"] = common.median([_bare(env) for _ in range(args.runs)])
-    for name, times in runs.items():
-        figures[name] = {"median_s": common.median(times), "runs_s": times}
+    figures["load_average_at_end"] = list(os.getloadavg())
+    for name, timed in runs.items():
+        times = [wall for wall, _ in timed]
+        cpu = [used for _, used in timed]
+        figures[name] = {
+            "median_s": common.median(times),
+            "runs_s": times,
+            "cpu_median_s": common.median(cpu),
+            "cpu_runs_s": cpu,
+        }
         print(
             f"  overflight {figures['commands'][name]}: median {common.median(times):.3f} s over "
-            f"{len(times)} (min {min(times):.3f}, max {max(times):.3f})",
+            f"{len(times)} (min {min(times):.3f}, max {max(times):.3f}), processor time "
+            f"{common.median(cpu):.3f} s",
             flush=True,
         )
     print(f"  bare interpreter: {figures['python_start_median_s']:.3f} s", flush=True)
@@ -131,9 +153,16 @@ def run(args: argparse.Namespace) -> None:
     measured = ""
     if args.src is not None:
         measured = f" Code measured: `{figures['src']}` at {figures['src_commit']}."
+    load = figures["load_average_at_end"][0]
     summary = [
         f"Medians over {args.runs} runs of fresh `python -m overflight` processes with a warm "
-        f"cache; a bare interpreter starts in {figures['python_start_median_s']:.3f} s.{measured}"
+        f"cache; a bare interpreter starts in {figures['python_start_median_s']:.3f} s.{measured} "
+        "Imports read bytecode, as an installed package has it: the children run without "
+        "PYTHONDONTWRITEBYTECODE, and the untimed warm-up runs compiled every module they import "
+        f"into a bytecode cache (PYTHONPYCACHEPREFIX). Load average at the end {load:.2f}; "
+        "processor times (user and system) of the same runs: "
+        + ", ".join(f"{name} {figures[name]['cpu_median_s']:.3f} s" for name in COMMANDS)
+        + "."
     ]
     path = common.write_results(args.label, info, figures, targets, summary, out_dir=args.out)
     print(f"wrote {path}")
