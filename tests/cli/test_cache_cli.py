@@ -51,10 +51,10 @@ def test_clear_removes_the_graphs_and_the_parsed_tables_and_says_how_much(cache:
     size = sum(p.stat().st_size for p in cache.iterdir())
     table = packed("sample", "0123", lambda: {"column": np.arange(1000)})
     tables = cache.parent / "data"
-    kept = sum(p.stat().st_size for p in tables.glob("*.npz"))
+    kept = sum(p.stat().st_size for p in tables.glob("*.columns"))
     assert kept > 0
     assert _fields(runner.invoke(app, ["cache", "info"]).stdout)["tables"].startswith(
-        f"{len(list(tables.glob('*.npz')))} parsed"
+        f"{len(list(tables.glob('*.columns')))} parsed"
     )
     result = runner.invoke(app, ["cache", "clear"])
     assert result.exit_code == 0, result.output
@@ -62,7 +62,7 @@ def test_clear_removes_the_graphs_and_the_parsed_tables_and_says_how_much(cache:
     assert graphs_line == f"removed 2 files, {size / 1e6:.1f} MB freed, from {cache}"
     assert tables_line.endswith(f"{kept / 1e6:.1f} MB freed, from {tables}")
     assert not any(cache.iterdir())
-    assert not any(tables.glob("*.npz"))
+    assert not any(tables.glob("*.columns"))
     shown = _fields(runner.invoke(app, ["cache", "info"]).stdout)
     assert (shown["files"], shown["size"], shown["oldest"]) == ("0", "0.0 MB", "-")
     assert shown["tables"].startswith("0 parsed")

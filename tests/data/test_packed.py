@@ -33,17 +33,47 @@ def test_a_table_is_parsed_once_then_read_back(
     assert len(calls) == 1
     assert unpack_strings(second["name"]) == ["Zürich", "", "Oslo"]
     assert second["value"].tolist() == first["value"].tolist() == [0.0, 1.0, 2.0]
-    assert (packed_dir() / "sample-abc.npz").is_file()
+    assert (packed_dir() / "sample-abc.columns").is_file()
     assert not list((tmp_path / "graphs").glob("*"))  # the graph cache's size never counts it
 
 
 def test_a_damaged_copy_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
     packed("sample", "abc", _columns)
-    (packed_dir() / "sample-abc.npz").write_bytes(b"not a zip file")
-    assert unpack_strings(packed("sample", "abc", _columns)["name"]) == ["Zürich", "", "Oslo"]
-    with np.load(packed_dir() / "sample-abc.npz", allow_pickle=False) as stored:
-        assert stored["value"].tolist() == [0.0, 1.0, 2.0]
+    path = packed_dir() / "sample-abc.columns"
+    whole = path.read_bytes()
+    for damaged in (b"not a file of columns", whole[: len(whole) // 2], whole[:40]):
+        path.write_bytes(damaged)
+        assert unpack_strings(packed("sample", "abc", _columns)["name"]) == ["Zürich", "", "Oslo"]
+        assert path.read_bytes() == whole  # rewritten
+
+
+def test_columns_read_back_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every dtype and shape, each column aligned whatever the length of the one before."""
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    written = {
+        "text": pack_strings(["a", "bc"]),
+        "ends": np.array([3, 7, 11], dtype=np.int64),
+        "grid": np.arange(12, dtype=np.float32).reshape(3, 4),
+        "flags": np.array([True, False, True]),
+        "empty": np.zeros(0, dtype=np.float64),
+        "wide": np.array([1e300, -0.0, np.nan]),
+    }
+    read = packed("sample", "dtypes", lambda: written)
+    assert read is written  # parsed: what parse made
+    read = packed("sample", "dtypes", lambda: pytest.fail("parsed twice"))
+    assert list(read) == list(written)
+    for key, column in written.items():
+        assert read[key].dtype == column.dtype
+        assert read[key].shape == column.shape
+        assert read[key].tobytes() == column.tobytes()
+        assert read[key].flags.aligned
+
+
+def test_objects_are_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match="Python objects"):
+        packed("sample", "objects", lambda: {"objects": np.array([{"a": 1}], dtype=object)})
 
 
 def test_an_unwritable_cache_still_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,7 +38,7 @@ import airportsdata
 import numpy as np
 
 from overflight.data.coordinates import parse_point
-from overflight.data.packed import pack_strings, packed, unpack_strings
+from overflight.data.packed import StringColumn, pack_strings, packed
 from overflight.errors import InputError, OverflightError, UnknownAirportError
 from overflight.models import Place
 
@@ -177,35 +177,51 @@ class _Searchable(NamedTuple):
 
 
 class _Table(Mapping[str, _Entry]):
-    """The airportsdata table by key; an entry is made when looked up, not 28,000 at start."""
+    """The airportsdata table by one of its codes; an entry is made when looked up.
 
-    def __init__(self, columns: dict[str, np.ndarray]) -> None:
-        self._text = [unpack_strings(columns[c]) for c in _TEXT_COLUMNS]
-        self._lat, self._lon = columns["lat"].tolist(), columns["lon"].tolist()
-        self._index = dict(zip(self._text[0], range(len(self._lat)), strict=True))
+    A lookup searches the packed column of codes and reads the one row it finds, so a route's
+    two lookups cost microseconds rather than the 28,000 rows' worth of strings; the codes are
+    listed only for iterating over the table.
+    """
 
-    def __getitem__(self, key: str) -> _Entry:
-        i = self._index[key]
-        _, code, iata, name, city, country = (column[i] for column in self._text)
-        return _Entry(code, key, iata, name, city, country, self._lat[i], self._lon[i], "airport")
+    def __init__(self, columns: dict[str, np.ndarray], by: str = "key") -> None:
+        self._columns = columns
+        self._text = [StringColumn(columns[c]) for c in _TEXT_COLUMNS]
+        self._by = self._text[_TEXT_COLUMNS.index(by)]
+
+    def __getitem__(self, looked_up: str) -> _Entry:
+        # The last row of a code, as a dict of the rows has it; no row is under "" (no IATA).
+        i = self._by.last_index(looked_up) if looked_up else None
+        if i is None:
+            raise KeyError(looked_up)
+        key, code, iata, name, city, country = (column[i] for column in self._text)
+        lat, lon = float(self._columns["lat"][i]), float(self._columns["lon"][i])
+        return _Entry(code, key, iata, name, city, country, lat, lon, "airport")
+
+    @functools.cached_property
+    def _codes(self) -> dict[str, None]:
+        return dict.fromkeys(code for code in self._by.strings() if code)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
+        return iter(self._codes)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._codes)
 
-    def by_iata(self) -> dict[str, _Entry]:
+    def by_iata(self) -> _Table:
         """The entries that have an IATA code, by that code."""
-        keys, _, iata = self._text[:3]
-        return {code: self[key] for key, code in zip(keys, iata, strict=True) if code}
+        return _Table(self._columns, by="iata")
 
 
 @functools.cache
 def _airports() -> _Table:
     """The airportsdata table, keyed by its 4-character ICAO key."""
     table = Path(airportsdata.__file__).with_name("airports.csv")
-    return _Table(packed("airports-1", hashlib.sha256(table.read_bytes()).hexdigest()[:16], _parse))
+    # The release, size and time of the installed table name it: hashing its 3 MB took longer
+    # than reading the parsed copy.
+    found = table.stat()
+    source = f"{airportsdata.__version__} {found.st_size} {found.st_mtime_ns}"
+    return _Table(packed("airports-1", hashlib.sha256(source.encode()).hexdigest()[:16], _parse))
 
 
 #: The text columns of the airportsdata table that the lookups keep (then lat and lon).
@@ -231,7 +247,7 @@ def _parse() -> dict[str, np.ndarray]:
 
 
 @functools.cache
-def _airports_by_iata() -> dict[str, _Entry]:
+def _airports_by_iata() -> Mapping[str, _Entry]:
     """Index the airport table by IATA code.
 
     Built from the ICAO table rather than by a second ``airportsdata.load("IATA")``: that would

@@ -1,18 +1,23 @@
 """Shipped tables parsed once, then kept as numpy arrays beside the graph cache.
 
 Parsing the airspace GeoJSON and the airport CSV costs about a second at every start of a
-one-shot command; the same columns read back from an ``.npz`` file take milliseconds. A file is
-named by a hash of what it was parsed from, so a new data file or a new airportsdata release
-makes a new one; it is read with ``allow_pickle=False`` (the cache directory holds data, never
-code), and a file that does not read is parsed again and rewritten.
+one-shot command. The columns are kept in a file made for loading: a JSON header naming each
+column's dtype, shape and place, then the columns' bytes, aligned; reading it back is one read,
+and every column is a read-only view of those bytes (an ``.npz`` file, a zip of ``.npy``
+files, took several times longer to open than to read). A file is named by a hash of what it
+was parsed from, so a new data file or a new airportsdata release makes a new one; it holds
+plain arrays only, never Python objects (the cache directory holds data, never code), and a
+file that does not read is parsed again and rewritten.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
+import math
 import os
 import tempfile
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,12 +26,21 @@ import numpy as np
 
 from overflight._config import cache_dir
 
-__all__ = ["clear_packed", "pack_strings", "packed", "packed_dir", "packed_size", "unpack_strings"]
+__all__ = [
+    "StringColumn",
+    "clear_packed",
+    "pack_strings",
+    "packed",
+    "packed_dir",
+    "packed_size",
+    "unpack_strings",
+]
 
 Columns = dict[str, np.ndarray]
 
 #: Ends each string of a column of strings (ASCII unit separator; no shipped text holds it).
 _END = "\x1f"
+_SEPARATOR = _END.encode("ascii")
 
 
 def pack_strings(values: list[str]) -> np.ndarray:
@@ -49,30 +63,119 @@ def unpack_strings(packed_column: np.ndarray) -> list[str]:
     return packed_column.tobytes().decode("utf-8").split(_END)[:-1]
 
 
+class StringColumn:
+    """A column that :func:`pack_strings` packed, read one string at a time.
+
+    A lookup needs one row of a table: finding it with one search of the bytes, and reading
+    that row's strings, costs microseconds where unpacking every string of the airports (and
+    indexing them) costs tens of milliseconds.
+
+    >>> column = StringColumn(pack_strings(["Zürich", "", "Oslo", "Oslo"]))
+    >>> column[0], column[1], column[2], len(column)
+    ('Zürich', '', 'Oslo', 4)
+    >>> column.last_index("Oslo"), column.last_index("Zürich"), column.last_index("Bergen")
+    (3, 0, None)
+    """
+
+    def __init__(self, packed_column: np.ndarray) -> None:
+        self._column = packed_column
+
+    @functools.cached_property
+    def _ends(self) -> np.ndarray:
+        # UTF-8 never holds the separator's byte inside another character's bytes.
+        return np.flatnonzero(self._column == ord(_END))
+
+    @functools.cached_property
+    def _bytes(self) -> bytes:
+        return _SEPARATOR + self._column.tobytes()  # every string between two separators
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i: int) -> str:
+        start = int(self._ends[i - 1]) + 1 if i > 0 else 0
+        return self._column[start : int(self._ends[i])].tobytes().decode("utf-8")
+
+    def last_index(self, value: str) -> int | None:
+        """The row of the last string equal to ``value``, or None if there is none."""
+        at = self._bytes.rfind(_SEPARATOR + value.encode("utf-8") + _SEPARATOR)
+        return None if at < 0 else self._bytes.count(_SEPARATOR, 0, at)
+
+    def strings(self) -> list[str]:
+        """Every string, in order."""
+        return unpack_strings(self._column)
+
+
 def packed_dir() -> Path:
     """Where the parsed tables are kept: ``data/`` beside the graphs (which it never counts)."""
     return cache_dir().parent / "data"
 
 
+#: Opens every file of columns; the number is the layout's version.
+_MAGIC = b"overflight-columns-1\n"
+#: Where each column starts is a multiple of this, so that every dtype reads aligned.
+_ALIGN = 16
+#: What a file that does not read raises: it is parsed again and rewritten.
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, IndexError)
+
+
+def _encode(columns: Columns) -> bytes:
+    """The columns as one file: the magic line, a JSON header of the columns, their bytes."""
+    header: list[dict[str, Any]] = []
+    offset = 0
+    for key, column in columns.items():
+        if column.dtype.hasobject:
+            raise ValueError(f"column {key!r} holds Python objects: only plain arrays are kept")
+        header.append(
+            {"key": key, "dtype": column.dtype.str, "shape": column.shape, "offset": offset}
+        )
+        offset += -(-column.nbytes // _ALIGN) * _ALIGN  # the next aligned place
+    head = _MAGIC + json.dumps(header).encode("ascii") + b"\n"
+    head += bytes(-len(head) % _ALIGN)
+    body = bytearray(offset)
+    for entry, column in zip(header, columns.values(), strict=True):
+        body[entry["offset"] : entry["offset"] + column.nbytes] = column.tobytes()
+    return head + bytes(body)
+
+
+def _decode(data: bytes) -> Columns:
+    """The columns of a file that :func:`_encode` wrote, as read-only views of its bytes."""
+    if not data.startswith(_MAGIC):
+        raise ValueError("not a file of columns")
+    end = data.index(b"\n", len(_MAGIC))
+    start = end + 1 + -(end + 1) % _ALIGN
+    columns: Columns = {}
+    for entry in json.loads(data[len(_MAGIC) : end]):
+        dtype = np.dtype(entry["dtype"])
+        if dtype.hasobject:
+            raise ValueError(f"column {entry['key']!r} would hold Python objects")
+        count = math.prod(entry["shape"])
+        at = start + int(entry["offset"])
+        if at + count * dtype.itemsize > len(data):
+            raise ValueError(f"column {entry['key']!r} runs past the end of the file")
+        column = np.frombuffer(data, dtype=dtype, count=count, offset=at)
+        columns[entry["key"]] = column.reshape(entry["shape"])
+    return columns
+
+
 def packed(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
     """The columns of ``name`` as ``parse`` makes them from the source ``source_key`` hashes.
 
-    Read from the cache when there; else parsed and written for the next start (silently not
-    written where the cache directory cannot be).
+    Read from the cache when there (one read, the columns views of its bytes: no parsing, no
+    copy); else parsed and written for the next start (silently not written where the cache
+    directory cannot be).
     """
-    path = packed_dir() / f"{name}-{source_key}.npz"
-    unreadable = (OSError, ValueError, KeyError, zipfile.BadZipFile)
-    with contextlib.suppress(*unreadable), np.load(path, allow_pickle=False) as stored:
-        return {key: stored[key] for key in stored.files}
+    path = packed_dir() / f"{name}-{source_key}{_SUFFIX}"
+    with contextlib.suppress(*_UNREADABLE):
+        return _decode(path.read_bytes())
     columns = parse()
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed: another process never reads half a file.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=f"{_SUFFIX}.tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                arrays: dict[str, Any] = columns  # savez's keywords include allow_pickle
-                np.savez(out, **arrays)
+                out.write(_encode(columns))
             os.replace(temporary, path)
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -80,9 +183,14 @@ def packed(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
     return columns
 
 
+#: The files of columns; earlier versions kept ``.npz`` files, which clearing removes too.
+_SUFFIX = ".columns"
+_SUFFIXES = (_SUFFIX, f"{_SUFFIX}.tmp", ".npz", ".npz.tmp")
+
+
 def _files() -> list[Path]:
     try:
-        return [p for p in packed_dir().iterdir() if p.name.endswith((".npz", ".npz.tmp"))]
+        return [p for p in packed_dir().iterdir() if p.name.endswith(_SUFFIXES)]
     except FileNotFoundError:
         return []
 
