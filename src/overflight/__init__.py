@@ -25,7 +25,6 @@ from overflight.errors import (
     UnknownStateError,
     VerificationError,
 )
-from overflight.models import LonLat, Place, Route, StateTransit
 
 __all__ = [
     "AircraftFileError",
@@ -64,10 +63,14 @@ __all__ = [
     "states",
 ]
 
-# The values and errors are plain Python; everything else loads numpy, shapely, pyproj,
-# pydantic or scipy and is imported on first use, so that `overflight --help` and a plain
-# route load only what they use.
+# The errors are plain Python; everything else is imported on first use (most of it loads
+# numpy, shapely, pyproj, pydantic or scipy; the values are dataclasses that help never needs),
+# so that `overflight --help` and a plain route load only what they use.
 _LAZY = {
+    "LonLat": "overflight.models",
+    "Place": "overflight.models",
+    "Route": "overflight.models",
+    "StateTransit": "overflight.models",
     "AircraftProfile": "overflight.aircraft",
     "load_aircraft": "overflight.aircraft",
     "compare_routes": "overflight.analysis",
@@ -110,6 +113,7 @@ if TYPE_CHECKING:
     from overflight.analysis import compare_routes, find_chokepoints, plan_with_stops
     from overflight.data.airports import resolve_place, search_airports
     from overflight.data.airspace import StateArea, states
+    from overflight.models import LonLat, Place, Route, StateTransit
     from overflight.routing.planner import Planner, plan_route, planner_for
     from overflight.scenarios import Permissions, Scenario, list_scenarios, load_scenario
 

@@ -58,6 +58,7 @@ def test_help_imports_neither_the_library_nor_a_command_module() -> None:
     imported = _imported_after("--help")
     # Help is click's plain text: rich (its help panels and markdown) loads for none of it.
     assert not {m.split(".")[0] for m in imported} & {*HEAVY, "rich"}
+    assert "overflight.models" not in imported  # dataclasses help never shows
     loaded_commands = {m for m in imported if m.startswith("overflight.cli.")}
     assert loaded_commands <= {
         "overflight.cli.app",
