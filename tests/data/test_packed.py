@@ -122,3 +122,19 @@ def test_the_airports_read_back_are_airportsdata() -> None:
         )
         assert (entry.lat, entry.lon) == (float(row["lat"]), float(row["lon"]))
     assert table["UUMU"].code == "UUMU"
+
+
+def test_an_airport_looked_up_alone_is_the_one_the_table_lists() -> None:
+    """One lookup searches the packed codes; going through the table indexes them: same rows."""
+    fresh = airports._Table(airports._airports()._columns)
+    listed = dict(airports._Table(airports._airports()._columns).items())
+    for key in [*list(listed)[::50], "UUMU", "OSLK"]:
+        assert fresh[key] == listed[key]
+    assert "" not in fresh
+    assert "NO SUCH" not in fresh
+    by_iata = fresh.by_iata()
+    listed_iata = dict(fresh.by_iata().items())
+    iata_column = unpack_strings(airports._airports()._columns["iata"])
+    repeated = [code for code in set(iata_column) if code and iata_column.count(code) > 1]
+    for code in [*list(listed_iata)[::25], *repeated[:20], "SVO", "LHR"]:
+        assert by_iata[code] == listed_iata[code]  # a repeated code (if any): its last row

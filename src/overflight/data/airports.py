@@ -180,37 +180,56 @@ class _Table(Mapping[str, _Entry]):
     """The airportsdata table by one of its codes; an entry is made when looked up.
 
     A lookup searches the packed column of codes and reads the one row it finds, so a route's
-    two lookups cost microseconds rather than the 28,000 rows' worth of strings; the codes are
-    listed only for iterating over the table.
+    two lookups cost microseconds rather than the 28,000 rows' worth of strings. Going through
+    the table (a search) unpacks and indexes it once, and every lookup then reads the lists.
     """
 
     def __init__(self, columns: dict[str, np.ndarray], by: str = "key") -> None:
         self._columns = columns
-        self._text = [StringColumn(columns[c]) for c in _TEXT_COLUMNS]
-        self._by = self._text[_TEXT_COLUMNS.index(by)]
-
-    def __getitem__(self, looked_up: str) -> _Entry:
-        # The last row of a code, as a dict of the rows has it; no row is under "" (no IATA).
-        i = self._by.last_index(looked_up) if looked_up else None
-        if i is None:
-            raise KeyError(looked_up)
-        key, code, iata, name, city, country = (column[i] for column in self._text)
-        lat, lon = float(self._columns["lat"][i]), float(self._columns["lon"][i])
-        return _Entry(code, key, iata, name, city, country, lat, lon, "airport")
+        self._by = _TEXT_COLUMNS.index(by)
 
     @functools.cached_property
-    def _codes(self) -> dict[str, None]:
-        return dict.fromkeys(code for code in self._by.strings() if code)
+    def _packed(self) -> list[StringColumn]:
+        return [StringColumn(self._columns[c]) for c in _TEXT_COLUMNS]
+
+    @functools.cached_property
+    def _unpacked(self) -> tuple[list[list[str]], list[float], list[float]]:
+        text = [column.strings() for column in self._packed]
+        return text, self._columns["lat"].tolist(), self._columns["lon"].tolist()
+
+    @functools.cached_property
+    def _rows(self) -> dict[str, int]:
+        codes = self._unpacked[0][self._by]
+        # The last row of a code wins, as a dict of the rows has it; "" is no IATA code.
+        rows = dict(zip(codes, range(len(codes)), strict=True))
+        rows.pop("", None)
+        return rows
+
+    def __getitem__(self, looked_up: str) -> _Entry:
+        if "_rows" in self.__dict__:  # unpacked and indexed already
+            i = self._rows[looked_up]
+            text, lats, lons = self._unpacked
+            key, code, iata, name, city, country = (column[i] for column in text)
+            return _Entry(code, key, iata, name, city, country, lats[i], lons[i], "airport")
+        found = self._packed[self._by].last_index(looked_up) if looked_up else None
+        if found is None:
+            raise KeyError(looked_up)
+        key, code, iata, name, city, country = (column[found] for column in self._packed)
+        lat, lon = float(self._columns["lat"][found]), float(self._columns["lon"][found])
+        return _Entry(code, key, iata, name, city, country, lat, lon, "airport")
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._codes)
+        return iter(self._rows)
 
     def __len__(self) -> int:
-        return len(self._codes)
+        return len(self._rows)
 
     def by_iata(self) -> _Table:
         """The entries that have an IATA code, by that code."""
-        return _Table(self._columns, by="iata")
+        table = _Table(self._columns, by="iata")
+        if "_unpacked" in self.__dict__:  # the same lists, not unpacked twice
+            table.__dict__["_unpacked"] = self._unpacked
+        return table
 
 
 @functools.cache
