@@ -50,6 +50,11 @@ def _jit(func: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True)(func))
 
 
+def _ijit(func: F) -> F:
+    """Compiled into each caller (the innermost tests, where a call costs as much as the work)."""
+    return cast(F, numba.njit(cache=True, nogil=True, inline="always")(func))
+
+
 def _pjit(func: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(func))
 
@@ -193,8 +198,56 @@ def _det(
     return (a1 * b2 - a2 * b1) * c0 + (a2 * b0 - a0 * b2) * c1 + (a0 * b1 - a1 * b0) * c2
 
 
+@_ijit
+def _meets(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    n0: float,
+    n1: float,
+    n2: float,
+    tol: float,
+    starts: Float2D,
+    ends: Float2D,
+    e: int,
+) -> bool:
+    """Whether the minor arc a-b crosses or touches edge e.
+
+    ``n`` is a x b and ``tol`` the distance that counts as on the arc, times |n|.
+    """
+    a0, a1, a2 = a[0], a[1], a[2]
+    b0, b1, b2 = b[0], b[1], b[2]
+    c0, c1, c2 = starts[e, 0], starts[e, 1], starts[e, 2]
+    d0, d1, d2 = ends[e, 0], ends[e, 1], ends[e, 2]
+    abc = n0 * c0 + n1 * c1 + n2 * c2
+    abd = n0 * d0 + n1 * d1 + n2 * d2
+    if (abc > tol and abd > tol) or (abc < -tol and abd < -tol):
+        return False
+    # An edge end on the arc's great circle: touching the arc blocks it.
+    if abs(abc) <= tol or abs(abd) <= tol:
+        if (
+            abs(abc) <= tol
+            and _det(a0, a1, a2, c0, c1, c2, n0, n1, n2) >= 0.0
+            and _det(c0, c1, c2, b0, b1, b2, n0, n1, n2) >= 0.0
+        ):
+            return True
+        return bool(
+            abs(abd) <= tol
+            and _det(a0, a1, a2, d0, d1, d2, n0, n1, n2) >= 0.0
+            and _det(d0, d1, d2, b0, b1, b2, n0, n1, n2) >= 0.0
+        )
+    cda = _det(c0, c1, c2, d0, d1, d2, a0, a1, a2)
+    cdb = _det(c0, c1, c2, d0, d1, d2, b0, b1, b2)
+    if (cda > 0.0 and cdb > 0.0) or (cda < 0.0 and cdb < 0.0):
+        return False
+    # The great circles cross between the ends of both arcs, or at the antipodal point:
+    # the four triangles acb, bda, cbd, dac agree only in the first case.
+    if abc < 0.0:
+        return cda >= 0.0 and cdb <= 0.0
+    return cda <= 0.0 and cdb >= 0.0
+
+
 @_jit
-def _blocked(
+def _blocker(
     a: NDArray[np.float64],
     b: NDArray[np.float64],
     skip0: int,
@@ -205,8 +258,11 @@ def _blocked(
     ends: Float2D,
     cell_start: Int1D,
     cell_edges: Int1D,
-) -> bool:
-    """Whether the minor arc a-b crosses or touches an edge other than the skipped ones."""
+) -> int:
+    """An edge other than the skipped ones that the minor arc a-b crosses or touches, or -1.
+
+    Antipodal ends, which no minor arc joins, answer -2.
+    """
     a0, a1, a2 = a[0], a[1], a[2]
     b0, b1, b2 = b[0], b[1], b[2]
     n0 = a1 * b2 - a2 * b1
@@ -216,7 +272,7 @@ def _blocked(
     theta = math.atan2(nn, a0 * b0 + a1 * b1 + a2 * b2)
     if nn == 0.0:
         # The same point (clear), or antipodal points, which no minor arc joins.
-        return bool(a0 * b0 + a1 * b1 + a2 * b2 < 0.0)
+        return -2 if a0 * b0 + a1 * b1 + a2 * b2 < 0.0 else -1
     steps = max(1, math.ceil(theta / STEP))
     s = math.sin(theta)
     tol = ON_ARC * nn
@@ -237,40 +293,9 @@ def _blocked(
             e = cell_edges[m]
             if e in (skip0, skip1, skip2, skip3):
                 continue
-            c0, c1, c2 = starts[e, 0], starts[e, 1], starts[e, 2]
-            d0, d1, d2 = ends[e, 0], ends[e, 1], ends[e, 2]
-            abc = n0 * c0 + n1 * c1 + n2 * c2
-            abd = n0 * d0 + n1 * d1 + n2 * d2
-            if (abc > tol and abd > tol) or (abc < -tol and abd < -tol):
-                continue
-            # An edge end on the arc's great circle: touching the arc blocks it.
-            if abs(abc) <= tol or abs(abd) <= tol:
-                if (
-                    abs(abc) <= tol
-                    and _det(a0, a1, a2, c0, c1, c2, n0, n1, n2) >= 0.0
-                    and _det(c0, c1, c2, b0, b1, b2, n0, n1, n2) >= 0.0
-                ):
-                    return True
-                if (
-                    abs(abd) <= tol
-                    and _det(a0, a1, a2, d0, d1, d2, n0, n1, n2) >= 0.0
-                    and _det(d0, d1, d2, b0, b1, b2, n0, n1, n2) >= 0.0
-                ):
-                    return True
-                continue
-            cda = _det(c0, c1, c2, d0, d1, d2, a0, a1, a2)
-            cdb = _det(c0, c1, c2, d0, d1, d2, b0, b1, b2)
-            if (cda > 0.0 and cdb > 0.0) or (cda < 0.0 and cdb < 0.0):
-                continue
-            # The great circles cross between the ends of both arcs, or at the
-            # antipodal point: the four triangles acb, bda, cbd, dac agree only
-            # in the first case.
-            if abc < 0.0:
-                if cda >= 0.0 and cdb <= 0.0:
-                    return True
-            elif cda <= 0.0 and cdb >= 0.0:
-                return True
-    return False
+            if _meets(a, b, n0, n1, n2, tol, starts, ends, e):
+                return int(e)
+    return -1
 
 
 @_jit
@@ -286,17 +311,20 @@ def arcs_blocked(
     """For each i, whether the arc a[i]-b[i] meets an edge other than skip[i, 0..3]."""
     out = np.empty(a.shape[0], dtype=np.bool_)
     for i in range(a.shape[0]):
-        out[i] = _blocked(
-            a[i],
-            b[i],
-            skip[i, 0],
-            skip[i, 1],
-            skip[i, 2],
-            skip[i, 3],
-            starts,
-            ends,
-            cell_start,
-            cell_edges,
+        out[i] = (
+            _blocker(
+                a[i],
+                b[i],
+                skip[i, 0],
+                skip[i, 1],
+                skip[i, 2],
+                skip[i, 3],
+                starts,
+                ends,
+                cell_start,
+                cell_edges,
+            )
+            != -1
         )
     return out
 
@@ -318,17 +346,20 @@ def pairs_blocked(
     for k in numba.prange(first.shape[0]):
         i = first[k]
         j = second[k]
-        out[k] = _blocked(
-            points[i],
-            points[j],
-            edge_in[i],
-            edge_out[i],
-            edge_in[j],
-            edge_out[j],
-            starts,
-            ends,
-            cell_start,
-            cell_edges,
+        out[k] = (
+            _blocker(
+                points[i],
+                points[j],
+                edge_in[i],
+                edge_out[i],
+                edge_in[j],
+                edge_out[j],
+                starts,
+                ends,
+                cell_start,
+                cell_edges,
+            )
+            != -1
         )
     return out
 
@@ -418,8 +449,9 @@ def _clear_of(
     cell_edges: Int1D,
 ) -> bool:
     """Whether the arc p-q meets none of a grid's edges (an empty grid: trivially)."""
-    return starts.shape[0] == 0 or not _blocked(
-        p, q, -1, -1, -1, -1, starts, ends, cell_start, cell_edges
+    return (
+        starts.shape[0] == 0
+        or _blocker(p, q, -1, -1, -1, -1, starts, ends, cell_start, cell_edges) == -1
     )
 
 
@@ -435,6 +467,15 @@ def _tangent_at(
         return False
     # No minor arc joins antipodes.
     return bool(points[v, 0] * p[0] + points[v, 1] * p[1] + points[v, 2] * p[2] > -1.0 + 1e-12)
+
+
+@_jit
+def _chord(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    """Straight-line distance between unit vectors: never more than the angle between them."""
+    x = a[0] - b[0]
+    y = a[1] - b[1]
+    z = a[2] - b[2]
+    return math.sqrt(x * x + y * y + z * z)
 
 
 @_jit
@@ -486,6 +527,45 @@ def _heap_pop(keys: NDArray[np.float64], codes: Int1D, size: int) -> tuple[float
     keys[i] = last_f
     codes[i] = last_code
     return f, code, size
+
+
+#: Edges remembered per end of a search that blocked legs from it (see _end_leg_blocked).
+BLOCKERS = 8
+
+
+@_jit
+def _end_leg_blocked(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    skip0: int,
+    skip1: int,
+    skip2: int,
+    skip3: int,
+    blockers: Int1D,
+    starts: Float2D,
+    ends: Float2D,
+    cell_start: Int1D,
+    cell_edges: Int1D,
+) -> bool:
+    """``_blocked`` for the legs from or to one end of a search, remembering what blocks them.
+
+    Those legs that are blocked are mostly blocked by the same few edges (a headland hides a
+    whole sector from a place), so the last BLOCKERS edges found are tried before the grid
+    is walked; ``blockers`` holds them, then the count of edges found.
+    """
+    n0 = a[1] * b[2] - a[2] * b[1]
+    n1 = a[2] * b[0] - a[0] * b[2]
+    n2 = a[0] * b[1] - a[1] * b[0]
+    tol = ON_ARC * math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
+    for k in range(min(BLOCKERS, blockers[BLOCKERS])):
+        e = blockers[k]
+        if e not in (skip0, skip1, skip2, skip3) and _meets(a, b, n0, n1, n2, tol, starts, ends, e):
+            return True
+    e = _blocker(a, b, skip0, skip1, skip2, skip3, starts, ends, cell_start, cell_edges)
+    if e >= 0:
+        blockers[blockers[BLOCKERS] % BLOCKERS] = e
+        blockers[BLOCKERS] += 1
+    return e != -1
 
 
 @_jit
@@ -540,7 +620,8 @@ def shortest_path(
     """
     if (
         try_direct
-        and not _blocked(origin, destination, -1, -1, -1, -1, starts, ends, cell_start, cell_edges)
+        and _blocker(origin, destination, -1, -1, -1, -1, starts, ends, cell_start, cell_edges)
+        == -1
         and _clear_of(origin, destination, more_starts, more_ends, more_cell_start, more_cell_edges)
     ):
         return _angle(origin, destination), np.empty(0, dtype=np.int64)
@@ -558,33 +639,51 @@ def shortest_path(
     size = 0
     restricted = start_ok.shape[0] > 0
     # Queue entries: v for a vertex reached, n + v for an untested leg from the origin
-    # to v, 2n + v for an untested leg from v to the destination.
+    # to v, 2n + v for an untested leg from v to the destination, and 3n + v for a leg from
+    # the origin whose length is not yet computed: it waits under the sum of the chords
+    # o-v and v-d, a lower bound of the leg's key that costs no trigonometry, so that only
+    # the legs the search comes near are measured.
     for v in range(n):
         if restricted and not start_ok[v]:
             continue
         if not _tangent_at(points, n_prev, n_next, v, origin):
             continue
-        seen[v] = stamp
-        g[v] = np.inf
-        h[v] = _angle(points[v], destination)
-        start_d[v] = _angle(origin, points[v])
         if size == keys.shape[0]:
             keys, codes = _grown(keys, codes)
-        _heap_push(keys, codes, size, start_d[v] + h[v], n + v)
+        # Less a hair, so that rounding cannot lift the bound above the length.
+        bound = _chord(origin, points[v]) + _chord(points[v], destination) - 1e-12
+        _heap_push(keys, codes, size, bound, 3 * n + v)
         size += 1
+    start_blockers = np.zeros(BLOCKERS + 1, dtype=np.int64)
+    goal_blockers = np.zeros(BLOCKERS + 1, dtype=np.int64)
     goal_parent = -1
     best = np.inf
     while size > 0:
         f, code, size = _heap_pop(keys, codes, size)
+        if code >= 3 * n:
+            v = code - 3 * n
+            if seen[v] != stamp:
+                seen[v] = stamp
+                g[v] = np.inf
+                h[v] = _angle(points[v], destination)
+            elif closed[v] == stamp:
+                continue
+            start_d[v] = _angle(origin, points[v])
+            if size == keys.shape[0]:
+                keys, codes = _grown(keys, codes)
+            _heap_push(keys, codes, size, start_d[v] + h[v], n + v)
+            size += 1
+            continue
         if code >= 2 * n:
             v = code - 2 * n
-            if not _blocked(
+            if not _end_leg_blocked(
                 points[v],
                 destination,
                 edge_in[v],
                 edge_out[v],
                 -1,
                 -1,
+                goal_blockers,
                 starts,
                 ends,
                 cell_start,
@@ -600,13 +699,14 @@ def shortest_path(
             v = code - n
             if closed[v] == stamp or g[v] <= start_d[v]:
                 continue
-            if _blocked(
+            if _end_leg_blocked(
                 origin,
                 points[v],
                 -1,
                 -1,
                 edge_in[v],
                 edge_out[v],
+                start_blockers,
                 starts,
                 ends,
                 cell_start,
