@@ -530,7 +530,7 @@ def _heap_pop(keys: NDArray[np.float64], codes: Int1D, size: int) -> tuple[float
 
 
 #: Edges remembered per end of a search that blocked legs from it (see _end_leg_blocked).
-BLOCKERS = 8
+BLOCKERS = 32
 
 
 @_jit
