@@ -13,6 +13,11 @@ Run from the repository root (needs ``pip install -e .[bench]``)::
    build is feasible (time and memory, under a cap), then per-query time and length.
 
 Results go to ``benchmarks/results/peers-<date>.json`` and the results README.
+
+To iterate on the searoute comparison alone (``peers-searoute-<date>.json``) without building
+the all-states graph each time, keep it in a directory of your choice::
+
+    python -m benchmarks.bench_peers --searoute-only --graph-cache /tmp/overflight-all-states
 """
 
 from __future__ import annotations
@@ -669,8 +674,8 @@ def targets(figures: dict[str, Any]) -> list[common.Target]:
 def summary(figures: dict[str, Any]) -> list[str]:
     """Plain lines for the README section."""
     lines = []
-    ept = figures["extremitypathfinder"]
-    for attempt in ept["attempts"]:
+    ept = figures.get("extremitypathfinder", {})  # absent with --searoute-only
+    for attempt in ept.get("attempts", []):
         what = (
             f"simplified by {attempt['tau_deg']} deg" if attempt["tau_deg"] else "exact obstacles"
         )
@@ -692,10 +697,12 @@ def summary(figures: dict[str, Any]) -> list[str]:
         )
     alls = figures.get("all_states", {})  # absent when skipped on request
     if alls.get("feasible"):
+        kept = " (graph read from a kept cache, with its saved build time)" if alls["kept"] else ""
         lines.append(
             f"- overflight with all {alls['states']} states denied: union "
             f"{alls['obstacles_s']:.1f} s, graph {alls['graph_build_s']:.1f} s, "
-            f"{alls['vertices']} convex vertices, peak RSS {alls['peak_mb']:.0f} MB."
+            f"{alls['vertices']} convex vertices, peak RSS {alls['peak_mb']:.0f} MB"
+            f"{kept}."
         )
     elif alls:
         lines.append(
@@ -727,6 +734,21 @@ def run(args: argparse.Namespace) -> None:
     figures: dict[str, Any] = {}
     pairs = all_pairs(args.pairs)
     figures["workload"] = {"pairs": len(pairs), "id": workload_id(pairs)}
+    if not args.searoute_only:
+        _conflict_26_part(args, pairs, figures)
+    if not args.skip_searoute:
+        _searoute_part(args, figures)
+    info["load_average_end"] = list(os.getloadavg())
+    rows = targets(figures)
+    name = args.name or ("peers-searoute" if args.searoute_only else "peers")
+    path = common.write_results(name, info, figures, rows, summary(figures), args.out)
+    _say(f"\nwrote {path}")
+
+
+def _conflict_26_part(
+    args: argparse.Namespace, pairs: Sequence[Pair], figures: dict[str, Any]
+) -> None:
+    """overflight's build and queries on conflict-26, then extremitypathfinder on them."""
     with common.fresh_cache_dir():
         _say("overflight on conflict-26")
         planner, t_build = common.timed(lambda: planner_for(CONFLICT_26))
@@ -757,21 +779,38 @@ def run(args: argparse.Namespace) -> None:
             )
         ),
     )
-    if not args.skip_searoute:
-        _searoute_part(args, figures)
-    info["load_average_end"] = list(os.getloadavg())
-    rows = targets(figures)
-    path = common.write_results(args.name, info, figures, rows, summary(figures), args.out)
-    _say(f"\nwrote {path}")
+
+
+def _all_states_cache(args: argparse.Namespace) -> contextlib.AbstractContextManager[Path]:
+    """The cache directory for the all-states graph: a fresh one, or the one given to keep."""
+    if args.graph_cache is None:
+        return common.fresh_cache_dir()
+    return _kept_cache_dir(args.graph_cache)
+
+
+@contextlib.contextmanager
+def _kept_cache_dir(directory: Path) -> Iterator[Path]:
+    """Point OVERFLIGHT_CACHE_DIR at a directory kept between runs."""
+    directory.mkdir(parents=True, exist_ok=True)
+    old = os.environ.get("OVERFLIGHT_CACHE_DIR")
+    os.environ["OVERFLIGHT_CACHE_DIR"] = str(directory)
+    try:
+        yield directory
+    finally:
+        if old is None:
+            os.environ.pop("OVERFLIGHT_CACHE_DIR", None)
+        else:
+            os.environ["OVERFLIGHT_CACHE_DIR"] = old
 
 
 def _searoute_part(args: argparse.Namespace, figures: dict[str, Any]) -> None:
     """The all-states build, then searoute against it if the build was feasible."""
-    with common.fresh_cache_dir() as cache:
+    with _all_states_cache(args) as cache:
         _section(
             "overflight with every state denied",
             lambda: figures.update(all_states=build_all_states(cache, args.all_states_cap)),
         )
+        figures["all_states"]["kept"] = args.graph_cache is not None
         if figures["all_states"]["feasible"]:
             denied = tuple(sorted(states()))
             planner = planner_for(denied)  # loads what the child built
@@ -805,8 +844,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     add("--all-states-cap", type=float, default=1200.0, help="seconds for the all-states build")
     add("--ocean-pairs", type=int, default=200, help="ocean pairs for searoute")
     add("--out", type=Path, default=common.RESULTS_DIR, help="directory for the results")
-    add("--name", default="peers", help="results file and README section name")
+    add(
+        "--name",
+        help="results file and README section name (peers, or peers-searoute with --searoute-only)",
+    )
     add("--skip-searoute", action="store_true", help="extremitypathfinder only")
+    add("--searoute-only", action="store_true", help="the all-states graph and searoute only")
+    add(
+        "--graph-cache",
+        type=Path,
+        help="directory kept between runs for the all-states graph (default: a fresh one)",
+    )
     add("--child", choices=["ept", "all-states"], help=argparse.SUPPRESS)
     add("--input", type=Path, help=argparse.SUPPRESS)
     add("--build-cap", type=float, default=0.0, help=argparse.SUPPRESS)

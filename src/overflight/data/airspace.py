@@ -182,6 +182,19 @@ def states_at(lon: float, lat: float, codes: Iterable[str] | None = None) -> tup
         sorted(
             code
             for code, area in candidates.items()
-            if shapely.intersects_xy(area.geometry, lon_n, lat)
+            if _in_bounds(code, lon_n, lat) and shapely.intersects_xy(area.geometry, lon_n, lat)
         )
     )
+
+
+def _in_bounds(code: str, lon: float, lat: float) -> bool:
+    """Whether the point lies in the state's bounding box: most states are ruled out so."""
+    west, south, east, north = _bounds(code)
+    return west <= lon <= east and south <= lat <= north
+
+
+@cache
+def _bounds(code: str) -> tuple[float, float, float, float]:
+    # Plain floats, which threads may share (the geometry itself they may not).
+    west, south, east, north = shapely.bounds(states()[code].geometry).tolist()
+    return west, south, east, north

@@ -119,6 +119,10 @@ def _same_side(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.boo
     return np.asarray(~(((a > eps) & (b < -eps)) | ((a < -eps) & (b > eps))), dtype=np.bool_)
 
 
+#: No restriction on the end legs of a search (an empty mask).
+_EVERY = np.zeros(0, dtype=np.bool_)
+
+
 @cache
 def _no_edges() -> Any:
     """An edge grid with no edges: a search with nothing beyond the graph's obstacles."""
@@ -155,8 +159,9 @@ class VisibilityGraph:
         self.points = arrays.points
         self._n_prev = _unit_normals(arrays.prev, self.points)
         self._n_next = _unit_normals(arrays.next, self.points)
-        # The charts hold prepared GEOS geometry: one set per thread (see _threadlocal).
-        self._charts = threading.local()
+        # Per thread: the charts, which hold prepared GEOS geometry (see _threadlocal), and
+        # the search's scratch arrays.
+        self._local = threading.local()
         self._grid: Any = None
         # Plain lists make the search loop several times faster than numpy scalars.
         self._adjacency = (
@@ -255,9 +260,9 @@ class VisibilityGraph:
 
     @property
     def _index(self) -> VisibilityIndex:
-        index: VisibilityIndex | None = getattr(self._charts, "index", None)
+        index: VisibilityIndex | None = getattr(self._local, "index", None)
         if index is None:
-            index = self._charts.index = VisibilityIndex(self.arrays.starts, self.arrays.ends)
+            index = self._local.index = VisibilityIndex(self.arrays.starts, self.arrays.ends)
         return index
 
     def _kernels(self) -> Any:
@@ -317,6 +322,8 @@ class VisibilityGraph:
 
     def shortest_path(self, origin: Vector, destination: Vector) -> list[Vector] | None:
         """Turning points of the shortest clear path, both ends included; None if none."""
+        if _COMPILED.get():
+            return self._search(origin, destination, None, try_direct=True)
         if self.clear(origin, destination):
             return [origin, destination]
         return self.detour(origin, destination)
@@ -333,14 +340,7 @@ class VisibilityGraph:
         kernels = self._kernels()
         starts, _, nxt = _ring_edges(more.rings)
         extra = kernels.build_edge_grid(starts, starts[nxt])
-        none = np.full((1, 4), -1, dtype=np.int64)
-        a, b = origin[None, :], destination[None, :]
-        direct = kernels.arcs_blocked(
-            a, b, none, extra.starts, extra.ends, extra.cell_start, extra.cell_edges
-        )
-        if not direct[0] and self.clear_arcs(a, b)[0]:
-            return [origin, destination]
-        return self._search(origin, destination, extra)
+        return self._search(origin, destination, extra, try_direct=True)
 
     def detour(self, origin: Vector, destination: Vector) -> list[Vector] | None:
         """The shortest path through obstacle vertices (for ends that do not see each other)."""
@@ -380,25 +380,27 @@ class VisibilityGraph:
         weights: NDArray[np.float64] | None = None,
         start_ok: NDArray[np.bool_] | None = None,
         goal_ok: NDArray[np.bool_] | None = None,
+        *,
+        try_direct: bool = False,
     ) -> list[Vector] | None:
         """The compiled search, around the graph's obstacles and the ``more`` edge grid."""
         a = self.arrays
         kernels, g = self._kernels(), self._grid
         if more is None:
             more = _no_edges()
-        starts, goals = self._tangent(origin), self._tangent(destination)
-        if start_ok is not None and goal_ok is not None:
-            starts, goals = starts & start_ok, goals & goal_ok
-        # The end legs are tested lazily, in the search: most are never needed.
-        length, found = kernels.astar_lazy(
+        values, marks, stamp = self._scratch()
+        length, found = kernels.shortest_path(
             self.points,
+            self._n_prev,
+            self._n_next,
             a.indptr,
             a.indices,
             a.weights if weights is None else weights,
             np.ascontiguousarray(origin),
             np.ascontiguousarray(destination),
-            np.flatnonzero(starts),
-            goals,
+            _EVERY if start_ok is None else start_ok,
+            _EVERY if goal_ok is None else goal_ok,
+            try_direct,
             a.edge_in,
             a.edge_out,
             g.starts,
@@ -409,10 +411,23 @@ class VisibilityGraph:
             more.ends,
             more.cell_start,
             more.cell_edges,
+            values,
+            marks,
+            stamp,
         )
         if not np.isfinite(length):
             return None
-        return [origin, *self.points[[int(v) for v in found]], destination]
+        return [origin, *self.points[found.tolist()], destination]
+
+    def _scratch(self) -> tuple[NDArray[np.float64], NDArray[np.int64], int]:
+        """The calling thread's search scratch for this graph, and a stamp not used before."""
+        local = self._local
+        if getattr(local, "marks", None) is None:
+            local.values = np.empty((3, self.size))
+            local.marks = np.full((3, self.size), -1, dtype=np.int64)
+            local.stamp = 0
+        local.stamp += 1
+        return local.values, local.marks, local.stamp
 
     def _astar(
         self,

@@ -28,10 +28,10 @@ __all__ = [
     "GRID",
     "EdgeGrid",
     "arcs_blocked",
-    "astar_lazy",
     "bitangent_pairs",
     "build_edge_grid",
     "pairs_blocked",
+    "shortest_path",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,6 +48,11 @@ ON_ARC = 1e-11
 
 def _jit(func: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True)(func))
+
+
+def _ijit(func: F) -> F:
+    """Compiled into each caller (the innermost tests, where a call costs as much as the work)."""
+    return cast(F, numba.njit(cache=True, nogil=True, inline="always")(func))
 
 
 def _pjit(func: F) -> F:
@@ -193,8 +198,56 @@ def _det(
     return (a1 * b2 - a2 * b1) * c0 + (a2 * b0 - a0 * b2) * c1 + (a0 * b1 - a1 * b0) * c2
 
 
+@_ijit
+def _meets(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    n0: float,
+    n1: float,
+    n2: float,
+    tol: float,
+    starts: Float2D,
+    ends: Float2D,
+    e: int,
+) -> bool:
+    """Whether the minor arc a-b crosses or touches edge e.
+
+    ``n`` is a x b and ``tol`` the distance that counts as on the arc, times |n|.
+    """
+    a0, a1, a2 = a[0], a[1], a[2]
+    b0, b1, b2 = b[0], b[1], b[2]
+    c0, c1, c2 = starts[e, 0], starts[e, 1], starts[e, 2]
+    d0, d1, d2 = ends[e, 0], ends[e, 1], ends[e, 2]
+    abc = n0 * c0 + n1 * c1 + n2 * c2
+    abd = n0 * d0 + n1 * d1 + n2 * d2
+    if (abc > tol and abd > tol) or (abc < -tol and abd < -tol):
+        return False
+    # An edge end on the arc's great circle: touching the arc blocks it.
+    if abs(abc) <= tol or abs(abd) <= tol:
+        if (
+            abs(abc) <= tol
+            and _det(a0, a1, a2, c0, c1, c2, n0, n1, n2) >= 0.0
+            and _det(c0, c1, c2, b0, b1, b2, n0, n1, n2) >= 0.0
+        ):
+            return True
+        return bool(
+            abs(abd) <= tol
+            and _det(a0, a1, a2, d0, d1, d2, n0, n1, n2) >= 0.0
+            and _det(d0, d1, d2, b0, b1, b2, n0, n1, n2) >= 0.0
+        )
+    cda = _det(c0, c1, c2, d0, d1, d2, a0, a1, a2)
+    cdb = _det(c0, c1, c2, d0, d1, d2, b0, b1, b2)
+    if (cda > 0.0 and cdb > 0.0) or (cda < 0.0 and cdb < 0.0):
+        return False
+    # The great circles cross between the ends of both arcs, or at the antipodal point:
+    # the four triangles acb, bda, cbd, dac agree only in the first case.
+    if abc < 0.0:
+        return cda >= 0.0 and cdb <= 0.0
+    return cda <= 0.0 and cdb >= 0.0
+
+
 @_jit
-def _blocked(
+def _blocker(
     a: NDArray[np.float64],
     b: NDArray[np.float64],
     skip0: int,
@@ -205,8 +258,11 @@ def _blocked(
     ends: Float2D,
     cell_start: Int1D,
     cell_edges: Int1D,
-) -> bool:
-    """Whether the minor arc a-b crosses or touches an edge other than the skipped ones."""
+) -> int:
+    """An edge other than the skipped ones that the minor arc a-b crosses or touches, or -1.
+
+    Antipodal ends, which no minor arc joins, answer -2.
+    """
     a0, a1, a2 = a[0], a[1], a[2]
     b0, b1, b2 = b[0], b[1], b[2]
     n0 = a1 * b2 - a2 * b1
@@ -216,7 +272,7 @@ def _blocked(
     theta = math.atan2(nn, a0 * b0 + a1 * b1 + a2 * b2)
     if nn == 0.0:
         # The same point (clear), or antipodal points, which no minor arc joins.
-        return bool(a0 * b0 + a1 * b1 + a2 * b2 < 0.0)
+        return -2 if a0 * b0 + a1 * b1 + a2 * b2 < 0.0 else -1
     steps = max(1, math.ceil(theta / STEP))
     s = math.sin(theta)
     tol = ON_ARC * nn
@@ -237,40 +293,9 @@ def _blocked(
             e = cell_edges[m]
             if e in (skip0, skip1, skip2, skip3):
                 continue
-            c0, c1, c2 = starts[e, 0], starts[e, 1], starts[e, 2]
-            d0, d1, d2 = ends[e, 0], ends[e, 1], ends[e, 2]
-            abc = n0 * c0 + n1 * c1 + n2 * c2
-            abd = n0 * d0 + n1 * d1 + n2 * d2
-            if (abc > tol and abd > tol) or (abc < -tol and abd < -tol):
-                continue
-            # An edge end on the arc's great circle: touching the arc blocks it.
-            if abs(abc) <= tol or abs(abd) <= tol:
-                if (
-                    abs(abc) <= tol
-                    and _det(a0, a1, a2, c0, c1, c2, n0, n1, n2) >= 0.0
-                    and _det(c0, c1, c2, b0, b1, b2, n0, n1, n2) >= 0.0
-                ):
-                    return True
-                if (
-                    abs(abd) <= tol
-                    and _det(a0, a1, a2, d0, d1, d2, n0, n1, n2) >= 0.0
-                    and _det(d0, d1, d2, b0, b1, b2, n0, n1, n2) >= 0.0
-                ):
-                    return True
-                continue
-            cda = _det(c0, c1, c2, d0, d1, d2, a0, a1, a2)
-            cdb = _det(c0, c1, c2, d0, d1, d2, b0, b1, b2)
-            if (cda > 0.0 and cdb > 0.0) or (cda < 0.0 and cdb < 0.0):
-                continue
-            # The great circles cross between the ends of both arcs, or at the
-            # antipodal point: the four triangles acb, bda, cbd, dac agree only
-            # in the first case.
-            if abc < 0.0:
-                if cda >= 0.0 and cdb <= 0.0:
-                    return True
-            elif cda <= 0.0 and cdb >= 0.0:
-                return True
-    return False
+            if _meets(a, b, n0, n1, n2, tol, starts, ends, e):
+                return int(e)
+    return -1
 
 
 @_jit
@@ -286,17 +311,20 @@ def arcs_blocked(
     """For each i, whether the arc a[i]-b[i] meets an edge other than skip[i, 0..3]."""
     out = np.empty(a.shape[0], dtype=np.bool_)
     for i in range(a.shape[0]):
-        out[i] = _blocked(
-            a[i],
-            b[i],
-            skip[i, 0],
-            skip[i, 1],
-            skip[i, 2],
-            skip[i, 3],
-            starts,
-            ends,
-            cell_start,
-            cell_edges,
+        out[i] = (
+            _blocker(
+                a[i],
+                b[i],
+                skip[i, 0],
+                skip[i, 1],
+                skip[i, 2],
+                skip[i, 3],
+                starts,
+                ends,
+                cell_start,
+                cell_edges,
+            )
+            != -1
         )
     return out
 
@@ -318,17 +346,20 @@ def pairs_blocked(
     for k in numba.prange(first.shape[0]):
         i = first[k]
         j = second[k]
-        out[k] = _blocked(
-            points[i],
-            points[j],
-            edge_in[i],
-            edge_out[i],
-            edge_in[j],
-            edge_out[j],
-            starts,
-            ends,
-            cell_start,
-            cell_edges,
+        out[k] = (
+            _blocker(
+                points[i],
+                points[j],
+                edge_in[i],
+                edge_out[i],
+                edge_in[j],
+                edge_out[j],
+                starts,
+                ends,
+                cell_start,
+                cell_edges,
+            )
+            != -1
         )
     return out
 
@@ -418,21 +449,138 @@ def _clear_of(
     cell_edges: Int1D,
 ) -> bool:
     """Whether the arc p-q meets none of a grid's edges (an empty grid: trivially)."""
-    return starts.shape[0] == 0 or not _blocked(
-        p, q, -1, -1, -1, -1, starts, ends, cell_start, cell_edges
+    return (
+        starts.shape[0] == 0
+        or _blocker(p, q, -1, -1, -1, -1, starts, ends, cell_start, cell_edges) == -1
     )
 
 
 @_jit
-def astar_lazy(
+def _tangent_at(
+    points: Float2D, n_prev: Float2D, n_next: Float2D, v: int, p: NDArray[np.float64]
+) -> bool:
+    """Whether a leg from p to vertex v touches the obstacle at v without entering it."""
+    if not _same_side(
+        n_prev[v, 0] * p[0] + n_prev[v, 1] * p[1] + n_prev[v, 2] * p[2],
+        n_next[v, 0] * p[0] + n_next[v, 1] * p[1] + n_next[v, 2] * p[2],
+    ):
+        return False
+    # No minor arc joins antipodes.
+    return bool(points[v, 0] * p[0] + points[v, 1] * p[1] + points[v, 2] * p[2] > -1.0 + 1e-12)
+
+
+@_jit
+def _chord(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    """Straight-line distance between unit vectors: never more than the angle between them."""
+    x = a[0] - b[0]
+    y = a[1] - b[1]
+    z = a[2] - b[2]
+    return math.sqrt(x * x + y * y + z * z)
+
+
+@_jit
+def _grown(keys: NDArray[np.float64], codes: Int1D) -> tuple[NDArray[np.float64], Int1D]:
+    """A heap's arrays copied into twice the room."""
+    size = keys.shape[0]
+    bigger_keys = np.empty(2 * size, dtype=np.float64)
+    bigger_codes = np.empty(2 * size, dtype=np.int64)
+    bigger_keys[:size] = keys
+    bigger_codes[:size] = codes
+    return bigger_keys, bigger_codes
+
+
+@_jit
+def _heap_push(keys: NDArray[np.float64], codes: Int1D, size: int, f: float, code: int) -> None:
+    """Push onto a binary heap of `size` entries held in two arrays with room for one more."""
+    i = size
+    while i > 0:
+        parent = (i - 1) >> 1
+        if keys[parent] <= f:
+            break
+        keys[i] = keys[parent]
+        codes[i] = codes[parent]
+        i = parent
+    keys[i] = f
+    codes[i] = code
+
+
+@_jit
+def _heap_pop(keys: NDArray[np.float64], codes: Int1D, size: int) -> tuple[float, int, int]:
+    """Pop the smallest key of a heap of `size` entries; returns it, its code and the new size."""
+    f = keys[0]
+    code = codes[0]
+    size -= 1
+    last_f = keys[size]
+    last_code = codes[size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and keys[child + 1] < keys[child]:
+            child += 1
+        if last_f <= keys[child]:
+            break
+        keys[i] = keys[child]
+        codes[i] = codes[child]
+        i = child
+    keys[i] = last_f
+    codes[i] = last_code
+    return f, code, size
+
+
+#: Edges remembered per end of a search that blocked legs from it (see _end_leg_blocked).
+BLOCKERS = 32
+
+
+@_jit
+def _end_leg_blocked(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    skip0: int,
+    skip1: int,
+    skip2: int,
+    skip3: int,
+    blockers: Int1D,
+    starts: Float2D,
+    ends: Float2D,
+    cell_start: Int1D,
+    cell_edges: Int1D,
+) -> bool:
+    """``_blocked`` for the legs from or to one end of a search, remembering what blocks them.
+
+    Those legs that are blocked are mostly blocked by the same few edges (a headland hides a
+    whole sector from a place), so the last BLOCKERS edges found are tried before the grid
+    is walked; ``blockers`` holds them, then the count of edges found.
+    """
+    n0 = a[1] * b[2] - a[2] * b[1]
+    n1 = a[2] * b[0] - a[0] * b[2]
+    n2 = a[0] * b[1] - a[1] * b[0]
+    tol = ON_ARC * math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
+    for k in range(min(BLOCKERS, blockers[BLOCKERS])):
+        e = blockers[k]
+        if e not in (skip0, skip1, skip2, skip3) and _meets(a, b, n0, n1, n2, tol, starts, ends, e):
+            return True
+    e = _blocker(a, b, skip0, skip1, skip2, skip3, starts, ends, cell_start, cell_edges)
+    if e >= 0:
+        blockers[blockers[BLOCKERS] % BLOCKERS] = e
+        blockers[BLOCKERS] += 1
+    return e != -1
+
+
+@_jit
+def shortest_path(
     points: Float2D,
+    n_prev: Float2D,
+    n_next: Float2D,
     indptr: Int1D,
     indices: Int1D,
     weights: NDArray[np.float64],
     origin: NDArray[np.float64],
     destination: NDArray[np.float64],
-    start_nodes: Int1D,
+    start_ok: NDArray[np.bool_],
     goal_ok: NDArray[np.bool_],
+    try_direct: bool,
     edge_in: Int1D,
     edge_out: Int1D,
     starts: Float2D,
@@ -443,55 +591,99 @@ def astar_lazy(
     more_ends: Float2D,
     more_cell_start: Int1D,
     more_cell_edges: Int1D,
+    values: Float2D,
+    marks: NDArray[np.int64],
+    stamp: int,
 ) -> tuple[float, Int1D]:
     """Shortest path from origin to destination, testing the end legs only when needed.
 
-    ``start_nodes`` are the vertices the origin may leave towards (tangent there) and
-    ``goal_ok`` marks those the destination may be reached from. Instead of testing every
-    such leg for obstacles up front, a leg enters the queue untested with its exact length
-    and is tested when it comes out: a leg from the origin that is blocked is dropped, and
-    the first leg to the destination that is clear ends the search. Legs come out in order
-    of a consistent A* key, so that first clear leg closes the shortest path. Returns the
-    length and the vertex sequence (inf and empty when the destination cannot be reached).
+    With ``try_direct``, the great circle is tried first and, when clear, answered as the
+    path (its length and no vertex). Otherwise the origin may leave towards the vertices
+    where a leg from it is tangent (and ``start_ok``, unless empty), and the destination is
+    reached from those where a leg to it is tangent (and ``goal_ok``, unless empty).
+    Instead of testing every such leg for obstacles up front, a leg enters the queue
+    untested with its exact length and is tested when it comes out: a leg from the origin
+    that is blocked is dropped, and the first leg to the destination that is clear ends the
+    search. Legs come out in order of a consistent A* key, so that first clear leg closes
+    the shortest path. Returns the length and the vertex sequence (inf and empty when the
+    destination cannot be reached).
 
     The ``more_*`` grid holds edges of further obstacles that the graph was not built
     around (empty for a plain search): every leg is also tested against them, so the path
     found avoids them too, though it need not be the shortest around them (their own
     vertices are not in the graph).
+
+    ``values`` and ``marks`` (3 x n each) are the caller's scratch, reused across its
+    queries so that a query touches only the vertices it reaches: a vertex's rows hold this
+    query's values only where its mark equals ``stamp``, a number the caller never reuses
+    with the same scratch.
     """
+    if (
+        try_direct
+        and _blocker(origin, destination, -1, -1, -1, -1, starts, ends, cell_start, cell_edges)
+        == -1
+        and _clear_of(origin, destination, more_starts, more_ends, more_cell_start, more_cell_edges)
+    ):
+        return _angle(origin, destination), np.empty(0, dtype=np.int64)
     n = points.shape[0]
-    g = np.full(n, np.inf)
-    start_d = np.full(n, np.inf)
-    parent = np.full(n, -1, dtype=np.int64)
-    closed = np.zeros(n, dtype=np.bool_)
-    h = np.empty(n)
-    for u in range(n):
-        h[u] = _angle(points[u], destination)
-    heap_f = [np.inf]
-    heap_v = [np.int64(-1)]
-    heap_f.clear()
-    heap_v.clear()
+    # Rows of values: best length from the origin, lower bound to the destination, length
+    # of the leg from the origin. Rows of marks: reached this query, closed, parent.
+    g = values[0]
+    h = values[1]
+    start_d = values[2]
+    seen = marks[0]
+    closed = marks[1]
+    parent = marks[2]
+    keys = np.empty(1024, dtype=np.float64)
+    codes = np.empty(1024, dtype=np.int64)
+    size = 0
+    restricted = start_ok.shape[0] > 0
     # Queue entries: v for a vertex reached, n + v for an untested leg from the origin
-    # to v, 2n + v for an untested leg from v to the destination.
-    for k in range(start_nodes.shape[0]):
-        v = start_nodes[k]
-        d = _angle(origin, points[v])
-        if d < start_d[v]:
-            start_d[v] = d
-            _push(heap_f, heap_v, d + h[v], np.int64(n + v))
+    # to v, 2n + v for an untested leg from v to the destination, and 3n + v for a leg from
+    # the origin whose length is not yet computed: it waits under the sum of the chords
+    # o-v and v-d, a lower bound of the leg's key that costs no trigonometry, so that only
+    # the legs the search comes near are measured.
+    for v in range(n):
+        if restricted and not start_ok[v]:
+            continue
+        if not _tangent_at(points, n_prev, n_next, v, origin):
+            continue
+        if size == keys.shape[0]:
+            keys, codes = _grown(keys, codes)
+        # Less a hair, so that rounding cannot lift the bound above the length.
+        bound = _chord(origin, points[v]) + _chord(points[v], destination) - 1e-12
+        _heap_push(keys, codes, size, bound, 3 * n + v)
+        size += 1
+    start_blockers = np.zeros(BLOCKERS + 1, dtype=np.int64)
+    goal_blockers = np.zeros(BLOCKERS + 1, dtype=np.int64)
     goal_parent = -1
     best = np.inf
-    while len(heap_f) > 0:
-        f, code = _pop(heap_f, heap_v)
+    while size > 0:
+        f, code, size = _heap_pop(keys, codes, size)
+        if code >= 3 * n:
+            v = code - 3 * n
+            if seen[v] != stamp:
+                seen[v] = stamp
+                g[v] = np.inf
+                h[v] = _angle(points[v], destination)
+            elif closed[v] == stamp:
+                continue
+            start_d[v] = _angle(origin, points[v])
+            if size == keys.shape[0]:
+                keys, codes = _grown(keys, codes)
+            _heap_push(keys, codes, size, start_d[v] + h[v], n + v)
+            size += 1
+            continue
         if code >= 2 * n:
             v = code - 2 * n
-            if not _blocked(
+            if not _end_leg_blocked(
                 points[v],
                 destination,
                 edge_in[v],
                 edge_out[v],
                 -1,
                 -1,
+                goal_blockers,
                 starts,
                 ends,
                 cell_start,
@@ -499,21 +691,22 @@ def astar_lazy(
             ) and _clear_of(
                 points[v], destination, more_starts, more_ends, more_cell_start, more_cell_edges
             ):
-                goal_parent = int(v)
+                goal_parent = v
                 best = f
                 break
             continue
         if code >= n:
             v = code - n
-            if closed[v] or g[v] <= start_d[v]:
+            if closed[v] == stamp or g[v] <= start_d[v]:
                 continue
-            if _blocked(
+            if _end_leg_blocked(
                 origin,
                 points[v],
                 -1,
                 -1,
                 edge_in[v],
                 edge_out[v],
+                start_blockers,
                 starts,
                 ends,
                 cell_start,
@@ -524,17 +717,28 @@ def astar_lazy(
                 continue
             g[v] = start_d[v]
             parent[v] = -2
-            _push(heap_f, heap_v, g[v] + h[v], v)
+            if size == keys.shape[0]:
+                keys, codes = _grown(keys, codes)
+            _heap_push(keys, codes, size, g[v] + h[v], v)
+            size += 1
             continue
         v = code
-        if closed[v] or f > g[v] + h[v] + 1e-15:
+        if closed[v] == stamp or f > g[v] + h[v] + 1e-15:
             continue
-        closed[v] = True
-        if goal_ok[v]:
-            _push(heap_f, heap_v, g[v] + h[v], np.int64(2 * n + v))
+        closed[v] = stamp
+        if (not restricted or goal_ok[v]) and _tangent_at(points, n_prev, n_next, v, destination):
+            if size == keys.shape[0]:
+                keys, codes = _grown(keys, codes)
+            _heap_push(keys, codes, size, g[v] + h[v], 2 * n + v)
+            size += 1
         for m in range(indptr[v], indptr[v + 1]):
             w = indices[m]
-            if closed[w]:
+            if seen[w] != stamp:
+                seen[w] = stamp
+                g[w] = np.inf
+                h[w] = _angle(points[w], destination)
+                start_d[w] = np.inf
+            elif closed[w] == stamp:
                 continue
             gw = g[v] + weights[m]
             if gw < g[w]:
@@ -544,7 +748,10 @@ def astar_lazy(
                     continue
                 g[w] = gw
                 parent[w] = v
-                _push(heap_f, heap_v, gw + h[w], w)
+                if size == keys.shape[0]:
+                    keys, codes = _grown(keys, codes)
+                _heap_push(keys, codes, size, gw + h[w], w)
+                size += 1
     if goal_parent < 0:
         return np.inf, np.empty(0, dtype=np.int64)
     count = 0
@@ -558,43 +765,3 @@ def astar_lazy(
         path[k] = v
         v = parent[v]
     return best, path
-
-
-@_jit
-def _push(heap_f: list[float], heap_v: list[np.int64], f: float, v: np.int64) -> None:
-    heap_f.append(f)
-    heap_v.append(v)
-    i = len(heap_f) - 1
-    while i > 0:
-        p = (i - 1) // 2
-        if heap_f[p] <= heap_f[i]:
-            break
-        heap_f[p], heap_f[i] = heap_f[i], heap_f[p]
-        heap_v[p], heap_v[i] = heap_v[i], heap_v[p]
-        i = p
-
-
-@_jit
-def _pop(heap_f: list[float], heap_v: list[np.int64]) -> tuple[float, np.int64]:
-    f = heap_f[0]
-    v = heap_v[0]
-    last_f = heap_f.pop()
-    last_v = heap_v.pop()
-    n = len(heap_f)
-    if n > 0:
-        heap_f[0] = last_f
-        heap_v[0] = last_v
-        i = 0
-        while True:
-            left = 2 * i + 1
-            if left >= n:
-                break
-            c = left
-            if left + 1 < n and heap_f[left + 1] < heap_f[left]:
-                c = left + 1
-            if heap_f[i] <= heap_f[c]:
-                break
-            heap_f[i], heap_f[c] = heap_f[c], heap_f[i]
-            heap_v[i], heap_v[c] = heap_v[c], heap_v[i]
-            i = c
-    return f, v
