@@ -17,20 +17,19 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from shapely.strtree import STRtree
 
-from overflight._threadlocal import per_thread
 from overflight.data.airspace import states
-from overflight.geo.ellipsoid import densify_path, wgs84
-from overflight.geo.sphere import split_antimeridian
+from overflight.geo.ellipsoid import densify_array, wgs84
 from overflight.models import LonLat, StateTransit
+from overflight.routing.edges import PackedEdges, line_parts
 from overflight.routing.verify import shrunk_area
 
 __all__ = [
@@ -87,6 +86,8 @@ _UNIT_CIRCLE = np.array(
 ) / math.cos(math.pi / 16.0)
 #: Lengths along a route closer than this are one point (rounding of the cuts).
 _SAME_KM = 1e-6
+#: A point of the route this close to a polygon's edge (degrees) is where it crosses it.
+_ON_EDGE_DEG = 1e-7
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,14 @@ class TransitReport:
     track: tuple[tuple[LonLat, ...], ...]
 
 
-@per_thread(maxsize=1)
-def _index() -> tuple[STRtree, tuple[str, ...]]:
+@cache
+def _shipped_edges() -> tuple[PackedEdges, tuple[str, ...]]:
+    """The edges of every state's shipped polygon in a grid, owned by their index in the codes.
+
+    Numpy arrays, built once and shared by threads.
+    """
     codes = tuple(states())
-    return STRtree([states()[c].geometry for c in codes]), codes
+    return PackedEdges.of([states()[c].geometry for c in codes]), codes
 
 
 def cumulative_km(points: np.ndarray) -> np.ndarray:
@@ -110,11 +115,16 @@ def cumulative_km(points: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(metres) / 1000.0])
 
 
-def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
-    """Every state crossed along the great-circle legs through the waypoints."""
-    dense = densify_path(waypoints, STEP_KM)
-    parts = [np.asarray(p, dtype=np.float64) for p in split_antimeridian(dense) if len(p) > 1]
-    tree, codes = _index()
+def transit_report(
+    waypoints: Sequence[tuple[float, float]], *, clear: Collection[str] = ()
+) -> TransitReport:
+    """Every state crossed along the great-circle legs through the waypoints.
+
+    ``clear`` names states the route is known to stay out of by more than the verification
+    tolerance (checked by :func:`overflight.routing.verify.check_route`): they cannot be
+    crossed, so their polygons are not cut.
+    """
+    parts = line_parts(densify_array(waypoints, STEP_KM))
     found: list[tuple[float, float, str]] = []
     along: list[tuple[Float, Float]] = []
     offset_km = 0.0
@@ -122,25 +132,15 @@ def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
         line = shapely.LineString(coords)
         cum_km = cumulative_km(coords)
         cum_deg = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
-        for i in tree.query(line, predicate="intersects"):
-            area = states()[codes[int(i)]]
-            # A leg that follows a boundary may run a hair inside it (the data's
-            # edges are great circles, shapely's are straight): only what goes
-            # deeper than the verification tolerance is a crossing.
-            inner = shrunk_area(area.code)
-            pieces = shapely.get_parts(shapely.intersection(line, area.geometry))
-            for piece in pieces:
-                if not isinstance(piece, shapely.LineString) or piece.is_empty:
-                    continue
-                if not shapely.intersects(inner, piece):
-                    continue
-                ends = shapely.get_coordinates(piece)[[0, -1]]
-                km = [
-                    float(np.interp(line.project(shapely.Point(p)), cum_deg, cum_km)) for p in ends
-                ]
-                lo, hi = min(km), max(km)
+        pieces = _pieces(coords, line, frozenset(clear))
+        if pieces:
+            ends = np.array([e for _, e in pieces]).reshape(-1, 2)
+            deg = shapely.line_locate_point(line, shapely.points(ends))
+            km = np.interp(deg, cum_deg, cum_km).reshape(-1, 2).tolist()
+            for (code, _), (k0, k1) in zip(pieces, km, strict=True):
+                lo, hi = min(k0, k1), max(k0, k1)
                 if hi - lo >= MIN_KM:
-                    found.append((offset_km + lo, offset_km + hi, area.code))
+                    found.append((offset_km + lo, offset_km + hi, code))
         along.append((cum_km + offset_km, coords))
         offset_km += float(cum_km[-1])
     route = RouteLine(tuple(along))
@@ -158,6 +158,118 @@ def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
         for s in stretches
     )
     return TransitReport(transit=transit, high_seas_km=high_seas_km, track=_track(waypoints))
+
+
+def _pieces(
+    coords: Float, line: shapely.LineString, clear: frozenset[str]
+) -> list[tuple[str, Float]]:
+    """(state, both ends) of each piece of the line inside a polygon, deeper than the tolerance.
+
+    A leg that follows a boundary may run a hair inside it (the data's edges are great
+    circles, the line's are straight in lon/lat): only a piece that enters the polygon shrunk
+    by the verification tolerance is a crossing. The pieces are those of GEOS's overlay of the
+    line with each polygon crossed, found without overlaying whole polygons: the segments
+    that cross an edge come from the packed edges, and the points where they cross from GEOS
+    on the two segments alone, as the overlay computes them. A polygon that the line touches
+    or nearly touches, where floating point cannot tell, is overlaid whole.
+    """
+    packed, codes = _shipped_edges()
+    pairs = packed.pairs(coords, np.arange(len(coords) - 1, dtype=np.int64))
+    owner = packed.owner[pairs.edge]
+    unsure = set(np.unique(owner[pairs.unsure]).tolist())
+    crossed = set(np.unique(owner[pairs.crosses]).tolist())
+    x, y = coords[0]
+    b = packed.bounds
+    boxed = np.flatnonzero((b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3]))
+    start = {k for k in boxed.tolist() if shapely.intersects_xy(states()[codes[k]].geometry, x, y)}
+    out: list[tuple[str, Float]] = []
+    for k in sorted(crossed | unsure | start, key=lambda k: codes[k]):
+        code = codes[k]
+        if code in clear:
+            continue
+        spans = None
+        if k not in unsure:
+            mine = np.flatnonzero(pairs.crosses & (owner == k))
+            spans = _spans(coords, pairs.segment[mine], pairs.edge[mine], k in start, code)
+        if spans is None:
+            spans = _overlay(line, code)
+        out += [(code, e) for e in spans]
+    return out
+
+
+def _spans(
+    coords: Float, segment: NDArray[np.int64], edge: NDArray[np.int64], inside: bool, code: str
+) -> list[Float] | None:
+    """Ends of the pieces of the line inside a state's polygon from where it crosses its edges.
+
+    ``segment`` and ``edge`` pair the line's segments with the polygon's edges they cross
+    (certainly, and nowhere else do they meet); ``inside`` says whether the line starts in
+    the polygon. Only the pieces that enter the shrunk polygon are kept. None when a
+    crossing is too close to a vertex to tell which piece it ends, as the overlay would.
+    """
+    packed = _shipped_edges()[0]
+    p1, p2 = coords[segment], coords[segment + 1]
+    q1, q2 = packed.starts[edge], packed.ends[edge]
+    met = shapely.intersection(
+        shapely.linestrings(np.stack([p1, p2], axis=1)),
+        shapely.linestrings(np.stack([q1, q2], axis=1)),
+    )
+    if np.any(shapely.get_type_id(met) != 0) or np.any(shapely.is_empty(met)):
+        return None
+    at = shapely.get_coordinates(met)
+    within = np.all(
+        (at >= np.minimum(p1, p2))
+        & (at <= np.maximum(p1, p2))
+        & (at >= np.minimum(q1, q2))
+        & (at <= np.maximum(q1, q2)),
+        axis=1,
+    )
+    on_end = np.zeros(len(at), dtype=bool)
+    for end in (p1, p2, q1, q2):
+        on_end |= np.all(at == end, axis=1)
+    if not np.all(within) or np.any(on_end):
+        return None
+    gone = np.sum((at - p1) ** 2, axis=1)
+    order = np.lexsort((gone, segment))
+    segment, at, gone = segment[order], at[order], gone[order]
+    if np.any((np.diff(segment) == 0) & (np.diff(gone) == 0)):
+        return None
+    # Each crossing goes in or out; a piece runs from a way in to the next way out.
+    last = len(coords) - 1
+    bounds: list[tuple[Float, int, Float, int]] = []
+    begin: tuple[Float, int] | None = (coords[0], 1) if inside else None
+    for n in range(len(segment)):
+        s = int(segment[n])
+        if begin is None:
+            begin = (at[n], s + 1)
+        else:
+            bounds.append((begin[0], begin[1], at[n], s + 1))
+            begin = None
+    if begin is not None:
+        bounds.append((begin[0], begin[1], coords[last], last))
+    lon, lat = coords[last]
+    if (begin is not None) != bool(shapely.intersects_xy(states()[code].geometry, lon, lat)):
+        return None
+    if not bounds:
+        return []
+    pieces = [np.vstack([head, coords[i:j], tail]) for head, i, tail, j in bounds]
+    lines = shapely.linestrings(
+        np.concatenate(pieces), indices=np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
+    )
+    deep: NDArray[np.bool_] = np.asarray(shapely.intersects(shrunk_area(code), lines))
+    return [np.stack([p[0], p[-1]]) for p, d in zip(pieces, deep.tolist(), strict=True) if d]
+
+
+def _overlay(line: shapely.LineString, code: str) -> list[Float]:
+    """Ends of the pieces of the line in a state's polygon that enter it shrunk (GEOS overlay)."""
+    inner = shrunk_area(code)
+    out = []
+    for piece in shapely.get_parts(shapely.intersection(line, states()[code].geometry)):
+        if not isinstance(piece, shapely.LineString) or piece.is_empty:
+            continue
+        if shapely.intersects(inner, piece):
+            out.append(shapely.get_coordinates(piece)[[0, -1]])
+    return out
 
 
 @dataclass(frozen=True)
@@ -362,22 +474,6 @@ def _place_splits(
         runs[k - 1][1] = runs[k][0] = border
 
 
-@per_thread(maxsize=1)
-def _edges() -> tuple[STRtree, NDArray[np.float64], tuple[str, ...]]:
-    """Every edge of every shipped polygon: a tree of them, their ends, and their states."""
-    codes = tuple(states())
-    ends: list[NDArray[np.float64]] = []
-    owners: list[str] = []
-    for code in codes:
-        for ring in shapely.get_rings(shapely.get_parts(states()[code].geometry)):
-            xy = shapely.get_coordinates(ring)
-            ends.append(np.stack([xy[:-1], xy[1:]], axis=1))
-            owners += [code] * (len(xy) - 1)
-    segments = np.concatenate(ends)
-    lines = np.asarray(shapely.linestrings(segments), dtype=object)
-    return STRtree(lines), segments, tuple(owners)
-
-
 def _to_source_border(
     runs: list[list[Any]], point_at: Callable[[float], tuple[float, float]]
 ) -> list[list[Any]]:
@@ -447,13 +543,21 @@ def _tau_along(
     """
     if not ends:
         return []
-    tree, segments, owners = _edges()
+    packed, codes = _shipped_edges()
     at = [point_at(km) for km, _, _ in ends]
-    hits = tree.query(shapely.points(at), predicate="dwithin", distance=1e-7)
+    xy = np.array(at, dtype=np.float64)
+    box, seg = packed.near(xy - _ON_EDGE_DEG, xy + _ON_EDGE_DEG)
+    mine = np.array([codes[o] in ends[e][2] for e, o in zip(box, packed.owner[seg], strict=True)])
+    box, seg = box[mine.astype(bool)], seg[mine.astype(bool)]
+    gap = shapely.distance(
+        shapely.linestrings(np.stack([packed.starts[seg], packed.ends[seg]], axis=1)),
+        shapely.points(xy[box]),
+    )
     crossed: dict[int, int] = {}
-    for e, seg in zip(*hits.tolist(), strict=True):
-        if owners[seg] in ends[e][2]:
-            crossed.setdefault(e, seg)
+    # The edge crossed: the nearest within reach of the point (first of equals).
+    for k in np.lexsort((gap, box)).tolist() if len(seg) else []:
+        if gap[k] <= _ON_EDGE_DEG:
+            crossed.setdefault(int(box[k]), int(seg[k]))
     out: list[float | None] = []
     for e, (km, inward, _) in enumerate(ends):
         if e not in crossed:
@@ -463,7 +567,7 @@ def _tau_along(
         ahead = point_at(km + inward * 0.1)
         cos_lat = math.cos(math.radians(lat))
         route = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
-        (x0, y0), (x1, y1) = segments[crossed[e]].tolist()
+        (x0, y0), (x1, y1) = packed.starts[crossed[e]].tolist(), packed.ends[crossed[e]].tolist()
         edge = ((x1 - x0) * cos_lat, y1 - y0)
         norm = math.hypot(*route) * math.hypot(*edge)
         sine = abs(route[0] * edge[1] - route[1] * edge[0]) / norm if norm > 0.0 else 1.0
@@ -527,10 +631,8 @@ def _stretches(runs: list[list[Any]]) -> tuple[Stretch, ...]:
 
 def _track(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
     """The route for drawing: every turning point, legs densified, cut at ±180°."""
-    points = densify_path(waypoints, _TRACK_STEP_KM)
-    return tuple(
-        tuple(LonLat(x, y) for x, y in part) for part in split_antimeridian(points) if len(part) > 1
-    )
+    parts = line_parts(densify_array(waypoints, _TRACK_STEP_KM))
+    return tuple(tuple(itertools.starmap(LonLat, part.tolist())) for part in parts)
 
 
 def join_legs(legs: Sequence[Sequence[StateTransit]]) -> tuple[StateTransit, ...]:
