@@ -19,7 +19,7 @@ import itertools
 import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -134,10 +134,11 @@ def transit_report(
         cum_deg = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
         pieces = _pieces(coords, line, frozenset(clear))
         if pieces:
-            ends = np.array([e for _, e in pieces]).reshape(-1, 2)
-            deg = shapely.line_locate_point(line, shapely.points(ends))
+            ends = np.array([(e[0], e[-1]) for _, e, _ in pieces]).reshape(-1, 2)
+            on = np.array([k for _, _, k in pieces], dtype=np.int64).reshape(-1)
+            deg = _located(coords, line, ends, on)
             km = np.interp(deg, cum_deg, cum_km).reshape(-1, 2).tolist()
-            for (code, _), (k0, k1) in zip(pieces, km, strict=True):
+            for (code, _, _), (k0, k1) in zip(pieces, km, strict=True):
                 lo, hi = min(k0, k1), max(k0, k1)
                 if hi - lo >= MIN_KM:
                     found.append((offset_km + lo, offset_km + hi, code))
@@ -162,8 +163,8 @@ def transit_report(
 
 def _pieces(
     coords: Float, line: shapely.LineString, clear: frozenset[str]
-) -> list[tuple[str, Float]]:
-    """(state, both ends) of each piece of the line inside a polygon, deeper than the tolerance.
+) -> list[tuple[str, Float, tuple[int, int]]]:
+    """(state, both ends, their segments) of each piece of the line inside a polygon, deep in it.
 
     A leg that follows a boundary may run a hair inside it (the data's edges are great
     circles, the line's are straight in lon/lat): only a piece that enters the polygon shrunk
@@ -172,92 +173,163 @@ def _pieces(
     that cross an edge come from the packed edges, and the points where they cross from GEOS
     on the two segments alone, as the overlay computes them. A polygon that the line touches
     or nearly touches, where floating point cannot tell, is overlaid whole.
+
+    An end's segment is the index of the segment it lies on, :data:`_FIRST` or :data:`_LAST`
+    for the line's own ends, :data:`_UNKNOWN` for an end of an overlay's piece.
     """
     packed, codes = _shipped_edges()
     pairs = packed.pairs(coords, np.arange(len(coords) - 1, dtype=np.int64))
     owner = packed.owner[pairs.edge]
-    unsure = set(np.unique(owner[pairs.unsure]).tolist())
-    crossed = set(np.unique(owner[pairs.crosses]).tolist())
+    wanted = ~_cleared(clear)[owner]
     x, y = coords[0]
     b = packed.bounds
     boxed = np.flatnonzero((b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3]))
-    start = {k for k in boxed.tolist() if shapely.intersects_xy(states()[codes[k]].geometry, x, y)}
-    out: list[tuple[str, Float]] = []
-    for k in sorted(crossed | unsure | start, key=lambda k: codes[k]):
-        code = codes[k]
-        if code in clear:
-            continue
-        spans = None
-        if k not in unsure:
-            mine = np.flatnonzero(pairs.crosses & (owner == k))
-            spans = _spans(coords, pairs.segment[mine], pairs.edge[mine], k in start, code)
-        if spans is None:
-            spans = _overlay(line, code)
-        out += [(code, e) for e in spans]
-    return out
-
-
-def _spans(
-    coords: Float, segment: NDArray[np.int64], edge: NDArray[np.int64], inside: bool, code: str
-) -> list[Float] | None:
-    """Ends of the pieces of the line inside a state's polygon from where it crosses its edges.
-
-    ``segment`` and ``edge`` pair the line's segments with the polygon's edges they cross
-    (certainly, and nowhere else do they meet); ``inside`` says whether the line starts in
-    the polygon. Only the pieces that enter the shrunk polygon are kept. None when a
-    crossing is too close to a vertex to tell which piece it ends, as the overlay would.
-    """
-    packed = _shipped_edges()[0]
+    start = {
+        k
+        for k in boxed.tolist()
+        if codes[k] not in clear and shapely.intersects_xy(states()[codes[k]].geometry, x, y)
+    }
+    whole = set(np.unique(owner[pairs.unsure & wanted]).tolist())
+    take = np.flatnonzero(pairs.crosses & wanted)
+    take = take[~np.isin(owner[take], list(whole))]
+    segment, edge, own = pairs.segment[take], pairs.edge[take], owner[take]
     p1, p2 = coords[segment], coords[segment + 1]
     q1, q2 = packed.starts[edge], packed.ends[edge]
-    met = shapely.intersection(
-        shapely.linestrings(np.stack([p1, p2], axis=1)),
-        shapely.linestrings(np.stack([q1, q2], axis=1)),
+    met: NDArray[np.object_] = np.asarray(
+        shapely.intersection(
+            shapely.linestrings(np.stack([p1, p2], axis=1)),
+            shapely.linestrings(np.stack([q1, q2], axis=1)),
+        )
     )
-    if np.any(shapely.get_type_id(met) != 0) or np.any(shapely.is_empty(met)):
-        return None
-    at = shapely.get_coordinates(met)
-    within = np.all(
+    # A crossing must be one point, strictly inside both segments, as the overlay nodes it.
+    point = (shapely.get_type_id(met) == 0) & ~shapely.is_empty(met)
+    at = np.full((len(met), 2), np.nan)
+    at[point] = shapely.get_coordinates(met[point])
+    clean = point & np.all(
         (at >= np.minimum(p1, p2))
         & (at <= np.maximum(p1, p2))
         & (at >= np.minimum(q1, q2))
         & (at <= np.maximum(q1, q2)),
         axis=1,
     )
-    on_end = np.zeros(len(at), dtype=bool)
     for end in (p1, p2, q1, q2):
-        on_end |= np.all(at == end, axis=1)
-    if not np.all(within) or np.any(on_end):
-        return None
+        clean &= ~np.all(at == end, axis=1)
     gone = np.sum((at - p1) ** 2, axis=1)
-    order = np.lexsort((gone, segment))
-    segment, at, gone = segment[order], at[order], gone[order]
-    if np.any((np.diff(segment) == 0) & (np.diff(gone) == 0)):
-        return None
-    # Each crossing goes in or out; a piece runs from a way in to the next way out.
+    order = np.lexsort((gone, segment, own))
+    own, segment, at, gone, clean = own[order], segment[order], at[order], gone[order], clean[order]
+    tie = (np.diff(own) == 0) & (np.diff(segment) == 0) & (np.diff(gone) == 0)
+    whole |= set(own[~clean].tolist()) | set(own[1:][tie].tolist())
+    bounds = np.searchsorted(own, np.arange(len(codes) + 1))
+    found: list[tuple[int, Float, tuple[int, int]]] = []
+    for k in sorted((set(own.tolist()) | start) - whole):
+        spans = _spans(
+            coords,
+            segment[bounds[k] : bounds[k + 1]],
+            at[bounds[k] : bounds[k + 1]],
+            k in start,
+            codes[k],
+        )
+        if spans is None:
+            whole.add(k)
+        else:
+            found += [(k, ends, on) for ends, on in spans]
+    deep = _deep(found, codes)
+    out = [(codes[k], ends, on) for (k, ends, on), d in zip(found, deep, strict=True) if d]
+    for k in sorted(whole):
+        out += [(codes[k], e, (_UNKNOWN, _UNKNOWN)) for e in _overlay(line, codes[k])]
+    return sorted(out, key=lambda piece: piece[0])
+
+
+@lru_cache(maxsize=16)
+def _cleared(clear: frozenset[str]) -> NDArray[np.bool_]:
+    """For each state of the packed edges, whether it is among these."""
+    return np.array([c in clear for c in _shipped_edges()[1]], dtype=bool)
+
+
+def _spans(
+    coords: Float, segment: NDArray[np.int64], at: Float, inside: bool, code: str
+) -> list[tuple[Float, tuple[int, int]]] | None:
+    """The pieces of the line inside a state's polygon, from the points where it crosses it.
+
+    ``segment`` and ``at`` are the segments of the line that cross the polygon's edges and
+    where, in order along the line (nowhere else do they meet); ``inside`` says whether the
+    line starts in the polygon. Each piece is its points (the ends and the line's points
+    between) and the segments of its ends. None when the crossings do not bring the line
+    back to where its last point is: the overlay decides.
+    """
     last = len(coords) - 1
+    # Each crossing goes in or out; a piece runs from a way in to the next way out. Bounds are
+    # (head, first index, tail, last index + 1), 0 and last + 1 marking the line's own ends.
     bounds: list[tuple[Float, int, Float, int]] = []
-    begin: tuple[Float, int] | None = (coords[0], 1) if inside else None
-    for n in range(len(segment)):
-        s = int(segment[n])
+    begin: tuple[Float, int] | None = (coords[0], 0) if inside else None
+    for n, s in enumerate(segment.tolist()):
         if begin is None:
             begin = (at[n], s + 1)
         else:
             bounds.append((begin[0], begin[1], at[n], s + 1))
             begin = None
     if begin is not None:
-        bounds.append((begin[0], begin[1], coords[last], last))
+        bounds.append((begin[0], begin[1], coords[last], last + 1))
     lon, lat = coords[last]
     if (begin is not None) != bool(shapely.intersects_xy(states()[code].geometry, lon, lat)):
         return None
-    if not bounds:
+    return [
+        (
+            np.vstack([head, coords[max(i, 1) : min(j, last)], tail]),
+            (_FIRST if i == 0 else i - 1, _LAST if j == last + 1 else j - 1),
+        )
+        for head, i, tail, j in bounds
+    ]
+
+
+def _deep(found: Sequence[tuple[int, Float, tuple[int, int]]], codes: Sequence[str]) -> list[bool]:
+    """Whether each (state, piece's points) enters the state's polygon shrunk by the tolerance."""
+    if not found:
         return []
-    pieces = [np.vstack([head, coords[i:j], tail]) for head, i, tail, j in bounds]
+    points = [p for _, p, _ in found]
     lines = shapely.linestrings(
-        np.concatenate(pieces), indices=np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
+        np.concatenate(points), indices=np.repeat(np.arange(len(points)), [len(p) for p in points])
     )
-    deep: NDArray[np.bool_] = np.asarray(shapely.intersects(shrunk_area(code), lines))
-    return [np.stack([p[0], p[-1]]) for p, d in zip(pieces, deep.tolist(), strict=True) if d]
+    inner = np.array([shrunk_area(codes[k]) for k, _, _ in found], dtype=object)
+    deep: NDArray[np.bool_] = np.asarray(shapely.intersects(inner, lines))
+    return [bool(d) for d in deep.tolist()]
+
+
+#: An end that is the line's first point, its last, or one whose segment is not known.
+_FIRST, _LAST, _UNKNOWN = -1, -2, -3
+#: A crossing this close to one of the line's points (degrees) is located by GEOS itself.
+_NEAR_POINT_DEG = 1e-9
+
+
+def _located(
+    coords: Float, line: shapely.LineString, points: Float, on: NDArray[np.int64]
+) -> Float:
+    """Distance along the line (in degrees, planar) of each point, as GEOS's project gives it.
+
+    GEOS sums the lengths of the segments before the nearest one, then adds the point's
+    projection on it; for a point known to lie on segment ``on`` (or at an end of the line),
+    the same arithmetic gives the same number without searching every segment. Points of no
+    known segment, or next to one of the line's points, are left to GEOS.
+    """
+    d = np.diff(coords, axis=0)
+    length = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1])
+    start = np.concatenate([[0.0], np.cumsum(length)])
+    out = np.where(on == _LAST, start[-1], 0.0)
+    mid = np.flatnonzero(on >= 0)
+    k = on[mid]
+    p0, dk, x = coords[k], d[k], points[mid]
+    r = ((x[:, 0] - p0[:, 0]) * dk[:, 0] + (x[:, 1] - p0[:, 1]) * dk[:, 1]) / (
+        dk[:, 0] * dk[:, 0] + dk[:, 1] * dk[:, 1]
+    )
+    along = np.where(
+        r <= 0.0, start[k], np.where(r <= 1.0, start[k] + r * length[k], start[k] + length[k])
+    )
+    out[mid] = np.minimum(np.maximum(along, 0.0), start[-1])
+    gap = np.minimum(np.hypot(*(x - coords[k]).T), np.hypot(*(x - coords[k + 1]).T))
+    ask = np.concatenate([np.flatnonzero(on == _UNKNOWN), mid[gap <= _NEAR_POINT_DEG]])
+    if len(ask):
+        out[ask] = shapely.line_locate_point(line, shapely.points(points[ask]))
+    return out
 
 
 def _overlay(line: shapely.LineString, code: str) -> list[Float]:
