@@ -15,6 +15,7 @@ Sahara, a dependency inside its sovereign), counting those km once.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Collection, Sequence
@@ -704,7 +705,10 @@ def _stretches(runs: list[list[Any]]) -> tuple[Stretch, ...]:
 def _track(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
     """The route for drawing: every turning point, legs densified, cut at ±180°."""
     parts = line_parts(densify_array(waypoints, _TRACK_STEP_KM))
-    return tuple(tuple(itertools.starmap(LonLat, part.tolist())) for part in parts)
+    # A LonLat is a tuple of two floats: made by tuple's own constructor, a thousand points
+    # cost no Python call each.
+    lonlat = functools.partial(tuple.__new__, LonLat)
+    return tuple(tuple(map(lonlat, part.tolist())) for part in parts)
 
 
 def join_legs(legs: Sequence[Sequence[StateTransit]]) -> tuple[StateTransit, ...]:
