@@ -39,13 +39,15 @@ def test_pairs_cross_only_where_geos_says_the_segments_meet() -> None:
     pairs = packed.pairs(points, np.arange(0, len(points), 2))
     segments = shapely.linestrings(np.stack([points[pairs.segment], points[pairs.segment + 1]], 1))
     edges = shapely.linestrings(np.stack([packed.starts[pairs.edge], packed.ends[pairs.edge]], 1))
-    meet = shapely.intersects(segments, edges)
+    meet = np.asarray(shapely.intersects(segments, edges), dtype=bool)
     assert pairs.crosses.sum() > 500
     assert np.all(meet[pairs.crosses])
     apart = ~pairs.crosses & ~pairs.unsure
     assert not np.any(meet[apart])
     # Every edge any segment meets was paired with it.
-    every = shapely.STRtree(shapely.linestrings(np.stack([packed.starts, packed.ends], 1)))
+    every = shapely.STRtree(
+        np.asarray(shapely.linestrings(np.stack([packed.starts, packed.ends], 1)))
+    )
     lines = shapely.linestrings(np.stack([points[0::2], points[1::2]], 1))
     hit_line, hit_edge = every.query(lines, predicate="intersects")
     found = set(zip((pairs.segment // 2).tolist(), pairs.edge.tolist(), strict=True))
