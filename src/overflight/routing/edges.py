@@ -103,9 +103,9 @@ class PackedEdges:
     @classmethod
     def of(cls, geometries: Sequence[BaseGeometry]) -> PackedEdges:
         """The edges of every ring of the geometries, owned by their index."""
-        starts: list[Float] = []
-        ends: list[Float] = []
-        owners: list[Int] = []
+        starts: list[Float] = [np.empty((0, 2))]
+        ends: list[Float] = [np.empty((0, 2))]
+        owners: list[Int] = [np.empty(0, dtype=np.int64)]
         for k, geometry in enumerate(geometries):
             rings = shapely.get_rings(shapely.get_parts(np.asarray(geometry)))
             xy, ring = shapely.get_coordinates(rings, return_index=True)

@@ -178,20 +178,17 @@ def _pieces(
     An end's segment is the index of the segment it lies on, :data:`_FIRST` or :data:`_LAST`
     for the line's own ends, :data:`_UNKNOWN` for an end of an overlay's piece.
     """
-    packed, codes = _shipped_edges()
+    packed, codes = _open_edges(clear)
+    if not codes:
+        return []
     pairs = packed.pairs(coords, np.arange(len(coords) - 1, dtype=np.int64))
     owner = packed.owner[pairs.edge]
-    wanted = ~_cleared(clear)[owner]
     x, y = coords[0]
     b = packed.bounds
     boxed = np.flatnonzero((b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3]))
-    start = {
-        k
-        for k in boxed.tolist()
-        if codes[k] not in clear and shapely.intersects_xy(states()[codes[k]].geometry, x, y)
-    }
-    whole = set(np.unique(owner[pairs.unsure & wanted]).tolist())
-    take = np.flatnonzero(pairs.crosses & wanted)
+    start = {k for k in boxed.tolist() if shapely.intersects_xy(states()[codes[k]].geometry, x, y)}
+    whole = set(np.unique(owner[pairs.unsure]).tolist())
+    take = np.flatnonzero(pairs.crosses)
     take = take[~np.isin(owner[take], list(whole))]
     segment, edge, own = pairs.segment[take], pairs.edge[take], owner[take]
     p1, p2 = coords[segment], coords[segment + 1]
@@ -241,10 +238,13 @@ def _pieces(
     return sorted(out, key=lambda piece: piece[0])
 
 
-@lru_cache(maxsize=16)
-def _cleared(clear: frozenset[str]) -> NDArray[np.bool_]:
-    """For each state of the packed edges, whether it is among these."""
-    return np.array([c in clear for c in _shipped_edges()[1]], dtype=bool)
+@lru_cache(maxsize=8)
+def _open_edges(clear: frozenset[str]) -> tuple[PackedEdges, tuple[str, ...]]:
+    """The packed edges of every state but these (numpy, shared by threads)."""
+    if not clear:
+        return _shipped_edges()
+    codes = tuple(c for c in states() if c not in clear)
+    return PackedEdges.of([states()[c].geometry for c in codes]), codes
 
 
 def _spans(
