@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import shapely
@@ -159,6 +160,7 @@ def line_parts(points: Sequence[tuple[float, float]] | Float) -> list[Float]:
     array = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     lon = array[:, 0]
     if np.any(np.abs(lon) == 180.0) or np.any(np.abs(np.diff(lon)) > 180.0):
-        parts = split_antimeridian([(float(x), float(y)) for x, y in array.tolist()])
+        # Rows of two floats as lists: split_antimeridian only unpacks them.
+        parts = split_antimeridian(cast("list[tuple[float, float]]", array.tolist()))
         return [np.asarray(p, dtype=np.float64) for p in parts if len(p) > 1]
     return [array] if len(array) > 1 else []
