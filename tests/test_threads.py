@@ -26,7 +26,6 @@ from overflight.export.json import chokepoints_to_dict, comparison_to_dict
 from overflight.routing import planner
 from overflight.routing.graph import compiled_queries, use_compiled_queries
 from overflight.routing.obstacles import build_obstacles
-from overflight.routing.transit import _index
 from overflight.routing.verify import shrunk_area
 from overflight.scenarios import straits
 
@@ -56,7 +55,6 @@ def _content(obj: Any) -> Any:
     [
         pytest.param(lambda: states()["RU"].geometry, id="state area"),
         pytest.param(lambda: shrunk_area("RU"), id="verifier's shrunk area"),
-        pytest.param(lambda: _index()[0], id="transit index"),
         pytest.param(lambda: build_obstacles(("BG", "GR", "TR")).polygons[0], id="obstacle"),
         pytest.param(lambda: straits()["gibraltar"].geometry, id="strait corridor"),
     ],

@@ -7,15 +7,19 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
+from numpy.typing import NDArray
 from pyproj import Geod
+from pyproj.enums import GeodIntermediateFlag
 
 from overflight.geo.sphere import EARTH_RADIUS_KM
 
 __all__ = [
     "WGS84_A_KM",
     "WGS84_E2",
+    "densify_array",
     "densify_path",
     "geodesic_km",
+    "great_circle_array",
     "great_circle_points",
     "path_km",
     "wgs84",
@@ -63,14 +67,29 @@ def great_circle_points(
     >>> len(great_circle_points((0.0, 0.0), (10.0, 0.0), 100.0))
     13
     """
+    return [(x, y) for x, y in great_circle_array(a, b, step_km).tolist()]
+
+
+def great_circle_array(
+    a: tuple[float, float], b: tuple[float, float], step_km: float
+) -> NDArray[np.float64]:
+    """:func:`great_circle_points` as an array of (lon, lat) rows (the same points)."""
     _, _, metres = _SPHERE.inv(a[0], a[1], b[0], b[1])
     n = int(float(metres) // (step_km * 1000.0))
-    inner = _SPHERE.npts(a[0], a[1], b[0], b[1], n) if n > 0 else []
-    return [
-        (float(a[0]), float(a[1])),
-        *[(float(x), float(y)) for x, y in inner],
-        (float(b[0]), float(b[1])),
-    ]
+    out = np.empty((n + 2, 2), dtype=np.float64)
+    out[0], out[-1] = (float(a[0]), float(a[1])), (float(b[0]), float(b[1]))
+    if n > 0:
+        inner = _SPHERE.inv_intermediate(
+            a[0],
+            a[1],
+            b[0],
+            b[1],
+            npts=n,
+            flags=GeodIntermediateFlag.AZIS_DISCARD,
+            return_back_azimuth=False,
+        )
+        out[1:-1, 0], out[1:-1, 1] = inner.lons, inner.lats
+    return out
 
 
 def densify_path(
@@ -83,7 +102,11 @@ def densify_path(
     >>> len(densify_path([(0.0, 0.0), (10.0, 0.0), (10.0, 5.0)], 100.0))
     19
     """
-    points = [(float(w[0]), float(w[1])) for w in waypoints[:1]]
-    for a, b in itertools.pairwise(waypoints):
-        points.extend(great_circle_points(a, b, step_km)[1:])
-    return points
+    return [(x, y) for x, y in densify_array(waypoints, step_km).tolist()]
+
+
+def densify_array(waypoints: Sequence[tuple[float, float]], step_km: float) -> NDArray[np.float64]:
+    """:func:`densify_path` as an array of (lon, lat) rows (the same points)."""
+    legs = [great_circle_array(a, b, step_km)[1:] for a, b in itertools.pairwise(waypoints)]
+    first = np.array([[float(w[0]), float(w[1])] for w in waypoints[:1]]).reshape(-1, 2)
+    return np.concatenate([first, *legs])

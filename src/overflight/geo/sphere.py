@@ -121,6 +121,21 @@ def split_antimeridian(
     >>> split_antimeridian([(170.0, 0.0), (-170.0, 10.0)])
     [[(170.0, 0.0), (180.0, 5.0)], [(-180.0, 5.0), (-170.0, 10.0)]]
     """
+    array = np.asarray(lonlat, dtype=np.float64).reshape(-1, 2)
+    if len(array) and not np.any(np.abs(array[:, 0]) == 180.0):
+        # No point on the antimeridian itself: only the jumps are cut, found at once.
+        first = (float(lonlat[0][0]), float(lonlat[0][1]))
+        rows = [first, *((lon, lat) for lon, lat in lonlat[1:])]
+        jumps = np.flatnonzero(np.abs(np.diff(array[:, 0])) > 180.0).tolist()
+        out: list[list[tuple[float, float]]] = []
+        head: list[tuple[float, float]] = []
+        begin = 0
+        for i in jumps:
+            edge, lat_cut = _cut(*rows[i], *rows[i + 1])
+            out.append([*head, *rows[begin : i + 1], (edge, lat_cut)])
+            head, begin = [(-edge, lat_cut)], i + 1
+        out.append([*head, *rows[begin:]])
+        return out
     first = (float(lonlat[0][0]), float(lonlat[0][1]))
     parts: list[list[tuple[float, float]]] = [[first]]
     for lon1, lat1 in lonlat[1:]:
@@ -142,17 +157,20 @@ def split_antimeridian(
         if abs(lon1) == 180.0:
             part.append((math.copysign(180.0, lon0), lat1))
             continue
-        delta = lon1 - lon0
-        if abs(delta) > 180.0:
-            # The short way round crosses the antimeridian: unwrap, interpolate at the cut.
-            east = delta < 0  # going east past +180 into -180
-            lon1u = lon1 + 360.0 if east else lon1 - 360.0
-            edge = 180.0 if east else -180.0
-            lat_cut = lat0 + (edge - lon0) / (lon1u - lon0) * (lat1 - lat0)
+        if abs(lon1 - lon0) > 180.0:
+            edge, lat_cut = _cut(lon0, lat0, lon1, lat1)
             part.append((edge, lat_cut))
             parts.append([(-edge, lat_cut)])
         parts[-1].append((lon1, lat1))
     return parts
+
+
+def _cut(lon0: float, lat0: float, lon1: float, lat1: float) -> tuple[float, float]:
+    """Where a step the short way round across ±180° meets it: (+180 or -180, latitude)."""
+    east = lon1 - lon0 < 0  # going east past +180 into -180
+    lon1u = lon1 + 360.0 if east else lon1 - 360.0
+    edge = 180.0 if east else -180.0
+    return edge, lat0 + (edge - lon0) / (lon1u - lon0) * (lat1 - lat0)
 
 
 def unwrap_longitudes(points: Sequence[tuple[float, float]]) -> NDArray[np.float64]:

@@ -179,7 +179,8 @@ class Planner:
             openings=self._openings,
             advisories=self._advisories,
         )
-        report = transit_report(waypoints)
+        # The verifier has just shown the route stays out of the denied states but in corridors.
+        report = transit_report(waypoints, clear=() if self.closure.openings else denied)
         distance = sum(
             geodesic_km(*waypoints[k], *waypoints[k + 1]) for k in range(len(waypoints) - 1)
         )

@@ -15,22 +15,22 @@ Sahara, a dependency inside its sovereign), counting those km once.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from shapely.strtree import STRtree
 
-from overflight._threadlocal import per_thread
 from overflight.data.airspace import states
-from overflight.geo.ellipsoid import densify_path, wgs84
-from overflight.geo.sphere import split_antimeridian
+from overflight.geo.ellipsoid import densify_array, wgs84
 from overflight.models import LonLat, StateTransit
+from overflight.routing.edges import PackedEdges, line_parts
 from overflight.routing.verify import shrunk_area
 
 __all__ = [
@@ -87,6 +87,8 @@ _UNIT_CIRCLE = np.array(
 ) / math.cos(math.pi / 16.0)
 #: Lengths along a route closer than this are one point (rounding of the cuts).
 _SAME_KM = 1e-6
+#: A point of the route this close to a polygon's edge (degrees) is where it crosses it.
+_ON_EDGE_DEG = 1e-7
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,14 @@ class TransitReport:
     track: tuple[tuple[LonLat, ...], ...]
 
 
-@per_thread(maxsize=1)
-def _index() -> tuple[STRtree, tuple[str, ...]]:
+@cache
+def _shipped_edges() -> tuple[PackedEdges, tuple[str, ...]]:
+    """The edges of every state's shipped polygon in a grid, owned by their index in the codes.
+
+    Numpy arrays, built once and shared by threads.
+    """
     codes = tuple(states())
-    return STRtree([states()[c].geometry for c in codes]), codes
+    return PackedEdges.of([states()[c].geometry for c in codes]), codes
 
 
 def cumulative_km(points: np.ndarray) -> np.ndarray:
@@ -110,11 +116,16 @@ def cumulative_km(points: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(metres) / 1000.0])
 
 
-def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
-    """Every state crossed along the great-circle legs through the waypoints."""
-    dense = densify_path(waypoints, STEP_KM)
-    parts = [np.asarray(p, dtype=np.float64) for p in split_antimeridian(dense) if len(p) > 1]
-    tree, codes = _index()
+def transit_report(
+    waypoints: Sequence[tuple[float, float]], *, clear: Collection[str] = ()
+) -> TransitReport:
+    """Every state crossed along the great-circle legs through the waypoints.
+
+    ``clear`` names states the route is known to stay out of by more than the verification
+    tolerance (checked by :func:`overflight.routing.verify.check_route`): they cannot be
+    crossed, so their polygons are not cut.
+    """
+    parts = line_parts(densify_array(waypoints, STEP_KM))
     found: list[tuple[float, float, str]] = []
     along: list[tuple[Float, Float]] = []
     offset_km = 0.0
@@ -122,25 +133,16 @@ def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
         line = shapely.LineString(coords)
         cum_km = cumulative_km(coords)
         cum_deg = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
-        for i in tree.query(line, predicate="intersects"):
-            area = states()[codes[int(i)]]
-            # A leg that follows a boundary may run a hair inside it (the data's
-            # edges are great circles, shapely's are straight): only what goes
-            # deeper than the verification tolerance is a crossing.
-            inner = shrunk_area(area.code)
-            pieces = shapely.get_parts(shapely.intersection(line, area.geometry))
-            for piece in pieces:
-                if not isinstance(piece, shapely.LineString) or piece.is_empty:
-                    continue
-                if not shapely.intersects(inner, piece):
-                    continue
-                ends = shapely.get_coordinates(piece)[[0, -1]]
-                km = [
-                    float(np.interp(line.project(shapely.Point(p)), cum_deg, cum_km)) for p in ends
-                ]
-                lo, hi = min(km), max(km)
+        pieces = _pieces(coords, line, frozenset(clear))
+        if pieces:
+            ends = np.array([(e[0], e[-1]) for _, e, _ in pieces]).reshape(-1, 2)
+            on = np.array([k for _, _, k in pieces], dtype=np.int64).reshape(-1)
+            deg = _located(coords, line, ends, on)
+            km = np.interp(deg, cum_deg, cum_km).reshape(-1, 2).tolist()
+            for (code, _, _), (k0, k1) in zip(pieces, km, strict=True):
+                lo, hi = min(k0, k1), max(k0, k1)
                 if hi - lo >= MIN_KM:
-                    found.append((offset_km + lo, offset_km + hi, area.code))
+                    found.append((offset_km + lo, offset_km + hi, code))
         along.append((cum_km + offset_km, coords))
         offset_km += float(cum_km[-1])
     route = RouteLine(tuple(along))
@@ -158,6 +160,189 @@ def transit_report(waypoints: Sequence[tuple[float, float]]) -> TransitReport:
         for s in stretches
     )
     return TransitReport(transit=transit, high_seas_km=high_seas_km, track=_track(waypoints))
+
+
+def _pieces(
+    coords: Float, line: shapely.LineString, clear: frozenset[str]
+) -> list[tuple[str, Float, tuple[int, int]]]:
+    """(state, both ends, their segments) of each piece of the line inside a polygon, deep in it.
+
+    A leg that follows a boundary may run a hair inside it (the data's edges are great
+    circles, the line's are straight in lon/lat): only a piece that enters the polygon shrunk
+    by the verification tolerance is a crossing. The pieces are those of GEOS's overlay of the
+    line with each polygon crossed, found without overlaying whole polygons: the segments
+    that cross an edge come from the packed edges, and the points where they cross from GEOS
+    on the two segments alone, as the overlay computes them. A polygon that the line touches
+    or nearly touches, where floating point cannot tell, is overlaid whole.
+
+    An end's segment is the index of the segment it lies on, :data:`_FIRST` or :data:`_LAST`
+    for the line's own ends, :data:`_UNKNOWN` for an end of an overlay's piece.
+    """
+    packed, codes = _open_edges(clear)
+    if not codes:
+        return []
+    pairs = packed.pairs(coords, np.arange(len(coords) - 1, dtype=np.int64))
+    owner = packed.owner[pairs.edge]
+    x, y = coords[0]
+    b = packed.bounds
+    boxed = np.flatnonzero((b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3]))
+    start = {k for k in boxed.tolist() if shapely.intersects_xy(states()[codes[k]].geometry, x, y)}
+    whole = set(np.unique(owner[pairs.unsure]).tolist())
+    take = np.flatnonzero(pairs.crosses)
+    take = take[~np.isin(owner[take], list(whole))]
+    segment, edge, own = pairs.segment[take], pairs.edge[take], owner[take]
+    p1, p2 = coords[segment], coords[segment + 1]
+    q1, q2 = packed.starts[edge], packed.ends[edge]
+    met: NDArray[np.object_] = np.asarray(
+        shapely.intersection(
+            shapely.linestrings(np.stack([p1, p2], axis=1)),
+            shapely.linestrings(np.stack([q1, q2], axis=1)),
+        )
+    )
+    # A crossing must be one point, strictly inside both segments, as the overlay nodes it.
+    point = (shapely.get_type_id(met) == 0) & ~shapely.is_empty(met)
+    at = np.full((len(met), 2), np.nan)
+    at[point] = shapely.get_coordinates(met[point])
+    clean = point & np.all(
+        (at >= np.minimum(p1, p2))
+        & (at <= np.maximum(p1, p2))
+        & (at >= np.minimum(q1, q2))
+        & (at <= np.maximum(q1, q2)),
+        axis=1,
+    )
+    for end in (p1, p2, q1, q2):
+        clean &= ~np.all(at == end, axis=1)
+    gone = np.sum((at - p1) ** 2, axis=1)
+    order = np.lexsort((gone, segment, own))
+    own, segment, at, gone, clean = own[order], segment[order], at[order], gone[order], clean[order]
+    tie = (np.diff(own) == 0) & (np.diff(segment) == 0) & (np.diff(gone) == 0)
+    whole |= set(own[~clean].tolist()) | set(own[1:][tie].tolist())
+    bounds = np.searchsorted(own, np.arange(len(codes) + 1))
+    found: list[tuple[int, Float, tuple[int, int]]] = []
+    for k in sorted((set(own.tolist()) | start) - whole):
+        spans = _spans(
+            coords,
+            segment[bounds[k] : bounds[k + 1]],
+            at[bounds[k] : bounds[k + 1]],
+            k in start,
+            codes[k],
+        )
+        if spans is None:
+            whole.add(k)
+        else:
+            found += [(k, ends, on) for ends, on in spans]
+    deep = _deep(found, codes)
+    out = [(codes[k], ends, on) for (k, ends, on), d in zip(found, deep, strict=True) if d]
+    for k in sorted(whole):
+        out += [(codes[k], e, (_UNKNOWN, _UNKNOWN)) for e in _overlay(line, codes[k])]
+    return sorted(out, key=lambda piece: piece[0])
+
+
+@lru_cache(maxsize=8)
+def _open_edges(clear: frozenset[str]) -> tuple[PackedEdges, tuple[str, ...]]:
+    """The packed edges of every state but these (numpy, shared by threads)."""
+    if not clear:
+        return _shipped_edges()
+    codes = tuple(c for c in states() if c not in clear)
+    return PackedEdges.of([states()[c].geometry for c in codes]), codes
+
+
+def _spans(
+    coords: Float, segment: NDArray[np.int64], at: Float, inside: bool, code: str
+) -> list[tuple[Float, tuple[int, int]]] | None:
+    """The pieces of the line inside a state's polygon, from the points where it crosses it.
+
+    ``segment`` and ``at`` are the segments of the line that cross the polygon's edges and
+    where, in order along the line (nowhere else do they meet); ``inside`` says whether the
+    line starts in the polygon. Each piece is its points (the ends and the line's points
+    between) and the segments of its ends. None when the crossings do not bring the line
+    back to where its last point is: the overlay decides.
+    """
+    last = len(coords) - 1
+    # Each crossing goes in or out; a piece runs from a way in to the next way out. Bounds are
+    # (head, first index, tail, last index + 1), 0 and last + 1 marking the line's own ends.
+    bounds: list[tuple[Float, int, Float, int]] = []
+    begin: tuple[Float, int] | None = (coords[0], 0) if inside else None
+    for n, s in enumerate(segment.tolist()):
+        if begin is None:
+            begin = (at[n], s + 1)
+        else:
+            bounds.append((begin[0], begin[1], at[n], s + 1))
+            begin = None
+    if begin is not None:
+        bounds.append((begin[0], begin[1], coords[last], last + 1))
+    lon, lat = coords[last]
+    if (begin is not None) != bool(shapely.intersects_xy(states()[code].geometry, lon, lat)):
+        return None
+    return [
+        (
+            np.vstack([head, coords[max(i, 1) : min(j, last)], tail]),
+            (_FIRST if i == 0 else i - 1, _LAST if j == last + 1 else j - 1),
+        )
+        for head, i, tail, j in bounds
+    ]
+
+
+def _deep(found: Sequence[tuple[int, Float, tuple[int, int]]], codes: Sequence[str]) -> list[bool]:
+    """Whether each (state, piece's points) enters the state's polygon shrunk by the tolerance."""
+    if not found:
+        return []
+    points = [p for _, p, _ in found]
+    lines = shapely.linestrings(
+        np.concatenate(points), indices=np.repeat(np.arange(len(points)), [len(p) for p in points])
+    )
+    inner = np.array([shrunk_area(codes[k]) for k, _, _ in found], dtype=object)
+    deep: NDArray[np.bool_] = np.asarray(shapely.intersects(inner, lines))
+    return [bool(d) for d in deep.tolist()]
+
+
+#: An end that is the line's first point, its last, or one whose segment is not known.
+_FIRST, _LAST, _UNKNOWN = -1, -2, -3
+#: A crossing this close to one of the line's points (degrees) is located by GEOS itself.
+_NEAR_POINT_DEG = 1e-9
+
+
+def _located(
+    coords: Float, line: shapely.LineString, points: Float, on: NDArray[np.int64]
+) -> Float:
+    """Distance along the line (in degrees, planar) of each point, as GEOS's project gives it.
+
+    GEOS sums the lengths of the segments before the nearest one, then adds the point's
+    projection on it; for a point known to lie on segment ``on`` (or at an end of the line),
+    the same arithmetic gives the same number without searching every segment. Points of no
+    known segment, or next to one of the line's points, are left to GEOS.
+    """
+    d = np.diff(coords, axis=0)
+    length = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1])
+    start = np.concatenate([[0.0], np.cumsum(length)])
+    out = np.where(on == _LAST, start[-1], 0.0)
+    mid = np.flatnonzero(on >= 0)
+    k = on[mid]
+    p0, dk, x = coords[k], d[k], points[mid]
+    r = ((x[:, 0] - p0[:, 0]) * dk[:, 0] + (x[:, 1] - p0[:, 1]) * dk[:, 1]) / (
+        dk[:, 0] * dk[:, 0] + dk[:, 1] * dk[:, 1]
+    )
+    along = np.where(
+        r <= 0.0, start[k], np.where(r <= 1.0, start[k] + r * length[k], start[k] + length[k])
+    )
+    out[mid] = np.minimum(np.maximum(along, 0.0), start[-1])
+    gap = np.minimum(np.hypot(*(x - coords[k]).T), np.hypot(*(x - coords[k + 1]).T))
+    ask = np.concatenate([np.flatnonzero(on == _UNKNOWN), mid[gap <= _NEAR_POINT_DEG]])
+    if len(ask):
+        out[ask] = shapely.line_locate_point(line, shapely.points(points[ask]))
+    return out
+
+
+def _overlay(line: shapely.LineString, code: str) -> list[Float]:
+    """Ends of the pieces of the line in a state's polygon that enter it shrunk (GEOS overlay)."""
+    inner = shrunk_area(code)
+    out = []
+    for piece in shapely.get_parts(shapely.intersection(line, states()[code].geometry)):
+        if not isinstance(piece, shapely.LineString) or piece.is_empty:
+            continue
+        if shapely.intersects(inner, piece):
+            out.append(shapely.get_coordinates(piece)[[0, -1]])
+    return out
 
 
 @dataclass(frozen=True)
@@ -362,22 +547,6 @@ def _place_splits(
         runs[k - 1][1] = runs[k][0] = border
 
 
-@per_thread(maxsize=1)
-def _edges() -> tuple[STRtree, NDArray[np.float64], tuple[str, ...]]:
-    """Every edge of every shipped polygon: a tree of them, their ends, and their states."""
-    codes = tuple(states())
-    ends: list[NDArray[np.float64]] = []
-    owners: list[str] = []
-    for code in codes:
-        for ring in shapely.get_rings(shapely.get_parts(states()[code].geometry)):
-            xy = shapely.get_coordinates(ring)
-            ends.append(np.stack([xy[:-1], xy[1:]], axis=1))
-            owners += [code] * (len(xy) - 1)
-    segments = np.concatenate(ends)
-    lines = np.asarray(shapely.linestrings(segments), dtype=object)
-    return STRtree(lines), segments, tuple(owners)
-
-
 def _to_source_border(
     runs: list[list[Any]], point_at: Callable[[float], tuple[float, float]]
 ) -> list[list[Any]]:
@@ -447,13 +616,21 @@ def _tau_along(
     """
     if not ends:
         return []
-    tree, segments, owners = _edges()
+    packed, codes = _shipped_edges()
     at = [point_at(km) for km, _, _ in ends]
-    hits = tree.query(shapely.points(at), predicate="dwithin", distance=1e-7)
+    xy = np.array(at, dtype=np.float64)
+    box, seg = packed.near(xy - _ON_EDGE_DEG, xy + _ON_EDGE_DEG)
+    mine = np.array([codes[o] in ends[e][2] for e, o in zip(box, packed.owner[seg], strict=True)])
+    box, seg = box[mine.astype(bool)], seg[mine.astype(bool)]
+    gap = shapely.distance(
+        shapely.linestrings(np.stack([packed.starts[seg], packed.ends[seg]], axis=1)),
+        shapely.points(xy[box]),
+    )
     crossed: dict[int, int] = {}
-    for e, seg in zip(*hits.tolist(), strict=True):
-        if owners[seg] in ends[e][2]:
-            crossed.setdefault(e, seg)
+    # The edge crossed: the nearest within reach of the point (first of equals).
+    for k in np.lexsort((gap, box)).tolist() if len(seg) else []:
+        if gap[k] <= _ON_EDGE_DEG:
+            crossed.setdefault(int(box[k]), int(seg[k]))
     out: list[float | None] = []
     for e, (km, inward, _) in enumerate(ends):
         if e not in crossed:
@@ -463,7 +640,7 @@ def _tau_along(
         ahead = point_at(km + inward * 0.1)
         cos_lat = math.cos(math.radians(lat))
         route = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
-        (x0, y0), (x1, y1) = segments[crossed[e]].tolist()
+        (x0, y0), (x1, y1) = packed.starts[crossed[e]].tolist(), packed.ends[crossed[e]].tolist()
         edge = ((x1 - x0) * cos_lat, y1 - y0)
         norm = math.hypot(*route) * math.hypot(*edge)
         sine = abs(route[0] * edge[1] - route[1] * edge[0]) / norm if norm > 0.0 else 1.0
@@ -527,10 +704,11 @@ def _stretches(runs: list[list[Any]]) -> tuple[Stretch, ...]:
 
 def _track(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
     """The route for drawing: every turning point, legs densified, cut at ±180°."""
-    points = densify_path(waypoints, _TRACK_STEP_KM)
-    return tuple(
-        tuple(LonLat(x, y) for x, y in part) for part in split_antimeridian(points) if len(part) > 1
-    )
+    parts = line_parts(densify_array(waypoints, _TRACK_STEP_KM))
+    # A LonLat is a tuple of two floats: made by tuple's own constructor, a thousand points
+    # cost no Python call each.
+    lonlat = functools.partial(tuple.__new__, LonLat)
+    return tuple(tuple(map(lonlat, part.tolist())) for part in parts)
 
 
 def join_legs(legs: Sequence[Sequence[StateTransit]]) -> tuple[StateTransit, ...]:

@@ -1,27 +1,35 @@
 """Independent check that a route never enters denied airspace or an active advisory area.
 
 This module shares no code with the search: it densifies each leg along the
-great circle with pyproj, and asks shapely whether the line enters any
-denied state's shipped polygon, in longitude and latitude. It checks against
-the polygons shrunk by :data:`TOLERANCE_DEG`, a hair far smaller than the
-~1 km by which the shipped polygons cover the source data, so a leg that
-grazes a boundary vertex passes while a leg that cuts a corner does not.
+great circle with pyproj, and asks whether the line enters any denied state's
+shipped polygon, in longitude and latitude. It checks against the polygons
+shrunk by :data:`TOLERANCE_DEG`, a hair far smaller than the ~1 km by which the
+shipped polygons cover the source data, so a leg that grazes a boundary vertex
+passes while a leg that cuts a corner does not.
+
+The denied states are checked all at once on the shrunk polygons' edges packed in
+a grid (:mod:`overflight.routing.edges`): a segment that certainly crosses an edge
+fails the leg, a part of a leg that crosses none is inside or outside as its first
+point is, and where floating point cannot tell, GEOS decides on the polygon itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache, lru_cache
 
+import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from overflight._threadlocal import per_thread
 from overflight.data.airspace import states
 from overflight.errors import VerificationError
-from overflight.geo.ellipsoid import great_circle_points
-from overflight.geo.sphere import split_antimeridian
+from overflight.geo.ellipsoid import great_circle_array
+from overflight.routing.edges import PackedEdges, line_parts
 
-__all__ = ["TOLERANCE_DEG", "check_route", "shrunk_advisory", "shrunk_area"]
+__all__ = ["TOLERANCE_DEG", "check_route", "entered_states", "shrunk_advisory", "shrunk_area"]
 
 #: How far a leg may graze into a polygon, in degrees (about 110 m of latitude).
 TOLERANCE_DEG = 1e-3
@@ -32,12 +40,24 @@ OPENING_ROUNDING_DEG = 1e-7
 _STEP_KM = 5.0
 
 
+@cache
+def _shrunk_wkb(code: str) -> bytes:
+    """A state's airspace shrunk by the tolerance, as WKB (made once, shared by threads)."""
+    return shapely.to_wkb(shapely.buffer(states()[code].geometry, -TOLERANCE_DEG, quad_segs=2))
+
+
 @per_thread(maxsize=None)
 def shrunk_area(code: str) -> BaseGeometry:
     """A state's airspace shrunk by the tolerance: what a route must never touch (per thread)."""
-    geometry = shapely.buffer(states()[code].geometry, -TOLERANCE_DEG, quad_segs=2)
+    geometry = shapely.from_wkb(_shrunk_wkb(code))
     shapely.prepare(geometry)
     return geometry
+
+
+@lru_cache(maxsize=8)
+def _shrunk_edges(codes: tuple[str, ...]) -> PackedEdges:
+    """The edges of the states' shrunk areas, owned by their index in ``codes``."""
+    return PackedEdges.of([shapely.from_wkb(_shrunk_wkb(c)) for c in codes])
 
 
 @per_thread(maxsize=64)
@@ -46,6 +66,49 @@ def shrunk_advisory(wkb: bytes) -> BaseGeometry:
     geometry = shapely.buffer(shapely.from_wkb(wkb), -TOLERANCE_DEG, quad_segs=2)
     shapely.prepare(geometry)
     return geometry
+
+
+def entered_states(
+    parts: Sequence[NDArray[np.float64]], codes: Sequence[str]
+) -> set[tuple[int, str]]:
+    """(part, code) for every line (two or more lon, lat points) that touches a state's shrunk area.
+
+    Exact: the packed edges decide every segment they can, GEOS the lines they cannot.
+    """
+    codes = tuple(codes)
+    if not codes or not parts:
+        return set()
+    packed = _shrunk_edges(codes)
+    points = np.concatenate(parts)
+    part_of = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+    segments = np.flatnonzero(part_of[:-1] == part_of[1:])
+    pairs = packed.pairs(points, segments)
+    owner = packed.owner[pairs.edge]
+    key = part_of[pairs.segment] * len(codes) + owner
+    hit = set(np.unique(key[pairs.crosses]).tolist())
+    unsure = set(np.unique(key[pairs.unsure]).tolist()) - hit
+    # A line that meets no edge of a state is inside or outside it as its first point is.
+    firsts = np.array([p[0] for p in parts])
+    b = packed.bounds
+    boxed = (
+        (firsts[:, None, 0] >= b[None, :, 0])
+        & (firsts[:, None, 0] <= b[None, :, 2])
+        & (firsts[:, None, 1] >= b[None, :, 1])
+        & (firsts[:, None, 1] <= b[None, :, 3])
+    )
+    found: set[tuple[int, str]] = {(k // len(codes), codes[k % len(codes)]) for k in hit}
+    for k in sorted(unsure):
+        part, code = k // len(codes), codes[k % len(codes)]
+        if shapely.intersects(shrunk_area(code), shapely.linestrings(parts[part])):
+            found.add((part, code))
+    for part, state in zip(*np.nonzero(boxed), strict=True):
+        k = int(part) * len(codes) + int(state)
+        if k in hit or k in unsure:
+            continue
+        x, y = parts[int(part)][0]
+        if shapely.intersects_xy(shrunk_area(codes[int(state)]), x, y):
+            found.add((int(part), codes[int(state)]))
+    return found
 
 
 def check_route(
@@ -76,27 +139,53 @@ def check_route(
     inside_avoid = None if avoid is None else shapely.buffer(avoid, -TOLERANCE_DEG, quad_segs=2)
     if openings is not None:
         openings = shapely.buffer(openings, OPENING_ROUNDING_DEG, quad_segs=2)
-    for k in range(len(waypoints) - 1):
-        points = great_circle_points(waypoints[k], waypoints[k + 1], _STEP_KM)
-        parts = [shapely.LineString(p) for p in split_antimeridian(points) if len(p) > 1]
-        for name, wkb in advisories:
-            if any(shapely.intersects(shrunk_advisory(wkb), part) for part in parts):
-                raise VerificationError(
-                    f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]} enters the area "
-                    f"of advisory {name}; this is a bug in overflight, please report it"
+    legs = [
+        line_parts(great_circle_array(waypoints[k], waypoints[k + 1], _STEP_KM))
+        for k in range(len(waypoints) - 1)
+    ]
+    advisory_hit = [
+        next(
+            (
+                name
+                for name, wkb in advisories
+                if any(
+                    shapely.intersects(shrunk_advisory(wkb), shapely.linestrings(p)) for p in parts
                 )
-        if openings is not None:
-            # Only what lies outside the open corridors has to stay clear.
-            parts = [g for part in parts for g in shapely.get_parts(part.difference(openings))]
-        for code in denied:
-            area = shrunk_area(code)
-            if any(shapely.intersects(area, part) for part in parts):
-                raise VerificationError(
-                    f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]} enters the "
-                    f"airspace of {code}; this is a bug in overflight, please report it"
-                )
-        if inside_avoid is not None and any(shapely.intersects(inside_avoid, p) for p in parts):
+            ),
+            None,
+        )
+        for parts in legs
+    ]
+    if openings is not None:
+        # Only what lies outside the open corridors has to stay clear.
+        legs = [
+            [
+                shapely.get_coordinates(g)
+                for p in parts
+                for g in shapely.get_parts(shapely.difference(shapely.linestrings(p), openings))
+            ]
+            for parts in legs
+        ]
+    legs = [[p for p in parts if len(p) > 1] for parts in legs]
+    flat = [p for parts in legs for p in parts]
+    leg_of = [k for k, parts in enumerate(legs) for _ in parts]
+    entered = {(leg_of[part], code) for part, code in entered_states(flat, denied)}
+    for k, parts in enumerate(legs):
+        where = f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]}"
+        if advisory_hit[k] is not None:
             raise VerificationError(
-                f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]} enters an area to "
-                f"avoid; this is a bug in overflight, please report it"
+                f"{where} enters the area of advisory {advisory_hit[k]}; this is a bug in "
+                "overflight, please report it"
+            )
+        for code in denied:
+            if (k, code) in entered:
+                raise VerificationError(
+                    f"{where} enters the airspace of {code}; this is a bug in overflight, "
+                    "please report it"
+                )
+        if inside_avoid is not None and any(
+            shapely.intersects(inside_avoid, shapely.linestrings(p)) for p in parts if len(p) > 1
+        ):
+            raise VerificationError(
+                f"{where} enters an area to avoid; this is a bug in overflight, please report it"
             )

@@ -1,0 +1,166 @@
+"""Polygon edges packed as arrays in a grid of lon/lat cells, and which line segments meet them.
+
+The verifier and the transit report ask, of a route densified every few kilometres, which
+segments cross which edges of many polygons. Asked of GEOS one polygon at a time, most of the
+work is an overlay of the whole route with the whole polygon; here the edges are bucketed once
+in cells of :data:`CELL_DEG`, a segment is paired only with the edges of the cells its box
+covers, and each pair is decided by the signs of four orientations in numpy (no compiler
+start-up for a one-shot command). A sign too close to zero for floating point to be sure of
+is reported as such, so that the caller can ask GEOS; every answer given here is certain.
+
+Everything is numpy: the packed edges may be shared by threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+from overflight.geo.sphere import split_antimeridian
+
+__all__ = ["CELL_DEG", "PackedEdges", "SegmentPairs", "line_parts"]
+
+Float = NDArray[np.float64]
+Int = NDArray[np.int64]
+
+#: Side of a grid cell, degrees: a few of the densified route's segments, a few edges.
+CELL_DEG = 0.25
+#: Cells along a row of latitude (keys are column * _ROWS + row).
+_ROWS = round(180.0 / CELL_DEG) + 2
+#: Relative error bound of a 2x2 orientation determinant computed in float64 (Shewchuk's
+#: ccwerrboundA is 3.3e-16; this is three times that): a determinant within it of zero has
+#: no certain sign.
+_ORIENT_EPS = 1e-15
+
+
+def _cells(lo: Float, hi: Float) -> tuple[Int, Int, Int, Int]:
+    """Column and row ranges of the cells covering boxes [lo, hi] (lon, lat)."""
+    c0 = np.floor((lo[:, 0] + 180.0) / CELL_DEG).astype(np.int64)
+    c1 = np.floor((hi[:, 0] + 180.0) / CELL_DEG).astype(np.int64)
+    r0 = np.floor((lo[:, 1] + 90.0) / CELL_DEG).astype(np.int64) + 1
+    r1 = np.floor((hi[:, 1] + 90.0) / CELL_DEG).astype(np.int64) + 1
+    return c0, c1, np.clip(r0, 0, _ROWS - 1), np.clip(r1, 0, _ROWS - 1)
+
+
+def _keys(lo: Float, hi: Float) -> tuple[Int, Int]:
+    """Each box's cell keys, and the box of each key (boxes cover at least one cell)."""
+    c0, c1, r0, r1 = _cells(lo, hi)
+    rows = r1 - r0 + 1
+    count = (c1 - c0 + 1) * rows
+    item = np.repeat(np.arange(len(lo), dtype=np.int64), count)
+    local = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    return (c0[item] + local // rows[item]) * _ROWS + r0[item] + local % rows[item], item
+
+
+def _orientation(
+    ax: Float, ay: Float, bx: Float, by: Float, cx: Float, cy: Float
+) -> NDArray[np.int8]:
+    """Sign of the turn a -> b -> c: 1 left, -1 right, 0 when floating point cannot tell."""
+    left = (bx - ax) * (cy - ay)
+    right = (by - ay) * (cx - ax)
+    det = left - right
+    bound = _ORIENT_EPS * (np.abs(left) + np.abs(right))
+    return (det > bound).astype(np.int8) - (det < -bound).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class SegmentPairs:
+    """Segments of lines paired with the edges near them, and what each pair does.
+
+    A pair is ``crosses`` when the segment and the edge cross at a point inside both (each
+    one's ends strictly on either side of the other), ``unsure`` when floating point cannot
+    tell whether they meet (they touch, overlap or nearly do); otherwise they are apart.
+    """
+
+    #: Index of the segment (its start point in the points given).
+    segment: Int
+    #: Index of the edge in the packed edges.
+    edge: Int
+    crosses: NDArray[np.bool_]
+    unsure: NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class PackedEdges:
+    """The edges of the rings of several polygons, bucketed in grid cells."""
+
+    #: Start and end (lon, lat) of every edge.
+    starts: Float
+    ends: Float
+    #: Which of the polygons each edge belongs to.
+    owner: Int
+    #: Cell keys, sorted, and the edge registered under each.
+    keys: Int
+    entries: Int
+    #: (min lon, min lat, max lon, max lat) of each polygon.
+    bounds: Float
+
+    @classmethod
+    def of(cls, geometries: Sequence[BaseGeometry]) -> PackedEdges:
+        """The edges of every ring of the geometries, owned by their index."""
+        starts: list[Float] = [np.empty((0, 2))]
+        ends: list[Float] = [np.empty((0, 2))]
+        owners: list[Int] = [np.empty(0, dtype=np.int64)]
+        for k, geometry in enumerate(geometries):
+            rings = shapely.get_rings(shapely.get_parts(np.asarray(geometry)))
+            xy, ring = shapely.get_coordinates(rings, return_index=True)
+            # An edge joins two consecutive points of one ring.
+            same = ring[1:] == ring[:-1]
+            starts.append(xy[:-1][same])
+            ends.append(xy[1:][same])
+            owners.append(np.full(int(same.sum()), k, dtype=np.int64))
+        s, e = np.concatenate(starts), np.concatenate(ends)
+        keys, item = _keys(np.minimum(s, e), np.maximum(s, e))
+        order = np.argsort(keys, kind="stable")
+        bounds = np.asarray(shapely.bounds(np.asarray(list(geometries), dtype=object)))
+        return cls(s, e, np.concatenate(owners), keys[order], item[order], bounds.reshape(-1, 4))
+
+    def near(self, lo: Float, hi: Float) -> tuple[Int, Int]:
+        """(box, edge) for every edge registered in a cell that a box [lo, hi] covers.
+
+        Each pair is given once however many cells the two share.
+        """
+        keys, box = _keys(lo, hi)
+        first = np.searchsorted(self.keys, keys, side="left")
+        count = np.searchsorted(self.keys, keys, side="right") - first
+        hits = int(count.sum())
+        local = np.arange(hits, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+        pair_box = np.repeat(box, count)
+        pair_edge = self.entries[np.repeat(first, count) + local]
+        unique = np.unique(pair_box * len(self.starts) + pair_edge)
+        return unique // len(self.starts), unique % len(self.starts)
+
+    def pairs(self, points: Float, segments: Int) -> SegmentPairs:
+        """Segments ``points[i]``-``points[i + 1]`` for i in ``segments``, against the edges."""
+        a, b = points[segments], points[segments + 1]
+        box, edge = self.near(np.minimum(a, b), np.maximum(a, b))
+        p1, p2 = a[box], b[box]
+        q1, q2 = self.starts[edge], self.ends[edge]
+        pq1 = _orientation(p1[:, 0], p1[:, 1], p2[:, 0], p2[:, 1], q1[:, 0], q1[:, 1])
+        pq2 = _orientation(p1[:, 0], p1[:, 1], p2[:, 0], p2[:, 1], q2[:, 0], q2[:, 1])
+        qp1 = _orientation(q1[:, 0], q1[:, 1], q2[:, 0], q2[:, 1], p1[:, 0], p1[:, 1])
+        qp2 = _orientation(q1[:, 0], q1[:, 1], q2[:, 0], q2[:, 1], p2[:, 0], p2[:, 1])
+        # Both ends of one strictly on the same side of the other: certainly apart.
+        apart = (pq1 * pq2 == 1) | (qp1 * qp2 == 1)
+        crosses = (pq1 * pq2 == -1) & (qp1 * qp2 == -1)
+        return SegmentPairs(segments[box], edge, crosses, ~apart & ~crosses)
+
+
+def line_parts(points: Sequence[tuple[float, float]] | Float) -> list[Float]:
+    """The (lon, lat) points as lines cut at ±180 (:func:`split_antimeridian`), as arrays.
+
+    Most lines do not reach ±180: they are one part as they are, found without the loop.
+    """
+    array = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    lon = array[:, 0]
+    if np.any(np.abs(lon) == 180.0) or np.any(np.abs(np.diff(lon)) > 180.0):
+        # Rows of two floats as lists: split_antimeridian only unpacks them.
+        parts = split_antimeridian(cast("list[tuple[float, float]]", array.tolist()))
+        return [np.asarray(p, dtype=np.float64) for p in parts if len(p) > 1]
+    return [array] if len(array) > 1 else []

@@ -1,0 +1,95 @@
+"""The packed edges against GEOS: every answer they give is GEOS's, on the shipped polygons.
+
+The verifier and the transit report decide on the packed edges what they can and leave the
+rest to GEOS; these tests hold both to what GEOS alone would say, on real routes and on
+segments thrown across real borders.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from overflight.data.airspace import states
+from overflight.geo.ellipsoid import densify_array
+from overflight.routing import transit
+from overflight.routing.edges import PackedEdges, line_parts
+from overflight.routing.verify import entered_states, shrunk_area
+
+#: Routes over many borders, coasts and enclaves, one across ±180.
+ROUTES = {
+    "Amsterdam-Istanbul": [(4.76, 52.31), (16.0, 47.0), (28.82, 40.98)],
+    "Rome-Vienna-Warsaw": [(12.25, 41.8), (16.57, 48.11), (20.97, 52.17)],
+    "Delhi-Bangkok": [(77.1, 28.56), (100.75, 13.69)],
+    "Bogota-Lima": [(-74.15, 4.7), (-77.11, -12.02)],
+    "Tokyo-Anchorage": [(139.78, 35.55), (175.0, 50.0), (-149.99, 61.17)],
+}
+CODES = ("AT", "HU", "RS", "BG", "TR", "DE", "CZ", "SK", "PL", "IT", "SM", "VA", "SI", "HR")
+
+
+def test_pairs_cross_only_where_geos_says_the_segments_meet() -> None:
+    packed = PackedEdges.of([states()[c].geometry for c in CODES])
+    rng = np.random.default_rng(7)
+    # Segments of 1 to 50 km thrown around the Balkans and central Europe.
+    a = np.column_stack([rng.uniform(10.0, 30.0, 4000), rng.uniform(40.0, 54.0, 4000)])
+    b = a + rng.normal(0.0, 0.2, a.shape)
+    points = np.empty((2 * len(a), 2))
+    points[0::2], points[1::2] = a, b
+    pairs = packed.pairs(points, np.arange(0, len(points), 2))
+    segments = shapely.linestrings(np.stack([points[pairs.segment], points[pairs.segment + 1]], 1))
+    edges = shapely.linestrings(np.stack([packed.starts[pairs.edge], packed.ends[pairs.edge]], 1))
+    meet = np.asarray(shapely.intersects(segments, edges), dtype=bool)
+    assert pairs.crosses.sum() > 500
+    assert np.all(meet[pairs.crosses])
+    apart = ~pairs.crosses & ~pairs.unsure
+    assert not np.any(meet[apart])
+    # Every edge any segment meets was paired with it.
+    every = shapely.STRtree(
+        np.asarray(shapely.linestrings(np.stack([packed.starts, packed.ends], 1)))
+    )
+    lines = shapely.linestrings(np.stack([points[0::2], points[1::2]], 1))
+    hit_line, hit_edge = every.query(lines, predicate="intersects")
+    found = set(zip((pairs.segment // 2).tolist(), pairs.edge.tolist(), strict=True))
+    assert set(zip(hit_line.tolist(), hit_edge.tolist(), strict=True)) <= found
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_the_states_a_line_enters_are_those_geos_finds(name: str) -> None:
+    parts = line_parts(densify_array(ROUTES[name], 5.0))
+    codes = sorted(states())
+    expected = {
+        (k, c)
+        for k, part in enumerate(parts)
+        for c in codes
+        if shapely.intersects(shrunk_area(c), shapely.linestrings(part))
+    }
+    assert expected
+    assert entered_states(parts, codes) == expected
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_the_pieces_and_where_they_lie_are_geos_overlays(name: str) -> None:
+    """The crossings found on the packed edges, located along the line: the same numbers."""
+    for coords in line_parts(densify_array(ROUTES[name], 5.0)):
+        line = shapely.LineString(coords)
+        fast = transit._pieces(coords, line, frozenset())
+        ends = np.array([(p[0], p[-1]) for _, p, _ in fast]).reshape(-1, 2)
+        on = np.array([k for _, _, k in fast], dtype=np.int64).reshape(-1)
+        along = transit._located(coords, line, ends, on)
+        assert np.array_equal(along, shapely.line_locate_point(line, shapely.points(ends)))
+        # The same pieces as an overlay of the line with every state it touches.
+        touched = shapely.STRtree([states()[c].geometry for c in sorted(states())])
+        overlaid = [
+            (sorted(states())[k], e)
+            for k in touched.query(line, predicate="intersects").tolist()
+            for e in transit._overlay(line, sorted(states())[k])
+        ]
+
+        def key(code: str, ends: np.ndarray) -> tuple[str, tuple[float, ...]]:
+            return code, tuple(sorted(map(tuple, ends.tolist())))  # type: ignore[arg-type]
+
+        assert sorted(key(c, np.array([p[0], p[-1]])) for c, p, _ in fast) == sorted(
+            key(c, e) for c, e in overlaid
+        )
+        assert fast
