@@ -492,9 +492,11 @@ def _rows(task: Task, *, one_by_one: bool) -> list[dict[str, Any]]:
     finder = chunk.searcher(planner)
     rows: dict[int, dict[str, Any]] = {}
     pending = []
+    denied = finder.endpoints_denied(
+        [p for job in task.jobs for p in (job.origin.lonlat, job.destination.lonlat)]
+    )
     for k, job in enumerate(task.jobs):
-        ends = (job.origin.lonlat, job.destination.lonlat)
-        if any(chunk.endpoint_denied(planner, p) for p in ends):
+        if denied[2 * k] or denied[2 * k + 1]:
             rows[k] = _one(task, job)  # the planner's own error says which state
         else:
             pending.append(k)
