@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> None:
             else ""
         )
         + ".",
-        f"- One process, warm, no endpoint seen before: {per['clear_ms']:.2f} ms per pair whose "
+        f"- One process, warm: {per['clear_ms']:.2f} ms per pair whose "
         f"great circle is clear ({per['clear']}), {per['detour_ms']:.2f} ms per pair that must "
         f"detour ({per['detour']}), search, check and transit report included.",
     ]

@@ -161,10 +161,14 @@ def warm(planner: Planner) -> None:
     """Build everything a chunk needs once, so that forked workers inherit it."""
     borders()
     finder = searcher(planner)
-    finder.endpoints_denied([LonLat(0.0, 0.0)])
+    paris, berlin, baltic = LonLat(2.35, 48.86), LonLat(13.40, 52.52), LonLat(19.0, 55.5)
+    finder.endpoints_denied([paris])
     point = to_xyz(0.0, 0.0)
     finder.blocked(point[None, :], point[None, :])
-    fast_routes(finder, [[LonLat(0.0, 0.0), LonLat(1.0, 1.0)]])  # the compiled loops
+    if planner.graph.size:
+        finder.detour(paris, berlin)  # the search's compiled loops, whatever it finds
+    # Borders, slivers and a coast: every table the report and its attribution build.
+    fast_routes(finder, [[paris, berlin, baltic]])
 
 
 # ----------------------------------------------------------------------------- densifying
