@@ -318,7 +318,7 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
     flat = np.ascontiguousarray(np.concatenate(coords))
     part_start = np.concatenate([[0], np.cumsum([len(c) for c in coords])]).astype(np.int64)
     route_of_part = np.array(line_route, dtype=np.int64)
-    cum_deg, cum_km = _along(flat, part_start)
+    cum_deg, cum_km = chunk_kernels.part_lengths(flat, part_start)
     # Km along the route where each part starts: the parts before it, summed in order.
     part_km = cum_km[part_start[1:] - 1].tolist()
     offset_km, total_km = [0.0] * len(coords), [0.0] * len(paths)
@@ -351,19 +351,6 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
             )
         )
     return out
-
-
-def _along(flat: Float, part_start: NDArray[np.int64]) -> tuple[Float, Float]:
-    """Each point's degrees along its part (planar, as shapely measures) and km (WGS84).
-
-    Km are what the transit report measures, point to point on the ellipsoid.
-    """
-    step_km = chunk_kernels.step_km(flat)
-    step_deg = np.hypot(*np.diff(flat, axis=0).T)
-    return (
-        chunk_kernels.part_sums(np.ascontiguousarray(step_deg), part_start),
-        chunk_kernels.part_sums(step_km, part_start),
-    )
 
 
 Stretches = list[list[tuple[int, float, float, str]]]

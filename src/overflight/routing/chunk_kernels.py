@@ -31,8 +31,7 @@ __all__ = [
     "edge_grid",
     "intervals",
     "locate",
-    "part_sums",
-    "step_km",
+    "part_lengths",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -93,27 +92,44 @@ def dense_legs(a: Float, b: Float, inner: NDArray[np.int64]) -> tuple[Float, NDA
 
 
 @_jit
-def step_km(lonlat: Float) -> Float:
-    """WGS84 length of each step between consecutive (lon, lat) points a few km apart.
+def _ecef_km(lon_deg: float, lat_deg: float) -> tuple[float, float, float]:
+    lon, lat = math.radians(lon_deg), math.radians(lat_deg)
+    sin_lat = math.sin(lat)
+    prime = _A_KM / math.sqrt(1.0 - _E2 * sin_lat * sin_lat)
+    return (
+        prime * math.cos(lat) * math.cos(lon),
+        prime * math.cos(lat) * math.sin(lon),
+        prime * (1.0 - _E2) * sin_lat,
+    )
 
-    The chord between Earth-centred points falls short of the geodesic by c³/24R², about
-    0.13 mm for 5 km; adding that term leaves an error of nanometres.
+
+@_jit
+def part_lengths(lonlat: Float, part_start: Int) -> tuple[Float, Float]:
+    """Each point's distance from the start of its part: degrees (planar) and km (WGS84).
+
+    Degrees are what shapely measures along a line; km are the WGS84 lengths of the steps
+    between consecutive points a few km apart: the chord between Earth-centred points falls
+    short of the geodesic by c³/24R², about 0.13 mm for 5 km, and adding that term leaves
+    an error of nanometres. Summed part by part, in order, so that a route's figures never
+    depend on the other routes of its chunk.
     """
-    n = lonlat.shape[0]
-    out = np.empty(max(n - 1, 0))
-    px = py = pz = 0.0
-    for i in range(n):
-        lon, lat = math.radians(lonlat[i, 0]), math.radians(lonlat[i, 1])
-        sin_lat = math.sin(lat)
-        prime = _A_KM / math.sqrt(1.0 - _E2 * sin_lat * sin_lat)
-        x = prime * math.cos(lat) * math.cos(lon)
-        y = prime * math.cos(lat) * math.sin(lon)
-        z = prime * (1.0 - _E2) * sin_lat
-        if i > 0:
+    deg = np.empty(lonlat.shape[0])
+    km = np.empty(lonlat.shape[0])
+    for j in range(part_start.shape[0] - 1):
+        first = part_start[j]
+        total_deg = total_km = 0.0
+        deg[first] = km[first] = 0.0
+        px, py, pz = _ecef_km(lonlat[first, 0], lonlat[first, 1])
+        for i in range(first + 1, part_start[j + 1]):
+            dx, dy = lonlat[i, 0] - lonlat[i - 1, 0], lonlat[i, 1] - lonlat[i - 1, 1]
+            total_deg += math.hypot(dx, dy)
+            deg[i] = total_deg
+            x, y, z = _ecef_km(lonlat[i, 0], lonlat[i, 1])
             chord = math.sqrt((x - px) ** 2 + (y - py) ** 2 + (z - pz) ** 2)
-            out[i - 1] = chord + chord**3 / (24.0 * _R_KM * _R_KM)
-        px, py, pz = x, y, z
-    return out
+            total_km += chord + chord**3 / (24.0 * _R_KM * _R_KM)
+            km[i] = total_km
+            px, py, pz = x, y, z
+    return deg, km
 
 
 @_jit
@@ -332,23 +348,6 @@ def intervals(
         lo[count], hi[count] = opened, part_deg[part[n - 1]]
         count += 1
     return out_part[:count], out_layer[:count], lo[:count], hi[:count]
-
-
-@_jit
-def part_sums(steps: Float, part_start: Int) -> Float:
-    """Each point's sum of the steps before it within its part (0 at a part's start).
-
-    ``steps[i]`` is the step from point i to i + 1; steps across two parts are skipped.
-    Summed part by part, in order, so that a route's figures never depend on other routes.
-    """
-    out = np.empty(part_start[-1])
-    for j in range(part_start.shape[0] - 1):
-        total = 0.0
-        out[part_start[j]] = 0.0
-        for i in range(part_start[j] + 1, part_start[j + 1]):
-            total += steps[i - 1]
-            out[i] = total
-    return out
 
 
 @_jit
