@@ -101,3 +101,32 @@ def test_the_states_column_is_the_transit_list() -> None:
     (route,) = fast_routes(finder, [path])
     assert route.states == ("NL", "DE", "DK", "SE")
     assert route.states == tuple(t.country for t in transit_report(path).transit)
+
+
+def test_a_path_inside_denied_airspace_fails_the_check() -> None:
+    """Moscow to Saint Petersburg never meets a border: the check must see where it starts."""
+    finder = searcher(planner_of(Closure(denied_closure(["RU"]))))
+    moscow, petersburg = (resolve_place(c).lonlat for c in ("UUEE", "ULLI"))
+    (route,) = fast_routes(finder, [[moscow, petersburg]])
+    assert "RU" in route.failure
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # Across Lesotho, a hole in South Africa's polygon; through San Marino, an enclave in
+        # Italy's; along borders crossed back and forth (the Rhine).
+        [LonLat(27.0, -29.3), LonLat(29.5, -29.6)],
+        [LonLat(12.30, 43.93), LonLat(12.60, 43.94)],
+        [LonLat(7.55, 47.60), LonLat(8.60, 47.68), LonLat(7.60, 48.60)],
+    ],
+)
+def test_holes_and_enclaves_are_the_transit_report(path: list[LonLat]) -> None:
+    from overflight.routing.transit import transit_report
+
+    finder = searcher(planner_of(Closure(())))
+    (route,) = fast_routes(finder, [path])
+    report = transit_report(path)
+    assert len(route.states) > 1
+    assert route.states == tuple(t.country for t in report.transit)
+    assert route.high_seas_km == pytest.approx(report.high_seas_km, rel=1e-9, abs=1e-6)

@@ -10,15 +10,19 @@ Here the same steps run over a whole chunk of pairs in vectorised calls:
 3. every leg is densified every STEP_KM (5 km) along its great circle and cut at ±180 as
    :func:`overflight.routing.transit.transit_report` does (the steps are measured on
    the ellipsoid from their chords, to nanometres, rather than by the full geodesic
-   solution), and
-4. checked against the denied states' polygons shrunk by the verification tolerance, the
-   test of :func:`overflight.routing.verify.check_route`, on the same 5 km spacing;
-5. the stretches inside each state's shipped polygon come from intersecting the lines with
-   the polygons cut into small pieces (one GEOS call for the chunk): pieces of one stretch
-   that the cuts split are joined again, the report's filters apply (a stretch counts when
-   it enters the shrunk polygon and is at least 50 m long), and
-   :func:`overflight.routing.transit.attribute` turns them into the states crossed, as it
-   does for the transit report, so the list is the report's.
+   solution);
+4. the lines are followed through a grid of every edge of every state's polygon and of its
+   polygon shrunk by the verification tolerance (compiled, :mod:`.chunk_kernels`): where a
+   line starts inside each (a ray cast) and where it crosses an edge give the stretches
+   inside each polygon, as shapely's intersection of the line with it finds them;
+5. a route that touches a denied state's shrunk polygon fails the check, the test of
+   :func:`overflight.routing.verify.check_route`, on the same 5 km spacing;
+6. the report's filters apply (a stretch counts when it enters the shrunk polygon and is at
+   least 50 m long), and :func:`overflight.routing.transit.attribute` turns the stretches
+   into the states crossed, as it does for the transit report, so the list is the report's.
+
+The edges and their grid are kept as arrays in the cache directory (``data/packed.py``), so
+a batch starts without building them.
 
 Only sets with no margin, avoid areas or open corridors take this path; the tests compare it
 with ``Planner.route`` pair by pair.
@@ -26,19 +30,20 @@ with ``Planner.route`` pair by pair.
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from shapely.geometry.base import BaseGeometry
 
 from overflight._threadlocal import per_thread
-from overflight.data.airspace import states, states_at
+from overflight.data.airspace import data_fingerprint, states
+from overflight.data.packed import pack_strings, packed, unpack_strings
 from overflight.geo.ellipsoid import wgs84
 from overflight.geo.sphere import EARTH_RADIUS_KM, split_antimeridian, to_lonlat, to_xyz
 from overflight.models import KM_PER_NM, LonLat
@@ -48,13 +53,13 @@ from overflight.routing.transit import MIN_KM, STEP_KM, RouteLine, attribute
 from overflight.routing.verify import TOLERANCE_DEG, shrunk_area
 
 __all__ = [
+    "Borders",
     "FastRoute",
     "Searcher",
-    "endpoint_denied",
+    "borders",
     "fast_routes",
     "plan_paths",
     "searcher",
-    "state_pieces",
     "warm",
 ]
 
@@ -62,66 +67,14 @@ Float = NDArray[np.float64]
 
 #: Radius of the sphere on which legs are densified (as pyproj's sphere in overflight.geo).
 _RADIUS_M = EARTH_RADIUS_KM * 1000.0
-#: Pieces of one crossing that a cut split touch: their ends differ by rounding only.
-_GLUE_KM = 1e-6
-#: Most vertices in one piece of a state's polygon.
-_PIECE_VERTICES = 128
-
-
-@per_thread(maxsize=1)
-def state_pieces() -> tuple[NDArray[np.object_], NDArray[np.int64], tuple[str, ...]]:
-    """Every state's polygon cut into pieces of at most a few hundred vertices, and owners."""
-    codes = tuple(states())
-    pieces: list[BaseGeometry] = []
-    owners: list[int] = []
-    for k, code in enumerate(codes):
-        found = _subdivide(states()[code].geometry)
-        pieces += found
-        owners += [k] * len(found)
-    array = np.array(pieces, dtype=object)
-    shapely.prepare(array)
-    return array, np.array(owners, dtype=np.int64), codes
-
-
-def _subdivide(geometry: BaseGeometry) -> list[BaseGeometry]:
-    if geometry.is_empty:
-        return []
-    if shapely.get_num_coordinates(geometry) <= _PIECE_VERTICES:
-        return [geometry]
-    x0, y0, x1, y1 = geometry.bounds
-    if x1 - x0 >= y1 - y0:
-        mid = (x0 + x1) / 2.0
-        boxes = (shapely.box(x0, y0, mid, y1), shapely.box(mid, y0, x1, y1))
-    else:
-        mid = (y0 + y1) / 2.0
-        boxes = (shapely.box(x0, y0, x1, mid), shapely.box(x0, mid, x1, y1))
-    out: list[BaseGeometry] = []
-    for box in boxes:
-        part = shapely.intersection(geometry, box)
-        polygons = [p for p in shapely.get_parts(part) if p.geom_type == "Polygon"]
-        if polygons:
-            out += _subdivide(shapely.multipolygons(polygons))
-    return out
-
-
-@per_thread(maxsize=1)
-def _piece_tree() -> shapely.STRtree:
-    return shapely.STRtree(state_pieces()[0])
-
-
-@per_thread(maxsize=1)
-def _inner_areas() -> NDArray[np.object_]:
-    """Each state's polygon shrunk by the verification tolerance, by state index."""
-    return np.array([shrunk_area(c) for c in state_pieces()[2]], dtype=object)
 
 
 @dataclass
 class Searcher:
-    """A planner's graph, and the denied states' polygons to check routes against."""
+    """A planner's graph, and the denied states' polygons that no endpoint may be in."""
 
     planner: Planner
     denied_tree: shapely.STRtree | None = None
-    denied_codes: tuple[str, ...] = ()
 
     def blocked(self, a: Float, b: Float) -> NDArray[np.bool_]:
         """Whether each arc a[i]-b[i] meets an obstacle edge (as VisibilityGraph.clear)."""
@@ -137,13 +90,19 @@ class Searcher:
         inner = [LonLat(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
         return [origin, *inner, destination]
 
-    def check_tree(self) -> tuple[shapely.STRtree, tuple[str, ...]]:
-        """The denied states' shrunk polygons in small pieces, which no leg may touch."""
+    def endpoints_denied(self, places: Sequence[LonLat]) -> list[bool]:
+        """Whether each place lies in the denied airspace (as ``states_at`` tests one)."""
+        if not places or not self.planner.denied:
+            return [False] * len(places)
         if self.denied_tree is None:
-            pieces = [(p, c) for c in self.planner.denied for p in _subdivide(shrunk_area(c))]
-            self.denied_tree = shapely.STRtree([p for p, _ in pieces])
-            self.denied_codes = tuple(c for _, c in pieces)
-        return self.denied_tree, self.denied_codes
+            self.denied_tree = shapely.STRtree([states()[c].geometry for c in self.planner.denied])
+        lon = np.array([p.lon for p in places])
+        lat = np.array([p.lat for p in places])
+        lon = np.where(lon == 180.0, lon, np.mod(lon + 180.0, 360.0) - 180.0)
+        hit, _ = self.denied_tree.query(shapely.points(lon, lat), predicate="intersects")
+        inside = np.zeros(len(places), dtype=bool)
+        inside[hit] = True
+        return inside.tolist()
 
 
 @per_thread(maxsize=16)
@@ -200,18 +159,16 @@ def plan_paths(
 
 def warm(planner: Planner) -> None:
     """Build everything a chunk needs once, so that forked workers inherit it."""
-    state_pieces()
-    _piece_tree()
-    _inner_areas()
+    borders()
     finder = searcher(planner)
-    finder.check_tree()
+    paris, berlin, baltic = LonLat(2.35, 48.86), LonLat(13.40, 52.52), LonLat(19.0, 55.5)
+    finder.endpoints_denied([paris])
     point = to_xyz(0.0, 0.0)
     finder.blocked(point[None, :], point[None, :])
-
-
-def endpoint_denied(planner: Planner, place: LonLat) -> bool:
-    """Whether a place lies in the planner's denied airspace (the route says why)."""
-    return bool(states_at(place.lon, place.lat, planner.denied))
+    if planner.graph.size:
+        finder.detour(paris, berlin)  # the search's compiled loops, whatever it finds
+    # Borders, slivers and a coast: every table the report and its attribution build.
+    fast_routes(finder, [[paris, berlin, baltic]])
 
 
 # ----------------------------------------------------------------------------- densifying
@@ -281,6 +238,59 @@ def _cut(points: Float) -> list[Float]:
 # ----------------------------------------------------------------------------- transit
 
 
+class Borders(NamedTuple):
+    """Every edge of every state's shipped polygon and shrunk polygon, on a grid of cells.
+
+    Layer k < n (n states) is state k's shipped polygon, layer n + k its polygon shrunk by
+    the verification tolerance; numpy arrays only, so shared by every thread.
+    """
+
+    #: (x0, y0, x1, y1) of each edge, and its layer.
+    edges: Float
+    layer: NDArray[np.int64]
+    #: The edges of each cell of the grid (chunk_kernels.edge_grid).
+    cell_start: NDArray[np.int64]
+    cell_edges: NDArray[np.int32]
+    #: The states in layer order.
+    codes: tuple[str, ...]
+
+
+@cache
+def borders() -> Borders:
+    """The edges of the polygons the routes are reported and checked against (disk cached)."""
+    key = f"{data_fingerprint()}|{TOLERANCE_DEG!r}|{shapely.geos_version_string}"
+    columns = packed(
+        "batch-borders-1", hashlib.sha256(key.encode()).hexdigest()[:16], _parse_borders
+    )
+    return Borders(
+        columns["edges"],
+        columns["layer"],
+        columns["cell_start"],
+        columns["cell_edges"],
+        tuple(unpack_strings(columns["codes"])),
+    )
+
+
+def _parse_borders() -> dict[str, np.ndarray]:
+    codes = tuple(states())
+    layers = [states()[c].geometry for c in codes] + [shrunk_area(c) for c in codes]
+    rings, owner = shapely.get_rings(shapely.get_parts(layers), return_index=True)
+    _, part_layer = shapely.get_parts(layers, return_index=True)
+    xy, ring = shapely.get_coordinates(rings, return_index=True)
+    # Consecutive points of one ring make an edge.
+    same = ring[1:] == ring[:-1]
+    edges = np.concatenate([xy[:-1], xy[1:]], axis=1)[same]
+    layer = part_layer[owner][ring[:-1][same]]
+    cell_start, cell_edges = chunk_kernels.edge_grid(np.ascontiguousarray(edges))
+    return {
+        "edges": edges,
+        "layer": layer.astype(np.int64),
+        "cell_start": cell_start,
+        "cell_edges": cell_edges,
+        "codes": pack_strings(list(codes)),
+    }
+
+
 def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[FastRoute]:
     """Check every path and report its lengths and the states it crosses, in order."""
     if not paths:
@@ -305,22 +315,30 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
             if len(part) > 1:
                 coords.append(part)
                 line_route.append(r)
-    routes_of_part = np.array(line_route, dtype=np.int64)
-    flat = np.concatenate(coords)
-    sizes = np.array([len(c) for c in coords], dtype=np.int64)
-    position, total_km = _along(flat, sizes, routes_of_part, len(paths))
-    lines, chunk_part, chunk_first = _chunk_lines(flat, sizes)
-    chunk_route = routes_of_part[chunk_part]
-    failed = _check(finder, lines, chunk_route)
-    crossings = _crossings(lines, chunk_part, chunk_first, routes_of_part, position, len(paths))
+    flat = np.ascontiguousarray(np.concatenate(coords))
+    part_start = np.concatenate([[0], np.cumsum([len(c) for c in coords])]).astype(np.int64)
+    route_of_part = np.array(line_route, dtype=np.int64)
+    cum_deg, cum_km = chunk_kernels.part_lengths(flat, part_start)
+    # Km along the route where each part starts: the parts before it, summed in order.
+    part_km = cum_km[part_start[1:] - 1].tolist()
+    offset_km, total_km = [0.0] * len(coords), [0.0] * len(paths)
+    for j, r in enumerate(line_route):
+        offset_km[j] = total_km[r]
+        total_km[r] += part_km[j]
     along: list[list[tuple[Float, Float]]] = [[] for _ in paths]
-    for (_, km), part_coords, r in zip(position, coords, line_route, strict=True):
-        along[r].append((km, part_coords))
+    for j, r in enumerate(line_route):
+        a, b = part_start[j], part_start[j + 1]
+        along[r].append((cum_km[a:b] + offset_km[j], coords[j]))
+    inside, failed = _inside(finder, flat, part_start, cum_deg, cum_km, route_of_part, len(paths))
 
     out = []
     for r, path in enumerate(paths):
         distance = sum(leg_km[k] for k in np.flatnonzero(owner == r).tolist())
-        kept = [(lo, hi, code) for lo, hi, code, deep in crossings[r] if deep and hi - lo >= MIN_KM]
+        kept = [
+            (offset_km[j] + lo, offset_km[j] + hi, code)
+            for j, lo, hi, code in inside[r]
+            if hi - lo >= MIN_KM
+        ]
         stretches, high_seas_km = attribute(kept, total_km[r], RouteLine(tuple(along[r])).point_at)
         out.append(
             FastRoute(
@@ -335,138 +353,66 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
     return out
 
 
-def _check(
-    finder: Searcher, lines: NDArray[np.object_], route_of: NDArray[np.int64]
-) -> dict[int, str]:
-    """Routes that touch denied airspace deeper than the tolerance, with what they touch."""
-    if not finder.planner.denied:
-        return {}
-    tree, codes = finder.check_tree()
-    hit_line, hit_piece = tree.query(lines, predicate="intersects")
+Stretches = list[list[tuple[int, float, float, str]]]
+
+
+def _inside(
+    finder: Searcher,
+    flat: Float,
+    part_start: NDArray[np.int64],
+    cum_deg: Float,
+    cum_km: Float,
+    route_of_part: NDArray[np.int64],
+    count: int,
+) -> tuple[Stretches, dict[int, str]]:
+    """Per route, its stretches in the states' polygons; the routes that fail the check.
+
+    The stretches are (part, km from, km to along the part, state); the routes that fail
+    touch a denied state's shrunk polygon, and say which.
+
+    A stretch counts in the report when it enters the polygon shrunk by the verification
+    tolerance: a leg that follows a boundary may run a hair inside it (the data's edges are
+    great circles, the lines' straight), as the transit report has it.
+    """
+    b = borders()
+    n = len(b.codes)
+    touch = np.zeros(2 * n, dtype=np.bool_)
+    index = {c: k for k, c in enumerate(b.codes)}
+    for code in finder.planner.denied:
+        touch[n + index[code]] = True
+    ev_part, ev_layer, ev_deg, in_part, in_layer, hit_part, hit_layer = chunk_kernels.crossings(
+        flat, part_start, cum_deg, b.edges, b.layer, b.cell_start, b.cell_edges, 2 * n, touch
+    )
     failed: dict[int, str] = {}
-    for line, piece in zip(hit_line.tolist(), hit_piece.tolist(), strict=True):
+    starts_in = touch[in_layer]
+    for j, k in zip(
+        [*hit_part.tolist(), *in_part[starts_in].tolist()],
+        [*hit_layer.tolist(), *in_layer[starts_in].tolist()],
+        strict=True,
+    ):
         failed.setdefault(
-            int(route_of[line]),
-            f"the route enters the airspace of {codes[piece]} by more than "
+            int(route_of_part[j]),
+            f"the route enters the airspace of {b.codes[k - n]} by more than "
             f"{TOLERANCE_DEG:g} degree; this is a bug in overflight, please report it",
         )
-    return failed
-
-
-def _along(
-    flat: Float, sizes: NDArray[np.int64], route_of: NDArray[np.int64], count: int
-) -> tuple[list[tuple[Float, Float]], list[float]]:
-    """Per part: degrees along it at each point, and km along its route; each route's km.
-
-    Degrees are what shapely measures along a line (planar), km what the transit report
-    measures (on the ellipsoid, point to point). Each part is summed on its own, so that a
-    route's figures never depend on the other routes of its chunk.
-    """
-    step_km = chunk_kernels.step_km(np.ascontiguousarray(flat))
-    step_deg = np.hypot(*np.diff(flat, axis=0).T)
-    total = [0.0] * count
-    out: list[tuple[Float, Float]] = []
-    begin = 0
-    for size, r in zip(sizes.tolist(), route_of.tolist(), strict=True):
-        end = begin + size - 1
-        km = np.concatenate([[0.0], np.cumsum(step_km[begin:end])])
-        deg = np.concatenate([[0.0], np.cumsum(step_deg[begin:end])])
-        out.append((deg, km + total[r]))
-        total[r] += float(km[-1])
-        begin = end + 1
-    return out, total
-
-
-#: Segments per line handed to GEOS: short lines keep each overlay and lookup small.
-_CHUNK = 32
-
-
-def _chunk_lines(
-    flat: Float, sizes: NDArray[np.int64]
-) -> tuple[NDArray[np.object_], NDArray[np.int64], NDArray[np.int64]]:
-    """The parts cut into lines of at most _CHUNK segments: lines, parts, first points.
-
-    A line's first point is given by its index in its part.
-    """
-    nchunks = (sizes - 2) // _CHUNK + 1
-    part = np.repeat(np.arange(len(sizes)), nchunks)
-    local = (np.arange(len(part)) - np.repeat(np.cumsum(nchunks) - nchunks, nchunks)) * _CHUNK
-    last = np.minimum(local + _CHUNK, sizes[part] - 1)
-    length = last - local + 1
-    first_point = (np.cumsum(sizes) - sizes)[part] + local
-    vertex = np.repeat(first_point, length) + (
-        np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length)
+    part = np.concatenate([in_part, ev_part])
+    layer = np.concatenate([in_layer, ev_layer])
+    deg = np.concatenate([np.full(len(in_part), -1.0), ev_deg])
+    order = np.lexsort((deg, layer, part))
+    part_deg = cum_deg[part_start[1:] - 1]
+    i_part, i_layer, lo_deg, hi_deg = chunk_kernels.intervals(
+        part[order], layer[order], deg[order], (deg < 0.0)[order], part_deg
     )
-    lines = shapely.linestrings(flat[vertex], indices=np.repeat(np.arange(len(part)), length))
-    return np.asarray(lines, dtype=object), part, local
-
-
-Crossing = tuple[float, float, str, bool]
-
-
-def _crossings(
-    lines: NDArray[np.object_],
-    chunk_part: NDArray[np.int64],
-    chunk_first: NDArray[np.int64],
-    route_of_part: NDArray[np.int64],
-    position: Sequence[tuple[Float, Float]],
-    count: int,
-) -> list[list[Crossing]]:
-    """Per route: (start km, end km, state, enters the shrunk polygon) of each crossing."""
-    pieces, owners, codes = state_pieces()
-    chunk_idx, piece_idx = _piece_tree().query(lines, predicate="intersects")
-    found: list[list[Crossing]] = [[] for _ in range(count)]
-    if not len(chunk_idx):
-        return found
-    # A line inside a piece is its own overlap: only lines across a boundary need GEOS overlay.
-    full = shapely.contains(pieces[piece_idx], lines[chunk_idx])
-    cut_chunk, cut_piece = chunk_idx[~full], piece_idx[~full]
-    overlap = shapely.intersection(lines[cut_chunk], pieces[cut_piece])
-    cut, which = shapely.get_parts(overlap, return_index=True)
-    is_line = shapely.get_type_id(cut) == 1
-    cut, which = cut[is_line], which[is_line]
-    whole = lines[chunk_idx[full]]
-    parts = np.concatenate([whole, cut])
-    if not len(parts):
-        return found
-    chunk_of = np.concatenate([chunk_idx[full], cut_chunk[which]])
-    state_of = owners[np.concatenate([piece_idx[full], cut_piece[which]])]
-    inner = shapely.intersects(_inner_areas()[state_of], parts)
-    part_of = chunk_part[chunk_of]
-    heads = np.concatenate(
-        [
-            np.zeros(len(whole)),
-            shapely.line_locate_point(lines[cut_chunk[which]], shapely.get_point(cut, 0)),
-        ]
-    )
-    tails = np.concatenate(
-        [
-            shapely.length(whole),
-            shapely.line_locate_point(lines[cut_chunk[which]], shapely.get_point(cut, -1)),
-        ]
-    )
-    lo, hi = np.empty(len(parts)), np.empty(len(parts))
-    order = np.argsort(part_of, kind="stable")
-    bounds = np.flatnonzero(np.diff(part_of[order], prepend=-1, append=-1) != 0)
-    for begin, end in itertools.pairwise(bounds.tolist()):
-        mine = order[begin:end]
-        deg, km = position[int(part_of[mine[0]])]
-        base = deg[chunk_first[chunk_of[mine]]]
-        lo[mine] = np.interp(base + heads[mine], deg, km)
-        hi[mine] = np.interp(base + tails[mine], deg, km)
-    # Sub-pieces of one part and state, in order along it, are joined where a cut split them.
-    order = np.lexsort((np.minimum(lo, hi), state_of, part_of))
-    glued: list[list[Any]] = []
-    last_key = (-1, -1)
-    for n in order.tolist():
-        key = (int(part_of[n]), int(state_of[n]))
-        a, b = sorted((float(lo[n]), float(hi[n])))
-        if key == last_key and a <= glued[-1][1] + _GLUE_KM:
-            glued[-1][1] = max(glued[-1][1], b)
-            glued[-1][3] = glued[-1][3] or bool(inner[n])
-        else:
-            glued.append([a, b, key, bool(inner[n])])
-        last_key = key
-    for a, b, (part, state), deep in glued:
-        found[int(route_of_part[part])].append((a, b, codes[state], deep))
-    return found
+    lo = chunk_kernels.locate(i_part, lo_deg, part_start, cum_deg, cum_km)
+    hi = chunk_kernels.locate(i_part, hi_deg, part_start, cum_deg, cum_km)
+    # A stretch in a state's polygon counts if one in its shrunk polygon meets it.
+    deep: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    rows = list(zip(i_part.tolist(), i_layer.tolist(), lo.tolist(), hi.tolist(), strict=True))
+    for j, k, a, z in rows:
+        if k >= n:
+            deep.setdefault((j, k - n), []).append((a, z))
+    found: Stretches = [[] for _ in range(count)]
+    for j, k, a, z in rows:
+        if k < n and any(c <= z and d >= a for c, d in deep.get((j, k), ())):
+            found[int(route_of_part[j])].append((j, a, z, b.codes[k]))
+    return found, failed

@@ -237,7 +237,7 @@ class Task:
     month: int | None = None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # a pairs file names a few thousand places, each many times
 def _place(text: str) -> Place:
     return resolve_place(text)
 
@@ -257,25 +257,50 @@ def _aircraft(name: str) -> AircraftProfile:
 
 
 @lru_cache(maxsize=4096)
+def _denied(batch: tuple[str, ...], row: tuple[str, ...]) -> tuple[str, ...]:
+    return normalise_codes((*batch, *row))
+
+
+@lru_cache(maxsize=4096)
 def _rules(request: FlightRequest, ends: tuple[str | None, ...]) -> FlightRules:
     # The rules depend on the places only through the states they permit: once per pair
     # of states, not per pair of places.
     return flight_rules(request, ends)
 
 
-def _closed_set(
-    name: str, origin: Place, destination: Place, deny: tuple[str, ...], options: BatchOptions
-) -> tuple[Closure, frozenset[str] | None]:
-    """The airspace a pair keeps out of, and where it may land (None: wherever not denied).
+class _ClosedSets:
+    """The closure ``route`` plans a pair with (plan.py's ``flight_rules``), and where it may land.
 
-    The closure ``route`` plans the pair with (plan.py's ``flight_rules``): scenario or
-    registry, advisories at the flight level, the disputed policy.
+    Scenario or registry, advisories at the flight level, the disputed policy. The request is
+    made once per case and set of denied states, and the closure once per set of rules (under
+    a plain deny list every pair has the same): it depends on the places themselves only
+    through the disputed areas they hold, so only with a disputed policy is it made per pair.
     """
-    request = options.request(name, deny)
-    rules = _rules(request, endpoint_states(request, origin, destination))
-    permissions = rules.permissions
-    closure = rules.closure(request, origin, destination)
-    return closure, None if permissions is None else permissions.landing_allowed
+
+    def __init__(self, options: BatchOptions) -> None:
+        self.options = options
+        self._requests: dict[tuple[str, tuple[str, ...]], FlightRequest] = {}
+        self._closures: dict[tuple[Any, ...], tuple[Closure, frozenset[str] | None]] = {}
+
+    def __call__(
+        self, name: str, origin: Place, destination: Place, deny: tuple[str, ...]
+    ) -> tuple[Closure, frozenset[str] | None]:
+        request = self._requests.get((name, deny))
+        if request is None:
+            request = self._requests[name, deny] = self.options.request(name, deny)
+        ends = endpoint_states(request, origin, destination)
+        rules = _rules(request, ends)
+        key: tuple[Any, ...] = (name, deny, rules)
+        if rules.disputed is not None:
+            key += (origin.lonlat, destination.lonlat)
+        found = self._closures.get(key)
+        if found is None:
+            permissions = rules.permissions
+            found = self._closures[key] = (
+                rules.closure(request, origin, destination),
+                None if permissions is None else permissions.landing_allowed,
+            )
+        return found
 
 
 def plan_jobs(
@@ -289,12 +314,13 @@ def plan_jobs(
     groups: dict[Closure, list[Job]] = {}
     bad: list[BadRow] = []
     cases = tuple(dict.fromkeys(options.scenarios)) or ("",)
+    closed_set = _ClosedSets(options)
     for row in rows:
         try:
             origin, destination = _place(row.origin), _place(row.destination)
-            deny = normalise_codes((*options.deny, *row.deny))
+            deny = _denied(options.deny, row.deny)
             found = [
-                (name, _closed_set(name, origin, destination, deny, options))
+                (name, closed_set(name, origin, destination, deny))
                 for name in ((row.scenario,) if row.scenario else cases)
             ]
         except InputError as exc:
@@ -466,9 +492,11 @@ def _rows(task: Task, *, one_by_one: bool) -> list[dict[str, Any]]:
     finder = chunk.searcher(planner)
     rows: dict[int, dict[str, Any]] = {}
     pending = []
+    denied = finder.endpoints_denied(
+        [p for job in task.jobs for p in (job.origin.lonlat, job.destination.lonlat)]
+    )
     for k, job in enumerate(task.jobs):
-        ends = (job.origin.lonlat, job.destination.lonlat)
-        if any(chunk.endpoint_denied(planner, p) for p in ends):
+        if denied[2 * k] or denied[2 * k + 1]:
             rows[k] = _one(task, job)  # the planner's own error says which state
         else:
             pending.append(k)

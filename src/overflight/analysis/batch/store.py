@@ -134,6 +134,8 @@ class PartStore:
         self.output = output
         self.directory = output.with_name(output.name + ".parts")
         self.manifest = dict(manifest)
+        #: The parts this run wrote, kept to merge without reading them back.
+        self._written: dict[Path, pa.Table] = {}
         self._lock = _OutputLock(output.with_name(f".{output.name}.lock"))
         try:
             self._open()
@@ -178,12 +180,19 @@ class PartStore:
         """Write rows as one new part, atomically; returns how many."""
         table = pa.Table.from_pylist(list(rows), schema=SCHEMA)
         if table.num_rows:
-            _write_table(self.directory / f"part-{uuid.uuid4().hex}.parquet", table)
+            path = self.directory / f"part-{uuid.uuid4().hex}.parquet"
+            _write_table(path, table)
+            self._written[path] = table
         return int(table.num_rows)
 
     def finish(self) -> pa.Table:
         """Merge the parts into the output, sorted by key, and remove the directory."""
-        parts = [pq.read_table(p, schema=SCHEMA) for p in self.parts()]
+        parts = [
+            table
+            if (table := self._written.get(p)) is not None
+            else pq.read_table(p, schema=SCHEMA)
+            for p in self.parts()
+        ]
         table = pa.concat_tables(parts) if parts else SCHEMA.empty_table()
         keys = _keys(table)
         if len(set(keys)) != len(keys):
