@@ -18,7 +18,12 @@ Two facts keep the number of re-plans small and every figure exact:
   normal planner (cached in memory and on disk, verified leg by leg) with only the denied
   states near the endpoints; if the route found is longer than the window allows, the window
   grows and the plan is repeated. A route that fits its window is the exact optimum for the
-  whole denied set, and no route within a window means no route at all.
+  whole denied set, and no route within a window means no route at all. When a focus holds
+  no route the bound grows, up to half the Earth's circumference; beyond it the window is
+  planned without a focus.
+* Each new graph is derived from the closest graph made before (``routing/derive.py``):
+  only the vertex pairs the changed obstacles touch are tested again, and the graph is the
+  one a build would give.
 * With an aircraft, a fuel-stop plan is searched only for a refusal whose route is beyond
   the aircraft's range; a cut must then also block that plan, so the hitting-set search
   follows the states its legs cross and those it lands in.
@@ -108,6 +113,10 @@ __all__ = [
 
 #: How much longer than a route on the ellipsoid its length on the sphere may be, at most.
 _SPHERE_FACTOR = 1.01
+#: How much a re-plan's bound grows when its focus holds no route.
+_GROWTH = 1.75
+#: Half the Earth's circumference on the sphere: a focus this wide is hardly a focus, km.
+_HALF_TURN_KM = math.pi * EARTH_RADIUS_KM
 #: Distance by which a state's obstacle may reach beyond its shipped polygon, on top of the
 #: margin (simplification and densification), with room to spare.
 _SLACK_KM = 25.0
@@ -270,6 +279,8 @@ class Replanner:
         self._known: list[tuple[frozenset[str], Route]] = []
         #: The planner that gave each exactly planned refused set its route.
         self._planners: dict[frozenset[str], Planner] = {}
+        #: Every planner made so far: the parents new graphs derive from.
+        self._graphs: list[Planner] = []
         self.reach = Reach(origin, destination)
         self._gc_km = self.reach.great_circle_km
         #: The endpoints' states: permitted by definition, never refused.
@@ -296,7 +307,11 @@ class Replanner:
 
     def _plan(self, window: tuple[str, ...], focus: Focus | None) -> tuple[Planner, Route | None]:
         """The window's planner and its route (None: none in the graph)."""
-        planner = planner_of(self.closure.denying(window, focus=focus))
+        # The compiler loads only when graphs are made.
+        from overflight.routing.derive import planner_from
+
+        planner = planner_from(self.closure.denying(window, focus=focus), self._graphs)
+        self._graphs.append(planner)
         try:
             return planner, planner.route(self.origin, self.destination, speed_kt=self.speed_kt)
         except NoRouteError:
@@ -337,6 +352,11 @@ class Replanner:
             if found is not None and found.distance_km <= bound:
                 self._planners[refused] = planner
                 break  # within the window and the focus: the optimum for the whole set
+            if found is None and self._limit_km(bound * _GROWTH) < _HALF_TURN_KM:
+                # The optimum is longer than the bound: look further, on a graph derived from
+                # this one (a graph without focus would have to be made from scratch).
+                bound *= _GROWTH
+                continue
             if found is None:
                 # The focus may hide a longer route: look without it before calling a cut.
                 planner, found = self._plan(window, None)

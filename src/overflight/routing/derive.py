@@ -1,0 +1,505 @@
+"""A graph with other obstacles derived from a built one: only what the change touches is tested.
+
+Refusing one more state changes the obstacles near that state and nowhere else, yet a graph
+built from scratch tests every bitangent again. :func:`derive_graph` takes the graph of a
+related closed set (the parent) and gives exactly the graph :meth:`VisibilityGraph.build`
+would give for the new obstacles, by four facts:
+
+* A vertex with the same point and ring neighbours in both graphs (*kept*) has the same
+  tangent test, so a pair of kept vertices is a candidate bitangent in the new graph exactly
+  when it was one in the parent; only pairs with a new vertex are enumerated.
+* Whether an arc is blocked is whether some edge, other than those ending at its two
+  vertices, blocks it; each edge is tested on its own (the edge grid only says which edges
+  an arc could meet), so the answer over a set of edges is the *or* of the answers over any
+  split of it. With the edges of both graphs split into the shared ones, the new ones and
+  the removed ones: a pair clear in the parent is clear in the new graph unless a new edge
+  blocks it; a pair blocked in the parent and by no removed edge is blocked by a shared one,
+  so still blocked; only a pair a removed edge blocked is tested again in full.
+* An arc can meet an edge only if it comes within reach of a cap holding that edge, so the
+  tests against the new and removed edges start with a test against a few caps.
+* Candidates are listed and edges laid out in the order the build uses, so the arrays are
+  equal, not only the edge sets (``tests/routing/test_derive.py`` compares them).
+
+The candidate pairs of every graph made here are kept beside it (in memory, while the graph
+lives), so that it can serve as a parent in turn; a parent built or read from disk has its
+candidates enumerated once.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import weakref
+from collections import Counter
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+from overflight.geo.sphere import angle
+from overflight.routing.closure import Closure
+from overflight.routing.graph import (
+    BuildStats,
+    Focus,
+    GraphArrays,
+    VisibilityGraph,
+    _ring_edges,
+    _unit_normals,
+)
+from overflight.routing.graph_cache import write_graph
+from overflight.routing.kernels import (
+    ON_ARC,
+    _det,
+    _is_bitangent,
+    _jit,
+    _pjit,
+    bitangent_pairs,
+    build_edge_grid,
+    pairs_blocked,
+)
+from overflight.routing.obstacles import Obstacles, build_obstacles
+from overflight.routing.planner import Planner, _cache_file, planner_of
+
+__all__ = ["derive_graph", "planner_from"]
+
+Vector = NDArray[np.float64]
+Int1D = NDArray[np.int64]
+Bool1D = NDArray[np.bool_]
+
+#: Edges per cap when testing arcs against the new or removed edges (consecutive ring edges).
+_CAP_EDGES = 32
+#: Added to every cap's radius, radians (about 0.6 m): far above rounding, far below an edge.
+_CAP_SLACK = 1e-7
+
+#: Candidate pairs (first, second, blocked) of graphs made or examined here, by graph.
+_CANDIDATES: weakref.WeakKeyDictionary[VisibilityGraph, tuple[Int1D, Int1D, Bool1D]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@_jit
+def _new_pair(new: Bool1D, i: int, j: int) -> bool:
+    """Whether a new vertex i lists the pair (i, j): each pair once, two new ones from the lower."""
+    a, b = np.int64(i), np.int64(j)
+    return a != b and not (new[b] and b < a)
+
+
+@_jit
+def _ordered(i: int, j: int) -> tuple[int, int]:
+    """The pair as (lower, higher) integer indices (a parallel loop's index is unsigned)."""
+    a, b = np.int64(i), np.int64(j)
+    return (a, b) if a < b else (b, a)  # type: ignore[return-value]
+
+
+@_pjit
+def _count_new_pairs(points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D) -> Int1D:
+    """How many candidate bitangents each new vertex lists."""
+    n = points.shape[0]
+    counts = np.zeros(n, dtype=np.int64)
+    for i in numba.prange(n):
+        if not new[i]:
+            continue
+        c = 0
+        for j in range(n):
+            lo, hi = _ordered(i, j)
+            if _new_pair(new, i, j) and _is_bitangent(points, n_prev, n_next, lo, hi):
+                c += 1
+        counts[i] = c
+    return counts
+
+
+@_pjit
+def _fill_new_pairs(
+    points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D, offsets: Int1D, out: Int1D
+) -> None:
+    """The pairs counted by :func:`_count_new_pairs` as (lo, hi), at each vertex's offset."""
+    n = points.shape[0]
+    for i in numba.prange(n):
+        if not new[i]:
+            continue
+        c = offsets[i]
+        for j in range(n):
+            lo, hi = _ordered(i, j)
+            if _new_pair(new, i, j) and _is_bitangent(points, n_prev, n_next, lo, hi):
+                out[2 * c] = lo
+                out[2 * c + 1] = hi
+                c += 1
+
+
+@_jit
+def _edge_blocks(a: Vector, b: Vector, n: Vector, tol: float, c: Vector, d: Vector) -> bool:
+    """Whether the edge c-d blocks the arc a-b (normal n): the build's test of one edge.
+
+    The same test, in the same arithmetic, as the edge loop of ``kernels._blocked``, so that
+    an arc tested here against a few edges gets the answer the build's walk gets from them.
+    """
+    abc = n[0] * c[0] + n[1] * c[1] + n[2] * c[2]
+    abd = n[0] * d[0] + n[1] * d[1] + n[2] * d[2]
+    if (abc > tol and abd > tol) or (abc < -tol and abd < -tol):
+        return False
+    if abs(abc) <= tol or abs(abd) <= tol:
+        for e, h in ((c, abc), (d, abd)):
+            if (
+                abs(h) <= tol
+                and _det(a[0], a[1], a[2], e[0], e[1], e[2], n[0], n[1], n[2]) >= 0.0
+                and _det(e[0], e[1], e[2], b[0], b[1], b[2], n[0], n[1], n[2]) >= 0.0
+            ):
+                return True
+        return False
+    cda = _det(c[0], c[1], c[2], d[0], d[1], d[2], a[0], a[1], a[2])
+    cdb = _det(c[0], c[1], c[2], d[0], d[1], d[2], b[0], b[1], b[2])
+    if (cda > 0.0 and cdb > 0.0) or (cda < 0.0 and cdb < 0.0):
+        return False
+    if abc < 0.0:
+        return cda >= 0.0 and cdb <= 0.0
+    return cda <= 0.0 and cdb >= 0.0
+
+
+@_pjit
+def _arcs_meet(
+    a: Vector, b: Vector, starts: Vector, ends: Vector, centres: Vector, radii: Vector
+) -> Bool1D:
+    """For each arc a[k]-b[k], whether an edge blocks it; cap q holds edges of block q.
+
+    A cap is looked into only when the arc may come within its radius of its centre: its
+    great circle passes that close, and the centre lies within the radius plus half the
+    arc's length of the arc's midpoint.
+    """
+    out = np.zeros(a.shape[0], dtype=np.bool_)
+    size = _CAP_EDGES
+    for k in numba.prange(a.shape[0]):
+        ak, bk = a[k], b[k]
+        nv = np.empty(3)
+        nv[0] = ak[1] * bk[2] - ak[2] * bk[1]
+        nv[1] = ak[2] * bk[0] - ak[0] * bk[2]
+        nv[2] = ak[0] * bk[1] - ak[1] * bk[0]
+        nn = math.sqrt(nv[0] * nv[0] + nv[1] * nv[1] + nv[2] * nv[2])
+        if nn == 0.0:
+            continue  # the same point or antipodes: the build decides without edges
+        tol = ON_ARC * nn
+        half = 0.5 * math.atan2(nn, ak[0] * bk[0] + ak[1] * bk[1] + ak[2] * bk[2])
+        m0, m1, m2 = ak[0] + bk[0], ak[1] + bk[1], ak[2] + bk[2]
+        mm = math.sqrt(m0 * m0 + m1 * m1 + m2 * m2)
+        for q in range(centres.shape[0]):
+            c0, c1, c2 = centres[q, 0], centres[q, 1], centres[q, 2]
+            r = radii[q]
+            if abs(nv[0] * c0 + nv[1] * c1 + nv[2] * c2) > math.sin(min(r, 0.5 * math.pi)) * nn:
+                continue
+            if (m0 * c0 + m1 * c1 + m2 * c2) < math.cos(min(math.pi, half + r)) * mm:
+                continue
+            for e in range(q * size, min((q + 1) * size, starts.shape[0])):
+                if _edge_blocks(ak, bk, nv, tol, starts[e], ends[e]):
+                    out[k] = True
+                    break
+            if out[k]:
+                break
+    return out
+
+
+def _caps(starts: Vector, ends: Vector) -> tuple[Vector, NDArray[np.float64]]:
+    """Caps holding the edges, each about ``_CAP_EDGES`` consecutive ones."""
+    if len(starts) == 0:
+        return np.zeros((0, 3)), np.zeros(0)
+    centres, radii = [], []
+    for k in range(0, len(starts), _CAP_EDGES):
+        ends_of = np.concatenate([starts[k : k + _CAP_EDGES], ends[k : k + _CAP_EDGES]])
+        centre = ends_of.sum(axis=0)
+        norm = float(np.linalg.norm(centre))
+        if norm < 1e-6:
+            centres.append(ends_of[0])
+            radii.append(math.pi)  # no useful cap: every arc is near
+            continue
+        centre = centre / norm
+        r = float(angle(ends_of, centre).max()) + _CAP_SLACK
+        # A cap holds the arcs between its points only while it is smaller than a hemisphere.
+        centres.append(centre)
+        radii.append(r if r < 0.5 * math.pi - 1e-3 else math.pi)
+    return np.ascontiguousarray(centres), np.asarray(radii)
+
+
+def _keys(*columns: Vector) -> list[bytes]:
+    """One hashable key per row of the stacked float columns (their exact bits)."""
+    rows = np.ascontiguousarray(np.hstack(columns))
+    return [r.tobytes() for r in rows]
+
+
+def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Bool1D]:
+    """The graph's candidate bitangents (i < j, in build order) and which were blocked."""
+    known = _CANDIDATES.get(graph)
+    if known is not None:
+        return known
+    a = graph.arrays
+    points = graph.points
+    first, second = bitangent_pairs(
+        points, _unit_normals(a.prev, points), _unit_normals(a.next, points)
+    )
+    n = len(points)
+    src = np.repeat(np.arange(n, dtype=np.int64), np.diff(a.indptr))
+    clear = np.unique(src * n + a.indices)
+    blocked = ~np.isin(first * n + second, clear, assume_unique=False)
+    return _keep_candidates(graph, first, second, blocked)
+
+
+def _keep_candidates(
+    graph: VisibilityGraph, first: Int1D, second: Int1D, blocked: Bool1D
+) -> tuple[Int1D, Int1D, Bool1D]:
+    """Keep a graph's candidates beside it, in half the memory (indices fit 32 bits)."""
+    kept = (first.astype(np.int32), second.astype(np.int32), blocked)
+    _CANDIDATES[graph] = kept  # type: ignore[assignment]
+    return kept  # type: ignore[return-value]
+
+
+def _edge_split(parent: GraphArrays, starts: Vector, ends: Vector) -> tuple[Int1D, Int1D]:
+    """Indices of the edges only the new obstacles have, and of those only the parent has.
+
+    Edges are compared as multisets of exact (start, end) pairs.
+    """
+    old = _keys(parent.starts, parent.ends)
+    new = _keys(starts, ends)
+    shared = Counter(old) & Counter(new)
+    return _unmatched(new, shared), _unmatched(old, shared)
+
+
+def _unmatched(keys: list[bytes], shared: Counter[bytes]) -> Int1D:
+    """Indices of the keys left once each shared key is matched as often as it is shared."""
+    left = Counter(shared)
+    out = []
+    for k, key in enumerate(keys):
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            out.append(k)
+    return np.asarray(out, dtype=np.int64)
+
+
+def _blocked_by(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Bool1D:
+    """For each arc a[k]-b[k], whether one of these edges blocks it (none skipped)."""
+    if len(starts) == 0 or len(a) == 0:
+        return np.zeros(len(a), dtype=np.bool_)
+    centres, radii = _caps(starts, ends)
+    return np.asarray(
+        _arcs_meet(
+            np.ascontiguousarray(a),
+            np.ascontiguousarray(b),
+            np.ascontiguousarray(starts),
+            np.ascontiguousarray(ends),
+            centres,
+            radii,
+        ),
+        dtype=np.bool_,
+    )
+
+
+class _Layout(NamedTuple):
+    """The obstacle edges and the graph's vertices, as the build lays them out."""
+
+    starts: Vector
+    ends: Vector
+    points: Vector
+    prev: Vector
+    next: Vector
+    edge_in: Int1D
+    edge_out: Int1D
+
+
+def _layout(obstacles: Obstacles, focus: Focus | None) -> _Layout:
+    """The edges and the convex vertices (within the focus), exactly as the build selects them."""
+    starts, prv, nxt = _ring_edges(obstacles.rings)
+    prev_pts, next_pts = starts[prv], starts[nxt]
+    turn = np.sum(np.cross(prev_pts, starts) * next_pts, axis=1)
+    scale = np.linalg.norm(np.cross(prev_pts, starts), axis=1) * np.linalg.norm(
+        np.cross(starts, next_pts), axis=1
+    )
+    convex = np.flatnonzero(turn >= -1e-9 * scale)
+    if focus is not None:
+        convex = convex[focus.keeps(starts[convex])]
+    return _Layout(
+        starts=starts,
+        ends=starts[nxt],
+        points=np.ascontiguousarray(starts[convex]),
+        prev=np.ascontiguousarray(prev_pts[convex]),
+        next=np.ascontiguousarray(next_pts[convex]),
+        edge_in=prv[convex].astype(np.int64),
+        edge_out=convex.astype(np.int64),
+    )
+
+
+#: Each graph's vertices (key: index) and edge keys, for finding and using the closest parent.
+_SHAPES: weakref.WeakKeyDictionary[VisibilityGraph, tuple[dict[bytes, int], set[bytes]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _shape(graph: VisibilityGraph) -> tuple[dict[bytes, int], set[bytes]]:
+    known = _SHAPES.get(graph)
+    if known is None:
+        a = graph.arrays
+        vertices = {key: i for i, key in enumerate(_keys(a.points, a.prev, a.next))}
+        known = _SHAPES[graph] = (vertices, set(_keys(a.starts, a.ends)))
+    return known
+
+
+#: What a removed edge costs a derivation, in new vertices (measured, roughly).
+_REMOVED_PER_VERTEX = 8.0
+
+
+def _closest(layout: _Layout, parents: Sequence[VisibilityGraph]) -> VisibilityGraph:
+    """The parent that leaves the fewest vertices new and edges removed."""
+    vertices = _keys(layout.points, layout.prev, layout.next)
+    edges = set(_keys(layout.starts, layout.ends))
+
+    def cost(parent: VisibilityGraph) -> float:
+        old_vertices, old_edges = _shape(parent)
+        new = sum(1 for key in vertices if key not in old_vertices)
+        return new + len(old_edges - edges) / _REMOVED_PER_VERTEX
+
+    return min(parents, key=cost)
+
+
+def derive_graph(
+    parents: VisibilityGraph | Sequence[VisibilityGraph],
+    obstacles: Obstacles,
+    focus: Focus | None = None,
+) -> VisibilityGraph:
+    """The graph of these obstacles (within the focus), equal to a build, from a parent's.
+
+    Any parent gives the same graph; one whose obstacles and focus differ little gives it
+    fastest (a refused set and the same set with one more state refused, the same focus).
+    Of several, the one that leaves the fewest vertices new and edges removed is used.
+    """
+    t0 = time.perf_counter()
+    lay = _layout(obstacles, focus)
+    if isinstance(parents, VisibilityGraph):
+        parent = parents
+    else:
+        parent = _closest(lay, parents) if parents else _empty()
+    starts, ends, points = lay.starts, lay.ends, lay.points
+    prev_c, next_c, edge_in, edge_out = lay.prev, lay.next, lay.edge_in, lay.edge_out
+    n = len(points)
+
+    # Kept vertices: the parent's index of each (-1: new).
+    pa = parent.arrays
+    where = _shape(parent)[0]
+    in_parent = np.array(
+        [where.get(key, -1) for key in _keys(points, prev_c, next_c)], dtype=np.int64
+    )
+    to_child = np.full(len(pa.points), -1, dtype=np.int64)
+    kept = in_parent >= 0
+    to_child[in_parent[kept]] = np.flatnonzero(kept)
+
+    # Candidates: the parent's between kept vertices, and those with a new vertex.
+    p_first, p_second, p_blocked = _candidates(parent)
+    c1, c2 = to_child[p_first], to_child[p_second]
+    both = (c1 >= 0) & (c2 >= 0)
+    lo, hi = np.minimum(c1[both], c2[both]), np.maximum(c1[both], c2[both])
+    was_blocked = p_blocked[both]
+    n_prev = _unit_normals(prev_c, points)
+    n_next = _unit_normals(next_c, points)
+    new = ~kept
+    counts = _count_new_pairs(points, n_prev, n_next, new)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    count = int(offsets[-1])
+    flat = np.empty(2 * count, dtype=np.int64)
+    _fill_new_pairs(points, n_prev, n_next, new, offsets, flat)
+    first = np.concatenate([lo, flat[0::2]])
+    second = np.concatenate([hi, flat[1::2]])
+    # The state in the parent: 0 clear, 1 blocked, 2 not there (a new vertex).
+    state = np.concatenate([was_blocked.astype(np.int8), np.full(count, 2, dtype=np.int8)])
+    order = np.lexsort((second, first))
+    first, second, state = first[order], second[order], state[order]
+
+    # Blocked: from the parent where the split of the edges allows, else tested in full.
+    added, removed = _edge_split(pa, starts, ends)
+    blocked = state == 1
+    full = state == 2
+    clear_before = np.flatnonzero(state == 0)
+    blocked[clear_before] = _blocked_by(
+        points[first[clear_before]], points[second[clear_before]], starts[added], ends[added]
+    )
+    blocked_before = np.flatnonzero(state == 1)
+    full[blocked_before] = _blocked_by(
+        points[first[blocked_before]],
+        points[second[blocked_before]],
+        pa.starts[removed],
+        pa.ends[removed],
+    )
+    grid = build_edge_grid(starts, ends)
+    again = np.flatnonzero(full)
+    if len(again):
+        blocked[again] = pairs_blocked(
+            points,
+            edge_in,
+            edge_out,
+            first[again],
+            second[again],
+            grid.starts,
+            grid.ends,
+            grid.cell_start,
+            grid.cell_edges,
+        )
+
+    # The arrays laid out as the build lays them out.
+    i, j = first[~blocked], second[~blocked]
+    w = angle(points[i], points[j])
+    src = np.concatenate([i, j])
+    dst = np.concatenate([j, i])
+    ww = np.concatenate([w, w])
+    by_src = np.argsort(src, kind="stable")
+    indptr = np.searchsorted(src[by_src], np.arange(n + 1)).astype(np.int64)
+    arrays = GraphArrays(
+        points=points,
+        prev=prev_c,
+        next=next_c,
+        edge_in=edge_in,
+        edge_out=edge_out,
+        indptr=indptr,
+        indices=np.ascontiguousarray(dst[by_src]).astype(np.int64),
+        weights=np.ascontiguousarray(ww[by_src]),
+        starts=grid.starts,
+        ends=grid.ends,
+    )
+    stats = BuildStats(
+        vertices=n, edges=len(i), candidates=len(first), seconds=time.perf_counter() - t0
+    )
+    graph = VisibilityGraph(arrays, stats)
+    _keep_candidates(graph, first, second, blocked)
+    return graph
+
+
+def _empty() -> VisibilityGraph:
+    """A graph with no vertex: deriving from it is a build that keeps its candidates."""
+    none = np.zeros((0, 3))
+    no = np.zeros(0, dtype=np.int64)
+    arrays = GraphArrays(
+        points=none,
+        prev=none,
+        next=none,
+        edge_in=no,
+        edge_out=no,
+        indptr=np.zeros(1, dtype=np.int64),
+        indices=no,
+        weights=np.zeros(0),
+        starts=none,
+        ends=none,
+    )
+    return VisibilityGraph(arrays, BuildStats(0, 0, 0, 0.0))
+
+
+def planner_from(closure: Closure, parents: Sequence[Planner]) -> Planner:
+    """The planner of a closed set: its graph from the disk cache, else derived and saved.
+
+    The graph derives from the closest of the parents' graphs; without any, from none (a
+    build that keeps what a later derivation needs). The graph saved is the one a build
+    would save, under the same key, so that :func:`~overflight.routing.planner.planner_of`
+    reads it.
+    """
+    path = _cache_file(closure)
+    if path.exists():
+        return planner_of(closure)  # from memory, or read from disk
+    c = closure
+    obstacles = build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings, c.advisory_wkb)
+    graph = derive_graph([p.graph for p in parents], obstacles, c.focus)
+    write_graph(path, graph)
+    return Planner(closure, graph)

@@ -1,0 +1,103 @@
+"""A graph derived from another's equals the graph built from scratch for the same obstacles."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from overflight.analysis import scenario_case
+from overflight.data.airports import resolve_place
+from overflight.routing import planner as planner_module
+from overflight.routing.closure import Closure
+from overflight.routing.derive import derive_graph, planner_from
+from overflight.routing.graph import Focus, VisibilityGraph
+from overflight.routing.obstacles import Obstacles, build_obstacles
+
+
+def _obstacles(closure: Closure) -> Obstacles:
+    c = closure
+    return build_obstacles(c.denied, c.margin_nm, c.avoid, c.openings, c.advisory_wkb)
+
+
+def _focus(origin: str, destination: str, reach_km: float) -> Focus:
+    a, b = resolve_place(origin), resolve_place(destination)
+    return Focus(a.lonlat, b.lonlat, reach_km)
+
+
+def _edges(graph: VisibilityGraph) -> set[tuple[tuple[float, ...], tuple[float, ...]]]:
+    """The clear bitangents as pairs of unit vectors (independent of vertex numbering)."""
+    a = graph.arrays
+    src = np.repeat(np.arange(graph.size), np.diff(a.indptr))
+    return {
+        (tuple(a.points[i].tolist()), tuple(a.points[j].tolist()))
+        for i, j in zip(src.tolist(), a.indices.tolist(), strict=True)
+    }
+
+
+def _assert_equal(derived: VisibilityGraph, built: VisibilityGraph) -> None:
+    assert derived.stats.edges > 0
+    assert _edges(derived) == _edges(built)
+    for f in fields(built.arrays):
+        assert np.array_equal(getattr(derived.arrays, f.name), getattr(built.arrays, f.name)), f
+    assert (derived.stats.vertices, derived.stats.edges, derived.stats.candidates) == (
+        built.stats.vertices,
+        built.stats.edges,
+        built.stats.candidates,
+    )
+
+
+#: (what the parent denies, what the child denies, margin nm, parent reach, child reach).
+CASES = {
+    # The chokepoint search's step: one more state refused, the same focus.
+    "syria-2015 Iran refused": (("GE", "TR", "BG"), ("GE", "TR", "BG", "IR"), 0.0, 4100, 4100),
+    # A wider focus than the parent's: vertices new to the child.
+    "wider focus": (("GE", "TR", "BG"), ("GE", "TR", "BG", "AZ"), 0.0, 3900, 4600),
+    # A state the child no longer refuses: the parent's edges removed, corridors reopened.
+    "state lifted": (("GE", "TR", "BG", "IR"), ("GE", "TR", "BG"), 0.0, 4100, 4100),
+    # With a margin, merged neighbours are grown anew.
+    "with a margin": (("TR", "SY"), ("TR", "SY", "IQ"), 10.0, 4100, 4100),
+}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+def test_a_derived_graph_is_the_built_graph(
+    case: tuple[tuple[str, ...], tuple[str, ...], float, float, float],
+) -> None:
+    parent_deny, child_deny, margin_nm, parent_reach, child_reach = case
+    parent_focus = _focus("UUMU", "OSLK", parent_reach)
+    child_focus = _focus("UUMU", "OSLK", child_reach)
+    parent = VisibilityGraph.build(_obstacles(Closure.of(parent_deny, margin_nm)), parent_focus)
+    child = _obstacles(Closure.of(child_deny, margin_nm))
+    _assert_equal(
+        derive_graph(parent, child, child_focus), VisibilityGraph.build(child, child_focus)
+    )
+
+
+def test_a_graph_derived_from_a_derived_one_is_the_built_graph() -> None:
+    """A derived graph keeps its candidates, and serves as a parent in turn."""
+    focus = _focus("EFHK", "RJAA", 11_500)
+    russia = scenario_case("russia-2022", "EFHK", "RJAA").permissions
+    base = Closure.from_permissions(russia)
+    window = [c for c in base.denied if c in {"RU", "BY", "UA", "KZ", "CN", "MN", "KP"}]
+    first = derive_graph([], _obstacles(base.denying(window)), focus)
+    _assert_equal(first, VisibilityGraph.build(_obstacles(base.denying(window)), focus))
+    more = _obstacles(base.denying([*window, "NO", "SE"]))
+    _assert_equal(derive_graph([first], more, focus), VisibilityGraph.build(more, focus))
+
+
+def test_the_planner_saves_the_graph_a_build_would_and_the_cache_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    planner_module.clear_caches()
+    focus = _focus("UUMU", "OSLK", 4100)
+    parent = planner_from(Closure.of(["GE", "TR", "BG"], focus=focus), [])
+    closure = Closure.of(["GE", "TR", "BG", "IR"], focus=focus)
+    derived = planner_from(closure, [parent])
+    planner_module.clear_caches()
+    _assert_equal(planner_module.planner_of(closure).graph, derived.graph)
+    _assert_equal(derived.graph, VisibilityGraph.build(_obstacles(closure), focus))
+    planner_module.clear_caches()
