@@ -16,7 +16,7 @@ path is refused, so a request can never make the server read a file.
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, cast, get_type_hints
 
@@ -57,6 +57,7 @@ from overflight.errors import (
 )
 from overflight.models import Place
 from overflight.scenarios import CATEGORIES, list_scenarios
+from overflight.web.answers import Answers
 from overflight.web.assets import asset_response, states_geojson
 from overflight.web.errors import ERROR_RESPONSES, ApiError
 from overflight.web.limits import Limits, Workers
@@ -277,8 +278,30 @@ def flight_query_model(limits: Limits) -> type[BaseModel]:
     return model
 
 
-def api_router(limits: Limits, workers: Workers) -> APIRouter:
-    """The API routes, with the bounds of ``limits`` in their validation and schema."""
+def _answer_key(kind: str, values: dict[str, Any]) -> tuple[Hashable, ...]:
+    """What a planned answer depends on: the endpoint, its validated parameters, the day.
+
+    The day, because a request without a date is resolved for today's rules.
+    """
+    items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(values.items()))
+    return (kind, items, dt.date.today())
+
+
+def _encoded(data: dict[str, Any]) -> bytes:
+    """The bytes a JSONResponse of ``data`` sends, encoded in the planning thread."""
+    return bytes(JSONResponse(data).body)
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type=JSONResponse.media_type)
+
+
+def api_router(limits: Limits, workers: Workers, answers: Answers | None = None) -> APIRouter:
+    """The API routes, with the bounds of ``limits`` in their validation and schema.
+
+    Routes and comparisons asked again are answered from ``answers`` when given.
+    """
+    kept = answers if answers is not None else Answers(max_entries=0, max_bytes=0)
     router = APIRouter(responses=ERROR_RESPONSES, dependencies=[Depends(_known_parameters)])
     categories = "|".join(CATEGORIES)
 
@@ -347,12 +370,14 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         summary="Plan a route (JSON of `overflight route --format json`)",
         responses={200: {"model": PlanWire}},
     )
-    async def route(query: Annotated[FlightQuery, Query()]) -> JSONResponse:  # type: ignore[valid-type]
+    async def route(query: Annotated[FlightQuery, Query()]) -> Response:  # type: ignore[valid-type]
         """The shortest route that avoids the denied states' airspace, and what it crosses."""
         from overflight.analysis.plan import plan_request
 
-        def run() -> dict[str, Any]:
-            values = cast(BaseModel, query).model_dump()
+        asked = cast(BaseModel, query).model_dump()
+
+        def run() -> bytes:
+            values = dict(asked)
             _place(values["origin"], "origin")
             _place(values["destination"], "destination")
             values["deny"] = _codes(values["deny"], "deny", limits.max_states)
@@ -375,9 +400,9 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                     "or operator, airline or date",
                 )
             with blame(None):
-                return plan_request(request).to_dict()
+                return _encoded(plan_request(request).to_dict())
 
-        return await planned(run)
+        return _json(await kept.answer(_answer_key("route", asked), run, workers))
 
     Airline = Annotated[
         str | None,
@@ -453,7 +478,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         strict: Strict = False,
         month: Month = None,
         no_wind: NoWind = False,
-    ) -> JSONResponse:
+    ) -> Response:
         """Plan under each case and compare each with the reference (JSON of `compare`).
 
         Each case is planned as /api/route plans it with the same parameters. The reference
@@ -464,7 +489,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
 
         given = dict(locals())
 
-        def run() -> dict[str, Any]:
+        def run() -> bytes:
             base = flight({k: given[k] for k in _COMPARED} | {"date": on})
             names = [_scenario(s) or "" for s in scenario]
             sets = [_codes([c], "case", limits.max_states) for c in case]
@@ -486,9 +511,10 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                 comparison = compare_routes(
                     start, end, cases, reference=reference_case(names, case)
                 )
-                return comparison_to_dict(comparison)
+                return _encoded(comparison_to_dict(comparison))
 
-        return await planned(run)
+        key = _answer_key("compare", {k: given[k] for k in (*_COMPARED, "scenario", "case", "on")})
+        return _json(await kept.answer(key, run, workers))
 
     @router.get(
         "/chokepoints",

@@ -1,0 +1,136 @@
+"""Planned answers kept by request, so that a request asked again is answered at once.
+
+A route's or a comparison's answer is a function of its validated parameters and of the day
+only (a request without a date is resolved for today; the shipped data never changes while
+the server runs), so it is planned and encoded once and its bytes are sent again to whoever
+asks the same. The keeper is shared by the event loop and the planning threads (one lock),
+bounded by count and by bytes (the least recently asked go first), and a request asked while
+the same one is being planned waits for that computation instead of starting another.
+Failures are not kept: a request that failed is planned again when asked again.
+
+>>> answers = Answers(max_entries=2, max_bytes=1_000)
+>>> answers.put(("route", 1), b"{}")
+>>> answers.get(("route", 1)), answers.get(("route", 2))
+(b'{}', None)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from overflight.web.limits import Workers
+
+__all__ = ["Answers"]
+
+
+@dataclass(eq=False)
+class _Planning:
+    """A computation under way and how many requests wait for it."""
+
+    future: Future[bytes]
+    waiters: int = 0
+
+
+class Answers:
+    """Encoded answers by request key: bounded, thread-safe, each computed once at a time."""
+
+    def __init__(self, *, max_entries: int, max_bytes: int) -> None:
+        if max_entries < 0 or max_bytes < 0:
+            raise ValueError(
+                f"max_entries and max_bytes must be >= 0 (0 keeps nothing), got "
+                f"{max_entries} and {max_bytes}"
+            )
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._bytes = 0
+        self._planning: dict[Hashable, _Planning] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @property
+    def size_bytes(self) -> int:
+        """Bytes of the answers kept."""
+        return self._bytes
+
+    def get(self, key: Hashable) -> bytes | None:
+        """The answer kept for ``key`` (now the most recently asked), or None."""
+        with self._lock:
+            return self._recalled(key)
+
+    def _recalled(self, key: Hashable) -> bytes | None:
+        """:meth:`get`, the lock held."""
+        body = self._kept.get(key)
+        if body is not None:
+            self._kept.move_to_end(key)
+        return body
+
+    def put(self, key: Hashable, body: bytes) -> None:
+        """Keep ``body`` for ``key``, dropping the least recently asked answers over the bounds.
+
+        An answer larger than an eighth of the byte bound is not kept: one huge answer must
+        not push out every other.
+        """
+        with self._lock:
+            self._keep(key, body)
+
+    def _keep(self, key: Hashable, body: bytes) -> None:
+        """:meth:`put`, the lock held."""
+        if len(body) > self.max_bytes // 8 or self.max_entries == 0:
+            return
+        old = self._kept.pop(key, None)
+        self._bytes += len(body) - (len(old) if old is not None else 0)
+        self._kept[key] = body
+        while len(self._kept) > self.max_entries or self._bytes > self.max_bytes:
+            _, dropped = self._kept.popitem(last=False)
+            self._bytes -= len(dropped)
+
+    async def answer(self, key: Hashable, compute: Callable[[], bytes], workers: Workers) -> bytes:
+        """The answer for ``key``: kept, else that of the computation under way, else computed.
+
+        Computed on ``workers``: a 503 when they are full, a 504 past their time limit.
+        """
+        with self._lock:
+            body = self._recalled(key)
+            if body is not None:
+                return body
+            planning = self._planning.get(key)
+            if planning is None:
+                planning = _Planning(workers.submit(compute))
+                self._planning[key] = planning
+                fresh = True
+            else:
+                fresh = False
+            planning.waiters += 1
+        if fresh:
+            planning.future.add_done_callback(lambda done: self._settle(key, planning, done))
+        try:
+            return await workers.wait(
+                planning.future, on_timeout=lambda: self._leave(key, planning)
+            )
+        finally:
+            with self._lock:
+                planning.waiters -= 1
+
+    def _leave(self, key: Hashable, planning: _Planning) -> None:
+        """A waiter gave up: the computation is cancelled (if not started) when none is left."""
+        with self._lock:
+            if planning.waiters > 1:
+                return
+            if self._planning.get(key) is planning:
+                del self._planning[key]
+        planning.future.cancel()
+
+    def _settle(self, key: Hashable, planning: _Planning, done: Future[bytes]) -> None:
+        # Kept and no longer under way in one step, so that no request finds it in neither.
+        with self._lock:
+            if self._planning.get(key) is planning:
+                del self._planning[key]
+            if not done.cancelled() and done.exception() is None:
+                self._keep(key, done.result())
