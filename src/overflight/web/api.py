@@ -225,8 +225,12 @@ def _parameter_names(route: Any) -> frozenset[str]:
     return frozenset(names)
 
 
-def _known_parameters(request: Request) -> None:
-    """Refuse a query parameter the endpoint does not take: `denied=RU` must not plan over RU."""
+async def _known_parameters(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not take: `denied=RU` must not plan over RU.
+
+    A coroutine, though it never waits: FastAPI runs a plain function dependency on a thread
+    of its pool, a hand-off that costs more than the check.
+    """
     accepted = _parameter_names(request.scope.get("route"))
     unknown = [name for name in request.query_params if name not in accepted]
     if unknown:
