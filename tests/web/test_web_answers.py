@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from overflight.analysis.plan import plan_request
 from overflight.analysis.request import FlightRequest
-from overflight.web.answers import Answers
+from overflight.web.answers import Answers, Computed
 from overflight.web.app import create_app
 from overflight.web.errors import ApiError
 from overflight.web.limits import Limits, Workers
@@ -68,10 +68,10 @@ def test_a_request_asked_while_it_is_planned_waits_for_that_computation() -> Non
     release = threading.Event()
     calls: list[int] = []
 
-    def compute() -> bytes:
+    def compute() -> Computed:
         calls.append(1)
         release.wait(5.0)
-        return b'{"route":1}'
+        return Computed(b'{"route":1}')
 
     async def ask_eight() -> list[bytes]:
         asked = [asyncio.ensure_future(answers.answer("k", compute, workers)) for _ in range(8)]
@@ -86,12 +86,12 @@ def test_a_request_asked_while_it_is_planned_waits_for_that_computation() -> Non
     workers.shutdown()
 
 
-def test_a_failure_is_not_kept_and_is_computed_again() -> None:
+def test_a_failure_or_an_answer_not_to_keep_is_computed_again() -> None:
     workers = Workers(Limits(time_limit_s=10.0, workers=1, queue=2))
     answers = Answers(max_entries=10, max_bytes=10_000)
     calls: list[int] = []
 
-    def refuse() -> bytes:
+    def refuse() -> Computed:
         calls.append(1)
         raise ApiError.bad_input("origin", "no such airport")
 
@@ -99,6 +99,15 @@ def test_a_failure_is_not_kept_and_is_computed_again() -> None:
         with pytest.raises(ApiError):
             asyncio.run(answers.answer("bad", refuse, workers))
     assert len(calls) == 2
+
+    def stopped_by_its_budget() -> Computed:
+        calls.append(1)
+        return Computed(b'{"complete":false}', keep=False)
+
+    for _ in range(2):
+        body = asyncio.run(answers.answer("partial", stopped_by_its_budget, workers))
+        assert body == b'{"complete":false}'
+    assert len(calls) == 4
     assert len(answers) == 0
     workers.shutdown()
 
@@ -112,9 +121,9 @@ def test_a_waiter_over_the_limit_leaves_the_computation_to_the_others() -> None:
     workers.submit(lambda: busy.wait(10.0))  # the one planning thread is taken
     calls: list[str] = []
 
-    def compute(name: str) -> bytes:
+    def compute(name: str) -> Computed:
         calls.append(name)
-        return name.encode()
+        return Computed(name.encode())
 
     async def two_waiters() -> tuple[str, str]:
         async def ask(delay: float) -> str:
@@ -166,23 +175,30 @@ def test_a_route_asked_again_is_the_same_bytes_even_while_every_planning_thread_
     request = FlightRequest(origin="UUMU", destination="OSLK", deny=("BG,GR,TR",))
     plan = plan_request(request)  # builds the graph outside the time limit
 
-    async def ask() -> tuple[httpx.Response, httpx.Response, httpx.Response]:
+    complete: dict[str, str | int] = {**params, "max_set_size": 0}  # ranking only: completes
+
+    async def ask() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=busy_app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
             first = await c.get("/api/route", params=params)
+            report = await c.get("/api/chokepoints", params=complete)
             release = threading.Event()
             busy_app.state.workers.submit(lambda: release.wait(10.0))
             try:
                 again = await c.get("/api/route", params=params)
                 other = await c.get("/api/route", params={**params, "margin_nm": 1.5})
+                report_again = await c.get("/api/chokepoints", params=complete)
             finally:
                 release.set()
-            return first, again, other
+            return [first, again, other, report, report_again]
 
-    first, again, other = asyncio.run(ask())
+    first, again, other, report, report_again = asyncio.run(ask())
     assert first.status_code == again.status_code == 200
     assert first.content == again.content == JSONResponse(plan.to_dict()).body
     assert first.headers["content-type"] == again.headers["content-type"] == "application/json"
     # A request not asked before still needs the busy thread.
     assert other.status_code == 504
-    assert len(busy_app.state.answers) == 1
+    assert report.json()["complete"] is True
+    assert report_again.status_code == 200
+    assert report_again.content == report.content
+    assert len(busy_app.state.answers) == 2

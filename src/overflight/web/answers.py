@@ -3,10 +3,12 @@
 A route's or a comparison's answer is a function of its validated parameters and of the day
 only (a request without a date is resolved for today; the shipped data never changes while
 the server runs), so it is planned and encoded once and its bytes are sent again to whoever
-asks the same. The keeper is shared by the event loop and the planning threads (one lock),
-bounded by count and by bytes (the least recently asked go first), and a request asked while
-the same one is being planned waits for that computation instead of starting another.
-Failures are not kept: a request that failed is planned again when asked again.
+asks the same; so is a chokepoint report whose search completed within its budget. The
+keeper is shared by the event loop and the planning threads (one lock), bounded by count and
+by bytes (the least recently asked go first), and a request asked while the same one is
+being planned waits for that computation instead of starting another. Failures are not
+kept, nor an answer its computation marks as not to keep (:class:`Computed`): such a request
+is computed again when asked again.
 
 >>> answers = Answers(max_entries=2, max_bytes=1_000)
 >>> answers.put(("route", 1), b"{}")
@@ -21,17 +23,25 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from overflight.web.limits import Workers
 
-__all__ = ["Answers"]
+__all__ = ["Answers", "Computed"]
+
+
+class Computed(NamedTuple):
+    """An encoded answer and whether it may be sent again to the next who asks the same."""
+
+    body: bytes
+    keep: bool = True
 
 
 @dataclass(eq=False)
 class _Planning:
     """A computation under way and how many requests wait for it."""
 
-    future: Future[bytes]
+    future: Future[Computed]
     waiters: int = 0
 
 
@@ -91,7 +101,9 @@ class Answers:
             _, dropped = self._kept.popitem(last=False)
             self._bytes -= len(dropped)
 
-    async def answer(self, key: Hashable, compute: Callable[[], bytes], workers: Workers) -> bytes:
+    async def answer(
+        self, key: Hashable, compute: Callable[[], Computed], workers: Workers
+    ) -> bytes:
         """The answer for ``key``: kept, else that of the computation under way, else computed.
 
         Computed on ``workers``: a 503 when they are full, a 504 past their time limit.
@@ -111,9 +123,10 @@ class Answers:
         if fresh:
             planning.future.add_done_callback(lambda done: self._settle(key, planning, done))
         try:
-            return await workers.wait(
+            computed = await workers.wait(
                 planning.future, on_timeout=lambda: self._leave(key, planning)
             )
+            return computed.body
         finally:
             with self._lock:
                 planning.waiters -= 1
@@ -127,10 +140,10 @@ class Answers:
                 del self._planning[key]
         planning.future.cancel()
 
-    def _settle(self, key: Hashable, planning: _Planning, done: Future[bytes]) -> None:
+    def _settle(self, key: Hashable, planning: _Planning, done: Future[Computed]) -> None:
         # Kept and no longer under way in one step, so that no request finds it in neither.
         with self._lock:
             if self._planning.get(key) is planning:
                 del self._planning[key]
-            if not done.cancelled() and done.exception() is None:
-                self._keep(key, done.result())
+            if not done.cancelled() and done.exception() is None and done.result().keep:
+                self._keep(key, done.result().body)

@@ -16,7 +16,7 @@ path is refused, so a request can never make the server read a file.
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, cast, get_type_hints
 
@@ -57,7 +57,7 @@ from overflight.errors import (
 )
 from overflight.models import Place
 from overflight.scenarios import CATEGORIES, list_scenarios
-from overflight.web.answers import Answers
+from overflight.web.answers import Answers, Computed
 from overflight.web.assets import asset_response, states_geojson
 from overflight.web.errors import ERROR_RESPONSES, ApiError
 from overflight.web.limits import Limits, Workers
@@ -291,9 +291,9 @@ def _answer_key(kind: str, values: dict[str, Any]) -> tuple[Hashable, ...]:
     return (kind, items, dt.date.today())
 
 
-def _encoded(data: dict[str, Any]) -> bytes:
+def _encoded(data: dict[str, Any], *, keep: bool = True) -> Computed:
     """The bytes a JSONResponse of ``data`` sends, encoded in the planning thread."""
-    return bytes(JSONResponse(data).body)
+    return Computed(bytes(JSONResponse(data).body), keep)
 
 
 def _json(body: bytes) -> Response:
@@ -362,9 +362,6 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
     def plain(data: dict[str, Any]) -> JSONResponse:
         return JSONResponse(data)
 
-    async def planned(fn: Callable[[], dict[str, Any]]) -> JSONResponse:
-        return plain(await workers.run(fn))
-
     FlightQuery = flight_query_model(limits)
 
     # The wire models document the answers (`responses`, not `response_model`): the JSON is
@@ -380,7 +377,7 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
 
         asked = cast(BaseModel, query).model_dump()
 
-        def run() -> bytes:
+        def run() -> Computed:
             values = dict(asked)
             _place(values["origin"], "origin")
             _place(values["destination"], "destination")
@@ -493,7 +490,7 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
 
         given = dict(locals())
 
-        def run() -> bytes:
+        def run() -> Computed:
             base = flight({k: given[k] for k in _COMPARED} | {"date": on})
             names = [_scenario(s) or "" for s in scenario]
             sets = [_codes([c], "case", limits.max_states) for c in case]
@@ -560,7 +557,7 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
                 description="Stop the cut-set search after this long (the ranking completes).",
             ),
         ] = 10.0,
-    ) -> JSONResponse:
+    ) -> Response:
         """The chokepoint ranking and cut sets (JSON of `overflight chokepoints`).
 
         The route ranked is the one /api/route plans with the same parameters.
@@ -570,14 +567,18 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
 
         given = dict(locals())
 
-        def run() -> dict[str, Any]:
+        asked = (*_COMPARED, "margin_nm", "scenario", "on", "max_set_size", "budget_s")
+        key = _answer_key("chokepoints", {k: given[k] for k in asked})
+
+        def run() -> Computed:
             values = {k: given[k] for k in (*_COMPARED, "margin_nm")} | {"date": on}
             request = flight(values | {"scenario": _scenario(scenario)})
             with blame(None):
                 report = request_chokepoints(request, max_set_size=max_set_size, budget_s=budget_s)
-                return chokepoints_to_dict(report)
+                # A search the budget stopped might go further another time: not kept.
+                return _encoded(chokepoints_to_dict(report), keep=report.complete)
 
-        return await planned(run)
+        return _json(await kept.answer(key, run, workers))
 
     @router.get("/airports", response_model=list[PlaceOut], summary="Find airports")
     def airports(
