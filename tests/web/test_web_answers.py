@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from overflight.analysis.chokepoints import request_chokepoints
 from overflight.analysis.plan import plan_request
 from overflight.analysis.request import FlightRequest
 from overflight.web.answers import Answers, Computed
@@ -173,7 +174,9 @@ def test_a_route_asked_again_is_the_same_bytes_even_while_every_planning_thread_
 ) -> None:
     params = {"origin": "UUMU", "destination": "OSLK", "deny": "BG,GR,TR"}
     request = FlightRequest(origin="UUMU", destination="OSLK", deny=("BG,GR,TR",))
-    plan = plan_request(request)  # builds the graph outside the time limit
+    # The graphs built outside the time limit: the route's, and those the ranking re-plans on.
+    plan = plan_request(request)
+    request_chokepoints(request, max_set_size=0)
 
     complete: dict[str, str | int] = {**params, "max_set_size": 0}  # ranking only: completes
 
@@ -195,10 +198,30 @@ def test_a_route_asked_again_is_the_same_bytes_even_while_every_planning_thread_
     first, again, other, report, report_again = asyncio.run(ask())
     assert first.status_code == again.status_code == 200
     assert first.content == again.content == JSONResponse(plan.to_dict()).body
-    assert first.headers["content-type"] == again.headers["content-type"] == "application/json"
+    assert first.headers["content-type"] == "application/json"
+    assert again.headers == first.headers  # the page's security headers on a kept answer too
     # A request not asked before still needs the busy thread.
     assert other.status_code == 504
+    assert report.status_code == 200, report.text
     assert report.json()["complete"] is True
     assert report_again.status_code == 200
     assert report_again.content == report.content
     assert len(busy_app.state.answers) == 2
+
+
+def test_a_kept_answer_is_refused_to_a_foreign_host() -> None:
+    """DNS rebinding: keeping an answer must not let another site's page read it."""
+    app = create_app(Limits(time_limit_s=60.0), allowed_hosts=["127.0.0.1"])
+    path = "/api/route?origin=UUMU&destination=OSLK&deny=BG,GR,TR"
+
+    async def ask(host: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+            return await c.get(path, headers={"Host": host})
+
+    assert asyncio.run(ask("127.0.0.1")).status_code == 200
+    assert len(app.state.answers) == 1
+    foreign = asyncio.run(ask("evil.example"))
+    assert foreign.status_code == 400
+    assert foreign.json()["error"] == "bad_host"
+    app.state.workers.shutdown()

@@ -1,14 +1,14 @@
 """Planned answers kept by request, so that a request asked again is answered at once.
 
-A route's or a comparison's answer is a function of its validated parameters and of the day
+A route's or a comparison's answer is a function of its path and query string and of the day
 only (a request without a date is resolved for today; the shipped data never changes while
 the server runs), so it is planned and encoded once and its bytes are sent again to whoever
-asks the same; so is a chokepoint report whose search completed within its budget. The
-keeper is shared by the event loop and the planning threads (one lock), bounded by count and
-by bytes (the least recently asked go first), and a request asked while the same one is
-being planned waits for that computation instead of starting another. Failures are not
-kept, nor an answer its computation marks as not to keep (:class:`Computed`): such a request
-is computed again when asked again.
+asks the same (:class:`KeptAnswers`, before any routing or parsing); so is a chokepoint
+report whose search completed within its budget. The keeper is shared by the event loop and
+the planning threads (one lock), bounded by count and by bytes (the least recently asked go
+first), and a request asked while the same one is being planned waits for that computation
+instead of starting another. Failures are not kept, nor an answer its computation marks as
+not to keep (:class:`Computed`): such a request is computed again when asked again.
 
 >>> answers = Answers(max_entries=2, max_bytes=1_000)
 >>> answers.put(("route", 1), b"{}")
@@ -18,16 +18,35 @@ is computed again when asked again.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from overflight.web.limits import Workers
 
-__all__ = ["Answers", "Computed"]
+__all__ = ["Answers", "Computed", "KeptAnswers", "answer_key", "json_answer"]
+
+
+def answer_key(scope: Scope) -> Hashable:
+    """What a kept answer depends on: the path, the query string as sent, and the day.
+
+    The query string as sent, not the values parsed from it: the same bytes parse to the
+    same values, and a request asked again is found before anything is parsed. The day,
+    because a request without a date is resolved for that day's rules.
+    """
+    return (scope["path"], scope["query_string"], dt.date.today())
+
+
+def json_answer(body: bytes) -> Response:
+    """The response of an encoded JSON answer, kept or just computed alike."""
+    return Response(body, media_type="application/json")
 
 
 class Computed(NamedTuple):
@@ -147,3 +166,25 @@ class Answers:
                 del self._planning[key]
             if not done.cancelled() and done.exception() is None and done.result().keep:
                 self._keep(key, done.result().body)
+
+
+class KeptAnswers:
+    """Answer a GET of one of ``paths`` from ``answers`` when its answer is kept.
+
+    In front of the routes, so that such a request costs a lookup rather than the parsing
+    and validation of its parameters; every other request passes through.
+    """
+
+    def __init__(self, app: ASGIApp, answers: Answers, paths: Iterable[str]) -> None:
+        self.app = app
+        self.answers = answers
+        self.paths = frozenset(paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send the kept answer, or pass the request on."""
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in self.paths:
+            body = self.answers.get(answer_key(scope))
+            if body is not None:
+                await json_answer(body)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

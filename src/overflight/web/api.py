@@ -16,7 +16,7 @@ path is refused, so a request can never make the server read a file.
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, cast, get_type_hints
 
@@ -57,7 +57,7 @@ from overflight.errors import (
 )
 from overflight.models import Place
 from overflight.scenarios import CATEGORIES, list_scenarios
-from overflight.web.answers import Answers, Computed
+from overflight.web.answers import Answers, Computed, answer_key, json_answer
 from overflight.web.assets import asset_response, states_geojson
 from overflight.web.errors import ERROR_RESPONSES, ApiError
 from overflight.web.limits import Limits, Workers
@@ -282,28 +282,15 @@ def flight_query_model(limits: Limits) -> type[BaseModel]:
     return model
 
 
-def _answer_key(kind: str, values: dict[str, Any]) -> tuple[Hashable, ...]:
-    """What a planned answer depends on: the endpoint, its validated parameters, the day.
-
-    The day, because a request without a date is resolved for today's rules.
-    """
-    items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(values.items()))
-    return (kind, items, dt.date.today())
-
-
 def _encoded(data: dict[str, Any], *, keep: bool = True) -> Computed:
     """The bytes a JSONResponse of ``data`` sends, encoded in the planning thread."""
     return Computed(bytes(JSONResponse(data).body), keep)
 
 
-def _json(body: bytes) -> Response:
-    return Response(body, media_type=JSONResponse.media_type)
-
-
 def api_router(limits: Limits, workers: Workers, answers: Answers | None = None) -> APIRouter:
     """The API routes, with the bounds of ``limits`` in their validation and schema.
 
-    Routes and comparisons asked again are answered from ``answers`` when given.
+    Routes, comparisons and chokepoint reports are kept in ``answers`` when given.
     """
     kept = answers if answers is not None else Answers(max_entries=0, max_bytes=0)
     router = APIRouter(responses=ERROR_RESPONSES, dependencies=[Depends(_known_parameters)])
@@ -371,14 +358,12 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
         summary="Plan a route (JSON of `overflight route --format json`)",
         responses={200: {"model": PlanWire}},
     )
-    async def route(query: Annotated[FlightQuery, Query()]) -> Response:  # type: ignore[valid-type]
+    async def route(http: Request, query: Annotated[FlightQuery, Query()]) -> Response:  # type: ignore[valid-type]
         """The shortest route that avoids the denied states' airspace, and what it crosses."""
         from overflight.analysis.plan import plan_request
 
-        asked = cast(BaseModel, query).model_dump()
-
         def run() -> Computed:
-            values = dict(asked)
+            values = cast(BaseModel, query).model_dump()
             _place(values["origin"], "origin")
             _place(values["destination"], "destination")
             values["deny"] = _codes(values["deny"], "deny", limits.max_states)
@@ -403,7 +388,7 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
             with blame(None):
                 return _encoded(plan_request(request).to_dict())
 
-        return _json(await kept.answer(_answer_key("route", asked), run, workers))
+        return json_answer(await kept.answer(answer_key(http.scope), run, workers))
 
     Airline = Annotated[
         str | None,
@@ -449,6 +434,7 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
         responses={200: {"model": ComparisonWire}},
     )
     async def compare(
+        http: Request,
         origin: Origin,
         destination: Destination,
         scenario: Annotated[
@@ -514,8 +500,7 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
                 )
                 return _encoded(comparison_to_dict(comparison))
 
-        key = _answer_key("compare", {k: given[k] for k in (*_COMPARED, "scenario", "case", "on")})
-        return _json(await kept.answer(key, run, workers))
+        return json_answer(await kept.answer(answer_key(http.scope), run, workers))
 
     @router.get(
         "/chokepoints",
@@ -523,6 +508,7 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
         responses={200: {"model": ChokepointsWire}},
     )
     async def chokepoints(
+        http: Request,
         origin: Origin,
         destination: Destination,
         scenario: Scenario = None,
@@ -567,9 +553,6 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
 
         given = dict(locals())
 
-        asked = (*_COMPARED, "margin_nm", "scenario", "on", "max_set_size", "budget_s")
-        key = _answer_key("chokepoints", {k: given[k] for k in asked})
-
         def run() -> Computed:
             values = {k: given[k] for k in (*_COMPARED, "margin_nm")} | {"date": on}
             request = flight(values | {"scenario": _scenario(scenario)})
@@ -578,7 +561,7 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
                 # A search the budget stopped might go further another time: not kept.
                 return _encoded(chokepoints_to_dict(report), keep=report.complete)
 
-        return _json(await kept.answer(key, run, workers))
+        return json_answer(await kept.answer(answer_key(http.scope), run, workers))
 
     @router.get("/airports", response_model=list[PlaceOut], summary="Find airports")
     def airports(
