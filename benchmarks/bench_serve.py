@@ -204,8 +204,8 @@ def main() -> None:
         figures["server_log_tail"] = log.read_text(errors="replace")[-2000:]
 
     figures["load_average_end"] = list(os.getloadavg())
-    statuses = Counter(figures["statuses"]) + Counter(figures.get("distinct", {}).get("statuses"))
-    server_errors = sum(n for s, n in statuses.items() if s.startswith("5") or s == "failed")
+    every = Counter(figures["statuses"]) + Counter(figures.get("distinct", {}).get("statuses"))
+    server_errors = sum(n for s, n in every.items() if s.startswith("5") or s == "failed")
     load = f"route answers per second, {'routes only' if routes else 'mixed load'}"
     targets = [
         Target(
@@ -247,7 +247,7 @@ def main() -> None:
         f"pass over the {figures['distinct_requests']} distinct requests "
         f"({len(figures['left_out'])} left out: not answered 200 when warming).",
         f"- Throughput {figures['throughput_rps']:.1f} answers/s over {figures['seconds']:.1f} s; "
-        f"statuses {dict(statuses)}; server alive at the end: {figures['server_alive']}; "
+        f"statuses {figures['statuses']}; server alive at the end: {figures['server_alive']}; "
         f"peak RSS of the server and its workers {figures['peak_rss_mb']:.0f} MB.",
         *(
             f"- {kind}: {d['n']} answers, p50 {d['p50']:.1f} ms, p99 {d['p99']:.1f} ms"
