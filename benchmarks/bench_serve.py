@@ -8,6 +8,13 @@ and the peak resident memory of the server and its workers. Writes
 ``results/serve-<YYYYMMDD>.json`` and the README section.
 
     python -m benchmarks.bench_serve [--requests 10000] [--concurrency 16] [--workers N]
+    python -m benchmarks.bench_serve --mix routes     # issue 16: routes only, concurrency 8
+
+``--mix routes`` sends only the route requests (10 pairs x 4 denied sets, asked again and
+again, as the issue's target reads), then ``--distinct`` route requests each asked once
+(random pairs of the planner workload on two of the cached denied sets), so that every one of
+those answers is planned: the server keeps answers by request, and the first figure alone
+would measure that memory rather than the planner.
 
 ``--src DIR`` runs the server from another checkout's ``src`` (for a before/after comparison);
 ``--workers 0`` starts it without the ``--workers`` option (servers that predate it).
@@ -16,6 +23,7 @@ and the peak resident memory of the server and its workers. Writes
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import socket
 import subprocess
@@ -92,10 +100,28 @@ def _mix() -> list[tuple[str, float, list[str]]]:
     ]
 
 
-def _requests(count: int) -> list[tuple[str, str]]:
+def _routes_only() -> list[tuple[str, float, list[str]]]:
+    return [entry for entry in _mix() if entry[0] == "route"]
+
+
+def _distinct_routes(count: int) -> list[tuple[str, str]]:
+    """Route requests never asked before: workload pairs on denied sets the warm-up cached."""
+    from benchmarks.workload import random_pairs
+
+    sets = ("RU,BY,UA", "RU,BY,UA,IR,IQ,SY,AF")  # inside conflict-26: no endpoint is denied
+    return [
+        (
+            "distinct route",
+            f"/api/route?origin={p.origin.code}&destination={p.destination.code}"
+            f"&deny={sets[k % len(sets)]}",
+        )
+        for k, p in enumerate(random_pairs(count))
+    ]
+
+
+def _requests(count: int, mix: list[tuple[str, float, list[str]]]) -> list[tuple[str, str]]:
     """A seeded sequence of (kind, path)."""
     rng = random.Random(SEED)
-    mix = _mix()
     kinds = rng.choices(range(len(mix)), weights=[w for _, w, _ in mix], k=count)
     return [(mix[k][0], rng.choice(mix[k][2])) for k in kinds]
 
@@ -134,12 +160,23 @@ class _Sampler(threading.Thread):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=10_000)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--mix",
+        choices=("mixed", "routes"),
+        default="mixed",
+        help="mixed: 85 %% routes, 5 %% each fuel stops, compare, chokepoints; routes: routes "
+        "only, then --distinct routes each asked once",
+    )
+    parser.add_argument("--concurrency", type=int, default=None, help="16 mixed, 8 routes")
+    parser.add_argument("--distinct", type=int, default=1_000, help="routes asked once")
     parser.add_argument("--workers", type=int, default=None, help="server worker processes")
     parser.add_argument("--src", type=Path, default=None, help="run the server from this src")
-    parser.add_argument("--label", default="serve", help="name of the results file")
+    parser.add_argument("--label", default=None, help="serve (mixed), serve-routes (routes)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    routes = args.mix == "routes"
+    args.concurrency = args.concurrency or (8 if routes else 16)
+    args.label = args.label or ("serve-routes" if routes else "serve")
     require_shipped_data()
     info = machine_info()
     print_machine(info)
@@ -166,19 +203,43 @@ def main() -> None:
                 server.kill()
         figures["server_log_tail"] = log.read_text(errors="replace")[-2000:]
 
-    statuses = figures["statuses"]
-    server_errors = sum(n for s, n in statuses.items() if s.startswith("5") or s == "failed")
+    figures["load_average_end"] = list(os.getloadavg())
+    every = Counter(figures["statuses"]) + Counter(figures.get("distinct", {}).get("statuses"))
+    server_errors = sum(n for s, n in every.items() if s.startswith("5") or s == "failed")
+    load = f"route answers per second, {'routes only' if routes else 'mixed load'}"
     targets = [
         Target(
-            "route answers per second, mixed load",
+            load,
             None if not figures["throughput_rps"] else 1.0 / figures["throughput_rps"],
             1 / 30,
             1 / 100,
             "s/answer",
             f"1 / throughput at concurrency {args.concurrency}",
         ),
-        Target("5xx or failed requests", server_errors, 0, 0, "", f"of {figures['sent']}"),
+        Target(
+            "5xx or failed requests",
+            server_errors,
+            0,
+            0,
+            "",
+            f"of {figures['sent'] + figures.get('distinct', {}).get('sent', 0)}",
+        ),
     ]
+    if routes:
+        targets.insert(1, _p99_target(figures["latency"].get("route"), "asked again", args))
+        distinct = figures["distinct"]
+        targets[2:2] = [
+            Target(
+                "route answers per second, each planned",
+                None if not distinct["throughput_rps"] else 1.0 / distinct["throughput_rps"],
+                1 / 30,
+                1 / 100,
+                "s/answer",
+                f"1 / throughput, {distinct['sent']} distinct routes at concurrency "
+                f"{args.concurrency}",
+            ),
+            _p99_target(distinct["latency"].get("distinct route"), "each planned", args),
+        ]
     summary = [
         f"- Server: `{' '.join(command[2:])}` on 127.0.0.1"
         f"{f' (code from {args.src})' if args.src else ''}; {figures['sent']} requests from "
@@ -186,18 +247,45 @@ def main() -> None:
         f"pass over the {figures['distinct_requests']} distinct requests "
         f"({len(figures['left_out'])} left out: not answered 200 when warming).",
         f"- Throughput {figures['throughput_rps']:.1f} answers/s over {figures['seconds']:.1f} s; "
-        f"statuses {dict(statuses)}; server alive at the end: {figures['server_alive']}; "
+        f"statuses {figures['statuses']}; server alive at the end: {figures['server_alive']}; "
         f"peak RSS of the server and its workers {figures['peak_rss_mb']:.0f} MB.",
         *(
             f"- {kind}: {d['n']} answers, p50 {d['p50']:.1f} ms, p99 {d['p99']:.1f} ms"
             for kind, d in figures["latency"].items()
         ),
     ]
+    if routes:
+        distinct = figures["distinct"]
+        summary += [
+            f"- Then {distinct['sent']} distinct routes, each asked once (every answer planned): "
+            f"{distinct['throughput_rps']:.1f} answers/s over {distinct['seconds']:.1f} s; "
+            f"statuses {distinct['statuses']}",
+            *(
+                f"- {kind}: {d['n']} answers, p50 {d['p50']:.1f} ms, p99 {d['p99']:.1f} ms"
+                for kind, d in distinct["latency"].items()
+            ),
+        ]
+    summary.append(
+        f"- Load average at the start {info['load_average'][0]:.2f}, at the end "
+        f"{figures['load_average_end'][0]:.2f}; the {args.concurrency} client threads run on the "
+        f"same {info['usable_cores']} cores as the server."
+    )
     for line in summary:
         print(line)
     kwargs = {} if args.out is None else {"out_dir": args.out}
     path = write_results(args.label, info, figures, targets, summary, **kwargs)
     print(f"results : {path}")
+
+
+def _p99_target(latency: dict[str, Any] | None, how: str, args: argparse.Namespace) -> Target:
+    return Target(
+        f"route p99 at concurrency {args.concurrency}, {how}",
+        None if latency is None else latency["p99"],
+        100.0,
+        100.0,
+        "ms",
+        "issue 16",
+    )
 
 
 def _run(server: subprocess.Popen[bytes], url: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -211,7 +299,7 @@ def _run(server: subprocess.Popen[bytes], url: str, args: argparse.Namespace) ->
         if server.poll() is not None or time.monotonic() > deadline:
             raise SystemExit("the server did not start")
         time.sleep(0.2)
-    jobs = _requests(args.requests)
+    jobs = _requests(args.requests, _routes_only() if args.mix == "routes" else _mix())
     distinct = sorted(set(jobs))
     refused: list[str] = []
     with httpx.Client(base_url=url, timeout=120.0) as client:
@@ -221,6 +309,25 @@ def _run(server: subprocess.Popen[bytes], url: str, args: argparse.Namespace) ->
     jobs = [job for job in jobs if job[1] not in refused]
     sampler = _Sampler(server.pid)
     sampler.start()
+    figures = _load(url, jobs, args.concurrency)
+    if args.mix == "routes":
+        figures["distinct"] = _load(url, _distinct_routes(args.distinct), args.concurrency)
+    sampler.done.set()
+    sampler.join()
+    return {
+        "mix": args.mix,
+        "requests": args.requests,
+        "concurrency": args.concurrency,
+        "distinct_requests": len(distinct),
+        "left_out": refused,
+        **figures,
+        "server_alive": server.poll() is None,
+        "peak_rss_mb": sampler.peak_mb,
+    }
+
+
+def _load(url: str, jobs: list[tuple[str, str]], concurrency: int) -> dict[str, Any]:
+    """Send ``jobs`` from ``concurrency`` client threads: throughput, statuses, latency."""
     local = threading.local()
 
     def send(job: tuple[str, str]) -> tuple[str, str, float]:
@@ -235,11 +342,9 @@ def _run(server: subprocess.Popen[bytes], url: str, args: argparse.Namespace) ->
         return job[0], status, time.perf_counter() - t0
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(args.concurrency) as pool:
+    with ThreadPoolExecutor(concurrency) as pool:
         results = list(pool.map(send, jobs))
     seconds = time.perf_counter() - started
-    sampler.done.set()
-    sampler.join()
     latency: dict[str, Any] = {}
     for kind in dict.fromkeys(k for k, _, _ in results):
         times = [t for k, s, t in results if k == kind and s == "200"]
@@ -247,17 +352,11 @@ def _run(server: subprocess.Popen[bytes], url: str, args: argparse.Namespace) ->
             latency[kind] = distribution_ms(times)
     ok = sum(1 for _, s, _ in results if s == "200")
     return {
-        "requests": args.requests,
-        "concurrency": args.concurrency,
-        "distinct_requests": len(distinct),
-        "left_out": refused,
         "sent": len(jobs),
         "seconds": seconds,
         "throughput_rps": ok / seconds,
         "statuses": dict(Counter(s for _, s, _ in results)),
         "latency": latency,
-        "server_alive": server.poll() is None,
-        "peak_rss_mb": sampler.peak_mb,
     }
 
 

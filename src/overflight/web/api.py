@@ -16,7 +16,7 @@ path is refused, so a request can never make the server read a file.
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, cast, get_type_hints
 
@@ -57,6 +57,7 @@ from overflight.errors import (
 )
 from overflight.models import Place
 from overflight.scenarios import CATEGORIES, list_scenarios
+from overflight.web.answers import Answers, Computed, answer_key, json_answer
 from overflight.web.assets import asset_response, states_geojson
 from overflight.web.errors import ERROR_RESPONSES, ApiError
 from overflight.web.limits import Limits, Workers
@@ -224,8 +225,12 @@ def _parameter_names(route: Any) -> frozenset[str]:
     return frozenset(names)
 
 
-def _known_parameters(request: Request) -> None:
-    """Refuse a query parameter the endpoint does not take: `denied=RU` must not plan over RU."""
+async def _known_parameters(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not take: `denied=RU` must not plan over RU.
+
+    A coroutine, though it never waits: FastAPI runs a plain function dependency on a thread
+    of its pool, a hand-off that costs more than the check.
+    """
     accepted = _parameter_names(request.scope.get("route"))
     unknown = [name for name in request.query_params if name not in accepted]
     if unknown:
@@ -277,8 +282,17 @@ def flight_query_model(limits: Limits) -> type[BaseModel]:
     return model
 
 
-def api_router(limits: Limits, workers: Workers) -> APIRouter:
-    """The API routes, with the bounds of ``limits`` in their validation and schema."""
+def _encoded(data: dict[str, Any], *, keep: bool = True) -> Computed:
+    """The bytes a JSONResponse of ``data`` sends, encoded in the planning thread."""
+    return Computed(bytes(JSONResponse(data).body), keep)
+
+
+def api_router(limits: Limits, workers: Workers, answers: Answers | None = None) -> APIRouter:
+    """The API routes, with the bounds of ``limits`` in their validation and schema.
+
+    Routes, comparisons and chokepoint reports are kept in ``answers`` when given.
+    """
+    kept = answers if answers is not None else Answers(max_entries=0, max_bytes=0)
     router = APIRouter(responses=ERROR_RESPONSES, dependencies=[Depends(_known_parameters)])
     categories = "|".join(CATEGORIES)
 
@@ -335,9 +349,6 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
     def plain(data: dict[str, Any]) -> JSONResponse:
         return JSONResponse(data)
 
-    async def planned(fn: Callable[[], dict[str, Any]]) -> JSONResponse:
-        return plain(await workers.run(fn))
-
     FlightQuery = flight_query_model(limits)
 
     # The wire models document the answers (`responses`, not `response_model`): the JSON is
@@ -347,11 +358,11 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         summary="Plan a route (JSON of `overflight route --format json`)",
         responses={200: {"model": PlanWire}},
     )
-    async def route(query: Annotated[FlightQuery, Query()]) -> JSONResponse:  # type: ignore[valid-type]
+    async def route(http: Request, query: Annotated[FlightQuery, Query()]) -> Response:  # type: ignore[valid-type]
         """The shortest route that avoids the denied states' airspace, and what it crosses."""
         from overflight.analysis.plan import plan_request
 
-        def run() -> dict[str, Any]:
+        def run() -> Computed:
             values = cast(BaseModel, query).model_dump()
             _place(values["origin"], "origin")
             _place(values["destination"], "destination")
@@ -375,9 +386,9 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                     "or operator, airline or date",
                 )
             with blame(None):
-                return plan_request(request).to_dict()
+                return _encoded(plan_request(request).to_dict())
 
-        return await planned(run)
+        return json_answer(await kept.answer(answer_key(http.scope), run, workers))
 
     Airline = Annotated[
         str | None,
@@ -423,6 +434,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         responses={200: {"model": ComparisonWire}},
     )
     async def compare(
+        http: Request,
         origin: Origin,
         destination: Destination,
         scenario: Annotated[
@@ -453,7 +465,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         strict: Strict = False,
         month: Month = None,
         no_wind: NoWind = False,
-    ) -> JSONResponse:
+    ) -> Response:
         """Plan under each case and compare each with the reference (JSON of `compare`).
 
         Each case is planned as /api/route plans it with the same parameters. The reference
@@ -464,7 +476,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
 
         given = dict(locals())
 
-        def run() -> dict[str, Any]:
+        def run() -> Computed:
             base = flight({k: given[k] for k in _COMPARED} | {"date": on})
             names = [_scenario(s) or "" for s in scenario]
             sets = [_codes([c], "case", limits.max_states) for c in case]
@@ -486,9 +498,9 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                 comparison = compare_routes(
                     start, end, cases, reference=reference_case(names, case)
                 )
-                return comparison_to_dict(comparison)
+                return _encoded(comparison_to_dict(comparison))
 
-        return await planned(run)
+        return json_answer(await kept.answer(answer_key(http.scope), run, workers))
 
     @router.get(
         "/chokepoints",
@@ -496,6 +508,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
         responses={200: {"model": ChokepointsWire}},
     )
     async def chokepoints(
+        http: Request,
         origin: Origin,
         destination: Destination,
         scenario: Scenario = None,
@@ -530,7 +543,7 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
                 description="Stop the cut-set search after this long (the ranking completes).",
             ),
         ] = 10.0,
-    ) -> JSONResponse:
+    ) -> Response:
         """The chokepoint ranking and cut sets (JSON of `overflight chokepoints`).
 
         The route ranked is the one /api/route plans with the same parameters.
@@ -540,14 +553,15 @@ def api_router(limits: Limits, workers: Workers) -> APIRouter:
 
         given = dict(locals())
 
-        def run() -> dict[str, Any]:
+        def run() -> Computed:
             values = {k: given[k] for k in (*_COMPARED, "margin_nm")} | {"date": on}
             request = flight(values | {"scenario": _scenario(scenario)})
             with blame(None):
                 report = request_chokepoints(request, max_set_size=max_set_size, budget_s=budget_s)
-                return chokepoints_to_dict(report)
+                # A search the budget stopped might go further another time: not kept.
+                return _encoded(chokepoints_to_dict(report), keep=report.complete)
 
-        return await planned(run)
+        return json_answer(await kept.answer(answer_key(http.scope), run, workers))
 
     @router.get("/airports", response_model=list[PlaceOut], summary="Find airports")
     def airports(

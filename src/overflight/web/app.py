@@ -22,6 +22,7 @@ from importlib.metadata import version
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from overflight.web.answers import Answers, KeptAnswers
 from overflight.web.api import api_router
 from overflight.web.assets import page_router
 from overflight.web.errors import ApiError, install_error_handlers
@@ -148,6 +149,7 @@ def create_app(
     """
     bounds = limits or Limits()
     workers = Workers(bounds)
+    answers = Answers(max_entries=bounds.answers, max_bytes=bounds.answer_bytes)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -171,9 +173,14 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.include_router(api_router(bounds, workers), prefix="/api")
+    # Held by the app for whoever serves it (and for tests to look at).
+    app.state.workers, app.state.answers = workers, answers
+    app.include_router(api_router(bounds, workers, answers), prefix="/api")
     app.include_router(page_router())
     hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
+    # The last added runs first: the Host and size checks, then the answers kept.
+    kept = (f"/api/{name}" for name in ("route", "compare", "chokepoints"))
+    app.add_middleware(KeptAnswers, answers=answers, paths=kept)
     app.add_middleware(_BoundedRequests, limits=bounds, allowed_hosts=hosts)
     return app
 

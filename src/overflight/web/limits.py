@@ -45,6 +45,10 @@ class Limits:
     max_set_size: int = 3
     #: Longest cut-set search a chokepoint request may ask for.
     max_budget_s: float = 20.0
+    #: Planned answers kept per worker process for requests asked again (0: none), and
+    #: their bytes at most (a route's answer is 2-20 kB).
+    answers: int = 2048
+    answer_bytes: int = 32 * 2**20
     #: Characters in the query string.
     max_query_chars: int = 4096
     #: Bytes in a request body (only POST /api/track reads one; this bounds what a client
@@ -92,14 +96,24 @@ class Workers:
 
     async def run(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on a worker and wait for it at most the time limit (else 504)."""
-        future = self.submit(fn)
+        return await self.wait(self.submit(fn))
+
+    async def wait(self, future: Future[T], *, on_timeout: Callable[[], None] | None = None) -> T:
+        """Wait for a submitted ``future`` at most the time limit (else 504).
+
+        At the limit ``on_timeout`` runs, by default cancelling the future: one still waiting
+        in the queue never starts. A future others wait for too must outlive one waiter.
+        """
         limit = self._limits.time_limit_s
         try:
             # Shielded: a timeout must not cancel the concurrent future after it started
             # (it cannot be stopped), only stop waiting for it.
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), limit)
         except TimeoutError:
-            future.cancel()  # one still waiting in the queue never starts
+            if on_timeout is None:
+                future.cancel()
+            else:
+                on_timeout()
             raise ApiError(
                 504,
                 "timeout",
