@@ -32,7 +32,6 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -44,16 +43,18 @@ from overflight.routing.graph import (
     BuildStats,
     Focus,
     GraphArrays,
+    Layout,
     VisibilityGraph,
-    _ring_edges,
     _unit_normals,
+    assemble,
+    vertex_layout,
 )
 from overflight.routing.graph_cache import write_graph
 from overflight.routing.kernels import (
     ON_ARC,
-    _det,
     _is_bitangent,
     _jit,
+    _meets,
     _pjit,
     bitangent_pairs,
     build_edge_grid,
@@ -128,35 +129,6 @@ def _fill_new_pairs(
                 c += 1
 
 
-@_jit
-def _edge_blocks(a: Vector, b: Vector, n: Vector, tol: float, c: Vector, d: Vector) -> bool:
-    """Whether the edge c-d blocks the arc a-b (normal n): the build's test of one edge.
-
-    The same test, in the same arithmetic, as the edge loop of ``kernels._blocked``, so that
-    an arc tested here against a few edges gets the answer the build's walk gets from them.
-    """
-    abc = n[0] * c[0] + n[1] * c[1] + n[2] * c[2]
-    abd = n[0] * d[0] + n[1] * d[1] + n[2] * d[2]
-    if (abc > tol and abd > tol) or (abc < -tol and abd < -tol):
-        return False
-    if abs(abc) <= tol or abs(abd) <= tol:
-        for e, h in ((c, abc), (d, abd)):
-            if (
-                abs(h) <= tol
-                and _det(a[0], a[1], a[2], e[0], e[1], e[2], n[0], n[1], n[2]) >= 0.0
-                and _det(e[0], e[1], e[2], b[0], b[1], b[2], n[0], n[1], n[2]) >= 0.0
-            ):
-                return True
-        return False
-    cda = _det(c[0], c[1], c[2], d[0], d[1], d[2], a[0], a[1], a[2])
-    cdb = _det(c[0], c[1], c[2], d[0], d[1], d[2], b[0], b[1], b[2])
-    if (cda > 0.0 and cdb > 0.0) or (cda < 0.0 and cdb < 0.0):
-        return False
-    if abc < 0.0:
-        return cda >= 0.0 and cdb <= 0.0
-    return cda <= 0.0 and cdb >= 0.0
-
-
 @_pjit
 def _arcs_meet(
     a: Vector, b: Vector, starts: Vector, ends: Vector, centres: Vector, radii: Vector
@@ -190,7 +162,7 @@ def _arcs_meet(
             if (m0 * c0 + m1 * c1 + m2 * c2) < math.cos(min(math.pi, half + r)) * mm:
                 continue
             for e in range(q * size, min((q + 1) * size, starts.shape[0])):
-                if _edge_blocks(ak, bk, nv, tol, starts[e], ends[e]):
+                if _meets(ak, bk, nv[0], nv[1], nv[2], tol, starts, ends, e):
                     out[k] = True
                     break
             if out[k]:
@@ -292,40 +264,6 @@ def _blocked_by(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Bool1D:
     )
 
 
-class _Layout(NamedTuple):
-    """The obstacle edges and the graph's vertices, as the build lays them out."""
-
-    starts: Vector
-    ends: Vector
-    points: Vector
-    prev: Vector
-    next: Vector
-    edge_in: Int1D
-    edge_out: Int1D
-
-
-def _layout(obstacles: Obstacles, focus: Focus | None) -> _Layout:
-    """The edges and the convex vertices (within the focus), exactly as the build selects them."""
-    starts, prv, nxt = _ring_edges(obstacles.rings)
-    prev_pts, next_pts = starts[prv], starts[nxt]
-    turn = np.sum(np.cross(prev_pts, starts) * next_pts, axis=1)
-    scale = np.linalg.norm(np.cross(prev_pts, starts), axis=1) * np.linalg.norm(
-        np.cross(starts, next_pts), axis=1
-    )
-    convex = np.flatnonzero(turn >= -1e-9 * scale)
-    if focus is not None:
-        convex = convex[focus.keeps(starts[convex])]
-    return _Layout(
-        starts=starts,
-        ends=starts[nxt],
-        points=np.ascontiguousarray(starts[convex]),
-        prev=np.ascontiguousarray(prev_pts[convex]),
-        next=np.ascontiguousarray(next_pts[convex]),
-        edge_in=prv[convex].astype(np.int64),
-        edge_out=convex.astype(np.int64),
-    )
-
-
 #: Each graph's vertices (key: index) and edge keys, for finding and using the closest parent.
 _SHAPES: weakref.WeakKeyDictionary[VisibilityGraph, tuple[dict[bytes, int], set[bytes]]] = (
     weakref.WeakKeyDictionary()
@@ -345,7 +283,7 @@ def _shape(graph: VisibilityGraph) -> tuple[dict[bytes, int], set[bytes]]:
 _REMOVED_PER_VERTEX = 8.0
 
 
-def _closest(layout: _Layout, parents: Sequence[VisibilityGraph]) -> VisibilityGraph:
+def _closest(layout: Layout, parents: Sequence[VisibilityGraph]) -> VisibilityGraph:
     """The parent that leaves the fewest vertices new and edges removed."""
     vertices = _keys(layout.points, layout.prev, layout.next)
     edges = set(_keys(layout.starts, layout.ends))
@@ -370,7 +308,7 @@ def derive_graph(
     Of several, the one that leaves the fewest vertices new and edges removed is used.
     """
     t0 = time.perf_counter()
-    lay = _layout(obstacles, focus)
+    lay = vertex_layout(obstacles, focus)
     if isinstance(parents, VisibilityGraph):
         parent = parents
     else:
@@ -440,28 +378,12 @@ def derive_graph(
             grid.cell_edges,
         )
 
-    # The arrays laid out as the build lays them out.
-    i, j = first[~blocked], second[~blocked]
-    w = angle(points[i], points[j])
-    src = np.concatenate([i, j])
-    dst = np.concatenate([j, i])
-    ww = np.concatenate([w, w])
-    by_src = np.argsort(src, kind="stable")
-    indptr = np.searchsorted(src[by_src], np.arange(n + 1)).astype(np.int64)
-    arrays = GraphArrays(
-        points=points,
-        prev=prev_c,
-        next=next_c,
-        edge_in=edge_in,
-        edge_out=edge_out,
-        indptr=indptr,
-        indices=np.ascontiguousarray(dst[by_src]).astype(np.int64),
-        weights=np.ascontiguousarray(ww[by_src]),
-        starts=grid.starts,
-        ends=grid.ends,
-    )
+    arrays = assemble(lay, grid.starts, grid.ends, first[~blocked], second[~blocked])
     stats = BuildStats(
-        vertices=n, edges=len(i), candidates=len(first), seconds=time.perf_counter() - t0
+        vertices=n,
+        edges=int(np.count_nonzero(~blocked)),
+        candidates=len(first),
+        seconds=time.perf_counter() - t0,
     )
     graph = VisibilityGraph(arrays, stats)
     _keep_candidates(graph, first, second, blocked)

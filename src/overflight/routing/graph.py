@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -150,6 +150,66 @@ def _unit_normals(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.
     return np.ascontiguousarray(n / np.where(norm > 0.0, norm, 1.0)[:, None])
 
 
+class Layout(NamedTuple):
+    """The obstacle edges and the graph's vertices, as a build selects and lays them out."""
+
+    starts: NDArray[np.float64]
+    ends: NDArray[np.float64]
+    points: NDArray[np.float64]
+    prev: NDArray[np.float64]
+    next: NDArray[np.float64]
+    edge_in: Int1D
+    edge_out: Int1D
+
+
+def vertex_layout(obstacles: Obstacles, focus: Focus | None) -> Layout:
+    """The edges of the obstacles and their convex vertices (within the focus, if given)."""
+    starts, prv, nxt = _ring_edges(obstacles.rings)
+    prev_pts, next_pts = starts[prv], starts[nxt]
+    # Obstacles lie to the left of every ring: a left turn (or none) bulges
+    # into free space. Straight runs count, so a route may follow an edge.
+    turn = np.sum(np.cross(prev_pts, starts) * next_pts, axis=1)
+    scale = np.linalg.norm(np.cross(prev_pts, starts), axis=1) * np.linalg.norm(
+        np.cross(starts, next_pts), axis=1
+    )
+    convex = np.flatnonzero(turn >= -1e-9 * scale)
+    if focus is not None:
+        convex = convex[focus.keeps(starts[convex])]
+    return Layout(
+        starts=starts,
+        ends=next_pts,
+        points=np.ascontiguousarray(starts[convex]),
+        prev=np.ascontiguousarray(prev_pts[convex]),
+        next=np.ascontiguousarray(next_pts[convex]),
+        edge_in=prv[convex].astype(np.int64),
+        edge_out=convex.astype(np.int64),
+    )
+
+
+def assemble(
+    lay: Layout, starts: NDArray[np.float64], ends: NDArray[np.float64], i: Int1D, j: Int1D
+) -> GraphArrays:
+    """The graph's arrays from its clear vertex pairs (i, j), each pair once."""
+    w = angle(lay.points[i], lay.points[j])
+    src = np.concatenate([i, j])
+    dst = np.concatenate([j, i])
+    ww = np.concatenate([w, w])
+    order = np.argsort(src, kind="stable")
+    indptr = np.searchsorted(src[order], np.arange(len(lay.points) + 1)).astype(np.int64)
+    return GraphArrays(
+        points=lay.points,
+        prev=lay.prev,
+        next=lay.next,
+        edge_in=lay.edge_in,
+        edge_out=lay.edge_out,
+        indptr=indptr,
+        indices=np.ascontiguousarray(dst[order]).astype(np.int64),
+        weights=np.ascontiguousarray(ww[order]),
+        starts=starts,
+        ends=ends,
+    )
+
+
 class VisibilityGraph:
     """Convex obstacle vertices joined by clear bitangent great-circle legs."""
 
@@ -177,29 +237,15 @@ class VisibilityGraph:
         from overflight.routing import kernels
 
         t0 = time.perf_counter()
-        starts, prv, nxt = _ring_edges(obstacles.rings)
-        ends = starts[nxt]
-        prev_pts, next_pts = starts[prv], starts[nxt]
-        # Obstacles lie to the left of every ring: a left turn (or none) bulges
-        # into free space. Straight runs count, so a route may follow an edge.
-        turn = np.sum(np.cross(prev_pts, starts) * next_pts, axis=1)
-        scale = np.linalg.norm(np.cross(prev_pts, starts), axis=1) * np.linalg.norm(
-            np.cross(starts, next_pts), axis=1
-        )
-        convex = np.flatnonzero(turn >= -1e-9 * scale)
-        if focus is not None:
-            convex = convex[focus.keeps(starts[convex])]
-        points = np.ascontiguousarray(starts[convex])
-        grid = kernels.build_edge_grid(starts, ends)
-        n_prev = _unit_normals(prev_pts[convex], points)
-        n_next = _unit_normals(next_pts[convex], points)
-        first, second = kernels.bitangent_pairs(points, n_prev, n_next)
-        edge_in = prv[convex].astype(np.int64)
-        edge_out = convex.astype(np.int64)
+        lay = vertex_layout(obstacles, focus)
+        grid = kernels.build_edge_grid(lay.starts, lay.ends)
+        n_prev = _unit_normals(lay.prev, lay.points)
+        n_next = _unit_normals(lay.next, lay.points)
+        first, second = kernels.bitangent_pairs(lay.points, n_prev, n_next)
         blocked = kernels.pairs_blocked(
-            points,
-            edge_in,
-            edge_out,
+            lay.points,
+            lay.edge_in,
+            lay.edge_out,
             first,
             second,
             grid.starts,
@@ -207,28 +253,10 @@ class VisibilityGraph:
             grid.cell_start,
             grid.cell_edges,
         )
-        i, j = first[~blocked], second[~blocked]
-        w = angle(points[i], points[j])
-        src = np.concatenate([i, j])
-        dst = np.concatenate([j, i])
-        ww = np.concatenate([w, w])
-        order = np.argsort(src, kind="stable")
-        indptr = np.searchsorted(src[order], np.arange(len(points) + 1)).astype(np.int64)
-        arrays = GraphArrays(
-            points=points,
-            prev=np.ascontiguousarray(prev_pts[convex]),
-            next=np.ascontiguousarray(next_pts[convex]),
-            edge_in=edge_in,
-            edge_out=edge_out,
-            indptr=indptr,
-            indices=np.ascontiguousarray(dst[order]).astype(np.int64),
-            weights=np.ascontiguousarray(ww[order]),
-            starts=grid.starts,
-            ends=grid.ends,
-        )
+        arrays = assemble(lay, grid.starts, grid.ends, first[~blocked], second[~blocked])
         stats = BuildStats(
-            vertices=len(points),
-            edges=len(i),
+            vertices=len(lay.points),
+            edges=int(np.count_nonzero(~blocked)),
             candidates=len(first),
             seconds=time.perf_counter() - t0,
         )
