@@ -353,6 +353,22 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
 
     # The wire models document the answers (`responses`, not `response_model`): the JSON is
     # the CLI's, built by the library, and sent as it is, neither re-validated nor re-encoded.
+    def flight(values: dict[str, Any]) -> FlightRequest:
+        """A query's flight request: places, states, aircraft, operator and airline checked."""
+        _place(values["origin"], "origin")
+        _place(values["destination"], "destination")
+        values["deny"] = _codes(values["deny"], "deny", limits.max_states)
+        profile = _aircraft(values["aircraft"])
+        values["aircraft"] = profile.designator if profile else None
+        values["operator"] = _operator(values["operator"])
+        if values["airline"] is not None:
+            with blame("airline"):
+                find_airline(values["airline"])
+        try:
+            return FlightRequest(**values)
+        except RequestError as exc:
+            raise ApiError.bad_input(exc.field, str(exc)) from None
+
     @router.get(
         "/route",
         summary="Plan a route (JSON of `overflight route --format json`)",
@@ -364,21 +380,9 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
 
         def run() -> Computed:
             values = cast(BaseModel, query).model_dump()
-            _place(values["origin"], "origin")
-            _place(values["destination"], "destination")
-            values["deny"] = _codes(values["deny"], "deny", limits.max_states)
             values["allow"] = _codes(values["allow"], "allow", limits.max_states)
             values["scenario"] = _scenario(values["scenario"])
-            profile = _aircraft(values["aircraft"])
-            values["aircraft"] = profile.designator if profile else None
-            values["operator"] = _operator(values["operator"])
-            if values["airline"] is not None:
-                with blame("airline"):
-                    find_airline(values["airline"])
-            try:
-                request = FlightRequest(**values)
-            except RequestError as exc:
-                raise ApiError.bad_input(exc.field, str(exc)) from None
+            request = flight(values)
             if request.allow and request.scenario is None and not request.uses_registry:
                 raise ApiError.bad_input(
                     "allow",
@@ -411,22 +415,6 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
     Strict = Annotated[bool, Query(description=_request_help("strict"))]
     Month = Annotated[int | None, Query(ge=1, le=12, description=_request_help("month"))]
     NoWind = Annotated[bool, Query(description=_request_help("no_wind"))]
-
-    def flight(values: dict[str, Any]) -> FlightRequest:
-        """The request of a compare or chokepoints query, checked as /api/route checks one."""
-        _place(values["origin"], "origin")
-        _place(values["destination"], "destination")
-        values["deny"] = _codes(values["deny"], "deny", limits.max_states)
-        profile = _aircraft(values["aircraft"])
-        values["aircraft"] = profile.designator if profile else None
-        values["operator"] = _operator(values["operator"])
-        if values["airline"] is not None:
-            with blame("airline"):
-                find_airline(values["airline"])
-        try:
-            return FlightRequest(**values)
-        except RequestError as exc:
-            raise ApiError.bad_input(exc.field, str(exc)) from None
 
     @router.get(
         "/compare",
