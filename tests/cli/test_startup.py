@@ -93,6 +93,31 @@ def test_a_bad_option_is_told_before_the_library_loads() -> None:
         assert not {m.split(".")[0] for m in imported} & {"numpy", "shapely", "pyproj"}
 
 
+_COLLECTED_AT_EXIT = """
+    import atexit, gc, sys
+    # Registered first, so run last: after every handler the command line registers.
+    atexit.register(lambda: print("frozen" if gc.get_freeze_count() else "collected"))
+    sys.argv = ["overflight", "--help"]
+    from overflight.cli import main
+    main({argv})
+"""
+
+
+@pytest.mark.parametrize(("argv", "left"), [("", "frozen"), ("['--help']", "collected")])
+def test_the_process_command_line_leaves_its_objects_to_the_exit(argv: str, left: str) -> None:
+    """Run as the process's command, the objects stay out of the last collection; called
+    from Python with arguments (tests, notebooks), the caller's collector is left alone."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_COLLECTED_AT_EXIT.format(argv=argv))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == left
+
+
 def test_import_overflight_loads_no_array_or_geometry_library() -> None:
     code = "import json, sys, overflight; print(json.dumps([*sys.modules]))"
     imported = set(json.loads(_run(code)))
