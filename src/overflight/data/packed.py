@@ -81,10 +81,11 @@ class StringColumn:
         self._column = packed_column
 
     @functools.cached_property
-    def _ends(self) -> list[int]:
-        # UTF-8 never holds the separator's byte inside another character's bytes.
-        ends: list[int] = np.flatnonzero(self._column == ord(_END)).tolist()
-        return ends
+    def _ends(self) -> np.ndarray:
+        # UTF-8 never holds the separator's byte inside another character's bytes. Kept as an
+        # array: a lookup reads two of its numbers, and making a list of the airports' 28,000
+        # cost more than finding them.
+        return np.flatnonzero(self._column == ord(_END))
 
     @functools.cached_property
     def _bytes(self) -> bytes:
@@ -94,8 +95,8 @@ class StringColumn:
         return len(self._ends)
 
     def __getitem__(self, i: int) -> str:
-        start = self._ends[i - 1] + 1 if i > 0 else 0
-        return self._column[start : self._ends[i]].tobytes().decode("utf-8")
+        start = int(self._ends[i - 1]) + 1 if i > 0 else 0
+        return self._column[start : int(self._ends[i])].tobytes().decode("utf-8")
 
     def last_index(self, value: str) -> int | None:
         """The row of the last string equal to ``value``, or None if there is none."""
