@@ -1,5 +1,9 @@
 """The one-shot command line's start-up: `--help` and a route with a warm cache (issue 16).
 
+The route is timed as text, as JSON, and as JSON with an aircraft (numba and its cached
+kernels loaded; the run also counts the kernels numba loaded from its cache and those it
+compiled, which a warm run must not).
+
 Run from the repository root::
 
     python -m benchmarks.bench_cli             # or: python benchmarks/bench_cli.py
@@ -36,11 +40,14 @@ from benchmarks import common
 ROUTE = ("route", "UUMU", "OSLK", "--deny", "BG,GR,TR")
 ROUTE_TEXT = " ".join(ROUTE)
 
-#: The commands timed, by the name their figures are recorded under.
+#: The commands timed, by the name their figures are recorded under. With an aircraft the
+#: route plans with the compiled kernels (fuel stops ask many queries): numba and its cached
+#: kernels load, which a plain route never does.
 COMMANDS: dict[str, tuple[str, ...]] = {
     "help": ("--help",),
     "route_text": ROUTE,
     "route_json": (*ROUTE, "--format", "json"),
+    "route_aircraft": (*ROUTE, "--aircraft", "IL76", "--format", "json"),
 }
 
 
@@ -85,6 +92,24 @@ def _commit_of(tree: Path) -> str | None:
     return done.stdout.strip() or None
 
 
+def _kernels_cached(env: dict[str, str]) -> dict[str, int]:
+    """How many compiled kernels the route with an aircraft loaded from numba's cache, and
+    how many it compiled and saved (none, once warm: a warm run must not compile)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "overflight", *COMMANDS["route_aircraft"]],
+        env={**env, "NUMBA_DEBUG_CACHE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    lines = done.stdout.splitlines()  # numba reports on standard output
+    return {
+        "loaded": sum(line.startswith("[cache] data loaded") for line in lines),
+        "saved": sum(line.startswith("[cache] data saved") for line in lines),
+    }
+
+
 def _bare(env: dict[str, str]) -> float:
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], env=env, check=True, timeout=60)
@@ -112,6 +137,7 @@ def run(args: argparse.Namespace) -> None:
             name: [_run(argv, env) for _ in range(args.runs)] for name, argv in COMMANDS.items()
         }
         figures["python_start_median_s"] = common.median([_bare(env) for _ in range(args.runs)])
+        figures["numba_kernels"] = _kernels_cached(env)
     figures["load_average_at_end"] = list(os.getloadavg())
     for name, timed in runs.items():
         times = [wall for wall, _ in timed]
@@ -129,6 +155,12 @@ def run(args: argparse.Namespace) -> None:
             flush=True,
         )
     print(f"  bare interpreter: {figures['python_start_median_s']:.3f} s", flush=True)
+    kernels = figures["numba_kernels"]
+    print(
+        f"  compiled kernels of the route with an aircraft: {kernels['loaded']} loaded from "
+        f"numba's cache, {kernels['saved']} compiled",
+        flush=True,
+    )
     targets = [
         common.Target(
             "`overflight --help`", figures["help"]["median_s"], 1.0, 0.2, "s", "issue 16: ≤ 0.2 s"
@@ -159,7 +191,9 @@ def run(args: argparse.Namespace) -> None:
         f"cache; a bare interpreter starts in {figures['python_start_median_s']:.3f} s.{measured} "
         "Imports read bytecode, as an installed package has it: the children run without "
         "PYTHONDONTWRITEBYTECODE, and the untimed warm-up runs compiled every module they import "
-        f"into a bytecode cache (PYTHONPYCACHEPREFIX). Load average at the end {load:.2f}; "
+        f"into a bytecode cache (PYTHONPYCACHEPREFIX). With an aircraft, "
+        f"{figures['numba_kernels']['loaded']} compiled kernels were loaded from numba's cache "
+        f"and {figures['numba_kernels']['saved']} compiled. Load average at the end {load:.2f}; "
         "processor times (user and system) of the same runs: "
         + ", ".join(f"{name} {figures[name]['cpu_median_s']:.3f} s" for name in COMMANDS)
         + "."
