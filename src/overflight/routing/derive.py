@@ -68,9 +68,12 @@ __all__ = ["derive_graph", "planner_from"]
 Vector = NDArray[np.float64]
 Int1D = NDArray[np.int64]
 Bool1D = NDArray[np.bool_]
+Bool2D = NDArray[np.bool_]
 
 #: Edges per cap when testing arcs against the new or removed edges (consecutive ring edges).
 _CAP_EDGES = 32
+#: Most cells of the mask of new vertices' pairs held at once (bytes).
+_MASK_CELLS = 1 << 24
 #: Added to every cap's radius, radians (about 0.6 m): far above rounding, far below an edge.
 _CAP_SLACK = 1e-7
 
@@ -95,38 +98,37 @@ def _ordered(i: int, j: int) -> tuple[int, int]:
 
 
 @_pjit
-def _count_new_pairs(points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D) -> Int1D:
-    """How many candidate bitangents each new vertex lists."""
+def _new_pair_rows(
+    points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D, rows: Int1D
+) -> Bool2D:
+    """For each new vertex rows[k], which vertices j it lists as a candidate bitangent (k, j)."""
     n = points.shape[0]
-    counts = np.zeros(n, dtype=np.int64)
-    for i in numba.prange(n):
-        if not new[i]:
-            continue
-        c = 0
+    out = np.zeros((rows.shape[0], n), dtype=np.bool_)
+    for k in numba.prange(rows.shape[0]):
+        i = rows[k]
         for j in range(n):
             lo, hi = _ordered(i, j)
             if _new_pair(new, i, j) and _is_bitangent(points, n_prev, n_next, lo, hi):
-                c += 1
-        counts[i] = c
-    return counts
+                out[k, j] = True
+    return out
 
 
-@_pjit
-def _fill_new_pairs(
-    points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D, offsets: Int1D, out: Int1D
-) -> None:
-    """The pairs counted by :func:`_count_new_pairs` as (lo, hi), at each vertex's offset."""
-    n = points.shape[0]
-    for i in numba.prange(n):
-        if not new[i]:
-            continue
-        c = offsets[i]
-        for j in range(n):
-            lo, hi = _ordered(i, j)
-            if _new_pair(new, i, j) and _is_bitangent(points, n_prev, n_next, lo, hi):
-                out[2 * c] = lo
-                out[2 * c + 1] = hi
-                c += 1
+def _new_pairs(points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D) -> tuple[Int1D, Int1D]:
+    """The candidate bitangents with a new vertex, as (lower, higher) indices, each once.
+
+    One pass over a mask per new vertex, a block of them at a time to bound the memory.
+    """
+    rows = np.flatnonzero(new).astype(np.int64)
+    n = max(len(points), 1)
+    block = max(1, _MASK_CELLS // n)
+    firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for b in range(0, len(rows), block):
+        chunk = rows[b : b + block]
+        k, j = np.nonzero(_new_pair_rows(points, n_prev, n_next, new, chunk))
+        i = chunk[k]
+        firsts.append(np.minimum(i, j))
+        seconds.append(np.maximum(i, j))
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 @_pjit
@@ -191,10 +193,52 @@ def _caps(starts: Vector, ends: Vector) -> tuple[Vector, NDArray[np.float64]]:
     return np.ascontiguousarray(centres), np.asarray(radii)
 
 
-def _keys(*columns: Vector) -> list[bytes]:
-    """One hashable key per row of the stacked float columns (their exact bits)."""
-    rows = np.ascontiguousarray(np.hstack(columns))
-    return [r.tobytes() for r in rows]
+def _bits(*columns: Vector) -> NDArray[np.uint64]:
+    """The stacked float columns' exact bits, one row per item (so -0.0 and 0.0 differ)."""
+    return np.ascontiguousarray(np.hstack(columns)).view(np.uint64)
+
+
+def _hashes(bits: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """One 64-bit hash per row of bits (FNV-style, wrapping): equal rows, equal hashes."""
+    h = np.full(len(bits), 0xCBF29CE484222325, dtype=np.uint64)
+    for column in bits.T:
+        h = (h ^ column) * np.uint64(0x100000001B3)
+    return h
+
+
+def _match(old: NDArray[np.uint64], new: NDArray[np.uint64]) -> tuple[Bool1D, Bool1D] | None:
+    """Which rows of each side have an equal row on the other, matched one to one.
+
+    Rows are matched as multisets: a row held twice on one side and once on the other is
+    matched once. None when two different rows share a hash (the caller then compares
+    rows one by one).
+    """
+    both = np.concatenate([old, new])
+    h = _hashes(both)
+    order = np.argsort(h, kind="stable")  # within a hash: old rows first, each in order
+    hs, rows = h[order], both[order]
+    same = hs[1:] == hs[:-1]
+    if np.any(same & np.any(rows[1:] != rows[:-1], axis=1)):
+        return None
+    group = np.concatenate([[0], np.cumsum(~same)])
+    side = (order >= len(old)).astype(np.int64)
+    run = group * 2 + side  # non-decreasing along the order
+    starts = np.concatenate([[True], run[1:] != run[:-1]])
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(run)), 0))
+    rank = np.arange(len(run)) - first
+    groups = int(group[-1]) + 1 if len(group) else 0
+    shared = np.minimum(
+        np.bincount(group[side == 0], minlength=groups),
+        np.bincount(group[side == 1], minlength=groups),
+    )
+    matched = np.empty(len(both), dtype=np.bool_)
+    matched[order] = rank < shared[group]
+    return matched[: len(old)], matched[len(old) :]
+
+
+def _keys(bits: NDArray[np.uint64]) -> list[bytes]:
+    """One hashable key per row (its exact bits): the slow, collision-proof matching."""
+    return [r.tobytes() for r in bits]
 
 
 def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Bool1D]:
@@ -228,10 +272,13 @@ def _edge_split(parent: GraphArrays, starts: Vector, ends: Vector) -> tuple[Int1
 
     Edges are compared as multisets of exact (start, end) pairs.
     """
-    old = _keys(parent.starts, parent.ends)
-    new = _keys(starts, ends)
-    shared = Counter(old) & Counter(new)
-    return _unmatched(new, shared), _unmatched(old, shared)
+    old, new = _bits(parent.starts, parent.ends), _bits(starts, ends)
+    matched = _match(old, new)
+    if matched is not None:
+        return np.flatnonzero(~matched[1]), np.flatnonzero(~matched[0])
+    old_keys, new_keys = _keys(old), _keys(new)
+    shared = Counter(old_keys) & Counter(new_keys)
+    return _unmatched(new_keys, shared), _unmatched(old_keys, shared)
 
 
 def _unmatched(keys: list[bytes], shared: Counter[bytes]) -> Int1D:
@@ -264,18 +311,18 @@ def _blocked_by(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Bool1D:
     )
 
 
-#: Each graph's vertices (key: index) and edge keys, for finding and using the closest parent.
-_SHAPES: weakref.WeakKeyDictionary[VisibilityGraph, tuple[dict[bytes, int], set[bytes]]] = (
-    weakref.WeakKeyDictionary()
-)
+#: Each graph's vertex and edge hashes, sorted: how close a parent is, roughly.
+_SHAPES: weakref.WeakKeyDictionary[
+    VisibilityGraph, tuple[NDArray[np.uint64], NDArray[np.uint64]]
+] = weakref.WeakKeyDictionary()
 
 
-def _shape(graph: VisibilityGraph) -> tuple[dict[bytes, int], set[bytes]]:
+def _shape(graph: VisibilityGraph) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
     known = _SHAPES.get(graph)
     if known is None:
         a = graph.arrays
-        vertices = {key: i for i, key in enumerate(_keys(a.points, a.prev, a.next))}
-        known = _SHAPES[graph] = (vertices, set(_keys(a.starts, a.ends)))
+        vertices = np.sort(_hashes(_bits(a.points, a.prev, a.next)))
+        known = _SHAPES[graph] = (vertices, np.sort(_hashes(_bits(a.starts, a.ends))))
     return known
 
 
@@ -283,17 +330,53 @@ def _shape(graph: VisibilityGraph) -> tuple[dict[bytes, int], set[bytes]]:
 _REMOVED_PER_VERTEX = 8.0
 
 
+def _missing(keys: NDArray[np.uint64], sorted_keys: NDArray[np.uint64]) -> int:
+    """How many of the keys the sorted ones lack."""
+    if len(sorted_keys) == 0:
+        return len(keys)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return int(np.count_nonzero(sorted_keys[at] != keys))
+
+
 def _closest(layout: Layout, parents: Sequence[VisibilityGraph]) -> VisibilityGraph:
-    """The parent that leaves the fewest vertices new and edges removed."""
-    vertices = _keys(layout.points, layout.prev, layout.next)
-    edges = set(_keys(layout.starts, layout.ends))
+    """The parent that leaves the fewest vertices new and edges removed (by hash: a guide)."""
+    vertices = _hashes(_bits(layout.points, layout.prev, layout.next))
+    edges = np.sort(_hashes(_bits(layout.starts, layout.ends)))
 
     def cost(parent: VisibilityGraph) -> float:
         old_vertices, old_edges = _shape(parent)
-        new = sum(1 for key in vertices if key not in old_vertices)
-        return new + len(old_edges - edges) / _REMOVED_PER_VERTEX
+        removed = _missing(old_edges, edges)
+        return _missing(vertices, old_vertices) + removed / _REMOVED_PER_VERTEX
 
     return min(parents, key=cost)
+
+
+def _kept(parent: GraphArrays, lay: Layout) -> Int1D:
+    """The parent's index of each vertex of the layout with the same point and neighbours.
+
+    -1 for the others (new), and for any vertex held twice by either graph: a vertex
+    taken as new is enumerated and tested in full, which is slower but never wrong.
+    """
+    old = _bits(parent.points, parent.prev, parent.next)
+    new = _bits(lay.points, lay.prev, lay.next)
+    h_old, h_new = _hashes(old), _hashes(new)
+    order = np.argsort(h_old, kind="stable")
+    ho = h_old[order]
+    out = np.full(len(new), -1, dtype=np.int64)
+    if len(ho) == 0:
+        return out
+    at = np.minimum(np.searchsorted(ho, h_new), len(ho) - 1)
+    candidate = order[at]
+    hit = (ho[at] == h_new) & np.all(old[candidate] == new, axis=1)
+    # Once each way: no other parent row with that hash, no other child row with it.
+    after = np.minimum(at + 1, len(ho) - 1)
+    alone = (at + 1 >= len(ho)) | (ho[after] != h_new)
+    counts = np.unique(h_new, return_counts=True)
+    twice = counts[0][counts[1] > 1]
+    alone &= ~np.isin(h_new, twice)
+    keep = hit & alone
+    out[keep] = candidate[keep]
+    return out
 
 
 def derive_graph(
@@ -319,10 +402,7 @@ def derive_graph(
 
     # Kept vertices: the parent's index of each (-1: new).
     pa = parent.arrays
-    where = _shape(parent)[0]
-    in_parent = np.array(
-        [where.get(key, -1) for key in _keys(points, prev_c, next_c)], dtype=np.int64
-    )
+    in_parent = _kept(pa, lay)
     to_child = np.full(len(pa.points), -1, dtype=np.int64)
     kept = in_parent >= 0
     to_child[in_parent[kept]] = np.flatnonzero(kept)
@@ -335,14 +415,10 @@ def derive_graph(
     was_blocked = p_blocked[both]
     n_prev = _unit_normals(prev_c, points)
     n_next = _unit_normals(next_c, points)
-    new = ~kept
-    counts = _count_new_pairs(points, n_prev, n_next, new)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    count = int(offsets[-1])
-    flat = np.empty(2 * count, dtype=np.int64)
-    _fill_new_pairs(points, n_prev, n_next, new, offsets, flat)
-    first = np.concatenate([lo, flat[0::2]])
-    second = np.concatenate([hi, flat[1::2]])
+    new_lo, new_hi = _new_pairs(points, n_prev, n_next, ~kept)
+    count = len(new_lo)
+    first = np.concatenate([lo, new_lo])
+    second = np.concatenate([hi, new_hi])
     # The state in the parent: 0 clear, 1 blocked, 2 not there (a new vertex).
     state = np.concatenate([was_blocked.astype(np.int8), np.full(count, 2, dtype=np.int8)])
     order = np.lexsort((second, first))
