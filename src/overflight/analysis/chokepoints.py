@@ -331,11 +331,25 @@ class Replanner:
         planner = self._planners.get(parent) or self._planners.get(frozenset())
         if planner is None:
             return None
-        # Base states outside the parent's window count too: this route has no length bound.
-        more = sorted((self.base | refused) - set(planner.denied))
-        found = planner.route_around(self.origin, self.destination, more, speed_kt=self.speed_kt)
+        denied = self.base | refused
+        more = denied - set(planner.denied)
+        focus = planner.closure.focus
+        if focus is not None:
+            # The path bends only at the graph's vertices, all inside its focus: states out
+            # of the focus's reach are left to the verifier rather than joined as obstacles.
+            reach = focus.reach_km + 2.0 * (_SLACK_KM + self.margin_nm * KM_PER_NM)
+            more = frozenset(c for c in more if self._reach_km(c) <= reach)
+        found = planner.route_around(
+            self.origin, self.destination, sorted(more), speed_kt=self.speed_kt
+        )
         if found is None or found.distance_km > longest_km:
             return None
+        rest = sorted(denied - more - set(planner.denied))
+        if rest:
+            try:
+                check_route(found.waypoints, rest)
+            except VerificationError:
+                return None
         found = replace(found, denied=tuple(sorted(self.base | refused)))
         self._known.append((frozenset(t.country for t in found.transit), found))
         return found

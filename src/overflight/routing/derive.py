@@ -74,6 +74,8 @@ Bool2D = NDArray[np.bool_]
 _CAP_EDGES = 32
 #: Most cells of the mask of new vertices' pairs held at once (bytes).
 _MASK_CELLS = 1 << 24
+#: Cells along a cube face's side when edges are ordered for caps (about 1.4 degrees).
+_CELLS = 64
 #: Added to every cap's radius, radians (about 0.6 m): far above rounding, far below an edge.
 _CAP_SLACK = 1e-7
 
@@ -170,6 +172,24 @@ def _arcs_meet(
             if out[k]:
                 break
     return out
+
+
+def _near_first(starts: Vector, ends: Vector) -> Int1D:
+    """An order of the edges in which neighbours follow each other (by cube-face cell).
+
+    The edges a change adds or removes come from many rings, in the order of their graph;
+    caps of consecutive edges in that order may span continents, and an arc then looks
+    into every edge of them.
+    """
+    mid = starts + ends
+    face = np.argmax(np.abs(mid), axis=1)
+    top = np.take_along_axis(mid, face[:, None], axis=1)[:, 0]
+    sign = top < 0.0
+    other = np.stack([(face + 1) % 3, (face + 2) % 3], axis=1)
+    uv = np.take_along_axis(mid, other, axis=1) / np.where(top == 0.0, 1.0, np.abs(top))[:, None]
+    cells = np.clip(((uv + 1.0) * 0.5 * _CELLS).astype(np.int64), 0, _CELLS - 1)
+    key = ((face * 2 + sign) * _CELLS + cells[:, 0]) * _CELLS + cells[:, 1]
+    return np.argsort(key, kind="stable")
 
 
 def _caps(starts: Vector, ends: Vector) -> tuple[Vector, NDArray[np.float64]]:
@@ -297,6 +317,8 @@ def _blocked_by(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Bool1D:
     """For each arc a[k]-b[k], whether one of these edges blocks it (none skipped)."""
     if len(starts) == 0 or len(a) == 0:
         return np.zeros(len(a), dtype=np.bool_)
+    order = _near_first(starts, ends)
+    starts, ends = starts[order], ends[order]
     centres, radii = _caps(starts, ends)
     return np.asarray(
         _arcs_meet(
@@ -421,7 +443,7 @@ def derive_graph(
     second = np.concatenate([hi, new_hi])
     # The state in the parent: 0 clear, 1 blocked, 2 not there (a new vertex).
     state = np.concatenate([was_blocked.astype(np.int8), np.full(count, 2, dtype=np.int8)])
-    order = np.lexsort((second, first))
+    order = np.argsort(first * max(n, 1) + second)  # each pair once: as (first, second)
     first, second, state = first[order], second[order], state[order]
 
     # Blocked: from the parent where the split of the edges allows, else tested in full.
@@ -462,6 +484,7 @@ def derive_graph(
         seconds=time.perf_counter() - t0,
     )
     graph = VisibilityGraph(arrays, stats)
+    graph._grid = grid  # the searches' grid of these edges: made once
     _keep_candidates(graph, first, second, blocked)
     return graph
 
