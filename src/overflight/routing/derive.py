@@ -52,13 +52,13 @@ from overflight.routing.graph import (
 from overflight.routing.graph_cache import write_graph
 from overflight.routing.kernels import (
     ON_ARC,
+    _blocker,
     _is_bitangent,
     _jit,
     _meets,
     _pjit,
     bitangent_pairs,
     build_edge_grid,
-    pairs_blocked,
 )
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.planner import Planner, _cache_file, planner_of
@@ -79,10 +79,14 @@ _CELLS = 64
 #: Added to every cap's radius, radians (about 0.6 m): far above rounding, far below an edge.
 _CAP_SLACK = 1e-7
 
-#: Candidate pairs (first, second, blocked) of graphs made or examined here, by graph.
-_CANDIDATES: weakref.WeakKeyDictionary[VisibilityGraph, tuple[Int1D, Int1D, Bool1D]] = (
+#: Candidate pairs (first, second, blocker) of graphs made or examined here, by graph: the
+#: blocker is the index of an edge that blocks the pair, -1 for none, -2 for antipodes
+#: (blocked by no edge) and -3 for blocked by an edge not known (a graph read from disk).
+_CANDIDATES: weakref.WeakKeyDictionary[VisibilityGraph, tuple[Int1D, Int1D, Int1D]] = (
     weakref.WeakKeyDictionary()
 )
+#: A pair blocked by an edge the candidates do not name.
+_UNKNOWN = -3
 
 
 @_jit
@@ -136,14 +140,14 @@ def _new_pairs(points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D) -> t
 @_pjit
 def _arcs_meet(
     a: Vector, b: Vector, starts: Vector, ends: Vector, centres: Vector, radii: Vector
-) -> Bool1D:
-    """For each arc a[k]-b[k], whether an edge blocks it; cap q holds edges of block q.
+) -> Int1D:
+    """For each arc a[k]-b[k], an edge that blocks it (-1: none); cap q holds edges of block q.
 
     A cap is looked into only when the arc may come within its radius of its centre: its
     great circle passes that close, and the centre lies within the radius plus half the
     arc's length of the arc's midpoint.
     """
-    out = np.zeros(a.shape[0], dtype=np.bool_)
+    out = np.full(a.shape[0], -1, dtype=np.int64)
     size = _CAP_EDGES
     for k in numba.prange(a.shape[0]):
         ak, bk = a[k], b[k]
@@ -167,9 +171,9 @@ def _arcs_meet(
                 continue
             for e in range(q * size, min((q + 1) * size, starts.shape[0])):
                 if _meets(ak, bk, nv[0], nv[1], nv[2], tol, starts, ends, e):
-                    out[k] = True
+                    out[k] = e
                     break
-            if out[k]:
+            if out[k] >= 0:
                 break
     return out
 
@@ -226,8 +230,8 @@ def _hashes(bits: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return h
 
 
-def _match(old: NDArray[np.uint64], new: NDArray[np.uint64]) -> tuple[Bool1D, Bool1D] | None:
-    """Which rows of each side have an equal row on the other, matched one to one.
+def _match(old: NDArray[np.uint64], new: NDArray[np.uint64]) -> Int1D | None:
+    """For each old row, the index of an equal new row matched to it one to one (-1: none).
 
     Rows are matched as multisets: a row held twice on one side and once on the other is
     matched once. None when two different rows share a hash (the caller then compares
@@ -240,20 +244,19 @@ def _match(old: NDArray[np.uint64], new: NDArray[np.uint64]) -> tuple[Bool1D, Bo
     same = hs[1:] == hs[:-1]
     if np.any(same & np.any(rows[1:] != rows[:-1], axis=1)):
         return None
-    group = np.concatenate([[0], np.cumsum(~same)])
-    side = (order >= len(old)).astype(np.int64)
-    run = group * 2 + side  # non-decreasing along the order
-    starts = np.concatenate([[True], run[1:] != run[:-1]])
-    first = np.maximum.accumulate(np.where(starts, np.arange(len(run)), 0))
-    rank = np.arange(len(run)) - first
-    groups = int(group[-1]) + 1 if len(group) else 0
-    shared = np.minimum(
-        np.bincount(group[side == 0], minlength=groups),
-        np.bincount(group[side == 1], minlength=groups),
-    )
-    matched = np.empty(len(both), dtype=np.bool_)
-    matched[order] = rank < shared[group]
-    return matched[: len(old)], matched[len(old) :]
+    size = len(both)
+    group = np.concatenate([[0], np.cumsum(~same)]) if size else np.zeros(0, dtype=np.int64)
+    groups = int(group[-1]) + 1 if size else 0
+    is_new = order >= len(old)
+    olds = np.bincount(group[~is_new], minlength=groups)
+    news = np.bincount(group[is_new], minlength=groups)
+    begin = np.searchsorted(group, np.arange(groups))  # each group's first position
+    rank = np.arange(size) - begin[group]  # old rows: their rank among the group's old ones
+    partner = np.full(len(old), -1, dtype=np.int64)
+    matched = ~is_new & (rank < news[group])
+    at = begin[group[matched]] + olds[group[matched]] + rank[matched]
+    partner[order[matched]] = order[at] - len(old)
+    return partner
 
 
 def _keys(bits: NDArray[np.uint64]) -> list[bytes]:
@@ -261,8 +264,8 @@ def _keys(bits: NDArray[np.uint64]) -> list[bytes]:
     return [r.tobytes() for r in bits]
 
 
-def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Bool1D]:
-    """The graph's candidate bitangents (i < j, in build order) and which were blocked."""
+def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Int1D]:
+    """The graph's candidate bitangents (i < j, in build order) and what blocked each."""
     known = _CANDIDATES.get(graph)
     if known is not None:
         return known
@@ -275,30 +278,35 @@ def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Bool1D]:
     src = np.repeat(np.arange(n, dtype=np.int64), np.diff(a.indptr))
     clear = np.unique(src * n + a.indices)
     blocked = ~np.isin(first * n + second, clear, assume_unique=False)
-    return _keep_candidates(graph, first, second, blocked)
+    return _keep_candidates(graph, first, second, np.where(blocked, _UNKNOWN, -1))
 
 
 def _keep_candidates(
-    graph: VisibilityGraph, first: Int1D, second: Int1D, blocked: Bool1D
-) -> tuple[Int1D, Int1D, Bool1D]:
+    graph: VisibilityGraph, first: Int1D, second: Int1D, blocker: Int1D
+) -> tuple[Int1D, Int1D, Int1D]:
     """Keep a graph's candidates beside it, in half the memory (indices fit 32 bits)."""
-    kept = (first.astype(np.int32), second.astype(np.int32), blocked)
+    kept = (first.astype(np.int32), second.astype(np.int32), blocker.astype(np.int32))
     _CANDIDATES[graph] = kept  # type: ignore[assignment]
     return kept  # type: ignore[return-value]
 
 
-def _edge_split(parent: GraphArrays, starts: Vector, ends: Vector) -> tuple[Int1D, Int1D]:
-    """Indices of the edges only the new obstacles have, and of those only the parent has.
+def _edge_split(
+    parent: GraphArrays, starts: Vector, ends: Vector
+) -> tuple[Int1D, Int1D, Int1D | None]:
+    """The edges only the new obstacles have, those only the parent has, and the partners.
 
-    Edges are compared as multisets of exact (start, end) pairs.
+    Edges are compared as multisets of exact (start, end) pairs; the partners say where
+    each parent edge is among the new ones (-1: removed; None: not worked out).
     """
     old, new = _bits(parent.starts, parent.ends), _bits(starts, ends)
-    matched = _match(old, new)
-    if matched is not None:
-        return np.flatnonzero(~matched[1]), np.flatnonzero(~matched[0])
+    partner = _match(old, new)
+    if partner is not None:
+        taken = np.zeros(len(new), dtype=np.bool_)
+        taken[partner[partner >= 0]] = True
+        return np.flatnonzero(~taken), np.flatnonzero(partner < 0), partner
     old_keys, new_keys = _keys(old), _keys(new)
     shared = Counter(old_keys) & Counter(new_keys)
-    return _unmatched(new_keys, shared), _unmatched(old_keys, shared)
+    return _unmatched(new_keys, shared), _unmatched(old_keys, shared), None
 
 
 def _unmatched(keys: list[bytes], shared: Counter[bytes]) -> Int1D:
@@ -313,24 +321,57 @@ def _unmatched(keys: list[bytes], shared: Counter[bytes]) -> Int1D:
     return np.asarray(out, dtype=np.int64)
 
 
-def _blocked_by(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Bool1D:
-    """For each arc a[k]-b[k], whether one of these edges blocks it (none skipped)."""
+def _blocker_among(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Int1D:
+    """For each arc a[k]-b[k], the index of one of these edges that blocks it (-1: none)."""
     if len(starts) == 0 or len(a) == 0:
-        return np.zeros(len(a), dtype=np.bool_)
+        return np.full(len(a), -1, dtype=np.int64)
     order = _near_first(starts, ends)
-    starts, ends = starts[order], ends[order]
-    centres, radii = _caps(starts, ends)
-    return np.asarray(
+    centres, radii = _caps(starts[order], ends[order])
+    found = np.asarray(
         _arcs_meet(
             np.ascontiguousarray(a),
             np.ascontiguousarray(b),
-            np.ascontiguousarray(starts),
-            np.ascontiguousarray(ends),
+            np.ascontiguousarray(starts[order]),
+            np.ascontiguousarray(ends[order]),
             centres,
             radii,
         ),
-        dtype=np.bool_,
+        dtype=np.int64,
     )
+    hit = found >= 0
+    found[hit] = order[found[hit]]
+    return found
+
+
+@_pjit
+def _pair_blockers(
+    points: Vector,
+    edge_in: Int1D,
+    edge_out: Int1D,
+    first: Int1D,
+    second: Int1D,
+    starts: Vector,
+    ends: Vector,
+    cell_start: Int1D,
+    cell_edges: Int1D,
+) -> Int1D:
+    """What the build's test answers for each pair: an edge that blocks it, -1, or -2."""
+    out = np.empty(first.shape[0], dtype=np.int64)
+    for k in numba.prange(first.shape[0]):
+        i, j = first[k], second[k]
+        out[k] = _blocker(
+            points[i],
+            points[j],
+            edge_in[i],
+            edge_out[i],
+            edge_in[j],
+            edge_out[j],
+            starts,
+            ends,
+            cell_start,
+            cell_edges,
+        )
+    return out
 
 
 #: Each graph's vertex and edge hashes, sorted: how close a parent is, roughly.
@@ -430,41 +471,48 @@ def derive_graph(
     to_child[in_parent[kept]] = np.flatnonzero(kept)
 
     # Candidates: the parent's between kept vertices, and those with a new vertex.
-    p_first, p_second, p_blocked = _candidates(parent)
+    p_first, p_second, p_blocker = _candidates(parent)
     c1, c2 = to_child[p_first], to_child[p_second]
     both = (c1 >= 0) & (c2 >= 0)
     lo, hi = np.minimum(c1[both], c2[both]), np.maximum(c1[both], c2[both])
-    was_blocked = p_blocked[both]
     n_prev = _unit_normals(prev_c, points)
     n_next = _unit_normals(next_c, points)
     new_lo, new_hi = _new_pairs(points, n_prev, n_next, ~kept)
-    count = len(new_lo)
     first = np.concatenate([lo, new_lo])
     second = np.concatenate([hi, new_hi])
-    # The state in the parent: 0 clear, 1 blocked, 2 not there (a new vertex).
-    state = np.concatenate([was_blocked.astype(np.int8), np.full(count, 2, dtype=np.int8)])
+    # What blocked each pair in the parent (-4: not there, a new vertex).
+    was = np.concatenate([p_blocker[both].astype(np.int64), np.full(len(new_lo), -4)])
     order = np.argsort(first * max(n, 1) + second)  # each pair once: as (first, second)
-    first, second, state = first[order], second[order], state[order]
+    first, second, was = first[order], second[order], was[order]
 
-    # Blocked: from the parent where the split of the edges allows, else tested in full.
-    added, removed = _edge_split(pa, starts, ends)
-    blocked = state == 1
-    full = state == 2
-    clear_before = np.flatnonzero(state == 0)
-    blocked[clear_before] = _blocked_by(
+    # What blocks each pair: from the parent where the split of the edges allows, else
+    # tested in full. A pair blocked by an edge the child keeps stays blocked by it.
+    added, removed, partner = _edge_split(pa, starts, ends)
+    blocker = np.full(len(first), -1, dtype=np.int64)
+    full = was == -4
+    clear_before = np.flatnonzero(was == -1)
+    found = _blocker_among(
         points[first[clear_before]], points[second[clear_before]], starts[added], ends[added]
     )
-    blocked_before = np.flatnonzero(state == 1)
-    full[blocked_before] = _blocked_by(
-        points[first[blocked_before]],
-        points[second[blocked_before]],
-        pa.starts[removed],
-        pa.ends[removed],
+    hit = found >= 0
+    blocker[clear_before[hit]] = added[found[hit]]
+    blocker[was == -2] = -2
+    by_edge = np.flatnonzero(was >= 0) if partner is not None else np.zeros(0, dtype=np.int64)
+    if len(by_edge):
+        assert partner is not None
+        now = partner[was[by_edge]]
+        blocker[by_edge] = now
+        full[by_edge[now < 0]] = True  # its blocker is gone
+    unknown = np.flatnonzero((was == _UNKNOWN) | ((was >= 0) & (partner is None)))
+    freed = _blocker_among(
+        points[first[unknown]], points[second[unknown]], pa.starts[removed], pa.ends[removed]
     )
+    blocker[unknown] = _UNKNOWN
+    full[unknown[freed >= 0]] = True
     grid = build_edge_grid(starts, ends)
     again = np.flatnonzero(full)
     if len(again):
-        blocked[again] = pairs_blocked(
+        blocker[again] = _pair_blockers(
             points,
             edge_in,
             edge_out,
@@ -475,6 +523,7 @@ def derive_graph(
             grid.cell_start,
             grid.cell_edges,
         )
+    blocked = blocker != -1
 
     arrays = assemble(lay, grid.starts, grid.ends, first[~blocked], second[~blocked])
     stats = BuildStats(
@@ -485,7 +534,7 @@ def derive_graph(
     )
     graph = VisibilityGraph(arrays, stats)
     graph._grid = grid  # the searches' grid of these edges: made once
-    _keep_candidates(graph, first, second, blocked)
+    _keep_candidates(graph, first, second, blocker)
     return graph
 
 
