@@ -14,15 +14,18 @@ would give for the new obstacles, by four facts:
   split of it. With the edges of both graphs split into the shared ones, the new ones and
   the removed ones: a pair clear in the parent is clear in the new graph unless a new edge
   blocks it; a pair blocked in the parent and by no removed edge is blocked by a shared one,
-  so still blocked; only a pair a removed edge blocked is tested again in full.
+  so still blocked; only a pair a removed edge blocked is tested again in full. A graph
+  made here knows the edge that blocked each pair: when the child keeps that edge the pair
+  is blocked with no test at all.
 * An arc can meet an edge only if it comes within reach of a cap holding that edge, so the
   tests against the new and removed edges start with a test against a few caps.
 * Candidates are listed and edges laid out in the order the build uses, so the arrays are
   equal, not only the edge sets (``tests/routing/test_derive.py`` compares them).
 
-The candidate pairs of every graph made here are kept beside it (in memory, while the graph
-lives), so that it can serve as a parent in turn; a parent built or read from disk has its
-candidates enumerated once.
+The candidate pairs of every graph made here, with their blockers, are kept beside it (in
+memory, while the graph lives), so that it can serve as a parent in turn; a parent built or
+read from disk has its candidates enumerated once, and its blocked pairs are tested against
+the removed edges.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numba
 import numpy as np
@@ -345,32 +349,18 @@ def _blocker_among(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Int1D:
 
 @_pjit
 def _pair_blockers(
-    points: Vector,
-    edge_in: Int1D,
-    edge_out: Int1D,
-    first: Int1D,
-    second: Int1D,
-    starts: Vector,
-    ends: Vector,
-    cell_start: Int1D,
-    cell_edges: Int1D,
+    points: Vector, edge_in: Int1D, edge_out: Int1D, first: Int1D, second: Int1D, grid: Any
 ) -> Int1D:
-    """What the build's test answers for each pair: an edge that blocks it, -1, or -2."""
+    """What the build's test answers for each pair: an edge that blocks it, -1, or -2.
+
+    The build's own per-pair test (``kernels.pairs_blocked``), keeping the edge it found.
+    """
     out = np.empty(first.shape[0], dtype=np.int64)
+    starts, ends, cells, edges = grid
     for k in numba.prange(first.shape[0]):
         i, j = first[k], second[k]
-        out[k] = _blocker(
-            points[i],
-            points[j],
-            edge_in[i],
-            edge_out[i],
-            edge_in[j],
-            edge_out[j],
-            starts,
-            ends,
-            cell_start,
-            cell_edges,
-        )
+        s0, s1, s2, s3 = edge_in[i], edge_out[i], edge_in[j], edge_out[j]
+        out[k] = _blocker(points[i], points[j], s0, s1, s2, s3, starts, ends, cells, edges)
     return out
 
 
@@ -512,17 +502,9 @@ def derive_graph(
     grid = build_edge_grid(starts, ends)
     again = np.flatnonzero(full)
     if len(again):
-        blocker[again] = _pair_blockers(
-            points,
-            edge_in,
-            edge_out,
-            first[again],
-            second[again],
-            grid.starts,
-            grid.ends,
-            grid.cell_start,
-            grid.cell_edges,
-        )
+        arrays_of_grid = (grid.starts, grid.ends, grid.cell_start, grid.cell_edges)
+        pairs = (first[again], second[again])
+        blocker[again] = _pair_blockers(points, edge_in, edge_out, *pairs, arrays_of_grid)
     blocked = blocker != -1
 
     arrays = assemble(lay, grid.starts, grid.ends, first[~blocked], second[~blocked])
