@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from overflight.analysis import ChokepointReport, explain_no_route, find_chokepoints, scenario_case
+from overflight.analysis.chokepoints import Replanner
 from overflight.analysis.compare import states_crossed
+from overflight.data.airports import resolve_place
 from overflight.errors import NoRouteError
+from overflight.routing.closure import Closure
 from overflight.routing.planner import plan_route
 
 ENDS = {"FI", "JP"}
@@ -111,6 +114,25 @@ def test_cut_sets_match_a_brute_force_search() -> None:
     found = {s for s in report.cut_sets if set(s) <= set(near)}
     assert found == expected
     assert ("IR", "TR") in expected
+
+
+def test_the_plans_of_one_refusal_share_the_baseline_focus() -> None:
+    # syria-2015: Armenia, Azerbaijan or Iraq also refused, each re-planned within 1.3 times
+    # the baseline. Their foci are the baseline's (a rung of one ladder), so each graph
+    # derives from the baseline's with new vertices only where the refused state lies.
+    permissions = scenario_case("syria-2015", "UUMU", "OSLK").permissions
+    closure = Closure.from_permissions(permissions)
+    start, end = resolve_place("UUMU"), resolve_place("OSLK")
+    planner = Replanner(start, end, closure, base=closure.denied, speed_kt=450.0)
+    baseline = planner.route(frozenset(), 0.0)
+    assert baseline is not None
+    for code in ("AM", "AZ", "IQ"):
+        route = planner.route(frozenset({code}), baseline.distance_km * 1.3)
+        assert route is not None
+        assert route.distance_km <= baseline.distance_km * 1.6
+    foci = {refused: p.closure.focus for refused, p in planner._planners.items()}
+    assert len(foci) == 4
+    assert len(set(foci.values())) == 1
 
 
 def test_explain_no_route() -> None:

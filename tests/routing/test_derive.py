@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +12,7 @@ from overflight.analysis import scenario_case
 from overflight.data.airports import resolve_place
 from overflight.routing import planner as planner_module
 from overflight.routing.closure import Closure
-from overflight.routing.derive import derive_graph, planner_from
+from overflight.routing.derive import _edge_split, derive_graph, planner_from
 from overflight.routing.graph import Focus, VisibilityGraph
 from overflight.routing.obstacles import Obstacles, build_obstacles
 
@@ -85,7 +85,11 @@ def test_a_graph_derived_from_a_derived_one_is_the_built_graph() -> None:
     first = derive_graph([], _obstacles(base.denying(window)), focus)
     _assert_equal(first, VisibilityGraph.build(_obstacles(base.denying(window)), focus))
     more = _obstacles(base.denying([*window, "NO", "SE"]))
-    _assert_equal(derive_graph([first], more, focus), VisibilityGraph.build(more, focus))
+    second = derive_graph([first], more, focus)
+    _assert_equal(second, VisibilityGraph.build(more, focus))
+    # A state lifted: pairs the derived parent knows were blocked by its edges are tested again.
+    fewer = _obstacles(base.denying([w for w in window if w != "CN"] + ["NO", "SE"]))
+    _assert_equal(derive_graph([second], fewer, focus), VisibilityGraph.build(fewer, focus))
 
 
 def test_the_planner_saves_the_graph_a_build_would_and_the_cache_reads_it(
@@ -101,3 +105,20 @@ def test_the_planner_saves_the_graph_a_build_would_and_the_cache_reads_it(
     _assert_equal(planner_module.planner_of(closure).graph, derived.graph)
     _assert_equal(derived.graph, VisibilityGraph.build(_obstacles(closure), focus))
     planner_module.clear_caches()
+
+
+def test_edges_are_matched_as_multisets_of_exact_bits() -> None:
+    """Added and removed edges: a copy is matched once, and 0.0 is not -0.0 (exact bits)."""
+    graph = VisibilityGraph.build(_obstacles(Closure.of(["AM"])))
+    rng = np.random.default_rng(16)
+    old_starts, old_ends = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    old_starts[3, 2] = 0.0
+    parent = replace(graph.arrays, starts=old_starts, ends=old_ends)
+    # The child: edge 0 twice, edge 1 gone, edge 2 kept, edge 3 with -0.0 for its 0.0.
+    starts, ends = old_starts[[0, 0, 2, 3]].copy(), old_ends[[0, 0, 2, 3]].copy()
+    starts[3, 2] = -0.0
+    added, removed, partners = _edge_split(parent, starts, ends)
+    assert added.tolist() == [1, 3]
+    assert removed.tolist() == [1, 3]
+    assert partners is not None
+    assert partners.tolist() == [0, -1, 2, -1]

@@ -115,6 +115,8 @@ __all__ = [
 _SPHERE_FACTOR = 1.01
 #: How much a re-plan's bound grows when its focus holds no route.
 _GROWTH = 1.75
+#: Ratio of one rung of the ladder of bounds to the next (see :meth:`Replanner._rung`).
+_RUNG = 1.25
 #: Half the Earth's circumference on the sphere: a focus this wide is hardly a focus, km.
 _HALF_TURN_KM = math.pi * EARTH_RADIUS_KM
 #: Distance by which a state's obstacle may reach beyond its shipped polygon, on top of the
@@ -329,21 +331,46 @@ class Replanner:
         planner = self._planners.get(parent) or self._planners.get(frozenset())
         if planner is None:
             return None
-        # Base states outside the parent's window count too: this route has no length bound.
-        more = sorted((self.base | refused) - set(planner.denied))
-        found = planner.route_around(self.origin, self.destination, more, speed_kt=self.speed_kt)
+        denied = self.base | refused
+        more = denied - set(planner.denied)
+        focus = planner.closure.focus
+        if focus is not None:
+            # The path bends only at the graph's vertices, all inside its focus: states out
+            # of the focus's reach are left to the verifier rather than joined as obstacles.
+            reach = focus.reach_km + 2.0 * (_SLACK_KM + self.margin_nm * KM_PER_NM)
+            more = frozenset(c for c in more if self._reach_km(c) <= reach)
+        found = planner.route_around(
+            self.origin, self.destination, sorted(more), speed_kt=self.speed_kt
+        )
         if found is None or found.distance_km > longest_km:
             return None
+        rest = sorted(denied - more - set(planner.denied))
+        if rest:
+            try:
+                check_route(found.waypoints, rest)
+            except VerificationError:
+                return None
         found = replace(found, denied=tuple(sorted(self.base | refused)))
         self._known.append((frozenset(t.country for t in found.transit), found))
         return found
+
+    def _rung(self, bound_km: float) -> float:
+        """The smallest bound of the ladder at least this one.
+
+        Bounds, hence foci, come in a few sizes shared by every plan of the flight: a child
+        plan's focus is then mostly its parent's, and its graph derives with new vertices
+        only where the newly refused states lie, not all around a slightly wider ellipse.
+        """
+        floor = self._gc_km * 1.05
+        steps = math.ceil(math.log(max(bound_km, floor) / floor) / math.log(_RUNG) - 1e-9)
+        return floor * _RUNG ** max(steps, 0)
 
     def route(self, refused: frozenset[str], hint_km: float) -> Route | None:
         """The route with these states refused on top of the base (None: no route)."""
         if refused in self._memo:
             return self._memo[refused]
         denied = self.base | refused
-        bound = max(hint_km, self._gc_km * 1.05)
+        bound = self._rung(hint_km)
         while True:
             window = self._window(denied, bound)
             self.plans += 1
@@ -355,14 +382,14 @@ class Replanner:
             if found is None and self._limit_km(bound * _GROWTH) < _HALF_TURN_KM:
                 # The optimum is longer than the bound: look further, on a graph derived from
                 # this one (a graph without focus would have to be made from scratch).
-                bound *= _GROWTH
+                bound = self._rung(bound * _GROWTH)
                 continue
             if found is None:
                 # The focus may hide a longer route: look without it before calling a cut.
                 planner, found = self._plan(window, None)
                 if found is None:
                     break  # fewer obstacles than the whole set: no route at all
-            bound = max(bound, found.distance_km) * 1.25
+            bound = self._rung(max(bound, found.distance_km) * 1.25)
         if found is not None:
             # The route avoids every denied state, not only those of the window.
             found = replace(found, denied=tuple(sorted(denied)))
@@ -370,18 +397,34 @@ class Replanner:
         self._memo[refused] = found
         return found
 
+    def shortest_km(self, refused: frozenset[str]) -> float:
+        """A length no route with these refused can beat: the longest planned for a subset.
+
+        Refusing more never shortens the route. A better hint than the length of a route
+        that merely shows a subset does not cut, which may be far from the shortest.
+        """
+        return max(
+            (r.distance_km for s, r in self._memo.items() if r is not None and s <= refused),
+            default=self._gc_km,
+        )
+
     def known_route(self, refused: frozenset[str], longest_km: float) -> Route | None:
         """A route already planned, no longer than the bound, that is legal with these refused.
 
-        Any legal route proves that a set does not cut, and the states it crosses are as good
-        as the shortest route's for the hitting-set search (a cut must block every route).
+        The set's own route when it was planned; else any: a legal route proves that a set
+        does not cut, and the states it crosses are as good as the shortest route's for the
+        hitting-set search (a cut must block every route).
         Reuse is limited to plans without a margin: with one, a route may cross no refused
         state and still pass too close to it. Each reuse is checked by the independent
         verifier against the refused states' airspace.
         """
+        exact = self._memo.get(refused)
+        if exact is not None:
+            return exact if exact.distance_km <= longest_km else None
         if self.margin_nm > 0.0:
             return None
-        for crossed, route in self._known:
+        # The shortest first: its length hints the bound of the plans that follow from it.
+        for crossed, route in sorted(self._known, key=lambda k: k[1].distance_km):
             if crossed & refused or route.distance_km > longest_km:
                 continue
             try:
@@ -596,7 +639,7 @@ def find_chokepoints(
                     following[group] = (r, None)
                     continue
                 try:
-                    r = planner.route(refused, route.distance_km * 1.3)
+                    r = planner.route(refused, planner.shortest_km(refused) * 1.3)
                 except DeniedEndpointError:
                     continue
                 if cuts(r, refused):

@@ -14,15 +14,18 @@ would give for the new obstacles, by four facts:
   split of it. With the edges of both graphs split into the shared ones, the new ones and
   the removed ones: a pair clear in the parent is clear in the new graph unless a new edge
   blocks it; a pair blocked in the parent and by no removed edge is blocked by a shared one,
-  so still blocked; only a pair a removed edge blocked is tested again in full.
+  so still blocked; only a pair a removed edge blocked is tested again in full. A graph
+  made here knows the edge that blocked each pair: when the child keeps that edge the pair
+  is blocked with no test at all.
 * An arc can meet an edge only if it comes within reach of a cap holding that edge, so the
   tests against the new and removed edges start with a test against a few caps.
 * Candidates are listed and edges laid out in the order the build uses, so the arrays are
   equal, not only the edge sets (``tests/routing/test_derive.py`` compares them).
 
-The candidate pairs of every graph made here are kept beside it (in memory, while the graph
-lives), so that it can serve as a parent in turn; a parent built or read from disk has its
-candidates enumerated once.
+The candidate pairs of every graph made here, with their blockers, are kept beside it (in
+memory, while the graph lives), so that it can serve as a parent in turn; a parent built or
+read from disk has its candidates enumerated once, and its blocked pairs are tested against
+the removed edges.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numba
 import numpy as np
@@ -52,13 +56,13 @@ from overflight.routing.graph import (
 from overflight.routing.graph_cache import write_graph
 from overflight.routing.kernels import (
     ON_ARC,
+    _blocker,
     _is_bitangent,
     _jit,
     _meets,
     _pjit,
     bitangent_pairs,
     build_edge_grid,
-    pairs_blocked,
 )
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.planner import Planner, _cache_file, planner_of
@@ -68,16 +72,25 @@ __all__ = ["derive_graph", "planner_from"]
 Vector = NDArray[np.float64]
 Int1D = NDArray[np.int64]
 Bool1D = NDArray[np.bool_]
+Bool2D = NDArray[np.bool_]
 
 #: Edges per cap when testing arcs against the new or removed edges (consecutive ring edges).
 _CAP_EDGES = 32
+#: Most cells of the mask of new vertices' pairs held at once (bytes).
+_MASK_CELLS = 1 << 24
+#: Cells along a cube face's side when edges are ordered for caps (about 1.4 degrees).
+_CELLS = 64
 #: Added to every cap's radius, radians (about 0.6 m): far above rounding, far below an edge.
 _CAP_SLACK = 1e-7
 
-#: Candidate pairs (first, second, blocked) of graphs made or examined here, by graph.
-_CANDIDATES: weakref.WeakKeyDictionary[VisibilityGraph, tuple[Int1D, Int1D, Bool1D]] = (
+#: Candidate pairs (first, second, blocker) of graphs made or examined here, by graph: the
+#: blocker is the index of an edge that blocks the pair, -1 for none, -2 for antipodes
+#: (blocked by no edge) and -3 for blocked by an edge not known (a graph read from disk).
+_CANDIDATES: weakref.WeakKeyDictionary[VisibilityGraph, tuple[Int1D, Int1D, Int1D]] = (
     weakref.WeakKeyDictionary()
 )
+#: A pair blocked by an edge the candidates do not name.
+_UNKNOWN = -3
 
 
 @_jit
@@ -95,51 +108,50 @@ def _ordered(i: int, j: int) -> tuple[int, int]:
 
 
 @_pjit
-def _count_new_pairs(points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D) -> Int1D:
-    """How many candidate bitangents each new vertex lists."""
+def _new_pair_rows(
+    points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D, rows: Int1D
+) -> Bool2D:
+    """For each new vertex rows[k], which vertices j it lists as a candidate bitangent (k, j)."""
     n = points.shape[0]
-    counts = np.zeros(n, dtype=np.int64)
-    for i in numba.prange(n):
-        if not new[i]:
-            continue
-        c = 0
+    out = np.zeros((rows.shape[0], n), dtype=np.bool_)
+    for k in numba.prange(rows.shape[0]):
+        i = rows[k]
         for j in range(n):
             lo, hi = _ordered(i, j)
             if _new_pair(new, i, j) and _is_bitangent(points, n_prev, n_next, lo, hi):
-                c += 1
-        counts[i] = c
-    return counts
+                out[k, j] = True
+    return out
 
 
-@_pjit
-def _fill_new_pairs(
-    points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D, offsets: Int1D, out: Int1D
-) -> None:
-    """The pairs counted by :func:`_count_new_pairs` as (lo, hi), at each vertex's offset."""
-    n = points.shape[0]
-    for i in numba.prange(n):
-        if not new[i]:
-            continue
-        c = offsets[i]
-        for j in range(n):
-            lo, hi = _ordered(i, j)
-            if _new_pair(new, i, j) and _is_bitangent(points, n_prev, n_next, lo, hi):
-                out[2 * c] = lo
-                out[2 * c + 1] = hi
-                c += 1
+def _new_pairs(points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D) -> tuple[Int1D, Int1D]:
+    """The candidate bitangents with a new vertex, as (lower, higher) indices, each once.
+
+    One pass over a mask per new vertex, a block of them at a time to bound the memory.
+    """
+    rows = np.flatnonzero(new).astype(np.int64)
+    n = max(len(points), 1)
+    block = max(1, _MASK_CELLS // n)
+    firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for b in range(0, len(rows), block):
+        chunk = rows[b : b + block]
+        k, j = np.nonzero(_new_pair_rows(points, n_prev, n_next, new, chunk))
+        i = chunk[k]
+        firsts.append(np.minimum(i, j))
+        seconds.append(np.maximum(i, j))
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 @_pjit
 def _arcs_meet(
     a: Vector, b: Vector, starts: Vector, ends: Vector, centres: Vector, radii: Vector
-) -> Bool1D:
-    """For each arc a[k]-b[k], whether an edge blocks it; cap q holds edges of block q.
+) -> Int1D:
+    """For each arc a[k]-b[k], an edge that blocks it (-1: none); cap q holds edges of block q.
 
     A cap is looked into only when the arc may come within its radius of its centre: its
     great circle passes that close, and the centre lies within the radius plus half the
     arc's length of the arc's midpoint.
     """
-    out = np.zeros(a.shape[0], dtype=np.bool_)
+    out = np.full(a.shape[0], -1, dtype=np.int64)
     size = _CAP_EDGES
     for k in numba.prange(a.shape[0]):
         ak, bk = a[k], b[k]
@@ -163,11 +175,29 @@ def _arcs_meet(
                 continue
             for e in range(q * size, min((q + 1) * size, starts.shape[0])):
                 if _meets(ak, bk, nv[0], nv[1], nv[2], tol, starts, ends, e):
-                    out[k] = True
+                    out[k] = e
                     break
-            if out[k]:
+            if out[k] >= 0:
                 break
     return out
+
+
+def _near_first(starts: Vector, ends: Vector) -> Int1D:
+    """An order of the edges in which neighbours follow each other (by cube-face cell).
+
+    The edges a change adds or removes come from many rings, in the order of their graph;
+    caps of consecutive edges in that order may span continents, and an arc then looks
+    into every edge of them.
+    """
+    mid = starts + ends
+    face = np.argmax(np.abs(mid), axis=1)
+    top = np.take_along_axis(mid, face[:, None], axis=1)[:, 0]
+    sign = top < 0.0
+    other = np.stack([(face + 1) % 3, (face + 2) % 3], axis=1)
+    uv = np.take_along_axis(mid, other, axis=1) / np.where(top == 0.0, 1.0, np.abs(top))[:, None]
+    cells = np.clip(((uv + 1.0) * 0.5 * _CELLS).astype(np.int64), 0, _CELLS - 1)
+    key = ((face * 2 + sign) * _CELLS + cells[:, 0]) * _CELLS + cells[:, 1]
+    return np.argsort(key, kind="stable")
 
 
 def _caps(starts: Vector, ends: Vector) -> tuple[Vector, NDArray[np.float64]]:
@@ -191,14 +221,55 @@ def _caps(starts: Vector, ends: Vector) -> tuple[Vector, NDArray[np.float64]]:
     return np.ascontiguousarray(centres), np.asarray(radii)
 
 
-def _keys(*columns: Vector) -> list[bytes]:
-    """One hashable key per row of the stacked float columns (their exact bits)."""
-    rows = np.ascontiguousarray(np.hstack(columns))
-    return [r.tobytes() for r in rows]
+def _bits(*columns: Vector) -> NDArray[np.uint64]:
+    """The stacked float columns' exact bits, one row per item (so -0.0 and 0.0 differ)."""
+    return np.ascontiguousarray(np.hstack(columns)).view(np.uint64)
 
 
-def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Bool1D]:
-    """The graph's candidate bitangents (i < j, in build order) and which were blocked."""
+def _hashes(bits: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """One 64-bit hash per row of bits (FNV-style, wrapping): equal rows, equal hashes."""
+    h = np.full(len(bits), 0xCBF29CE484222325, dtype=np.uint64)
+    for column in bits.T:
+        h = (h ^ column) * np.uint64(0x100000001B3)
+    return h
+
+
+def _match(old: NDArray[np.uint64], new: NDArray[np.uint64]) -> Int1D | None:
+    """For each old row, the index of an equal new row matched to it one to one (-1: none).
+
+    Rows are matched as multisets: a row held twice on one side and once on the other is
+    matched once. None when two different rows share a hash (the caller then compares
+    rows one by one).
+    """
+    both = np.concatenate([old, new])
+    h = _hashes(both)
+    order = np.argsort(h, kind="stable")  # within a hash: old rows first, each in order
+    hs, rows = h[order], both[order]
+    same = hs[1:] == hs[:-1]
+    if np.any(same & np.any(rows[1:] != rows[:-1], axis=1)):
+        return None
+    size = len(both)
+    group = np.concatenate([[0], np.cumsum(~same)]) if size else np.zeros(0, dtype=np.int64)
+    groups = int(group[-1]) + 1 if size else 0
+    is_new = order >= len(old)
+    olds = np.bincount(group[~is_new], minlength=groups)
+    news = np.bincount(group[is_new], minlength=groups)
+    begin = np.searchsorted(group, np.arange(groups))  # each group's first position
+    rank = np.arange(size) - begin[group]  # old rows: their rank among the group's old ones
+    partner = np.full(len(old), -1, dtype=np.int64)
+    matched = ~is_new & (rank < news[group])
+    at = begin[group[matched]] + olds[group[matched]] + rank[matched]
+    partner[order[matched]] = order[at] - len(old)
+    return partner
+
+
+def _keys(bits: NDArray[np.uint64]) -> list[bytes]:
+    """One hashable key per row (its exact bits): the slow, collision-proof matching."""
+    return [r.tobytes() for r in bits]
+
+
+def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Int1D]:
+    """The graph's candidate bitangents (i < j, in build order) and what blocked each."""
     known = _CANDIDATES.get(graph)
     if known is not None:
         return known
@@ -211,27 +282,35 @@ def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Bool1D]:
     src = np.repeat(np.arange(n, dtype=np.int64), np.diff(a.indptr))
     clear = np.unique(src * n + a.indices)
     blocked = ~np.isin(first * n + second, clear, assume_unique=False)
-    return _keep_candidates(graph, first, second, blocked)
+    return _keep_candidates(graph, first, second, np.where(blocked, _UNKNOWN, -1))
 
 
 def _keep_candidates(
-    graph: VisibilityGraph, first: Int1D, second: Int1D, blocked: Bool1D
-) -> tuple[Int1D, Int1D, Bool1D]:
+    graph: VisibilityGraph, first: Int1D, second: Int1D, blocker: Int1D
+) -> tuple[Int1D, Int1D, Int1D]:
     """Keep a graph's candidates beside it, in half the memory (indices fit 32 bits)."""
-    kept = (first.astype(np.int32), second.astype(np.int32), blocked)
+    kept = (first.astype(np.int32), second.astype(np.int32), blocker.astype(np.int32))
     _CANDIDATES[graph] = kept  # type: ignore[assignment]
     return kept  # type: ignore[return-value]
 
 
-def _edge_split(parent: GraphArrays, starts: Vector, ends: Vector) -> tuple[Int1D, Int1D]:
-    """Indices of the edges only the new obstacles have, and of those only the parent has.
+def _edge_split(
+    parent: GraphArrays, starts: Vector, ends: Vector
+) -> tuple[Int1D, Int1D, Int1D | None]:
+    """The edges only the new obstacles have, those only the parent has, and the partners.
 
-    Edges are compared as multisets of exact (start, end) pairs.
+    Edges are compared as multisets of exact (start, end) pairs; the partners say where
+    each parent edge is among the new ones (-1: removed; None: not worked out).
     """
-    old = _keys(parent.starts, parent.ends)
-    new = _keys(starts, ends)
-    shared = Counter(old) & Counter(new)
-    return _unmatched(new, shared), _unmatched(old, shared)
+    old, new = _bits(parent.starts, parent.ends), _bits(starts, ends)
+    partner = _match(old, new)
+    if partner is not None:
+        taken = np.zeros(len(new), dtype=np.bool_)
+        taken[partner[partner >= 0]] = True
+        return np.flatnonzero(~taken), np.flatnonzero(partner < 0), partner
+    old_keys, new_keys = _keys(old), _keys(new)
+    shared = Counter(old_keys) & Counter(new_keys)
+    return _unmatched(new_keys, shared), _unmatched(old_keys, shared), None
 
 
 def _unmatched(keys: list[bytes], shared: Counter[bytes]) -> Int1D:
@@ -246,36 +325,57 @@ def _unmatched(keys: list[bytes], shared: Counter[bytes]) -> Int1D:
     return np.asarray(out, dtype=np.int64)
 
 
-def _blocked_by(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Bool1D:
-    """For each arc a[k]-b[k], whether one of these edges blocks it (none skipped)."""
+def _blocker_among(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Int1D:
+    """For each arc a[k]-b[k], the index of one of these edges that blocks it (-1: none)."""
     if len(starts) == 0 or len(a) == 0:
-        return np.zeros(len(a), dtype=np.bool_)
-    centres, radii = _caps(starts, ends)
-    return np.asarray(
+        return np.full(len(a), -1, dtype=np.int64)
+    order = _near_first(starts, ends)
+    centres, radii = _caps(starts[order], ends[order])
+    found = np.asarray(
         _arcs_meet(
             np.ascontiguousarray(a),
             np.ascontiguousarray(b),
-            np.ascontiguousarray(starts),
-            np.ascontiguousarray(ends),
+            np.ascontiguousarray(starts[order]),
+            np.ascontiguousarray(ends[order]),
             centres,
             radii,
         ),
-        dtype=np.bool_,
+        dtype=np.int64,
     )
+    hit = found >= 0
+    found[hit] = order[found[hit]]
+    return found
 
 
-#: Each graph's vertices (key: index) and edge keys, for finding and using the closest parent.
-_SHAPES: weakref.WeakKeyDictionary[VisibilityGraph, tuple[dict[bytes, int], set[bytes]]] = (
-    weakref.WeakKeyDictionary()
-)
+@_pjit
+def _pair_blockers(
+    points: Vector, edge_in: Int1D, edge_out: Int1D, first: Int1D, second: Int1D, grid: Any
+) -> Int1D:
+    """What the build's test answers for each pair: an edge that blocks it, -1, or -2.
+
+    The build's own per-pair test (``kernels.pairs_blocked``), keeping the edge it found.
+    """
+    out = np.empty(first.shape[0], dtype=np.int64)
+    starts, ends, cells, edges = grid
+    for k in numba.prange(first.shape[0]):
+        i, j = first[k], second[k]
+        s0, s1, s2, s3 = edge_in[i], edge_out[i], edge_in[j], edge_out[j]
+        out[k] = _blocker(points[i], points[j], s0, s1, s2, s3, starts, ends, cells, edges)
+    return out
 
 
-def _shape(graph: VisibilityGraph) -> tuple[dict[bytes, int], set[bytes]]:
+#: Each graph's vertex and edge hashes, sorted: how close a parent is, roughly.
+_SHAPES: weakref.WeakKeyDictionary[
+    VisibilityGraph, tuple[NDArray[np.uint64], NDArray[np.uint64]]
+] = weakref.WeakKeyDictionary()
+
+
+def _shape(graph: VisibilityGraph) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
     known = _SHAPES.get(graph)
     if known is None:
         a = graph.arrays
-        vertices = {key: i for i, key in enumerate(_keys(a.points, a.prev, a.next))}
-        known = _SHAPES[graph] = (vertices, set(_keys(a.starts, a.ends)))
+        vertices = np.sort(_hashes(_bits(a.points, a.prev, a.next)))
+        known = _SHAPES[graph] = (vertices, np.sort(_hashes(_bits(a.starts, a.ends))))
     return known
 
 
@@ -283,17 +383,53 @@ def _shape(graph: VisibilityGraph) -> tuple[dict[bytes, int], set[bytes]]:
 _REMOVED_PER_VERTEX = 8.0
 
 
+def _missing(keys: NDArray[np.uint64], sorted_keys: NDArray[np.uint64]) -> int:
+    """How many of the keys the sorted ones lack."""
+    if len(sorted_keys) == 0:
+        return len(keys)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return int(np.count_nonzero(sorted_keys[at] != keys))
+
+
 def _closest(layout: Layout, parents: Sequence[VisibilityGraph]) -> VisibilityGraph:
-    """The parent that leaves the fewest vertices new and edges removed."""
-    vertices = _keys(layout.points, layout.prev, layout.next)
-    edges = set(_keys(layout.starts, layout.ends))
+    """The parent that leaves the fewest vertices new and edges removed (by hash: a guide)."""
+    vertices = _hashes(_bits(layout.points, layout.prev, layout.next))
+    edges = np.sort(_hashes(_bits(layout.starts, layout.ends)))
 
     def cost(parent: VisibilityGraph) -> float:
         old_vertices, old_edges = _shape(parent)
-        new = sum(1 for key in vertices if key not in old_vertices)
-        return new + len(old_edges - edges) / _REMOVED_PER_VERTEX
+        removed = _missing(old_edges, edges)
+        return _missing(vertices, old_vertices) + removed / _REMOVED_PER_VERTEX
 
     return min(parents, key=cost)
+
+
+def _kept(parent: GraphArrays, lay: Layout) -> Int1D:
+    """The parent's index of each vertex of the layout with the same point and neighbours.
+
+    -1 for the others (new), and for any vertex held twice by either graph: a vertex
+    taken as new is enumerated and tested in full, which is slower but never wrong.
+    """
+    old = _bits(parent.points, parent.prev, parent.next)
+    new = _bits(lay.points, lay.prev, lay.next)
+    h_old, h_new = _hashes(old), _hashes(new)
+    order = np.argsort(h_old, kind="stable")
+    ho = h_old[order]
+    out = np.full(len(new), -1, dtype=np.int64)
+    if len(ho) == 0:
+        return out
+    at = np.minimum(np.searchsorted(ho, h_new), len(ho) - 1)
+    candidate = order[at]
+    hit = (ho[at] == h_new) & np.all(old[candidate] == new, axis=1)
+    # Once each way: no other parent row with that hash, no other child row with it.
+    after = np.minimum(at + 1, len(ho) - 1)
+    alone = (at + 1 >= len(ho)) | (ho[after] != h_new)
+    counts = np.unique(h_new, return_counts=True)
+    twice = counts[0][counts[1] > 1]
+    alone &= ~np.isin(h_new, twice)
+    keep = hit & alone
+    out[keep] = candidate[keep]
+    return out
 
 
 def derive_graph(
@@ -319,64 +455,57 @@ def derive_graph(
 
     # Kept vertices: the parent's index of each (-1: new).
     pa = parent.arrays
-    where = _shape(parent)[0]
-    in_parent = np.array(
-        [where.get(key, -1) for key in _keys(points, prev_c, next_c)], dtype=np.int64
-    )
+    in_parent = _kept(pa, lay)
     to_child = np.full(len(pa.points), -1, dtype=np.int64)
     kept = in_parent >= 0
     to_child[in_parent[kept]] = np.flatnonzero(kept)
 
     # Candidates: the parent's between kept vertices, and those with a new vertex.
-    p_first, p_second, p_blocked = _candidates(parent)
+    p_first, p_second, p_blocker = _candidates(parent)
     c1, c2 = to_child[p_first], to_child[p_second]
     both = (c1 >= 0) & (c2 >= 0)
     lo, hi = np.minimum(c1[both], c2[both]), np.maximum(c1[both], c2[both])
-    was_blocked = p_blocked[both]
     n_prev = _unit_normals(prev_c, points)
     n_next = _unit_normals(next_c, points)
-    new = ~kept
-    counts = _count_new_pairs(points, n_prev, n_next, new)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    count = int(offsets[-1])
-    flat = np.empty(2 * count, dtype=np.int64)
-    _fill_new_pairs(points, n_prev, n_next, new, offsets, flat)
-    first = np.concatenate([lo, flat[0::2]])
-    second = np.concatenate([hi, flat[1::2]])
-    # The state in the parent: 0 clear, 1 blocked, 2 not there (a new vertex).
-    state = np.concatenate([was_blocked.astype(np.int8), np.full(count, 2, dtype=np.int8)])
-    order = np.lexsort((second, first))
-    first, second, state = first[order], second[order], state[order]
+    new_lo, new_hi = _new_pairs(points, n_prev, n_next, ~kept)
+    first = np.concatenate([lo, new_lo])
+    second = np.concatenate([hi, new_hi])
+    # What blocked each pair in the parent (-4: not there, a new vertex).
+    was = np.concatenate([p_blocker[both].astype(np.int64), np.full(len(new_lo), -4)])
+    order = np.argsort(first * max(n, 1) + second)  # each pair once: as (first, second)
+    first, second, was = first[order], second[order], was[order]
 
-    # Blocked: from the parent where the split of the edges allows, else tested in full.
-    added, removed = _edge_split(pa, starts, ends)
-    blocked = state == 1
-    full = state == 2
-    clear_before = np.flatnonzero(state == 0)
-    blocked[clear_before] = _blocked_by(
+    # What blocks each pair: from the parent where the split of the edges allows, else
+    # tested in full. A pair blocked by an edge the child keeps stays blocked by it.
+    added, removed, partner = _edge_split(pa, starts, ends)
+    blocker = np.full(len(first), -1, dtype=np.int64)
+    full = was == -4
+    clear_before = np.flatnonzero(was == -1)
+    found = _blocker_among(
         points[first[clear_before]], points[second[clear_before]], starts[added], ends[added]
     )
-    blocked_before = np.flatnonzero(state == 1)
-    full[blocked_before] = _blocked_by(
-        points[first[blocked_before]],
-        points[second[blocked_before]],
-        pa.starts[removed],
-        pa.ends[removed],
+    hit = found >= 0
+    blocker[clear_before[hit]] = added[found[hit]]
+    blocker[was == -2] = -2
+    by_edge = np.flatnonzero(was >= 0) if partner is not None else np.zeros(0, dtype=np.int64)
+    if len(by_edge):
+        assert partner is not None
+        now = partner[was[by_edge]]
+        blocker[by_edge] = now
+        full[by_edge[now < 0]] = True  # its blocker is gone
+    unknown = np.flatnonzero((was == _UNKNOWN) | ((was >= 0) & (partner is None)))
+    freed = _blocker_among(
+        points[first[unknown]], points[second[unknown]], pa.starts[removed], pa.ends[removed]
     )
+    blocker[unknown] = _UNKNOWN
+    full[unknown[freed >= 0]] = True
     grid = build_edge_grid(starts, ends)
     again = np.flatnonzero(full)
     if len(again):
-        blocked[again] = pairs_blocked(
-            points,
-            edge_in,
-            edge_out,
-            first[again],
-            second[again],
-            grid.starts,
-            grid.ends,
-            grid.cell_start,
-            grid.cell_edges,
-        )
+        arrays_of_grid = (grid.starts, grid.ends, grid.cell_start, grid.cell_edges)
+        pairs = (first[again], second[again])
+        blocker[again] = _pair_blockers(points, edge_in, edge_out, *pairs, arrays_of_grid)
+    blocked = blocker != -1
 
     arrays = assemble(lay, grid.starts, grid.ends, first[~blocked], second[~blocked])
     stats = BuildStats(
@@ -386,7 +515,8 @@ def derive_graph(
         seconds=time.perf_counter() - t0,
     )
     graph = VisibilityGraph(arrays, stats)
-    _keep_candidates(graph, first, second, blocked)
+    graph._grid = grid  # the searches' grid of these edges: made once
+    _keep_candidates(graph, first, second, blocker)
     return graph
 
 
