@@ -287,11 +287,20 @@ def _encoded(data: dict[str, Any], *, keep: bool = True) -> Computed:
     return Computed(bytes(JSONResponse(data).body), keep)
 
 
-def api_router(limits: Limits, workers: Workers, answers: Answers | None = None) -> APIRouter:
+def api_router(
+    limits: Limits,
+    workers: Workers,
+    answers: Answers | None = None,
+    *,
+    routes: Workers | None = None,
+) -> APIRouter:
     """The API routes, with the bounds of ``limits`` in their validation and schema.
 
-    Routes, comparisons and chokepoint reports are kept in ``answers`` when given.
+    Routes, comparisons and chokepoint reports are kept in ``answers`` when given. Routes
+    without an aircraft are planned on ``routes`` (default ``workers``), the rest on
+    ``workers`` (see :mod:`overflight.web.limits`).
     """
+    route_lane = routes if routes is not None else workers
     kept = answers if answers is not None else Answers(max_entries=0, max_bytes=0)
     router = APIRouter(responses=ERROR_RESPONSES, dependencies=[Depends(_known_parameters)])
     categories = "|".join(CATEGORIES)
@@ -392,7 +401,9 @@ def api_router(limits: Limits, workers: Workers, answers: Answers | None = None)
             with blame(None):
                 return _encoded(plan_request(request).to_dict())
 
-        return json_answer(await kept.answer(answer_key(http.scope), run, workers))
+        # Fuel stops take seconds: they must not hold up the routes behind them.
+        lane = workers if getattr(query, "aircraft", None) else route_lane
+        return json_answer(await kept.answer(answer_key(http.scope), run, lane))
 
     Airline = Annotated[
         str | None,

@@ -149,6 +149,7 @@ def create_app(
     """
     bounds = limits or Limits()
     workers = Workers(bounds)
+    routes = Workers(bounds, threads=bounds.route_workers, name="overflight-route")
     answers = Answers(max_entries=bounds.answers, max_bytes=bounds.answer_bytes)
 
     @asynccontextmanager
@@ -156,6 +157,7 @@ def create_app(
         workers.submit(_warm).add_done_callback(_log_failure)
         yield
         workers.shutdown()
+        routes.shutdown()
 
     app = FastAPI(
         title="overflight",
@@ -174,8 +176,8 @@ def create_app(
     )
     install_error_handlers(app)
     # Held by the app for whoever serves it (and for tests to look at).
-    app.state.workers, app.state.answers = workers, answers
-    app.include_router(api_router(bounds, workers, answers), prefix="/api")
+    app.state.workers, app.state.routes, app.state.answers = workers, routes, answers
+    app.include_router(api_router(bounds, workers, answers, routes=routes), prefix="/api")
     app.include_router(page_router())
     hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
     # The last added runs first: the Host and size checks, then the answers kept.
