@@ -163,10 +163,11 @@ def test_a_waiter_over_the_limit_leaves_the_computation_to_the_others() -> None:
 
 @pytest.fixture
 def busy_app() -> Iterator[FastAPI]:
-    """An app with one planning thread and a time limit of 2 s."""
+    """An app with one planning thread in each lane and a time limit of 2 s."""
     app = create_app(Limits(time_limit_s=2.0, workers=1, queue=4))
     yield app
     app.state.workers.shutdown()
+    app.state.routes.shutdown()
 
 
 def test_a_route_asked_again_is_the_same_bytes_even_while_every_planning_thread_is_busy(
@@ -186,7 +187,8 @@ def test_a_route_asked_again_is_the_same_bytes_even_while_every_planning_thread_
             first = await c.get("/api/route", params=params)
             report = await c.get("/api/chokepoints", params=complete)
             release = threading.Event()
-            busy_app.state.workers.submit(lambda: release.wait(10.0))
+            for lane in (busy_app.state.workers, busy_app.state.routes):
+                lane.submit(lambda: release.wait(10.0))
             try:
                 again = await c.get("/api/route", params=params)
                 other = await c.get("/api/route", params={**params, "margin_nm": 1.5})
@@ -207,6 +209,35 @@ def test_a_route_asked_again_is_the_same_bytes_even_while_every_planning_thread_
     assert report_again.status_code == 200
     assert report_again.content == report.content
     assert len(busy_app.state.answers) == 2
+
+
+def test_a_route_is_planned_while_long_computations_hold_every_other_planning_thread(
+    busy_app: FastAPI,
+) -> None:
+    """Routes have a lane of their own: fuel stops and chokepoints never hold them up."""
+    route = {"origin": "UUMU", "destination": "OSLK", "deny": "BG,GR,TR"}
+    plan_request(FlightRequest(origin="UUMU", destination="OSLK", deny=("BG,GR,TR",)))
+
+    async def ask() -> tuple[httpx.Response, httpx.Response, set[str]]:
+        transport = httpx.ASGITransport(app=busy_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+            release = threading.Event()
+            busy_app.state.workers.submit(lambda: release.wait(10.0))
+            try:
+                planned = await c.get("/api/route", params=route)
+                stops = await c.get("/api/route", params={**route, "aircraft": "A20N"})
+            finally:
+                release.set()
+            lanes = {t.name.rsplit("_", 1)[0] for t in threading.enumerate()}
+            return planned, stops, lanes
+
+    planned, stops, lanes = asyncio.run(ask())
+    assert planned.status_code == 200, planned.text
+    assert planned.json()["origin"]["code"] == "UUMU"
+    # A route with an aircraft may take seconds (fuel stops): it waits in the other lane.
+    assert stops.status_code == 504
+    assert stops.json()["error"] == "timeout"
+    assert {"overflight-route", "overflight-plan"} <= lanes
 
 
 def test_a_kept_answer_is_refused_to_a_foreign_host() -> None:

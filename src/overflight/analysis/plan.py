@@ -416,11 +416,14 @@ def endpoint_states(request: FlightRequest, start: Place, end: Place) -> tuple[s
     return tuple(_endpoint_state(p, day) for p in (start, end))
 
 
-def flight_setup(request: FlightRequest) -> FlightSetup:
+def flight_setup(
+    request: FlightRequest, *, places: tuple[Place, Place] | None = None
+) -> FlightSetup:
     """The one way a request becomes a closure: places, aircraft, rules, advisories, disputes.
 
     Every command that plans takes its closure from here, so that an option means the same
-    to each.
+    to each. ``places`` are the request's origin and destination already resolved (the
+    server resolves them first, to name the parameter at fault).
 
     >>> setup = flight_setup(FlightRequest(origin="EDDF", destination="OMDB", airline="DLH",
     ...                                    date=dt.date(2020, 2, 1), flight_level=230))
@@ -430,7 +433,7 @@ def flight_setup(request: FlightRequest) -> FlightSetup:
     r = request
     if r.aircraft:
         from overflight.aircraft import load_aircraft
-    start, end = resolve_place(r.origin), resolve_place(r.destination)
+    start, end = places or (resolve_place(r.origin), resolve_place(r.destination))
     profile = load_aircraft(r.aircraft) if r.aircraft else None
     speed = r.speed_kt or (profile.cruise_speed_kt if profile else DEFAULT_SPEED_KT)
     if r.optimise == "time" and r.wind_month is None and not r.no_wind:
@@ -445,8 +448,10 @@ def flight_setup(request: FlightRequest) -> FlightSetup:
     return FlightSetup(r, start, end, profile, speed, rules, closure)
 
 
-def plan_request(request: FlightRequest) -> Plan:
+def plan_request(request: FlightRequest, *, places: tuple[Place, Place] | None = None) -> Plan:
     """Plan a flight as a user asks for it (codes, scenario name, aircraft type, files).
+
+    ``places``: the origin and destination already resolved (see :func:`flight_setup`).
 
     >>> from overflight.analysis import FlightRequest
     >>> plan = plan_request(FlightRequest(origin="UUMU", destination="OSLK", deny=["BG,GR,TR"]))
@@ -454,7 +459,7 @@ def plan_request(request: FlightRequest) -> Plan:
     False
     """
     r = request
-    setup = flight_setup(r)
+    setup = flight_setup(r, places=places)
     start, end, profile, rules, closure = (
         setup.start,
         setup.end,

@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from overflight.web.answers import Answers, KeptAnswers
-from overflight.web.api import api_router
+from overflight.web.api import QuickRoute, api_router
 from overflight.web.assets import page_router
 from overflight.web.errors import ApiError, install_error_handlers
 from overflight.web.limits import Limits, Workers
@@ -149,6 +149,7 @@ def create_app(
     """
     bounds = limits or Limits()
     workers = Workers(bounds)
+    routes = Workers(bounds, threads=bounds.route_workers, name="overflight-route")
     answers = Answers(max_entries=bounds.answers, max_bytes=bounds.answer_bytes)
 
     @asynccontextmanager
@@ -156,6 +157,7 @@ def create_app(
         workers.submit(_warm).add_done_callback(_log_failure)
         yield
         workers.shutdown()
+        routes.shutdown()
 
     app = FastAPI(
         title="overflight",
@@ -174,12 +176,14 @@ def create_app(
     )
     install_error_handlers(app)
     # Held by the app for whoever serves it (and for tests to look at).
-    app.state.workers, app.state.answers = workers, answers
-    app.include_router(api_router(bounds, workers, answers), prefix="/api")
+    app.state.workers, app.state.routes, app.state.answers = workers, routes, answers
+    api = api_router(bounds, workers, answers, routes=routes)
+    app.include_router(api, prefix="/api")
     app.include_router(page_router())
     hosts = None if allowed_hosts is None else frozenset(h.lower() for h in allowed_hosts)
-    # The last added runs first: the Host and size checks, then the answers kept.
+    # The last added runs first: the Host and size checks, the answers kept, valid routes.
     kept = (f"/api/{name}" for name in ("route", "compare", "chokepoints"))
+    app.add_middleware(QuickRoute, router=api, prefix="/api")
     app.add_middleware(KeptAnswers, answers=answers, paths=kept)
     app.add_middleware(_BoundedRequests, limits=bounds, allowed_hosts=hosts)
     return app

@@ -1,11 +1,17 @@
 """Bounds that keep any one request from holding the server.
 
-Planning is CPU-bound and synchronous, so it runs on a small pool of worker threads, off the
-event loop that answers every other request. A request waits for its answer at most
-:attr:`Limits.time_limit_s` (504 after that); a Python thread cannot be stopped, so a
-computation over the limit finishes in the background and keeps its place in the queue
-until then. When :attr:`Limits.queue` computations are already waiting or running, a new
-one is refused at once with 503 rather than queued without end.
+Planning is CPU-bound and synchronous, so it runs on small pools of worker threads, off the
+event loop that answers every other request: routes without an aircraft on a lane of their
+own, everything else (fuel stops, comparisons, chokepoints, tracks, timelines) on another, so
+that a long computation never holds up the routes. Planning threads of one process share its
+interpreter lock: two routes planned at once on two threads take as long as one after the
+other and more processor time than that (the lock passed to and fro), so the route lane has a
+single thread and the server's processes, one per core, are what plans routes in parallel.
+
+A request waits for its answer at most :attr:`Limits.time_limit_s` (504 after that); a Python
+thread cannot be stopped, so a computation over the limit finishes in the background and keeps
+its place in the queue until then. When :attr:`Limits.queue` computations are already waiting or
+running in a lane, a new one is refused at once with 503 rather than queued without end.
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ class Limits:
 
     #: Seconds a planning request may take before it is answered with 504.
     time_limit_s: float = 60.0
-    #: Planning computations run at once.
+    #: Computations other than routes run at once (fuel stops, comparisons, chokepoints...).
     workers: int = 2
+    #: Routes without an aircraft planned at once, on a lane of their own.
+    route_workers: int = 1
     #: Planning computations waiting or running (abandoned ones included) before 503: enough
     #: for a few busy clients, bounded so that a flood is refused rather than queued for ever.
     queue: int = 32
@@ -60,18 +68,26 @@ class Limits:
     max_upload_bytes: int = 20_000_000 + 64 * 1024
 
     def __post_init__(self) -> None:
-        if not self.time_limit_s > 0 or self.workers < 1 or self.queue < self.workers:
+        lanes = (self.workers, self.route_workers)
+        if not self.time_limit_s > 0 or min(lanes) < 1 or self.queue < max(lanes):
             raise ValueError(
-                f"time_limit_s must be > 0, workers >= 1 and queue >= workers, got {self!r}"
+                "time_limit_s must be > 0, workers and route_workers >= 1 and queue >= both, "
+                f"got {self!r}"
             )
 
 
 class Workers:
-    """A bounded pool of planning threads with a time limit per request."""
+    """A bounded pool of planning threads with a time limit per request.
 
-    def __init__(self, limits: Limits) -> None:
+    ``threads`` of them (default ``limits.workers``), named ``name``; at most ``limits.queue``
+    computations waiting or running in this pool.
+    """
+
+    def __init__(
+        self, limits: Limits, *, threads: int | None = None, name: str = "overflight-plan"
+    ) -> None:
         self._limits = limits
-        self._pool = ThreadPoolExecutor(limits.workers, thread_name_prefix="overflight-plan")
+        self._pool = ThreadPoolExecutor(threads or limits.workers, thread_name_prefix=name)
         self._lock = threading.Lock()
         self._pending = 0
 
