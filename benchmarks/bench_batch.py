@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -60,16 +61,29 @@ def write_pairs(path: Path, count: int) -> str:
 
 
 def bench_cli(pairs: Path, work: Path, runs: int, env: dict[str, str]) -> dict[str, Any]:
-    """The command end to end on every local core."""
-    times = []
+    """The command end to end on every local core; wall time, and CPU time of its processes.
+
+    The CPU seconds (user and system, the command and its workers) hardly depend on what
+    else the machine runs, so they compare runs made under different loads.
+    """
+    times, cpu = [], []
     for k in range(runs):
         out = work / f"cli-{k}.parquet"
         cmd = [sys.executable, "-m", "overflight", "batch", str(pairs), "-d", DENY, "-o", str(out)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=1800)
         times.append(time.perf_counter() - t0)
-        _say(f"  run {k + 1}: {times[-1]:.1f} s")
-    return {"runs_s": times, "median_s": common.median(times), "workers": default_workers()}
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        _say(f"  run {k + 1}: {times[-1]:.1f} s, {cpu[-1]:.1f} s of CPU")
+    return {
+        "runs_s": times,
+        "median_s": common.median(times),
+        "cpu_s": cpu,
+        "median_cpu_s": common.median(cpu),
+        "workers": default_workers(),
+    }
 
 
 def bench_dask(pairs: Path, work: Path, runs: int) -> dict[str, Any]:
@@ -171,7 +185,8 @@ def run(args: argparse.Namespace) -> None:
         f"- Workload: {args.pairs} random conflict-26 pairs ({figures['workload']['id']}); rows "
         f"by status: {', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}; every run "
         f"wrote the same rows: {'yes' if figures['identical_runs'] else 'NO'}.",
-        f"- Local runs (s): {', '.join(f'{t:.1f}' for t in local['runs_s'])}"
+        f"- Local runs (s): {', '.join(f'{t:.1f}' for t in local['runs_s'])}; CPU of "
+        f"each (s, the command and its workers): {', '.join(f'{t:.1f}' for t in local['cpu_s'])}"
         + (
             f"; Dask runs (s): {', '.join(f'{t:.1f}' for t in figures['dask']['runs_s'])}"
             if "dask" in figures

@@ -488,6 +488,10 @@ def test_local_processes_match_one_process(tmp_path: Path, workers: int) -> None
     assert seen[0] == (0, 30)
     assert seen[-1] == (30, 30)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    # The last two chunks' worth (2 workers x 4) are cut in chunks of one, so that the
+    # workers finish together.
+    steps = sorted(b - a for (a, _), (b, _) in itertools.pairwise(seen))
+    assert steps == [1] * 8 + [2] + [4] * 5
 
 
 def test_dask_local_cluster_matches_the_local_run_row_for_row(tmp_path: Path) -> None:

@@ -110,6 +110,21 @@ def test_every_iata_code_resolves_like_airportsdata() -> None:
         )
 
 
+def test_a_table_looked_up_many_times_indexes_itself_and_answers_the_same() -> None:
+    """A batch resolves thousands of places: past a hundred lookups the table is indexed once
+    rather than its packed column searched for each, and answers as the searches did."""
+    table = airports._airports()
+    fresh = type(table)(table._columns)
+    keys = [k for k in airportsdata.load("ICAO") if re.fullmatch(r"[A-Z]{4}", k)]
+    keys = keys[:: len(keys) // (2 * fresh.SEARCHES_BEFORE_INDEX)]
+    searched = [fresh[k] for k in keys[: fresh.SEARCHES_BEFORE_INDEX]]
+    assert "_rows" not in fresh.__dict__
+    indexed = [fresh[k] for k in keys[: fresh.SEARCHES_BEFORE_INDEX]]
+    assert "_rows" in fresh.__dict__
+    assert indexed == searched
+    assert all(fresh[k] == table[k] for k in keys)
+
+
 # -- the shipped supplement ---------------------------------------------------------------------
 
 

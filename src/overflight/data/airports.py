@@ -181,12 +181,18 @@ class _Table(Mapping[str, _Entry]):
 
     A lookup searches the packed column of codes and reads the one row it finds, so a route's
     two lookups cost microseconds rather than the 28,000 rows' worth of strings. Going through
-    the table (a search) unpacks and indexes it once, and every lookup then reads the lists.
+    the table (a search), or looking up more than SEARCHES_BEFORE_INDEX codes (a batch's
+    thousands of places), unpacks and indexes it once, and every lookup then reads the lists.
     """
+
+    #: Lookups that search the packed column before the table indexes itself: indexing
+    #: costs about a hundred searches.
+    SEARCHES_BEFORE_INDEX = 100
 
     def __init__(self, columns: dict[str, np.ndarray], by: str = "key") -> None:
         self._columns = columns
         self._by = _TEXT_COLUMNS.index(by)
+        self._searches = 0
 
     @functools.cached_property
     def _packed(self) -> list[StringColumn]:
@@ -206,7 +212,8 @@ class _Table(Mapping[str, _Entry]):
         return rows
 
     def __getitem__(self, looked_up: str) -> _Entry:
-        if "_rows" in self.__dict__:  # unpacked and indexed already
+        self._searches += 1
+        if "_rows" in self.__dict__ or self._searches > self.SEARCHES_BEFORE_INDEX:
             i = self._rows[looked_up]
             text, lats, lons = self._unpacked
             key, code, iata, name, city, country = (column[i] for column in text)

@@ -331,9 +331,12 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
         along[r].append((cum_km[a:b] + offset_km[j], coords[j]))
     inside, failed = _inside(finder, flat, part_start, cum_deg, cum_km, route_of_part, len(paths))
 
+    # Each route's legs summed in order (one pass: a route's legs are consecutive).
+    distance = [0.0] * len(paths)
+    for k, r in enumerate(owner.tolist()):
+        distance[r] += leg_km[k]
     out = []
     for r, path in enumerate(paths):
-        distance = sum(leg_km[k] for k in np.flatnonzero(owner == r).tolist())
         kept = [
             (offset_km[j] + lo, offset_km[j] + hi, code)
             for j, lo, hi, code in inside[r]
@@ -343,7 +346,7 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
         out.append(
             FastRoute(
                 waypoints=tuple(path),
-                distance_km=distance,
+                distance_km=distance[r],
                 great_circle_km=float(direct[r]) / 1000.0,
                 high_seas_km=high_seas_km,
                 states=tuple(s.code for s in stretches),
