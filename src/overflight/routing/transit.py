@@ -28,7 +28,7 @@ import shapely
 from numpy.typing import NDArray
 
 from overflight.data.airspace import states
-from overflight.geo.ellipsoid import densify_array, wgs84
+from overflight.geo.ellipsoid import cumulative_km, densify_array
 from overflight.models import LonLat, StateTransit
 from overflight.routing.edges import PackedEdges, line_parts
 from overflight.routing.verify import shrunk_area
@@ -42,7 +42,6 @@ __all__ = [
     "Stretch",
     "TransitReport",
     "attribute",
-    "cumulative_km",
     "join_legs",
     "states_in_order",
     "transit_report",
@@ -108,12 +107,6 @@ def _shipped_edges() -> tuple[PackedEdges, tuple[str, ...]]:
     """
     codes = tuple(states())
     return PackedEdges.of([states()[c].geometry for c in codes]), codes
-
-
-def cumulative_km(points: np.ndarray) -> np.ndarray:
-    """WGS84 distance from the first of the ``(lon, lat)`` points to each, km."""
-    _, _, metres = wgs84().inv(points[:-1, 0], points[:-1, 1], points[1:, 0], points[1:, 1])
-    return np.concatenate([[0.0], np.cumsum(metres) / 1000.0])
 
 
 def transit_report(

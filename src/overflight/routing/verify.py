@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from overflight._threadlocal import per_thread
 from overflight.data.airspace import states
 from overflight.errors import VerificationError
-from overflight.geo.ellipsoid import great_circle_array
+from overflight.geo.ellipsoid import great_circle_legs
 from overflight.routing.edges import PackedEdges, line_parts
 
 __all__ = ["TOLERANCE_DEG", "check_route", "entered_states", "shrunk_advisory", "shrunk_area"]
@@ -139,10 +139,7 @@ def check_route(
     inside_avoid = None if avoid is None else shapely.buffer(avoid, -TOLERANCE_DEG, quad_segs=2)
     if openings is not None:
         openings = shapely.buffer(openings, OPENING_ROUNDING_DEG, quad_segs=2)
-    legs = [
-        line_parts(great_circle_array(waypoints[k], waypoints[k + 1], _STEP_KM))
-        for k in range(len(waypoints) - 1)
-    ]
+    legs = [line_parts(leg) for leg in great_circle_legs(waypoints, _STEP_KM)]
     advisory_hit = [
         next(
             (
