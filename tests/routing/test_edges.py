@@ -42,8 +42,8 @@ def test_pairs_cross_only_where_geos_says_the_segments_meet() -> None:
     meet = np.asarray(shapely.intersects(segments, edges), dtype=bool)
     assert pairs.crosses.sum() > 500
     assert np.all(meet[pairs.crosses])
-    apart = ~pairs.crosses & ~pairs.unsure
-    assert not np.any(meet[apart])
+    # What is neither crossing nor unsure is apart, and not listed.
+    assert np.array_equal(pairs.unsure, ~pairs.crosses)
     # Every edge any segment meets was paired with it.
     every = shapely.STRtree(
         np.asarray(shapely.linestrings(np.stack([packed.starts, packed.ends], 1)))
@@ -93,3 +93,22 @@ def test_the_pieces_and_where_they_lie_are_geos_overlays(name: str) -> None:
             key(c, e) for c, e in overlaid
         )
         assert fast
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        # Tokyo to Anchorage, Auckland to Tahiti and back, a zigzag over ±180 in both ways.
+        densify_array(ROUTES["Tokyo-Anchorage"], 5.0),
+        densify_array([(174.8, -36.9), (-149.6, -17.6), (174.8, -30.0)], 5.0),
+        np.array([(179.5, 0.0), (-179.5, 1.0), (179.0, 2.0), (-178.0, 3.0), (-177.0, 4.0)]),
+    ],
+)
+def test_line_parts_cut_at_the_antimeridian_as_split_antimeridian_does(points: np.ndarray) -> None:
+    from overflight.geo.sphere import split_antimeridian
+
+    ours = line_parts(points)
+    theirs = [p for p in split_antimeridian(points.tolist()) if len(p) > 1]
+    assert len(ours) == len(theirs) > 1
+    for mine, other in zip(ours, theirs, strict=True):
+        assert mine.tolist() == [list(p) for p in other]

@@ -4,30 +4,33 @@ The verifier and the transit report ask, of a route densified every few kilometr
 segments cross which edges of many polygons. Asked of GEOS one polygon at a time, most of the
 work is an overlay of the whole route with the whole polygon; here the edges are bucketed once
 in cells of :data:`CELL_DEG`, a segment is paired only with the edges of the cells its box
-covers, and each pair is decided by the signs of four orientations in numpy (no compiler
-start-up for a one-shot command). A sign too close to zero for floating point to be sure of
-is reported as such, so that the caller can ask GEOS; every answer given here is certain.
+covers, and each pair is decided by the signs of four orientations, in one compiled loop
+(its own: the verifier shares no code with the search). A sign too close to zero for
+floating point to be sure of is reported as such, so that the caller can ask GEOS; every
+answer given here is certain.
 
-Everything is numpy: the packed edges may be shared by threads.
+The packed edges are read-only arrays: they may be shared by threads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, TypeVar, cast
 
+import numba
 import numpy as np
 import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from overflight.geo.sphere import split_antimeridian
+from overflight.geo.sphere import antimeridian_cut, split_antimeridian
 
 __all__ = ["CELL_DEG", "PackedEdges", "SegmentPairs", "line_parts"]
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Side of a grid cell, degrees: a few of the densified route's segments, a few edges.
 CELL_DEG = 0.25
@@ -58,24 +61,84 @@ def _keys(lo: Float, hi: Float) -> tuple[Int, Int]:
     return (c0[item] + local // rows[item]) * _ROWS + r0[item] + local % rows[item], item
 
 
-def _orientation(
-    ax: Float, ay: Float, bx: Float, by: Float, cx: Float, cy: Float
-) -> NDArray[np.int8]:
+def _jit(func: F) -> F:
+    return cast(F, numba.njit(cache=True, nogil=True)(func))
+
+
+@_jit
+def _sign(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> int:
     """Sign of the turn a -> b -> c: 1 left, -1 right, 0 when floating point cannot tell."""
     left = (bx - ax) * (cy - ay)
     right = (by - ay) * (cx - ax)
     det = left - right
-    bound = _ORIENT_EPS * (np.abs(left) + np.abs(right))
-    return (det > bound).astype(np.int8) - (det < -bound).astype(np.int8)
+    bound = _ORIENT_EPS * (abs(left) + abs(right))
+    return 1 if det > bound else -1 if det < -bound else 0
+
+
+@_jit
+def _meeting(
+    points: Float, segments: Int, keys: Int, entries: Int, starts: Float, ends: Float
+) -> tuple[Int, Int, NDArray[np.bool_]]:
+    """(segment, edge, crosses) of every pair of a segment and a near edge that may meet.
+
+    Pairs come in the order of ``segments``, then of edges; a pair whose ends lie strictly
+    on one side of the other is apart and left out.
+    """
+    size = 64 + 4 * len(segments)
+    out_segment = np.empty(size, dtype=np.int64)
+    out_edge = np.empty(size, dtype=np.int64)
+    out_crosses = np.empty(size, dtype=np.bool_)
+    found = 0
+    near = np.empty(256, dtype=np.int64)
+    for s in segments:
+        ax, ay, bx, by = points[s, 0], points[s, 1], points[s + 1, 0], points[s + 1, 1]
+        c0 = int(np.floor((min(ax, bx) + 180.0) / CELL_DEG))
+        c1 = int(np.floor((max(ax, bx) + 180.0) / CELL_DEG))
+        r0 = min(max(int(np.floor((min(ay, by) + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+        r1 = min(max(int(np.floor((max(ay, by) + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+        count = 0
+        for c in range(c0, c1 + 1):
+            lo = np.searchsorted(keys, c * _ROWS + r0, side="left")
+            hi = np.searchsorted(keys, c * _ROWS + r1, side="right")
+            if count + hi - lo > len(near):
+                near = np.concatenate((near[:count], np.empty(2 * (count + hi - lo), np.int64)))
+            for k in range(lo, hi):
+                # Kept sorted as they come (a few per segment): each edge is tried once
+                # however many of the segment's cells it is registered in.
+                e, j = entries[k], count
+                while j > 0 and near[j - 1] > e:
+                    j -= 1
+                if j > 0 and near[j - 1] == e:
+                    continue
+                for t in range(count, j, -1):
+                    near[t] = near[t - 1]
+                near[j] = e
+                count += 1
+        for k in range(count):
+            e = near[k]
+            qx, qy, rx, ry = starts[e, 0], starts[e, 1], ends[e, 0], ends[e, 1]
+            pq = _sign(ax, ay, bx, by, qx, qy) * _sign(ax, ay, bx, by, rx, ry)
+            qp = _sign(qx, qy, rx, ry, ax, ay) * _sign(qx, qy, rx, ry, bx, by)
+            if pq == 1 or qp == 1:
+                continue  # both ends of one strictly on one side of the other
+            if found == len(out_segment):
+                out_segment = np.concatenate((out_segment, np.empty_like(out_segment)))
+                out_edge = np.concatenate((out_edge, np.empty_like(out_edge)))
+                out_crosses = np.concatenate((out_crosses, np.empty_like(out_crosses)))
+            out_segment[found], out_edge[found] = s, e
+            out_crosses[found] = pq == -1 and qp == -1
+            found += 1
+    return out_segment[:found], out_edge[:found], out_crosses[:found]
 
 
 @dataclass(frozen=True)
 class SegmentPairs:
-    """Segments of lines paired with the edges near them, and what each pair does.
+    """Segments of lines paired with the near edges they may meet, and what each pair does.
 
     A pair is ``crosses`` when the segment and the edge cross at a point inside both (each
     one's ends strictly on either side of the other), ``unsure`` when floating point cannot
-    tell whether they meet (they touch, overlap or nearly do); otherwise they are apart.
+    tell whether they meet (they touch, overlap or nearly do). Pairs certainly apart are not
+    listed.
     """
 
     #: Index of the segment (its start point in the points given).
@@ -138,29 +201,39 @@ class PackedEdges:
 
     def pairs(self, points: Float, segments: Int) -> SegmentPairs:
         """Segments ``points[i]``-``points[i + 1]`` for i in ``segments``, against the edges."""
-        a, b = points[segments], points[segments + 1]
-        box, edge = self.near(np.minimum(a, b), np.maximum(a, b))
-        p1, p2 = a[box], b[box]
-        q1, q2 = self.starts[edge], self.ends[edge]
-        pq1 = _orientation(p1[:, 0], p1[:, 1], p2[:, 0], p2[:, 1], q1[:, 0], q1[:, 1])
-        pq2 = _orientation(p1[:, 0], p1[:, 1], p2[:, 0], p2[:, 1], q2[:, 0], q2[:, 1])
-        qp1 = _orientation(q1[:, 0], q1[:, 1], q2[:, 0], q2[:, 1], p1[:, 0], p1[:, 1])
-        qp2 = _orientation(q1[:, 0], q1[:, 1], q2[:, 0], q2[:, 1], p2[:, 0], p2[:, 1])
-        # Both ends of one strictly on the same side of the other: certainly apart.
-        apart = (pq1 * pq2 == 1) | (qp1 * qp2 == 1)
-        crosses = (pq1 * pq2 == -1) & (qp1 * qp2 == -1)
-        return SegmentPairs(segments[box], edge, crosses, ~apart & ~crosses)
+        segment, edge, crosses = _meeting(
+            np.ascontiguousarray(points, dtype=np.float64),
+            np.ascontiguousarray(segments, dtype=np.int64),
+            self.keys,
+            self.entries,
+            self.starts,
+            self.ends,
+        )
+        return SegmentPairs(segment, edge, crosses, ~crosses)
 
 
 def line_parts(points: Sequence[tuple[float, float]] | Float) -> list[Float]:
     """The (lon, lat) points as lines cut at ±180 (:func:`split_antimeridian`), as arrays.
 
-    Most lines do not reach ±180: they are one part as they are, found without the loop.
+    Most lines do not reach ±180: they are one part as they are. A line that only jumps
+    across it (no point on it) is cut at each jump with the same arithmetic, in slices of
+    the array rather than point by point.
     """
     array = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     lon = array[:, 0]
-    if np.any(np.abs(lon) == 180.0) or np.any(np.abs(np.diff(lon)) > 180.0):
+    jumps = np.flatnonzero(np.abs(np.diff(lon)) > 180.0)
+    if np.any(np.abs(lon) == 180.0):
         # Rows of two floats as lists: split_antimeridian only unpacks them.
         parts = split_antimeridian(cast("list[tuple[float, float]]", array.tolist()))
         return [np.asarray(p, dtype=np.float64) for p in parts if len(p) > 1]
-    return [array] if len(array) > 1 else []
+    if not len(jumps):
+        return [array] if len(array) > 1 else []
+    out: list[Float] = []
+    head = np.empty((0, 2))
+    begin = 0
+    for i in jumps.tolist():
+        edge, lat = antimeridian_cut(*array[i].tolist(), *array[i + 1].tolist())
+        out.append(np.vstack([head, array[begin : i + 1], [(edge, lat)]]))
+        head, begin = np.array([(-edge, lat)]), i + 1
+    out.append(np.vstack([head, array[begin:]]))
+    return [p for p in out if len(p) > 1]
