@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from overflight.data.airspace import states
 from overflight.geo.ellipsoid import cumulative_km, densify_array
-from overflight.models import LonLat, StateTransit
+from overflight.models import LonLat, StateTransit, Track
 from overflight.routing.edges import PackedEdges, line_parts
 from overflight.routing.verify import shrunk_area
 
@@ -38,6 +38,7 @@ __all__ = [
     "JOIN_KM",
     "MIN_KM",
     "STEP_KM",
+    "TRACK_STEP_KM",
     "RouteLine",
     "Stretch",
     "TransitReport",
@@ -56,7 +57,7 @@ Float = NDArray[np.float64]
 STEP_KM = 5.0
 #: Spacing of the drawn track's points: short enough that a straight line
 #: between them strays from the great circle by metres even near the poles.
-_TRACK_STEP_KM = 10.0
+TRACK_STEP_KM = 10.0
 #: Crossings shorter than this are contacts with a boundary, not transits.
 MIN_KM = 0.05
 #: A border crossed back and forth within this distance is crossed once: where the route
@@ -96,7 +97,8 @@ class TransitReport:
 
     transit: tuple[StateTransit, ...]
     high_seas_km: float
-    track: tuple[tuple[LonLat, ...], ...]
+    #: The route for drawing (a :class:`~overflight.models.Track`, made when read).
+    track: Sequence[tuple[LonLat, ...]]
 
 
 @cache
@@ -709,9 +711,13 @@ def _stretches(runs: list[list[Any]]) -> tuple[Stretch, ...]:
     )
 
 
-def _track(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
-    """The route for drawing: every turning point, legs densified, cut at ±180°."""
-    parts = line_parts(densify_array(waypoints, _TRACK_STEP_KM))
+def _track(waypoints: Sequence[tuple[float, float]]) -> Track:
+    """The route for drawing: every turning point, legs densified, cut at ±180° (made when read)."""
+    return Track(functools.partial(_track_lines, tuple(waypoints)))
+
+
+def _track_lines(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
+    parts = line_parts(densify_array(waypoints, TRACK_STEP_KM))
     # A LonLat is a tuple of two floats: made by tuple's own constructor, a thousand points
     # cost no Python call each.
     lonlat = functools.partial(tuple.__new__, LonLat)
