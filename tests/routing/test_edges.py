@@ -112,3 +112,20 @@ def test_line_parts_cut_at_the_antimeridian_as_split_antimeridian_does(points: n
     assert len(ours) == len(theirs) > 1
     for mine, other in zip(ours, theirs, strict=True):
         assert mine.tolist() == [list(p) for p in other]
+
+
+def test_near_lists_every_edge_a_box_may_touch_once_in_order() -> None:
+    packed = PackedEdges.of([states()[c].geometry for c in CODES])
+    rng = np.random.default_rng(11)
+    lo = np.column_stack([rng.uniform(10.0, 30.0, 500), rng.uniform(40.0, 54.0, 500)])
+    # Points (as _tau_along asks) and boxes up to half a degree.
+    hi = lo + np.where(np.arange(500)[:, None] % 2 == 0, 1e-7, rng.uniform(0.0, 0.5, (500, 2)))
+    box, edge = packed.near(lo, hi)
+    key = box * len(packed.starts) + edge
+    assert np.all(np.diff(key) > 0)  # by box, then edge, each pair once
+    e_lo = np.minimum(packed.starts, packed.ends)
+    e_hi = np.maximum(packed.starts, packed.ends)
+    found = set(key.tolist())
+    for b in range(len(lo)):
+        touching = np.flatnonzero(np.all((e_lo <= hi[b]) & (e_hi >= lo[b]), axis=1))
+        assert {b * len(packed.starts) + int(e) for e in touching} <= found

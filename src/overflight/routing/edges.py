@@ -76,6 +76,57 @@ def _sign(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> i
 
 
 @_jit
+def _registered(
+    keys: Int, entries: Int, lo_x: float, lo_y: float, hi_x: float, hi_y: float, near: Int
+) -> tuple[Int, int]:
+    """The edges registered in the cells a box covers, sorted, each once; and how many.
+
+    ``near`` is scratch (grown when too small, and returned); the edges are its first ones.
+    """
+    c0 = int(np.floor((lo_x + 180.0) / CELL_DEG))
+    c1 = int(np.floor((hi_x + 180.0) / CELL_DEG))
+    r0 = min(max(int(np.floor((lo_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+    r1 = min(max(int(np.floor((hi_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+    count = 0
+    for c in range(c0, c1 + 1):
+        first = np.searchsorted(keys, c * _ROWS + r0, side="left")
+        last = np.searchsorted(keys, c * _ROWS + r1, side="right")
+        if count + last - first > len(near):
+            near = np.concatenate((near[:count], np.empty(2 * (count + last - first), np.int64)))
+        for k in range(first, last):
+            # Kept sorted as they come (a few per box): an edge registered in several of
+            # the box's cells is listed once.
+            e, j = entries[k], count
+            while j > 0 and near[j - 1] > e:
+                j -= 1
+            if j > 0 and near[j - 1] == e:
+                continue
+            for t in range(count, j, -1):
+                near[t] = near[t - 1]
+            near[j] = e
+            count += 1
+    return near, count
+
+
+@_jit
+def _near(lo: Float, hi: Float, keys: Int, entries: Int) -> tuple[Int, Int]:
+    """(box, edge) of every edge registered in a cell a box covers, by box then edge."""
+    out_box = np.empty(64 + 4 * len(lo), dtype=np.int64)
+    out_edge = np.empty_like(out_box)
+    found = 0
+    near = np.empty(256, dtype=np.int64)
+    for b in range(len(lo)):
+        near, count = _registered(keys, entries, lo[b, 0], lo[b, 1], hi[b, 0], hi[b, 1], near)
+        if found + count > len(out_box):
+            out_box = np.concatenate((out_box[:found], np.empty(2 * (found + count), np.int64)))
+            out_edge = np.concatenate((out_edge[:found], np.empty(2 * (found + count), np.int64)))
+        out_box[found : found + count] = b
+        out_edge[found : found + count] = near[:count]
+        found += count
+    return out_box[:found], out_edge[:found]
+
+
+@_jit
 def _meeting(
     points: Float, segments: Int, keys: Int, entries: Int, starts: Float, ends: Float
 ) -> tuple[Int, Int, NDArray[np.bool_]]:
@@ -92,28 +143,9 @@ def _meeting(
     near = np.empty(256, dtype=np.int64)
     for s in segments:
         ax, ay, bx, by = points[s, 0], points[s, 1], points[s + 1, 0], points[s + 1, 1]
-        c0 = int(np.floor((min(ax, bx) + 180.0) / CELL_DEG))
-        c1 = int(np.floor((max(ax, bx) + 180.0) / CELL_DEG))
-        r0 = min(max(int(np.floor((min(ay, by) + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
-        r1 = min(max(int(np.floor((max(ay, by) + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
-        count = 0
-        for c in range(c0, c1 + 1):
-            lo = np.searchsorted(keys, c * _ROWS + r0, side="left")
-            hi = np.searchsorted(keys, c * _ROWS + r1, side="right")
-            if count + hi - lo > len(near):
-                near = np.concatenate((near[:count], np.empty(2 * (count + hi - lo), np.int64)))
-            for k in range(lo, hi):
-                # Kept sorted as they come (a few per segment): each edge is tried once
-                # however many of the segment's cells it is registered in.
-                e, j = entries[k], count
-                while j > 0 and near[j - 1] > e:
-                    j -= 1
-                if j > 0 and near[j - 1] == e:
-                    continue
-                for t in range(count, j, -1):
-                    near[t] = near[t - 1]
-                near[j] = e
-                count += 1
+        near, count = _registered(
+            keys, entries, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), near
+        )
         for k in range(count):
             e = near[k]
             qx, qy, rx, ry = starts[e, 0], starts[e, 1], ends[e, 0], ends[e, 1]
@@ -187,17 +219,14 @@ class PackedEdges:
     def near(self, lo: Float, hi: Float) -> tuple[Int, Int]:
         """(box, edge) for every edge registered in a cell that a box [lo, hi] covers.
 
-        Each pair is given once however many cells the two share.
+        Each pair is given once however many cells the two share, by box then edge.
         """
-        keys, box = _keys(lo, hi)
-        first = np.searchsorted(self.keys, keys, side="left")
-        count = np.searchsorted(self.keys, keys, side="right") - first
-        hits = int(count.sum())
-        local = np.arange(hits, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-        pair_box = np.repeat(box, count)
-        pair_edge = self.entries[np.repeat(first, count) + local]
-        unique = np.unique(pair_box * len(self.starts) + pair_edge)
-        return unique // len(self.starts), unique % len(self.starts)
+        return _near(
+            np.ascontiguousarray(lo, dtype=np.float64),
+            np.ascontiguousarray(hi, dtype=np.float64),
+            self.keys,
+            self.entries,
+        )
 
     def pairs(self, points: Float, segments: Int) -> SegmentPairs:
         """Segments ``points[i]``-``points[i + 1]`` for i in ``segments``, against the edges."""
