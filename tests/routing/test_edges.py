@@ -129,3 +129,40 @@ def test_near_lists_every_edge_a_box_may_touch_once_in_order() -> None:
     for b in range(len(lo)):
         touching = np.flatnonzero(np.all((e_lo <= hi[b]) & (e_hi >= lo[b]), axis=1))
         assert {b * len(packed.starts) + int(e) for e in touching} <= found
+
+
+def test_a_subset_pairs_as_its_polygons_packed_alone() -> None:
+    """Every state's edges kept on disk, cut down to a few: the pairs of those few alone."""
+    every = tuple(states())
+    kept = PackedEdges.kept("test-edges", "1", lambda: [states()[c].geometry for c in every])
+    again = PackedEdges.kept("test-edges", "1", lambda: [])  # read back, not packed again
+    assert np.array_equal(again.keys, kept.keys)
+    assert np.array_equal(again.starts, kept.starts)
+    few = ("AT", "HU", "SM", "IT")
+    asked = np.array([c in few for c in every])
+    alone = PackedEdges.of([states()[c].geometry for c in few])
+    for coords in line_parts(densify_array(ROUTES["Rome-Vienna-Warsaw"], 5.0)):
+        segments = np.arange(len(coords) - 1)
+        ours, theirs = kept.subset(asked).pairs(coords, segments), alone.pairs(coords, segments)
+        mine = {
+            (s, every[o], *kept.starts[e], *kept.ends[e], c)
+            for s, o, e, c in zip(
+                ours.segment.tolist(),
+                kept.owner[ours.edge].tolist(),
+                ours.edge.tolist(),
+                ours.crosses.tolist(),
+                strict=True,
+            )
+        }
+        other = {
+            (s, few[o], *alone.starts[e], *alone.ends[e], c)
+            for s, o, e, c in zip(
+                theirs.segment.tolist(),
+                alone.owner[theirs.edge].tolist(),
+                theirs.edge.tolist(),
+                theirs.crosses.tolist(),
+                strict=True,
+            )
+        }
+        assert mine == other
+        assert len(mine) >= 3  # into Italy's coast, in and out of Austria

@@ -27,7 +27,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from overflight.data.airspace import states
+from overflight.data.airspace import data_fingerprint, states
 from overflight.geo.ellipsoid import cumulative_km, densify_array
 from overflight.models import LonLat, StateTransit, Track
 from overflight.routing.edges import PackedEdges, line_parts
@@ -105,10 +105,13 @@ class TransitReport:
 def _shipped_edges() -> tuple[PackedEdges, tuple[str, ...]]:
     """The edges of every state's shipped polygon in a grid, owned by their index in the codes.
 
-    Numpy arrays, built once and shared by threads.
+    Numpy arrays, kept on disk and shared by threads.
     """
     codes = tuple(states())
-    return PackedEdges.of([states()[c].geometry for c in codes]), codes
+    edges = PackedEdges.kept(
+        "edges-shipped-1", data_fingerprint(), lambda: [states()[c].geometry for c in codes]
+    )
+    return edges, codes
 
 
 def transit_report(
@@ -174,14 +177,16 @@ def _pieces(
     An end's segment is the index of the segment it lies on, :data:`_FIRST` or :data:`_LAST`
     for the line's own ends, :data:`_UNKNOWN` for an end of an overlay's piece.
     """
-    packed, codes = _open_edges(clear)
-    if not codes:
+    packed, asked, codes = _open_edges(clear)
+    if not asked.any():
         return []
     pairs = packed.pairs(coords, np.arange(len(coords) - 1, dtype=np.int64))
     owner = packed.owner[pairs.edge]
     x, y = coords[0]
     b = packed.bounds
-    boxed = np.flatnonzero((b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3]))
+    boxed = np.flatnonzero(
+        asked & (b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3])
+    )
     start = {k for k in boxed.tolist() if shapely.intersects_xy(states()[codes[k]].geometry, x, y)}
     whole = set(np.unique(owner[pairs.unsure]).tolist())
     take = np.flatnonzero(pairs.crosses)
@@ -235,12 +240,12 @@ def _pieces(
 
 
 @lru_cache(maxsize=8)
-def _open_edges(clear: frozenset[str]) -> tuple[PackedEdges, tuple[str, ...]]:
-    """The packed edges of every state but these (numpy, shared by threads)."""
-    if not clear:
-        return _shipped_edges()
-    codes = tuple(c for c in states() if c not in clear)
-    return PackedEdges.of([states()[c].geometry for c in codes]), codes
+def _open_edges(clear: frozenset[str]) -> tuple[PackedEdges, NDArray[np.bool_], tuple[str, ...]]:
+    """The shipped edges of every state but these, which states those are (by index), codes."""
+    packed, codes = _shipped_edges()
+    asked = np.array([c not in clear for c in codes], dtype=np.bool_)
+    asked.flags.writeable = False  # shared by threads
+    return packed.subset(asked), asked, codes
 
 
 def _spans(
