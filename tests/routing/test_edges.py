@@ -166,3 +166,32 @@ def test_a_subset_pairs_as_its_polygons_packed_alone() -> None:
         }
         assert mine == other
         assert len(mine) >= 3  # into Italy's coast, in and out of Austria
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_the_compiled_and_the_numpy_pairs_are_the_same(name: str) -> None:
+    """A one-shot command pairs in numpy, the server in compiled loops: the same answers."""
+    from overflight._config import use_compiled_queries
+
+    packed = PackedEdges.of([states()[c].geometry for c in sorted(states())])
+    answers = []
+    for compiled in (True, False):
+        use_compiled_queries(compiled)
+        try:
+            pairs = [
+                packed.pairs(coords, np.arange(len(coords) - 1))
+                for coords in line_parts(densify_array(ROUTES[name], 5.0))
+            ]
+            xy = np.concatenate([p for p in line_parts(densify_array(ROUTES[name], 5.0))])
+            near = packed.near(xy - 1e-3, xy + 1e-3)
+        finally:
+            use_compiled_queries(True)
+        answers.append(
+            (
+                [(p.segment.tolist(), p.edge.tolist(), p.crosses.tolist()) for p in pairs],
+                near[0].tolist(),
+                near[1].tolist(),
+            )
+        )
+    assert answers[0] == answers[1]
+    assert any(crosses for _, _, crosses in answers[0][0])

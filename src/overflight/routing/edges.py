@@ -4,10 +4,12 @@ The verifier and the transit report ask, of a route densified every few kilometr
 segments cross which edges of many polygons. Asked of GEOS one polygon at a time, most of the
 work is an overlay of the whole route with the whole polygon; here the edges are bucketed once
 in cells of :data:`CELL_DEG`, a segment is paired only with the edges of the cells its box
-covers, and each pair is decided by the signs of four orientations, in one compiled loop
-(its own: the verifier shares no code with the search). A sign too close to zero for
-floating point to be sure of is reported as such, so that the caller can ask GEOS; every
-answer given here is certain.
+covers, and each pair is decided by the signs of four orientations: in one compiled loop
+(:mod:`overflight.routing.edge_kernels`, the verifier's own: it shares no code with the
+search), or in numpy where the thread's queries are not compiled (a one-shot command, which
+would spend more loading the compiler than it saves). A sign too close to zero for floating
+point to be sure of is reported as such, so that the caller can ask GEOS; every answer given
+here is certain.
 
 The packed edges are read-only arrays: they may be shared by threads.
 """
@@ -16,14 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
-import numba
 import numpy as np
 import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from overflight._config import compiled_queries
 from overflight.data.packed import packed
 from overflight.geo.sphere import antimeridian_cut, split_antimeridian
 
@@ -31,7 +33,6 @@ __all__ = ["CELL_DEG", "PackedEdges", "SegmentPairs", "line_parts"]
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
-F = TypeVar("F", bound=Callable[..., Any])
 
 #: Side of a grid cell, degrees: a few of the densified route's segments, a few edges.
 CELL_DEG = 0.25
@@ -40,7 +41,7 @@ _ROWS = round(180.0 / CELL_DEG) + 2
 #: Relative error bound of a 2x2 orientation determinant computed in float64 (Shewchuk's
 #: ccwerrboundA is 3.3e-16; this is three times that): a determinant within it of zero has
 #: no certain sign.
-_ORIENT_EPS = 1e-15
+ORIENT_EPS = 1e-15
 
 
 def _cells(lo: Float, hi: Float) -> tuple[Int, Int, Int, Int]:
@@ -62,111 +63,15 @@ def _keys(lo: Float, hi: Float) -> tuple[Int, Int]:
     return (c0[item] + local // rows[item]) * _ROWS + r0[item] + local % rows[item], item
 
 
-def _jit(func: F) -> F:
-    return cast(F, numba.njit(cache=True, nogil=True)(func))
-
-
-@_jit
-def _sign(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> int:
+def _orientation(
+    ax: Float, ay: Float, bx: Float, by: Float, cx: Float, cy: Float
+) -> NDArray[np.int8]:
     """Sign of the turn a -> b -> c: 1 left, -1 right, 0 when floating point cannot tell."""
     left = (bx - ax) * (cy - ay)
     right = (by - ay) * (cx - ax)
     det = left - right
-    bound = _ORIENT_EPS * (abs(left) + abs(right))
-    return 1 if det > bound else -1 if det < -bound else 0
-
-
-@_jit
-def _registered(
-    keys: Int, entries: Int, lo_x: float, lo_y: float, hi_x: float, hi_y: float, near: Int
-) -> tuple[Int, int]:
-    """The edges registered in the cells a box covers, sorted, each once; and how many.
-
-    ``near`` is scratch (grown when too small, and returned); the edges are its first ones.
-    """
-    c0 = int(np.floor((lo_x + 180.0) / CELL_DEG))
-    c1 = int(np.floor((hi_x + 180.0) / CELL_DEG))
-    r0 = min(max(int(np.floor((lo_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
-    r1 = min(max(int(np.floor((hi_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
-    count = 0
-    for c in range(c0, c1 + 1):
-        first = np.searchsorted(keys, c * _ROWS + r0, side="left")
-        last = np.searchsorted(keys, c * _ROWS + r1, side="right")
-        if count + last - first > len(near):
-            near = np.concatenate((near[:count], np.empty(2 * (count + last - first), np.int64)))
-        for k in range(first, last):
-            # Kept sorted as they come (a few per box): an edge registered in several of
-            # the box's cells is listed once.
-            e, j = entries[k], count
-            while j > 0 and near[j - 1] > e:
-                j -= 1
-            if j > 0 and near[j - 1] == e:
-                continue
-            for t in range(count, j, -1):
-                near[t] = near[t - 1]
-            near[j] = e
-            count += 1
-    return near, count
-
-
-@_jit
-def _near(lo: Float, hi: Float, keys: Int, entries: Int) -> tuple[Int, Int]:
-    """(box, edge) of every edge registered in a cell a box covers, by box then edge."""
-    out_box = np.empty(64 + 4 * len(lo), dtype=np.int64)
-    out_edge = np.empty_like(out_box)
-    found = 0
-    near = np.empty(256, dtype=np.int64)
-    for b in range(len(lo)):
-        near, count = _registered(keys, entries, lo[b, 0], lo[b, 1], hi[b, 0], hi[b, 1], near)
-        if found + count > len(out_box):
-            out_box = np.concatenate((out_box[:found], np.empty(2 * (found + count), np.int64)))
-            out_edge = np.concatenate((out_edge[:found], np.empty(2 * (found + count), np.int64)))
-        out_box[found : found + count] = b
-        out_edge[found : found + count] = near[:count]
-        found += count
-    return out_box[:found], out_edge[:found]
-
-
-@_jit
-def _meeting(
-    points: Float,
-    segments: Int,
-    keys: Int,
-    entries: Int,
-    starts: Float,
-    ends: Float,
-) -> tuple[Int, Int, NDArray[np.bool_]]:
-    """(segment, edge, crosses) of every pair of a segment and a near edge that may meet.
-
-    Pairs come in the order of ``segments``, then of edges; a pair whose ends lie strictly
-    on one side of the other is apart and left out.
-    """
-    size = 64 + 4 * len(segments)
-    out_segment = np.empty(size, dtype=np.int64)
-    out_edge = np.empty(size, dtype=np.int64)
-    out_crosses = np.empty(size, dtype=np.bool_)
-    found = 0
-    near = np.empty(256, dtype=np.int64)
-    for s in segments:
-        ax, ay, bx, by = points[s, 0], points[s, 1], points[s + 1, 0], points[s + 1, 1]
-        near, count = _registered(
-            keys, entries, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), near
-        )
-        for k in range(count):
-            e = near[k]
-            qx, qy, rx, ry = starts[e, 0], starts[e, 1], ends[e, 0], ends[e, 1]
-            pq = _sign(ax, ay, bx, by, qx, qy) * _sign(ax, ay, bx, by, rx, ry)
-            qp = _sign(qx, qy, rx, ry, ax, ay) * _sign(qx, qy, rx, ry, bx, by)
-            if pq == 1 or qp == 1:
-                continue  # both ends of one strictly on one side of the other
-            if found == len(out_segment):
-                out_segment = np.concatenate((out_segment, np.empty_like(out_segment)))
-                out_edge = np.concatenate((out_edge, np.empty_like(out_edge)))
-                out_crosses = np.concatenate((out_crosses, np.empty_like(out_crosses)))
-            out_segment[found], out_edge[found] = s, e
-            out_crosses[found] = pq == -1 and qp == -1
-            found += 1
-    return out_segment[:found], out_edge[:found], out_crosses[:found]
+    bound = ORIENT_EPS * (np.abs(left) + np.abs(right))
+    return (det > bound).astype(np.int8) - (det < -bound).astype(np.int8)
 
 
 @dataclass(frozen=True)
@@ -254,24 +159,57 @@ class PackedEdges:
 
         Each pair is given once however many cells the two share, by box then edge.
         """
-        return _near(
-            np.ascontiguousarray(lo, dtype=np.float64),
-            np.ascontiguousarray(hi, dtype=np.float64),
-            self.keys,
-            self.entries,
-        )
+        if compiled_queries():
+            from overflight.routing import edge_kernels
+
+            return edge_kernels.near(
+                np.ascontiguousarray(lo, dtype=np.float64),
+                np.ascontiguousarray(hi, dtype=np.float64),
+                self.keys,
+                self.entries,
+            )
+        keys, box = _keys(lo, hi)
+        first = np.searchsorted(self.keys, keys, side="left")
+        count = np.searchsorted(self.keys, keys, side="right") - first
+        hits = int(count.sum())
+        local = np.arange(hits, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+        pair_box = np.repeat(box, count)
+        pair_edge = self.entries[np.repeat(first, count) + local]
+        # Sorted, then each pair once (np.unique would load numpy.ma: 20 ms of a one-shot).
+        key = np.sort(pair_box * len(self.starts) + pair_edge)
+        unique = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
+        return unique // len(self.starts), unique % len(self.starts)
 
     def pairs(self, points: Float, segments: Int) -> SegmentPairs:
-        """Segments ``points[i]``-``points[i + 1]`` for i in ``segments``, against the edges."""
-        segment, edge, crosses = _meeting(
-            np.ascontiguousarray(points, dtype=np.float64),
-            np.ascontiguousarray(segments, dtype=np.int64),
-            self.keys,
-            self.entries,
-            self.starts,
-            self.ends,
-        )
-        return SegmentPairs(segment, edge, crosses, ~crosses)
+        """Segments ``points[i]``-``points[i + 1]`` for i in ``segments``, against the edges.
+
+        Compiled, in one loop (:mod:`overflight.routing.edge_kernels`), or in numpy arrays
+        when the thread's queries are not compiled: the same pairs either way.
+        """
+        if compiled_queries():
+            from overflight.routing import edge_kernels
+
+            segment, edge, crosses = edge_kernels.meeting(
+                np.ascontiguousarray(points, dtype=np.float64),
+                np.ascontiguousarray(segments, dtype=np.int64),
+                self.keys,
+                self.entries,
+                self.starts,
+                self.ends,
+            )
+            return SegmentPairs(segment, edge, crosses, ~crosses)
+        a, b = points[segments], points[segments + 1]
+        box, edge = self.near(np.minimum(a, b), np.maximum(a, b))
+        p1, p2 = a[box], b[box]
+        q1, q2 = self.starts[edge], self.ends[edge]
+        pq1 = _orientation(p1[:, 0], p1[:, 1], p2[:, 0], p2[:, 1], q1[:, 0], q1[:, 1])
+        pq2 = _orientation(p1[:, 0], p1[:, 1], p2[:, 0], p2[:, 1], q2[:, 0], q2[:, 1])
+        qp1 = _orientation(q1[:, 0], q1[:, 1], q2[:, 0], q2[:, 1], p1[:, 0], p1[:, 1])
+        qp2 = _orientation(q1[:, 0], q1[:, 1], q2[:, 0], q2[:, 1], p2[:, 0], p2[:, 1])
+        # Both ends of one strictly on the same side of the other: certainly apart.
+        meet = np.flatnonzero((pq1 * pq2 != 1) & (qp1 * qp2 != 1))
+        crosses = (pq1 * pq2 == -1)[meet] & (qp1 * qp2 == -1)[meet]
+        return SegmentPairs(segments[box[meet]], edge[meet], crosses, ~crosses)
 
 
 def line_parts(points: Sequence[tuple[float, float]] | Float) -> list[Float]:

@@ -188,9 +188,10 @@ def _pieces(
         asked & (b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3])
     )
     start = {k for k in boxed.tolist() if shapely.intersects_xy(states()[codes[k]].geometry, x, y)}
-    whole = set(np.unique(owner[pairs.unsure]).tolist())
+    whole = set(owner[pairs.unsure].tolist())
     take = np.flatnonzero(pairs.crosses)
-    take = take[~np.isin(owner[take], list(whole))]
+    if whole:
+        take = take[np.array([o not in whole for o in owner[take].tolist()], dtype=bool)]
     segment, edge, own = pairs.segment[take], pairs.edge[take], owner[take]
     p1, p2 = coords[segment], coords[segment + 1]
     q1, q2 = packed.starts[edge], packed.ends[edge]

@@ -103,8 +103,8 @@ def entered_states(
     segments = np.flatnonzero(part_of[:-1] == part_of[1:])
     pairs = packed.pairs(points, segments)
     key = part_of[pairs.segment] * n + packed.owner[pairs.edge]
-    hit = set(np.unique(key[pairs.crosses]).tolist())
-    unsure = set(np.unique(key[pairs.unsure]).tolist()) - hit
+    hit = set(key[pairs.crosses].tolist())
+    unsure = set(key[pairs.unsure].tolist()) - hit
     # A line that meets no edge of a state is inside or outside it as its first point is.
     firsts = np.array([p[0] for p in parts])
     b = packed.bounds[ids]
