@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextvars import ContextVar
 from pathlib import Path
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "REGISTRY_FIRST_DAY",
     "SPEED_KT_RANGE",
     "cache_dir",
+    "compiled_queries",
+    "use_compiled_queries",
 ]
 
 #: Cruise speed for times when neither a speed nor an aircraft is given, knots.
@@ -51,6 +54,29 @@ DISPUTED_POLICIES = ("union", "control")
 
 #: The first day the registry of refusals covers: the world on an earlier date is not known.
 REGISTRY_FIRST_DAY = dt.date(2014, 1, 1)
+
+
+#: Whether queries use the compiled kernels (fast once loaded) or numpy and shapely (no
+#: compiler start-up: better for a process that answers one query). A context variable, so
+#: that one thread's choice (a one-shot command's) is not another's (the server's planning
+#: threads). The search (routing/graph.py) and the verifier (routing/edges.py) each follow it
+#: with kernels of their own.
+_COMPILED: ContextVar[bool] = ContextVar("overflight_compiled_queries", default=True)
+
+
+def use_compiled_queries(enabled: bool) -> None:
+    """Choose, for the calling thread, how queries are searched and checked.
+
+    Compiled kernels or numpy, shapely and Python: both give the same routes; the compiled
+    way answers a detour query several times faster but costs about a second to load in a
+    new process.
+    """
+    _COMPILED.set(enabled)
+
+
+def compiled_queries() -> bool:
+    """Whether the calling thread's queries use the compiled kernels."""
+    return _COMPILED.get()
 
 
 def cache_dir() -> Path:

@@ -6,12 +6,13 @@ are part of every name (``distance_km``, ``speed_kt``, ``duration_h``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from overflight._config import DEFAULT_SPEED_KT
 
-__all__ = ["KM_PER_NM", "LonLat", "Place", "Route", "RouteViews", "StateTransit"]
+__all__ = ["KM_PER_NM", "LonLat", "Place", "Route", "RouteViews", "StateTransit", "Track"]
 
 #: Kilometres in one international nautical mile.
 KM_PER_NM = 1.852
@@ -22,6 +23,61 @@ class LonLat(NamedTuple):
 
     lon: float
     lat: float
+
+
+#: A path for drawing: lines of points, cut at ±180° (RFC 7946).
+Lines = tuple[tuple[LonLat, ...], ...]
+
+
+class Track(Sequence[tuple[LonLat, ...]]):
+    """A route's path for drawing, made the first time it is read.
+
+    Most answers are never drawn (text, JSON, batch rows) while a long route's path is
+    a thousand points: the planner hands over how to make it, and a map, GeoJSON or
+    notebook that reads it makes it once. It reads, compares, hashes and pickles as the
+    tuple of lines it stands for. Two threads reading it first at once both make the same
+    lines; either is kept.
+    """
+
+    __slots__ = ("_lines", "_make")
+
+    def __init__(self, make: Callable[[], Lines]) -> None:
+        self._make = make
+        self._lines: Lines | None = None
+
+    def lines(self) -> Lines:
+        """The lines themselves, made now if not yet made."""
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = self._make()
+        return lines
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[LonLat, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Lines: ...
+    def __getitem__(self, index: int | slice) -> tuple[LonLat, ...] | Lines:
+        return self.lines()[index]
+
+    def __len__(self) -> int:
+        return len(self.lines())
+
+    def __iter__(self) -> Iterator[tuple[LonLat, ...]]:
+        return iter(self.lines())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Track):
+            other = other.lines()
+        return isinstance(other, tuple) and self.lines() == other
+
+    def __hash__(self) -> int:
+        return hash(self.lines())
+
+    def __repr__(self) -> str:
+        return repr(self.lines())
+
+    def __reduce__(self) -> tuple[type[tuple[Any, ...]], tuple[Lines]]:
+        return tuple, (self.lines(),)
 
 
 @dataclass(frozen=True)
@@ -178,8 +234,9 @@ class Route(RouteViews):
     speed_kt: float = DEFAULT_SPEED_KT
     #: Strait corridors where the route crosses denied airspace under transit passage.
     straits: tuple[str, ...] = ()
-    #: The path densified along its great circles and cut at ±180° (RFC 7946).
-    track: tuple[tuple[LonLat, ...], ...] = field(default=(), repr=False)
+    #: The path densified along its great circles and cut at ±180° (RFC 7946): a
+    #: :class:`Track` made when first read, from the planner.
+    track: Sequence[tuple[LonLat, ...]] = field(default=(), repr=False)
 
     @property
     def extra_km(self) -> float:

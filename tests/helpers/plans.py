@@ -29,7 +29,7 @@ from overflight.aircraft import AircraftProfile
 from overflight.analysis.fuel import StopPlan
 from overflight.analysis.plan import DisputedCrossing, Plan
 from overflight.analysis.request import FlightRequest
-from overflight.models import LonLat, Place, Route, StateTransit
+from overflight.models import LonLat, Place, Route, StateTransit, Track
 from overflight.scenarios import Permissions
 
 __all__ = ["dump_plan", "plan_from_json", "plan_to_json", "read_plan"]
@@ -47,7 +47,7 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, frozenset | set):
         return sorted(_plain(v) for v in value)
-    if isinstance(value, tuple | list):
+    if isinstance(value, tuple | list | Track):
         return [_plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()

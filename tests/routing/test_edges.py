@@ -42,8 +42,8 @@ def test_pairs_cross_only_where_geos_says_the_segments_meet() -> None:
     meet = np.asarray(shapely.intersects(segments, edges), dtype=bool)
     assert pairs.crosses.sum() > 500
     assert np.all(meet[pairs.crosses])
-    apart = ~pairs.crosses & ~pairs.unsure
-    assert not np.any(meet[apart])
+    # What is neither crossing nor unsure is apart, and not listed.
+    assert np.array_equal(pairs.unsure, ~pairs.crosses)
     # Every edge any segment meets was paired with it.
     every = shapely.STRtree(
         np.asarray(shapely.linestrings(np.stack([packed.starts, packed.ends], 1)))
@@ -93,3 +93,105 @@ def test_the_pieces_and_where_they_lie_are_geos_overlays(name: str) -> None:
             key(c, e) for c, e in overlaid
         )
         assert fast
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        # Tokyo to Anchorage, Auckland to Tahiti and back, a zigzag over ±180 in both ways.
+        densify_array(ROUTES["Tokyo-Anchorage"], 5.0),
+        densify_array([(174.8, -36.9), (-149.6, -17.6), (174.8, -30.0)], 5.0),
+        np.array([(179.5, 0.0), (-179.5, 1.0), (179.0, 2.0), (-178.0, 3.0), (-177.0, 4.0)]),
+    ],
+)
+def test_line_parts_cut_at_the_antimeridian_as_split_antimeridian_does(points: np.ndarray) -> None:
+    from overflight.geo.sphere import split_antimeridian
+
+    ours = line_parts(points)
+    theirs = [p for p in split_antimeridian(points.tolist()) if len(p) > 1]
+    assert len(ours) == len(theirs) > 1
+    for mine, other in zip(ours, theirs, strict=True):
+        assert mine.tolist() == [list(p) for p in other]
+
+
+def test_near_lists_every_edge_a_box_may_touch_once_in_order() -> None:
+    packed = PackedEdges.of([states()[c].geometry for c in CODES])
+    rng = np.random.default_rng(11)
+    lo = np.column_stack([rng.uniform(10.0, 30.0, 500), rng.uniform(40.0, 54.0, 500)])
+    # Points (as _tau_along asks) and boxes up to half a degree.
+    hi = lo + np.where(np.arange(500)[:, None] % 2 == 0, 1e-7, rng.uniform(0.0, 0.5, (500, 2)))
+    box, edge = packed.near(lo, hi)
+    key = box * len(packed.starts) + edge
+    assert np.all(np.diff(key) > 0)  # by box, then edge, each pair once
+    e_lo = np.minimum(packed.starts, packed.ends)
+    e_hi = np.maximum(packed.starts, packed.ends)
+    found = set(key.tolist())
+    for b in range(len(lo)):
+        touching = np.flatnonzero(np.all((e_lo <= hi[b]) & (e_hi >= lo[b]), axis=1))
+        assert {b * len(packed.starts) + int(e) for e in touching} <= found
+
+
+def test_a_subset_pairs_as_its_polygons_packed_alone() -> None:
+    """Every state's edges kept on disk, cut down to a few: the pairs of those few alone."""
+    every = tuple(states())
+    kept = PackedEdges.kept("test-edges", "1", lambda: [states()[c].geometry for c in every])
+    again = PackedEdges.kept("test-edges", "1", lambda: [])  # read back, not packed again
+    assert np.array_equal(again.keys, kept.keys)
+    assert np.array_equal(again.starts, kept.starts)
+    few = ("AT", "HU", "SM", "IT")
+    asked = np.array([c in few for c in every])
+    alone = PackedEdges.of([states()[c].geometry for c in few])
+    for coords in line_parts(densify_array(ROUTES["Rome-Vienna-Warsaw"], 5.0)):
+        segments = np.arange(len(coords) - 1)
+        ours, theirs = kept.subset(asked).pairs(coords, segments), alone.pairs(coords, segments)
+        mine = {
+            (s, every[o], *kept.starts[e], *kept.ends[e], c)
+            for s, o, e, c in zip(
+                ours.segment.tolist(),
+                kept.owner[ours.edge].tolist(),
+                ours.edge.tolist(),
+                ours.crosses.tolist(),
+                strict=True,
+            )
+        }
+        other = {
+            (s, few[o], *alone.starts[e], *alone.ends[e], c)
+            for s, o, e, c in zip(
+                theirs.segment.tolist(),
+                alone.owner[theirs.edge].tolist(),
+                theirs.edge.tolist(),
+                theirs.crosses.tolist(),
+                strict=True,
+            )
+        }
+        assert mine == other
+        assert len(mine) >= 3  # into Italy's coast, in and out of Austria
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_the_compiled_and_the_numpy_pairs_are_the_same(name: str) -> None:
+    """A one-shot command pairs in numpy, the server in compiled loops: the same answers."""
+    from overflight._config import use_compiled_queries
+
+    packed = PackedEdges.of([states()[c].geometry for c in sorted(states())])
+    answers = []
+    for compiled in (True, False):
+        use_compiled_queries(compiled)
+        try:
+            pairs = [
+                packed.pairs(coords, np.arange(len(coords) - 1))
+                for coords in line_parts(densify_array(ROUTES[name], 5.0))
+            ]
+            xy = np.concatenate([p for p in line_parts(densify_array(ROUTES[name], 5.0))])
+            near = packed.near(xy - 1e-3, xy + 1e-3)
+        finally:
+            use_compiled_queries(True)
+        answers.append(
+            (
+                [(p.segment.tolist(), p.edge.tolist(), p.crosses.tolist()) for p in pairs],
+                near[0].tolist(),
+                near[1].tolist(),
+            )
+        )
+    assert answers[0] == answers[1]
+    assert any(crosses for _, _, crosses in answers[0][0])

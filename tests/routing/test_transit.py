@@ -176,3 +176,41 @@ def test_the_drawn_track_keeps_every_turning_point_and_is_cut_at_180(name: str) 
         assert np.all(np.abs(lons) <= 180.0)
         assert np.all(np.abs(np.diff(lons)) < 1.0)
     assert len(track) == (2 if name == "tokyo-anchorage" else 1)
+
+
+def test_the_track_is_made_when_first_read_and_stands_for_its_lines() -> None:
+    import pickle
+    from concurrent.futures import ThreadPoolExecutor
+
+    from overflight.models import LonLat, Track
+
+    made: list[int] = []
+    lines = ((LonLat(0.0, 0.0), LonLat(1.0, 1.0)), (LonLat(2.0, 2.0), LonLat(3.0, 3.0)))
+
+    def make() -> tuple[tuple[LonLat, ...], ...]:
+        made.append(1)
+        return lines
+
+    track = Track(make)
+    assert made == []  # nothing drawn until asked
+    with ThreadPoolExecutor(4) as pool:
+        seen = list(pool.map(lambda _: [list(part) for part in track], range(16)))
+    assert all(s == [list(part) for part in lines] for s in seen)
+    assert 1 <= len(made) <= 4  # made once, or once by each thread that raced to it
+    assert track == lines
+    assert hash(track) == hash(lines)
+    assert track[1] == lines[1]
+    assert track[:1] == lines[:1]
+    assert len(track) == 2
+    assert pickle.loads(pickle.dumps(track)) == lines
+    assert Track(lambda: lines) == track
+    assert track != lines[:1]
+
+
+def test_a_reports_track_is_its_waypoints_densified() -> None:
+    from overflight.geo.ellipsoid import densify_array
+    from overflight.routing.transit import TRACK_STEP_KM
+
+    path = PATHS["paris-warsaw"]
+    track = transit_report(path).track
+    assert [list(p) for p in track[0]] == densify_array(path, TRACK_STEP_KM).tolist()

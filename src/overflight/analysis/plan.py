@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.analysis.request import FlightRequest
 from overflight.analysis.timing import Considered, RouteTime, fastest_route, route_time
@@ -20,9 +18,11 @@ from overflight.analysis.versions import data_versions
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import states, states_at
 from overflight.errors import DeniedEndpointError, InputError
+from overflight.geo.ellipsoid import densify_array
 from overflight.models import Place, Route, RouteViews
 from overflight.routing.closure import Closure
 from overflight.routing.planner import planner_of
+from overflight.routing.transit import TRACK_STEP_KM
 
 if TYPE_CHECKING:
     from overflight.aircraft import AircraftProfile
@@ -673,7 +673,8 @@ def _disputed_crossings(
     """The disputed areas at the route's endpoints or along it, and whether they were opened."""
     from overflight.data.disputed import areas_at, areas_on_path
 
-    points = np.array([p for part in route.track for p in part] or route.waypoints, dtype=float)
+    # The drawn track's points, without drawing it (most plans are never drawn).
+    points = densify_array(route.waypoints, TRACK_STEP_KM)
     found = {a.key: a for a in areas_on_path(points[:, 0], points[:, 1], on=day)}
     for place in (route.origin, route.destination):
         found |= {a.key: a for a in areas_at(place.lon, place.lat, on=day, idents=[place.code])}

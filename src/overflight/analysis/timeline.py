@@ -482,7 +482,7 @@ def _reusable(
 
 def _enters(route: Route, areas: Iterable[AdvisoryArea]) -> bool:
     """Whether the route's track meets any of the advisory areas (touching counts)."""
-    lines = _lines(route.track or (tuple(route.waypoints),))
+    lines = _lines(tuple(route.track) or (tuple(route.waypoints),))
     return any(thread_geometry(area.wkb).intersects(line) for area in areas for line in lines)
 
 

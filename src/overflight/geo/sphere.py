@@ -18,6 +18,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "SIGN_EPS",
     "angle",
+    "antimeridian_cut",
     "arc_points",
     "crosses",
     "orient",
@@ -131,7 +132,7 @@ def split_antimeridian(
         head: list[tuple[float, float]] = []
         begin = 0
         for i in jumps:
-            edge, lat_cut = _cut(*rows[i], *rows[i + 1])
+            edge, lat_cut = antimeridian_cut(*rows[i], *rows[i + 1])
             out.append([*head, *rows[begin : i + 1], (edge, lat_cut)])
             head, begin = [(-edge, lat_cut)], i + 1
         out.append([*head, *rows[begin:]])
@@ -158,14 +159,14 @@ def split_antimeridian(
             part.append((math.copysign(180.0, lon0), lat1))
             continue
         if abs(lon1 - lon0) > 180.0:
-            edge, lat_cut = _cut(lon0, lat0, lon1, lat1)
+            edge, lat_cut = antimeridian_cut(lon0, lat0, lon1, lat1)
             part.append((edge, lat_cut))
             parts.append([(-edge, lat_cut)])
         parts[-1].append((lon1, lat1))
     return parts
 
 
-def _cut(lon0: float, lat0: float, lon1: float, lat1: float) -> tuple[float, float]:
+def antimeridian_cut(lon0: float, lat0: float, lon1: float, lat1: float) -> tuple[float, float]:
     """Where a step the short way round across ±180° meets it: (+180 or -180, latitude)."""
     east = lon1 - lon0 < 0  # going east past +180 into -180
     lon1u = lon1 + 360.0 if east else lon1 - 360.0

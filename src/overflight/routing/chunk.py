@@ -342,7 +342,7 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
             for j, lo, hi, code in inside[r]
             if hi - lo >= MIN_KM
         ]
-        stretches, high_seas_km = attribute(kept, total_km[r], RouteLine(tuple(along[r])).point_at)
+        stretches, high_seas_km = attribute(kept, total_km[r], RouteLine(tuple(along[r])))
         out.append(
             FastRoute(
                 waypoints=tuple(path),

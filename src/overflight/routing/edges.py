@@ -4,25 +4,30 @@ The verifier and the transit report ask, of a route densified every few kilometr
 segments cross which edges of many polygons. Asked of GEOS one polygon at a time, most of the
 work is an overlay of the whole route with the whole polygon; here the edges are bucketed once
 in cells of :data:`CELL_DEG`, a segment is paired only with the edges of the cells its box
-covers, and each pair is decided by the signs of four orientations in numpy (no compiler
-start-up for a one-shot command). A sign too close to zero for floating point to be sure of
-is reported as such, so that the caller can ask GEOS; every answer given here is certain.
+covers, and each pair is decided by the signs of four orientations: in one compiled loop
+(:mod:`overflight.routing.edge_kernels`, the verifier's own: it shares no code with the
+search), or in numpy where the thread's queries are not compiled (a one-shot command, which
+would spend more loading the compiler than it saves). A sign too close to zero for floating
+point to be sure of is reported as such, so that the caller can ask GEOS; every answer given
+here is certain.
 
-Everything is numpy: the packed edges may be shared by threads.
+The packed edges are read-only arrays: they may be shared by threads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import cast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, cast
 
 import numpy as np
 import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from overflight.geo.sphere import split_antimeridian
+from overflight._config import compiled_queries
+from overflight.data.packed import packed
+from overflight.geo.sphere import antimeridian_cut, split_antimeridian
 
 __all__ = ["CELL_DEG", "PackedEdges", "SegmentPairs", "line_parts"]
 
@@ -36,7 +41,7 @@ _ROWS = round(180.0 / CELL_DEG) + 2
 #: Relative error bound of a 2x2 orientation determinant computed in float64 (Shewchuk's
 #: ccwerrboundA is 3.3e-16; this is three times that): a determinant within it of zero has
 #: no certain sign.
-_ORIENT_EPS = 1e-15
+ORIENT_EPS = 1e-15
 
 
 def _cells(lo: Float, hi: Float) -> tuple[Int, Int, Int, Int]:
@@ -65,17 +70,18 @@ def _orientation(
     left = (bx - ax) * (cy - ay)
     right = (by - ay) * (cx - ax)
     det = left - right
-    bound = _ORIENT_EPS * (np.abs(left) + np.abs(right))
+    bound = ORIENT_EPS * (np.abs(left) + np.abs(right))
     return (det > bound).astype(np.int8) - (det < -bound).astype(np.int8)
 
 
 @dataclass(frozen=True)
 class SegmentPairs:
-    """Segments of lines paired with the edges near them, and what each pair does.
+    """Segments of lines paired with the near edges they may meet, and what each pair does.
 
     A pair is ``crosses`` when the segment and the edge cross at a point inside both (each
     one's ends strictly on either side of the other), ``unsure`` when floating point cannot
-    tell whether they meet (they touch, overlap or nearly do); otherwise they are apart.
+    tell whether they meet (they touch, overlap or nearly do). Pairs certainly apart are not
+    listed.
     """
 
     #: Index of the segment (its start point in the points given).
@@ -121,11 +127,47 @@ class PackedEdges:
         bounds = np.asarray(shapely.bounds(np.asarray(list(geometries), dtype=object)))
         return cls(s, e, np.concatenate(owners), keys[order], item[order], bounds.reshape(-1, 4))
 
+    @classmethod
+    def kept(
+        cls, name: str, source_key: str, geometries: Callable[[], Sequence[BaseGeometry]]
+    ) -> PackedEdges:
+        """:meth:`of` the geometries, kept in the cache of packed columns by name and key.
+
+        Packing every state's edges costs a one-shot command about 70 ms at every start;
+        read back they are views of one file.
+        """
+
+        def parse() -> dict[str, NDArray[Any]]:
+            edges = cls.of(geometries())
+            return {f.name: getattr(edges, f.name) for f in fields(cls)}
+
+        return cls(**packed(name, source_key, parse))
+
+    def subset(self, asked: NDArray[np.bool_]) -> PackedEdges:
+        """The same edges with only those of the polygons ``asked`` (by owner) in the grid.
+
+        The entries stay in key order, so no sorting: a fraction of a millisecond for a
+        denied set against tens of milliseconds for packing its polygons anew.
+        """
+        keep = asked[self.owner[self.entries]]
+        return PackedEdges(
+            self.starts, self.ends, self.owner, self.keys[keep], self.entries[keep], self.bounds
+        )
+
     def near(self, lo: Float, hi: Float) -> tuple[Int, Int]:
         """(box, edge) for every edge registered in a cell that a box [lo, hi] covers.
 
-        Each pair is given once however many cells the two share.
+        Each pair is given once however many cells the two share, by box then edge.
         """
+        if compiled_queries():
+            from overflight.routing import edge_kernels
+
+            return edge_kernels.near(
+                np.ascontiguousarray(lo, dtype=np.float64),
+                np.ascontiguousarray(hi, dtype=np.float64),
+                self.keys,
+                self.entries,
+            )
         keys, box = _keys(lo, hi)
         first = np.searchsorted(self.keys, keys, side="left")
         count = np.searchsorted(self.keys, keys, side="right") - first
@@ -133,11 +175,29 @@ class PackedEdges:
         local = np.arange(hits, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
         pair_box = np.repeat(box, count)
         pair_edge = self.entries[np.repeat(first, count) + local]
-        unique = np.unique(pair_box * len(self.starts) + pair_edge)
+        # Sorted, then each pair once (np.unique would load numpy.ma: 20 ms of a one-shot).
+        key = np.sort(pair_box * len(self.starts) + pair_edge)
+        unique = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
         return unique // len(self.starts), unique % len(self.starts)
 
     def pairs(self, points: Float, segments: Int) -> SegmentPairs:
-        """Segments ``points[i]``-``points[i + 1]`` for i in ``segments``, against the edges."""
+        """Segments ``points[i]``-``points[i + 1]`` for i in ``segments``, against the edges.
+
+        Compiled, in one loop (:mod:`overflight.routing.edge_kernels`), or in numpy arrays
+        when the thread's queries are not compiled: the same pairs either way.
+        """
+        if compiled_queries():
+            from overflight.routing import edge_kernels
+
+            segment, edge, crosses = edge_kernels.meeting(
+                np.ascontiguousarray(points, dtype=np.float64),
+                np.ascontiguousarray(segments, dtype=np.int64),
+                self.keys,
+                self.entries,
+                self.starts,
+                self.ends,
+            )
+            return SegmentPairs(segment, edge, crosses, ~crosses)
         a, b = points[segments], points[segments + 1]
         box, edge = self.near(np.minimum(a, b), np.maximum(a, b))
         p1, p2 = a[box], b[box]
@@ -147,20 +207,33 @@ class PackedEdges:
         qp1 = _orientation(q1[:, 0], q1[:, 1], q2[:, 0], q2[:, 1], p1[:, 0], p1[:, 1])
         qp2 = _orientation(q1[:, 0], q1[:, 1], q2[:, 0], q2[:, 1], p2[:, 0], p2[:, 1])
         # Both ends of one strictly on the same side of the other: certainly apart.
-        apart = (pq1 * pq2 == 1) | (qp1 * qp2 == 1)
-        crosses = (pq1 * pq2 == -1) & (qp1 * qp2 == -1)
-        return SegmentPairs(segments[box], edge, crosses, ~apart & ~crosses)
+        meet = np.flatnonzero((pq1 * pq2 != 1) & (qp1 * qp2 != 1))
+        crosses = (pq1 * pq2 == -1)[meet] & (qp1 * qp2 == -1)[meet]
+        return SegmentPairs(segments[box[meet]], edge[meet], crosses, ~crosses)
 
 
 def line_parts(points: Sequence[tuple[float, float]] | Float) -> list[Float]:
     """The (lon, lat) points as lines cut at ±180 (:func:`split_antimeridian`), as arrays.
 
-    Most lines do not reach ±180: they are one part as they are, found without the loop.
+    Most lines do not reach ±180: they are one part as they are. A line that only jumps
+    across it (no point on it) is cut at each jump with the same arithmetic, in slices of
+    the array rather than point by point.
     """
     array = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     lon = array[:, 0]
-    if np.any(np.abs(lon) == 180.0) or np.any(np.abs(np.diff(lon)) > 180.0):
+    jumps = np.flatnonzero(np.abs(np.diff(lon)) > 180.0)
+    if np.any(np.abs(lon) == 180.0):
         # Rows of two floats as lists: split_antimeridian only unpacks them.
         parts = split_antimeridian(cast("list[tuple[float, float]]", array.tolist()))
         return [np.asarray(p, dtype=np.float64) for p in parts if len(p) > 1]
-    return [array] if len(array) > 1 else []
+    if not len(jumps):
+        return [array] if len(array) > 1 else []
+    out: list[Float] = []
+    head = np.empty((0, 2))
+    begin = 0
+    for i in jumps.tolist():
+        edge, lat = antimeridian_cut(*array[i].tolist(), *array[i + 1].tolist())
+        out.append(np.vstack([head, array[begin : i + 1], [(edge, lat)]]))
+        head, begin = np.array([(-edge, lat)]), i + 1
+    out.append(np.vstack([head, array[begin:]]))
+    return [p for p in out if len(p) > 1]

@@ -23,10 +23,10 @@ import numpy as np
 import shapely
 
 from overflight.data.firs import FirSet
-from overflight.geo.ellipsoid import densify_path
+from overflight.geo.ellipsoid import cumulative_km, densify_path
 from overflight.geo.sphere import split_antimeridian
 from overflight.models import LonLat, Route
-from overflight.routing.transit import STEP_KM, RouteLine, cumulative_km
+from overflight.routing.transit import STEP_KM, RouteLine
 
 __all__ = ["MIN_KM", "FirCrossing", "eet", "fir_crossings"]
 

@@ -14,7 +14,6 @@ import heapq
 import os
 import threading
 import time
-from contextvars import ContextVar
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any, BinaryIO, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from overflight._config import compiled_queries, use_compiled_queries
 from overflight.geo.sphere import EARTH_RADIUS_KM, SIGN_EPS, angle, to_xyz
 from overflight.routing.obstacles import Obstacles
 from overflight.routing.visibility import VisibilityIndex
@@ -35,27 +35,6 @@ __all__ = [
     "compiled_queries",
     "use_compiled_queries",
 ]
-
-#: Whether queries use the compiled kernels (fast once loaded) or shapely charts (no compiler
-#: start-up: better for a process that answers one query). A context variable, so that one
-#: thread's choice (a one-shot command's) is not another's (the server's planning threads).
-_COMPILED: ContextVar[bool] = ContextVar("overflight_compiled_queries", default=True)
-
-
-def use_compiled_queries(enabled: bool) -> None:
-    """Choose, for the calling thread, how queries test visibility and search.
-
-    Compiled kernels or shapely and Python: both give the same routes; the compiled way
-    answers a detour query several times faster but costs about a second to load in a new
-    process.
-    """
-    _COMPILED.set(enabled)
-
-
-def compiled_queries() -> bool:
-    """Whether the calling thread's queries use the compiled kernels."""
-    return _COMPILED.get()
-
 
 Vector = NDArray[np.float64]
 Int1D = NDArray[np.int64]
@@ -324,7 +303,7 @@ class VisibilityGraph:
 
     def clear(self, a: Vector, b: Vector) -> bool:
         """Whether the great-circle arc from a to b touches no obstacle edge."""
-        if _COMPILED.get():
+        if compiled_queries():
             return not bool(self._blocked(a[None, :], b[None, :], np.full((1, 4), -1))[0])
         return bool(self._index.visible(a[None, :], b[None, :])[0])
 
@@ -332,7 +311,7 @@ class VisibilityGraph:
         """Vertices that a free point p sees along a leg tangent to the obstacle there."""
         idx = np.flatnonzero(self._tangent(p))
         origin = np.broadcast_to(p, (len(idx), 3))
-        if _COMPILED.get():
+        if compiled_queries():
             skip = np.full((len(idx), 4), -1, dtype=np.int64)
             skip[:, 0] = self.arrays.edge_in[idx]
             skip[:, 1] = self.arrays.edge_out[idx]
@@ -350,7 +329,7 @@ class VisibilityGraph:
 
     def shortest_path(self, origin: Vector, destination: Vector) -> list[Vector] | None:
         """Turning points of the shortest clear path, both ends included; None if none."""
-        if _COMPILED.get():
+        if compiled_queries():
             return self._search(origin, destination, None, try_direct=True)
         if self.clear(origin, destination):
             return [origin, destination]
@@ -372,7 +351,7 @@ class VisibilityGraph:
 
     def detour(self, origin: Vector, destination: Vector) -> list[Vector] | None:
         """The shortest path through obstacle vertices (for ends that do not see each other)."""
-        if _COMPILED.get():
+        if compiled_queries():
             return self._search(origin, destination, None)
         start, start_dist = self.visible_from(origin)
         goal, goal_leg = self.visible_from(destination)

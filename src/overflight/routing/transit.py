@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -27,9 +27,9 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from overflight.data.airspace import states
-from overflight.geo.ellipsoid import densify_array, wgs84
-from overflight.models import LonLat, StateTransit
+from overflight.data.airspace import data_fingerprint, states
+from overflight.geo.ellipsoid import cumulative_km, densify_array
+from overflight.models import LonLat, StateTransit, Track
 from overflight.routing.edges import PackedEdges, line_parts
 from overflight.routing.verify import shrunk_area
 
@@ -38,11 +38,11 @@ __all__ = [
     "JOIN_KM",
     "MIN_KM",
     "STEP_KM",
+    "TRACK_STEP_KM",
     "RouteLine",
     "Stretch",
     "TransitReport",
     "attribute",
-    "cumulative_km",
     "join_legs",
     "states_in_order",
     "transit_report",
@@ -57,7 +57,7 @@ Float = NDArray[np.float64]
 STEP_KM = 5.0
 #: Spacing of the drawn track's points: short enough that a straight line
 #: between them strays from the great circle by metres even near the poles.
-_TRACK_STEP_KM = 10.0
+TRACK_STEP_KM = 10.0
 #: Crossings shorter than this are contacts with a boundary, not transits.
 MIN_KM = 0.05
 #: A border crossed back and forth within this distance is crossed once: where the route
@@ -97,23 +97,21 @@ class TransitReport:
 
     transit: tuple[StateTransit, ...]
     high_seas_km: float
-    track: tuple[tuple[LonLat, ...], ...]
+    #: The route for drawing (a :class:`~overflight.models.Track`, made when read).
+    track: Sequence[tuple[LonLat, ...]]
 
 
 @cache
 def _shipped_edges() -> tuple[PackedEdges, tuple[str, ...]]:
     """The edges of every state's shipped polygon in a grid, owned by their index in the codes.
 
-    Numpy arrays, built once and shared by threads.
+    Numpy arrays, kept on disk and shared by threads.
     """
     codes = tuple(states())
-    return PackedEdges.of([states()[c].geometry for c in codes]), codes
-
-
-def cumulative_km(points: np.ndarray) -> np.ndarray:
-    """WGS84 distance from the first of the ``(lon, lat)`` points to each, km."""
-    _, _, metres = wgs84().inv(points[:-1, 0], points[:-1, 1], points[1:, 0], points[1:, 1])
-    return np.concatenate([[0.0], np.cumsum(metres) / 1000.0])
+    edges = PackedEdges.kept(
+        "edges-shipped-1", data_fingerprint(), lambda: [states()[c].geometry for c in codes]
+    )
+    return edges, codes
 
 
 def transit_report(
@@ -146,18 +144,19 @@ def transit_report(
         along.append((cum_km + offset_km, coords))
         offset_km += float(cum_km[-1])
     route = RouteLine(tuple(along))
-    stretches, high_seas_km = attribute(found, offset_km, route.point_at)
+    stretches, high_seas_km = attribute(found, offset_km, route)
+    ends = route.points_at([km for s in stretches for km in (s.start_km, s.end_km)]).tolist()
     transit = tuple(
         StateTransit(
             country=s.code,
             name=states()[s.code].name,
             distance_km=s.distance_km,
-            entry=LonLat(*route.point_at(s.start_km)),
-            exit=LonLat(*route.point_at(s.end_km)),
+            entry=LonLat(*ends[2 * k]),
+            exit=LonLat(*ends[2 * k + 1]),
             shared_km=s.shared_km,
             shared_with=s.shared_with,
         )
-        for s in stretches
+        for k, s in enumerate(stretches)
     )
     return TransitReport(transit=transit, high_seas_km=high_seas_km, track=_track(waypoints))
 
@@ -178,18 +177,21 @@ def _pieces(
     An end's segment is the index of the segment it lies on, :data:`_FIRST` or :data:`_LAST`
     for the line's own ends, :data:`_UNKNOWN` for an end of an overlay's piece.
     """
-    packed, codes = _open_edges(clear)
-    if not codes:
+    packed, asked, codes = _open_edges(clear)
+    if not asked.any():
         return []
     pairs = packed.pairs(coords, np.arange(len(coords) - 1, dtype=np.int64))
     owner = packed.owner[pairs.edge]
     x, y = coords[0]
     b = packed.bounds
-    boxed = np.flatnonzero((b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3]))
+    boxed = np.flatnonzero(
+        asked & (b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3])
+    )
     start = {k for k in boxed.tolist() if shapely.intersects_xy(states()[codes[k]].geometry, x, y)}
-    whole = set(np.unique(owner[pairs.unsure]).tolist())
+    whole = set(owner[pairs.unsure].tolist())
     take = np.flatnonzero(pairs.crosses)
-    take = take[~np.isin(owner[take], list(whole))]
+    if whole:
+        take = take[np.array([o not in whole for o in owner[take].tolist()], dtype=bool)]
     segment, edge, own = pairs.segment[take], pairs.edge[take], owner[take]
     p1, p2 = coords[segment], coords[segment + 1]
     q1, q2 = packed.starts[edge], packed.ends[edge]
@@ -239,12 +241,12 @@ def _pieces(
 
 
 @lru_cache(maxsize=8)
-def _open_edges(clear: frozenset[str]) -> tuple[PackedEdges, tuple[str, ...]]:
-    """The packed edges of every state but these (numpy, shared by threads)."""
-    if not clear:
-        return _shipped_edges()
-    codes = tuple(c for c in states() if c not in clear)
-    return PackedEdges.of([states()[c].geometry for c in codes]), codes
+def _open_edges(clear: frozenset[str]) -> tuple[PackedEdges, NDArray[np.bool_], tuple[str, ...]]:
+    """The shipped edges of every state but these, which states those are (by index), codes."""
+    packed, codes = _shipped_edges()
+    asked = np.array([c not in clear for c in codes], dtype=np.bool_)
+    asked.flags.writeable = False  # shared by threads
+    return packed.subset(asked), asked, codes
 
 
 def _spans(
@@ -353,15 +355,28 @@ class RouteLine:
 
     def point_at(self, km: float) -> tuple[float, float]:
         """The (lon, lat) of the route ``km`` from its start (straight between dense points)."""
+        x, y = self.points_at([km])[0].tolist()
+        return x, y
+
+    def points_at(self, kms: Sequence[float]) -> Float:
+        """:meth:`point_at` of each length, as (lon, lat) rows."""
+        km = np.asarray(kms, dtype=np.float64).reshape(-1)
+        out = np.empty((len(km), 2))
+        todo = np.ones(len(km), dtype=bool)
         last = len(self.parts) - 1
         for n, (cum_km, coords) in enumerate(self.parts):
-            if km <= cum_km[-1] or n == last:
-                k = min(max(int(cum_km.searchsorted(km)) - 1, 0), len(cum_km) - 2)
-                k0, k1 = float(cum_km[k]), float(cum_km[k + 1])
-                f = 0.0 if k1 <= k0 else min(max((km - k0) / (k1 - k0), 0.0), 1.0)
-                (x0, y0), (x1, y1) = coords[k].tolist(), coords[k + 1].tolist()
-                return x0 + f * (x1 - x0), y0 + f * (y1 - y0)
-        raise ValueError(f"the route has no parts to find {km} km along")  # pragma: no cover
+            # A length goes to the first part that reaches it (the last takes what is left).
+            mine = np.flatnonzero(todo if n == last else todo & (km <= cum_km[-1]))
+            if not len(mine):
+                continue
+            todo[mine] = False
+            k = np.clip(cum_km.searchsorted(km[mine]) - 1, 0, len(cum_km) - 2)
+            k0, k1 = cum_km[k], cum_km[k + 1]
+            span = k1 - k0
+            f = np.divide(km[mine] - k0, span, out=np.zeros(len(k)), where=span > 0.0)
+            f = np.minimum(np.maximum(f, 0.0), 1.0)
+            out[mine] = coords[k] + f[:, None] * (coords[k + 1] - coords[k])
+        return out
 
 
 @dataclass(frozen=True)
@@ -410,7 +425,7 @@ def _deep_many(probes: Sequence[tuple[float, float, frozenset[str]]], km: float)
 def attribute(
     crossings: Sequence[tuple[float, float, str]],
     total_km: float,
-    point_at: Callable[[float], tuple[float, float]],
+    route: RouteLine,
 ) -> tuple[tuple[Stretch, ...], float]:
     """The states crossed, from where the route is inside each state's shipped polygon.
 
@@ -447,11 +462,12 @@ def attribute(
     probed = [
         k for k, (a, b, over) in enumerate(segments) if len(over) > 1 and b - a > 2 * GROWTH_KM
     ]
-    probes = []
-    for k in probed:
-        a, b, over = segments[k]
-        for c in over:
-            probes.append((*point_at((a + b) / 2.0), frozenset([c[2]])))
+    middles = route.points_at([(segments[k][0] + segments[k][1]) / 2.0 for k in probed]).tolist()
+    probes = [
+        (lon, lat, frozenset([c[2]]))
+        for k, (lon, lat) in zip(probed, middles, strict=True)
+        for c in segments[k][2]
+    ]
     verdicts = iter(_deep_many(probes, CLAIM_DEPTH_KM))
     claims = {k: frozenset(c[2] for c in segments[k][2] if next(verdicts)) for k in probed}
     runs: list[list[Any]] = []
@@ -467,8 +483,8 @@ def attribute(
             runs[-1][1] = b
         else:
             runs.append([a, b, label])
-    _place_splits(runs, splits, point_at)
-    runs = _join_short(_to_source_border(runs, point_at))
+    _place_splits(runs, splits, route)
+    runs = _join_short(_to_source_border(runs, route))
     return _stretches(runs), float(sum(b - a for a, b, label in runs if not label))
 
 
@@ -519,7 +535,7 @@ def _split_sliver(
 def _place_splits(
     runs: list[list[Any]],
     splits: list[Split],
-    point_at: Callable[[float], tuple[float, float]],
+    route: RouteLine,
 ) -> None:
     """Move each sliver's split to where the border is, in place.
 
@@ -532,7 +548,7 @@ def _place_splits(
         for end, way in ((enter, 1.0), (leave, -1.0)):
             if end is not None:
                 ends.append((end[0], way, frozenset([end[1]])))
-    along = iter(_tau_along(ends, point_at))
+    along = iter(_tau_along(ends, route))
     starts = {r[0]: k for k, r in enumerate(runs)}
     for low, high, at, enter, leave in splits:
         guesses = []
@@ -547,9 +563,7 @@ def _place_splits(
         runs[k - 1][1] = runs[k][0] = border
 
 
-def _to_source_border(
-    runs: list[list[Any]], point_at: Callable[[float], tuple[float, float]]
-) -> list[list[Any]]:
+def _to_source_border(runs: list[list[Any]], route: RouteLine) -> list[list[Any]]:
     """Move each border with the high seas inward to where the territory begins.
 
     The route enters a shipped polygon up to GROWTH_KM before the territory: the border is
@@ -568,7 +582,7 @@ def _to_source_border(
     ]
     if not ends:
         return runs
-    along = _tau_along([(out[k][side], 1.0 - 2.0 * side, out[k][2]) for k, side in ends], point_at)
+    along = _tau_along([(out[k][side], 1.0 - 2.0 * side, out[k][2]) for k, side in ends], route)
     for (k, side), reach in zip(ends, along, strict=True):
         shift = TAU_KM if reach is None else reach
         # The shift may pass the whole run, into the next state's (a dependency's polygon
@@ -606,7 +620,7 @@ def _to_source_border(
 
 def _tau_along(
     ends: Sequence[tuple[float, float, frozenset[str]]],
-    point_at: Callable[[float], tuple[float, float]],
+    route: RouteLine,
 ) -> list[float | None]:
     """How far along the route it is TAU_KM inside a polygon whose edge it crosses.
 
@@ -617,8 +631,9 @@ def _tau_along(
     if not ends:
         return []
     packed, codes = _shipped_edges()
-    at = [point_at(km) for km, _, _ in ends]
-    xy = np.array(at, dtype=np.float64)
+    xy = route.points_at([km for km, _, _ in ends])
+    at = xy.tolist()
+    ahead_of = route.points_at([km + inward * 0.1 for km, inward, _ in ends]).tolist()
     box, seg = packed.near(xy - _ON_EDGE_DEG, xy + _ON_EDGE_DEG)
     mine = np.array([codes[o] in ends[e][2] for e, o in zip(box, packed.owner[seg], strict=True)])
     box, seg = box[mine.astype(bool)], seg[mine.astype(bool)]
@@ -632,18 +647,18 @@ def _tau_along(
         if gap[k] <= _ON_EDGE_DEG:
             crossed.setdefault(int(box[k]), int(seg[k]))
     out: list[float | None] = []
-    for e, (km, inward, _) in enumerate(ends):
+    for e in range(len(ends)):
         if e not in crossed:
             out.append(None)
             continue
         lon, lat = at[e]
-        ahead = point_at(km + inward * 0.1)
+        ahead = ahead_of[e]
         cos_lat = math.cos(math.radians(lat))
-        route = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
+        heading = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
         (x0, y0), (x1, y1) = packed.starts[crossed[e]].tolist(), packed.ends[crossed[e]].tolist()
         edge = ((x1 - x0) * cos_lat, y1 - y0)
-        norm = math.hypot(*route) * math.hypot(*edge)
-        sine = abs(route[0] * edge[1] - route[1] * edge[0]) / norm if norm > 0.0 else 1.0
+        norm = math.hypot(*heading) * math.hypot(*edge)
+        sine = abs(heading[0] * edge[1] - heading[1] * edge[0]) / norm if norm > 0.0 else 1.0
         out.append(TAU_KM / max(sine, 1e-6))
     return out
 
@@ -702,9 +717,13 @@ def _stretches(runs: list[list[Any]]) -> tuple[Stretch, ...]:
     )
 
 
-def _track(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
-    """The route for drawing: every turning point, legs densified, cut at ±180°."""
-    parts = line_parts(densify_array(waypoints, _TRACK_STEP_KM))
+def _track(waypoints: Sequence[tuple[float, float]]) -> Track:
+    """The route for drawing: every turning point, legs densified, cut at ±180° (made when read)."""
+    return Track(functools.partial(_track_lines, tuple(waypoints)))
+
+
+def _track_lines(waypoints: Sequence[tuple[float, float]]) -> tuple[tuple[LonLat, ...], ...]:
+    parts = line_parts(densify_array(waypoints, TRACK_STEP_KM))
     # A LonLat is a tuple of two floats: made by tuple's own constructor, a thousand points
     # cost no Python call each.
     lonlat = functools.partial(tuple.__new__, LonLat)

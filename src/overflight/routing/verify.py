@@ -15,6 +15,7 @@ point is, and where floating point cannot tell, GEOS decides on the polygon itse
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
@@ -24,9 +25,9 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from overflight._threadlocal import per_thread
-from overflight.data.airspace import states
+from overflight.data.airspace import data_fingerprint, states
 from overflight.errors import VerificationError
-from overflight.geo.ellipsoid import great_circle_array
+from overflight.geo.ellipsoid import great_circle_legs
 from overflight.routing.edges import PackedEdges, line_parts
 
 __all__ = ["TOLERANCE_DEG", "check_route", "entered_states", "shrunk_advisory", "shrunk_area"]
@@ -54,10 +55,28 @@ def shrunk_area(code: str) -> BaseGeometry:
     return geometry
 
 
+@cache
+def _shrunk_edges() -> tuple[PackedEdges, tuple[str, ...]]:
+    """The edges of every state's shrunk area, owned by their index in the codes (on disk)."""
+    codes = tuple(states())
+    key = f"{data_fingerprint()}|{TOLERANCE_DEG!r}|{shapely.geos_version_string}"
+    edges = PackedEdges.kept(
+        "edges-shrunk-1",
+        hashlib.sha256(key.encode()).hexdigest()[:16],
+        lambda: [shapely.from_wkb(_shrunk_wkb(c)) for c in codes],
+    )
+    return edges, codes
+
+
 @lru_cache(maxsize=8)
-def _shrunk_edges(codes: tuple[str, ...]) -> PackedEdges:
-    """The edges of the states' shrunk areas, owned by their index in ``codes``."""
-    return PackedEdges.of([shapely.from_wkb(_shrunk_wkb(c)) for c in codes])
+def _denied_edges(codes: frozenset[str]) -> tuple[PackedEdges, NDArray[np.int64], tuple[str, ...]]:
+    """The shrunk edges of these states alone, their indices among every state's, the codes."""
+    packed, every = _shrunk_edges()
+    ids = np.array(sorted(every.index(c) for c in codes), dtype=np.int64)
+    asked = np.zeros(len(every), dtype=np.bool_)
+    asked[ids] = True
+    ids.flags.writeable = False  # shared by threads
+    return packed.subset(asked), ids, every
 
 
 @per_thread(maxsize=64)
@@ -75,39 +94,38 @@ def entered_states(
 
     Exact: the packed edges decide every segment they can, GEOS the lines they cannot.
     """
-    codes = tuple(codes)
     if not codes or not parts:
         return set()
-    packed = _shrunk_edges(codes)
+    packed, ids, every = _denied_edges(frozenset(codes))
+    n = len(every)
     points = np.concatenate(parts)
     part_of = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
     segments = np.flatnonzero(part_of[:-1] == part_of[1:])
     pairs = packed.pairs(points, segments)
-    owner = packed.owner[pairs.edge]
-    key = part_of[pairs.segment] * len(codes) + owner
-    hit = set(np.unique(key[pairs.crosses]).tolist())
-    unsure = set(np.unique(key[pairs.unsure]).tolist()) - hit
+    key = part_of[pairs.segment] * n + packed.owner[pairs.edge]
+    hit = set(key[pairs.crosses].tolist())
+    unsure = set(key[pairs.unsure].tolist()) - hit
     # A line that meets no edge of a state is inside or outside it as its first point is.
     firsts = np.array([p[0] for p in parts])
-    b = packed.bounds
+    b = packed.bounds[ids]
     boxed = (
         (firsts[:, None, 0] >= b[None, :, 0])
         & (firsts[:, None, 0] <= b[None, :, 2])
         & (firsts[:, None, 1] >= b[None, :, 1])
         & (firsts[:, None, 1] <= b[None, :, 3])
     )
-    found: set[tuple[int, str]] = {(k // len(codes), codes[k % len(codes)]) for k in hit}
+    found: set[tuple[int, str]] = {(k // n, every[k % n]) for k in hit}
     for k in sorted(unsure):
-        part, code = k // len(codes), codes[k % len(codes)]
+        part, code = k // n, every[k % n]
         if shapely.intersects(shrunk_area(code), shapely.linestrings(parts[part])):
             found.add((part, code))
-    for part, state in zip(*np.nonzero(boxed), strict=True):
-        k = int(part) * len(codes) + int(state)
+    for part, column in zip(*np.nonzero(boxed), strict=True):
+        k = int(part) * n + int(ids[column])
         if k in hit or k in unsure:
             continue
         x, y = parts[int(part)][0]
-        if shapely.intersects_xy(shrunk_area(codes[int(state)]), x, y):
-            found.add((int(part), codes[int(state)]))
+        if shapely.intersects_xy(shrunk_area(every[k % n]), x, y):
+            found.add((int(part), every[k % n]))
     return found
 
 
@@ -139,10 +157,7 @@ def check_route(
     inside_avoid = None if avoid is None else shapely.buffer(avoid, -TOLERANCE_DEG, quad_segs=2)
     if openings is not None:
         openings = shapely.buffer(openings, OPENING_ROUNDING_DEG, quad_segs=2)
-    legs = [
-        line_parts(great_circle_array(waypoints[k], waypoints[k + 1], _STEP_KM))
-        for k in range(len(waypoints) - 1)
-    ]
+    legs = [line_parts(leg) for leg in great_circle_legs(waypoints, _STEP_KM)]
     advisory_hit = [
         next(
             (

@@ -1,0 +1,131 @@
+"""The packed edges' compiled loops: which edges are near boxes, which segments meet them.
+
+The verifier's and the transit report's own kernels (they share no code with the search's,
+:mod:`overflight.routing.kernels`), loaded only where the thread's queries are compiled
+(:func:`overflight._config.compiled_queries`); :mod:`overflight.routing.edges` does the same
+in numpy otherwise, with the same answers (``tests/routing/test_edges.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+from overflight.routing.edges import _ROWS, CELL_DEG, ORIENT_EPS
+
+__all__ = ["meeting", "near"]
+
+Float = NDArray[np.float64]
+Int = NDArray[np.int64]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _jit(func: F) -> F:
+    return cast(F, numba.njit(cache=True, nogil=True)(func))
+
+
+@_jit
+def _sign(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> int:
+    """Sign of the turn a -> b -> c: 1 left, -1 right, 0 when floating point cannot tell."""
+    left = (bx - ax) * (cy - ay)
+    right = (by - ay) * (cx - ax)
+    det = left - right
+    bound = ORIENT_EPS * (abs(left) + abs(right))
+    return 1 if det > bound else -1 if det < -bound else 0
+
+
+@_jit
+def _registered(
+    keys: Int, entries: Int, lo_x: float, lo_y: float, hi_x: float, hi_y: float, near: Int
+) -> tuple[Int, int]:
+    """The edges registered in the cells a box covers, sorted, each once; and how many.
+
+    ``near`` is scratch (grown when too small, and returned); the edges are its first ones.
+    """
+    c0 = int(np.floor((lo_x + 180.0) / CELL_DEG))
+    c1 = int(np.floor((hi_x + 180.0) / CELL_DEG))
+    r0 = min(max(int(np.floor((lo_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+    r1 = min(max(int(np.floor((hi_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+    count = 0
+    for c in range(c0, c1 + 1):
+        first = np.searchsorted(keys, c * _ROWS + r0, side="left")
+        last = np.searchsorted(keys, c * _ROWS + r1, side="right")
+        if count + last - first > len(near):
+            near = np.concatenate((near[:count], np.empty(2 * (count + last - first), np.int64)))
+        for k in range(first, last):
+            # Kept sorted as they come (a few per box): an edge registered in several of
+            # the box's cells is listed once.
+            e, j = entries[k], count
+            while j > 0 and near[j - 1] > e:
+                j -= 1
+            if j > 0 and near[j - 1] == e:
+                continue
+            for t in range(count, j, -1):
+                near[t] = near[t - 1]
+            near[j] = e
+            count += 1
+    return near, count
+
+
+@_jit
+def near(lo: Float, hi: Float, keys: Int, entries: Int) -> tuple[Int, Int]:
+    """(box, edge) of every edge registered in a cell a box covers, by box then edge."""
+    out_box = np.empty(64 + 4 * len(lo), dtype=np.int64)
+    out_edge = np.empty_like(out_box)
+    found = 0
+    near = np.empty(256, dtype=np.int64)
+    for b in range(len(lo)):
+        near, count = _registered(keys, entries, lo[b, 0], lo[b, 1], hi[b, 0], hi[b, 1], near)
+        if found + count > len(out_box):
+            out_box = np.concatenate((out_box[:found], np.empty(2 * (found + count), np.int64)))
+            out_edge = np.concatenate((out_edge[:found], np.empty(2 * (found + count), np.int64)))
+        out_box[found : found + count] = b
+        out_edge[found : found + count] = near[:count]
+        found += count
+    return out_box[:found], out_edge[:found]
+
+
+@_jit
+def meeting(
+    points: Float,
+    segments: Int,
+    keys: Int,
+    entries: Int,
+    starts: Float,
+    ends: Float,
+) -> tuple[Int, Int, NDArray[np.bool_]]:
+    """(segment, edge, crosses) of every pair of a segment and a near edge that may meet.
+
+    Pairs come in the order of ``segments``, then of edges; a pair whose ends lie strictly
+    on one side of the other is apart and left out.
+    """
+    size = 64 + 4 * len(segments)
+    out_segment = np.empty(size, dtype=np.int64)
+    out_edge = np.empty(size, dtype=np.int64)
+    out_crosses = np.empty(size, dtype=np.bool_)
+    found = 0
+    near = np.empty(256, dtype=np.int64)
+    for s in segments:
+        ax, ay, bx, by = points[s, 0], points[s, 1], points[s + 1, 0], points[s + 1, 1]
+        near, count = _registered(
+            keys, entries, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), near
+        )
+        for k in range(count):
+            e = near[k]
+            qx, qy, rx, ry = starts[e, 0], starts[e, 1], ends[e, 0], ends[e, 1]
+            pq = _sign(ax, ay, bx, by, qx, qy) * _sign(ax, ay, bx, by, rx, ry)
+            qp = _sign(qx, qy, rx, ry, ax, ay) * _sign(qx, qy, rx, ry, bx, by)
+            if pq == 1 or qp == 1:
+                continue  # both ends of one strictly on one side of the other
+            if found == len(out_segment):
+                out_segment = np.concatenate((out_segment, np.empty_like(out_segment)))
+                out_edge = np.concatenate((out_edge, np.empty_like(out_edge)))
+                out_crosses = np.concatenate((out_crosses, np.empty_like(out_crosses)))
+            out_segment[found], out_edge[found] = s, e
+            out_crosses[found] = pq == -1 and qp == -1
+            found += 1
+    return out_segment[:found], out_edge[:found], out_crosses[:found]
