@@ -635,8 +635,23 @@ def _tau_along(
     at = xy.tolist()
     ahead_of = route.points_at([km + inward * 0.1 for km, inward, _ in ends]).tolist()
     box, seg = packed.near(xy - _ON_EDGE_DEG, xy + _ON_EDGE_DEG)
-    mine = np.array([codes[o] in ends[e][2] for e, o in zip(box, packed.owner[seg], strict=True)])
-    box, seg = box[mine.astype(bool)], seg[mine.astype(bool)]
+    # The grid gives every edge of the cells (hundreds): only an edge whose box reaches the
+    # point can be within _ON_EDGE_DEG of it, and only those of the states asked count.
+    reach = 2.0 * _ON_EDGE_DEG
+    p, q = packed.starts[seg], packed.ends[seg]
+    at_box = xy[box]
+    close = np.flatnonzero(
+        np.all((np.minimum(p, q) <= at_box + reach) & (np.maximum(p, q) >= at_box - reach), axis=1)
+    )
+    box, seg = box[close], seg[close]
+    mine = np.array(
+        [
+            codes[o] in ends[e][2]
+            for e, o in zip(box.tolist(), packed.owner[seg].tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
+    box, seg = box[mine], seg[mine]
     gap = shapely.distance(
         shapely.linestrings(np.stack([packed.starts[seg], packed.ends[seg]], axis=1)),
         shapely.points(xy[box]),
