@@ -12,9 +12,9 @@ import pytest
 import shapely
 
 from overflight.data.airspace import states
-from overflight.geo.ellipsoid import densify_array
+from overflight.geo.ellipsoid import densify_array, great_circle_legs
 from overflight.routing import transit
-from overflight.routing.edges import PackedEdges, line_parts
+from overflight.routing.edges import PackedEdges, legs_parts, line_parts
 from overflight.routing.verify import entered_states, shrunk_area
 
 #: Routes over many borders, coasts and enclaves, one across ±180.
@@ -112,6 +112,17 @@ def test_line_parts_cut_at_the_antimeridian_as_split_antimeridian_does(points: n
     assert len(ours) == len(theirs) > 1
     for mine, other in zip(ours, theirs, strict=True):
         assert mine.tolist() == [list(p) for p in other]
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_the_parts_of_a_routes_legs_are_each_legs_line_parts(name: str) -> None:
+    """All at once, as one leg at a time: over ±180 (Tokyo-Anchorage) and not."""
+    legs = great_circle_legs(ROUTES[name], 5.0)
+    ours = legs_parts(legs)
+    assert [[p.tolist() for p in parts] for parts in ours] == [
+        [p.tolist() for p in line_parts(leg)] for leg in legs
+    ]
+    assert (sum(len(parts) for parts in ours) > len(legs)) == (name == "Tokyo-Anchorage")
 
 
 def test_near_lists_every_edge_a_box_may_touch_once_in_order() -> None:

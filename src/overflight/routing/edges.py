@@ -29,7 +29,7 @@ from overflight._config import compiled_queries
 from overflight.data.packed import packed
 from overflight.geo.sphere import antimeridian_cut, split_antimeridian
 
-__all__ = ["CELL_DEG", "PackedEdges", "SegmentPairs", "line_parts"]
+__all__ = ["CELL_DEG", "PackedEdges", "SegmentPairs", "legs_parts", "line_parts"]
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
@@ -237,3 +237,17 @@ def line_parts(points: Sequence[tuple[float, float]] | Float) -> list[Float]:
         head, begin = np.array([(-edge, lat)]), i + 1
     out.append(np.vstack([head, array[begin:]]))
     return [p for p in out if len(p) > 1]
+
+
+def legs_parts(legs: Sequence[Float]) -> list[list[Float]]:
+    """:func:`line_parts` of each leg (a route's legs, each two or more points), in order.
+
+    A route that neither reaches nor jumps across ±180 (most) is its legs as they are: one
+    test of every point rather than one call per leg.
+    """
+    if not legs or any(len(leg) < 2 for leg in legs):
+        return [line_parts(leg) for leg in legs]
+    lon = np.concatenate(legs)[:, 0]
+    if np.all(np.abs(lon) < 180.0) and not np.any(np.abs(np.diff(lon)) > 180.0):
+        return [[leg] for leg in legs]
+    return [line_parts(leg) for leg in legs]

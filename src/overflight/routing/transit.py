@@ -187,7 +187,7 @@ def _pieces(
     boxed = np.flatnonzero(
         asked & (b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3])
     )
-    start = {k for k in boxed.tolist() if shapely.intersects_xy(states()[codes[k]].geometry, x, y)}
+    start = set(boxed[_inside(codes, boxed, x, y)].tolist())
     whole = set(owner[pairs.unsure].tolist())
     take = np.flatnonzero(pairs.crosses)
     if whole:
@@ -220,24 +220,42 @@ def _pieces(
     tie = (np.diff(own) == 0) & (np.diff(segment) == 0) & (np.diff(gone) == 0)
     whole |= set(own[~clean].tolist()) | set(own[1:][tie].tolist())
     bounds = np.searchsorted(own, np.arange(len(codes) + 1))
-    found: list[tuple[int, Float, tuple[int, int]]] = []
-    for k in sorted((set(own.tolist()) | start) - whole):
+    asked_here = np.array(sorted((set(own.tolist()) | start) - whole), dtype=np.int64)
+    x, y = coords[-1]
+    at_end = _inside(codes, asked_here, x, y).tolist()
+    found: list[tuple[int, Span]] = []
+    for k, end_inside in zip(asked_here.tolist(), at_end, strict=True):
         spans = _spans(
             coords,
             segment[bounds[k] : bounds[k + 1]],
             at[bounds[k] : bounds[k + 1]],
             k in start,
-            codes[k],
+            end_inside,
         )
         if spans is None:
             whole.add(k)
         else:
-            found += [(k, ends, on) for ends, on in spans]
-    deep = _deep(found, codes)
-    out = [(codes[k], ends, on) for (k, ends, on), d in zip(found, deep, strict=True) if d]
+            found += [(k, span) for span in spans]
+    deep = _deep(coords, found, codes)
+    out = [
+        (codes[k], np.array([head, tail]), on)
+        for (k, (head, _, _, tail, on)), d in zip(found, deep, strict=True)
+        if d
+    ]
     for k in sorted(whole):
         out += [(codes[k], e, (_UNKNOWN, _UNKNOWN)) for e in _overlay(line, codes[k])]
     return sorted(out, key=lambda piece: piece[0])
+
+
+def _inside(
+    codes: Sequence[str], which: NDArray[np.int64], x: float, y: float
+) -> NDArray[np.bool_]:
+    """Whether the point is in each of these states' shipped polygons (one GEOS call)."""
+    if not len(which):
+        return np.zeros(0, dtype=bool)
+    polygons = np.array([states()[codes[k]].geometry for k in which.tolist()], dtype=object)
+    inside: NDArray[np.bool_] = np.asarray(shapely.intersects_xy(polygons, x, y), dtype=bool)
+    return inside
 
 
 @lru_cache(maxsize=8)
@@ -249,16 +267,21 @@ def _open_edges(clear: frozenset[str]) -> tuple[PackedEdges, NDArray[np.bool_], 
     return packed.subset(asked), asked, codes
 
 
+#: A piece of the line inside a polygon: its first point, the line's points between
+#: (``coords[first:stop]``), its last point, and the segments of its two ends.
+Span = tuple[Float, int, int, Float, tuple[int, int]]
+
+
 def _spans(
-    coords: Float, segment: NDArray[np.int64], at: Float, inside: bool, code: str
-) -> list[tuple[Float, tuple[int, int]]] | None:
+    coords: Float, segment: NDArray[np.int64], at: Float, inside: bool, inside_at_end: bool
+) -> list[Span] | None:
     """The pieces of the line inside a state's polygon, from the points where it crosses it.
 
     ``segment`` and ``at`` are the segments of the line that cross the polygon's edges and
-    where, in order along the line (nowhere else do they meet); ``inside`` says whether the
-    line starts in the polygon. Each piece is its points (the ends and the line's points
-    between) and the segments of its ends. None when the crossings do not bring the line
-    back to where its last point is: the overlay decides.
+    where, in order along the line (nowhere else do they meet); ``inside`` and
+    ``inside_at_end`` say whether the line's first and last points are in the polygon.
+    None when the crossings do not bring the line back to where its last point is: the
+    overlay decides.
     """
     last = len(coords) - 1
     # Each crossing goes in or out; a piece runs from a way in to the next way out. Bounds are
@@ -273,28 +296,41 @@ def _spans(
             begin = None
     if begin is not None:
         bounds.append((begin[0], begin[1], coords[last], last + 1))
-    lon, lat = coords[last]
-    if (begin is not None) != bool(shapely.intersects_xy(states()[code].geometry, lon, lat)):
+    if (begin is not None) != inside_at_end:
         return None
     return [
         (
-            np.vstack([head, coords[max(i, 1) : min(j, last)], tail]),
+            head,
+            max(i, 1),
+            min(j, last),
+            tail,
             (_FIRST if i == 0 else i - 1, _LAST if j == last + 1 else j - 1),
         )
         for head, i, tail, j in bounds
     ]
 
 
-def _deep(found: Sequence[tuple[int, Float, tuple[int, int]]], codes: Sequence[str]) -> list[bool]:
-    """Whether each (state, piece's points) enters the state's polygon shrunk by the tolerance."""
+def _deep(coords: Float, found: Sequence[tuple[int, Span]], codes: Sequence[str]) -> list[bool]:
+    """Whether each (state, piece) enters the state's polygon shrunk by the tolerance."""
     if not found:
         return []
-    points = [p for _, p, _ in found]
-    lines = shapely.linestrings(
-        np.concatenate(points), indices=np.repeat(np.arange(len(points)), [len(p) for p in points])
-    )
-    inner = np.array([shrunk_area(codes[k]) for k, _, _ in found], dtype=object)
-    deep: NDArray[np.bool_] = np.asarray(shapely.intersects(inner, lines))
+    heads = np.array([span[0] for _, span in found])
+    first = np.array([span[1] for _, span in found], dtype=np.int64)
+    stop = np.array([span[2] for _, span in found], dtype=np.int64)
+    tails = np.array([span[3] for _, span in found])
+    # Every piece's points in one array: its head, the line's points between, its tail.
+    count = np.maximum(stop - first, 0) + 2
+    offset = np.cumsum(count) - count
+    total = int(count.sum())
+    source = np.repeat(first - offset - 1, count) + np.arange(total)
+    points = np.empty((total, 2))
+    inner = np.ones(total, dtype=bool)
+    inner[offset] = inner[offset + count - 1] = False
+    points[inner] = coords[source[inner]]
+    points[offset], points[offset + count - 1] = heads, tails
+    lines = shapely.linestrings(points, indices=np.repeat(np.arange(len(found)), count))
+    inner_areas = np.array([shrunk_area(codes[k]) for k, _ in found], dtype=object)
+    deep: NDArray[np.bool_] = np.asarray(shapely.intersects(inner_areas, lines))
     return [bool(d) for d in deep.tolist()]
 
 
@@ -358,25 +394,33 @@ class RouteLine:
         x, y = self.points_at([km])[0].tolist()
         return x, y
 
-    def points_at(self, kms: Sequence[float]) -> Float:
+    def points_at(self, kms: Sequence[float] | Float) -> Float:
         """:meth:`point_at` of each length, as (lon, lat) rows."""
         km = np.asarray(kms, dtype=np.float64).reshape(-1)
+        if len(self.parts) == 1:
+            return _interpolate(*self.parts[0], km)
         out = np.empty((len(km), 2))
         todo = np.ones(len(km), dtype=bool)
         last = len(self.parts) - 1
         for n, (cum_km, coords) in enumerate(self.parts):
             # A length goes to the first part that reaches it (the last takes what is left).
             mine = np.flatnonzero(todo if n == last else todo & (km <= cum_km[-1]))
-            if not len(mine):
-                continue
-            todo[mine] = False
-            k = np.clip(cum_km.searchsorted(km[mine]) - 1, 0, len(cum_km) - 2)
-            k0, k1 = cum_km[k], cum_km[k + 1]
-            span = k1 - k0
-            f = np.divide(km[mine] - k0, span, out=np.zeros(len(k)), where=span > 0.0)
-            f = np.minimum(np.maximum(f, 0.0), 1.0)
-            out[mine] = coords[k] + f[:, None] * (coords[k + 1] - coords[k])
+            if len(mine):
+                todo[mine] = False
+                out[mine] = _interpolate(cum_km, coords, km[mine])
         return out
+
+
+def _interpolate(cum_km: Float, coords: Float, km: Float) -> Float:
+    """The points ``km`` along one part (straight between its points, held to its ends)."""
+    k = np.minimum(np.maximum(cum_km.searchsorted(km) - 1, 0), len(cum_km) - 2)
+    k0 = cum_km[k]
+    span = cum_km[k + 1] - k0
+    f = np.divide(km - k0, span, out=np.zeros(len(k)), where=span > 0.0)
+    f = np.minimum(np.maximum(f, 0.0), 1.0)
+    start = coords[k]
+    result: Float = start + f[:, None] * (coords[k + 1] - start)
+    return result
 
 
 @dataclass(frozen=True)
@@ -631,9 +675,11 @@ def _tau_along(
     if not ends:
         return []
     packed, codes = _shipped_edges()
-    xy = route.points_at([km for km, _, _ in ends])
-    at = xy.tolist()
-    ahead_of = route.points_at([km + inward * 0.1 for km, inward, _ in ends]).tolist()
+    kms = np.array([km for km, _, _ in ends])
+    inward = np.array([way for _, way, _ in ends])
+    both = route.points_at(np.concatenate([kms, kms + inward * 0.1]))
+    xy = both[: len(ends)]
+    at, ahead_of = xy.tolist(), both[len(ends) :].tolist()
     box, seg = packed.near(xy - _ON_EDGE_DEG, xy + _ON_EDGE_DEG)
     # The grid gives every edge of the cells (hundreds): only an edge whose box reaches the
     # point can be within _ON_EDGE_DEG of it, and only those of the states asked count.

@@ -28,7 +28,7 @@ from overflight._threadlocal import per_thread
 from overflight.data.airspace import data_fingerprint, states
 from overflight.errors import VerificationError
 from overflight.geo.ellipsoid import great_circle_legs
-from overflight.routing.edges import PackedEdges, line_parts
+from overflight.routing.edges import PackedEdges, legs_parts
 
 __all__ = ["TOLERANCE_DEG", "check_route", "entered_states", "shrunk_advisory", "shrunk_area"]
 
@@ -119,14 +119,21 @@ def entered_states(
         part, code = k // n, every[k % n]
         if shapely.intersects(shrunk_area(code), shapely.linestrings(parts[part])):
             found.add((part, code))
-    for part, column in zip(*np.nonzero(boxed), strict=True):
-        k = int(part) * n + int(ids[column])
-        if k in hit or k in unsure:
-            continue
-        x, y = parts[int(part)][0]
-        if shapely.intersects_xy(shrunk_area(every[k % n]), x, y):
-            found.add((int(part), every[k % n]))
+    part, column = np.nonzero(boxed)
+    key = part * n + ids[column]
+    alone = np.array([k not in hit and k not in unsure for k in key.tolist()], dtype=bool)
+    if alone.any():
+        part, key = part[alone], key[alone]
+        areas = np.array([shrunk_area(every[k]) for k in (key % n).tolist()], dtype=object)
+        # One GEOS call for every (line, state) pair left: whether the first point is inside.
+        inside = shapely.intersects_xy(areas, firsts[part, 0], firsts[part, 1])
+        found |= {(k // n, every[k % n]) for k in key[inside].tolist()}
     return found
+
+
+def _leg(k: int, waypoints: Sequence[tuple[float, float]]) -> str:
+    """The leg as an error names it (formatted only for an error: it costs more than a check)."""
+    return f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]}"
 
 
 def check_route(
@@ -157,7 +164,7 @@ def check_route(
     inside_avoid = None if avoid is None else shapely.buffer(avoid, -TOLERANCE_DEG, quad_segs=2)
     if openings is not None:
         openings = shapely.buffer(openings, OPENING_ROUNDING_DEG, quad_segs=2)
-    legs = [line_parts(leg) for leg in great_circle_legs(waypoints, _STEP_KM)]
+    legs = legs_parts(great_circle_legs(waypoints, _STEP_KM))
     advisory_hit = [
         next(
             (
@@ -186,21 +193,21 @@ def check_route(
     leg_of = [k for k, parts in enumerate(legs) for _ in parts]
     entered = {(leg_of[part], code) for part, code in entered_states(flat, denied)}
     for k, parts in enumerate(legs):
-        where = f"leg {k + 1} from {waypoints[k]} to {waypoints[k + 1]}"
         if advisory_hit[k] is not None:
             raise VerificationError(
-                f"{where} enters the area of advisory {advisory_hit[k]}; this is a bug in "
-                "overflight, please report it"
+                f"{_leg(k, waypoints)} enters the area of advisory {advisory_hit[k]}; this is a "
+                "bug in overflight, please report it"
             )
         for code in denied:
             if (k, code) in entered:
                 raise VerificationError(
-                    f"{where} enters the airspace of {code}; this is a bug in overflight, "
-                    "please report it"
+                    f"{_leg(k, waypoints)} enters the airspace of {code}; this is a bug in "
+                    "overflight, please report it"
                 )
         if inside_avoid is not None and any(
             shapely.intersects(inside_avoid, shapely.linestrings(p)) for p in parts if len(p) > 1
         ):
             raise VerificationError(
-                f"{where} enters an area to avoid; this is a bug in overflight, please report it"
+                f"{_leg(k, waypoints)} enters an area to avoid; this is a bug in overflight, "
+                "please report it"
             )
