@@ -248,6 +248,10 @@ def legs_parts(legs: Sequence[Float]) -> list[list[Float]]:
     if not legs or any(len(leg) < 2 for leg in legs):
         return [line_parts(leg) for leg in legs]
     lon = np.concatenate(legs)[:, 0]
-    if np.all(np.abs(lon) < 180.0) and not np.any(np.abs(np.diff(lon)) > 180.0):
-        return [[leg] for leg in legs]
-    return [line_parts(leg) for leg in legs]
+    leg_of = np.repeat(np.arange(len(legs)), [len(leg) for leg in legs])
+    # A jump between two legs' points is none (each leg starts where the last ended).
+    jump = np.abs(np.diff(lon)) > 180.0
+    cut = np.zeros(len(legs), dtype=bool)
+    cut[leg_of[np.abs(lon) >= 180.0]] = True
+    cut[leg_of[:-1][jump]] = True
+    return [line_parts(leg) if c else [leg] for leg, c in zip(legs, cut.tolist(), strict=True)]

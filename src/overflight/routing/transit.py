@@ -527,8 +527,16 @@ def attribute(
             runs[-1][1] = b
         else:
             runs.append([a, b, label])
-    _place_splits(runs, splits, route)
-    runs = _join_short(_to_source_border(runs, route))
+    # Both moves ask how far along the route it is TAU_KM inside a polygon: asked at once. A
+    # split moves only where two states' runs meet, never an end next to the high seas, so
+    # those ends are where they will be when the second move reads them.
+    enter_leave = _split_ends(splits)
+    shore = _shore_ends(runs)
+    reach = _tau_along(
+        enter_leave + [(runs[k][side], 1.0 - 2.0 * side, runs[k][2]) for k, side in shore], route
+    )
+    _place_splits(runs, splits, reach[: len(enter_leave)])
+    runs = _join_short(_to_source_border(runs, shore, reach[len(enter_leave) :]))
     return _stretches(runs), float(sum(b - a for a, b, label in runs if not label))
 
 
@@ -576,30 +584,32 @@ def _split_sliver(
             runs.append([lo, hi, label])
 
 
-def _place_splits(
-    runs: list[list[Any]],
-    splits: list[Split],
-    route: RouteLine,
-) -> None:
-    """Move each sliver's split to where the border is, in place.
-
-    The route enters a state's polygon TAU_KM / sin(angle) before its border, and leaves
-    the other's that far after it: the split is the mean of the estimates (the middle when
-    both polygons' edges are parallel, as they are along most borders).
-    """
+def _split_ends(splits: list[Split]) -> list[tuple[float, float, frozenset[str]]]:
+    """The estimates of each split, as :func:`_tau_along` asks: entered, then left."""
     ends: list[tuple[float, float, frozenset[str]]] = []
     for _, _, _, enter, leave in splits:
         for end, way in ((enter, 1.0), (leave, -1.0)):
             if end is not None:
                 ends.append((end[0], way, frozenset([end[1]])))
-    along = iter(_tau_along(ends, route))
+    return ends
+
+
+def _place_splits(runs: list[list[Any]], splits: list[Split], reach: list[float | None]) -> None:
+    """Move each sliver's split to where the border is, in place.
+
+    The route enters a state's polygon TAU_KM / sin(angle) before its border, and leaves
+    the other's that far after it: the split is the mean of the estimates (the middle when
+    both polygons' edges are parallel, as they are along most borders). ``reach`` is
+    :func:`_tau_along` of :func:`_split_ends`.
+    """
+    along = iter(reach)
     starts = {r[0]: k for k, r in enumerate(runs)}
     for low, high, at, enter, leave in splits:
         guesses = []
-        if enter is not None and (reach := next(along)) is not None:
-            guesses.append(enter[0] + reach)
-        if leave is not None and (reach := next(along)) is not None:
-            guesses.append(leave[0] - reach)
+        if enter is not None and (tau := next(along)) is not None:
+            guesses.append(enter[0] + tau)
+        if leave is not None and (tau := next(along)) is not None:
+            guesses.append(leave[0] - tau)
         k = starts.get(at)
         if not guesses or k is None or k == 0:
             continue
@@ -607,26 +617,31 @@ def _place_splits(
         runs[k - 1][1] = runs[k][0] = border
 
 
-def _to_source_border(runs: list[list[Any]], route: RouteLine) -> list[list[Any]]:
+def _shore_ends(runs: list[list[Any]]) -> list[tuple[int, int]]:
+    """(run, 0 for its start or 1 for its end) of every end of a state's run by the high seas."""
+    return [
+        (k, side)
+        for k in range(len(runs))
+        if runs[k][2]
+        for side in (0, 1)
+        if 0 <= k + (2 * side - 1) < len(runs) and not runs[k + 2 * side - 1][2]
+    ]
+
+
+def _to_source_border(
+    runs: list[list[Any]], ends: list[tuple[int, int]], along: list[float | None]
+) -> list[list[Any]]:
     """Move each border with the high seas inward to where the territory begins.
 
     The route enters a shipped polygon up to GROWTH_KM before the territory: the border is
     where the route is TAU_KM deep in it, TAU_KM / sin(angle) along the route from the
     polygon's edge that it crosses (the angle between the route and that edge). A
-    stretch that is never that deep is high seas.
+    stretch that is never that deep is high seas. ``ends`` are :func:`_shore_ends`,
+    ``along`` :func:`_tau_along` of them.
     """
-    out = [list(r) for r in runs]
-    # (run, which end) of every end of a state's run next to the high seas
-    ends = [
-        (k, side)
-        for k in range(len(out))
-        if out[k][2]
-        for side in (0, 1)
-        if 0 <= k + (2 * side - 1) < len(out) and not out[k + 2 * side - 1][2]
-    ]
     if not ends:
         return runs
-    along = _tau_along([(out[k][side], 1.0 - 2.0 * side, out[k][2]) for k, side in ends], route)
+    out = [list(r) for r in runs]
     for (k, side), reach in zip(ends, along, strict=True):
         shift = TAU_KM if reach is None else reach
         # The shift may pass the whole run, into the next state's (a dependency's polygon
@@ -702,11 +717,11 @@ def _tau_along(
         shapely.linestrings(np.stack([packed.starts[seg], packed.ends[seg]], axis=1)),
         shapely.points(xy[box]),
     )
-    crossed: dict[int, int] = {}
     # The edge crossed: the nearest within reach of the point (first of equals).
-    for k in np.lexsort((gap, box)).tolist() if len(seg) else []:
-        if gap[k] <= _ON_EDGE_DEG:
-            crossed.setdefault(int(box[k]), int(seg[k]))
+    order = np.lexsort((gap, box))
+    order = order[gap[order] <= _ON_EDGE_DEG]
+    first = order[np.concatenate([[True], box[order][1:] != box[order][:-1]])[: len(order)]]
+    crossed = dict(zip(box[first].tolist(), seg[first].tolist(), strict=True))
     out: list[float | None] = []
     for e in range(len(ends)):
         if e not in crossed:

@@ -192,13 +192,15 @@ def check_route(
     flat = [p for parts in legs for p in parts]
     leg_of = [k for k, parts in enumerate(legs) for _ in parts]
     entered = {(leg_of[part], code) for part, code in entered_states(flat, denied)}
+    entering = {k for k, _ in entered}
     for k, parts in enumerate(legs):
         if advisory_hit[k] is not None:
             raise VerificationError(
                 f"{_leg(k, waypoints)} enters the area of advisory {advisory_hit[k]}; this is a "
                 "bug in overflight, please report it"
             )
-        for code in denied:
+        # Most legs enter nothing: only those that do look for the first state named.
+        for code in denied if k in entering else ():
             if (k, code) in entered:
                 raise VerificationError(
                     f"{_leg(k, waypoints)} enters the airspace of {code}; this is a bug in "
