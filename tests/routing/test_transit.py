@@ -214,3 +214,21 @@ def test_a_reports_track_is_its_waypoints_densified() -> None:
     path = PATHS["paris-warsaw"]
     track = transit_report(path).track
     assert [list(p) for p in track[0]] == densify_array(path, TRACK_STEP_KM).tolist()
+
+
+def test_a_stretch_that_rounding_of_the_cuts_extends_keeps_the_states_over_it() -> None:
+    """Two cuts closer than the rounding are one: the stretch before keeps its crossing."""
+    from overflight.geo.ellipsoid import cumulative_km, densify_array
+    from overflight.routing.transit import JOIN_KM, RouteLine, attribute
+
+    # Over the open Pacific: no polygon edge near, every border moved by TAU_KM.
+    coords = densify_array([(-150.0, 0.0), (-149.0, 0.0)], 1.0)
+    cum_km = cumulative_km(coords)
+    route = RouteLine(((cum_km, coords),))
+    total = float(cum_km[-1])
+    # FJ's crossing ends a hair before NZ's starts, closer than the cuts are told apart.
+    crossings = [(0.0, 30.0, "FJ"), (30.0 + 5e-7, 60.0, "NZ")]
+    stretches, high_seas_km = attribute(crossings, total, route)
+    assert [s.code for s in stretches] == ["FJ", "NZ"]
+    assert stretches[0].distance_km == pytest.approx(30.0, abs=JOIN_KM)
+    assert sum(s.distance_km for s in stretches) + high_seas_km == pytest.approx(total)

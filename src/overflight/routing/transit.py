@@ -497,12 +497,24 @@ def attribute(
     plus the high seas equal ``total_km``.
     """
     cuts = sorted({0.0, total_km, *(c[0] for c in crossings), *(c[1] for c in crossings)})
-    segments: list[tuple[float, float, list[tuple[float, float, str]]]] = []
+    # (start, end, end before a rounding of the cuts extended it) of each stretch between cuts
+    spans: list[list[float]] = []
     for a, b in itertools.pairwise(cuts):
-        if b - a <= _SAME_KM and segments:
-            segments[-1] = (segments[-1][0], b, segments[-1][2])
+        if b - a <= _SAME_KM and spans:
+            spans[-1][1] = b
         elif b > a:
-            segments.append((a, b, [c for c in crossings if c[0] <= a and c[1] >= b]))
+            spans.append([a, b, b])
+    # The crossings over each stretch (those that start before it and end after), in order.
+    first = np.array([c[0] for c in crossings])
+    last = np.array([c[1] for c in crossings])
+    where = np.array(spans).reshape(-1, 3)
+    row, column = np.nonzero((first <= where[:, :1]) & (last >= where[:, 2:]))
+    bounds = np.searchsorted(row, np.arange(len(spans) + 1)).tolist()
+    chosen = column.tolist()
+    segments = [
+        (a, b, [crossings[j] for j in chosen[bounds[k] : bounds[k + 1]]])
+        for k, (a, b, _) in enumerate(spans)
+    ]
     probed = [
         k for k, (a, b, over) in enumerate(segments) if len(over) > 1 and b - a > 2 * GROWTH_KM
     ]
