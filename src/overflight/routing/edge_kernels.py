@@ -38,13 +38,36 @@ def _sign(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> i
     return 1 if det > bound else -1 if det < -bound else 0
 
 
+#: Columns of cells whose entries' range :func:`_registered` remembers (the last looked up
+#: in each of this many columns, by column modulo it), and the numbers kept for each:
+#: column, first and last row, first and last entry.
+_MEMO_COLUMNS = 8
+_MEMO_WIDTH = 5
+
+
+@_jit
+def _memo() -> Int:
+    """An empty memo of the entries' ranges of :func:`_registered` (no column is -1)."""
+    return np.full(_MEMO_COLUMNS * _MEMO_WIDTH, -1, dtype=np.int64)
+
+
 @_jit
 def _registered(
-    keys: Int, entries: Int, lo_x: float, lo_y: float, hi_x: float, hi_y: float, near: Int
+    keys: Int,
+    entries: Int,
+    lo_x: float,
+    lo_y: float,
+    hi_x: float,
+    hi_y: float,
+    near: Int,
+    memo: Int,
 ) -> tuple[Int, int]:
     """The edges registered in the cells a box covers, sorted, each once; and how many.
 
     ``near`` is scratch (grown when too small, and returned); the edges are its first ones.
+    ``memo`` keeps the range of entries last found in each column: the boxes of a line's
+    consecutive segments mostly cover the cells of the one before, and two binary searches
+    of every cell's keys would cost more than testing its edges.
     """
     c0 = int(np.floor((lo_x + 180.0) / CELL_DEG))
     c1 = int(np.floor((hi_x + 180.0) / CELL_DEG))
@@ -52,8 +75,14 @@ def _registered(
     r1 = min(max(int(np.floor((hi_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
     count = 0
     for c in range(c0, c1 + 1):
-        first = np.searchsorted(keys, c * _ROWS + r0, side="left")
-        last = np.searchsorted(keys, c * _ROWS + r1, side="right")
+        slot = (c % _MEMO_COLUMNS) * _MEMO_WIDTH
+        if memo[slot] == c and memo[slot + 1] == r0 and memo[slot + 2] == r1:
+            first, last = memo[slot + 3], memo[slot + 4]
+        else:
+            first = np.searchsorted(keys, c * _ROWS + r0, side="left")
+            last = np.searchsorted(keys, c * _ROWS + r1, side="right")
+            memo[slot], memo[slot + 1], memo[slot + 2] = c, r0, r1
+            memo[slot + 3], memo[slot + 4] = first, last
         if count + last - first > len(near):
             near = np.concatenate((near[:count], np.empty(2 * (count + last - first), np.int64)))
         for k in range(first, last):
@@ -78,8 +107,9 @@ def near(lo: Float, hi: Float, keys: Int, entries: Int) -> tuple[Int, Int]:
     out_edge = np.empty_like(out_box)
     found = 0
     near = np.empty(256, dtype=np.int64)
+    memo = _memo()
     for b in range(len(lo)):
-        near, count = _registered(keys, entries, lo[b, 0], lo[b, 1], hi[b, 0], hi[b, 1], near)
+        near, count = _registered(keys, entries, lo[b, 0], lo[b, 1], hi[b, 0], hi[b, 1], near, memo)
         if found + count > len(out_box):
             out_box = np.concatenate((out_box[:found], np.empty(2 * (found + count), np.int64)))
             out_edge = np.concatenate((out_edge[:found], np.empty(2 * (found + count), np.int64)))
@@ -109,10 +139,11 @@ def meeting(
     out_crosses = np.empty(size, dtype=np.bool_)
     found = 0
     near = np.empty(256, dtype=np.int64)
+    memo = _memo()
     for s in segments:
         ax, ay, bx, by = points[s, 0], points[s, 1], points[s + 1, 0], points[s + 1, 1]
         near, count = _registered(
-            keys, entries, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), near
+            keys, entries, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), near, memo
         )
         for k in range(count):
             e = near[k]
