@@ -77,7 +77,24 @@ def great_circle_array(
 ) -> NDArray[np.float64]:
     """:func:`great_circle_points` as an array of (lon, lat) rows (the same points)."""
     _, _, metres = _SPHERE.inv(a[0], a[1], b[0], b[1])
-    n = int(float(metres) // (step_km * 1000.0))
+    return _leg_array(a, b, step_km, float(metres))
+
+
+def _leg_metres(waypoints: Sequence[tuple[float, float]]) -> list[float]:
+    """Length on the sphere of each leg between consecutive waypoints, metres (one call)."""
+    w = np.asarray(waypoints, dtype=np.float64).reshape(-1, 2)
+    if len(w) < 2:
+        return []
+    _, _, metres = _SPHERE.inv(w[:-1, 0], w[:-1, 1], w[1:, 0], w[1:, 1])
+    out: list[float] = np.asarray(metres, dtype=np.float64).reshape(-1).tolist()
+    return out
+
+
+def _leg_array(
+    a: tuple[float, float], b: tuple[float, float], step_km: float, metres: float
+) -> NDArray[np.float64]:
+    """:func:`great_circle_array` of a leg whose length on the sphere is known."""
+    n = int(metres // (step_km * 1000.0))
     out = np.empty((n + 2, 2), dtype=np.float64)
     out[0], out[-1] = (float(a[0]), float(a[1])), (float(b[0]), float(b[1]))
     if n > 0:
@@ -130,7 +147,12 @@ def great_circle_legs(
 def _legs(
     waypoints: tuple[tuple[float, float], ...], step_km: float
 ) -> tuple[NDArray[np.float64], ...]:
-    legs = tuple(great_circle_array(a, b, step_km) for a, b in itertools.pairwise(waypoints))
+    legs = tuple(
+        _leg_array(a, b, step_km, metres)
+        for (a, b), metres in zip(
+            itertools.pairwise(waypoints), _leg_metres(waypoints), strict=True
+        )
+    )
     for leg in legs:
         leg.flags.writeable = False  # shared by every thread that asks for this route
     return legs
