@@ -17,6 +17,14 @@ installed package has it, in the temporary directory). Prints and records the me
 time over ``--runs`` runs of each command, and its processor time (which the machine's other
 work changes less), and a bare interpreter's start for scale. Writes
 ``benchmarks/results/<label>-<date>.json``.
+
+It also records where the text route's time goes (``breakdown``): fresh processes run the
+route's steps one by one, as the command runs them, and time each (wall and the thread's
+processor time): the command line (typer and the command table), the route command's
+module, numpy, shapely, pyproj, the rest of the library, the airports looked up, the closure
+(the airspace table), the cached graph read, the route planned (search, verification,
+transit report), rich and the text rendered, and the JSON. A bare interpreter's start is
+the first step.
 """
 
 from __future__ import annotations
@@ -110,6 +118,67 @@ def _kernels_cached(env: dict[str, str]) -> dict[str, int]:
     }
 
 
+#: The text route's steps, each timed in the order the command takes them (the collector
+#: off and the queries uncompiled, as ``overflight route`` plans). Prints one JSON object:
+#: each step's wall and thread processor time, seconds.
+_STEPS = """
+import time
+_wall, _cpu = time.perf_counter(), time.thread_time()
+steps = {}
+def step(name):
+    global _wall, _cpu
+    wall, cpu = time.perf_counter(), time.thread_time()
+    steps[name] = [wall - _wall, cpu - _cpu]
+    _wall, _cpu = wall, cpu
+import gc, io, json
+gc.disable()
+import overflight.cli; step("command line (typer)")
+import overflight.cli.route; step("route command, request")
+import numpy; step("numpy")
+import shapely; step("shapely")
+import pyproj; step("pyproj")
+from overflight.analysis.plan import flight_setup, plan_request; step("library")
+from overflight._config import use_compiled_queries
+from overflight.analysis.request import FlightRequest
+from overflight.data.airports import resolve_place
+from overflight.routing.planner import planner_of
+use_compiled_queries(False)
+request = FlightRequest(origin=ORIGIN, destination=DESTINATION, deny=[DENY])
+places = (resolve_place(ORIGIN), resolve_place(DESTINATION)); step("airports looked up")
+setup = flight_setup(request, places=places); step("closure (airspace table)")
+planner_of(setup.closure); step("cached graph read")
+plan = plan_request(request, places=places); step("route planned")
+from rich.console import Console
+from overflight.cli.render import render_plan; step("rich imported")
+Console(file=io.StringIO()).print(render_plan(plan)); step("text rendered")
+json.dumps(plan.to_dict(), indent=2); step("JSON made")
+print(json.dumps(steps))
+"""
+
+
+def _breakdown(env: dict[str, str], runs: int) -> dict[str, dict[str, float | None]]:
+    """The median wall and processor time of each step of the text route, over ``runs``."""
+    origin, destination, _, deny = ROUTE[1:]
+    code = _STEPS.replace("ORIGIN", repr(origin)).replace("DESTINATION", repr(destination))
+    code = code.replace("DENY", repr(deny))
+    found = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        found.append(json.loads(done.stdout.splitlines()[-1]))
+    starts = [_bare(env) for _ in range(runs)]
+    steps: dict[str, dict[str, float | None]] = {
+        "interpreter start (bare)": {"wall_s": common.median(starts), "cpu_s": None}
+    }
+    for name in found[0]:
+        steps[name] = {
+            "wall_s": common.median([run[name][0] for run in found]),
+            "cpu_s": common.median([run[name][1] for run in found]),
+        }
+    return steps
+
+
 def _bare(env: dict[str, str]) -> float:
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], env=env, check=True, timeout=60)
@@ -138,6 +207,7 @@ def run(args: argparse.Namespace) -> None:
         }
         figures["python_start_median_s"] = common.median([_bare(env) for _ in range(args.runs)])
         figures["numba_kernels"] = _kernels_cached(env)
+        figures["breakdown"] = _breakdown(env, args.runs)
     figures["load_average_at_end"] = list(os.getloadavg())
     for name, timed in runs.items():
         times = [wall for wall, _ in timed]
@@ -155,6 +225,10 @@ def run(args: argparse.Namespace) -> None:
             flush=True,
         )
     print(f"  bare interpreter: {figures['python_start_median_s']:.3f} s", flush=True)
+    print("  where the text route's time goes (median wall, processor time of its thread):")
+    for step, took in figures["breakdown"].items():
+        used = "" if took["cpu_s"] is None else f", {1000 * took['cpu_s']:.1f} ms"
+        print(f"    {step}: {1000 * took['wall_s']:.1f} ms{used}", flush=True)
     kernels = figures["numba_kernels"]
     print(
         f"  compiled kernels of the route with an aircraft: {kernels['loaded']} loaded from "

@@ -40,6 +40,19 @@ def _run(code: str, *, columns: int = 100) -> str:
     return done.stdout
 
 
+def _said_last(code: str) -> str:
+    """The last line ``code`` prints in a fresh interpreter (its exit handlers' last word)."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1]
+
+
 _IMPORTED_AFTER = """
     import contextlib, json, sys
     from overflight.cli import main
@@ -81,6 +94,58 @@ def test_a_plain_route_loads_only_its_command_module() -> None:
     assert not {m.split(".")[0] for m in imported} & {"scipy", "yaml", "pydantic", "rich"}
 
 
+#: Library modules a plain route (no month, no time-optimal choice, no aircraft) was made not
+#: to import: the wind field and its arithmetic, the distinct routes, and the versions that
+#: only JSON carries.
+NOT_FOR_A_PLAIN_ROUTE = (
+    "overflight.routing.alternatives",
+    "overflight.geo.wind",
+    "overflight.data.winds",
+    "overflight.analysis.versions",
+)
+
+
+def test_a_plain_route_as_text_imports_no_wind_alternatives_or_versions() -> None:
+    argv = ("route", "UUMU", "OSLK", "--deny", "BG,GR,TR")
+    imported = _imported_after(*argv)
+    assert "overflight.analysis.timing" in imported  # its still-air time is in the text
+    assert not imported & set(NOT_FOR_A_PLAIN_ROUTE)
+    # JSON carries the versions; a month flies the route through the wind.
+    assert "overflight.analysis.versions" in _imported_after(*argv, "-f", "json")
+    windy = _imported_after(*argv, "--month", "1")
+    assert {"overflight.geo.wind", "overflight.data.winds"} <= windy
+
+
+_COLLECTOR_AT_EXIT = """
+    import atexit, gc, re, sys
+    from pathlib import Path
+    def threads():
+        return re.search(r"Threads:\\s*(\\d+)", Path("/proc/self/status").read_text())[1]
+    atexit.register(lambda: print("on" if gc.isenabled() else "off", threads()))
+    sys.argv = ["overflight", *{argv!r}]
+    from overflight.cli import main
+    main()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="counts threads in /proc")
+@pytest.mark.parametrize(
+    ("argv", "collector"),
+    [(("route", "UUMU", "OSLK", "--deny", "BG,GR,TR", "-f", "json"), "off"), (("states",), "on")],
+)
+def test_a_route_run_as_the_process_command_plans_on_one_thread_without_the_collector(
+    argv: tuple[str, ...], collector: str
+) -> None:
+    """The collector's passes over the imports' objects free nothing a one-shot route needs,
+    nor do the threads OpenBLAS starts with numpy; other commands (a server, a batch) keep
+    both."""
+    _imported_after(*argv)  # a warm cache: building a graph has threads of its own
+    said = _said_last(_COLLECTOR_AT_EXIT.format(argv=list(argv))).split()
+    assert said[0] == collector
+    if collector == "off":
+        assert said[1] == "1"
+
+
 def test_a_bad_option_is_told_before_the_library_loads() -> None:
     """Reading the route's options and making its request load no numpy, shapely or pyproj."""
     for argv in (
@@ -107,15 +172,7 @@ _COLLECTED_AT_EXIT = """
 def test_the_process_command_line_leaves_its_objects_to_the_exit(argv: str, left: str) -> None:
     """Run as the process's command, the objects stay out of the last collection; called
     from Python with arguments (tests, notebooks), the caller's collector is left alone."""
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(_COLLECTED_AT_EXIT.format(argv=argv))],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == left
+    assert _said_last(_COLLECTED_AT_EXIT.format(argv=argv)) == left
 
 
 def test_import_overflight_loads_no_array_or_geometry_library() -> None:

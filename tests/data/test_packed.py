@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import mmap
 from pathlib import Path
 
 import numpy as np
@@ -42,10 +43,24 @@ def test_a_damaged_copy_is_parsed_again(tmp_path: Path, monkeypatch: pytest.Monk
     packed("sample", "abc", _columns)
     path = packed_dir() / "sample-abc.columns"
     whole = path.read_bytes()
-    for damaged in (b"not a file of columns", whole[: len(whole) // 2], whole[:40]):
+    for damaged in (b"not a file of columns", whole[: len(whole) // 2], whole[:40], b""):
         path.write_bytes(damaged)
         assert unpack_strings(packed("sample", "abc", _columns)["name"]) == ["Zürich", "", "Oslo"]
         assert path.read_bytes() == whole  # rewritten
+
+
+def test_a_kept_table_is_mapped_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its columns are views of the file's map: a route reads the pages of the few grid cells
+    it meets, not the whole 19 MB of edges."""
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    packed("sample", "abc", _columns)
+    for column in packed("sample", "abc", _columns).values():
+        base: object = column
+        while isinstance(base, np.ndarray):
+            base = base.base
+        assert isinstance(base, memoryview)
+        assert isinstance(base.obj, mmap.mmap)
+        assert not column.flags.writeable
 
 
 def test_columns_read_back_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from overflight._config import DEFAULT_SPEED_KT
 from overflight.analysis.request import FlightRequest
 from overflight.analysis.timing import Considered, RouteTime, fastest_route, route_time
-from overflight.analysis.versions import data_versions
 from overflight.data.airports import resolve_place
 from overflight.data.airspace import states, states_at
 from overflight.errors import DeniedEndpointError, InputError
@@ -262,6 +261,10 @@ class Plan(RouteViews):
                 "total_wind_h",
             ):
                 data[key] = plan[key]
+        # Read for JSON alone: the text has no versions, and the lookup of installed
+        # packages' versions loads importlib.metadata.
+        from overflight.analysis.versions import data_versions
+
         data["versions"] = data_versions()
         return data
 

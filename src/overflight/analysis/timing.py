@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 
-from overflight.data.winds import monthly_wind
 from overflight.errors import InputError
-from overflight.geo.wind import M_S_PER_KT, WindFunction, path_time
 from overflight.models import KM_PER_NM, LonLat, Route
-from overflight.routing.alternatives import DEFAULT_ALTERNATIVES, distinct_routes
-from overflight.routing.planner import Planner
+
+# Every plan reads its still-air time from here; the wind field, the wind arithmetic and the
+# distinct routes load only when a month or a time-optimal choice asks for them (a plain
+# route never does: a tenth of the library's import time).
+if TYPE_CHECKING:
+    from overflight.geo.wind import WindFunction
+    from overflight.routing.planner import Planner
 
 __all__ = [
     "Considered",
@@ -114,10 +117,14 @@ def time_along(
 
     """
     if wind is None and month is not None:
+        from overflight.data.winds import monthly_wind
+
         wind = monthly_wind(month).at
     still_air_h = path.distance_km / (speed_kt * KM_PER_NM)
     if wind is None:
         return RouteTime(None, speed_kt, still_air_h, still_air_h, 0.0)
+    from overflight.geo.wind import M_S_PER_KT, path_time
+
     timed = path_time(path.waypoints, tas_m_s=speed_kt * M_S_PER_KT, wind=wind, step_km=STEP_KM)
     # path_time shares each leg's WGS84 length among its pieces: its distance is the route's.
     return RouteTime(month, speed_kt, still_air_h, timed.wind_h, timed.mean_wind_m_s / M_S_PER_KT)
@@ -144,6 +151,8 @@ def strongest_wind_m_s(*, month: int | None = None, wind: WindFunction | None = 
 
 @functools.cache
 def _month_strongest(month: int) -> float:
+    from overflight.data.winds import monthly_wind
+
     field = monthly_wind(month)
     return float(np.max(np.hypot(field.u_m_s, field.v_m_s)))
 
@@ -217,16 +226,20 @@ def fastest_route(
     shortest: Route,
     *,
     month: int | None,
-    k: int = DEFAULT_ALTERNATIVES,
+    k: int | None = None,
 ) -> tuple[Route, tuple[Considered, ...]]:
     """The fastest in a month's wind of the ``k`` shortest distinct routes, and all of them.
+
+    ``k`` None: :data:`overflight.routing.alternatives.DEFAULT_ALTERNATIVES`.
 
     ``shortest`` is the planner's shortest route; it is returned itself when it is the fastest
     (always so in still air). Every route considered is verified; the one chosen is reported
     in full (states crossed), at ``shortest``'s cruise speed.
     """
+    from overflight.routing.alternatives import DEFAULT_ALTERNATIVES, distinct_routes
+
     speed = shortest.speed_kt
-    routes = distinct_routes(planner, shortest, k=k)
+    routes = distinct_routes(planner, shortest, k=DEFAULT_ALTERNATIVES if k is None else k)
     best, times = fastest(routes, speed_kt=speed, month=month)
     considered = tuple(
         Considered(r.distance_km, t, r.sides, j == best)

@@ -2,12 +2,13 @@
 
 Parsing the airspace GeoJSON and the airport CSV costs about a second at every start of a
 one-shot command. The columns are kept in a file made for loading: a JSON header naming each
-column's dtype, shape and place, then the columns' bytes, aligned; reading it back is one read,
-and every column is a read-only view of those bytes (an ``.npz`` file, a zip of ``.npy``
+column's dtype, shape and place, then the columns' bytes, aligned; reading it back maps the
+file, and every column is a read-only view of the map (an ``.npz`` file, a zip of ``.npy``
 files, took several times longer to open than to read). A file is named by a hash of what it
-was parsed from, so a new data file or a new airportsdata release makes a new one; it holds
-plain arrays only, never Python objects (the cache directory holds data, never code), and a
-file that does not read is parsed again and rewritten.
+was parsed from, so a new data file or a new airportsdata release makes a new one; it is
+written aside and renamed, never changed in place, so a map another process holds stays
+whole; it holds plain arrays only, never Python objects (the cache directory holds data,
+never code), and a file that does not read is parsed again and rewritten.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import contextlib
 import functools
 import json
 import math
+import mmap
 import os
 import tempfile
 from collections.abc import Callable
@@ -140,11 +142,13 @@ def _encode(columns: Columns) -> bytes:
     return head + bytes(body)
 
 
-def _decode(data: bytes) -> Columns:
+def _decode(data: bytes | mmap.mmap) -> Columns:
     """The columns of a file that :func:`_encode` wrote, as read-only views of its bytes."""
-    if not data.startswith(_MAGIC):
+    if data[: len(_MAGIC)] != _MAGIC:
         raise ValueError("not a file of columns")
-    end = data.index(b"\n", len(_MAGIC))
+    end = data.find(b"\n", len(_MAGIC))
+    if end < 0:
+        raise ValueError("a file of columns without its header's end")
     start = end + 1 + -(end + 1) % _ALIGN
     columns: Columns = {}
     for entry in json.loads(data[len(_MAGIC) : end]):
@@ -163,13 +167,13 @@ def _decode(data: bytes) -> Columns:
 def packed(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
     """The columns of ``name`` as ``parse`` makes them from the source ``source_key`` hashes.
 
-    Read from the cache when there (one read, the columns views of its bytes: no parsing, no
+    Read from the cache when there (mapped, the columns views of its bytes: no parsing, no
     copy); else parsed and written for the next start (silently not written where the cache
     directory cannot be).
     """
     path = packed_dir() / f"{name}-{source_key}{_SUFFIX}"
     with contextlib.suppress(*_UNREADABLE):
-        return _decode(path.read_bytes())
+        return _decode(_mapped(path))
     columns = parse()
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,6 +187,15 @@ def packed(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
     return columns
+
+
+def _mapped(path: Path) -> mmap.mmap:
+    """The file's bytes mapped read-only; the columns keep the map open.
+
+    Pages are read when a column's rows are: a route reads a few grid cells of 19 MB of edges.
+    """
+    with path.open("rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 #: The files of columns; earlier versions kept ``.npz`` files, which clearing removes too.
