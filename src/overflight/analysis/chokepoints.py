@@ -328,7 +328,7 @@ class Replanner:
         leg by leg (see :meth:`Planner.route_around`). Such a route proves the set does not
         cut, as a known route does; when none is found the set is planned in full.
         """
-        planner = self._planners.get(parent) or self._planners.get(frozenset())
+        planner = self._planners.get(parent) or self._planners.get(self._planned_within(refused))
         if planner is None:
             return None
         denied = self.base | refused
@@ -353,6 +353,10 @@ class Replanner:
         found = replace(found, denied=tuple(sorted(self.base | refused)))
         self._known.append((frozenset(t.country for t in found.transit), found))
         return found
+
+    def _planned_within(self, refused: frozenset[str]) -> frozenset[str]:
+        """The largest refused set planned exactly that these refusals include."""
+        return max((s for s in self._planners if s <= refused), key=len, default=frozenset())
 
     def _rung(self, bound_km: float) -> float:
         """The smallest bound of the ladder at least this one.
@@ -389,7 +393,9 @@ class Replanner:
                 planner, found = self._plan(window, None)
                 if found is None:
                     break  # fewer obstacles than the whole set: no route at all
-            bound = self._rung(max(bound, found.distance_km) * 1.25)
+            # The route found is in the next graph too, so its optimum fits the rung above it
+            # unless the window's new states block it.
+            bound = self._rung(max(bound * _RUNG, found.distance_km))
         if found is not None:
             # The route avoids every denied state, not only those of the window.
             found = replace(found, denied=tuple(sorted(denied)))

@@ -41,7 +41,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from overflight.geo.sphere import angle
+from overflight.geo.sphere import SIGN_EPS, angle
 from overflight.routing.closure import Closure
 from overflight.routing.graph import (
     BuildStats,
@@ -57,7 +57,6 @@ from overflight.routing.graph_cache import write_graph
 from overflight.routing.kernels import (
     ON_ARC,
     _blocker,
-    _is_bitangent,
     _jit,
     _meets,
     _pjit,
@@ -76,8 +75,8 @@ Bool2D = NDArray[np.bool_]
 
 #: Edges per cap when testing arcs against the new or removed edges (consecutive ring edges).
 _CAP_EDGES = 32
-#: Most cells of the mask of new vertices' pairs held at once (bytes).
-_MASK_CELLS = 1 << 24
+#: Most candidate pairs of new vertices listed at once.
+_PAIR_ROOM = 1 << 20
 #: Cells along a cube face's side when edges are ordered for caps (about 1.4 degrees).
 _CELLS = 64
 #: Added to every cap's radius, radians (about 0.6 m): far above rounding, far below an edge.
@@ -94,50 +93,65 @@ _UNKNOWN = -3
 
 
 @_jit
-def _new_pair(new: Bool1D, i: int, j: int) -> bool:
-    """Whether a new vertex i lists the pair (i, j): each pair once, two new ones from the lower."""
-    a, b = np.int64(i), np.int64(j)
-    return a != b and not (new[b] and b < a)
-
-
-@_jit
-def _ordered(i: int, j: int) -> tuple[int, int]:
-    """The pair as (lower, higher) integer indices (a parallel loop's index is unsigned)."""
-    a, b = np.int64(i), np.int64(j)
-    return (a, b) if a < b else (b, a)  # type: ignore[return-value]
-
-
-@_pjit
 def _new_pair_rows(
-    points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D, rows: Int1D
-) -> Bool2D:
-    """For each new vertex rows[k], which vertices j it lists as a candidate bitangent (k, j)."""
+    points: Vector,
+    n_prev: Vector,
+    n_next: Vector,
+    new: Bool1D,
+    rows: Int1D,
+    start: int,
+    first: Int1D,
+    second: Int1D,
+) -> tuple[int, int]:
+    """The candidate bitangents of the new vertices rows[start:], as (lower, higher) pairs.
+
+    Fills ``first`` and ``second`` while they have room for a whole row (each pair once:
+    two new vertices list theirs from the lower); returns the next row and the pairs filled.
+    The test is ``kernels._is_bitangent``'s, with the same arithmetic in the same order (so
+    the same answers), written out here: called once per pair it costs ten times the test.
+    """
     n = points.shape[0]
-    out = np.zeros((rows.shape[0], n), dtype=np.bool_)
-    for k in numba.prange(rows.shape[0]):
+    eps = SIGN_EPS
+    count = 0
+    k = start
+    while k < rows.shape[0] and count + n <= first.shape[0]:
         i = rows[k]
+        p0, p1, p2 = points[i, 0], points[i, 1], points[i, 2]
+        a0, a1, a2 = n_prev[i, 0], n_prev[i, 1], n_prev[i, 2]
+        b0, b1, b2 = n_next[i, 0], n_next[i, 1], n_next[i, 2]
         for j in range(n):
-            lo, hi = _ordered(i, j)
-            if _new_pair(new, i, j) and _is_bitangent(points, n_prev, n_next, lo, hi):
-                out[k, j] = True
-    return out
+            if j == i or (new[j] and j < i):
+                continue
+            q0, q1, q2 = points[j, 0], points[j, 1], points[j, 2]
+            # Tangent at i: q on one side of both of i's edges' planes (beyond rounding).
+            x = a0 * q0 + a1 * q1 + a2 * q2
+            y = b0 * q0 + b1 * q1 + b2 * q2
+            if (x > eps and y < -eps) or (x < -eps and y > eps):
+                continue
+            x = n_prev[j, 0] * p0 + n_prev[j, 1] * p1 + n_prev[j, 2] * p2
+            y = n_next[j, 0] * p0 + n_next[j, 1] * p1 + n_next[j, 2] * p2
+            if (x > eps and y < -eps) or (x < -eps and y > eps):
+                continue
+            # Antipodal vertices are joined by no minor arc.
+            if p0 * q0 + p1 * q1 + p2 * q2 >= -1.0 + 1e-12:
+                first[count] = min(i, j)
+                second[count] = max(i, j)
+                count += 1
+        k += 1
+    return k, count
 
 
 def _new_pairs(points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D) -> tuple[Int1D, Int1D]:
-    """The candidate bitangents with a new vertex, as (lower, higher) indices, each once.
-
-    One pass over a mask per new vertex, a block of them at a time to bound the memory.
-    """
+    """The candidate bitangents with a new vertex, as (lower, higher) indices, each once."""
     rows = np.flatnonzero(new).astype(np.int64)
-    n = max(len(points), 1)
-    block = max(1, _MASK_CELLS // n)
+    room = max(len(points), _PAIR_ROOM)
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for b in range(0, len(rows), block):
-        chunk = rows[b : b + block]
-        k, j = np.nonzero(_new_pair_rows(points, n_prev, n_next, new, chunk))
-        i = chunk[k]
-        firsts.append(np.minimum(i, j))
-        seconds.append(np.maximum(i, j))
+    k = 0
+    while k < len(rows):
+        first, second = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
+        k, count = _new_pair_rows(points, n_prev, n_next, new, rows, k, first, second)
+        firsts.append(first[:count])
+        seconds.append(second[:count])
     return np.concatenate(firsts), np.concatenate(seconds)
 
 
@@ -274,6 +288,10 @@ def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Int1D]:
     if known is not None:
         return known
     a = graph.arrays
+    if len(a.points) == 0:
+        # No pair to list (and no compiled listing to load for a search's first graph).
+        none = np.zeros(0, dtype=np.int64)
+        return _keep_candidates(graph, none, none, none)
     points = graph.points
     first, second = bitangent_pairs(
         points, _unit_normals(a.prev, points), _unit_normals(a.next, points)
