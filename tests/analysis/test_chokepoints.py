@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
 
 from overflight.analysis import ChokepointReport, explain_no_route, find_chokepoints, scenario_case
-from overflight.analysis.chokepoints import Replanner
+from overflight.analysis.chokepoints import Replanner, _Known
 from overflight.analysis.compare import states_crossed
 from overflight.data.airports import resolve_place
-from overflight.errors import NoRouteError
+from overflight.errors import NoRouteError, VerificationError
 from overflight.models import Route
 from overflight.routing.closure import Closure
 from overflight.routing.planner import plan_route
@@ -183,6 +184,29 @@ def test_a_route_longer_than_its_bound_is_planned_again_on_the_rung_that_holds_i
     assert focus is not None
     assert focus.reach_km == syria_iran._limit_km(rung)
     assert focus == syria_iran._planners[frozenset({"IR"})].closure.focus
+
+
+def test_a_known_route_is_legal_for_a_set_exactly_when_the_verifier_says_so(
+    syria_iran: Replanner,
+) -> None:
+    # What the verifier found for one set is kept per state and serves the sets that share
+    # states; the answers are still the verifier's for every set.
+    iran = syria_iran.route(frozenset({"IR"}), 0.0)
+    assert iran is not None
+    known = _Known(iran, verified=())
+    crossed = {t.country for t in iran.transit}
+    near = ["KZ", "TM", "AZ", "GE", "AM", "IQ", "SA", "FI", "EE", "LV", "FR"]
+    for size in (1, 2):
+        for refused in itertools.combinations(near, size):
+            try:
+                check_route(iran.waypoints, sorted(refused))
+                legal = True
+            except VerificationError:
+                legal = False
+            assert known.avoids(frozenset(refused), likely=near) == legal, refused
+    assert known.enters <= crossed | set(near)
+    assert known.clear.isdisjoint(known.enters)
+    assert known.clear | known.enters | crossed >= set(near)
 
 
 def test_explain_no_route() -> None:

@@ -254,6 +254,45 @@ class Reach:
         return best
 
 
+class _Known:
+    """A route planned, the states it crosses, and those the verifier found it enters or not.
+
+    The verifier checks each state on its own (a route is legal with some refused when it is
+    with each of them), so what it found for one set holds for every set that shares states.
+    """
+
+    def __init__(self, route: Route, *, verified: Iterable[str]) -> None:
+        self.route = route
+        self.crossed = frozenset(t.country for t in route.transit)
+        #: States the verifier found it keeps out of: when planned, and since.
+        self.clear = set(verified)
+        #: States the verifier found it enters.
+        self.enters: set[str] = set()
+
+    def avoids(self, refused: frozenset[str], likely: Iterable[str] = ()) -> bool:
+        """Whether the route is legal with these refused, checked by the verifier.
+
+        States likely to be asked about later are checked in the same call (one
+        densification of the route for all), unless the route crosses them.
+        """
+        if refused & self.crossed or refused & self.enters:
+            return False
+        unknown = refused - self.clear
+        if not unknown:
+            return True
+        more = frozenset(likely) - self.clear - self.enters - self.crossed - unknown
+        for asked in (unknown | more, unknown) if more else (unknown,):
+            try:
+                check_route(self.route.waypoints, sorted(asked))
+            except VerificationError:
+                if len(asked) == 1:
+                    self.enters.update(asked)
+                continue
+            self.clear.update(asked)
+            return True
+        return False
+
+
 class Replanner:
     """Plans the same flight under many denied sets, each once, each in a window.
 
@@ -277,8 +316,10 @@ class Replanner:
         self.speed_kt = speed_kt
         self.plans = 0
         self._memo: dict[frozenset[str], Route | None] = {}
-        #: Routes planned so far, with the states each crosses.
-        self._known: list[tuple[frozenset[str], Route]] = []
+        #: Routes planned so far, with what is known of the states each enters.
+        self._known: list[_Known] = []
+        #: States the search may refuse: those of every candidate list so far.
+        self._asked: set[str] = set()
         #: The planner that gave each exactly planned refused set its route.
         self._planners: dict[frozenset[str], Planner] = {}
         #: Every planner made so far: the parents new graphs derive from.
@@ -351,7 +392,7 @@ class Replanner:
             except VerificationError:
                 return None
         found = replace(found, denied=tuple(sorted(self.base | refused)))
-        self._known.append((frozenset(t.country for t in found.transit), found))
+        self._known.append(_Known(found, verified=denied))
         return found
 
     def _planned_within(self, refused: frozenset[str]) -> frozenset[str]:
@@ -399,7 +440,7 @@ class Replanner:
         if found is not None:
             # The route avoids every denied state, not only those of the window.
             found = replace(found, denied=tuple(sorted(denied)))
-            self._known.append((frozenset(t.country for t in found.transit), found))
+            self._known.append(_Known(found, verified=window))
         self._memo[refused] = found
         return found
 
@@ -430,14 +471,9 @@ class Replanner:
         if self.margin_nm > 0.0:
             return None
         # The shortest first: its length hints the bound of the plans that follow from it.
-        for crossed, route in sorted(self._known, key=lambda k: k[1].distance_km):
-            if crossed & refused or route.distance_km > longest_km:
-                continue
-            try:
-                check_route(route.waypoints, sorted(refused))
-            except VerificationError:
-                continue
-            return route
+        for known in sorted(self._known, key=lambda k: k.route.distance_km):
+            if known.route.distance_km <= longest_km and known.avoids(refused, self._asked):
+                return known.route
         return None
 
     def candidates(
@@ -456,7 +492,9 @@ class Replanner:
                 for c in (*(t.country for t in leg.transit), stop.country if stop else None)
                 if c
             )
-        return [c for c in crossed if c not in self.endpoints and c not in refused]
+        found = [c for c in crossed if c not in self.endpoints and c not in refused]
+        self._asked.update(found)
+        return found
 
 
 def find_chokepoints(
