@@ -35,7 +35,6 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 import numba
 import numpy as np
@@ -56,12 +55,12 @@ from overflight.routing.graph import (
 from overflight.routing.graph_cache import write_graph
 from overflight.routing.kernels import (
     ON_ARC,
-    _blocker,
     _jit,
     _meets,
     _pjit,
     bitangent_pairs,
     build_edge_grid,
+    pair_blockers,
 )
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.planner import Planner, _cache_file, planner_of
@@ -365,23 +364,6 @@ def _blocker_among(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Int1D:
     return found
 
 
-@_pjit
-def _pair_blockers(
-    points: Vector, edge_in: Int1D, edge_out: Int1D, first: Int1D, second: Int1D, grid: Any
-) -> Int1D:
-    """What the build's test answers for each pair: an edge that blocks it, -1, or -2.
-
-    The build's own per-pair test (``kernels.pairs_blocked``), keeping the edge it found.
-    """
-    out = np.empty(first.shape[0], dtype=np.int64)
-    starts, ends, cells, edges = grid
-    for k in numba.prange(first.shape[0]):
-        i, j = first[k], second[k]
-        s0, s1, s2, s3 = edge_in[i], edge_out[i], edge_in[j], edge_out[j]
-        out[k] = _blocker(points[i], points[j], s0, s1, s2, s3, starts, ends, cells, edges)
-    return out
-
-
 #: Each graph's vertex and edge hashes, sorted: how close a parent is, roughly.
 _SHAPES: weakref.WeakKeyDictionary[
     VisibilityGraph, tuple[NDArray[np.uint64], NDArray[np.uint64]]
@@ -520,9 +502,17 @@ def derive_graph(
     grid = build_edge_grid(starts, ends)
     again = np.flatnonzero(full)
     if len(again):
-        arrays_of_grid = (grid.starts, grid.ends, grid.cell_start, grid.cell_edges)
-        pairs = (first[again], second[again])
-        blocker[again] = _pair_blockers(points, edge_in, edge_out, *pairs, arrays_of_grid)
+        blocker[again] = pair_blockers(
+            points,
+            edge_in,
+            edge_out,
+            first[again],
+            second[again],
+            grid.starts,
+            grid.ends,
+            grid.cell_start,
+            grid.cell_edges,
+        )
     blocked = blocker != -1
 
     arrays = assemble(lay, grid.starts, grid.ends, first[~blocked], second[~blocked])
