@@ -330,7 +330,6 @@ def arcs_blocked(
     return out
 
 
-@_pjit
 def pairs_blocked(
     points: Float2D,
     edge_in: Int1D,
@@ -343,26 +342,10 @@ def pairs_blocked(
     cell_edges: Int1D,
 ) -> NDArray[np.bool_]:
     """For vertex pairs (first[k], second[k]), whether the arc between them is blocked."""
-    out = np.empty(first.shape[0], dtype=np.bool_)
-    for k in numba.prange(first.shape[0]):
-        i = first[k]
-        j = second[k]
-        out[k] = (
-            _blocker(
-                points[i],
-                points[j],
-                edge_in[i],
-                edge_out[i],
-                edge_in[j],
-                edge_out[j],
-                starts,
-                ends,
-                cell_start,
-                cell_edges,
-            )
-            != -1
-        )
-    return out
+    blockers = pair_blockers(
+        points, edge_in, edge_out, first, second, starts, ends, cell_start, cell_edges
+    )
+    return np.asarray(blockers != -1, dtype=np.bool_)
 
 
 @_jit
