@@ -472,7 +472,9 @@ def derive_graph(
     second = np.concatenate([hi, new_hi])
     # What blocked each pair in the parent (-4: not there, a new vertex).
     was = np.concatenate([p_blocker[both].astype(np.int64), np.full(len(new_lo), -4)])
-    order = np.argsort(first * max(n, 1) + second)  # each pair once: as (first, second)
+    # Each pair once, as (first, second); the keys are distinct, so any sort orders them
+    # alike, and a stable one merges the two runs (the parent's pairs mostly in order).
+    order = np.argsort(first * max(n, 1) + second, kind="stable")
     first, second, was = first[order], second[order], was[order]
 
     # What blocks each pair: from the parent where the split of the edges allows, else
