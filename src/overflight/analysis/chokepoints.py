@@ -29,10 +29,12 @@ Two facts keep the number of re-plans small and every figure exact:
   follows the states its legs cross and those it lands in.
 * The search for cut sets needs, for a set that does not cut, some legal route, not the
   shortest: any route already planned that the verifier finds clear of the set proves it
-  does not cut, and the states it crosses serve the hitting-set search as well. Failing
-  that, a route searched on the graph of the set's parent plan, with every leg also tested
-  against the newly refused states (and verified), serves the same way. Only the sets
-  neither finds are re-planned with a graph of their own.
+  does not cut, and the states it crosses serve the hitting-set search as well (the
+  verifier answers state by state, so what it found for one set serves every set sharing
+  states). Failing that, a route searched on the graph of the set's parent plan, or of its
+  largest subset planned exactly, with every leg also tested against the other refused
+  states (and verified), serves the same way. Only the sets neither finds are re-planned
+  with a graph of their own.
 
 JSON shape (``overflight chokepoints --format json``; the names are stable)::
 
@@ -363,9 +365,10 @@ class Replanner:
     def route_around(
         self, refused: frozenset[str], parent: frozenset[str], longest_km: float
     ) -> Route | None:
-        """A legal route with these refused, searched on the graph of an exact parent plan.
+        """A legal route with these refused, searched on the graph of an exact plan of a subset.
 
-        The parent's graph already bends around the parent's refusals; the rest are avoided
+        The parent's plan when it was exact, else the largest subset planned exactly: its
+        graph already bends around those refusals; the rest are avoided
         leg by leg (see :meth:`Planner.route_around`). Such a route proves the set does not
         cut, as a known route does; when none is found the set is planned in full.
         """
