@@ -55,12 +55,13 @@ from overflight.routing.graph import (
 from overflight.routing.graph_cache import write_graph
 from overflight.routing.kernels import (
     ON_ARC,
+    _blocker,
+    _cell,
     _jit,
     _meets,
     _pjit,
     bitangent_pairs,
     build_edge_grid,
-    pair_blockers,
 )
 from overflight.routing.obstacles import Obstacles, build_obstacles
 from overflight.routing.planner import Planner, _cache_file, planner_of
@@ -364,6 +365,78 @@ def _blocker_among(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Int1D:
     return found
 
 
+@_jit
+def _near_edges(
+    points: Vector, rows: Int1D, starts: Vector, ends: Vector, cell_start: Int1D, cell_edges: Int1D
+) -> tuple[Int1D, Int1D]:
+    """For each vertex rows[k], the edges of its grid cell, nearest to it first (CSR arrays)."""
+    ptr = np.zeros(rows.shape[0] + 1, dtype=np.int64)
+    for k in range(rows.shape[0]):
+        v = rows[k]
+        c = _cell(points[v, 0], points[v, 1], points[v, 2])
+        ptr[k + 1] = ptr[k] + cell_start[c + 1] - cell_start[c]
+    out = np.empty(ptr[-1], dtype=np.int64)
+    for k in range(rows.shape[0]):
+        v = rows[k]
+        c = _cell(points[v, 0], points[v, 1], points[v, 2])
+        ids = cell_edges[cell_start[c] : cell_start[c + 1]]
+        far = np.empty(ids.shape[0])
+        for m in range(ids.shape[0]):
+            e = ids[m]
+            x = starts[e, 0] + ends[e, 0] - 2.0 * points[v, 0]
+            y = starts[e, 1] + ends[e, 1] - 2.0 * points[v, 1]
+            z = starts[e, 2] + ends[e, 2] - 2.0 * points[v, 2]
+            far[m] = x * x + y * y + z * z
+        out[ptr[k] : ptr[k + 1]] = ids[np.argsort(far)]
+    return ptr, out
+
+
+@_pjit
+def _pair_blockers(
+    points: Vector,
+    edge_in: Int1D,
+    edge_out: Int1D,
+    first: Int1D,
+    second: Int1D,
+    slot: Int1D,
+    ptr: Int1D,
+    near: Int1D,
+    grid: tuple[Vector, Vector, Int1D, Int1D],
+) -> Int1D:
+    """``kernels.pair_blockers``' answers, looking first among the edges nearest a new end.
+
+    Most pairs of a new vertex are blocked close to it, where the build's walk tests the
+    edges of its cell in the order of their indices; nearest first, a blocker turns up after
+    a few tests. ``slot[v]`` is vertex v's row of ``near`` (-1: none); a pair blocked by none
+    of them is walked as the build walks it.
+    """
+    starts, ends, cell_start, cell_edges = grid
+    out = np.empty(first.shape[0], dtype=np.int64)
+    for k in numba.prange(first.shape[0]):
+        i, j = first[k], second[k]
+        s0, s1, s2, s3 = edge_in[i], edge_out[i], edge_in[j], edge_out[j]
+        a, b = points[i], points[j]
+        found = -1
+        v = slot[i] if slot[i] >= 0 else slot[j]
+        # The arc's normal and tolerance as the build's test computes them.
+        n0 = a[1] * b[2] - a[2] * b[1]
+        n1 = a[2] * b[0] - a[0] * b[2]
+        n2 = a[0] * b[1] - a[1] * b[0]
+        nn = math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
+        if v >= 0 and nn != 0.0:
+            for m in range(ptr[v], ptr[v + 1]):
+                e = near[m]
+                if e not in (s0, s1, s2, s3) and _meets(
+                    a, b, n0, n1, n2, ON_ARC * nn, starts, ends, e
+                ):
+                    found = e
+                    break
+        if found < 0:
+            found = _blocker(a, b, s0, s1, s2, s3, starts, ends, cell_start, cell_edges)
+        out[k] = found
+    return out
+
+
 #: Each graph's vertex and edge hashes, sorted: how close a parent is, roughly.
 _SHAPES: weakref.WeakKeyDictionary[
     VisibilityGraph, tuple[NDArray[np.uint64], NDArray[np.uint64]]
@@ -504,16 +577,14 @@ def derive_graph(
     grid = build_edge_grid(starts, ends)
     again = np.flatnonzero(full)
     if len(again):
-        blocker[again] = pair_blockers(
-            points,
-            edge_in,
-            edge_out,
-            first[again],
-            second[again],
-            grid.starts,
-            grid.ends,
-            grid.cell_start,
-            grid.cell_edges,
+        arrays_of_grid = (grid.starts, grid.ends, grid.cell_start, grid.cell_edges)
+        rows = np.flatnonzero(~kept)
+        slot = np.full(n, -1, dtype=np.int64)
+        slot[rows] = np.arange(len(rows))
+        ptr, near = _near_edges(points, rows, *arrays_of_grid)
+        pairs = (first[again], second[again])
+        blocker[again] = _pair_blockers(
+            points, edge_in, edge_out, *pairs, slot, ptr, near, arrays_of_grid
         )
     blocked = blocker != -1
 
