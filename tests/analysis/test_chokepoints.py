@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import pytest
 
 from overflight.analysis import ChokepointReport, explain_no_route, find_chokepoints, scenario_case
-from overflight.analysis.chokepoints import Replanner
+from overflight.analysis.chokepoints import Replanner, _Known
 from overflight.analysis.compare import states_crossed
 from overflight.data.airports import resolve_place
-from overflight.errors import NoRouteError
+from overflight.errors import NoRouteError, VerificationError
+from overflight.models import Route
 from overflight.routing.closure import Closure
 from overflight.routing.planner import plan_route
+from overflight.routing.verify import check_route
 
 ENDS = {"FI", "JP"}
 
@@ -116,16 +121,22 @@ def test_cut_sets_match_a_brute_force_search() -> None:
     assert ("IR", "TR") in expected
 
 
-def test_the_plans_of_one_refusal_share_the_baseline_focus() -> None:
-    # syria-2015: Armenia, Azerbaijan or Iraq also refused, each re-planned within 1.3 times
-    # the baseline. Their foci are the baseline's (a rung of one ladder), so each graph
-    # derives from the baseline's with new vertices only where the refused state lies.
+def _syria_2015() -> tuple[Replanner, Route]:
+    """The syria-2015 flight's re-planner, and its baseline planned."""
     permissions = scenario_case("syria-2015", "UUMU", "OSLK").permissions
     closure = Closure.from_permissions(permissions)
     start, end = resolve_place("UUMU"), resolve_place("OSLK")
     planner = Replanner(start, end, closure, base=closure.denied, speed_kt=450.0)
     baseline = planner.route(frozenset(), 0.0)
     assert baseline is not None
+    return planner, baseline
+
+
+def test_the_plans_of_one_refusal_share_the_baseline_focus() -> None:
+    # syria-2015: Armenia, Azerbaijan or Iraq also refused, each re-planned within 1.3 times
+    # the baseline. Their foci are the baseline's (a rung of one ladder), so each graph
+    # derives from the baseline's with new vertices only where the refused state lies.
+    planner, baseline = _syria_2015()
     for code in ("AM", "AZ", "IQ"):
         route = planner.route(frozenset({code}), baseline.distance_km * 1.3)
         assert route is not None
@@ -133,6 +144,69 @@ def test_the_plans_of_one_refusal_share_the_baseline_focus() -> None:
     foci = {refused: p.closure.focus for refused, p in planner._planners.items()}
     assert len(foci) == 4
     assert len(set(foci.values())) == 1
+
+
+@pytest.fixture(scope="module")
+def syria_iran() -> Replanner:
+    """The syria-2015 flight's re-planner, with the baseline and Iran also refused planned."""
+    planner, baseline = _syria_2015()
+    assert planner.route(frozenset({"IR"}), baseline.distance_km * 1.3) is not None
+    return planner
+
+
+def test_a_set_is_routed_around_on_the_graph_of_its_largest_planned_subset(
+    syria_iran: Replanner,
+) -> None:
+    # Iran and Turkmenistan refused, then Finland too: neither pair was planned, but Iran
+    # was, and its graph already bends around Iran (the baseline's cannot).
+    refused = frozenset({"IR", "TM", "FI", "AX"})
+    route = syria_iran.route_around(refused, frozenset({"IR", "TM"}), math.inf)
+    assert route is not None
+    assert not refused & {t.country for t in route.transit}
+    check_route(route.waypoints, sorted(syria_iran.base | refused))
+    iran = syria_iran.route(frozenset({"IR"}), 0.0)
+    assert iran is not None
+    assert route.distance_km >= iran.distance_km
+
+
+def test_a_route_longer_than_its_bound_is_planned_again_on_the_rung_that_holds_it(
+    syria_iran: Replanner,
+) -> None:
+    # Iraq, Saudi Arabia and Morocco refused, hinted at 5,902 km: the first focus (the
+    # 7,314 km rung) finds a route of 8,083 km, which the 9,143 km rung holds, as it holds
+    # Iran's plan: the graph derives from Iran's, with no wider focus of its own.
+    refused = frozenset({"IQ", "SA", "MA"})
+    route = syria_iran.route(refused, 5902.0)
+    assert route is not None
+    rung = syria_iran._rung(route.distance_km)
+    assert rung < route.distance_km * 1.25
+    focus = syria_iran._planners[refused].closure.focus
+    assert focus is not None
+    assert focus.reach_km == syria_iran._limit_km(rung)
+    assert focus == syria_iran._planners[frozenset({"IR"})].closure.focus
+
+
+def test_a_known_route_is_legal_for_a_set_exactly_when_the_verifier_says_so(
+    syria_iran: Replanner,
+) -> None:
+    # What the verifier found for one set is kept per state and serves the sets that share
+    # states; the answers are still the verifier's for every set.
+    iran = syria_iran.route(frozenset({"IR"}), 0.0)
+    assert iran is not None
+    known = _Known(iran, verified=())
+    crossed = {t.country for t in iran.transit}
+    near = ["KZ", "TM", "AZ", "GE", "AM", "IQ", "SA", "FI", "EE", "LV", "FR"]
+    for size in (1, 2):
+        for refused in itertools.combinations(near, size):
+            try:
+                check_route(iran.waypoints, sorted(refused))
+                legal = True
+            except VerificationError:
+                legal = False
+            assert known.avoids(frozenset(refused), likely=near) == legal, refused
+    assert known.enters <= crossed | set(near)
+    assert known.clear.isdisjoint(known.enters)
+    assert known.clear | known.enters | crossed >= set(near)
 
 
 def test_explain_no_route() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import astuple, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +10,10 @@ import pytest
 
 from overflight.analysis import scenario_case
 from overflight.data.airports import resolve_place
+from overflight.routing import kernels
 from overflight.routing import planner as planner_module
 from overflight.routing.closure import Closure
-from overflight.routing.derive import _edge_split, derive_graph, planner_from
+from overflight.routing.derive import _CANDIDATES, _edge_split, derive_graph, planner_from
 from overflight.routing.graph import Focus, VisibilityGraph
 from overflight.routing.obstacles import Obstacles, build_obstacles
 
@@ -122,3 +123,25 @@ def test_edges_are_matched_as_multisets_of_exact_bits() -> None:
     assert removed.tolist() == [1, 3]
     assert partners is not None
     assert partners.tolist() == [0, -1, 2, -1]
+
+
+def test_the_edge_kept_for_a_blocked_pair_blocks_it() -> None:
+    """A derived graph's blocked candidates name an edge their arc meets (the next derivation
+    keeps them blocked while that edge stays), and its clear candidates meet none."""
+    focus = _focus("UUMU", "OSLK", 4100)
+    parent = derive_graph([], _obstacles(Closure.of(["GE", "TR", "BG"])), focus)
+    child = derive_graph([parent], _obstacles(Closure.of(["GE", "TR", "BG", "IR"])), focus)
+    first, second, blocker = (np.asarray(c, dtype=np.int64) for c in _CANDIDATES[child])
+    a = child.arrays
+    grid = kernels.build_edge_grid(a.starts, a.ends)
+    built = kernels.pair_blockers(a.points, a.edge_in, a.edge_out, first, second, *astuple(grid))
+    assert np.array_equal(blocker != -1, built != -1)
+    named = np.flatnonzero(blocker >= 0)
+    assert len(named) > 1000
+    for k in np.random.default_rng(16).choice(named, 300, replace=False).tolist():
+        e = int(blocker[k])
+        one = kernels.build_edge_grid(a.starts[e : e + 1], a.ends[e : e + 1])
+        i, j = int(first[k]), int(second[k])
+        assert kernels.arcs_blocked(
+            a.points[i : i + 1], a.points[j : j + 1], np.full((1, 4), -1), *astuple(one)
+        )[0], (i, j, e)

@@ -29,10 +29,12 @@ Two facts keep the number of re-plans small and every figure exact:
   follows the states its legs cross and those it lands in.
 * The search for cut sets needs, for a set that does not cut, some legal route, not the
   shortest: any route already planned that the verifier finds clear of the set proves it
-  does not cut, and the states it crosses serve the hitting-set search as well. Failing
-  that, a route searched on the graph of the set's parent plan, with every leg also tested
-  against the newly refused states (and verified), serves the same way. Only the sets
-  neither finds are re-planned with a graph of their own.
+  does not cut, and the states it crosses serve the hitting-set search as well (the
+  verifier answers state by state, so what it found for one set serves every set sharing
+  states). Failing that, a route searched on the graph of the set's parent plan, or of its
+  largest subset planned exactly, with every leg also tested against the other refused
+  states (and verified), serves the same way. Only the sets neither finds are re-planned
+  with a graph of their own.
 
 JSON shape (``overflight chokepoints --format json``; the names are stable)::
 
@@ -254,6 +256,45 @@ class Reach:
         return best
 
 
+class _Known:
+    """A route planned, the states it crosses, and those the verifier found it enters or not.
+
+    The verifier checks each state on its own (a route is legal with some refused when it is
+    with each of them), so what it found for one set holds for every set that shares states.
+    """
+
+    def __init__(self, route: Route, *, verified: Iterable[str]) -> None:
+        self.route = route
+        self.crossed = frozenset(t.country for t in route.transit)
+        #: States the verifier found it keeps out of: when planned, and since.
+        self.clear = set(verified)
+        #: States the verifier found it enters.
+        self.enters: set[str] = set()
+
+    def avoids(self, refused: frozenset[str], likely: Iterable[str] = ()) -> bool:
+        """Whether the route is legal with these refused, checked by the verifier.
+
+        States likely to be asked about later are checked in the same call (one
+        densification of the route for all), unless the route crosses them.
+        """
+        if refused & self.crossed or refused & self.enters:
+            return False
+        unknown = refused - self.clear
+        if not unknown:
+            return True
+        more = frozenset(likely) - self.clear - self.enters - self.crossed - unknown
+        for asked in (unknown | more, unknown) if more else (unknown,):
+            try:
+                check_route(self.route.waypoints, sorted(asked))
+            except VerificationError:
+                if len(asked) == 1:
+                    self.enters.update(asked)
+                continue
+            self.clear.update(asked)
+            return True
+        return False
+
+
 class Replanner:
     """Plans the same flight under many denied sets, each once, each in a window.
 
@@ -277,8 +318,10 @@ class Replanner:
         self.speed_kt = speed_kt
         self.plans = 0
         self._memo: dict[frozenset[str], Route | None] = {}
-        #: Routes planned so far, with the states each crosses.
-        self._known: list[tuple[frozenset[str], Route]] = []
+        #: Routes planned so far, with what is known of the states each enters.
+        self._known: list[_Known] = []
+        #: States the search may refuse: those of every candidate list so far.
+        self._asked: set[str] = set()
         #: The planner that gave each exactly planned refused set its route.
         self._planners: dict[frozenset[str], Planner] = {}
         #: Every planner made so far: the parents new graphs derive from.
@@ -322,13 +365,14 @@ class Replanner:
     def route_around(
         self, refused: frozenset[str], parent: frozenset[str], longest_km: float
     ) -> Route | None:
-        """A legal route with these refused, searched on the graph of an exact parent plan.
+        """A legal route with these refused, searched on the graph of an exact plan of a subset.
 
-        The parent's graph already bends around the parent's refusals; the rest are avoided
+        The parent's plan when it was exact, else the largest subset planned exactly: its
+        graph already bends around those refusals; the rest are avoided
         leg by leg (see :meth:`Planner.route_around`). Such a route proves the set does not
         cut, as a known route does; when none is found the set is planned in full.
         """
-        planner = self._planners.get(parent) or self._planners.get(frozenset())
+        planner = self._planners.get(parent) or self._planners.get(self._planned_within(refused))
         if planner is None:
             return None
         denied = self.base | refused
@@ -351,8 +395,12 @@ class Replanner:
             except VerificationError:
                 return None
         found = replace(found, denied=tuple(sorted(self.base | refused)))
-        self._known.append((frozenset(t.country for t in found.transit), found))
+        self._known.append(_Known(found, verified=denied))
         return found
+
+    def _planned_within(self, refused: frozenset[str]) -> frozenset[str]:
+        """The largest refused set planned exactly that these refusals include."""
+        return max((s for s in self._planners if s <= refused), key=len, default=frozenset())
 
     def _rung(self, bound_km: float) -> float:
         """The smallest bound of the ladder at least this one.
@@ -389,11 +437,13 @@ class Replanner:
                 planner, found = self._plan(window, None)
                 if found is None:
                     break  # fewer obstacles than the whole set: no route at all
-            bound = self._rung(max(bound, found.distance_km) * 1.25)
+            # The route found is in the next graph too, so its optimum fits the rung above it
+            # unless the window's new states block it.
+            bound = self._rung(max(bound * _RUNG, found.distance_km))
         if found is not None:
             # The route avoids every denied state, not only those of the window.
             found = replace(found, denied=tuple(sorted(denied)))
-            self._known.append((frozenset(t.country for t in found.transit), found))
+            self._known.append(_Known(found, verified=window))
         self._memo[refused] = found
         return found
 
@@ -424,14 +474,9 @@ class Replanner:
         if self.margin_nm > 0.0:
             return None
         # The shortest first: its length hints the bound of the plans that follow from it.
-        for crossed, route in sorted(self._known, key=lambda k: k[1].distance_km):
-            if crossed & refused or route.distance_km > longest_km:
-                continue
-            try:
-                check_route(route.waypoints, sorted(refused))
-            except VerificationError:
-                continue
-            return route
+        for known in sorted(self._known, key=lambda k: k.route.distance_km):
+            if known.route.distance_km <= longest_km and known.avoids(refused, self._asked):
+                return known.route
         return None
 
     def candidates(
@@ -450,7 +495,9 @@ class Replanner:
                 for c in (*(t.country for t in leg.transit), stop.country if stop else None)
                 if c
             )
-        return [c for c in crossed if c not in self.endpoints and c not in refused]
+        found = [c for c in crossed if c not in self.endpoints and c not in refused]
+        self._asked.update(found)
+        return found
 
 
 def find_chokepoints(

@@ -35,13 +35,12 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from overflight.geo.sphere import angle
+from overflight.geo.sphere import SIGN_EPS, angle
 from overflight.routing.closure import Closure
 from overflight.routing.graph import (
     BuildStats,
@@ -57,7 +56,7 @@ from overflight.routing.graph_cache import write_graph
 from overflight.routing.kernels import (
     ON_ARC,
     _blocker,
-    _is_bitangent,
+    _cell,
     _jit,
     _meets,
     _pjit,
@@ -76,8 +75,8 @@ Bool2D = NDArray[np.bool_]
 
 #: Edges per cap when testing arcs against the new or removed edges (consecutive ring edges).
 _CAP_EDGES = 32
-#: Most cells of the mask of new vertices' pairs held at once (bytes).
-_MASK_CELLS = 1 << 24
+#: Most candidate pairs of new vertices listed at once.
+_PAIR_ROOM = 1 << 20
 #: Cells along a cube face's side when edges are ordered for caps (about 1.4 degrees).
 _CELLS = 64
 #: Added to every cap's radius, radians (about 0.6 m): far above rounding, far below an edge.
@@ -94,50 +93,65 @@ _UNKNOWN = -3
 
 
 @_jit
-def _new_pair(new: Bool1D, i: int, j: int) -> bool:
-    """Whether a new vertex i lists the pair (i, j): each pair once, two new ones from the lower."""
-    a, b = np.int64(i), np.int64(j)
-    return a != b and not (new[b] and b < a)
-
-
-@_jit
-def _ordered(i: int, j: int) -> tuple[int, int]:
-    """The pair as (lower, higher) integer indices (a parallel loop's index is unsigned)."""
-    a, b = np.int64(i), np.int64(j)
-    return (a, b) if a < b else (b, a)  # type: ignore[return-value]
-
-
-@_pjit
 def _new_pair_rows(
-    points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D, rows: Int1D
-) -> Bool2D:
-    """For each new vertex rows[k], which vertices j it lists as a candidate bitangent (k, j)."""
+    points: Vector,
+    n_prev: Vector,
+    n_next: Vector,
+    new: Bool1D,
+    rows: Int1D,
+    start: int,
+    first: Int1D,
+    second: Int1D,
+) -> tuple[int, int]:
+    """The candidate bitangents of the new vertices rows[start:], as (lower, higher) pairs.
+
+    Fills ``first`` and ``second`` while they have room for a whole row (each pair once:
+    two new vertices list theirs from the lower); returns the next row and the pairs filled.
+    The test is ``kernels._is_bitangent``'s, with the same arithmetic in the same order (so
+    the same answers), written out here: called once per pair it costs ten times the test.
+    """
     n = points.shape[0]
-    out = np.zeros((rows.shape[0], n), dtype=np.bool_)
-    for k in numba.prange(rows.shape[0]):
+    eps = SIGN_EPS
+    count = 0
+    k = start
+    while k < rows.shape[0] and count + n <= first.shape[0]:
         i = rows[k]
+        p0, p1, p2 = points[i, 0], points[i, 1], points[i, 2]
+        a0, a1, a2 = n_prev[i, 0], n_prev[i, 1], n_prev[i, 2]
+        b0, b1, b2 = n_next[i, 0], n_next[i, 1], n_next[i, 2]
         for j in range(n):
-            lo, hi = _ordered(i, j)
-            if _new_pair(new, i, j) and _is_bitangent(points, n_prev, n_next, lo, hi):
-                out[k, j] = True
-    return out
+            if j == i or (new[j] and j < i):
+                continue
+            q0, q1, q2 = points[j, 0], points[j, 1], points[j, 2]
+            # Tangent at i: q on one side of both of i's edges' planes (beyond rounding).
+            x = a0 * q0 + a1 * q1 + a2 * q2
+            y = b0 * q0 + b1 * q1 + b2 * q2
+            if (x > eps and y < -eps) or (x < -eps and y > eps):
+                continue
+            x = n_prev[j, 0] * p0 + n_prev[j, 1] * p1 + n_prev[j, 2] * p2
+            y = n_next[j, 0] * p0 + n_next[j, 1] * p1 + n_next[j, 2] * p2
+            if (x > eps and y < -eps) or (x < -eps and y > eps):
+                continue
+            # Antipodal vertices are joined by no minor arc.
+            if p0 * q0 + p1 * q1 + p2 * q2 >= -1.0 + 1e-12:
+                first[count] = min(i, j)
+                second[count] = max(i, j)
+                count += 1
+        k += 1
+    return k, count
 
 
 def _new_pairs(points: Vector, n_prev: Vector, n_next: Vector, new: Bool1D) -> tuple[Int1D, Int1D]:
-    """The candidate bitangents with a new vertex, as (lower, higher) indices, each once.
-
-    One pass over a mask per new vertex, a block of them at a time to bound the memory.
-    """
+    """The candidate bitangents with a new vertex, as (lower, higher) indices, each once."""
     rows = np.flatnonzero(new).astype(np.int64)
-    n = max(len(points), 1)
-    block = max(1, _MASK_CELLS // n)
+    room = max(len(points), _PAIR_ROOM)
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for b in range(0, len(rows), block):
-        chunk = rows[b : b + block]
-        k, j = np.nonzero(_new_pair_rows(points, n_prev, n_next, new, chunk))
-        i = chunk[k]
-        firsts.append(np.minimum(i, j))
-        seconds.append(np.maximum(i, j))
+    k = 0
+    while k < len(rows):
+        first, second = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
+        k, count = _new_pair_rows(points, n_prev, n_next, new, rows, k, first, second)
+        firsts.append(first[:count])
+        seconds.append(second[:count])
     return np.concatenate(firsts), np.concatenate(seconds)
 
 
@@ -274,6 +288,10 @@ def _candidates(graph: VisibilityGraph) -> tuple[Int1D, Int1D, Int1D]:
     if known is not None:
         return known
     a = graph.arrays
+    if len(a.points) == 0:
+        # No pair to list (and no compiled listing to load for a search's first graph).
+        none = np.zeros(0, dtype=np.int64)
+        return _keep_candidates(graph, none, none, none)
     points = graph.points
     first, second = bitangent_pairs(
         points, _unit_normals(a.prev, points), _unit_normals(a.next, points)
@@ -347,20 +365,75 @@ def _blocker_among(a: Vector, b: Vector, starts: Vector, ends: Vector) -> Int1D:
     return found
 
 
+@_jit
+def _near_edges(
+    points: Vector, rows: Int1D, starts: Vector, ends: Vector, cell_start: Int1D, cell_edges: Int1D
+) -> tuple[Int1D, Int1D]:
+    """For each vertex rows[k], the edges of its grid cell, nearest to it first (CSR arrays)."""
+    ptr = np.zeros(rows.shape[0] + 1, dtype=np.int64)
+    for k in range(rows.shape[0]):
+        v = rows[k]
+        c = _cell(points[v, 0], points[v, 1], points[v, 2])
+        ptr[k + 1] = ptr[k] + cell_start[c + 1] - cell_start[c]
+    out = np.empty(ptr[-1], dtype=np.int64)
+    for k in range(rows.shape[0]):
+        v = rows[k]
+        c = _cell(points[v, 0], points[v, 1], points[v, 2])
+        ids = cell_edges[cell_start[c] : cell_start[c + 1]]
+        far = np.empty(ids.shape[0])
+        for m in range(ids.shape[0]):
+            e = ids[m]
+            x = starts[e, 0] + ends[e, 0] - 2.0 * points[v, 0]
+            y = starts[e, 1] + ends[e, 1] - 2.0 * points[v, 1]
+            z = starts[e, 2] + ends[e, 2] - 2.0 * points[v, 2]
+            far[m] = x * x + y * y + z * z
+        out[ptr[k] : ptr[k + 1]] = ids[np.argsort(far)]
+    return ptr, out
+
+
 @_pjit
 def _pair_blockers(
-    points: Vector, edge_in: Int1D, edge_out: Int1D, first: Int1D, second: Int1D, grid: Any
+    points: Vector,
+    edge_in: Int1D,
+    edge_out: Int1D,
+    first: Int1D,
+    second: Int1D,
+    slot: Int1D,
+    ptr: Int1D,
+    near: Int1D,
+    grid: tuple[Vector, Vector, Int1D, Int1D],
 ) -> Int1D:
-    """What the build's test answers for each pair: an edge that blocks it, -1, or -2.
+    """``kernels.pair_blockers``' answers, looking first among the edges nearest a new end.
 
-    The build's own per-pair test (``kernels.pairs_blocked``), keeping the edge it found.
+    Most pairs of a new vertex are blocked close to it, where the build's walk tests the
+    edges of its cell in the order of their indices; nearest first, a blocker turns up after
+    a few tests. ``slot[v]`` is vertex v's row of ``near`` (-1: none); a pair blocked by none
+    of them is walked as the build walks it.
     """
+    starts, ends, cell_start, cell_edges = grid
     out = np.empty(first.shape[0], dtype=np.int64)
-    starts, ends, cells, edges = grid
     for k in numba.prange(first.shape[0]):
         i, j = first[k], second[k]
         s0, s1, s2, s3 = edge_in[i], edge_out[i], edge_in[j], edge_out[j]
-        out[k] = _blocker(points[i], points[j], s0, s1, s2, s3, starts, ends, cells, edges)
+        a, b = points[i], points[j]
+        found = -1
+        v = slot[i] if slot[i] >= 0 else slot[j]
+        # The arc's normal and tolerance as the build's test computes them.
+        n0 = a[1] * b[2] - a[2] * b[1]
+        n1 = a[2] * b[0] - a[0] * b[2]
+        n2 = a[0] * b[1] - a[1] * b[0]
+        nn = math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
+        if v >= 0 and nn != 0.0:
+            for m in range(ptr[v], ptr[v + 1]):
+                e = near[m]
+                if e not in (s0, s1, s2, s3) and _meets(
+                    a, b, n0, n1, n2, ON_ARC * nn, starts, ends, e
+                ):
+                    found = e
+                    break
+        if found < 0:
+            found = _blocker(a, b, s0, s1, s2, s3, starts, ends, cell_start, cell_edges)
+        out[k] = found
     return out
 
 
@@ -472,7 +545,9 @@ def derive_graph(
     second = np.concatenate([hi, new_hi])
     # What blocked each pair in the parent (-4: not there, a new vertex).
     was = np.concatenate([p_blocker[both].astype(np.int64), np.full(len(new_lo), -4)])
-    order = np.argsort(first * max(n, 1) + second)  # each pair once: as (first, second)
+    # Each pair once, as (first, second); the keys are distinct, so any sort orders them
+    # alike, and a stable one merges the two runs (the parent's pairs mostly in order).
+    order = np.argsort(first * max(n, 1) + second, kind="stable")
     first, second, was = first[order], second[order], was[order]
 
     # What blocks each pair: from the parent where the split of the edges allows, else
@@ -503,8 +578,14 @@ def derive_graph(
     again = np.flatnonzero(full)
     if len(again):
         arrays_of_grid = (grid.starts, grid.ends, grid.cell_start, grid.cell_edges)
+        rows = np.flatnonzero(~kept)
+        slot = np.full(n, -1, dtype=np.int64)
+        slot[rows] = np.arange(len(rows))
+        ptr, near = _near_edges(points, rows, *arrays_of_grid)
         pairs = (first[again], second[again])
-        blocker[again] = _pair_blockers(points, edge_in, edge_out, *pairs, arrays_of_grid)
+        blocker[again] = _pair_blockers(
+            points, edge_in, edge_out, *pairs, slot, ptr, near, arrays_of_grid
+        )
     blocked = blocker != -1
 
     arrays = assemble(lay, grid.starts, grid.ends, first[~blocked], second[~blocked])

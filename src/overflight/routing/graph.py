@@ -221,7 +221,7 @@ class VisibilityGraph:
         n_prev = _unit_normals(lay.prev, lay.points)
         n_next = _unit_normals(lay.next, lay.points)
         first, second = kernels.bitangent_pairs(lay.points, n_prev, n_next)
-        blocked = kernels.pairs_blocked(
+        blockers = kernels.pair_blockers(
             lay.points,
             lay.edge_in,
             lay.edge_out,
@@ -232,6 +232,7 @@ class VisibilityGraph:
             grid.cell_start,
             grid.cell_edges,
         )
+        blocked = blockers != -1
         arrays = assemble(lay, grid.starts, grid.ends, first[~blocked], second[~blocked])
         stats = BuildStats(
             vertices=len(lay.points),

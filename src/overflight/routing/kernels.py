@@ -30,6 +30,7 @@ __all__ = [
     "arcs_blocked",
     "bitangent_pairs",
     "build_edge_grid",
+    "pair_blockers",
     "pairs_blocked",
     "shortest_path",
 ]
@@ -329,7 +330,6 @@ def arcs_blocked(
     return out
 
 
-@_pjit
 def pairs_blocked(
     points: Float2D,
     edge_in: Int1D,
@@ -342,26 +342,10 @@ def pairs_blocked(
     cell_edges: Int1D,
 ) -> NDArray[np.bool_]:
     """For vertex pairs (first[k], second[k]), whether the arc between them is blocked."""
-    out = np.empty(first.shape[0], dtype=np.bool_)
-    for k in numba.prange(first.shape[0]):
-        i = first[k]
-        j = second[k]
-        out[k] = (
-            _blocker(
-                points[i],
-                points[j],
-                edge_in[i],
-                edge_out[i],
-                edge_in[j],
-                edge_out[j],
-                starts,
-                ends,
-                cell_start,
-                cell_edges,
-            )
-            != -1
-        )
-    return out
+    blockers = pair_blockers(
+        points, edge_in, edge_out, first, second, starts, ends, cell_start, cell_edges
+    )
+    return np.asarray(blockers != -1, dtype=np.bool_)
 
 
 @_jit
@@ -765,3 +749,40 @@ def shortest_path(
         path[k] = v
         v = parent[v]
     return best, path
+
+
+@_pjit
+def pair_blockers(
+    points: Float2D,
+    edge_in: Int1D,
+    edge_out: Int1D,
+    first: Int1D,
+    second: Int1D,
+    starts: Float2D,
+    ends: Float2D,
+    cell_start: Int1D,
+    cell_edges: Int1D,
+) -> Int1D:
+    """For vertex pairs (first[k], second[k]), an edge that blocks the arc between them.
+
+    -1 when none does, -2 for antipodal ends: a pair is blocked when the answer is not -1.
+    The build tests its pairs here, and the derivation, which keeps each pair's blocker so
+    as to test the pair again only when that edge is gone.
+    """
+    out = np.empty(first.shape[0], dtype=np.int64)
+    for k in numba.prange(first.shape[0]):
+        i = first[k]
+        j = second[k]
+        out[k] = _blocker(
+            points[i],
+            points[j],
+            edge_in[i],
+            edge_out[i],
+            edge_in[j],
+            edge_out[j],
+            starts,
+            ends,
+            cell_start,
+            cell_edges,
+        )
+    return out
