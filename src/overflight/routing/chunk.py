@@ -342,7 +342,7 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
             for j, lo, hi, code in inside[r]
             if hi - lo >= MIN_KM
         ]
-        stretches, high_seas_km = attribute(kept, total_km[r], RouteLine(tuple(along[r])))
+        stretches, high_seas_km = attribute(kept, total_km[r], _Line.of(tuple(along[r])))
         out.append(
             FastRoute(
                 waypoints=tuple(path),
@@ -354,6 +354,34 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class _Line(RouteLine):
+    """A route line whose points are found by a compiled loop (the same numbers, to the bit).
+
+    The attribution asks a route for a few points at a time, several times: numpy's calls
+    on arrays that small cost more than the work.
+    """
+
+    #: The parts end to end: km along the route, points, and where each part starts.
+    cum_km: Float
+    coords: Float
+    part_start: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, parts: tuple[tuple[Float, Float], ...]) -> _Line:
+        sizes = [len(km) for km, _ in parts]
+        return cls(
+            parts,
+            np.concatenate([km for km, _ in parts]),
+            np.concatenate([xy for _, xy in parts]),
+            np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        )
+
+    def points_at(self, kms: Sequence[float]) -> Float:
+        km = np.asarray(kms, dtype=np.float64).reshape(-1)
+        return chunk_kernels.points_at(km, self.cum_km, self.coords, self.part_start)
 
 
 Stretches = list[list[tuple[int, float, float, str]]]

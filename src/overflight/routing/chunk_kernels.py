@@ -32,6 +32,7 @@ __all__ = [
     "intervals",
     "locate",
     "part_lengths",
+    "points_at",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -357,4 +358,39 @@ def locate(part: Int, at: Float, part_start: Int, cum_deg: Float, cum_km: Float)
     for k in range(at.shape[0]):
         a, b = part_start[part[k]], part_start[part[k] + 1]
         out[k] = np.interp(at[k], cum_deg[a:b], cum_km[a:b])
+    return out
+
+
+@_jit
+def points_at(km: Float, cum_km: Float, coords: Float, part_start: Int) -> Float:
+    """(lon, lat) at each length along a route of parts, as ``transit.RouteLine.points_at``.
+
+    ``cum_km`` and ``coords`` are the parts' km along the route and points, end to end,
+    part j from part_start[j]; a length goes to the first part that reaches it (the last
+    takes what is left), then straight between the points around it, with the same
+    arithmetic, so that the answers are the same to the bit.
+    """
+    out = np.empty((km.shape[0], 2))
+    last = part_start.shape[0] - 2
+    for i in range(km.shape[0]):
+        x = km[i]
+        j = 0
+        while j < last and not x <= cum_km[part_start[j + 1] - 1]:
+            j += 1
+        a, b = part_start[j], part_start[j + 1]
+        # The first point at or past x (numpy's searchsorted, side left), less one.
+        lo, hi = a, b
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if cum_km[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        k = min(max(lo - 1, a), b - 2)
+        k0, k1 = cum_km[k], cum_km[k + 1]
+        span = k1 - k0
+        f = (x - k0) / span if span > 0.0 else 0.0
+        f = min(max(f, 0.0), 1.0)
+        out[i, 0] = coords[k, 0] + f * (coords[k + 1, 0] - coords[k, 0])
+        out[i, 1] = coords[k, 1] + f * (coords[k + 1, 1] - coords[k, 1])
     return out
