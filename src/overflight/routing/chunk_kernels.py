@@ -13,7 +13,9 @@ the count of crossings never disagrees with itself at a shared vertex.
 
 from __future__ import annotations
 
+import importlib
 import math
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -30,6 +32,7 @@ __all__ = [
     "dense_legs",
     "edge_grid",
     "intervals",
+    "load_without_scipy",
     "locate",
     "part_lengths",
     "points_at",
@@ -53,6 +56,24 @@ _NUDGE = 1e-9
 _A_KM = WGS84_A_KM
 _E2 = WGS84_E2
 _R_KM = EARTH_RADIUS_KM
+
+
+def load_without_scipy() -> None:
+    """Load numba's array functions without the import of scipy.linalg that they begin with.
+
+    When a process first loads compiled code, numba checks whether BLAS is there for its
+    ``np.dot`` by importing ``scipy.linalg`` (about 0.8 s, a third of a batch's start). No
+    loop of the batch or of the search calls BLAS: for the moment of that check the import
+    fails at once, numba takes BLAS for absent, and ``scipy.linalg`` imports as usual after.
+    """
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  # import fails, as Python says
+    try:
+        importlib.import_module("numba.np.arraymath")
+    finally:
+        if "scipy.linalg" in sys.modules and sys.modules["scipy.linalg"] is None:
+            del sys.modules["scipy.linalg"]
 
 
 def _jit(func: F) -> F:
