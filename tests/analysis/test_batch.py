@@ -581,19 +581,10 @@ def test_parts_are_the_tables_pyarrow_makes_of_the_rows() -> None:
             ), name
 
 
-def test_a_batch_never_imports_pandas(tmp_path: Path) -> None:
-    """pyarrow imports pandas (about 1 s) when it converts Python values: the batch does not."""
+def _fresh_python(code: str) -> list[str]:
+    """The words ``code`` prints, run by a new interpreter on the package under test."""
     import overflight
 
-    path = write_pairs(tmp_path / "pairs.csv", pairs(6))
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from overflight.analysis.batch import BatchOptions, run_batch\n"
-        f"run_batch(Path({str(path)!r}), Path({str(tmp_path / 'out.parquet')!r}),\n"
-        f"          BatchOptions(deny={DENY!r}), workers=1)\n"
-        "print('pandas' in sys.modules)\n"
-    )
     env = {**os.environ, "PYTHONPATH": str(Path(overflight.__file__).parents[1])}
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -603,5 +594,33 @@ def test_a_batch_never_imports_pandas(tmp_path: Path) -> None:
         timeout=300,
         env=env,
     )
-    assert done.stdout.split() == ["False"]
+    return done.stdout.split()
+
+
+def test_a_batch_never_imports_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (about 1 s) when it converts Python values: the batch does not."""
+    path = write_pairs(tmp_path / "pairs.csv", pairs(6))
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from overflight.analysis.batch import BatchOptions, run_batch\n"
+        f"run_batch(Path({str(path)!r}), Path({str(tmp_path / 'out.parquet')!r}),\n"
+        f"          BatchOptions(deny={DENY!r}), workers=1)\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    assert _fresh_python(code) == ["False"]
     assert read_results(tmp_path / "out.parquet").num_rows == 6
+
+
+def test_the_batch_loads_its_compiled_loops_without_scipy_linalg() -> None:
+    """numba's check for BLAS imports scipy.linalg (about a third of a batch's start)."""
+    code = (
+        "import sys\n"
+        "from overflight.analysis.batch.runner import _prepare\n"
+        "from overflight.routing.closure import Closure\n"
+        "_prepare(Closure(('RU',)))\n"
+        "print('scipy.linalg' in sys.modules)\n"
+        "import scipy.linalg\n"  # and it imports as usual after
+        "print(scipy.linalg.det([[2.0]]))\n"
+    )
+    assert _fresh_python(code) == ["False", "2.0"]

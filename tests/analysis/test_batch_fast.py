@@ -160,34 +160,3 @@ def test_the_compiled_points_along_a_route_are_the_transit_reports_to_the_bit() 
     )
     kms = np.concatenate([kms, rng.uniform(-10.0, offset + 10.0, 5000)]).tolist()
     assert compiled.points_at(kms).tobytes() == plain.points_at(kms).tobytes()
-
-
-def test_the_batch_loads_its_compiled_loops_without_scipy_linalg() -> None:
-    """numba's check for BLAS imports scipy.linalg (about a third of a batch's start)."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    import overflight
-
-    code = (
-        "import sys\n"
-        "from overflight.analysis.batch.runner import _prepare\n"
-        "from overflight.routing.closure import Closure\n"
-        "_prepare(Closure(('RU',)))\n"
-        "print('scipy.linalg' in sys.modules)\n"
-        "import scipy.linalg\n"  # and it imports as usual after
-        "print(scipy.linalg.det([[2.0]]))\n"
-    )
-    # The package under test, wherever the tests run from.
-    env = {**os.environ, "PYTHONPATH": str(Path(overflight.__file__).parents[1])}
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-        env=env,
-    )
-    assert done.stdout.split() == ["False", "2.0"]
