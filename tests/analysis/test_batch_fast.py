@@ -152,7 +152,10 @@ def test_the_compiled_points_along_a_route_are_the_transit_reports_to_the_bit() 
         km = cum_km[start[j] : start[j + 1]] + offset
         along.append((km, part))
         offset = float(km[-1])
-    plain, compiled = RouteLine(tuple(along)), chunk._Line.of(tuple(along))
+    plain = RouteLine(tuple(along))
+    compiled = chunk._Line(
+        tuple(along), np.concatenate([km for km, _ in along]), flat, start - start[0]
+    )
     rng = np.random.default_rng(16)
     # Every point, the parts' ends, before the start and past the end, and anywhere between.
     kms = np.concatenate(

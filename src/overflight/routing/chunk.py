@@ -31,6 +31,7 @@ with ``Planner.route`` pair by pair.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -325,10 +326,18 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
     for j, r in enumerate(line_route):
         offset_km[j] = total_km[r]
         total_km[r] += part_km[j]
-    along: list[list[tuple[Float, Float]]] = [[] for _ in paths]
-    for j, r in enumerate(line_route):
-        a, b = part_start[j], part_start[j + 1]
-        along[r].append((cum_km[a:b] + offset_km[j], coords[j]))
+    # Km along its route of every point, and the parts of each route (views of both).
+    route_km = cum_km + np.repeat(offset_km, np.diff(part_start))
+    first_part = np.searchsorted(route_of_part, np.arange(len(paths) + 1)).tolist()
+    starts_at = part_start.tolist()
+    lines = []
+    for r in range(len(paths)):
+        j0, j1 = first_part[r], first_part[r + 1]
+        a, b = starts_at[j0], starts_at[j1]
+        parts = tuple(
+            (route_km[p:q], flat[p:q]) for p, q in itertools.pairwise(starts_at[j0 : j1 + 1])
+        )
+        lines.append(_Line(parts, route_km[a:b], flat[a:b], part_start[j0 : j1 + 1] - a))
     inside, failed = _inside(finder, flat, part_start, cum_deg, cum_km, route_of_part, len(paths))
 
     # Each route's legs summed in order (one pass: a route's legs are consecutive).
@@ -342,7 +351,7 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
             for j, lo, hi, code in inside[r]
             if hi - lo >= MIN_KM
         ]
-        stretches, high_seas_km = attribute(kept, total_km[r], _Line.of(tuple(along[r])))
+        stretches, high_seas_km = attribute(kept, total_km[r], lines[r])
         out.append(
             FastRoute(
                 waypoints=tuple(path),
@@ -368,16 +377,6 @@ class _Line(RouteLine):
     cum_km: Float
     coords: Float
     part_start: NDArray[np.int64]
-
-    @classmethod
-    def of(cls, parts: tuple[tuple[Float, Float], ...]) -> _Line:
-        sizes = [len(km) for km, _ in parts]
-        return cls(
-            parts,
-            np.concatenate([km for km, _ in parts]),
-            np.concatenate([xy for _, xy in parts]),
-            np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
-        )
 
     def points_at(self, kms: Sequence[float]) -> Float:
         km = np.asarray(kms, dtype=np.float64).reshape(-1)
