@@ -558,3 +558,69 @@ def test_rows_take_the_registry_and_its_advisories_at_the_flight_level(
     planned = plan_request(request)
     assert row["distance_km"] == pytest.approx(planned.route.distance_km, rel=1e-9)
     assert row["wind_time_h"] == pytest.approx(planned.timing.wind_h, rel=1e-6)
+
+
+def test_parts_are_the_tables_pyarrow_makes_of_the_rows() -> None:
+    """The store lays the columns out itself; the table must be pyarrow's own, value for value."""
+    from overflight.analysis.batch.store import _table
+
+    rows: list[dict[str, object]] = [
+        {"line": 2, "scenario": "", "origin": "EFHK", "distance_km": 7833.25, "turns": 3},
+        # Nulls, a missing key, NaN, infinities and text beyond ASCII.
+        {"line": 3, "scenario": "syria-2015", "distance_km": None, "turns": None},
+        {"line": 4, "stop_names": "Keflavík; Ürümqi Diwopu", "extra_pct": float("nan")},
+        {"line": 5, "great_circle_km": float("inf"), "mean_wind_kt": -0.0, "stop_count": 0},
+    ]
+    for rows_now in (rows, rows[:1], []):
+        made, reference = _table(rows_now), pa.Table.from_pylist(rows_now, schema=SCHEMA)
+        made.validate(full=True)
+        assert made.schema == reference.schema
+        for name in SCHEMA.names:  # NaN is not equal to itself: compare the written values
+            assert repr(made.column(name).to_pylist()) == repr(
+                reference.column(name).to_pylist()
+            ), name
+
+
+def _fresh_python(code: str) -> list[str]:
+    """The words ``code`` prints, run by a new interpreter on the package under test."""
+    import overflight
+
+    env = {**os.environ, "PYTHONPATH": str(Path(overflight.__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+        env=env,
+    )
+    return done.stdout.split()
+
+
+def test_a_batch_never_imports_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (about 1 s) when it converts Python values: the batch does not."""
+    path = write_pairs(tmp_path / "pairs.csv", pairs(6))
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from overflight.analysis.batch import BatchOptions, run_batch\n"
+        f"run_batch(Path({str(path)!r}), Path({str(tmp_path / 'out.parquet')!r}),\n"
+        f"          BatchOptions(deny={DENY!r}), workers=1)\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    assert _fresh_python(code) == ["False"]
+    assert read_results(tmp_path / "out.parquet").num_rows == 6
+
+
+def test_the_batch_loads_its_compiled_loops_without_scipy_linalg() -> None:
+    """numba's check for BLAS imports scipy.linalg (about a third of a batch's start)."""
+    code = (
+        "import sys\n"
+        "from overflight.analysis.batch.runner import _prepare\n"
+        "from overflight.routing.closure import Closure\n"
+        "_prepare(Closure(('RU',)))\n"
+        "print('scipy.linalg' in sys.modules)\n"
+        "import scipy.linalg\n"  # and it imports as usual after
+        "print(scipy.linalg.det([[2.0]]))\n"
+    )
+    assert _fresh_python(code) == ["False", "2.0"]

@@ -130,3 +130,36 @@ def test_holes_and_enclaves_are_the_transit_report(path: list[LonLat]) -> None:
     assert len(route.states) > 1
     assert route.states == tuple(t.country for t in report.transit)
     assert route.high_seas_km == pytest.approx(report.high_seas_km, rel=1e-9, abs=1e-6)
+
+
+def test_the_compiled_points_along_a_route_are_the_transit_reports_to_the_bit() -> None:
+    """The attribution reads points along the route: the batch's loop must not move one."""
+    import numpy as np
+
+    from overflight.routing import chunk, chunk_kernels
+    from overflight.routing.transit import RouteLine
+
+    # Fiji to Samoa across ±180 and back: three parts, the middle one on the far side.
+    path = np.array([[178.4, -18.1], [-171.8, -13.8], [179.2, -16.5], [177.0, -17.8]])
+    points, _ = chunk._dense(path[:-1], path[1:])
+    parts = [p for p in chunk._cut(points) if len(p) > 1]
+    assert len(parts) == 3
+    flat = np.ascontiguousarray(np.concatenate(parts))
+    start = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int64)
+    _, cum_km = chunk_kernels.part_lengths(flat, start)
+    along, offset = [], 0.0
+    for j, part in enumerate(parts):
+        km = cum_km[start[j] : start[j + 1]] + offset
+        along.append((km, part))
+        offset = float(km[-1])
+    plain = RouteLine(tuple(along))
+    compiled = chunk._Line(
+        tuple(along), np.concatenate([km for km, _ in along]), flat, start - start[0]
+    )
+    rng = np.random.default_rng(16)
+    # Every point, the parts' ends, before the start and past the end, and anywhere between.
+    kms = np.concatenate(
+        [np.concatenate([km for km, _ in along]), [-1.0, 0.0, offset, offset + 1.0]]
+    )
+    kms = np.concatenate([kms, rng.uniform(-10.0, offset + 10.0, 5000)]).tolist()
+    assert compiled.points_at(kms).tobytes() == plain.points_at(kms).tobytes()

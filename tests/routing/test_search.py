@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
 from overflight.data.airspace import states_at
 from overflight.geo.sphere import to_xyz
+from overflight.routing import kernels
 from overflight.routing.graph import VisibilityGraph
 from overflight.routing.planner import planner_for
 
@@ -51,3 +53,52 @@ def test_each_query_answers_the_same_whatever_came_before_it_and_on_any_thread()
     with ThreadPoolExecutor(4) as pool:
         for answers in pool.map(shuffled, range(8)):
             assert answers == forward
+
+
+@numba.njit(cache=False)
+def _first_meeting(
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    skip: NDArray[np.int64],
+    starts: NDArray[np.float64],
+    ends: NDArray[np.float64],
+) -> int:
+    """Every edge tried in turn: the first the arc meets (-1 none, -2 antipodal ends)."""
+    n0 = a[1] * b[2] - a[2] * b[1]
+    n1 = a[2] * b[0] - a[0] * b[2]
+    n2 = a[0] * b[1] - a[1] * b[0]
+    nn = np.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
+    if nn == 0.0:
+        return -2 if a[0] * b[0] + a[1] * b[1] + a[2] * b[2] < 0.0 else -1
+    for e in range(starts.shape[0]):
+        if e not in (skip[0], skip[1], skip[2], skip[3]) and kernels._meets(
+            a, b, n0, n1, n2, kernels.ON_ARC * nn, starts, ends, e
+        ):
+            return e
+    return -1
+
+
+def test_an_arc_is_blocked_when_and_only_when_it_meets_an_edge() -> None:
+    """The grid's walk (points turned step by step along the arc) misses no edge it meets."""
+    graph = planner_for(["RU", "IR", "NO", "CL", "ID", "FJ", "KI"]).graph
+    graph.clear_arcs(graph.points[:1], graph.points[:1])  # the grid
+    grid = graph._grid
+    assert grid is not None
+    rng = np.random.default_rng(16)
+    count = 4000
+    # Ends anywhere (antimeridian and poles included), at vertices, nearly antipodal.
+    ends = rng.normal(size=(2 * count, 3))
+    ends[: count // 2] = graph.points[rng.integers(0, graph.size, count // 2)]
+    ends[count : count + 50] = -ends[:50] + rng.normal(scale=1e-7, size=(50, 3))
+    ends /= np.linalg.norm(ends, axis=1)[:, None]
+    skip = rng.integers(-1, len(grid.starts), size=(count, 4))
+    blocked = 0
+    for i in range(count):
+        a, b = ends[i], ends[count + i]
+        walked = kernels._blocker(
+            a, b, *skip[i].tolist(), grid.starts, grid.ends, grid.cell_start, grid.cell_edges
+        )
+        every = _first_meeting(a, b, skip[i], grid.starts, grid.ends)
+        assert (walked >= 0, walked == -2) == (every >= 0, every == -2), i
+        blocked += walked >= 0
+    assert count // 10 < blocked < count - count // 10

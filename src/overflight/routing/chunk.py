@@ -31,6 +31,7 @@ with ``Planner.route`` pair by pair.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -325,10 +326,18 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
     for j, r in enumerate(line_route):
         offset_km[j] = total_km[r]
         total_km[r] += part_km[j]
-    along: list[list[tuple[Float, Float]]] = [[] for _ in paths]
-    for j, r in enumerate(line_route):
-        a, b = part_start[j], part_start[j + 1]
-        along[r].append((cum_km[a:b] + offset_km[j], coords[j]))
+    # Km along its route of every point, and the parts of each route (views of both).
+    route_km = cum_km + np.repeat(offset_km, np.diff(part_start))
+    first_part = np.searchsorted(route_of_part, np.arange(len(paths) + 1)).tolist()
+    starts_at = part_start.tolist()
+    lines = []
+    for r in range(len(paths)):
+        j0, j1 = first_part[r], first_part[r + 1]
+        a, b = starts_at[j0], starts_at[j1]
+        parts = tuple(
+            (route_km[p:q], flat[p:q]) for p, q in itertools.pairwise(starts_at[j0 : j1 + 1])
+        )
+        lines.append(_Line(parts, route_km[a:b], flat[a:b], part_start[j0 : j1 + 1] - a))
     inside, failed = _inside(finder, flat, part_start, cum_deg, cum_km, route_of_part, len(paths))
 
     # Each route's legs summed in order (one pass: a route's legs are consecutive).
@@ -342,7 +351,7 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
             for j, lo, hi, code in inside[r]
             if hi - lo >= MIN_KM
         ]
-        stretches, high_seas_km = attribute(kept, total_km[r], RouteLine(tuple(along[r])))
+        stretches, high_seas_km = attribute(kept, total_km[r], lines[r])
         out.append(
             FastRoute(
                 waypoints=tuple(path),
@@ -354,6 +363,24 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class _Line(RouteLine):
+    """A route line whose points are found by a compiled loop (the same numbers, to the bit).
+
+    The attribution asks a route for a few points at a time, several times: numpy's calls
+    on arrays that small cost more than the work.
+    """
+
+    #: The parts end to end: km along the route, points, and where each part starts.
+    cum_km: Float
+    coords: Float
+    part_start: NDArray[np.int64]
+
+    def points_at(self, kms: Sequence[float]) -> Float:
+        km = np.asarray(kms, dtype=np.float64).reshape(-1)
+        return chunk_kernels.points_at(km, self.cum_km, self.coords, self.part_start)
 
 
 Stretches = list[list[tuple[int, float, float, str]]]

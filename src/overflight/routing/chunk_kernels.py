@@ -13,7 +13,9 @@ the count of crossings never disagrees with itself at a shared vertex.
 
 from __future__ import annotations
 
+import importlib
 import math
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -30,8 +32,10 @@ __all__ = [
     "dense_legs",
     "edge_grid",
     "intervals",
+    "load_without_scipy",
     "locate",
     "part_lengths",
+    "points_at",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,6 +56,24 @@ _NUDGE = 1e-9
 _A_KM = WGS84_A_KM
 _E2 = WGS84_E2
 _R_KM = EARTH_RADIUS_KM
+
+
+def load_without_scipy() -> None:
+    """Load numba's array functions without the import of scipy.linalg that they begin with.
+
+    When a process first loads compiled code, numba checks whether BLAS is there for its
+    ``np.dot`` by importing ``scipy.linalg`` (about 0.8 s, a third of a batch's start). No
+    loop of the batch or of the search calls BLAS: for the moment of that check the import
+    fails at once, numba takes BLAS for absent, and ``scipy.linalg`` imports as usual after.
+    """
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  # import fails, as Python says
+    try:
+        importlib.import_module("numba.np.arraymath")
+    finally:
+        if "scipy.linalg" in sys.modules and sys.modules["scipy.linalg"] is None:
+            del sys.modules["scipy.linalg"]
 
 
 def _jit(func: F) -> F:
@@ -357,4 +379,39 @@ def locate(part: Int, at: Float, part_start: Int, cum_deg: Float, cum_km: Float)
     for k in range(at.shape[0]):
         a, b = part_start[part[k]], part_start[part[k] + 1]
         out[k] = np.interp(at[k], cum_deg[a:b], cum_km[a:b])
+    return out
+
+
+@_jit
+def points_at(km: Float, cum_km: Float, coords: Float, part_start: Int) -> Float:
+    """(lon, lat) at each length along a route of parts, as ``transit.RouteLine.points_at``.
+
+    ``cum_km`` and ``coords`` are the parts' km along the route and points, end to end,
+    part j from part_start[j]; a length goes to the first part that reaches it (the last
+    takes what is left), then straight between the points around it, with the same
+    arithmetic, so that the answers are the same to the bit.
+    """
+    out = np.empty((km.shape[0], 2))
+    last = part_start.shape[0] - 2
+    for i in range(km.shape[0]):
+        x = km[i]
+        j = 0
+        while j < last and not x <= cum_km[part_start[j + 1] - 1]:
+            j += 1
+        a, b = part_start[j], part_start[j + 1]
+        # The first point at or past x (numpy's searchsorted, side left), less one.
+        lo, hi = a, b
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if cum_km[mid] < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        k = min(max(lo - 1, a), b - 2)
+        k0, k1 = cum_km[k], cum_km[k + 1]
+        span = k1 - k0
+        f = (x - k0) / span if span > 0.0 else 0.0
+        f = min(max(f, 0.0), 1.0)
+        out[i, 0] = coords[k, 0] + f * (coords[k + 1, 0] - coords[k, 0])
+        out[i, 1] = coords[k, 1] + f * (coords[k + 1, 1] - coords[k, 1])
     return out

@@ -262,7 +262,10 @@ def _blocker(
 ) -> int:
     """An edge other than the skipped ones that the minor arc a-b crosses or touches, or -1.
 
-    Antipodal ends, which no minor arc joins, answer -2.
+    Antipodal ends, which no minor arc joins, answer -2. The arc's points every STEP are
+    turned from each end step by step (a rotation by the step's cosine and sine), not each
+    found by two sines and two divisions: within a few ulps of the exact points, far inside
+    the margin of the cells an edge is registered in, and most of a walk's cost saved.
     """
     a0, a1, a2 = a[0], a[1], a[2]
     b0, b1, b2 = b[0], b[1], b[2]
@@ -270,32 +273,43 @@ def _blocker(
     n1 = a2 * b0 - a0 * b2
     n2 = a0 * b1 - a1 * b0
     nn = math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
-    theta = math.atan2(nn, a0 * b0 + a1 * b1 + a2 * b2)
+    dot = a0 * b0 + a1 * b1 + a2 * b2
     if nn == 0.0:
         # The same point (clear), or antipodal points, which no minor arc joins.
-        return -2 if a0 * b0 + a1 * b1 + a2 * b2 < 0.0 else -1
+        return -2 if dot < 0.0 else -1
+    theta = math.atan2(nn, dot)
     steps = max(1, math.ceil(theta / STEP))
-    s = math.sin(theta)
     tol = ON_ARC * nn
+    # Unit tangents at a towards b and at b towards a: the point j steps from an end is
+    # cos(j d) end + sin(j d) tangent.
+    ua0, ua1, ua2 = (b0 - dot * a0) / nn, (b1 - dot * a1) / nn, (b2 - dot * a2) / nn
+    ub0, ub1, ub2 = (a0 - dot * b0) / nn, (a1 - dot * b1) / nn, (a2 - dot * b2) / nn
+    d = theta / steps
+    cd, sd = math.cos(d), math.sin(d)
+    c, s = 1.0, 0.0
     last0 = -1
     last1 = -1
     # Walk from both ends towards the middle: blocking is usually near an end.
-    for k in range(steps + 1):
-        kk = k // 2 if k % 2 == 0 else steps - k // 2
-        t = kk / steps
-        wa = math.sin((1.0 - t) * theta) / s
-        wb = math.sin(t * theta) / s
-        c = _cell(wa * a0 + wb * b0, wa * a1 + wb * b1, wa * a2 + wb * b2)
-        if c in (last0, last1):
-            continue
-        last1 = last0
-        last0 = c
-        for m in range(cell_start[c], cell_start[c + 1]):
-            e = cell_edges[m]
-            if e in (skip0, skip1, skip2, skip3):
+    for j in range(steps // 2 + 1):
+        for side in range(2):
+            if side == 1 and steps - j == j:
+                break
+            if side == 0:
+                x, y, z = c * a0 + s * ua0, c * a1 + s * ua1, c * a2 + s * ua2
+            else:
+                x, y, z = c * b0 + s * ub0, c * b1 + s * ub1, c * b2 + s * ub2
+            cell = _cell(x, y, z)
+            if cell in (last0, last1):
                 continue
-            if _meets(a, b, n0, n1, n2, tol, starts, ends, e):
-                return int(e)
+            last1 = last0
+            last0 = cell
+            for m in range(cell_start[cell], cell_start[cell + 1]):
+                e = cell_edges[m]
+                if e in (skip0, skip1, skip2, skip3):
+                    continue
+                if _meets(a, b, n0, n1, n2, tol, starts, ends, e):
+                    return int(e)
+        c, s = c * cd - s * sd, s * cd + c * sd
     return -1
 
 

@@ -220,6 +220,9 @@ def run_batch(
 
 def _prepare(closed: Closure) -> None:
     """Build the group's planner and what its chunks use, before the workers fork."""
+    from overflight.routing import chunk_kernels
+
+    chunk_kernels.load_without_scipy()
     planner = planner_of(closed)
     if fast_path(closed):
         from overflight.routing.chunk import warm
