@@ -26,6 +26,8 @@ __all__ = [
     "SPEED_KT_RANGE",
     "cache_dir",
     "compiled_queries",
+    "owns_process",
+    "run_as_command",
     "use_compiled_queries",
 ]
 
@@ -77,6 +79,22 @@ def use_compiled_queries(enabled: bool) -> None:
 def compiled_queries() -> bool:
     """Whether the calling thread's queries use the compiled kernels."""
     return _COMPILED.get()
+
+
+#: Whether the library runs as the process's own command (the ``overflight`` program) rather
+#: inside a user's program: only then may it change what the process loads for everyone.
+_OWNS_PROCESS = False
+
+
+def run_as_command() -> None:
+    """Mark the process as the ``overflight`` program's own (its ``main`` reading ``argv``)."""
+    global _OWNS_PROCESS
+    _OWNS_PROCESS = True
+
+
+def owns_process() -> bool:
+    """Whether the library runs as the process's own command, not inside a user's program."""
+    return _OWNS_PROCESS
 
 
 def cache_dir() -> Path:

@@ -612,15 +612,23 @@ def test_a_batch_never_imports_pandas(tmp_path: Path) -> None:
     assert read_results(tmp_path / "out.parquet").num_rows == 6
 
 
-def test_the_batch_loads_its_compiled_loops_without_scipy_linalg() -> None:
-    """numba's check for BLAS imports scipy.linalg (about a third of a batch's start)."""
+@pytest.mark.parametrize("own", [True, False])
+def test_the_program_loads_its_compiled_loops_without_scipy_linalg(own: bool) -> None:
+    """numba's check for BLAS imports scipy.linalg (about a third of a batch's start).
+
+    Only the ``overflight`` program skips it: in a user's program numba keeps BLAS.
+    """
     code = (
         "import sys\n"
+        "from overflight import _config\n"
+        f"{'_config.run_as_command()' if own else 'pass'}\n"
         "from overflight.analysis.batch.runner import _prepare\n"
         "from overflight.routing.closure import Closure\n"
         "_prepare(Closure(('RU',)))\n"
         "print('scipy.linalg' in sys.modules)\n"
+        "import numba.np.arraymath\n"
+        "print(numba.np.arraymath._HAVE_BLAS)\n"
         "import scipy.linalg\n"  # and it imports as usual after
         "print(scipy.linalg.det([[2.0]]))\n"
     )
-    assert _fresh_python(code) == ["False", "2.0"]
+    assert _fresh_python(code) == [str(not own), str(not own), "2.0"]

@@ -95,8 +95,9 @@ def test_an_arc_is_blocked_when_and_only_when_it_meets_an_edge() -> None:
     blocked = 0
     for i in range(count):
         a, b = ends[i], ends[count + i]
+        s0, s1, s2, s3 = skip[i].tolist()
         walked = kernels._blocker(
-            a, b, *skip[i].tolist(), grid.starts, grid.ends, grid.cell_start, grid.cell_edges
+            a, b, s0, s1, s2, s3, grid.starts, grid.ends, grid.cell_start, grid.cell_edges
         )
         every = _first_meeting(a, b, skip[i], grid.starts, grid.ends)
         assert (walked >= 0, walked == -2) == (every >= 0, every == -2), i

@@ -23,6 +23,7 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
+from overflight._config import run_as_command
 from overflight.cli._common import exit_on_error
 from overflight.cli._values import convert_plainly
 
@@ -356,6 +357,7 @@ def main(argv: list[str] | None = None) -> None:
         # of milliseconds of a one-shot route) to free memory the exit frees anyway: frozen,
         # they are left to it. Exit handlers registered later run first, collector still on.
         atexit.register(gc.freeze)
+        run_as_command()
         if args[:1] == ["route"]:
             _for_one_route()
     app([f" {a}" if _NEGATIVE_PLACE.match(a) else a for a in args])

@@ -378,7 +378,7 @@ class _Line(RouteLine):
     coords: Float
     part_start: NDArray[np.int64]
 
-    def points_at(self, kms: Sequence[float]) -> Float:
+    def points_at(self, kms: Sequence[float] | Float) -> Float:
         km = np.asarray(kms, dtype=np.float64).reshape(-1)
         return chunk_kernels.points_at(km, self.cum_km, self.coords, self.part_start)
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from overflight._config import owns_process
 from overflight.analysis.batch.jobs import (
     BatchOptions,
     Job,
@@ -220,9 +221,11 @@ def run_batch(
 
 def _prepare(closed: Closure) -> None:
     """Build the group's planner and what its chunks use, before the workers fork."""
-    from overflight.routing import chunk_kernels
+    if owns_process():
+        # Only in the program's own process: numba then takes BLAS for absent for good.
+        from overflight.routing import chunk_kernels
 
-    chunk_kernels.load_without_scipy()
+        chunk_kernels.load_without_scipy()
     planner = planner_of(closed)
     if fast_path(closed):
         from overflight.routing.chunk import warm
