@@ -22,7 +22,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from overflight._threadlocal import thread_geometry
-from overflight.data.packed import pack_strings, packed, unpack_strings
+from overflight.data.packed import pack_bytes, pack_strings, packed, unpack_strings
 from overflight.errors import UnknownStateError
 
 __all__ = [
@@ -110,15 +110,17 @@ def _parse() -> dict[str, np.ndarray]:
     """The shipped GeoJSON as columns: the codes and names, and the areas' WKB end to end."""
     collection = json.loads(gzip.decompress(_raw()))
     features = collection["features"]
-    wkbs = [shapely.to_wkb(shapely.geometry.shape(f["geometry"])) for f in features]
+    ends, wkb = pack_bytes(
+        [shapely.to_wkb(shapely.geometry.shape(f["geometry"])) for f in features]
+    )
     props = [f["properties"] for f in features]
     return {
         "code": pack_strings([p["code"] for p in props]),
         "code3": pack_strings([p["code3"] for p in props]),
         "name": pack_strings([p["name"] for p in props]),
         "sovereign": pack_strings([p.get("sovereign") or "" for p in props]),
-        "wkb_end": np.cumsum([len(w) for w in wkbs], dtype=np.int64),
-        "wkb": np.frombuffer(b"".join(wkbs), dtype=np.uint8),
+        "wkb_end": ends,
+        "wkb": wkb,
     }
 
 

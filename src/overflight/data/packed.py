@@ -20,7 +20,7 @@ import math
 import mmap
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,9 @@ from overflight._config import cache_dir
 
 __all__ = [
     "StringColumn",
+    "bytes_at",
     "clear_packed",
+    "pack_bytes",
     "pack_strings",
     "packed",
     "packed_dir",
@@ -63,6 +65,23 @@ def pack_strings(values: list[str]) -> np.ndarray:
 def unpack_strings(packed_column: np.ndarray) -> list[str]:
     """The strings that :func:`pack_strings` packed."""
     return packed_column.tobytes().decode("utf-8").split(_END)[:-1]
+
+
+def pack_bytes(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Byte strings (WKB) as two columns: where each ends, and their bytes end to end.
+
+    >>> ends, data = pack_bytes([b"ab", b"", b"cde"])
+    >>> [bytes_at(ends, data, k) for k in range(3)]
+    [b'ab', b'', b'cde']
+    """
+    ends = np.cumsum([len(v) for v in values], dtype=np.int64)
+    return ends, np.frombuffer(b"".join(values), dtype=np.uint8)
+
+
+def bytes_at(ends: np.ndarray, data: np.ndarray, k: int) -> bytes:
+    """The ``k``-th byte string :func:`pack_bytes` packed (read alone: a few pages of a map)."""
+    start = int(ends[k - 1]) if k > 0 else 0
+    return data[start : int(ends[k])].tobytes()
 
 
 class StringColumn:
