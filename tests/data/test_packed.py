@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import mmap
@@ -18,6 +19,7 @@ from overflight.data.packed import (
     pack_strings,
     packed,
     packed_dir,
+    packed_latest,
     unpack_strings,
 )
 
@@ -107,6 +109,24 @@ def test_byte_strings_read_back_one_at_a_time(
     read = packed("blobs", "abc", lambda: pytest.fail("parsed twice"))
     assert [bytes_at(read["end"], read["data"], k) for k in range(len(values))] == values
     assert bytes_at(read["end"], read["data"], 3) == values[3]  # the last alone
+
+
+def test_the_latest_of_a_changing_source_is_kept_in_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    made: list[str] = []
+
+    def parse(key: str) -> dict[str, np.ndarray]:
+        made.append(key)
+        return {"name": pack_strings([key])}
+
+    for key in ("a", "a", "b", "b", "a"):
+        read = packed_latest("sample", key, functools.partial(parse, key))
+        assert list(read) == ["name"]
+        assert unpack_strings(read["name"]) == [key]
+    assert made == ["a", "b", "a"]
+    assert [p.name for p in packed_dir().iterdir()] == ["sample.columns"]
 
 
 def test_objects_are_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "pack_strings",
     "packed",
     "packed_dir",
+    "packed_latest",
     "packed_size",
     "unpack_strings",
 ]
@@ -194,6 +195,33 @@ def packed(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
     with contextlib.suppress(*_UNREADABLE):
         return _decode(_mapped(path))
     columns = parse()
+    _write(path, columns)
+    return columns
+
+
+#: The column of a :func:`packed_latest` file that holds the key it was parsed for.
+_KEY = "source-key"
+
+
+def packed_latest(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
+    """:func:`packed`, for a source that changes often: one file per name, the latest kept.
+
+    The file holds the key it was parsed for and is replaced when asked for another, so the
+    cache never grows with the source's changes (the versions installed where the key is
+    the path's directories and their times).
+    """
+    path = packed_dir() / f"{name}{_SUFFIX}"
+    with contextlib.suppress(*_UNREADABLE):
+        columns = _decode(_mapped(path))
+        if unpack_strings(columns.pop(_KEY)) == [source_key]:
+            return columns
+    columns = parse()
+    _write(path, {**columns, _KEY: pack_strings([source_key])})
+    return columns
+
+
+def _write(path: Path, columns: Columns) -> None:
+    """Write the columns to the path (silently not where the cache directory cannot be)."""
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed: another process never reads half a file.
@@ -205,7 +233,6 @@ def packed(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-    return columns
 
 
 def _mapped(path: Path) -> mmap.mmap:
