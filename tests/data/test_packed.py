@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import mmap
@@ -12,7 +13,15 @@ import pytest
 import shapely
 
 from overflight.data import airports, airspace
-from overflight.data.packed import pack_strings, packed, packed_dir, unpack_strings
+from overflight.data.packed import (
+    bytes_at,
+    pack_bytes,
+    pack_strings,
+    packed,
+    packed_dir,
+    packed_latest,
+    unpack_strings,
+)
 
 
 def _columns() -> dict[str, np.ndarray]:
@@ -83,6 +92,41 @@ def test_columns_read_back_as_written(tmp_path: Path, monkeypatch: pytest.Monkey
         assert read[key].shape == column.shape
         assert read[key].tobytes() == column.tobytes()
         assert read[key].flags.aligned
+
+
+def test_byte_strings_read_back_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WKB kept as two columns: each string read alone from the map, empty ones too."""
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    values = [shapely.to_wkb(shapely.box(0, 0, 1, 1)), b"", b"\x00\x1f\xff", b"x" * 1000]
+
+    def parse() -> dict[str, np.ndarray]:
+        ends, data = pack_bytes(values)
+        return {"end": ends, "data": data}
+
+    packed("blobs", "abc", parse)
+    read = packed("blobs", "abc", lambda: pytest.fail("parsed twice"))
+    assert [bytes_at(read["end"], read["data"], k) for k in range(len(values))] == values
+    assert bytes_at(read["end"], read["data"], 3) == values[3]  # the last alone
+
+
+def test_the_latest_of_a_changing_source_is_kept_in_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERFLIGHT_CACHE_DIR", str(tmp_path))
+    made: list[str] = []
+
+    def parse(key: str) -> dict[str, np.ndarray]:
+        made.append(key)
+        return {"name": pack_strings([key])}
+
+    for key in ("a", "a", "b", "b", "a"):
+        read = packed_latest("sample", key, functools.partial(parse, key))
+        assert list(read) == ["name"]
+        assert unpack_strings(read["name"]) == [key]
+    assert made == ["a", "b", "a"]
+    assert [p.name for p in packed_dir().iterdir()] == ["sample.columns"]
 
 
 def test_objects_are_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

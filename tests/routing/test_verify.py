@@ -5,11 +5,18 @@ No planner here: the legs are literal, so each test says what the verifier decid
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import pytest
 import shapely
 
 from overflight.data.airspace import states
 from overflight.errors import VerificationError
+from overflight.routing import verify
 from overflight.routing.verify import TOLERANCE_DEG, check_route
 
 MOSCOW, WARSAW = (37.41, 55.97), (20.97, 52.17)
@@ -88,3 +95,64 @@ def test_denied_airspace_inside_an_opening_may_be_crossed() -> None:
     check_route([MOSCOW, WARSAW], ["BY"], openings=belarus)
     with pytest.raises(VerificationError, match="BY"):
         check_route([MOSCOW, WARSAW], ["BY"], openings=shapely.box(23.0, 51.0, 26.0, 57.0))
+
+
+def _shrunk(code: str) -> bytes:
+    """A state's airspace shrunk by the tolerance, made here as the verifier defines it."""
+    return shapely.to_wkb(shapely.buffer(states()[code].geometry, -TOLERANCE_DEG, quad_segs=2))
+
+
+def test_the_kept_shrunk_areas_are_the_states_shrunk_by_the_tolerance() -> None:
+    for code in states():
+        assert verify._shrunk_wkb(code) == _shrunk(code), code
+
+
+#: Prints the verifier's shrunk areas of three states as hex WKB, in a process of its own;
+#: with REFUSE set, a process in which GEOS's buffer (the shrinking) fails.
+_SHRUNK_IN_A_NEW_PROCESS = textwrap.dedent(
+    """
+    import os, shapely
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a state shrunk again")
+
+    if os.environ.get("REFUSE"):
+        shapely.buffer = refuse
+    from overflight.routing.verify import shrunk_area
+    print(" ".join(shapely.to_wkb(shrunk_area(c)).hex() for c in ("TR", "BG", "RU")))
+    """
+)
+
+
+def _shrunk_in_new_processes(cache: Path, count: int, *, refuse: bool) -> list[list[str]]:
+    """What ``count`` processes started at once on the cache directory print."""
+    env = {**os.environ, "OVERFLIGHT_CACHE_DIR": str(cache), "REFUSE": "1" if refuse else ""}
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SHRUNK_IN_A_NEW_PROCESS],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    answers = []
+    for process in running:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        answers.append(out.split())
+    return answers
+
+
+def test_a_new_process_reads_the_shrunk_areas_from_the_cache_directory(tmp_path: Path) -> None:
+    """Three processes starting at once on an empty cache each make them and agree; the file
+    they leave is whole, and a later process reads every state from it, shrinking none."""
+    expected = [_shrunk(c).hex() for c in ("TR", "BG", "RU")]
+    assert _shrunk_in_new_processes(tmp_path, 3, refuse=False) == [expected] * 3
+    kept = sorted(p.name for p in (tmp_path / "data").iterdir())
+    assert [n for n in kept if n.startswith("airspace-shrunk-")] == [
+        f"airspace-shrunk-1-{verify._shrunk_key()}.columns"
+    ]
+    assert not [n for n in kept if n.endswith(".tmp")]
+    assert _shrunk_in_new_processes(tmp_path, 1, refuse=True) == [expected]

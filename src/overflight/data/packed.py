@@ -20,7 +20,7 @@ import math
 import mmap
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,13 @@ from overflight._config import cache_dir
 
 __all__ = [
     "StringColumn",
+    "bytes_at",
     "clear_packed",
+    "pack_bytes",
     "pack_strings",
     "packed",
     "packed_dir",
+    "packed_latest",
     "packed_size",
     "unpack_strings",
 ]
@@ -63,6 +66,23 @@ def pack_strings(values: list[str]) -> np.ndarray:
 def unpack_strings(packed_column: np.ndarray) -> list[str]:
     """The strings that :func:`pack_strings` packed."""
     return packed_column.tobytes().decode("utf-8").split(_END)[:-1]
+
+
+def pack_bytes(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Byte strings (WKB) as two columns: where each ends, and their bytes end to end.
+
+    >>> ends, data = pack_bytes([b"ab", b"", b"cde"])
+    >>> [bytes_at(ends, data, k) for k in range(3)]
+    [b'ab', b'', b'cde']
+    """
+    ends = np.cumsum([len(v) for v in values], dtype=np.int64)
+    return ends, np.frombuffer(b"".join(values), dtype=np.uint8)
+
+
+def bytes_at(ends: np.ndarray, data: np.ndarray, k: int) -> bytes:
+    """The ``k``-th byte string :func:`pack_bytes` packed (read alone: a few pages of a map)."""
+    start = int(ends[k - 1]) if k > 0 else 0
+    return data[start : int(ends[k])].tobytes()
 
 
 class StringColumn:
@@ -175,6 +195,33 @@ def packed(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
     with contextlib.suppress(*_UNREADABLE):
         return _decode(_mapped(path))
     columns = parse()
+    _write(path, columns)
+    return columns
+
+
+#: The column of a :func:`packed_latest` file that holds the key it was parsed for.
+_KEY = "source-key"
+
+
+def packed_latest(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
+    """:func:`packed`, for a source that changes often: one file per name, the latest kept.
+
+    The file holds the key it was parsed for and is replaced when asked for another, so the
+    cache never grows with the source's changes (the versions installed where the key is
+    the path's directories and their times).
+    """
+    path = packed_dir() / f"{name}{_SUFFIX}"
+    with contextlib.suppress(*_UNREADABLE):
+        columns = _decode(_mapped(path))
+        if unpack_strings(columns.pop(_KEY)) == [source_key]:
+            return columns
+    columns = parse()
+    _write(path, {**columns, _KEY: pack_strings([source_key])})
+    return columns
+
+
+def _write(path: Path, columns: Columns) -> None:
+    """Write the columns to the path (silently not where the cache directory cannot be)."""
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed: another process never reads half a file.
@@ -186,7 +233,6 @@ def packed(name: str, source_key: str, parse: Callable[[], Columns]) -> Columns:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-    return columns
 
 
 def _mapped(path: Path) -> mmap.mmap:
