@@ -29,16 +29,20 @@ def test_compiled_and_chart_tests_agree(denied: tuple[str, ...]) -> None:
     pick = np.random.default_rng(7).choice(len(first), min(5000, len(first)), replace=False)
     i, j = first[pick], second[pick]
     grid = kernels.build_edge_grid(arrays.starts, arrays.ends)
-    compiled_blocked = kernels.pairs_blocked(
-        arrays.points,
-        arrays.edge_in,
-        arrays.edge_out,
-        i,
-        j,
-        grid.starts,
-        grid.ends,
-        grid.cell_start,
-        grid.cell_edges,
+    # A pair is blocked when its answer is not -1 (an edge, or -2 for antipodal ends).
+    compiled_blocked = (
+        kernels.pair_blockers(
+            arrays.points,
+            arrays.edge_in,
+            arrays.edge_out,
+            i,
+            j,
+            grid.starts,
+            grid.ends,
+            grid.cell_start,
+            grid.cell_edges,
+        )
+        != -1
     )
     chart_clear = VisibilityIndex(arrays.starts, arrays.ends).visible(
         arrays.points[i], arrays.points[j]

@@ -31,7 +31,6 @@ __all__ = [
     "bitangent_pairs",
     "build_edge_grid",
     "pair_blockers",
-    "pairs_blocked",
     "shortest_path",
 ]
 
@@ -342,24 +341,6 @@ def arcs_blocked(
             != -1
         )
     return out
-
-
-def pairs_blocked(
-    points: Float2D,
-    edge_in: Int1D,
-    edge_out: Int1D,
-    first: Int1D,
-    second: Int1D,
-    starts: Float2D,
-    ends: Float2D,
-    cell_start: Int1D,
-    cell_edges: Int1D,
-) -> NDArray[np.bool_]:
-    """For vertex pairs (first[k], second[k]), whether the arc between them is blocked."""
-    blockers = pair_blockers(
-        points, edge_in, edge_out, first, second, starts, ends, cell_start, cell_edges
-    )
-    return np.asarray(blockers != -1, dtype=np.bool_)
 
 
 @_jit
