@@ -265,8 +265,9 @@ def lines(draw: st.DrawFn) -> list[tuple[float, float]]:
         lon += draw(st.floats(-2.0, 2.0))
         lat = min(80.0, max(-80.0, lat + draw(st.floats(-2.0, 2.0))))
         out.append(((lon + 180.0) % 360.0 - 180.0, lat))
-    # A step from +180 to -180 (one meridian, two names) is the case tested on its own below.
-    assume(all(abs(x1 - x0) != 360.0 for (x0, _), (x1, _) in itertools.pairwise(out)))
+    # A point on ±180 itself (one meridian, two names: the part it joins names it) is the case
+    # tested on its own below.
+    assume(all(abs(x) != 180.0 for x, _ in out))
     return out
 
 
