@@ -6,6 +6,8 @@ import itertools
 
 import numpy as np
 import pytest
+from pyproj import Geod
+from pyproj.enums import GeodIntermediateFlag
 
 from overflight.geo.ellipsoid import (
     cumulative_km,
@@ -14,6 +16,7 @@ from overflight.geo.ellipsoid import (
     great_circle_legs,
     wgs84,
 )
+from overflight.geo.sphere import EARTH_RADIUS_KM
 
 #: Lines densified every 5 km as the transit report does: the equator, a meridian through
 #: both poles' neighbourhoods, a route over the Arctic, one across the antimeridian, a
@@ -71,3 +74,25 @@ def test_legs_are_kept_read_only_and_equal_to_each_leg_densified() -> None:
         assert not leg.flags.writeable
         with pytest.raises(ValueError, match="read-only"):
             leg[0, 0] = 1.0
+
+
+@pytest.mark.parametrize("name", sorted(LINES))
+def test_densified_points_are_pyprojs_intermediate_points_on_the_sphere(name: str) -> None:
+    """Each leg's points are where pyproj puts n evenly spaced points on the same sphere."""
+    sphere = Geod(a=EARTH_RADIUS_KM * 1000.0, b=EARTH_RADIUS_KM * 1000.0)
+    waypoints = LINES[name]
+    legs = great_circle_legs(waypoints, 5.0)
+    for leg, (a, b) in zip(legs, itertools.pairwise(waypoints), strict=True):
+        _, _, metres = sphere.inv(*a, *b)
+        inner = int(metres // 5000.0)
+        assert len(leg) == inner + 2
+        assert tuple(leg[0]) == a
+        assert tuple(leg[-1]) == b
+        if not inner:
+            continue
+        theirs = sphere.inv_intermediate(
+            *a, *b, npts=inner, flags=GeodIntermediateFlag.AZIS_DISCARD, return_back_azimuth=False
+        )
+        lon_gap = (leg[1:-1, 0] - np.array(theirs.lons) + 180.0) % 360.0 - 180.0
+        assert np.max(np.abs(lon_gap)) < 1e-9  # degrees: a tenth of a millimetre
+        assert np.max(np.abs(leg[1:-1, 1] - np.array(theirs.lats))) < 1e-9

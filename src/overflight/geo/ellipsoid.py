@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 from pyproj import Geod
-from pyproj.enums import GeodIntermediateFlag
 
 from overflight.geo.sphere import EARTH_RADIUS_KM
 
@@ -76,39 +74,56 @@ def great_circle_array(
     a: tuple[float, float], b: tuple[float, float], step_km: float
 ) -> NDArray[np.float64]:
     """:func:`great_circle_points` as an array of (lon, lat) rows (the same points)."""
-    _, _, metres = _SPHERE.inv(a[0], a[1], b[0], b[1])
-    return _leg_array(a, b, step_km, float(metres))
+    return great_circle_legs([a, b], step_km)[0]
 
 
-def _leg_metres(waypoints: Sequence[tuple[float, float]]) -> list[float]:
+def _leg_metres(waypoints: NDArray[np.float64]) -> NDArray[np.float64]:
     """Length on the sphere of each leg between consecutive waypoints, metres (one call)."""
-    w = np.asarray(waypoints, dtype=np.float64).reshape(-1, 2)
-    if len(w) < 2:
-        return []
-    _, _, metres = _SPHERE.inv(w[:-1, 0], w[:-1, 1], w[1:, 0], w[1:, 1])
-    out: list[float] = np.asarray(metres, dtype=np.float64).reshape(-1).tolist()
-    return out
+    _, _, metres = _SPHERE.inv(
+        waypoints[:-1, 0], waypoints[:-1, 1], waypoints[1:, 0], waypoints[1:, 1]
+    )
+    return np.asarray(metres, dtype=np.float64).reshape(-1)
 
 
-def _leg_array(
-    a: tuple[float, float], b: tuple[float, float], step_km: float, metres: float
-) -> NDArray[np.float64]:
-    """:func:`great_circle_array` of a leg whose length on the sphere is known."""
-    n = int(metres // (step_km * 1000.0))
-    out = np.empty((n + 2, 2), dtype=np.float64)
-    out[0], out[-1] = (float(a[0]), float(a[1])), (float(b[0]), float(b[1]))
-    if n > 0:
-        inner = _SPHERE.inv_intermediate(
-            a[0],
-            a[1],
-            b[0],
-            b[1],
-            npts=n,
-            flags=GeodIntermediateFlag.AZIS_DISCARD,
-            return_back_azimuth=False,
-        )
-        out[1:-1, 0], out[1:-1, 1] = inner.lons, inner.lats
-    return out
+def _dense_legs(waypoints: NDArray[np.float64], step_km: float) -> tuple[NDArray[np.float64], ...]:
+    """Each leg's points every ``step_km`` or less along its great circle, ends as given.
+
+    A leg of length s gets floor(s / step) evenly spaced points between its ends, the points
+    pyproj's ``inv_intermediate`` gives on the sphere; here they are the start turned towards
+    the end about their great circle's axis, every leg of a route in one pass of array
+    arithmetic rather than one call per leg (which cost more than the points).
+    """
+    inner = (_leg_metres(waypoints) // (step_km * 1000.0)).astype(np.int64)
+    count = inner + 2
+    lon, lat = np.radians(waypoints[:, 0]), np.radians(waypoints[:, 1])
+    cos_lat = np.cos(lat)
+    x, y, z = cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)
+    ax, ay, az, bx, by, bz = x[:-1], y[:-1], z[:-1], x[1:], y[1:], z[1:]
+    cos_ab = ax * bx + ay * by + az * bz
+    theta = np.arctan2(
+        np.sqrt((ay * bz - az * by) ** 2 + (az * bx - ax * bz) ** 2 + (ax * by - ay * bx) ** 2),
+        cos_ab,
+    )
+    # The unit tangent at the start towards the end (none for a leg of no length).
+    tx, ty, tz = bx - cos_ab * ax, by - cos_ab * ay, bz - cos_ab * az
+    norm = np.sqrt(tx * tx + ty * ty + tz * tz)
+    scale = 1.0 / np.where(norm > 1e-15, norm, 1.0)
+    tx, ty, tz = tx * scale, ty * scale, tz * scale
+    leg = np.repeat(np.arange(len(ax)), count)
+    first = np.cumsum(count) - count
+    turned = (np.arange(len(leg)) - first[leg]) * (theta / (inner + 1))[leg]
+    c, s = np.cos(turned), np.sin(turned)
+    px = c * ax[leg] + s * tx[leg]
+    py = c * ay[leg] + s * ty[leg]
+    pz = c * az[leg] + s * tz[leg]
+    points = np.empty((len(leg), 2))
+    points[:, 0] = np.arctan2(py, px)
+    points[:, 1] = np.arctan2(pz, np.sqrt(px * px + py * py))
+    np.degrees(points, out=points)
+    points[first] = waypoints[:-1]
+    points[first + count - 1] = waypoints[1:]
+    points.flags.writeable = False  # shared by every thread that asks for this route
+    return tuple(np.split(points, np.cumsum(count)[:-1]))
 
 
 def densify_path(
@@ -147,15 +162,9 @@ def great_circle_legs(
 def _legs(
     waypoints: tuple[tuple[float, float], ...], step_km: float
 ) -> tuple[NDArray[np.float64], ...]:
-    legs = tuple(
-        _leg_array(a, b, step_km, metres)
-        for (a, b), metres in zip(
-            itertools.pairwise(waypoints), _leg_metres(waypoints), strict=True
-        )
-    )
-    for leg in legs:
-        leg.flags.writeable = False  # shared by every thread that asks for this route
-    return legs
+    if len(waypoints) < 2:
+        return ()
+    return _dense_legs(np.array(waypoints, dtype=np.float64), step_km)
 
 
 def cumulative_km(points: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -170,19 +179,27 @@ def cumulative_km(points: NDArray[np.float64]) -> NDArray[np.float64]:
     lon, lat = np.radians(points[:, 0]), np.radians(points[:, 1])
     sin_lat, cos_lat = np.sin(lat), np.cos(lat)
     prime = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * sin_lat * sin_lat)
-    xyz = np.empty((len(points), 3))
-    xyz[:, 0] = prime * cos_lat * np.cos(lon)
-    xyz[:, 1] = prime * cos_lat * np.sin(lon)
-    xyz[:, 2] = prime * (1.0 - WGS84_E2) * sin_lat
-    step = np.diff(xyz, axis=0)
-    chord2 = np.einsum("ij,ij->i", step, step)
-    # Radii of curvature at the middle: of the meridian, and of the prime vertical.
-    mid = 0.5 * (lat[1:] + lat[:-1])
-    w = 1.0 - WGS84_E2 * np.sin(mid) ** 2
+    across_x = prime * cos_lat
+    dx = np.diff(across_x * np.cos(lon))
+    dy = np.diff(across_x * np.sin(lon))
+    dz = np.diff(prime * sin_lat) * (1.0 - WGS84_E2)
+    chord2 = dx * dx + dy * dy + dz * dz
+    # Sine and cosine of the middle latitude from the ends' by the half-angle identities
+    # (no further sines), and the radii of curvature there: of the meridian, of the prime
+    # vertical.
+    s0, s1, c0, c1 = sin_lat[:-1], sin_lat[1:], cos_lat[:-1], cos_lat[1:]
+    half = 1.0 / np.sqrt(2.0 * (1.0 + c0 * c1 + s0 * s1))
+    sin_mid, cos_mid = (s0 + s1) * half, (c0 + c1) * half
+    w = 1.0 - WGS84_E2 * sin_mid * sin_mid
     meridian = WGS84_A_KM * (1.0 - WGS84_E2) / (w * np.sqrt(w))
     normal = WGS84_A_KM / np.sqrt(w)
     north = meridian * np.diff(lat)
-    east = normal * np.cos(mid) * ((np.diff(lon) + np.pi) % (2.0 * np.pi) - np.pi)
+    turn = np.diff(lon)
+    # A step across ±180 turns the short way (a float modulo of every step costs more).
+    turn = np.where(
+        turn > np.pi, turn - 2.0 * np.pi, np.where(turn < -np.pi, turn + 2.0 * np.pi, turn)
+    )
+    east = normal * cos_mid * turn
     across = north * north + east * east
     curvature = np.divide(
         north * north / meridian + east * east / normal,
