@@ -1,10 +1,10 @@
 """Independent check that a route never enters denied airspace or an active advisory area.
 
-This module shares no code with the search: it densifies each leg along its
-great circle (:func:`overflight.geo.ellipsoid.great_circle_legs`), and asks whether the line enters any denied state's
-shipped polygon, in longitude and latitude. It checks against the polygons
-shrunk by :data:`TOLERANCE_DEG`, a hair far smaller than the ~1 km by which the
-shipped polygons cover the source data, so a leg that grazes a boundary vertex
+This module shares no code with the search: it densifies each leg along its great
+circle (:func:`overflight.geo.ellipsoid.great_circle_legs`), and asks whether the line
+enters any denied state's shipped polygon, in longitude and latitude. It checks against
+the polygons shrunk by :data:`TOLERANCE_DEG`, a hair far smaller than the ~1 km by which
+the shipped polygons cover the source data, so a leg that grazes a boundary vertex
 passes while a leg that cuts a corner does not.
 
 The denied states are checked all at once on the shrunk polygons' edges packed in
