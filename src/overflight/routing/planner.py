@@ -21,7 +21,7 @@ from overflight.data.airspace import (
     states_at,
 )
 from overflight.errors import DeniedEndpointError, InputError, NoRouteError
-from overflight.geo.ellipsoid import geodesic_km
+from overflight.geo.ellipsoid import geodesic_km, path_km
 from overflight.geo.sphere import to_lonlat, to_xyz
 from overflight.models import LonLat, Place, Route
 from overflight.routing.closure import Closure
@@ -181,15 +181,12 @@ class Planner:
         )
         # The verifier has just shown the route stays out of the denied states but in corridors.
         report = transit_report(waypoints, clear=() if self.closure.openings else denied)
-        distance = sum(
-            geodesic_km(*waypoints[k], *waypoints[k + 1]) for k in range(len(waypoints) - 1)
-        )
         return Route(
             origin=origin,
             destination=destination,
             denied=denied,
             waypoints=tuple(waypoints),
-            distance_km=distance,
+            distance_km=path_km(waypoints),
             great_circle_km=geodesic_km(*origin.lonlat, *destination.lonlat),
             transit=report.transit,
             high_seas_km=report.high_seas_km,
