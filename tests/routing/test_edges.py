@@ -206,3 +206,29 @@ def test_the_compiled_and_the_numpy_pairs_are_the_same(name: str) -> None:
         )
     assert answers[0] == answers[1]
     assert any(crosses for _, _, crosses in answers[0][0])
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_skipping_the_empty_cells_loses_no_pair(name: str) -> None:
+    """The compiled pairing passes over segments whose cells hold no edge: only those."""
+    from overflight.routing import edge_kernels
+
+    codes = sorted(states())
+    packed = PackedEdges.of([states()[c].geometry for c in codes]).subset(
+        np.array([c not in ("FR", "GB") for c in codes])
+    )
+    occupied = packed.occupied
+    assert not occupied.flags.writeable
+    assert np.array_equal(np.flatnonzero(occupied), np.unique(packed.keys))
+    every_cell = np.ones_like(occupied)
+    found = 0
+    for coords in line_parts(densify_array(ROUTES[name], 5.0)):
+        points = np.ascontiguousarray(coords)
+        segments = np.arange(len(points) - 1, dtype=np.int64)
+        arrays = (packed.keys, packed.entries, packed.starts, packed.ends)
+        skipping = edge_kernels.meeting(points, segments, *arrays, occupied)
+        looking = edge_kernels.meeting(points, segments, *arrays, every_cell)
+        for ours, theirs in zip(skipping, looking, strict=True):
+            assert np.array_equal(ours, theirs)
+        found += len(skipping[0])
+    assert found > 0

@@ -16,6 +16,7 @@ The packed edges are read-only arrays: they may be shared by threads.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, cast
@@ -38,6 +39,8 @@ Int = NDArray[np.int64]
 CELL_DEG = 0.25
 #: Cells along a row of latitude (keys are column * _ROWS + row).
 _ROWS = round(180.0 / CELL_DEG) + 2
+#: Keys of the cells of lon/lat in [-180, 180] (columns 0 to 360 / CELL_DEG).
+_CELLS = (round(360.0 / CELL_DEG) + 1) * _ROWS
 #: Relative error bound of a 2x2 orientation determinant computed in float64 (Shewchuk's
 #: ccwerrboundA is 3.3e-16; this is three times that): a determinant within it of zero has
 #: no certain sign.
@@ -143,6 +146,17 @@ class PackedEdges:
 
         return cls(**packed(name, source_key, parse))
 
+    @functools.cached_property
+    def occupied(self) -> NDArray[np.bool_]:
+        """Whether each cell of the grid (by key) holds an edge: 1 MB, made on first use.
+
+        Made again by a thread that asks at the same moment as another, to the same array.
+        """
+        cells = np.zeros(_CELLS, dtype=np.bool_)
+        cells[self.keys[(self.keys >= 0) & (self.keys < _CELLS)]] = True
+        cells.flags.writeable = False  # shared by threads
+        return cells
+
     def subset(self, asked: NDArray[np.bool_]) -> PackedEdges:
         """The same edges with only those of the polygons ``asked`` (by owner) in the grid.
 
@@ -196,6 +210,7 @@ class PackedEdges:
                 self.entries,
                 self.starts,
                 self.ends,
+                self.occupied,
             )
             return SegmentPairs(segment, edge, crosses, ~crosses)
         a, b = points[segments], points[segments + 1]
