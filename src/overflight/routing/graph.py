@@ -396,7 +396,7 @@ class VisibilityGraph:
         kernels, g = self._kernels(), self._grid
         if more is None:
             more = _no_edges()
-        values, marks, stamp = self._scratch()
+        values, marks, stamp, keys, codes = self._scratch()
         length, found = kernels.shortest_path(
             self.points,
             self._n_prev,
@@ -422,20 +422,32 @@ class VisibilityGraph:
             values,
             marks,
             stamp,
+            keys,
+            codes,
         )
         if not np.isfinite(length):
             return None
         return [origin, *self.points[found.tolist()], destination]
 
-    def _scratch(self) -> tuple[NDArray[np.float64], NDArray[np.int64], int]:
-        """The calling thread's search scratch for this graph, and a stamp not used before."""
+    def _scratch(
+        self,
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64], int, NDArray[np.float64], Int1D]:
+        """The calling thread's search scratch for this graph and a stamp not used before.
+
+        With room for the search's queue (keys and codes), as much as a search can use.
+        """
         local = self._local
         if getattr(local, "marks", None) is None:
+            from overflight.routing.kernels import queue_room
+
             local.values = np.empty((3, self.size))
             local.marks = np.full((3, self.size), -1, dtype=np.int64)
             local.stamp = 0
+            room = queue_room(self.size, len(self.arrays.indices))
+            local.keys = np.empty(room, dtype=np.float64)
+            local.codes = np.empty(room, dtype=np.int64)
         local.stamp += 1
-        return local.values, local.marks, local.stamp
+        return local.values, local.marks, local.stamp, local.keys, local.codes
 
     def _astar(
         self,

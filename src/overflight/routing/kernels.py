@@ -31,6 +31,7 @@ __all__ = [
     "bitangent_pairs",
     "build_edge_grid",
     "pair_blockers",
+    "queue_room",
     "shortest_path",
 ]
 
@@ -449,23 +450,35 @@ def _tangent_at(
 
 
 @_jit
+def _angle_to(points: Float2D, v: int, p: NDArray[np.float64]) -> float:
+    """``_angle(points[v], p)``, read in place.
+
+    A row taken as an array costs two atomic updates of a reference count, which the
+    search's inner loops would pay at every step.
+    """
+    a0, a1, a2 = points[v, 0], points[v, 1], points[v, 2]
+    cx = a1 * p[2] - a2 * p[1]
+    cy = a2 * p[0] - a0 * p[2]
+    cz = a0 * p[1] - a1 * p[0]
+    return math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), a0 * p[0] + a1 * p[1] + a2 * p[2])
+
+
+@_jit
+def _chord_to(points: Float2D, v: int, p: NDArray[np.float64]) -> float:
+    """``_chord(points[v], p)`` read in place (see :func:`_angle_to`)."""
+    x = points[v, 0] - p[0]
+    y = points[v, 1] - p[1]
+    z = points[v, 2] - p[2]
+    return math.sqrt(x * x + y * y + z * z)
+
+
+@_jit
 def _chord(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
     """Straight-line distance between unit vectors: never more than the angle between them."""
     x = a[0] - b[0]
     y = a[1] - b[1]
     z = a[2] - b[2]
     return math.sqrt(x * x + y * y + z * z)
-
-
-@_jit
-def _grown(keys: NDArray[np.float64], codes: Int1D) -> tuple[NDArray[np.float64], Int1D]:
-    """A heap's arrays copied into twice the room."""
-    size = keys.shape[0]
-    bigger_keys = np.empty(2 * size, dtype=np.float64)
-    bigger_codes = np.empty(2 * size, dtype=np.int64)
-    bigger_keys[:size] = keys
-    bigger_codes[:size] = codes
-    return bigger_keys, bigger_codes
 
 
 @_jit
@@ -547,6 +560,16 @@ def _end_leg_blocked(
     return e != -1
 
 
+def queue_room(vertices: int, adjacency: int) -> int:
+    """Entries :func:`shortest_path`'s queue may hold: every push it can make.
+
+    A leg from the origin to each vertex, measured and accepted (three pushes), a leg from
+    each vertex to the destination, and a vertex for each adjacency entry of a vertex
+    closed (each is closed once).
+    """
+    return 4 * vertices + adjacency + 1
+
+
 @_jit
 def shortest_path(
     points: Float2D,
@@ -573,6 +596,8 @@ def shortest_path(
     values: Float2D,
     marks: NDArray[np.int64],
     stamp: int,
+    keys: NDArray[np.float64],
+    codes: Int1D,
 ) -> tuple[float, Int1D]:
     """Shortest path from origin to destination, testing the end legs only when needed.
 
@@ -595,7 +620,10 @@ def shortest_path(
     ``values`` and ``marks`` (3 x n each) are the caller's scratch, reused across its
     queries so that a query touches only the vertices it reaches: a vertex's rows hold this
     query's values only where its mark equals ``stamp``, a number the caller never reuses
-    with the same scratch.
+    with the same scratch. ``keys`` and ``codes`` are the caller's room for the queue,
+    :func:`queue_room` entries each: as many as a search can push, so that it never grows
+    (an array that a loop may replace costs every step of the loop two atomic updates of
+    its reference count).
     """
     if (
         try_direct
@@ -613,8 +641,6 @@ def shortest_path(
     seen = marks[0]
     closed = marks[1]
     parent = marks[2]
-    keys = np.empty(1024, dtype=np.float64)
-    codes = np.empty(1024, dtype=np.int64)
     size = 0
     restricted = start_ok.shape[0] > 0
     # Queue entries: v for a vertex reached, n + v for an untested leg from the origin
@@ -627,12 +653,13 @@ def shortest_path(
             continue
         if not _tangent_at(points, n_prev, n_next, v, origin):
             continue
-        if size == keys.shape[0]:
-            keys, codes = _grown(keys, codes)
         # Less a hair, so that rounding cannot lift the bound above the length.
-        bound = _chord(origin, points[v]) + _chord(points[v], destination) - 1e-12
+        bound = _chord_to(points, v, origin) + _chord_to(points, v, destination) - 1e-12
         _heap_push(keys, codes, size, bound, 3 * n + v)
         size += 1
+    # Whether there are further obstacles to test legs against (rows are taken as arrays only
+    # then: see _angle_to).
+    more = more_starts.shape[0] > 0
     start_blockers = np.zeros(BLOCKERS + 1, dtype=np.int64)
     goal_blockers = np.zeros(BLOCKERS + 1, dtype=np.int64)
     goal_parent = -1
@@ -644,12 +671,10 @@ def shortest_path(
             if seen[v] != stamp:
                 seen[v] = stamp
                 g[v] = np.inf
-                h[v] = _angle(points[v], destination)
+                h[v] = _angle_to(points, v, destination)
             elif closed[v] == stamp:
                 continue
-            start_d[v] = _angle(origin, points[v])
-            if size == keys.shape[0]:
-                keys, codes = _grown(keys, codes)
+            start_d[v] = _angle_to(points, v, origin)
             _heap_push(keys, codes, size, start_d[v] + h[v], n + v)
             size += 1
             continue
@@ -696,8 +721,6 @@ def shortest_path(
                 continue
             g[v] = start_d[v]
             parent[v] = -2
-            if size == keys.shape[0]:
-                keys, codes = _grown(keys, codes)
             _heap_push(keys, codes, size, g[v] + h[v], v)
             size += 1
             continue
@@ -706,8 +729,6 @@ def shortest_path(
             continue
         closed[v] = stamp
         if (not restricted or goal_ok[v]) and _tangent_at(points, n_prev, n_next, v, destination):
-            if size == keys.shape[0]:
-                keys, codes = _grown(keys, codes)
             _heap_push(keys, codes, size, g[v] + h[v], 2 * n + v)
             size += 1
         for m in range(indptr[v], indptr[v + 1]):
@@ -715,20 +736,18 @@ def shortest_path(
             if seen[w] != stamp:
                 seen[w] = stamp
                 g[w] = np.inf
-                h[w] = _angle(points[w], destination)
+                h[w] = _angle_to(points, w, destination)
                 start_d[w] = np.inf
             elif closed[w] == stamp:
                 continue
             gw = g[v] + weights[m]
             if gw < g[w]:
-                if not _clear_of(
+                if more and not _clear_of(
                     points[v], points[w], more_starts, more_ends, more_cell_start, more_cell_edges
                 ):
                     continue
                 g[w] = gw
                 parent[w] = v
-                if size == keys.shape[0]:
-                    keys, codes = _grown(keys, codes)
                 _heap_push(keys, codes, size, gw + h[w], w)
                 size += 1
     if goal_parent < 0:
