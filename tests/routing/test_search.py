@@ -72,7 +72,7 @@ def _first_meeting(
         return -2 if a[0] * b[0] + a[1] * b[1] + a[2] * b[2] < 0.0 else -1
     for e in range(starts.shape[0]):
         if e not in (skip[0], skip[1], skip[2], skip[3]) and kernels._meets(
-            a, b, n0, n1, n2, kernels.ON_ARC * nn, starts, ends, e
+            (a[0], a[1], a[2]), (b[0], b[1], b[2]), n0, n1, n2, kernels.ON_ARC * nn, starts, ends, e
         ):
             return e
     return -1
@@ -96,9 +96,10 @@ def test_an_arc_is_blocked_when_and_only_when_it_meets_an_edge() -> None:
     for i in range(count):
         a, b = ends[i], ends[count + i]
         s0, s1, s2, s3 = skip[i].tolist()
-        walked = kernels._blocker(
-            a, b, s0, s1, s2, s3, grid.starts, grid.ends, grid.cell_start, grid.cell_edges
-        )
+        a0, a1, a2 = a.tolist()
+        b0, b1, b2 = b.tolist()
+        grid_arrays = (grid.starts, grid.ends, grid.cell_start, grid.cell_edges)
+        walked = kernels._blocker((a0, a1, a2), (b0, b1, b2), s0, s1, s2, s3, *grid_arrays)
         every = _first_meeting(a, b, skip[i], grid.starts, grid.ends)
         assert (walked >= 0, walked == -2) == (every >= 0, every == -2), i
         blocked += walked >= 0

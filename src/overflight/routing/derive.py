@@ -168,27 +168,29 @@ def _arcs_meet(
     out = np.full(a.shape[0], -1, dtype=np.int64)
     size = _CAP_EDGES
     for k in numba.prange(a.shape[0]):
-        ak, bk = a[k], b[k]
-        nv = np.empty(3)
-        nv[0] = ak[1] * bk[2] - ak[2] * bk[1]
-        nv[1] = ak[2] * bk[0] - ak[0] * bk[2]
-        nv[2] = ak[0] * bk[1] - ak[1] * bk[0]
-        nn = math.sqrt(nv[0] * nv[0] + nv[1] * nv[1] + nv[2] * nv[2])
+        # Read in place: rows taken as arrays (or a scratch array made per arc) cost atomic
+        # updates of reference counts, contended by every thread of the loop.
+        a0, a1, a2 = a[k, 0], a[k, 1], a[k, 2]
+        b0, b1, b2 = b[k, 0], b[k, 1], b[k, 2]
+        n0 = a1 * b2 - a2 * b1
+        n1 = a2 * b0 - a0 * b2
+        n2 = a0 * b1 - a1 * b0
+        nn = math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
         if nn == 0.0:
             continue  # the same point or antipodes: the build decides without edges
         tol = ON_ARC * nn
-        half = 0.5 * math.atan2(nn, ak[0] * bk[0] + ak[1] * bk[1] + ak[2] * bk[2])
-        m0, m1, m2 = ak[0] + bk[0], ak[1] + bk[1], ak[2] + bk[2]
+        half = 0.5 * math.atan2(nn, a0 * b0 + a1 * b1 + a2 * b2)
+        m0, m1, m2 = a0 + b0, a1 + b1, a2 + b2
         mm = math.sqrt(m0 * m0 + m1 * m1 + m2 * m2)
         for q in range(centres.shape[0]):
             c0, c1, c2 = centres[q, 0], centres[q, 1], centres[q, 2]
             r = radii[q]
-            if abs(nv[0] * c0 + nv[1] * c1 + nv[2] * c2) > math.sin(min(r, 0.5 * math.pi)) * nn:
+            if abs(n0 * c0 + n1 * c1 + n2 * c2) > math.sin(min(r, 0.5 * math.pi)) * nn:
                 continue
             if (m0 * c0 + m1 * c1 + m2 * c2) < math.cos(min(math.pi, half + r)) * mm:
                 continue
             for e in range(q * size, min((q + 1) * size, starts.shape[0])):
-                if _meets(ak, bk, nv[0], nv[1], nv[2], tol, starts, ends, e):
+                if _meets((a0, a1, a2), (b0, b1, b2), n0, n1, n2, tol, starts, ends, e):
                     out[k] = e
                     break
             if out[k] >= 0:
@@ -415,24 +417,29 @@ def _pair_blockers(
     for k in numba.prange(first.shape[0]):
         i, j = first[k], second[k]
         s0, s1, s2, s3 = edge_in[i], edge_out[i], edge_in[j], edge_out[j]
-        a, b = points[i], points[j]
+        # Read in place: a row taken as an array costs two atomic updates of the points'
+        # reference count, contended by every thread of the loop.
+        a0, a1, a2 = points[i, 0], points[i, 1], points[i, 2]
+        b0, b1, b2 = points[j, 0], points[j, 1], points[j, 2]
         found = -1
         v = slot[i] if slot[i] >= 0 else slot[j]
         # The arc's normal and tolerance as the build's test computes them.
-        n0 = a[1] * b[2] - a[2] * b[1]
-        n1 = a[2] * b[0] - a[0] * b[2]
-        n2 = a[0] * b[1] - a[1] * b[0]
+        n0 = a1 * b2 - a2 * b1
+        n1 = a2 * b0 - a0 * b2
+        n2 = a0 * b1 - a1 * b0
         nn = math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
         if v >= 0 and nn != 0.0:
             for m in range(ptr[v], ptr[v + 1]):
                 e = near[m]
                 if e not in (s0, s1, s2, s3) and _meets(
-                    a, b, n0, n1, n2, ON_ARC * nn, starts, ends, e
+                    (a0, a1, a2), (b0, b1, b2), n0, n1, n2, ON_ARC * nn, starts, ends, e
                 ):
                     found = e
                     break
         if found < 0:
-            found = _blocker(a, b, s0, s1, s2, s3, starts, ends, cell_start, cell_edges)
+            found = _blocker(
+                (a0, a1, a2), (b0, b1, b2), s0, s1, s2, s3, starts, ends, cell_start, cell_edges
+            )
         out[k] = found
     return out
 

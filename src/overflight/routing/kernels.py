@@ -61,6 +61,8 @@ def _pjit(func: F) -> F:
 
 
 Float2D = NDArray[np.float64]
+#: A point on the unit sphere, as a value (see _meets).
+Vec3 = tuple[float, float, float]
 Int1D = NDArray[np.int64]
 
 
@@ -201,8 +203,8 @@ def _det(
 
 @_ijit
 def _meets(
-    a: NDArray[np.float64],
-    b: NDArray[np.float64],
+    a: Vec3,
+    b: Vec3,
     n0: float,
     n1: float,
     n2: float,
@@ -213,10 +215,12 @@ def _meets(
 ) -> bool:
     """Whether the minor arc a-b crosses or touches edge e.
 
-    ``n`` is a x b and ``tol`` the distance that counts as on the arc, times |n|.
+    ``n`` is a x b and ``tol`` the distance that counts as on the arc, times |n|. The ends
+    are tuples, not rows of an array: a row taken as an array costs two atomic updates of
+    the array's reference count, contended by every thread of a build.
     """
-    a0, a1, a2 = a[0], a[1], a[2]
-    b0, b1, b2 = b[0], b[1], b[2]
+    a0, a1, a2 = a
+    b0, b1, b2 = b
     c0, c1, c2 = starts[e, 0], starts[e, 1], starts[e, 2]
     d0, d1, d2 = ends[e, 0], ends[e, 1], ends[e, 2]
     abc = n0 * c0 + n1 * c1 + n2 * c2
@@ -249,8 +253,8 @@ def _meets(
 
 @_jit
 def _blocker(
-    a: NDArray[np.float64],
-    b: NDArray[np.float64],
+    a: Vec3,
+    b: Vec3,
     skip0: int,
     skip1: int,
     skip2: int,
@@ -267,8 +271,8 @@ def _blocker(
     found by two sines and two divisions: within a few ulps of the exact points, far inside
     the margin of the cells an edge is registered in, and most of a walk's cost saved.
     """
-    a0, a1, a2 = a[0], a[1], a[2]
-    b0, b1, b2 = b[0], b[1], b[2]
+    a0, a1, a2 = a
+    b0, b1, b2 = b
     n0 = a1 * b2 - a2 * b1
     n1 = a2 * b0 - a0 * b2
     n2 = a0 * b1 - a1 * b0
@@ -328,8 +332,8 @@ def arcs_blocked(
     for i in range(a.shape[0]):
         out[i] = (
             _blocker(
-                a[i],
-                b[i],
+                (a[i, 0], a[i, 1], a[i, 2]),
+                (b[i, 0], b[i, 1], b[i, 2]),
                 skip[i, 0],
                 skip[i, 1],
                 skip[i, 2],
@@ -351,21 +355,25 @@ def _same_side(x: float, y: float) -> bool:
 
 @_jit
 def _is_bitangent(points: Float2D, n_prev: Float2D, n_next: Float2D, i: int, j: int) -> bool:
-    """Whether the great circle through vertices i and j is tangent to the obstacle at both."""
-    pi = points[i]
-    pj = points[j]
+    """Whether the great circle through vertices i and j is tangent to the obstacle at both.
+
+    The vertices are read in place, not taken as rows: a row taken as an array costs two
+    atomic updates of the points' reference count, shared by every thread of the build.
+    """
+    pi0, pi1, pi2 = points[i, 0], points[i, 1], points[i, 2]
+    pj0, pj1, pj2 = points[j, 0], points[j, 1], points[j, 2]
     if not _same_side(
-        n_prev[i, 0] * pj[0] + n_prev[i, 1] * pj[1] + n_prev[i, 2] * pj[2],
-        n_next[i, 0] * pj[0] + n_next[i, 1] * pj[1] + n_next[i, 2] * pj[2],
+        n_prev[i, 0] * pj0 + n_prev[i, 1] * pj1 + n_prev[i, 2] * pj2,
+        n_next[i, 0] * pj0 + n_next[i, 1] * pj1 + n_next[i, 2] * pj2,
     ):
         return False
     if not _same_side(
-        n_prev[j, 0] * pi[0] + n_prev[j, 1] * pi[1] + n_prev[j, 2] * pi[2],
-        n_next[j, 0] * pi[0] + n_next[j, 1] * pi[1] + n_next[j, 2] * pi[2],
+        n_prev[j, 0] * pi0 + n_prev[j, 1] * pi1 + n_prev[j, 2] * pi2,
+        n_next[j, 0] * pi0 + n_next[j, 1] * pi1 + n_next[j, 2] * pi2,
     ):
         return False
     # Antipodal vertices are joined by no minor arc.
-    return bool(pi[0] * pj[0] + pi[1] * pj[1] + pi[2] * pj[2] >= -1.0 + 1e-12)
+    return bool(pi0 * pj0 + pi1 * pj1 + pi2 * pj2 >= -1.0 + 1e-12)
 
 
 @_pjit
@@ -431,7 +439,19 @@ def _clear_of(
     """Whether the arc p-q meets none of a grid's edges (an empty grid: trivially)."""
     return (
         starts.shape[0] == 0
-        or _blocker(p, q, -1, -1, -1, -1, starts, ends, cell_start, cell_edges) == -1
+        or _blocker(
+            (p[0], p[1], p[2]),
+            (q[0], q[1], q[2]),
+            -1,
+            -1,
+            -1,
+            -1,
+            starts,
+            ends,
+            cell_start,
+            cell_edges,
+        )
+        == -1
     )
 
 
@@ -551,9 +571,22 @@ def _end_leg_blocked(
     tol = ON_ARC * math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
     for k in range(min(BLOCKERS, blockers[BLOCKERS])):
         e = blockers[k]
-        if e not in (skip0, skip1, skip2, skip3) and _meets(a, b, n0, n1, n2, tol, starts, ends, e):
+        if e not in (skip0, skip1, skip2, skip3) and _meets(
+            (a[0], a[1], a[2]), (b[0], b[1], b[2]), n0, n1, n2, tol, starts, ends, e
+        ):
             return True
-    e = _blocker(a, b, skip0, skip1, skip2, skip3, starts, ends, cell_start, cell_edges)
+    e = _blocker(
+        (a[0], a[1], a[2]),
+        (b[0], b[1], b[2]),
+        skip0,
+        skip1,
+        skip2,
+        skip3,
+        starts,
+        ends,
+        cell_start,
+        cell_edges,
+    )
     if e >= 0:
         blockers[blockers[BLOCKERS] % BLOCKERS] = e
         blockers[BLOCKERS] += 1
@@ -627,8 +660,7 @@ def shortest_path(
     """
     if (
         try_direct
-        and _blocker(origin, destination, -1, -1, -1, -1, starts, ends, cell_start, cell_edges)
-        == -1
+        and _clear_of(origin, destination, starts, ends, cell_start, cell_edges)
         and _clear_of(origin, destination, more_starts, more_ends, more_cell_start, more_cell_edges)
     ):
         return _angle(origin, destination), np.empty(0, dtype=np.int64)
@@ -788,8 +820,8 @@ def pair_blockers(
         i = first[k]
         j = second[k]
         out[k] = _blocker(
-            points[i],
-            points[j],
+            (points[i, 0], points[i, 1], points[i, 2]),
+            (points[j, 0], points[j, 1], points[j, 2]),
             edge_in[i],
             edge_out[i],
             edge_in[j],
