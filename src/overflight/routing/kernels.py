@@ -547,8 +547,8 @@ BLOCKERS = 32
 
 @_jit
 def _end_leg_blocked(
-    a: NDArray[np.float64],
-    b: NDArray[np.float64],
+    a: Vec3,
+    b: Vec3,
     skip0: int,
     skip1: int,
     skip2: int,
@@ -565,19 +565,19 @@ def _end_leg_blocked(
     whole sector from a place), so the last BLOCKERS edges found are tried before the grid
     is walked; ``blockers`` holds them, then the count of edges found.
     """
-    n0 = a[1] * b[2] - a[2] * b[1]
-    n1 = a[2] * b[0] - a[0] * b[2]
-    n2 = a[0] * b[1] - a[1] * b[0]
+    a0, a1, a2 = a
+    b0, b1, b2 = b
+    n0 = a1 * b2 - a2 * b1
+    n1 = a2 * b0 - a0 * b2
+    n2 = a0 * b1 - a1 * b0
     tol = ON_ARC * math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
     for k in range(min(BLOCKERS, blockers[BLOCKERS])):
         e = blockers[k]
-        if e not in (skip0, skip1, skip2, skip3) and _meets(
-            (a[0], a[1], a[2]), (b[0], b[1], b[2]), n0, n1, n2, tol, starts, ends, e
-        ):
+        if e not in (skip0, skip1, skip2, skip3) and _meets(a, b, n0, n1, n2, tol, starts, ends, e):
             return True
     e = _blocker(
-        (a[0], a[1], a[2]),
-        (b[0], b[1], b[2]),
+        a,
+        b,
         skip0,
         skip1,
         skip2,
@@ -692,6 +692,8 @@ def shortest_path(
     # Whether there are further obstacles to test legs against (rows are taken as arrays only
     # then: see _angle_to).
     more = more_starts.shape[0] > 0
+    o0, o1, o2 = origin[0], origin[1], origin[2]
+    d0, d1, d2 = destination[0], destination[1], destination[2]
     start_blockers = np.zeros(BLOCKERS + 1, dtype=np.int64)
     goal_blockers = np.zeros(BLOCKERS + 1, dtype=np.int64)
     goal_parent = -1
@@ -713,8 +715,8 @@ def shortest_path(
         if code >= 2 * n:
             v = code - 2 * n
             if not _end_leg_blocked(
-                points[v],
-                destination,
+                (points[v, 0], points[v, 1], points[v, 2]),
+                (d0, d1, d2),
                 edge_in[v],
                 edge_out[v],
                 -1,
@@ -724,8 +726,11 @@ def shortest_path(
                 ends,
                 cell_start,
                 cell_edges,
-            ) and _clear_of(
-                points[v], destination, more_starts, more_ends, more_cell_start, more_cell_edges
+            ) and (
+                not more
+                or _clear_of(
+                    points[v], destination, more_starts, more_ends, more_cell_start, more_cell_edges
+                )
             ):
                 goal_parent = v
                 best = f
@@ -736,8 +741,8 @@ def shortest_path(
             if closed[v] == stamp or g[v] <= start_d[v]:
                 continue
             if _end_leg_blocked(
-                origin,
-                points[v],
+                (o0, o1, o2),
+                (points[v, 0], points[v, 1], points[v, 2]),
                 -1,
                 -1,
                 edge_in[v],
@@ -747,8 +752,11 @@ def shortest_path(
                 ends,
                 cell_start,
                 cell_edges,
-            ) or not _clear_of(
-                origin, points[v], more_starts, more_ends, more_cell_start, more_cell_edges
+            ) or (
+                more
+                and not _clear_of(
+                    origin, points[v], more_starts, more_ends, more_cell_start, more_cell_edges
+                )
             ):
                 continue
             g[v] = start_d[v]
