@@ -27,6 +27,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from overflight._config import compiled_queries
 from overflight.data.airspace import data_fingerprint, states
 from overflight.geo.ellipsoid import cumulative_km, densify_array
 from overflight.models import LonLat, StateTransit, Track
@@ -701,12 +702,53 @@ def _tau_along(
     """
     if not ends:
         return []
-    packed, codes = _shipped_edges()
+    packed, _ = _shipped_edges()
     kms = np.array([km for km, _, _ in ends])
     inward = np.array([way for _, way, _ in ends])
     both = route.points_at(np.concatenate([kms, kms + inward * 0.1]))
     xy = both[: len(ends)]
     at, ahead_of = xy.tolist(), both[len(ends) :].tolist()
+    crossed = _crossed_edges(xy, [states for _, _, states in ends])
+    out: list[float | None] = []
+    for (lon, lat), ahead, k in zip(at, ahead_of, crossed, strict=True):
+        if k < 0:
+            out.append(None)
+            continue
+        cos_lat = math.cos(math.radians(lat))
+        heading = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
+        (x0, y0), (x1, y1) = packed.starts[k].tolist(), packed.ends[k].tolist()
+        edge = ((x1 - x0) * cos_lat, y1 - y0)
+        norm = math.hypot(*heading) * math.hypot(*edge)
+        sine = abs(heading[0] * edge[1] - heading[1] * edge[0]) / norm if norm > 0.0 else 1.0
+        out.append(TAU_KM / max(sine, 1e-6))
+    return out
+
+
+def _crossed_edges(xy: Float, states: Sequence[frozenset[str]]) -> list[int]:
+    """Per point, the edge of its states' shipped polygons that it is on (-1: none).
+
+    The nearest edge within _ON_EDGE_DEG of the point (the lowest of equals): in a compiled
+    loop where the thread's queries are compiled, else from the grid's cells in numpy and
+    GEOS's distances, the same numbers (``chunk_kernels.segment_distance`` is GEOS's).
+    """
+    packed, codes = _shipped_edges()
+    if compiled_queries():
+        from overflight.routing import chunk_kernels
+
+        index = _code_index()
+        allowed = [[index[c] for c in s if c in index] for s in states]
+        found: list[int] = chunk_kernels.crossed_edges(
+            np.ascontiguousarray(xy),
+            np.array([k for a in allowed for k in a], dtype=np.int64),
+            np.cumsum([0, *map(len, allowed)], dtype=np.int64),
+            packed.keys,
+            packed.entries,
+            packed.starts,
+            packed.ends,
+            packed.owner,
+            _ON_EDGE_DEG,
+        ).tolist()
+        return found
     box, seg = packed.near(xy - _ON_EDGE_DEG, xy + _ON_EDGE_DEG)
     # The grid gives every edge of the cells (hundreds): only an edge whose box reaches the
     # point can be within _ON_EDGE_DEG of it, and only those of the states asked count.
@@ -719,7 +761,7 @@ def _tau_along(
     box, seg = box[close], seg[close]
     mine = np.array(
         [
-            codes[o] in ends[e][2]
+            codes[o] in states[e]
             for e, o in zip(box.tolist(), packed.owner[seg].tolist(), strict=True)
         ],
         dtype=bool,
@@ -733,22 +775,16 @@ def _tau_along(
     order = np.lexsort((gap, box))
     order = order[gap[order] <= _ON_EDGE_DEG]
     first = order[np.concatenate([[True], box[order][1:] != box[order][:-1]])[: len(order)]]
-    crossed = dict(zip(box[first].tolist(), seg[first].tolist(), strict=True))
-    out: list[float | None] = []
-    for e in range(len(ends)):
-        if e not in crossed:
-            out.append(None)
-            continue
-        lon, lat = at[e]
-        ahead = ahead_of[e]
-        cos_lat = math.cos(math.radians(lat))
-        heading = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
-        (x0, y0), (x1, y1) = packed.starts[crossed[e]].tolist(), packed.ends[crossed[e]].tolist()
-        edge = ((x1 - x0) * cos_lat, y1 - y0)
-        norm = math.hypot(*heading) * math.hypot(*edge)
-        sine = abs(heading[0] * edge[1] - heading[1] * edge[0]) / norm if norm > 0.0 else 1.0
-        out.append(TAU_KM / max(sine, 1e-6))
-    return out
+    crossed = [-1] * len(xy)
+    for e, edge in zip(box[first].tolist(), seg[first].tolist(), strict=True):
+        crossed[e] = edge
+    return crossed
+
+
+@cache
+def _code_index() -> dict[str, int]:
+    """Each state's index among the shipped edges' owners."""
+    return {c: k for k, c in enumerate(_shipped_edges()[1])}
 
 
 def _join_short(runs: list[list[Any]]) -> list[list[Any]]:
