@@ -23,6 +23,7 @@ Dask distributed cluster, whose workers keep the planners they built between tas
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -259,17 +260,25 @@ def _run_locally(
         _prepare(closed)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
-    ) as pool:
-        futures = [pool.submit(run_task, task) for task in tasks]
-        try:
-            for future in as_completed(futures):
-                written(store.write(future.result()))
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    # A forked worker's collections would walk every object it inherits (the imports, the
+    # planners: most of each full collection's work, a tenth of a chunk's time) and write to
+    # their pages: frozen before the fork, they are left out and stay shared. The parent's
+    # own objects are collected again once the workers are done.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+        ) as pool:
+            futures = [pool.submit(run_task, task) for task in tasks]
+            try:
+                for future in as_completed(futures):
+                    written(store.write(future.result()))
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    finally:
+        gc.unfreeze()
 
 
 def _run_on_dask(
