@@ -310,10 +310,18 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
     keep[later] = False
     points, route_of = points[keep], owner[leg[keep]]
     bounds = np.searchsorted(route_of, np.arange(len(paths) + 1))
+    # Only the routes that reach or cross ±180 are cut (a call each): found for all at once.
+    lon = points[:, 0]
+    jumps = np.abs(np.diff(lon)) > 180.0
+    jumps[bounds[1:-1] - 1] = False  # from one route's last point to the next one's first
+    cut = np.zeros(len(paths), dtype=bool)
+    cut[route_of[:-1][jumps]] = True
+    cut[route_of[np.abs(lon) == 180.0]] = True
     line_route: list[int] = []
     coords: list[Float] = []
-    for r in range(len(paths)):
-        for part in _cut(points[bounds[r] : bounds[r + 1]]):
+    for r, crosses in enumerate(cut.tolist()):
+        run = points[bounds[r] : bounds[r + 1]]
+        for part in _cut(run) if crosses else (run,):
             if len(part) > 1:
                 coords.append(part)
                 line_route.append(r)

@@ -15,6 +15,7 @@ Sahara, a dependency inside its sovereign), counting those km once.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -563,17 +564,16 @@ def _segments(crossings: Sequence[tuple[float, float, str]], total_km: float) ->
             spans[-1][1] = b
         elif b > a:
             spans.append([a, b, b])
-    # The crossings over each stretch (those that start before it and end after), in order.
-    first = np.array([c[0] for c in crossings])
-    last = np.array([c[1] for c in crossings])
-    where = np.array(spans).reshape(-1, 3)
-    row, column = np.nonzero((first <= where[:, :1]) & (last >= where[:, 2:]))
-    bounds = np.searchsorted(row, np.arange(len(spans) + 1)).tolist()
-    chosen = column.tolist()
-    return [
-        (a, b, [crossings[j] for j in chosen[bounds[k] : bounds[k + 1]]])
-        for k, (a, b, _) in enumerate(spans)
-    ]
+    # The crossings over each stretch (those that start before it and end after), in order:
+    # the stretches' starts and unextended ends both increase, so each crossing is over a run
+    # of stretches.
+    begins = [a for a, _, _ in spans]
+    stops = [b for _, _, b in spans]
+    over: list[list[tuple[float, float, str]]] = [[] for _ in spans]
+    for c in crossings:
+        for k in range(bisect.bisect_left(begins, c[0]), bisect.bisect_right(stops, c[1])):
+            over[k].append(c)
+    return [(a, b, over[k]) for k, (a, b, _) in enumerate(spans)]
 
 
 def _deep_by_state(probes: Sequence[tuple[float, float, frozenset[str]]]) -> list[bool]:
@@ -765,21 +765,23 @@ def _tau_along(
     states: list[frozenset[str]] = []
     for ends, route in asked:
         if ends:
-            kms = np.array([km for km, _, _ in ends])
-            inward = np.array([way for _, way, _ in ends])
-            both = route.points_at(np.concatenate([kms, kms + inward * 0.1])).tolist()
+            kms = [km for km, _, _ in ends]
+            both = route.points_at(kms + [km + way * 0.1 for km, way, _ in ends]).tolist()
             at += both[: len(ends)]
             ahead_of += both[len(ends) :]
             states += [codes for _, _, codes in ends]
     crossed = _crossed_edges(np.array(at, dtype=np.float64).reshape(-1, 2), states)
+    edges = np.array(crossed, dtype=np.int64)
+    edge_starts, edge_ends = packed.starts[edges].tolist(), packed.ends[edges].tolist()
     reach: list[float | None] = []
-    for (lon, lat), ahead, k in zip(at, ahead_of, crossed, strict=True):
+    for (lon, lat), ahead, k, (x0, y0), (x1, y1) in zip(
+        at, ahead_of, crossed, edge_starts, edge_ends, strict=True
+    ):
         if k < 0:
             reach.append(None)
             continue
         cos_lat = math.cos(math.radians(lat))
         heading = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
-        (x0, y0), (x1, y1) = packed.starts[k].tolist(), packed.ends[k].tolist()
         edge = ((x1 - x0) * cos_lat, y1 - y0)
         norm = math.hypot(*heading) * math.hypot(*edge)
         sine = abs(heading[0] * edge[1] - heading[1] * edge[0]) / norm if norm > 0.0 else 1.0
