@@ -163,3 +163,19 @@ def test_the_compiled_points_along_a_route_are_the_transit_reports_to_the_bit() 
     )
     kms = np.concatenate([kms, rng.uniform(-10.0, offset + 10.0, 5000)]).tolist()
     assert compiled.points_at(kms).tobytes() == plain.points_at(kms).tobytes()
+
+
+def test_a_route_is_reported_alike_in_a_chunk_and_alone() -> None:
+    """A chunk attributes its routes together (one look-up for all): each as it would alone."""
+    places = [resolve_place(c).lonlat for c in AIRPORTS]
+    finder = searcher(planner_of(Closure(())))
+    paths = [
+        [LonLat(27.0, -29.3), LonLat(29.5, -29.6)],
+        [LonLat(12.30, 43.93), LonLat(12.60, 43.94)],
+        [LonLat(7.55, 47.60), LonLat(8.60, 47.68), LonLat(7.60, 48.60)],
+        *([a, b] for a, b in itertools.combinations(places, 2)),
+    ]
+    together = fast_routes(finder, paths)
+    alone = [fast_routes(finder, [path])[0] for path in paths]
+    assert together == alone
+    assert sum(len(r.states) > 2 for r in together) > 50

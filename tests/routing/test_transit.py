@@ -232,3 +232,75 @@ def test_a_stretch_that_rounding_of_the_cuts_extends_keeps_the_states_over_it() 
     assert [s.code for s in stretches] == ["FJ", "NZ"]
     assert stretches[0].distance_km == pytest.approx(30.0, abs=JOIN_KM)
     assert sum(s.distance_km for s in stretches) + high_seas_km == pytest.approx(total)
+
+
+def _edge_points(count: int) -> tuple[NDArray[np.float64], list[frozenset[str]]]:
+    """Points on, near and off the shipped polygons' edges, with the states each may be on.
+
+    On an edge, at its vertices, a few ten-millionths of a degree off it (either side of the
+    look-up's reach); each asks for the edge's own state, a neighbour, both, or another.
+    """
+    from overflight.routing.transit import _shipped_edges
+
+    packed, codes = _shipped_edges()
+    rng = np.random.default_rng(16)
+    edge = rng.integers(0, len(packed.starts), count)
+    t = rng.choice([0.0, 1.0, 0.5, *rng.uniform(0.0, 1.0, 5)], count)
+    xy = packed.starts[edge] + t[:, None] * (packed.ends[edge] - packed.starts[edge])
+    xy += rng.choice([0.0, 0.0, 5e-8, -9e-8, 1.5e-7, 3e-7], (count, 2))
+    own = [codes[o] for o in packed.owner[edge].tolist()]
+    other = [codes[k] for k in rng.integers(0, len(codes), count).tolist()]
+    pick = rng.integers(0, 3, count).tolist()
+    asked = [
+        frozenset([o]) if p == 0 else frozenset([o, x]) if p == 1 else frozenset([x])
+        for o, x, p in zip(own, other, pick, strict=True)
+    ]
+    return xy, asked
+
+
+def test_the_compiled_and_the_numpy_edge_look_ups_are_the_same() -> None:
+    """A one-shot report looks up edges in numpy and GEOS, a batch compiled: the same edges."""
+    from overflight._config import use_compiled_queries
+    from overflight.routing.transit import _crossed_edges
+
+    xy, asked = _edge_points(20_000)
+    answers = []
+    for compiled in (True, False):
+        use_compiled_queries(compiled)
+        try:
+            answers.append(_crossed_edges(xy, asked))
+        finally:
+            use_compiled_queries(True)
+    assert answers[0] == answers[1]
+    found = sum(k >= 0 for k in answers[0])
+    assert 5_000 < found < 19_000  # points on edges found, points off them or of others not
+
+
+def test_the_compiled_distance_to_a_segment_is_geos_to_the_bit() -> None:
+    """The look-up's threshold and ties read GEOS's distances: the kernel's are the same."""
+    from overflight.routing.chunk_kernels import segment_distance
+
+    rng = np.random.default_rng(9)
+    a = rng.uniform(-180.0, 180.0, (5_000, 2))
+    b = a + rng.normal(0.0, 0.05, (5_000, 2))
+    b[:100] = a[:100]  # segments of one point
+    t = rng.uniform(-0.2, 1.2, 5_000)
+    p = a + t[:, None] * (b - a) + rng.normal(0.0, 1e-7, (5_000, 2))
+    geos = shapely.distance(shapely.linestrings(np.stack([a, b], axis=1)), shapely.points(p))
+    mine = [segment_distance(*p[k], *a[k], *b[k]) for k in range(len(p))]
+    assert mine == geos.tolist()
+
+
+@pytest.mark.parametrize("name", sorted(PATHS))
+def test_the_compiled_and_the_numpy_reports_are_the_same(name: str) -> None:
+    from overflight._config import use_compiled_queries
+
+    reports = []
+    for compiled in (True, False):
+        use_compiled_queries(compiled)
+        try:
+            reports.append(transit_report(PATHS[name]))
+        finally:
+            use_compiled_queries(True)
+    assert reports[0].transit == reports[1].transit
+    assert reports[0].high_seas_km == reports[1].high_seas_km

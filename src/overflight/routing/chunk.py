@@ -18,8 +18,9 @@ Here the same steps run over a whole chunk of pairs in vectorised calls:
 5. a route that touches a denied state's shrunk polygon fails the check, the test of
    :func:`overflight.routing.verify.check_route`, on the same 5 km spacing;
 6. the report's filters apply (a stretch counts when it enters the shrunk polygon and is at
-   least 50 m long), and :func:`overflight.routing.transit.attribute` turns the stretches
-   into the states crossed, as it does for the transit report, so the list is the report's.
+   least 50 m long), and :func:`overflight.routing.transit.attribute_many` turns the
+   stretches into the states crossed, as ``attribute`` does for the transit report (the same
+   answers, the chunk's look-ups asked together), so the list is the report's.
 
 The edges and their grid are kept as arrays in the cache directory (``data/packed.py``), so
 a batch starts without building them.
@@ -50,7 +51,7 @@ from overflight.geo.sphere import EARTH_RADIUS_KM, split_antimeridian, to_lonlat
 from overflight.models import KM_PER_NM, LonLat
 from overflight.routing import chunk_kernels
 from overflight.routing.planner import Planner
-from overflight.routing.transit import MIN_KM, STEP_KM, RouteLine, attribute
+from overflight.routing.transit import MIN_KM, STEP_KM, RouteLine, attribute_many
 from overflight.routing.verify import TOLERANCE_DEG, shrunk_area
 
 __all__ = [
@@ -309,10 +310,18 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
     keep[later] = False
     points, route_of = points[keep], owner[leg[keep]]
     bounds = np.searchsorted(route_of, np.arange(len(paths) + 1))
+    # Only the routes that reach or cross ±180 are cut (a call each): found for all at once.
+    lon = points[:, 0]
+    jumps = np.abs(np.diff(lon)) > 180.0
+    jumps[bounds[1:-1] - 1] = False  # from one route's last point to the next one's first
+    cut = np.zeros(len(paths), dtype=bool)
+    cut[route_of[:-1][jumps]] = True
+    cut[route_of[np.abs(lon) == 180.0]] = True
     line_route: list[int] = []
     coords: list[Float] = []
-    for r in range(len(paths)):
-        for part in _cut(points[bounds[r] : bounds[r + 1]]):
+    for r, crosses in enumerate(cut.tolist()):
+        run = points[bounds[r] : bounds[r + 1]]
+        for part in _cut(run) if crosses else (run,):
             if len(part) > 1:
                 coords.append(part)
                 line_route.append(r)
@@ -344,14 +353,13 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
     distance = [0.0] * len(paths)
     for k, r in enumerate(owner.tolist()):
         distance[r] += leg_km[k]
+    kept = [
+        [(offset_km[j] + a, offset_km[j] + z, code) for j, a, z, code in found if z - a >= MIN_KM]
+        for found in inside
+    ]
+    attributed = attribute_many(list(zip(kept, total_km, lines, strict=True)))
     out = []
-    for r, path in enumerate(paths):
-        kept = [
-            (offset_km[j] + lo, offset_km[j] + hi, code)
-            for j, lo, hi, code in inside[r]
-            if hi - lo >= MIN_KM
-        ]
-        stretches, high_seas_km = attribute(kept, total_km[r], lines[r])
+    for r, (path, (stretches, high_seas_km)) in enumerate(zip(paths, attributed, strict=True)):
         out.append(
             FastRoute(
                 waypoints=tuple(path),

@@ -15,6 +15,7 @@ Sahara, a dependency inside its sovereign), counting those km once.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -27,6 +28,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from overflight._config import compiled_queries
 from overflight.data.airspace import data_fingerprint, states
 from overflight.geo.ellipsoid import cumulative_km, densify_array
 from overflight.models import LonLat, StateTransit, Track
@@ -496,6 +498,64 @@ def attribute(
     Returns the crossings in order of entry, and the km over no state; the states' km
     plus the high seas equal ``total_km``.
     """
+    return attribute_many([(crossings, total_km, route)])[0]
+
+
+#: A route as :func:`attribute` takes it: its crossings, its length and its line.
+Crossings = tuple[Sequence[tuple[float, float, str]], float, RouteLine]
+
+
+def attribute_many(
+    routes: Sequence[Crossings],
+) -> list[tuple[tuple[Stretch, ...], float]]:
+    """:func:`attribute` of each route, the same answers, with the look-ups of all asked at once.
+
+    The depth tests of the stretches' middles and the look-ups of the edges crossed are
+    each asked once for the routes together (per state for the depth tests): a batch of
+    routes pays their calls' cost once rather than once a route.
+    """
+    segments = [_segments(crossings, total_km) for crossings, total_km, _ in routes]
+    probed = [
+        [k for k, (a, b, over) in enumerate(segs) if len(over) > 1 and b - a > 2 * GROWTH_KM]
+        for segs in segments
+    ]
+    probes: list[tuple[float, float, frozenset[str]]] = []
+    for (_, _, route), segs, ks in zip(routes, segments, probed, strict=True):
+        if ks:
+            middles = route.points_at([(segs[k][0] + segs[k][1]) / 2.0 for k in ks]).tolist()
+            probes += [
+                (lon, lat, frozenset([c[2]]))
+                for k, (lon, lat) in zip(ks, middles, strict=True)
+                for c in segs[k][2]
+            ]
+    verdicts = iter(_deep_by_state(probes))
+    labelled = []
+    for segs, ks in zip(segments, probed, strict=True):
+        claims = {k: frozenset(c[2] for c in segs[k][2] if next(verdicts)) for k in ks}
+        labelled.append(_runs(segs, claims))
+    # Both moves ask how far along the route it is TAU_KM inside a polygon: asked at once. A
+    # split moves only where two states' runs meet, never an end next to the high seas, so
+    # those ends are where they will be when the second move reads them.
+    asked = []
+    for runs, splits in labelled:
+        enter_leave = _split_ends(splits)
+        shore = _shore_ends(runs)
+        ends = enter_leave + [(runs[k][side], 1.0 - 2.0 * side, runs[k][2]) for k, side in shore]
+        asked.append((len(enter_leave), shore, ends))
+    reaches = _tau_along([(a[2], r[2]) for a, r in zip(asked, routes, strict=True)])
+    out = []
+    for (runs, splits), (moved, shore, _), reach in zip(labelled, asked, reaches, strict=True):
+        _place_splits(runs, splits, reach[:moved])
+        runs = _join_short(_to_source_border(runs, shore, reach[moved:]))
+        out.append((_stretches(runs), float(sum(b - a for a, b, label in runs if not label))))
+    return out
+
+
+Segment = tuple[float, float, list[tuple[float, float, str]]]
+
+
+def _segments(crossings: Sequence[tuple[float, float, str]], total_km: float) -> list[Segment]:
+    """The route cut where a crossing starts or ends: (start, end, the crossings over it)."""
     cuts = sorted({0.0, total_km, *(c[0] for c in crossings), *(c[1] for c in crossings)})
     # (start, end, end before a rounding of the cuts extended it) of each stretch between cuts
     spans: list[list[float]] = []
@@ -504,28 +564,38 @@ def attribute(
             spans[-1][1] = b
         elif b > a:
             spans.append([a, b, b])
-    # The crossings over each stretch (those that start before it and end after), in order.
-    first = np.array([c[0] for c in crossings])
-    last = np.array([c[1] for c in crossings])
-    where = np.array(spans).reshape(-1, 3)
-    row, column = np.nonzero((first <= where[:, :1]) & (last >= where[:, 2:]))
-    bounds = np.searchsorted(row, np.arange(len(spans) + 1)).tolist()
-    chosen = column.tolist()
-    segments = [
-        (a, b, [crossings[j] for j in chosen[bounds[k] : bounds[k + 1]]])
-        for k, (a, b, _) in enumerate(spans)
-    ]
-    probed = [
-        k for k, (a, b, over) in enumerate(segments) if len(over) > 1 and b - a > 2 * GROWTH_KM
-    ]
-    middles = route.points_at([(segments[k][0] + segments[k][1]) / 2.0 for k in probed]).tolist()
-    probes = [
-        (lon, lat, frozenset([c[2]]))
-        for k, (lon, lat) in zip(probed, middles, strict=True)
-        for c in segments[k][2]
-    ]
-    verdicts = iter(_deep_many(probes, CLAIM_DEPTH_KM))
-    claims = {k: frozenset(c[2] for c in segments[k][2] if next(verdicts)) for k in probed}
+    # The crossings over each stretch (those that start before it and end after), in order:
+    # the stretches' starts and unextended ends both increase, so each crossing is over a run
+    # of stretches.
+    begins = [a for a, _, _ in spans]
+    stops = [b for _, _, b in spans]
+    over: list[list[tuple[float, float, str]]] = [[] for _ in spans]
+    for c in crossings:
+        for k in range(bisect.bisect_left(begins, c[0]), bisect.bisect_right(stops, c[1])):
+            over[k].append(c)
+    return [(a, b, over[k]) for k, (a, b, _) in enumerate(spans)]
+
+
+def _deep_by_state(probes: Sequence[tuple[float, float, frozenset[str]]]) -> list[bool]:
+    """:func:`_deep_many` of probes of one state each, asked once per state.
+
+    Each probe's answer is its own (one GEOS test of its points): the same in any company.
+    """
+    by_state: dict[frozenset[str], list[int]] = {}
+    for k, p in enumerate(probes):
+        by_state.setdefault(p[2], []).append(k)
+    found = [False] * len(probes)
+    for mine in by_state.values():
+        deep = _deep_many([probes[k] for k in mine], CLAIM_DEPTH_KM)
+        for k, verdict in zip(mine, deep, strict=True):
+            found[k] = verdict
+    return found
+
+
+def _runs(
+    segments: list[Segment], claims: dict[int, frozenset[str]]
+) -> tuple[list[list[Any]], list[Split]]:
+    """Runs of the route labelled with the states it is attributed to, and the slivers' splits."""
     runs: list[list[Any]] = []
     splits: list[Split] = []
     for k, (a, b, over) in enumerate(segments):
@@ -539,17 +609,7 @@ def attribute(
             runs[-1][1] = b
         else:
             runs.append([a, b, label])
-    # Both moves ask how far along the route it is TAU_KM inside a polygon: asked at once. A
-    # split moves only where two states' runs meet, never an end next to the high seas, so
-    # those ends are where they will be when the second move reads them.
-    enter_leave = _split_ends(splits)
-    shore = _shore_ends(runs)
-    reach = _tau_along(
-        enter_leave + [(runs[k][side], 1.0 - 2.0 * side, runs[k][2]) for k, side in shore], route
-    )
-    _place_splits(runs, splits, reach[: len(enter_leave)])
-    runs = _join_short(_to_source_border(runs, shore, reach[len(enter_leave) :]))
-    return _stretches(runs), float(sum(b - a for a, b, label in runs if not label))
+    return runs, splits
 
 
 #: Where a sliver's runs meet, and the estimates of where the border is there: (lowest,
@@ -690,23 +750,77 @@ def _to_source_border(
 
 
 def _tau_along(
-    ends: Sequence[tuple[float, float, frozenset[str]]],
-    route: RouteLine,
-) -> list[float | None]:
-    """How far along the route it is TAU_KM inside a polygon whose edge it crosses.
+    asked: Sequence[tuple[Sequence[tuple[float, float, frozenset[str]]], RouteLine]],
+) -> list[list[float | None]]:
+    """How far along each route it is TAU_KM inside a polygon whose edge it crosses.
 
-    Each end is (km along the route, +1 or -1 for the way into the polygon, the states
-    whose polygon it may be); the answer is TAU_KM / sin(angle between the route and that
-    edge), or None when no edge of those states is there.
+    For each route, its ends: (km along the route, +1 or -1 for the way into the polygon,
+    the states whose polygon it may be); the answer is TAU_KM / sin(angle between the route
+    and that edge), or None when no edge of those states is there. The edges of every
+    route's ends are looked up at once.
     """
-    if not ends:
-        return []
+    packed, _ = _shipped_edges()
+    at: list[list[float]] = []
+    ahead_of: list[list[float]] = []
+    states: list[frozenset[str]] = []
+    for ends, route in asked:
+        if ends:
+            kms = [km for km, _, _ in ends]
+            both = route.points_at(kms + [km + way * 0.1 for km, way, _ in ends]).tolist()
+            at += both[: len(ends)]
+            ahead_of += both[len(ends) :]
+            states += [codes for _, _, codes in ends]
+    crossed = _crossed_edges(np.array(at, dtype=np.float64).reshape(-1, 2), states)
+    edges = np.array(crossed, dtype=np.int64)
+    edge_starts, edge_ends = packed.starts[edges].tolist(), packed.ends[edges].tolist()
+    reach: list[float | None] = []
+    for (lon, lat), ahead, k, (x0, y0), (x1, y1) in zip(
+        at, ahead_of, crossed, edge_starts, edge_ends, strict=True
+    ):
+        if k < 0:
+            reach.append(None)
+            continue
+        cos_lat = math.cos(math.radians(lat))
+        heading = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
+        edge = ((x1 - x0) * cos_lat, y1 - y0)
+        norm = math.hypot(*heading) * math.hypot(*edge)
+        sine = abs(heading[0] * edge[1] - heading[1] * edge[0]) / norm if norm > 0.0 else 1.0
+        reach.append(TAU_KM / max(sine, 1e-6))
+    out = []
+    start = 0
+    for ends, _ in asked:
+        out.append(reach[start : start + len(ends)])
+        start += len(ends)
+    return out
+
+
+def _crossed_edges(xy: Float, states: Sequence[frozenset[str]]) -> list[int]:
+    """Per point, the edge of its states' shipped polygons that it is on (-1: none).
+
+    The nearest edge within _ON_EDGE_DEG of the point (the lowest of equals): in a compiled
+    loop where the thread's queries are compiled, else from the grid's cells in numpy and
+    GEOS's distances, the same numbers (``chunk_kernels.segment_distance`` is GEOS's).
+    """
     packed, codes = _shipped_edges()
-    kms = np.array([km for km, _, _ in ends])
-    inward = np.array([way for _, way, _ in ends])
-    both = route.points_at(np.concatenate([kms, kms + inward * 0.1]))
-    xy = both[: len(ends)]
-    at, ahead_of = xy.tolist(), both[len(ends) :].tolist()
+    if not states:
+        return []
+    if compiled_queries():
+        from overflight.routing import chunk_kernels
+
+        index = _code_index()
+        allowed = [[index[c] for c in s if c in index] for s in states]
+        found: list[int] = chunk_kernels.crossed_edges(
+            np.ascontiguousarray(xy),
+            np.array([k for a in allowed for k in a], dtype=np.int64),
+            np.array([0, *itertools.accumulate(map(len, allowed))], dtype=np.int64),
+            packed.keys,
+            packed.entries,
+            packed.starts,
+            packed.ends,
+            packed.owner,
+            _ON_EDGE_DEG,
+        ).tolist()
+        return found
     box, seg = packed.near(xy - _ON_EDGE_DEG, xy + _ON_EDGE_DEG)
     # The grid gives every edge of the cells (hundreds): only an edge whose box reaches the
     # point can be within _ON_EDGE_DEG of it, and only those of the states asked count.
@@ -719,7 +833,7 @@ def _tau_along(
     box, seg = box[close], seg[close]
     mine = np.array(
         [
-            codes[o] in ends[e][2]
+            codes[o] in states[e]
             for e, o in zip(box.tolist(), packed.owner[seg].tolist(), strict=True)
         ],
         dtype=bool,
@@ -733,22 +847,16 @@ def _tau_along(
     order = np.lexsort((gap, box))
     order = order[gap[order] <= _ON_EDGE_DEG]
     first = order[np.concatenate([[True], box[order][1:] != box[order][:-1]])[: len(order)]]
-    crossed = dict(zip(box[first].tolist(), seg[first].tolist(), strict=True))
-    out: list[float | None] = []
-    for e in range(len(ends)):
-        if e not in crossed:
-            out.append(None)
-            continue
-        lon, lat = at[e]
-        ahead = ahead_of[e]
-        cos_lat = math.cos(math.radians(lat))
-        heading = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
-        (x0, y0), (x1, y1) = packed.starts[crossed[e]].tolist(), packed.ends[crossed[e]].tolist()
-        edge = ((x1 - x0) * cos_lat, y1 - y0)
-        norm = math.hypot(*heading) * math.hypot(*edge)
-        sine = abs(heading[0] * edge[1] - heading[1] * edge[0]) / norm if norm > 0.0 else 1.0
-        out.append(TAU_KM / max(sine, 1e-6))
-    return out
+    crossed = [-1] * len(xy)
+    for e, edge in zip(box[first].tolist(), seg[first].tolist(), strict=True):
+        crossed[e] = edge
+    return crossed
+
+
+@cache
+def _code_index() -> dict[str, int]:
+    """Each state's index among the shipped edges' owners."""
+    return {c: k for k, c in enumerate(_shipped_edges()[1])}
 
 
 def _join_short(runs: list[list[Any]]) -> list[list[Any]]:
