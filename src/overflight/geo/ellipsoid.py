@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 from pyproj import Geod
+from pyproj.enums import GeodIntermediateFlag
 
 from overflight._config import compiled_queries
 from overflight.geo.sphere import EARTH_RADIUS_KM
@@ -75,7 +78,9 @@ def great_circle_array(
     a: tuple[float, float], b: tuple[float, float], step_km: float
 ) -> NDArray[np.float64]:
     """:func:`great_circle_points` as an array of (lon, lat) rows (the same points)."""
-    return great_circle_legs([a, b], step_km)[0]
+    lon0, lat0, lon1, lat1 = float(a[0]), float(a[1]), float(b[0]), float(b[1])
+    _, _, metres = _SPHERE.inv(lon0, lat0, lon1, lat1)
+    return _one_leg(lon0, lat0, lon1, lat1, int(metres // (step_km * 1000.0)))
 
 
 def _leg_metres(waypoints: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -86,45 +91,76 @@ def _leg_metres(waypoints: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(metres, dtype=np.float64).reshape(-1)
 
 
+def _frame(lon0: float, lat0: float, lon1: float, lat1: float) -> tuple[float, ...]:
+    """A leg's start (unit vector), the unit tangent there towards its end, and their angle."""
+    lam0, phi0, lam1, phi1 = map(math.radians, (lon0, lat0, lon1, lat1))
+    ax, ay, az = math.cos(phi0) * math.cos(lam0), math.cos(phi0) * math.sin(lam0), math.sin(phi0)
+    bx, by, bz = math.cos(phi1) * math.cos(lam1), math.cos(phi1) * math.sin(lam1), math.sin(phi1)
+    cos_ab = ax * bx + ay * by + az * bz
+    cross = math.sqrt(
+        (ay * bz - az * by) ** 2 + (az * bx - ax * bz) ** 2 + (ax * by - ay * bx) ** 2
+    )
+    tx, ty, tz = bx - cos_ab * ax, by - cos_ab * ay, bz - cos_ab * az
+    # A leg of no length has no tangent: its points are its start.
+    scale = 1.0 / max(math.sqrt(tx * tx + ty * ty + tz * tz), 1e-300)
+    return ax, ay, az, tx * scale, ty * scale, tz * scale, math.atan2(cross, cos_ab)
+
+
 def _dense_legs(waypoints: NDArray[np.float64], step_km: float) -> tuple[NDArray[np.float64], ...]:
     """Each leg's points every ``step_km`` or less along its great circle, ends as given.
 
     A leg of length s gets floor(s / step) evenly spaced points between its ends, the points
     pyproj's ``inv_intermediate`` gives on the sphere; here they are the start turned towards
-    the end about their great circle's axis, every leg of a route in one pass of array
-    arithmetic rather than one call per leg (which cost more than the points).
+    the end about their great circle's axis: each leg's frame in scalar arithmetic (a route
+    has a few legs, a track asks for one at a time), every point of every leg in one pass of
+    array arithmetic rather than one call per leg (which cost more than the points).
     """
     inner = (_leg_metres(waypoints) // (step_km * 1000.0)).astype(np.int64)
+    if len(inner) == 1:
+        (lon0, lat0), (lon1, lat1) = waypoints.tolist()
+        return (_one_leg(lon0, lat0, lon1, lat1, int(inner[0])),)
     count = inner + 2
-    lon, lat = np.radians(waypoints[:, 0]), np.radians(waypoints[:, 1])
-    cos_lat = np.cos(lat)
-    x, y, z = cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)
-    ax, ay, az, bx, by, bz = x[:-1], y[:-1], z[:-1], x[1:], y[1:], z[1:]
-    cos_ab = ax * bx + ay * by + az * bz
-    theta = np.arctan2(
-        np.sqrt((ay * bz - az * by) ** 2 + (az * bx - ax * bz) ** 2 + (ax * by - ay * bx) ** 2),
-        cos_ab,
-    )
-    # The unit tangent at the start towards the end (none for a leg of no length).
-    tx, ty, tz = bx - cos_ab * ax, by - cos_ab * ay, bz - cos_ab * az
-    norm = np.sqrt(tx * tx + ty * ty + tz * tz)
-    scale = 1.0 / np.where(norm > 1e-15, norm, 1.0)
-    tx, ty, tz = tx * scale, ty * scale, tz * scale
-    leg = np.repeat(np.arange(len(ax)), count)
+    rows = waypoints.tolist()
+    frames = np.array([_frame(*p, *q) for p, q in itertools.pairwise(rows)])
+    leg = np.repeat(np.arange(len(frames)), count)
     first = np.cumsum(count) - count
-    turned = (np.arange(len(leg)) - first[leg]) * (theta / (inner + 1))[leg]
+    turned = (np.arange(len(leg)) - first[leg]) * (frames[:, 6] / (inner + 1))[leg]
+    f = frames[leg]
     c, s = np.cos(turned), np.sin(turned)
-    px = c * ax[leg] + s * tx[leg]
-    py = c * ay[leg] + s * ty[leg]
-    pz = c * az[leg] + s * tz[leg]
-    points = np.empty((len(leg), 2))
+    px, py, pz = (c * f[..., k] + s * f[..., k + 3] for k in range(3))
+    points = np.empty((len(turned), 2))
     points[:, 0] = np.arctan2(py, px)
     points[:, 1] = np.arctan2(pz, np.sqrt(px * px + py * py))
     np.degrees(points, out=points)
-    points[first] = waypoints[:-1]
-    points[first + count - 1] = waypoints[1:]
+    ends = np.cumsum(count)
+    points[ends - count] = waypoints[:-1]
+    points[ends - 1] = waypoints[1:]
     points.flags.writeable = False  # shared by every thread that asks for this route
-    return tuple(np.split(points, np.cumsum(count)[:-1]))
+    return tuple(np.split(points, ends[:-1]))
+
+
+def _one_leg(lon0: float, lat0: float, lon1: float, lat1: float, inner: int) -> NDArray[np.float64]:
+    """One leg alone (a track's legs are asked for one at a time): pyproj's points.
+
+    The arithmetic of :func:`_dense_legs` costs a few dozen array operations whatever the
+    number of legs, five times one call of pyproj for a short leg; the points agree to
+    5e-11 degrees.
+    """
+    out = np.empty((inner + 2, 2))
+    out[0], out[-1] = (lon0, lat0), (lon1, lat1)
+    if inner > 0:
+        line = _SPHERE.inv_intermediate(
+            lon0,
+            lat0,
+            lon1,
+            lat1,
+            npts=inner,
+            flags=GeodIntermediateFlag.AZIS_DISCARD,
+            return_back_azimuth=False,
+        )
+        out[1:-1, 0], out[1:-1, 1] = line.lons, line.lats
+    out.flags.writeable = False  # shared by every thread that asks for this leg
+    return out
 
 
 def densify_path(
