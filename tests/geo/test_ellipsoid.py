@@ -9,7 +9,6 @@ import pytest
 from pyproj import Geod
 from pyproj.enums import GeodIntermediateFlag
 
-from overflight._config import use_compiled_queries
 from overflight.geo.ellipsoid import (
     cumulative_km,
     densify_array,
@@ -37,35 +36,15 @@ def _karney_km(points: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(metres) / 1000.0])
 
 
-def _lengths(points: np.ndarray, *, compiled: bool) -> np.ndarray:
-    """cumulative_km as a thread whose queries are compiled (or not) computes it."""
-    use_compiled_queries(compiled)
-    try:
-        return cumulative_km(points)
-    finally:
-        use_compiled_queries(True)
-
-
-@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "numpy"])
 @pytest.mark.parametrize("name", sorted(LINES))
-def test_cumulative_km_is_the_geodesic_of_each_step(name: str, compiled: bool) -> None:
+def test_cumulative_km_is_the_geodesic_of_each_step(name: str) -> None:
     points = densify_array(LINES[name], 5.0)
-    ours, karney = _lengths(points, compiled=compiled), _karney_km(points)
+    ours, karney = cumulative_km(points), _karney_km(points)
     # Every step to a tenth of a micrometre, the whole line to ten micrometres.
     assert np.max(np.abs(np.diff(ours) - np.diff(karney))) < 1e-10
     assert abs(ours[-1] - karney[-1]) < 1e-8
     assert ours[0] == 0.0
     assert np.all(np.diff(ours) >= 0.0)
-
-
-@pytest.mark.parametrize("name", sorted(LINES))
-def test_the_compiled_and_the_numpy_lengths_are_the_same(name: str) -> None:
-    """A one-shot command measures in numpy, the server in a compiled loop: the same km."""
-    points = densify_array(LINES[name], 5.0)
-    compiled, plain = _lengths(points, compiled=True), _lengths(points, compiled=False)
-    # Step by step the same arithmetic; the sums differ by the order of rounding alone.
-    assert np.max(np.abs(compiled - plain)) < 1e-9
-    assert compiled[0] == plain[0] == 0.0
 
 
 def test_a_long_step_is_not_its_chord() -> None:

@@ -12,7 +12,6 @@ from numpy.typing import NDArray
 from pyproj import Geod
 from pyproj.enums import GeodIntermediateFlag
 
-from overflight._config import compiled_queries
 from overflight.geo.sphere import EARTH_RADIUS_KM
 
 __all__ = [
@@ -211,16 +210,10 @@ def cumulative_km(points: NDArray[np.float64]) -> NDArray[np.float64]:
     the step's normal section, c (1 + c² k² / 24), with k the curvature in the step's
     direction at its middle (Euler's formula): for steps under 50 km this is the geodesic to
     well under a micrometre, and five times faster than solving each step's inverse problem.
-    ``tests/geo/test_ellipsoid.py`` holds it to Karney's solution through pyproj. Compiled
-    where the thread's queries are (:mod:`overflight.geo.ellipsoid_kernels`).
+    ``tests/geo/test_ellipsoid.py`` holds it to Karney's solution through pyproj. (A compiled
+    loop would take half the time but not the same bits as numpy's sines: the one-shot
+    command and the server must give the same JSON.)
     """
-    if compiled_queries():
-        from overflight.geo import ellipsoid_kernels
-
-        compiled: NDArray[np.float64] = ellipsoid_kernels.cumulative_km(
-            np.ascontiguousarray(points, dtype=np.float64)
-        )
-        return compiled
     lon, lat = np.radians(points[:, 0]), np.radians(points[:, 1])
     sin_lat, cos_lat = np.sin(lat), np.cos(lat)
     prime = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * sin_lat * sin_lat)
