@@ -528,7 +528,8 @@ def attribute_many(
                 for k, (lon, lat) in zip(ks, middles, strict=True)
                 for c in segs[k][2]
             ]
-    verdicts = iter(_deep_by_state(probes))
+    # Every probe names one state: _deep_many asks GEOS once per state for all the routes.
+    verdicts = iter(_deep_many(probes, CLAIM_DEPTH_KM))
     labelled = []
     for segs, ks in zip(segments, probed, strict=True):
         claims = {k: frozenset(c[2] for c in segs[k][2] if next(verdicts)) for k in ks}
@@ -574,22 +575,6 @@ def _segments(crossings: Sequence[tuple[float, float, str]], total_km: float) ->
         for k in range(bisect.bisect_left(begins, c[0]), bisect.bisect_right(stops, c[1])):
             over[k].append(c)
     return [(a, b, over[k]) for k, (a, b, _) in enumerate(spans)]
-
-
-def _deep_by_state(probes: Sequence[tuple[float, float, frozenset[str]]]) -> list[bool]:
-    """:func:`_deep_many` of probes of one state each, asked once per state.
-
-    Each probe's answer is its own (one GEOS test of its points): the same in any company.
-    """
-    by_state: dict[frozenset[str], list[int]] = {}
-    for k, p in enumerate(probes):
-        by_state.setdefault(p[2], []).append(k)
-    found = [False] * len(probes)
-    for mine in by_state.values():
-        deep = _deep_many([probes[k] for k in mine], CLAIM_DEPTH_KM)
-        for k, verdict in zip(mine, deep, strict=True):
-            found[k] = verdict
-    return found
 
 
 def _runs(
