@@ -278,7 +278,7 @@ def test_the_compiled_and_the_numpy_edge_look_ups_are_the_same() -> None:
 
 def test_the_compiled_distance_to_a_segment_is_geos_to_the_bit() -> None:
     """The look-up's threshold and ties read GEOS's distances: the kernel's are the same."""
-    from overflight.routing.chunk_kernels import segment_distance
+    from overflight.routing.edge_kernels import segment_distance
 
     rng = np.random.default_rng(9)
     a = rng.uniform(-180.0, 180.0, (5_000, 2))

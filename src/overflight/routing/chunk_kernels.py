@@ -9,11 +9,6 @@ grid of cells. Where a route is inside a layer follows from the edges it crosses
 with one convention for points on a line (a point on a line is on its negative side, as
 if moved off it a hair), so that every point of a route is counted on one side only and
 the count of crossings never disagrees with itself at a shared vertex.
-
-The attribution (:func:`overflight.routing.transit.attribute`, which the batch and the
-transit report share) looks up the edge a route crosses here too, where the thread's
-queries are compiled: a few points at a time, where numpy's and GEOS's calls on arrays
-that small cost more than the work.
 """
 
 from __future__ import annotations
@@ -30,12 +25,9 @@ from numpy.typing import NDArray
 
 from overflight.geo.ellipsoid import WGS84_A_KM, WGS84_E2
 from overflight.geo.sphere import EARTH_RADIUS_KM
-from overflight.routing.edges import _ROWS as _EDGE_ROWS
-from overflight.routing.edges import CELL_DEG as _EDGE_CELL_DEG
 
 __all__ = [
     "CELL_DEG",
-    "crossed_edges",
     "crossings",
     "dense_legs",
     "edge_grid",
@@ -44,7 +36,6 @@ __all__ = [
     "locate",
     "part_lengths",
     "points_at",
-    "segment_distance",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -423,83 +414,4 @@ def points_at(km: Float, cum_km: Float, coords: Float, part_start: Int) -> Float
         f = min(max(f, 0.0), 1.0)
         out[i, 0] = coords[k, 0] + f * (coords[k + 1, 0] - coords[k, 0])
         out[i, 1] = coords[k, 1] + f * (coords[k + 1, 1] - coords[k, 1])
-    return out
-
-
-@_jit
-def segment_distance(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
-    """Distance from a point to a segment, in GEOS's arithmetic (its ``pointToSegment``).
-
-    The same operations in the same order, so the same number to the bit as
-    ``shapely.distance`` of the point and the two-point line.
-    """
-    if ax == bx and ay == by:
-        dx, dy = px - ax, py - ay
-        return math.sqrt(dx * dx + dy * dy)
-    len2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay)
-    r = ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / len2
-    if r <= 0.0:
-        dx, dy = ax - px, ay - py
-        return math.sqrt(dx * dx + dy * dy)
-    if r >= 1.0:
-        dx, dy = bx - px, by - py
-        return math.sqrt(dx * dx + dy * dy)
-    s = ((ay - py) * (bx - ax) - (ax - px) * (by - ay)) / len2
-    return abs(s) * math.sqrt(len2)
-
-
-@_jit
-def crossed_edges(
-    xy: Float,
-    allowed: Int,
-    allowed_start: Int,
-    keys: Int,
-    entries: Int,
-    starts: Float,
-    ends: Float,
-    owner: Int,
-    on_edge: float,
-) -> Int:
-    """For each point, the nearest edge within ``on_edge`` of it among its allowed owners.
-
-    Point i may be on the edges of the owners ``allowed[allowed_start[i]:allowed_start[i + 1]]``;
-    the edges looked at are those registered in the cells its box of ``on_edge`` covers
-    (``PackedEdges.near``) whose own box, grown by twice ``on_edge``, holds it. Of equal
-    distances the lowest edge wins; -1 where none is that close.
-    """
-    reach = 2.0 * on_edge
-    out = np.full(len(xy), -1, dtype=np.int64)
-    for i in range(len(xy)):
-        x, y = xy[i, 0], xy[i, 1]
-        lo_x, lo_y, hi_x, hi_y = x - on_edge, y - on_edge, x + on_edge, y + on_edge
-        c0 = math.floor((lo_x + 180.0) / _EDGE_CELL_DEG)
-        c1 = math.floor((hi_x + 180.0) / _EDGE_CELL_DEG)
-        r0 = min(max(math.floor((lo_y + 90.0) / _EDGE_CELL_DEG) + 1, 0), _EDGE_ROWS - 1)
-        r1 = min(max(math.floor((hi_y + 90.0) / _EDGE_CELL_DEG) + 1, 0), _EDGE_ROWS - 1)
-        best, best_gap = -1, np.inf
-        for c in range(c0, c1 + 1):
-            for r in range(r0, r1 + 1):
-                key = c * _EDGE_ROWS + r
-                k = np.searchsorted(keys, key)
-                while k < len(keys) and keys[k] == key:
-                    e = entries[k]
-                    k += 1
-                    mine = False
-                    for j in range(allowed_start[i], allowed_start[i + 1]):
-                        if allowed[j] == owner[e]:
-                            mine = True
-                    if not mine:
-                        continue
-                    ax, ay, bx, by = starts[e, 0], starts[e, 1], ends[e, 0], ends[e, 1]
-                    if (
-                        min(ax, bx) > x + reach
-                        or max(ax, bx) < x - reach
-                        or min(ay, by) > y + reach
-                        or max(ay, by) < y - reach
-                    ):
-                        continue
-                    gap = segment_distance(x, y, ax, ay, bx, by)
-                    if gap <= on_edge and (gap < best_gap or (gap == best_gap and e < best)):
-                        best, best_gap = e, gap
-        out[i] = best
     return out

@@ -1,4 +1,4 @@
-"""The packed edges' compiled loops: which edges are near boxes, which segments meet them.
+"""The packed edges' compiled loops: edges near boxes, segments that meet them, a point's edge.
 
 The verifier's and the transit report's own kernels (they share no code with the search's,
 :mod:`overflight.routing.kernels`), loaded only where the thread's queries are compiled
@@ -8,6 +8,7 @@ in numpy otherwise, with the same answers (``tests/routing/test_edges.py``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 
 from overflight.routing.edges import _ROWS, CELL_DEG, ORIENT_EPS
 
-__all__ = ["meeting", "near"]
+__all__ = ["crossed_edges", "meeting", "near", "segment_distance"]
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int64]
@@ -181,3 +182,82 @@ def meeting(
             out_crosses[found] = pq == -1 and qp == -1
             found += 1
     return out_segment[:found], out_edge[:found], out_crosses[:found]
+
+
+@_jit
+def segment_distance(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
+    """Distance from a point to a segment, in GEOS's arithmetic (its ``pointToSegment``).
+
+    The same operations in the same order, so the same number to the bit as
+    ``shapely.distance`` of the point and the two-point line.
+    """
+    if ax == bx and ay == by:
+        dx, dy = px - ax, py - ay
+        return math.sqrt(dx * dx + dy * dy)
+    len2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay)
+    r = ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / len2
+    if r <= 0.0:
+        dx, dy = ax - px, ay - py
+        return math.sqrt(dx * dx + dy * dy)
+    if r >= 1.0:
+        dx, dy = bx - px, by - py
+        return math.sqrt(dx * dx + dy * dy)
+    s = ((ay - py) * (bx - ax) - (ax - px) * (by - ay)) / len2
+    return abs(s) * math.sqrt(len2)
+
+
+@_jit
+def crossed_edges(
+    xy: Float,
+    allowed: Int,
+    allowed_start: Int,
+    keys: Int,
+    entries: Int,
+    starts: Float,
+    ends: Float,
+    owner: Int,
+    on_edge: float,
+) -> Int:
+    """For each point, the nearest edge within ``on_edge`` of it among its allowed owners.
+
+    Point i may be on the edges of the owners ``allowed[allowed_start[i]:allowed_start[i + 1]]``;
+    the edges looked at are those registered in the cells its box of ``on_edge`` covers
+    (``PackedEdges.near``) whose own box, grown by twice ``on_edge``, holds it. Of equal
+    distances the lowest edge wins; -1 where none is that close.
+    """
+    reach = 2.0 * on_edge
+    out = np.full(len(xy), -1, dtype=np.int64)
+    for i in range(len(xy)):
+        x, y = xy[i, 0], xy[i, 1]
+        lo_x, lo_y, hi_x, hi_y = x - on_edge, y - on_edge, x + on_edge, y + on_edge
+        c0 = math.floor((lo_x + 180.0) / CELL_DEG)
+        c1 = math.floor((hi_x + 180.0) / CELL_DEG)
+        r0 = min(max(math.floor((lo_y + 90.0) / CELL_DEG) + 1, 0), _ROWS - 1)
+        r1 = min(max(math.floor((hi_y + 90.0) / CELL_DEG) + 1, 0), _ROWS - 1)
+        best, best_gap = -1, np.inf
+        for c in range(c0, c1 + 1):
+            for r in range(r0, r1 + 1):
+                key = c * _ROWS + r
+                k = np.searchsorted(keys, key)
+                while k < len(keys) and keys[k] == key:
+                    e = entries[k]
+                    k += 1
+                    mine = False
+                    for j in range(allowed_start[i], allowed_start[i + 1]):
+                        if allowed[j] == owner[e]:
+                            mine = True
+                    if not mine:
+                        continue
+                    ax, ay, bx, by = starts[e, 0], starts[e, 1], ends[e, 0], ends[e, 1]
+                    if (
+                        min(ax, bx) > x + reach
+                        or max(ax, bx) < x - reach
+                        or min(ay, by) > y + reach
+                        or max(ay, by) < y - reach
+                    ):
+                        continue
+                    gap = segment_distance(x, y, ax, ay, bx, by)
+                    if gap <= on_edge and (gap < best_gap or (gap == best_gap and e < best)):
+                        best, best_gap = e, gap
+        out[i] = best
+    return out

@@ -784,17 +784,17 @@ def _crossed_edges(xy: Float, states: Sequence[frozenset[str]]) -> list[int]:
 
     The nearest edge within _ON_EDGE_DEG of the point (the lowest of equals): in a compiled
     loop where the thread's queries are compiled, else from the grid's cells in numpy and
-    GEOS's distances, the same numbers (``chunk_kernels.segment_distance`` is GEOS's).
+    GEOS's distances, the same numbers (``edge_kernels.segment_distance`` is GEOS's).
     """
     packed, codes = _shipped_edges()
     if not states:
         return []
     if compiled_queries():
-        from overflight.routing import chunk_kernels
+        from overflight.routing import edge_kernels
 
         index = _code_index()
         allowed = [[index[c] for c in s if c in index] for s in states]
-        found: list[int] = chunk_kernels.crossed_edges(
+        found: list[int] = edge_kernels.crossed_edges(
             np.ascontiguousarray(xy),
             np.array([k for a in allowed for k in a], dtype=np.int64),
             np.array([0, *itertools.accumulate(map(len, allowed))], dtype=np.int64),
