@@ -109,10 +109,11 @@ def _dense_legs(waypoints: NDArray[np.float64], step_km: float) -> tuple[NDArray
     """Each leg's points every ``step_km`` or less along its great circle, ends as given.
 
     A leg of length s gets floor(s / step) evenly spaced points between its ends, the points
-    pyproj's ``inv_intermediate`` gives on the sphere; here they are the start turned towards
-    the end about their great circle's axis: each leg's frame in scalar arithmetic (a route
-    has a few legs, a track asks for one at a time), every point of every leg in one pass of
-    array arithmetic rather than one call per leg (which cost more than the points).
+    pyproj's ``inv_intermediate`` gives on the sphere. A leg alone is pyproj's
+    (:func:`_one_leg`); the legs of a longer route are their starts turned towards their ends
+    about their great circles' axes, each leg's frame in scalar arithmetic and every point
+    in one pass of array arithmetic, rather than one call per leg (which cost more than the
+    points).
     """
     inner = (_leg_metres(waypoints) // (step_km * 1000.0)).astype(np.int64)
     if len(inner) == 1:
