@@ -9,6 +9,7 @@ the rest of the planner works.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
@@ -73,6 +74,27 @@ def _polygons(geometry: BaseGeometry) -> list[Polygon]:
     return [g for part in getattr(geometry, "geoms", ()) for g in _polygons(part)]
 
 
+def _dissolved(pieces: list[Polygon], loose: Sequence[Polygon] = ()) -> list[Polygon]:
+    """The union of the pieces and the loose polygons: only what meets something is merged.
+
+    ``pieces`` are valid polygons (the shipped airspace, and what was made of it): one that
+    meets no other is a part of the union as it is. Most of a large state's pieces (islands,
+    often its mainland) meet nothing else denied, and an overlay costs in proportion to
+    every vertex given to it: this halves a union with Russia's coasts. ``loose`` polygons
+    (a caller's areas) always go through the overlay, which also mends them.
+    """
+    if len(pieces) + len(loose) < 2:
+        return [*pieces, *loose] if not loose else _polygons(shapely.unary_union(loose))
+    everything = [*pieces, *loose]
+    left, right = shapely.STRtree(everything).query(everything, predicate="intersects")
+    meets = np.zeros(len(everything), dtype=bool)
+    meets[left[left != right]] = True
+    meets[len(pieces) :] = True
+    alone = [p for p, m in zip(everything, meets, strict=True) if not m]
+    merged = [p for p, m in zip(everything, meets, strict=True) if m]
+    return alone + (_polygons(shapely.unary_union(merged)) if merged else [])
+
+
 def _join_antimeridian(polygons: list[Polygon]) -> list[Polygon]:
     """Join pieces that meet along ±180° by shifting the western ones by +360°."""
     west = [p for p in polygons if p.bounds[0] <= -180.0 + _EDGE_EPS]
@@ -81,7 +103,7 @@ def _join_antimeridian(polygons: list[Polygon]) -> list[Polygon]:
         return polygons
     rest = [p for p in polygons if p not in west and p not in east]
     shifted = [shapely.transform(p, lambda xy: xy + np.array([360.0, 0.0])) for p in west]
-    return rest + _polygons(shapely.unary_union([*east, *shifted]))
+    return rest + _dissolved([*east, *shifted])
 
 
 def _grow(polygon: Polygon, margin_km: float) -> list[Polygon]:
@@ -182,12 +204,10 @@ def build_obstacles(
     """
     areas = states()
     pieces = [p for code in denied for p in _polygons(areas[code].geometry)]
-    pieces += _densified(avoid)
-    union = _polygons(shapely.unary_union(pieces)) if pieces else []
-    joined = _join_antimeridian(union)
+    joined = _join_antimeridian(_dissolved(pieces, _densified(avoid)))
     if margin_nm > 0.0:
         grown = [g for p in joined for g in _grow(p, margin_nm * KM_PER_NM)]
-        joined = _join_antimeridian(_polygons(shapely.unary_union(grown)))
+        joined = _join_antimeridian(_dissolved(grown))
     if openings and joined:
         opened = shapely.unary_union(_densified(openings))
         joined = _polygons(shapely.difference(shapely.MultiPolygon(joined), opened))
@@ -201,7 +221,7 @@ def build_obstacles(
         if shapely.area(shapely.difference(shapely.from_wkb(w), closed)) > _COVERED_DEG2
     )
     if extra:
-        joined = _join_antimeridian(_polygons(shapely.unary_union([*joined, *_densified(extra)])))
+        joined = _join_antimeridian(_dissolved(joined, _densified(extra)))
     return Obstacles(
         denied=denied,
         margin_nm=margin_nm,
