@@ -229,6 +229,83 @@ def _ray_north(
 
 
 @_jit
+def _part_crossings(
+    j: int,
+    first: int,
+    last: int,
+    lap: int,
+    points: Float,
+    cum_deg: Float,
+    edges: Float,
+    layer: Int,
+    cell_start: Int,
+    cell_edges: NDArray[np.int32],
+    touch: Bool,
+    stamp: Int,
+    ev_part: Int,
+    ev_layer: Int,
+    ev_deg: Float,
+    n_ev: int,
+    hit_part: Int,
+    hit_layer: Int,
+    n_hit: int,
+) -> tuple[int, int]:
+    """The crossings and contacts of part j's segments, written from n_ev and n_hit on.
+
+    Returns the new counts, or -1 for the first when an output ran out of room: the caller
+    grows the outputs and asks again, with another ``lap`` so that the edges this attempt
+    marked in ``stamp`` are looked at again. (The outputs are never replaced here: an array
+    that a loop may replace costs every step of the loop two atomic updates of its
+    reference count.)
+    """
+    base = lap * points.shape[0]
+    for i in range(first, last):
+        px, py = points[i, 0], points[i, 1]
+        qx, qy = points[i + 1, 0], points[i + 1, 1]
+        sx, sy = px, py
+        if i == first:
+            sx, sy = px + _NUDGE * (qx - px), py + _NUDGE * (qy - py)
+        xmin, xmax = min(px, qx), max(px, qx)
+        ymin, ymax = min(py, qy), max(py, qy)
+        step = cum_deg[i + 1] - cum_deg[i]
+        mark = base + i
+        for cy in range(_row(ymin), _row(ymax) + 1):
+            for cx in range(_col(xmin), _col(xmax) + 1):
+                cell = cy * _NX + cx
+                for m in range(cell_start[cell], cell_start[cell + 1]):
+                    e = cell_edges[m]
+                    if stamp[e] == mark:
+                        continue
+                    stamp[e] = mark
+                    ax, ay, bx, by = edges[e, 0], edges[e, 1], edges[e, 2], edges[e, 3]
+                    if max(ax, bx) < xmin or min(ax, bx) > xmax:
+                        continue
+                    if max(ay, by) < ymin or min(ay, by) > ymax:
+                        continue
+                    ex, ey = bx - ax, by - ay
+                    op = ex * (py - ay) - ey * (px - ax)
+                    os_ = ex * (sy - ay) - ey * (sx - ax)
+                    oq = ex * (qy - ay) - ey * (qx - ax)
+                    rx, ry = qx - px, qy - py
+                    oa = rx * (ay - py) - ry * (ax - px)
+                    ob = rx * (by - py) - ry * (bx - px)
+                    k = layer[e]
+                    if touch[k] and op * oq <= 0.0 and oa * ob <= 0.0:
+                        if n_hit == hit_part.shape[0]:
+                            return -1, n_hit
+                        hit_part[n_hit], hit_layer[n_hit] = j, k
+                        n_hit += 1
+                    if (os_ > 0.0) != (oq > 0.0) and (oa > 0.0) != (ob > 0.0):
+                        if n_ev == ev_part.shape[0]:
+                            return -1, n_hit
+                        t = op / (op - oq) if op != oq else 0.0
+                        ev_part[n_ev], ev_layer[n_ev] = j, k
+                        ev_deg[n_ev] = cum_deg[i] + min(max(t, 0.0), 1.0) * step
+                        n_ev += 1
+    return n_ev, n_hit
+
+
+@_jit
 def crossings(
     points: Float,
     part_start: Int,
@@ -253,13 +330,14 @@ def crossings(
     ev_layer = np.empty(1024, dtype=np.int64)
     ev_deg = np.empty(1024)
     n_ev = 0
-    in_part = np.empty(1024, dtype=np.int64)
-    in_layer = np.empty(1024, dtype=np.int64)
+    in_part = np.empty(max(1024, layers), dtype=np.int64)
+    in_layer = np.empty(max(1024, layers), dtype=np.int64)
     n_in = 0
     hit_part = np.empty(64, dtype=np.int64)
     hit_layer = np.empty(64, dtype=np.int64)
     n_hit = 0
     ray = -2
+    lap = 0
     for j in range(part_start.shape[0] - 1):
         first, last = part_start[j], part_start[j + 1] - 1
         if last <= first:
@@ -268,57 +346,47 @@ def crossings(
         sx = points[first, 0] + _NUDGE * (points[first + 1, 0] - points[first, 0])
         sy = points[first, 1] + _NUDGE * (points[first + 1, 1] - points[first, 1])
         _ray_north(sx, sy, edges, layer, cell_start, cell_edges, stamp, ray, parity)
+        if n_in + layers > in_part.shape[0]:
+            in_part = _grow(in_part, in_part.shape[0])
+            in_layer = _grow(in_layer, in_layer.shape[0])
         for k in range(layers):
             if parity[k]:
                 parity[k] = 0
-                in_part = _grow(in_part, n_in)
-                in_layer = _grow(in_layer, n_in)
                 in_part[n_in], in_layer[n_in] = j, k
                 n_in += 1
         ray -= 1
-        for i in range(first, last):
-            px, py = points[i, 0], points[i, 1]
-            qx, qy = points[i + 1, 0], points[i + 1, 1]
-            sx, sy = px, py
-            if i == first:
-                sx, sy = px + _NUDGE * (qx - px), py + _NUDGE * (qy - py)
-            xmin, xmax = min(px, qx), max(px, qx)
-            ymin, ymax = min(py, qy), max(py, qy)
-            step = cum_deg[i + 1] - cum_deg[i]
-            for cy in range(_row(ymin), _row(ymax) + 1):
-                for cx in range(_col(xmin), _col(xmax) + 1):
-                    cell = cy * _NX + cx
-                    for m in range(cell_start[cell], cell_start[cell + 1]):
-                        e = cell_edges[m]
-                        if stamp[e] == i:
-                            continue
-                        stamp[e] = i
-                        ax, ay, bx, by = edges[e, 0], edges[e, 1], edges[e, 2], edges[e, 3]
-                        if max(ax, bx) < xmin or min(ax, bx) > xmax:
-                            continue
-                        if max(ay, by) < ymin or min(ay, by) > ymax:
-                            continue
-                        ex, ey = bx - ax, by - ay
-                        op = ex * (py - ay) - ey * (px - ax)
-                        os_ = ex * (sy - ay) - ey * (sx - ax)
-                        oq = ex * (qy - ay) - ey * (qx - ax)
-                        rx, ry = qx - px, qy - py
-                        oa = rx * (ay - py) - ry * (ax - px)
-                        ob = rx * (by - py) - ry * (bx - px)
-                        k = layer[e]
-                        if touch[k] and op * oq <= 0.0 and oa * ob <= 0.0:
-                            hit_part = _grow(hit_part, n_hit)
-                            hit_layer = _grow(hit_layer, n_hit)
-                            hit_part[n_hit], hit_layer[n_hit] = j, k
-                            n_hit += 1
-                        if (os_ > 0.0) != (oq > 0.0) and (oa > 0.0) != (ob > 0.0):
-                            t = op / (op - oq) if op != oq else 0.0
-                            ev_part = _grow(ev_part, n_ev)
-                            ev_layer = _grow(ev_layer, n_ev)
-                            ev_deg = _grow(ev_deg, n_ev)
-                            ev_part[n_ev], ev_layer[n_ev] = j, k
-                            ev_deg[n_ev] = cum_deg[i] + min(max(t, 0.0), 1.0) * step
-                            n_ev += 1
+        while True:
+            found, hits = _part_crossings(
+                j,
+                first,
+                last,
+                lap,
+                points,
+                cum_deg,
+                edges,
+                layer,
+                cell_start,
+                cell_edges,
+                touch,
+                stamp,
+                ev_part,
+                ev_layer,
+                ev_deg,
+                n_ev,
+                hit_part,
+                hit_layer,
+                n_hit,
+            )
+            if found >= 0:
+                n_ev, n_hit = found, hits
+                break
+            # Out of room: every output twice as long, and the part again from its start.
+            lap += 1
+            ev_part = _grow(ev_part, ev_part.shape[0])
+            ev_layer = _grow(ev_layer, ev_layer.shape[0])
+            ev_deg = _grow(ev_deg, ev_deg.shape[0])
+            hit_part = _grow(hit_part, hit_part.shape[0])
+            hit_layer = _grow(hit_layer, hit_layer.shape[0])
     return (
         ev_part[:n_ev],
         ev_layer[:n_ev],
