@@ -74,25 +74,59 @@ def _polygons(geometry: BaseGeometry) -> list[Polygon]:
     return [g for part in getattr(geometry, "geoms", ()) for g in _polygons(part)]
 
 
-def _dissolved(pieces: list[Polygon], loose: Sequence[Polygon] = ()) -> list[Polygon]:
+def _dissolved(
+    pieces: list[Polygon],
+    loose: Sequence[Polygon] = (),
+    names: Sequence[tuple[str, int]] = (),
+) -> list[Polygon]:
     """The union of the pieces and the loose polygons: only what meets something is merged.
 
     ``pieces`` are valid polygons (the shipped airspace, and what was made of it): one that
     meets no other is a part of the union as it is. Most of a large state's pieces (islands,
     often its mainland) meet nothing else denied, and an overlay costs in proportion to
-    every vertex given to it: this halves a union with Russia's coasts. ``loose`` polygons
-    (a caller's areas) always go through the overlay, which also mends them.
+    every vertex given to it. The pieces that meet are merged group by group (pieces joined
+    by meeting), and a group of shipped pieces, named by ``names`` ((state, part) of each
+    piece, when given), once per process: the denied sets of a chokepoint analysis share
+    most of their groups. ``loose`` polygons (a caller's areas) always go through the
+    overlay, which also mends them.
     """
-    if len(pieces) + len(loose) < 2:
-        return [*pieces, *loose] if not loose else _polygons(shapely.unary_union(loose))
     everything = [*pieces, *loose]
+    if len(everything) < 2:
+        return pieces if not loose else _polygons(shapely.unary_union(loose))
     left, right = shapely.STRtree(everything).query(everything, predicate="intersects")
-    meets = np.zeros(len(everything), dtype=bool)
-    meets[left[left != right]] = True
-    meets[len(pieces) :] = True
-    alone = [p for p, m in zip(everything, meets, strict=True) if not m]
-    merged = [p for p, m in zip(everything, meets, strict=True) if m]
-    return alone + (_polygons(shapely.unary_union(merged)) if merged else [])
+    group = list(range(len(everything)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i, j in zip(left.tolist(), right.tolist(), strict=True):
+        a, b = root(i), root(j)
+        if a != b:
+            group[max(a, b)] = min(a, b)
+    members: dict[int, list[int]] = {}
+    for k in range(len(everything)):
+        members.setdefault(root(k), []).append(k)
+    alone: list[Polygon] = []
+    merged: list[Polygon] = []
+    for first, ks in members.items():
+        if len(ks) == 1 and first < len(pieces):
+            alone.append(everything[first])
+        elif names and ks[-1] < len(pieces):
+            merged += shapely.from_wkb(list(_merged(tuple(names[k] for k in ks)))).tolist()
+        else:
+            merged += _polygons(shapely.unary_union([everything[k] for k in ks]))
+    return alone + merged
+
+
+@lru_cache(maxsize=64)  # bounded: a server sees ever new denied sets
+def _merged(names: tuple[tuple[str, int], ...]) -> tuple[bytes, ...]:
+    """The union of these pieces of the shipped airspace ((state, part) each), as WKB."""
+    areas = states()
+    union = shapely.unary_union([_polygons(areas[code].geometry)[k] for code, k in names])
+    return tuple(shapely.to_wkb(p) for p in _polygons(union))
 
 
 def _join_antimeridian(polygons: list[Polygon]) -> list[Polygon]:
@@ -203,8 +237,10 @@ def build_obstacles(
 
     """
     areas = states()
-    pieces = [p for code in denied for p in _polygons(areas[code].geometry)]
-    joined = _join_antimeridian(_dissolved(pieces, _densified(avoid)))
+    parts = [(code, _polygons(areas[code].geometry)) for code in denied]
+    pieces = [p for _, polygons in parts for p in polygons]
+    names = [(code, k) for code, polygons in parts for k in range(len(polygons))]
+    joined = _join_antimeridian(_dissolved(pieces, _densified(avoid), names))
     if margin_nm > 0.0:
         grown = [g for p in joined for g in _grow(p, margin_nm * KM_PER_NM)]
         joined = _join_antimeridian(_dissolved(grown))

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["Planner", "clear_caches", "plan_route", "planner_for", "planner_of"]
 
 #: Bump when the graph format or the way it is built changes, to retire old caches.
-GRAPH_FORMAT = 5
+GRAPH_FORMAT = 6
 
 
 class Planner:
