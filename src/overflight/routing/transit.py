@@ -456,8 +456,12 @@ def _deep_many(probes: Sequence[tuple[float, float, frozenset[str]]], km: float)
     )
     ys = np.column_stack([lat[:, None] + km / _KM_PER_DEG_LAT * _UNIT_CIRCLE[1], lat])
     found = [False] * len(probes)
-    for code in sorted({c for p in probes for c in p[2]}):
-        mine = [k for k, p in enumerate(probes) if code in p[2] and not found[k]]
+    asking: dict[str, list[int]] = {}
+    for k, p in enumerate(probes):
+        for c in p[2]:
+            asking.setdefault(c, []).append(k)
+    for code in sorted(asking):
+        mine = [k for k in asking[code] if not found[k]]
         if mine:
             inside: NDArray[np.bool_] = np.asarray(
                 shapely.contains_xy(states()[code].geometry, xs[mine], ys[mine]), dtype=bool
