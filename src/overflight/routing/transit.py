@@ -759,22 +759,21 @@ def _tau_along(
             at += both[: len(ends)]
             ahead_of += both[len(ends) :]
             states += [codes for _, _, codes in ends]
-    crossed = _crossed_edges(np.array(at, dtype=np.float64).reshape(-1, 2), states)
+    xy = np.array(at, dtype=np.float64).reshape(-1, 2)
+    crossed = _crossed_edges(xy, states)
     edges = np.array(crossed, dtype=np.int64)
-    edge_starts, edge_ends = packed.starts[edges].tolist(), packed.ends[edges].tolist()
-    reach: list[float | None] = []
-    for (lon, lat), ahead, k, (x0, y0), (x1, y1) in zip(
-        at, ahead_of, crossed, edge_starts, edge_ends, strict=True
-    ):
-        if k < 0:
-            reach.append(None)
-            continue
-        cos_lat = math.cos(math.radians(lat))
-        heading = ((ahead[0] - lon) * cos_lat, ahead[1] - lat)
-        edge = ((x1 - x0) * cos_lat, y1 - y0)
-        norm = math.hypot(*heading) * math.hypot(*edge)
-        sine = abs(heading[0] * edge[1] - heading[1] * edge[0]) / norm if norm > 0.0 else 1.0
-        reach.append(TAU_KM / max(sine, 1e-6))
+    # Every point's sine at once (those on no edge get None below), in a plane scaled to
+    # the point's latitude: the heading of the route and the edge.
+    first, last = packed.starts[edges], packed.ends[edges]
+    ahead = np.array(ahead_of, dtype=np.float64).reshape(-1, 2)
+    cos_lat = np.cos(np.radians(xy[:, 1]))
+    hx, hy = (ahead[:, 0] - xy[:, 0]) * cos_lat, ahead[:, 1] - xy[:, 1]
+    ex, ey = (last[:, 0] - first[:, 0]) * cos_lat, last[:, 1] - first[:, 1]
+    norm = np.hypot(hx, hy) * np.hypot(ex, ey)
+    sine = np.abs(hx * ey - hy * ex) / np.where(norm > 0.0, norm, 1.0)
+    sine[norm <= 0.0] = 1.0
+    tau = (TAU_KM / np.maximum(sine, 1e-6)).tolist()
+    reach: list[float | None] = [r if k >= 0 else None for r, k in zip(tau, crossed, strict=True)]
     out = []
     start = 0
     for ends, _ in asked:
