@@ -73,7 +73,7 @@ def test_the_pieces_and_where_they_lie_are_geos_overlays(name: str) -> None:
     """The crossings found on the packed edges, located along the line: the same numbers."""
     for coords in line_parts(densify_array(ROUTES[name], 5.0)):
         line = shapely.LineString(coords)
-        fast = transit._pieces(coords, line, frozenset())
+        fast = transit._pieces(coords, frozenset())
         ends = np.array([(p[0], p[-1]) for _, p, _ in fast]).reshape(-1, 2)
         on = np.array([k for _, _, k in fast], dtype=np.int64).reshape(-1)
         along = transit._located(coords, line, ends, on)

@@ -130,11 +130,12 @@ def transit_report(
     along: list[tuple[Float, Float]] = []
     offset_km = 0.0
     for coords in parts:
-        line = shapely.LineString(coords)
         cum_km = cumulative_km(coords)
-        cum_deg = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
-        pieces = _pieces(coords, line, frozenset(clear))
+        pieces = _pieces(coords, frozenset(clear))
         if pieces:
+            # Located along the line only when it is in some state (not over the high seas).
+            line = shapely.LineString(coords)
+            cum_deg = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
             ends = np.array([(e[0], e[-1]) for _, e, _ in pieces]).reshape(-1, 2)
             on = np.array([k for _, _, k in pieces], dtype=np.int64).reshape(-1)
             deg = _located(coords, line, ends, on)
@@ -163,9 +164,7 @@ def transit_report(
     return TransitReport(transit=transit, high_seas_km=high_seas_km, track=_track(waypoints))
 
 
-def _pieces(
-    coords: Float, line: shapely.LineString, clear: frozenset[str]
-) -> list[tuple[str, Float, tuple[int, int]]]:
+def _pieces(coords: Float, clear: frozenset[str]) -> list[tuple[str, Float, tuple[int, int]]]:
     """(state, both ends, their segments) of each piece of the line inside a polygon, deep in it.
 
     A leg that follows a boundary may run a hair inside it (the data's edges are great
@@ -244,8 +243,10 @@ def _pieces(
         for (k, (head, _, _, tail, on)), d in zip(found, deep, strict=True)
         if d
     ]
-    for k in sorted(whole):
-        out += [(codes[k], e, (_UNKNOWN, _UNKNOWN)) for e in _overlay(line, codes[k])]
+    if whole:
+        line = shapely.LineString(coords)
+        for k in sorted(whole):
+            out += [(codes[k], e, (_UNKNOWN, _UNKNOWN)) for e in _overlay(line, codes[k])]
     return sorted(out, key=lambda piece: piece[0])
 
 
