@@ -519,6 +519,9 @@ def attribute_many(
     each asked once for the routes together (per state for the depth tests): a batch of
     routes pays their calls' cost once rather than once a route.
     """
+    if not any(crossings for crossings, _, _ in routes):
+        # Over no state's polygon at all: all high seas, as the steps below would find.
+        return [((), float(total_km)) for _, total_km, _ in routes]
     segments = [_segments(crossings, total_km) for crossings, total_km, _ in routes]
     probed = [
         [k for k, (a, b, over) in enumerate(segs) if len(over) > 1 and b - a > 2 * GROWTH_KM]
