@@ -54,6 +54,16 @@ def _memo() -> Int:
 
 
 @_jit
+def _cell_range(lo_x: float, lo_y: float, hi_x: float, hi_y: float) -> tuple[int, int, int, int]:
+    """The columns and rows (first, last of each) of the cells a box covers."""
+    c0 = int(np.floor((lo_x + 180.0) / CELL_DEG))
+    c1 = int(np.floor((hi_x + 180.0) / CELL_DEG))
+    r0 = min(max(int(np.floor((lo_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+    r1 = min(max(int(np.floor((hi_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+    return c0, c1, r0, r1
+
+
+@_jit
 def _registered(
     keys: Int,
     entries: Int,
@@ -71,10 +81,7 @@ def _registered(
     consecutive segments mostly cover the cells of the one before, and two binary searches
     of every cell's keys would cost more than testing its edges.
     """
-    c0 = int(np.floor((lo_x + 180.0) / CELL_DEG))
-    c1 = int(np.floor((hi_x + 180.0) / CELL_DEG))
-    r0 = min(max(int(np.floor((lo_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
-    r1 = min(max(int(np.floor((hi_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+    c0, c1, r0, r1 = _cell_range(lo_x, lo_y, hi_x, hi_y)
     count = 0
     for c in range(c0, c1 + 1):
         slot = (c % _MEMO_COLUMNS) * _MEMO_WIDTH
@@ -124,10 +131,7 @@ def near(lo: Float, hi: Float, keys: Int, entries: Int) -> tuple[Int, Int]:
 @_jit
 def _all_empty(lo_x: float, lo_y: float, hi_x: float, hi_y: float, occupied: Bools) -> bool:
     """Whether every cell a box covers is known to hold no edge (cells of the grid only)."""
-    c0 = int(np.floor((lo_x + 180.0) / CELL_DEG))
-    c1 = int(np.floor((hi_x + 180.0) / CELL_DEG))
-    r0 = min(max(int(np.floor((lo_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
-    r1 = min(max(int(np.floor((hi_y + 90.0) / CELL_DEG)) + 1, 0), _ROWS - 1)
+    c0, c1, r0, r1 = _cell_range(lo_x, lo_y, hi_x, hi_y)
     if c0 < 0 or (c1 + 1) * _ROWS > len(occupied):
         return False
     for c in range(c0, c1 + 1):
@@ -222,42 +226,38 @@ def crossed_edges(
 
     Point i may be on the edges of the owners ``allowed[allowed_start[i]:allowed_start[i + 1]]``;
     the edges looked at are those registered in the cells its box of ``on_edge`` covers
-    (``PackedEdges.near``) whose own box, grown by twice ``on_edge``, holds it. Of equal
-    distances the lowest edge wins; -1 where none is that close.
+    (:func:`_registered`, as ``PackedEdges.near``) whose own box, grown by twice
+    ``on_edge``, holds it. Of equal distances the lowest edge wins; -1 where none is that
+    close.
     """
     reach = 2.0 * on_edge
     out = np.full(len(xy), -1, dtype=np.int64)
+    near = np.empty(256, dtype=np.int64)
+    memo = _memo()
     for i in range(len(xy)):
         x, y = xy[i, 0], xy[i, 1]
-        lo_x, lo_y, hi_x, hi_y = x - on_edge, y - on_edge, x + on_edge, y + on_edge
-        c0 = math.floor((lo_x + 180.0) / CELL_DEG)
-        c1 = math.floor((hi_x + 180.0) / CELL_DEG)
-        r0 = min(max(math.floor((lo_y + 90.0) / CELL_DEG) + 1, 0), _ROWS - 1)
-        r1 = min(max(math.floor((hi_y + 90.0) / CELL_DEG) + 1, 0), _ROWS - 1)
+        near, count = _registered(
+            keys, entries, x - on_edge, y - on_edge, x + on_edge, y + on_edge, near, memo
+        )
         best, best_gap = -1, np.inf
-        for c in range(c0, c1 + 1):
-            for r in range(r0, r1 + 1):
-                key = c * _ROWS + r
-                k = np.searchsorted(keys, key)
-                while k < len(keys) and keys[k] == key:
-                    e = entries[k]
-                    k += 1
-                    mine = False
-                    for j in range(allowed_start[i], allowed_start[i + 1]):
-                        if allowed[j] == owner[e]:
-                            mine = True
-                    if not mine:
-                        continue
-                    ax, ay, bx, by = starts[e, 0], starts[e, 1], ends[e, 0], ends[e, 1]
-                    if (
-                        min(ax, bx) > x + reach
-                        or max(ax, bx) < x - reach
-                        or min(ay, by) > y + reach
-                        or max(ay, by) < y - reach
-                    ):
-                        continue
-                    gap = segment_distance(x, y, ax, ay, bx, by)
-                    if gap <= on_edge and (gap < best_gap or (gap == best_gap and e < best)):
-                        best, best_gap = e, gap
+        for m in range(count):
+            e = near[m]
+            mine = False
+            for j in range(allowed_start[i], allowed_start[i + 1]):
+                if allowed[j] == owner[e]:
+                    mine = True
+            if not mine:
+                continue
+            ax, ay, bx, by = starts[e, 0], starts[e, 1], ends[e, 0], ends[e, 1]
+            if (
+                min(ax, bx) > x + reach
+                or max(ax, bx) < x - reach
+                or min(ay, by) > y + reach
+                or max(ay, by) < y - reach
+            ):
+                continue
+            gap = segment_distance(x, y, ax, ay, bx, by)
+            if gap <= on_edge and (gap < best_gap or (gap == best_gap and e < best)):
+                best, best_gap = e, gap
         out[i] = best
     return out
