@@ -755,16 +755,16 @@ def _tau_along(
     packed, _ = _shipped_edges()
     at: list[list[float]] = []
     ahead_of: list[list[float]] = []
-    states: list[frozenset[str]] = []
+    owners: list[frozenset[str]] = []
     for ends, route in asked:
         if ends:
             kms = [km for km, _, _ in ends]
             both = route.points_at(kms + [km + way * 0.1 for km, way, _ in ends]).tolist()
             at += both[: len(ends)]
             ahead_of += both[len(ends) :]
-            states += [codes for _, _, codes in ends]
+            owners += [codes for _, _, codes in ends]
     xy = np.array(at, dtype=np.float64).reshape(-1, 2)
-    crossed = _crossed_edges(xy, states)
+    crossed = _crossed_edges(xy, owners)
     edges = np.array(crossed, dtype=np.int64)
     # Every point's sine at once (those on no edge get None below), in a plane scaled to
     # the point's latitude: the heading of the route and the edge.
