@@ -24,6 +24,14 @@ ROUTES = {
     "Delhi-Bangkok": [(77.1, 28.56), (100.75, 13.69)],
     "Bogota-Lima": [(-74.15, 4.7), (-77.11, -12.02)],
     "Tokyo-Anchorage": [(139.78, 35.55), (175.0, 50.0), (-149.99, 61.17)],
+    # Legs wholly inside one state (Germany), then out over the sea and into Denmark.
+    "Munich-Berlin-Hamburg-Copenhagen": [
+        (11.79, 48.35),
+        (13.5, 52.37),
+        (10.0, 53.63),
+        (8.0, 54.2),
+        (12.65, 55.62),
+    ],
 }
 CODES = ("AT", "HU", "RS", "BG", "TR", "DE", "CZ", "SK", "PL", "IT", "SM", "VA", "SI", "HR")
 
@@ -54,9 +62,14 @@ def test_pairs_cross_only_where_geos_says_the_segments_meet() -> None:
     assert set(zip(hit_line.tolist(), hit_edge.tolist(), strict=True)) <= found
 
 
+@pytest.mark.parametrize("as_legs", [False, True], ids=["one line", "leg by leg"])
 @pytest.mark.parametrize("name", list(ROUTES))
-def test_the_states_a_line_enters_are_those_geos_finds(name: str) -> None:
-    parts = line_parts(densify_array(ROUTES[name], 5.0))
+def test_the_states_a_line_enters_are_those_geos_finds(name: str, as_legs: bool) -> None:
+    """Also leg by leg, where a leg may start where the last ended, inside a state."""
+    if as_legs:
+        parts = [p for leg in legs_parts(great_circle_legs(ROUTES[name], 5.0)) for p in leg]
+    else:
+        parts = line_parts(densify_array(ROUTES[name], 5.0))
     codes = sorted(states())
     expected = {
         (k, c)

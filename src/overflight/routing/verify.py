@@ -134,30 +134,43 @@ def entered_states(
     key = part_of[pairs.segment] * n + packed.owner[pairs.edge]
     hit = set(key[pairs.crosses].tolist())
     unsure = set(key[pairs.unsure].tolist()) - hit
-    # A line that meets no edge of a state is inside or outside it as its first point is.
-    firsts = np.array([p[0] for p in parts])
-    b = packed.bounds[ids]
-    boxed = (
-        (firsts[:, None, 0] >= b[None, :, 0])
-        & (firsts[:, None, 0] <= b[None, :, 2])
-        & (firsts[:, None, 1] >= b[None, :, 1])
-        & (firsts[:, None, 1] <= b[None, :, 3])
-    )
     found: set[tuple[int, str]] = {(k // n, every[k % n]) for k in hit}
     for k in sorted(unsure):
         part, code = k // n, every[k % n]
         if shapely.intersects(shrunk_area(code), shapely.linestrings(parts[part])):
             found.add((part, code))
-    part, column = np.nonzero(boxed)
-    key = part * n + ids[column]
-    alone = np.array([k not in hit and k not in unsure for k in key.tolist()], dtype=bool)
-    if alone.any():
-        part, key = part[alone], key[alone]
-        areas = np.array([shrunk_area(every[k]) for k in (key % n).tolist()], dtype=object)
-        # One GEOS call for every (line, state) pair left: whether the first point is inside.
-        inside = shapely.intersects_xy(areas, firsts[part, 0], firsts[part, 1])
-        found |= {(k // n, every[k % n]) for k in key[inside].tolist()}
+    met = hit | unsure
+    # A line that meets no edge of a state is inside or outside it as its first point is,
+    # and so is the next line when it starts where this one ends: only the first point of
+    # such a chain of lines, and a point after a line that met the state, are looked up.
+    met_on: dict[int, set[int]] = {}
+    for k in met:
+        met_on.setdefault(k // n, set()).add(k % n)
+    inside: set[int] = set()  # owners the current line's first point lies in
+    for part, line in enumerate(parts):
+        if part == 0 or not np.array_equal(line[0], parts[part - 1][-1]):
+            inside = _owners_at(packed, ids, every, line[0])
+        found |= {(part, every[o]) for o in inside if part * n + o not in met}
+        crossed = met_on.get(part)
+        if crossed:
+            # Left clear by GEOS: the line, so its end, is outside; else the end decides.
+            left = {o for o in crossed if (part, every[o]) not in found}
+            unknown = np.array(sorted(crossed - left), dtype=np.int64)
+            inside = (inside - crossed) | _owners_at(packed, unknown, every, line[-1])
     return found
+
+
+def _owners_at(
+    packed: PackedEdges, ids: NDArray[np.int64], every: Sequence[str], point: NDArray[np.float64]
+) -> set[int]:
+    """The owners among ``ids`` whose shrunk area holds the point (one GEOS call)."""
+    x, y = float(point[0]), float(point[1])
+    b = packed.bounds[ids]
+    boxed = ids[(b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3])]
+    if not len(boxed):
+        return set()
+    areas = np.array([shrunk_area(every[o]) for o in boxed.tolist()], dtype=object)
+    return set(boxed[np.asarray(shapely.intersects_xy(areas, x, y), dtype=bool)].tolist())
 
 
 def _leg(k: int, waypoints: Sequence[tuple[float, float]]) -> str:
