@@ -520,8 +520,9 @@ def _heap_pop(keys: NDArray[np.float64], codes: Int1D, size: int) -> tuple[float
         child = 2 * i + 1
         if child >= size:
             break
-        if child + 1 < size and keys[child + 1] < keys[child]:
-            child += 1
+        if child + 1 < size:
+            # Branch-free: which child is smaller is a coin toss the branch predictor loses.
+            child += int(keys[child + 1] < keys[child])
         if last_f <= keys[child]:
             break
         keys[i] = keys[child]
