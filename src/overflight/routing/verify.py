@@ -146,9 +146,12 @@ def entered_states(
     met_on: dict[int, set[int]] = {}
     for k in met:
         met_on.setdefault(k // n, set()).add(k % n)
+    heads = np.array([p[0] for p in parts])
+    tails = np.array([p[-1] for p in parts])
+    starts_chain = [True, *np.any(heads[1:] != tails[:-1], axis=1).tolist()]
     inside: set[int] = set()  # owners the current line's first point lies in
     for part, line in enumerate(parts):
-        if part == 0 or not np.array_equal(line[0], parts[part - 1][-1]):
+        if starts_chain[part]:
             inside = _owners_at(packed, ids, every, line[0])
         found |= {(part, every[o]) for o in inside if part * n + o not in met}
         crossed = met_on.get(part)
