@@ -30,3 +30,26 @@ def test_a_line_across_many_edges_meets_each_once(count: int) -> None:
     np.testing.assert_allclose(np.sort(ev_deg), x, atol=1e-12)
     assert len(hit_part) == count
     assert (hit_layer == 0).all()
+
+
+def test_part_lengths_are_the_geodesic_of_each_step() -> None:
+    """Sines turned from point to point (restarted every few): each step as Karney's, to µm."""
+    from overflight.geo.ellipsoid import wgs84
+    from overflight.routing import chunk
+
+    # Long legs at every latitude, one near a pole, none across ±180.
+    starts = np.array([[-170.0, -60.0], [-30.0, 0.0], [10.0, 80.0], [100.0, 20.0], [5.0, 45.0]])
+    ends = np.array([[-20.0, 70.0], [60.0, -10.0], [170.0, 85.0], [150.0, -40.0], [5.1, 45.2]])
+    points, leg = chunk._dense(starts, ends)
+    part_start = np.searchsorted(leg, np.arange(len(starts) + 1)).astype(np.int64)
+    deg, km = chunk_kernels.part_lengths(np.ascontiguousarray(points), part_start)
+    _, _, metres = wgs84().inv(points[:-1, 0], points[:-1, 1], points[1:, 0], points[1:, 1])
+    inside = np.ones(len(points) - 1, dtype=bool)
+    inside[part_start[1:-1] - 1] = False  # from one part's last point to the next one's first
+    steps = np.diff(km)[inside]
+    assert len(steps) > 5000
+    # The chord's sagitta term takes a sphere's radius: a micrometre or so a step.
+    assert np.max(np.abs(steps - metres[inside] / 1000.0)) < 1e-8
+    assert np.all(km[part_start[:-1]] == 0.0)
+    planar = np.hypot(*np.diff(points, axis=0).T)[inside]
+    assert np.allclose(np.diff(deg)[inside], planar, rtol=1e-12, atol=0.0)
