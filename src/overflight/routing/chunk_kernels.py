@@ -119,7 +119,7 @@ def dense_legs(a: Float, b: Float, inner: NDArray[np.int64]) -> tuple[Float, NDA
                 c, s = math.cos(turned), math.sin(turned)
             x, y, z = c * ax + s * tx, c * ay + s * ty, c * az + s * tz
             points[k, 0] = math.degrees(math.atan2(y, x))
-            points[k, 1] = math.degrees(math.atan2(z, math.hypot(x, y)))
+            points[k, 1] = math.degrees(math.atan2(z, math.sqrt(x * x + y * y)))
             leg[k] = i
             k += 1
             c, s = c * cd - s * sd, s * cd + c * sd
