@@ -141,7 +141,7 @@ def test_the_compiled_points_along_a_route_are_the_transit_reports_to_the_bit() 
 
     # Fiji to Samoa across ±180 and back: three parts, the middle one on the far side.
     path = np.array([[178.4, -18.1], [-171.8, -13.8], [179.2, -16.5], [177.0, -17.8]])
-    points, _ = chunk._dense(path[:-1], path[1:])
+    points, _ = chunk._dense(path[:-1], path[1:], np.zeros(len(path) - 1, dtype=np.int64))
     parts = [p for p in chunk._cut(points) if len(p) > 1]
     assert len(parts) == 3
     flat = np.ascontiguousarray(np.concatenate(parts))

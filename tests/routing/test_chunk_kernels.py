@@ -40,7 +40,7 @@ def test_part_lengths_are_the_geodesic_of_each_step() -> None:
     # Long legs at every latitude, one near a pole, none across ±180.
     starts = np.array([[-170.0, -60.0], [-30.0, 0.0], [10.0, 80.0], [100.0, 20.0], [5.0, 45.0]])
     ends = np.array([[-20.0, 70.0], [60.0, -10.0], [170.0, 85.0], [150.0, -40.0], [5.1, 45.2]])
-    points, leg = chunk._dense(starts, ends)
+    points, leg = chunk._dense(starts, ends, np.arange(len(starts)))
     part_start = np.searchsorted(leg, np.arange(len(starts) + 1)).astype(np.int64)
     deg, km = chunk_kernels.part_lengths(np.ascontiguousarray(points), part_start)
     _, _, metres = wgs84().inv(points[:-1, 0], points[:-1, 1], points[1:, 0], points[1:, 1])

@@ -184,21 +184,21 @@ def _legs(routes: Sequence[Sequence[LonLat]]) -> tuple[Float, Float, NDArray[np.
     return starts, ends, owner
 
 
-def _dense(starts: Float, ends: Float) -> tuple[Float, NDArray[np.int64]]:
-    """Each leg's points every STEP_KM or less along its great circle, ends exact; leg of each."""
+def _dense(starts: Float, ends: Float, owner: NDArray[np.int64]) -> tuple[Float, NDArray[np.int64]]:
+    """Each route's points every STEP_KM or less along its legs' great circles; leg of each.
+
+    The legs' ends exact, as great_circle_points keeps them, and each route's points once:
+    a leg after the first of its route starts where the last one ended.
+    """
     sphere = _sphere()
     _, _, metres = sphere.inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])
     inner = (np.asarray(metres) // (STEP_KM * 1000.0)).astype(np.int64)
-    count = inner + 2
     a = np.ascontiguousarray(to_xyz(starts[:, 0], starts[:, 1]))
     b = np.ascontiguousarray(to_xyz(ends[:, 0], ends[:, 1]))
-    points, leg = chunk_kernels.dense_legs(a, b, inner)
-    k = np.arange(len(leg)) - np.repeat(np.cumsum(count) - count, count)
-    # The ends exactly as given, as great_circle_points keeps them.
-    head = k == 0
-    tail = k == count[leg] - 1
-    points[head] = starts[leg[head]]
-    points[tail] = ends[leg[tail]]
+    joined = np.zeros(len(owner), dtype=bool)
+    joined[1:] = owner[1:] == owner[:-1]
+    both = np.ascontiguousarray(np.column_stack([starts, ends]))
+    points, leg = chunk_kernels.dense_legs(a, b, inner, both, joined)
     return points, leg
 
 
@@ -302,13 +302,8 @@ def fast_routes(finder: Searcher, paths: Sequence[Sequence[LonLat]]) -> list[Fas
     leg_km = (np.asarray(metres, dtype=np.float64) / 1000.0).tolist()
     ends_xy = np.array([[*p[0], *p[-1]] for p in paths], dtype=np.float64)
     _, _, direct = wgs84().inv(ends_xy[:, 0], ends_xy[:, 1], ends_xy[:, 2], ends_xy[:, 3])
-    points, leg = _dense(starts, ends)
-    # One run of points per route: each leg after the first starts where the last ended.
-    keep = np.ones(len(points), dtype=bool)
-    first_of_leg = np.flatnonzero(np.diff(leg, prepend=-1) != 0)
-    later = first_of_leg[np.diff(owner, prepend=-1)[leg[first_of_leg]] == 0]
-    keep[later] = False
-    points, route_of = points[keep], owner[leg[keep]]
+    points, leg = _dense(starts, ends, owner)
+    route_of = owner[leg]
     bounds = np.searchsorted(route_of, np.arange(len(paths) + 1))
     # Only the routes that reach or cross ±180 are cut (a call each): found for all at once.
     lon = points[:, 0]

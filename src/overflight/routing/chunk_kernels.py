@@ -86,17 +86,21 @@ _RESTART = 32
 
 
 @_jit
-def dense_legs(a: Float, b: Float, inner: NDArray[np.int64]) -> tuple[Float, NDArray[np.int64]]:
+def dense_legs(
+    a: Float, b: Float, inner: NDArray[np.int64], ends: Float, joined: NDArray[np.bool_]
+) -> tuple[Float, NDArray[np.int64]]:
     """Points (lon, lat) along each great circle a[i]-b[i], inner[i] evenly spaced between.
 
-    Returns the points, both ends of every leg included, and the leg each belongs to. Each
+    ``ends`` holds each leg's start and end (lon, lat) as given, which its first and last
+    points are; a leg ``joined`` to the one before (the same route's next) leaves out its
+    first point, the last one's end. Returns the points and the leg each belongs to. Each
     point is turned from the one before by the step's cosine and sine, and every _RESTART-th
     from the leg's start by its own: the points stay within nanometres of each one turned
     from the start, for half the sines and cosines.
     """
     total = 0
     for i in range(a.shape[0]):
-        total += inner[i] + 2
+        total += inner[i] + (1 if joined[i] else 2)
     points = np.empty((total, 2))
     leg = np.empty(total, dtype=np.int64)
     k = 0
@@ -113,16 +117,24 @@ def dense_legs(a: Float, b: Float, inner: NDArray[np.int64]) -> tuple[Float, NDA
         step = theta / parts
         cd, sd = math.cos(step), math.sin(step)
         c, s = 1.0, 0.0
-        for j in range(parts + 1):
+        if not joined[i]:
+            points[k, 0], points[k, 1] = ends[i, 0], ends[i, 1]
+            leg[k] = i
+            k += 1
+        for j in range(1, parts):
             if j % _RESTART == 0:
                 turned = j / parts * theta
                 c, s = math.cos(turned), math.sin(turned)
+            else:
+                c, s = c * cd - s * sd, s * cd + c * sd
             x, y, z = c * ax + s * tx, c * ay + s * ty, c * az + s * tz
             points[k, 0] = math.degrees(math.atan2(y, x))
             points[k, 1] = math.degrees(math.atan2(z, math.sqrt(x * x + y * y)))
             leg[k] = i
             k += 1
-            c, s = c * cd - s * sd, s * cd + c * sd
+        points[k, 0], points[k, 1] = ends[i, 2], ends[i, 3]
+        leg[k] = i
+        k += 1
     return points, leg
 
 
