@@ -243,11 +243,10 @@ def cumulative_km(points: NDArray[np.float64]) -> NDArray[np.float64]:
     turn[turn < -np.pi] += 2.0 * np.pi
     east = normal * cos_mid
     east *= turn
-    north *= north
-    east *= east
-    across = north + east
+    north2, east2 = north * north, east * east
+    across = north2 + east2
     curvature = np.divide(
-        north / meridian + east / normal,
+        north2 / meridian + east2 / normal,
         across,
         out=np.full(len(across), 1.0 / WGS84_A_KM),
         where=across > 0.0,

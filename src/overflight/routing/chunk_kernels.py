@@ -145,6 +145,13 @@ def _ecef_km(sin_lat: float, cos_lat: float, sin_lon: float, cos_lon: float) -> 
 
 
 @_jit
+def _sines(lon_deg: float, lat_deg: float) -> tuple[float, float, float, float]:
+    """Sine and cosine of the latitude, then of the longitude, of a point in degrees."""
+    lon, lat = math.radians(lon_deg), math.radians(lat_deg)
+    return math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
+
+
+@_jit
 def _turn(s: float, c: float, d: float) -> tuple[float, float]:
     """The sine and cosine of an angle d radians past one whose are s and c (|d| < 0.01).
 
@@ -175,13 +182,7 @@ def part_lengths(lonlat: Float, part_start: Int) -> tuple[Float, Float]:
         first = part_start[j]
         total_deg = total_km = 0.0
         deg[first] = km[first] = 0.0
-        lon, lat = math.radians(lonlat[first, 0]), math.radians(lonlat[first, 1])
-        sin_lat, cos_lat, sin_lon, cos_lon = (
-            math.sin(lat),
-            math.cos(lat),
-            math.sin(lon),
-            math.cos(lon),
-        )
+        sin_lat, cos_lat, sin_lon, cos_lon = _sines(lonlat[first, 0], lonlat[first, 1])
         px, py, pz = _ecef_km(sin_lat, cos_lat, sin_lon, cos_lon)
         for i in range(first + 1, part_start[j + 1]):
             dx, dy = lonlat[i, 0] - lonlat[i - 1, 0], lonlat[i, 1] - lonlat[i - 1, 1]
@@ -189,9 +190,7 @@ def part_lengths(lonlat: Float, part_start: Int) -> tuple[Float, Float]:
             deg[i] = total_deg
             d_lon, d_lat = math.radians(dx), math.radians(dy)
             if (i - first) % _RESTART == 0 or abs(d_lon) >= 0.01 or abs(d_lat) >= 0.01:
-                lon, lat = math.radians(lonlat[i, 0]), math.radians(lonlat[i, 1])
-                sin_lat, cos_lat = math.sin(lat), math.cos(lat)
-                sin_lon, cos_lon = math.sin(lon), math.cos(lon)
+                sin_lat, cos_lat, sin_lon, cos_lon = _sines(lonlat[i, 0], lonlat[i, 1])
             else:
                 sin_lat, cos_lat = _turn(sin_lat, cos_lat, d_lat)
                 sin_lon, cos_lon = _turn(sin_lon, cos_lon, d_lon)
