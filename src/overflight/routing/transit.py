@@ -135,7 +135,9 @@ def transit_report(
         if pieces:
             # Located along the line only when it is in some state (not over the high seas).
             line = shapely.LineString(coords)
-            cum_deg = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
+            # Summed as GEOS sums a line's length (and the batch's part_lengths), not hypot.
+            dx, dy = np.diff(coords, axis=0).T
+            cum_deg = np.concatenate([[0.0], np.cumsum(np.sqrt(dx * dx + dy * dy))])
             ends = np.array([(e[0], e[-1]) for _, e, _ in pieces]).reshape(-1, 2)
             on = np.array([k for _, _, k in pieces], dtype=np.int64).reshape(-1)
             deg = _located(coords, line, ends, on)
