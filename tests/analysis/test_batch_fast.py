@@ -179,3 +179,53 @@ def test_a_route_is_reported_alike_in_a_chunk_and_alone() -> None:
     alone = [fast_routes(finder, [path])[0] for path in paths]
     assert together == alone
     assert sum(len(r.states) > 2 for r in together) > 50
+
+
+@pytest.mark.parametrize("owned", [True, False])
+def test_a_chunk_in_a_process_the_batch_owns_runs_without_the_collector(owned: bool) -> None:
+    """No collection while the chunk is planned, one after it, and the same rows either way.
+
+    In a process the batch does not own (a user's program, a Dask worker) the collector is
+    left as it is.
+    """
+    import gc
+
+    from overflight.analysis.batch.runner import _chunk_rows
+
+    places = {c: resolve_place(c) for c in AIRPORTS}
+    jobs = tuple(
+        Job(n, "", places[a], places[b])
+        for n, (a, b) in enumerate(itertools.permutations(AIRPORTS, 2))
+    )
+    task = Task(Closure(denied_closure(DENY)), 480.0, jobs)
+    reference = run_task(task)
+    during: list[int] = []
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    real_run_task = run_task
+
+    def watched(task: Task) -> list[dict[str, object]]:
+        rows = real_run_task(task)
+        during.extend(collections)
+        return rows
+
+    import overflight.analysis.batch.runner as runner
+
+    gc.callbacks.append(seen)
+    runner.run_task, saved = watched, runner.run_task  # type: ignore[assignment]
+    try:
+        rows = _chunk_rows(task, owned=owned)
+    finally:
+        runner.run_task = saved
+        gc.callbacks.remove(seen)
+    assert gc.isenabled()
+    assert rows == reference
+    if owned:
+        assert during == []
+        assert collections[-1:] == [2]  # the full pass after the chunk
+    else:
+        assert during != []  # the chunk makes enough objects to set the collector off
