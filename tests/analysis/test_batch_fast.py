@@ -182,7 +182,9 @@ def test_a_route_is_reported_alike_in_a_chunk_and_alone() -> None:
 
 
 @pytest.mark.parametrize("owned", [True, False])
-def test_a_chunk_in_a_process_the_batch_owns_runs_without_the_collector(owned: bool) -> None:
+def test_a_chunk_in_a_process_the_batch_owns_runs_without_the_collector(
+    owned: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No collection while the chunk is planned, one after it, and the same rows either way.
 
     In a process the batch does not own (a user's program, a Dask worker) the collector is
@@ -213,14 +215,11 @@ def test_a_chunk_in_a_process_the_batch_owns_runs_without_the_collector(owned: b
         during.extend(collections)
         return rows
 
-    import overflight.analysis.batch.runner as runner
-
+    monkeypatch.setattr("overflight.analysis.batch.runner.run_task", watched)
     gc.callbacks.append(seen)
-    runner.run_task, saved = watched, runner.run_task  # type: ignore[assignment]
     try:
         rows = _chunk_rows(task, owned=owned)
     finally:
-        runner.run_task = saved
         gc.callbacks.remove(seen)
     assert gc.isenabled()
     assert rows == reference
