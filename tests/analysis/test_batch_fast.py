@@ -228,3 +228,32 @@ def test_a_chunk_in_a_process_the_batch_owns_runs_without_the_collector(
         assert collections[-1:] == [2]  # the full pass after the chunk
     else:
         assert during != []  # the chunk makes enough objects to set the collector off
+
+
+def test_what_a_batch_start_makes_is_frozen_after_a_pause_of_the_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In the program's own process, no pass during the start, and none over its objects after."""
+    import gc
+
+    from overflight.analysis.batch import runner
+
+    monkeypatch.setattr(runner, "owns_process", lambda: True)
+    passes: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    frozen = gc.get_freeze_count()
+    gc.callbacks.append(seen)
+    try:
+        with runner._without_collector():
+            made = [{"row": k} for k in range(20_000)]
+            during = list(passes)
+        assert gc.isenabled()
+        assert during == []
+        assert gc.get_freeze_count() >= frozen + len(made)
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()

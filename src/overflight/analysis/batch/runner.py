@@ -224,11 +224,12 @@ def run_batch(
 
 @contextlib.contextmanager
 def _without_collector() -> Iterator[None]:
-    """The collector paused, in the program's own process only.
+    """In the program's own process: the collector paused, and what was made meanwhile frozen.
 
     A batch's start makes objects that live for the whole run (rows, jobs, places, the
-    planners): the collector's passes over them free nothing and cost a tenth of a second
-    of the start, while the workers wait for it.
+    planners): the collector's passes over them free nothing, and cost a tenth of a second
+    of the start while the workers wait. Frozen, they are left out of every later pass (and
+    freed as usual when dropped); the pool's end lets them go back to the collector.
     """
     if not owns_process() or not gc.isenabled():
         yield
@@ -237,6 +238,7 @@ def _without_collector() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.freeze()
         gc.enable()
 
 
