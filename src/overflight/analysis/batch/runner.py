@@ -311,6 +311,7 @@ def _run_locally(
             workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
         ) as pool:
             futures = [pool.submit(_chunk_rows, task, owned=True) for task in tasks]
+            store.ready_to_finish()
             try:
                 for future in as_completed(futures):
                     written(store.write(future.result()))

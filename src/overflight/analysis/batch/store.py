@@ -186,6 +186,11 @@ class PartStore:
             self._written[path] = table
         return int(table.num_rows)
 
+    @staticmethod
+    def ready_to_finish() -> None:
+        """Import what :meth:`finish` sorts with (35 ms): done while the workers work, not after."""
+        import pyarrow.compute  # noqa: F401
+
     def finish(self) -> pa.Table:
         """Merge the parts into the output, sorted by key, and remove the directory."""
         parts = [
