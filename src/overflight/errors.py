@@ -26,6 +26,7 @@ Messages name the bad value and say what would be accepted.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 __all__ = [
     "AircraftFileError",
@@ -48,6 +49,21 @@ __all__ = [
 
 class OverflightError(Exception):
     """Root of every error raised by overflight."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its message and attributes, not by calling __init__ again with the
+        # message (which most leaves would read as a code or a reason): so that an error
+        # raised in a worker process (the batch's, Dask's) reaches the caller as it was.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(
+    kind: type[OverflightError], args: tuple[Any, ...], state: dict[str, Any]
+) -> OverflightError:
+    error = kind.__new__(kind, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class InputError(OverflightError, ValueError):

@@ -209,3 +209,44 @@ def test_antipodal_ends_are_refused_with_a_reason(deny: list[str]) -> None:
     # A few kilometres off the antipode the route is unique again, and verified.
     route = plan_route("0,0", "0.05,-179.95", deny=deny)
     assert route.distance_km > 19_900
+
+
+def _raised(call: object) -> OverflightError:
+    assert callable(call)
+    with pytest.raises(OverflightError) as caught:
+        call()
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pytest.param(lambda: plan_route("XQXQ", "EFHK"), id="unknown airport"),
+        pytest.param(lambda: plan_route("EFHK", "RJAA", deny=["QQ"]), id="unknown state"),
+        pytest.param(lambda: plan_route("FXMM", "FBSK", deny=["ZA"]), id="no route"),
+        pytest.param(lambda: plan_route("95,10", "EFHK"), id="coordinate"),
+    ],
+)
+def test_an_error_crosses_to_another_process_as_it_was(error: object) -> None:
+    """Pickled (as a worker process sends it back), the same type, message and attributes."""
+    import pickle
+
+    raised = _raised(error)
+    again = pickle.loads(pickle.dumps(raised))
+    assert type(again) is type(raised)
+    assert str(again) == str(raised)
+    assert again.args == raised.args
+    assert vars(again) == vars(raised)
+
+
+def test_a_file_error_crosses_to_another_process_as_it_was() -> None:
+    import pickle
+
+    from overflight.errors import InputFileError, ScenarioError
+
+    for raised in (
+        InputFileError("not a number", file="pairs.csv", line=3, field="speed"),
+        ScenarioError("unknown state 'QQ'", file="s.yaml", line=2, column=5, others=("x",)),
+    ):
+        again = pickle.loads(pickle.dumps(raised))
+        assert (type(again), str(again), vars(again)) == (type(raised), str(raised), vars(raised))
