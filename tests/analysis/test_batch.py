@@ -653,3 +653,48 @@ def test_the_program_gives_arrow_the_c_librarys_allocator(own: bool, chosen: str
     default = _fresh_python("import pyarrow\nprint(pyarrow.default_memory_pool().backend_name)")
     expected = chosen or ("system" if own else default[0])
     assert _fresh_python(code) == [expected]
+
+
+def _program(*args: str) -> subprocess.CompletedProcess[str]:
+    """The ``overflight`` program, run as a user runs it, on the package under test."""
+    import overflight
+
+    env = {**os.environ, "PYTHONPATH": str(Path(overflight.__file__).parents[1])}
+    return subprocess.run(
+        [sys.executable, "-m", "overflight", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+
+
+def test_the_program_reads_a_large_pairs_file_apart_and_plans_the_same_rows(
+    tmp_path: Path,
+) -> None:
+    """Read in a forked process while the program loads its loops: the same rows and errors."""
+    from overflight.analysis.batch import runner
+
+    rows = [*(pairs(240) * 2)[:420], ["XQXQ", "EGLL"], ["EFHK", "RJAA"]]
+    source = write_pairs(tmp_path / "pairs.csv", rows)
+    assert source.stat().st_size > runner._READ_APART_BYTES
+    reference = tmp_path / "alone.parquet"
+    run_batch(source, reference, BatchOptions(deny=DENY), workers=1)
+    output = tmp_path / "apart.parquet"
+    done = _program("batch", str(source), "-d", ",".join(DENY), "-o", str(output), "-j", "2")
+    assert done.returncode == 0, done.stderr
+    assert read_results(output).equals(read_results(reference))
+    assert errors_path(output).read_text() == errors_path(reference).read_text()
+    assert "XQXQ" in errors_path(output).read_text()
+
+
+def test_an_unreadable_large_pairs_file_is_refused_as_a_small_one_is(tmp_path: Path) -> None:
+    source = write_pairs(tmp_path / "pairs.csv", pairs(240) * 2, header=("from", "to"))
+    small = write_pairs(tmp_path / "small.csv", pairs(2), header=("from", "to"))
+    messages = []
+    for path in (source, small):
+        done = _program("batch", str(path), "-o", str(tmp_path / "out.parquet"), "-j", "2")
+        assert done.returncode != 0
+        messages.append(done.stderr.replace(path.name, "FILE"))
+    assert "origin" in messages[0]
+    assert messages[0] == messages[1]
