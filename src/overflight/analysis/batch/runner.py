@@ -275,7 +275,7 @@ def _planned(
         planned = reader.submit(_read_and_plan, pairs, options)
         with _without_collector():
             _load_loops()
-        return planned.result()
+            return planned.result()  # the jobs made anew here: frozen too
 
 
 def _skip_blas_check() -> None:
