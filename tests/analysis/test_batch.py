@@ -698,3 +698,47 @@ def test_an_unreadable_large_pairs_file_is_refused_as_a_small_one_is(tmp_path: P
         messages.append(done.stderr.replace(path.name, "FILE"))
     assert "origin" in messages[0]
     assert messages[0] == messages[1]
+
+
+def _huge_pages_always() -> bool:
+    path = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    return path.is_file() and "[always]" in path.read_text()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc only")
+@pytest.mark.skipif(_huge_pages_always(), reason="huge pages for every mapping: few faults")
+def test_a_worker_keeps_the_memory_a_chunk_frees_for_the_next() -> None:
+    """64 MB from malloc, filled and freed five times, faults its pages in once, not five times.
+
+    As a chunk's compiled loops take and free their arrays.
+    """
+    code = (
+        "import ctypes, resource, sys\n"
+        "from overflight.analysis.batch.runner import _keep_freed_memory\n"
+        "if sys.argv[1] == 'keep':\n"
+        "    _keep_freed_memory()\n"
+        "libc = ctypes.CDLL(None)\n"
+        "libc.malloc.restype = ctypes.c_void_p\n"
+        "libc.free.argtypes = [ctypes.c_void_p]\n"
+        "faults = []\n"
+        "for _ in range(5):\n"
+        "    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt\n"
+        "    block = libc.malloc(64 << 20)\n"
+        "    ctypes.memset(block, 1, 64 << 20)\n"
+        "    libc.free(block)\n"
+        "    faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)\n"
+        "print(faults[0], sum(faults[1:]))\n"
+    )
+    import overflight
+
+    env = {**os.environ, "PYTHONPATH": str(Path(overflight.__file__).parents[1])}
+    counts = {}
+    for mode in ("keep", "default"):
+        done = subprocess.run(
+            [sys.executable, "-c", code, mode], capture_output=True, text=True, check=True, env=env
+        )
+        counts[mode] = [int(n) for n in done.stdout.split()]
+    pages = (64 << 20) // 4096
+    assert counts["default"][1] > 3 * pages  # every time anew
+    assert counts["keep"][0] > pages / 2  # the first time
+    assert counts["keep"][1] < pages / 4  # then kept
