@@ -53,3 +53,32 @@ def test_part_lengths_are_the_geodesic_of_each_step() -> None:
     assert np.all(km[part_start[:-1]] == 0.0)
     planar = np.hypot(*np.diff(points, axis=0).T)[inside]
     assert np.allclose(np.diff(deg)[inside], planar, rtol=1e-12, atol=0.0)
+
+
+def test_a_stretch_meets_a_deeper_one_as_a_plain_loop_finds() -> None:
+    """Stretches of random layers on random parts, sorted as `intervals` gives them."""
+    rng = np.random.default_rng(7)
+    layers = 5
+    part = np.sort(rng.integers(0, 40, 3000))
+    layer = rng.integers(0, 2 * layers, 3000)
+    lo = rng.uniform(0.0, 100.0, 3000)
+    hi = lo + rng.exponential(5.0, 3000)
+    hi[::17] = lo[::17]  # stretches of no length, which meet what holds their point
+    order = np.lexsort((lo, layer, part))
+    part, layer, lo, hi = part[order], layer[order], lo[order], hi[order]
+    expected = [
+        bool(
+            layer[r] < layers
+            and any(
+                part[m] == part[r]
+                and layer[m] == layer[r] + layers
+                and lo[m] <= hi[r]
+                and hi[m] >= lo[r]
+                for m in range(len(part))
+            )
+        )
+        for r in range(len(part))
+    ]
+    found = chunk_kernels.meets_deeper(part, layer, lo, hi, layers).tolist()
+    assert found == expected
+    assert 200 < sum(expected) < 1400  # both answers well represented

@@ -439,13 +439,15 @@ def _inside(
     lo = chunk_kernels.locate(i_part, lo_deg, part_start, cum_deg, cum_km)
     hi = chunk_kernels.locate(i_part, hi_deg, part_start, cum_deg, cum_km)
     # A stretch in a state's polygon counts if one in its shrunk polygon meets it.
-    deep: dict[tuple[int, int], list[tuple[float, float]]] = {}
-    rows = list(zip(i_part.tolist(), i_layer.tolist(), lo.tolist(), hi.tolist(), strict=True))
-    for j, k, a, z in rows:
-        if k >= n:
-            deep.setdefault((j, k - n), []).append((a, z))
+    kept = np.flatnonzero(chunk_kernels.meets_deeper(i_part, i_layer, lo, hi, n))
     found: Stretches = [[] for _ in range(count)]
-    for j, k, a, z in rows:
-        if k < n and any(c <= z and d >= a for c, d in deep.get((j, k), ())):
-            found[int(route_of_part[j])].append((j, a, z, b.codes[k]))
+    for r, j, k, a, z in zip(
+        route_of_part[i_part[kept]].tolist(),
+        i_part[kept].tolist(),
+        i_layer[kept].tolist(),
+        lo[kept].tolist(),
+        hi[kept].tolist(),
+        strict=True,
+    ):
+        found[r].append((j, a, z, b.codes[k]))
     return found, failed

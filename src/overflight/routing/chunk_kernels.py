@@ -34,6 +34,7 @@ __all__ = [
     "intervals",
     "load_without_scipy",
     "locate",
+    "meets_deeper",
     "part_lengths",
     "points_at",
 ]
@@ -494,6 +495,34 @@ def intervals(
         lo[count], hi[count] = opened, part_deg[part[n - 1]]
         count += 1
     return out_part[:count], out_layer[:count], lo[:count], hi[:count]
+
+
+@_jit
+def meets_deeper(part: Int, layer: Int, lo: Float, hi: Float, layers: int) -> Bool:
+    """Per stretch of a layer under ``layers``: whether one of layer + ``layers`` meets it.
+
+    On the same part. The stretches are as :func:`intervals` gives them, sorted by part,
+    layer and start; the layers from ``layers`` on are the shrunk polygons of those below.
+    """
+    count = part.shape[0]
+    out = np.zeros(count, dtype=np.bool_)
+    first = 0
+    while first < count:
+        end = first
+        while end < count and part[end] == part[first]:
+            end += 1
+        for r in range(first, end):
+            if layer[r] >= layers:
+                continue
+            deeper = layer[r] + layers
+            m = first + np.searchsorted(layer[first:end], deeper)
+            while m < end and layer[m] == deeper:
+                if lo[m] <= hi[r] and hi[m] >= lo[r]:
+                    out[r] = True
+                    break
+                m += 1
+        first = end
+    return out
 
 
 @_jit
