@@ -196,10 +196,7 @@ def run(args: argparse.Namespace) -> None:
             figures["src"] = str(args.src.resolve())
             figures["src_commit"] = _commit_of(args.src)
             env["PYTHONPATH"] = os.pathsep.join([str(args.src.resolve()), env["PYTHONPATH"]])
-        # Bytecode is written, as an installed package has it: start-up is not compilation.
-        # It goes to the temporary directory, never into the tree measured.
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(Path(cache) / "bytecode")
+        common.write_bytecode(env, Path(cache) / "bytecode")
         for argv in COMMANDS.values():
             _run(argv, env)  # warms the cache and writes the bytecode
         runs = {

@@ -202,6 +202,17 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def write_bytecode(env: dict[str, str], directory: Path) -> None:
+    """Let a child's imports write bytecode into ``directory``, as an installed package has it.
+
+    Without it (PYTHONDONTWRITEBYTECODE set, or a tree whose bytecode is stale) every child
+    compiles the modules it imports, and a start-up measures the compiler. The tree
+    measured is never written to.
+    """
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(directory)
+
+
 def run_child(
     argv: Sequence[str], env: Mapping[str, str], timeout_s: float
 ) -> tuple[dict[str, Any], float]:
