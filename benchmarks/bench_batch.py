@@ -15,7 +15,8 @@ compile), then times:
 - the same batch on a two-worker Dask ``LocalCluster`` (one thread each), from the library
   (``run_batch(..., scheduler=...)``), cluster already started, median of ``--dask-runs``;
 - time per pair on one process for pairs whose great circle is clear and for those that must
-  detour (``run_task`` over chunks of each kind, warm);
+  detour (``run_task`` over chunks of each kind, warm), and for the destinations reached from
+  12 hubs (a network: the search tests each hub's legs once);
 
 checks that every run wrote the same rows, counts routes that failed their check, prints the
 figures and writes ``benchmarks/results/batch-<date>.json``.
@@ -107,16 +108,43 @@ def bench_dask(pairs: Path, work: Path, runs: int) -> dict[str, Any]:
     return {"runs_s": times, "median_s": common.median(times), "workers": 2}
 
 
+#: Hubs of the network workload: every pair leaves from one of them.
+HUBS = 12
+
+
+def _hub_jobs(pairs: Sequence[Any]) -> list[Job]:
+    """The pairs' destinations reached from HUBS of their origins (every k-th by code), in turn."""
+    origins = sorted({p.origin.code: p.origin for p in pairs}.values(), key=lambda a: a.code)
+    hubs = origins[:: max(1, len(origins) // HUBS)][:HUBS]
+    jobs = [Job(n, "", hubs[n % len(hubs)], p.destination) for n, p in enumerate(pairs)]
+    return [
+        j for j in jobs if (j.origin.lon, j.origin.lat) != (j.destination.lon, j.destination.lat)
+    ]
+
+
 def bench_per_pair(count: int) -> dict[str, Any]:
-    """Time per pair on one process, clear and detour pairs apart (warm, chunks of 200)."""
+    """Time per pair on one process: clear and detour pairs apart, then a network of hubs.
+
+    Warm (kernels, pieces, visibility), chunks of 200. The search remembers the legs of the
+    places it has met: they are forgotten before each timing, so that a timed pair's ends are
+    as new as in a batch of random pairs. In the network, every pair leaves from one of
+    HUBS places, whose legs the search then tests once.
+    """
+    from overflight.routing.chunk import searcher
+    from overflight.routing.planner import planner_of
+
     closed = Closure(denied_closure(CONFLICT_26))
     pairs = random_pairs(count)
     jobs = [Job(n, "", p.origin, p.destination) for n, p in enumerate(pairs)]
     rows = run_task(Task(closed, 450.0, tuple(jobs)))  # warm: kernels, pieces, visibility
     clear = [j for j, r in zip(jobs, rows, strict=True) if r["turns"] == 0]
     detour = [j for j, r in zip(jobs, rows, strict=True) if (r["turns"] or 0) > 0]
-    out: dict[str, Any] = {"pairs": count, "clear": len(clear), "detour": len(detour)}
-    for name, group in (("clear", clear), ("detour", detour)):
+    hubs = _hub_jobs(pairs)
+    out: dict[str, Any] = {
+        "pairs": count, "clear": len(clear), "detour": len(detour), "hub_pairs": len(hubs)
+    }  # fmt: skip
+    for name, group in (("clear", clear), ("detour", detour), ("hubs", hubs)):
+        searcher(planner_of(closed)).ends = None
         t0 = time.perf_counter()
         for k in range(0, len(group), 200):
             run_task(Task(closed, 450.0, tuple(group[k : k + 200])))
@@ -198,7 +226,8 @@ def run(args: argparse.Namespace) -> None:
         + ".",
         f"- One process, warm: {per['clear_ms']:.2f} ms per pair whose "
         f"great circle is clear ({per['clear']}), {per['detour_ms']:.2f} ms per pair that must "
-        f"detour ({per['detour']}), search, check and transit report included.",
+        f"detour ({per['detour']}), search, check and transit report included; "
+        f"{per['hubs_ms']:.2f} ms per pair from {HUBS} hubs ({per['hub_pairs']}).",
     ]
     _say("\ntargets (DESIGN.md section 4):")
     for row in rows:

@@ -104,3 +104,43 @@ def test_an_arc_is_blocked_when_and_only_when_it_meets_an_edge() -> None:
         assert (walked >= 0, walked == -2) == (every >= 0, every == -2), i
         blocked += walked >= 0
     assert count // 10 < blocked < count - count // 10
+
+
+def test_legs_remembered_across_searches_give_the_same_paths() -> None:
+    """Pairs among a few hubs, each way: the paths found with the legs kept are the same."""
+    from overflight.routing.graph import EndLegs
+
+    graph = planner_for(DENY).graph
+    hubs = [p for pair in _pairs(6) for p in pair]
+    pairs = [(a, b) for a in hubs for b in hubs if a is not b]
+    ends = (EndLegs(graph.size), EndLegs(graph.size))
+    plain = [graph.detour(a, b) for a, b in pairs]
+    kept = [graph.detour(a, b, ends) for a, b in pairs]
+    again = [graph.detour(a, b, ends) for a, b in reversed(pairs)][::-1]
+
+    def points(paths: list[list[NDArray[np.float64]] | None]) -> list[object]:
+        return [None if p is None else [tuple(v.tolist()) for v in p] for p in paths]
+
+    assert points(kept) == points(plain)
+    assert points(again) == points(plain)
+    assert sum(p is not None for p in plain) > len(pairs) // 2
+    # The hubs' legs were kept: clear ones and blocked ones, from and to each.
+    for side in ends:
+        for hub in hubs:
+            verdicts = side.of(hub)
+            assert {1, 2} <= set(np.unique(verdicts).tolist())
+
+
+def test_a_place_s_legs_are_kept_from_its_second_search_and_for_the_last_places() -> None:
+    from overflight.routing.graph import EndLegs
+
+    legs = EndLegs(50, places=3)
+    a, b, c, d = (to_xyz(float(lon), 10.0) for lon in range(4))
+    assert len(legs.of(a)) == 0  # asked once: nothing kept yet
+    first = legs.of(a)
+    assert len(first) == 50
+    assert not first.any()
+    first[7] = 2
+    assert legs.of(a)[7] == 2  # the same verdicts next time
+    legs.of(b), legs.of(c), legs.of(d)  # a is now the oldest of four: dropped
+    assert len(legs.of(a)) == 0

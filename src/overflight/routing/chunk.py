@@ -50,6 +50,7 @@ from overflight.geo.ellipsoid import wgs84
 from overflight.geo.sphere import EARTH_RADIUS_KM, split_antimeridian, to_lonlat, to_xyz
 from overflight.models import KM_PER_NM, LonLat
 from overflight.routing import chunk_kernels
+from overflight.routing.graph import EndLegs
 from overflight.routing.planner import Planner
 from overflight.routing.transit import MIN_KM, STEP_KM, RouteLine, attribute_many
 from overflight.routing.verify import TOLERANCE_DEG, shrunk_area
@@ -77,6 +78,8 @@ class Searcher:
 
     planner: Planner
     denied_tree: shapely.STRtree | None = None
+    #: The legs from origins and to destinations already tested, kept across chunks.
+    ends: tuple[EndLegs, EndLegs] | None = None
 
     def blocked(self, a: Float, b: Float) -> NDArray[np.bool_]:
         """Whether each arc a[i]-b[i] meets an obstacle edge (as VisibilityGraph.clear)."""
@@ -85,7 +88,9 @@ class Searcher:
     def detour(self, origin: LonLat, destination: LonLat) -> list[LonLat] | None:
         """Turning points of the shortest path between ends whose great circle is blocked."""
         graph = self.planner.graph
-        path = graph.detour(to_xyz(*origin), to_xyz(*destination))
+        if self.ends is None:
+            self.ends = (EndLegs(graph.size), EndLegs(graph.size))
+        path = graph.detour(to_xyz(*origin), to_xyz(*destination), self.ends)
         if path is None:
             return None
         lon, lat = to_lonlat(np.asarray(path[1:-1]).reshape(-1, 3))

@@ -100,6 +100,42 @@ def _same_side(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.boo
 
 #: No restriction on the end legs of a search (an empty mask).
 _EVERY = np.zeros(0, dtype=np.bool_)
+#: No end legs remembered (see EndLegs).
+_UNKNOWN = np.zeros(0, dtype=np.int8)
+
+
+class EndLegs:
+    """Which legs between a place and a graph's vertices are clear, kept across searches.
+
+    For the compiled search (``kernels.shortest_path``'s ``start_known`` and ``goal_known``):
+    a batch's pairs from and to a few hubs then test each hub's legs once, not once a pair.
+    A place's verdicts are kept from its second search on (most places of a random batch
+    have one); places are told apart by their exact coordinates, and the last ``places``
+    are kept. Not shared between threads: each keeps its own.
+    """
+
+    def __init__(self, vertices: int, places: int | None = None) -> None:
+        self._vertices = vertices
+        # Some 8 MB of verdicts at most, and no fewer than 16 places.
+        self._places = places or max(16, min(256, (8 << 20) // max(1, vertices)))
+        #: Per place, its verdicts, or an empty array when it has been asked for once.
+        self._known: dict[tuple[float, ...], NDArray[np.int8]] = {}
+
+    def of(self, point: Vector) -> NDArray[np.int8]:
+        """The verdicts for the legs at ``point`` (0 not yet tested, 1 clear, 2 blocked).
+
+        Empty the first time a place is asked for: the search then keeps none.
+        """
+        key = tuple(np.asarray(point, dtype=np.float64).tolist())
+        found = self._known.pop(key, None)  # and put back last: the most recent are kept
+        if found is None:
+            found = _UNKNOWN
+        elif len(found) == 0:
+            found = np.zeros(self._vertices, dtype=np.int8)
+        if len(self._known) >= self._places:
+            del self._known[next(iter(self._known))]
+        self._known[key] = found
+        return found
 
 
 @cache
@@ -350,10 +386,19 @@ class VisibilityGraph:
         extra = kernels.build_edge_grid(starts, starts[nxt])
         return self._search(origin, destination, extra, try_direct=True)
 
-    def detour(self, origin: Vector, destination: Vector) -> list[Vector] | None:
-        """The shortest path through obstacle vertices (for ends that do not see each other)."""
+    def detour(
+        self,
+        origin: Vector,
+        destination: Vector,
+        ends: tuple[EndLegs, EndLegs] | None = None,
+    ) -> list[Vector] | None:
+        """The shortest path through obstacle vertices (for ends that do not see each other).
+
+        ``ends``: the legs from origins and to destinations remembered by the caller, for the
+        compiled search (the same path, found testing fewer legs).
+        """
         if compiled_queries():
-            return self._search(origin, destination, None)
+            return self._search(origin, destination, None, ends=ends)
         start, start_dist = self.visible_from(origin)
         goal, goal_leg = self.visible_from(destination)
         goal_dist = np.full(self.size, np.inf)
@@ -390,6 +435,7 @@ class VisibilityGraph:
         goal_ok: NDArray[np.bool_] | None = None,
         *,
         try_direct: bool = False,
+        ends: tuple[EndLegs, EndLegs] | None = None,
     ) -> list[Vector] | None:
         """The compiled search, around the graph's obstacles and the ``more`` edge grid."""
         a = self.arrays
@@ -424,6 +470,8 @@ class VisibilityGraph:
             stamp,
             keys,
             codes,
+            _UNKNOWN if ends is None else ends[0].of(origin),
+            _UNKNOWN if ends is None else ends[1].of(destination),
         )
         if not np.isfinite(length):
             return None

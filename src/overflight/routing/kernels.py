@@ -558,8 +558,16 @@ def _heap_pop(keys: NDArray[np.float64], codes: Int1D, size: int) -> tuple[float
 BLOCKERS = 32
 
 
+#: An end leg's verdict, as :func:`shortest_path`'s ``start_known`` and ``goal_known`` keep it.
+_CLEAR = 1
+_BLOCKED = 2
+
+
 @_jit
 def _end_leg_blocked(
+    known: NDArray[np.int8],
+    keep: bool,
+    v: int,
     a: Vec3,
     b: Vec3,
     skip0: int,
@@ -572,26 +580,36 @@ def _end_leg_blocked(
     cell_start: Int1D,
     cell_edges: Int1D,
 ) -> bool:
-    """``_blocked`` for the legs from or to one end of a search, remembering what blocks them.
+    """``_blocked`` for the leg between one end of a search and vertex v, remembering.
 
     Those legs that are blocked are mostly blocked by the same few edges (a headland hides a
     whole sector from a place), so the last BLOCKERS edges found are tried before the grid
-    is walked; ``blockers`` holds them, then the count of edges found.
+    is walked; ``blockers`` holds them, then the count of edges found. With ``keep``, the
+    verdict is read from ``known[v]`` when it is there (_CLEAR or _BLOCKED) and put there
+    when it is found.
     """
+    if keep and known[v] != 0:
+        return bool(known[v] == _BLOCKED)
     a0, a1, a2 = a
     b0, b1, b2 = b
     n0 = a1 * b2 - a2 * b1
     n1 = a2 * b0 - a0 * b2
     n2 = a0 * b1 - a1 * b0
     tol = ON_ARC * math.sqrt(n0 * n0 + n1 * n1 + n2 * n2)
+    e = -1
     for k in range(min(BLOCKERS, blockers[BLOCKERS])):
-        e = blockers[k]
-        if e not in (skip0, skip1, skip2, skip3) and _meets(a, b, n0, n1, n2, tol, starts, ends, e):
-            return True
-    e = _blocker(a, b, skip0, skip1, skip2, skip3, starts, ends, cell_start, cell_edges)
-    if e >= 0:
-        blockers[blockers[BLOCKERS] % BLOCKERS] = e
-        blockers[BLOCKERS] += 1
+        if blockers[k] not in (skip0, skip1, skip2, skip3) and _meets(
+            a, b, n0, n1, n2, tol, starts, ends, blockers[k]
+        ):
+            e = blockers[k]
+            break
+    if e < 0:
+        e = _blocker(a, b, skip0, skip1, skip2, skip3, starts, ends, cell_start, cell_edges)
+        if e >= 0:
+            blockers[blockers[BLOCKERS] % BLOCKERS] = e
+            blockers[BLOCKERS] += 1
+    if keep:
+        known[v] = _CLEAR if e == -1 else _BLOCKED
     return e != -1
 
 
@@ -633,6 +651,8 @@ def shortest_path(
     stamp: int,
     keys: NDArray[np.float64],
     codes: Int1D,
+    start_known: NDArray[np.int8],
+    goal_known: NDArray[np.int8],
 ) -> tuple[float, Int1D]:
     """Shortest path from origin to destination, testing the end legs only when needed.
 
@@ -659,6 +679,13 @@ def shortest_path(
     :func:`queue_room` entries each: as many as a search can push, so that it never grows
     (an array that a loop may replace costs every step of the loop two atomic updates of
     its reference count).
+
+    ``start_known`` and ``goal_known`` (n each, or empty) remember across searches from the
+    same origin, or to the same destination, whether the leg between it and each vertex
+    meets the grid's edges: 0 not yet tested, 1 clear, 2 blocked. A verdict depends only on
+    the end, the vertex and the grid, so a caller that keeps them per place (a batch's
+    pairs from a few hubs) tests each leg once (:func:`_end_leg_blocked`); the ``more``
+    grid is tested as before.
     """
     if (
         try_direct
@@ -695,6 +722,8 @@ def shortest_path(
     # arrays for _clear_of (see _angle_to), and its call made at every step (measured: 10 %
     # of a search when made to take tuples instead).
     more = more_starts.shape[0] > 0
+    from_known = start_known.shape[0] > 0
+    to_known = goal_known.shape[0] > 0
     o0, o1, o2 = origin[0], origin[1], origin[2]
     d0, d1, d2 = destination[0], destination[1], destination[2]
     start_blockers = np.zeros(BLOCKERS + 1, dtype=np.int64)
@@ -718,6 +747,9 @@ def shortest_path(
         if code >= 2 * n:
             v = code - 2 * n
             if not _end_leg_blocked(
+                goal_known,
+                to_known,
+                v,
                 (points[v, 0], points[v, 1], points[v, 2]),
                 (d0, d1, d2),
                 edge_in[v],
@@ -744,6 +776,9 @@ def shortest_path(
             if closed[v] == stamp or g[v] <= start_d[v]:
                 continue
             if _end_leg_blocked(
+                start_known,
+                from_known,
+                v,
                 (o0, o1, o2),
                 (points[v, 0], points[v, 1], points[v, 2]),
                 -1,
