@@ -581,19 +581,20 @@ def test_parts_are_the_tables_pyarrow_makes_of_the_rows() -> None:
             ), name
 
 
-def _fresh_python(code: str) -> list[str]:
-    """The words ``code`` prints, run by a new interpreter on the package under test."""
+def _python(*args: str) -> subprocess.CompletedProcess[str]:
+    """A new interpreter on the package under test, run with ``args``."""
     import overflight
 
     env = {**os.environ, "PYTHONPATH": str(Path(overflight.__file__).parents[1])}
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-        env=env,
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=600, env=env
     )
+
+
+def _fresh_python(code: str) -> list[str]:
+    """The words ``code`` prints, run by a new interpreter on the package under test."""
+    done = _python("-c", code)
+    assert done.returncode == 0, done.stderr
     return done.stdout.split()
 
 
@@ -657,16 +658,7 @@ def test_the_program_gives_arrow_the_c_librarys_allocator(own: bool, chosen: str
 
 def _program(*args: str) -> subprocess.CompletedProcess[str]:
     """The ``overflight`` program, run as a user runs it, on the package under test."""
-    import overflight
-
-    env = {**os.environ, "PYTHONPATH": str(Path(overflight.__file__).parents[1])}
-    return subprocess.run(
-        [sys.executable, "-m", "overflight", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
+    return _python("-m", "overflight", *args)
 
 
 def test_the_program_reads_a_large_pairs_file_apart_and_plans_the_same_rows(
@@ -713,9 +705,9 @@ def test_a_worker_keeps_the_memory_a_chunk_frees_for_the_next() -> None:
     As a chunk's compiled loops take and free their arrays.
     """
     code = (
-        "import ctypes, resource, sys\n"
+        "import ctypes, resource\n"
         "from overflight.analysis.batch.runner import _keep_freed_memory\n"
-        "if sys.argv[1] == 'keep':\n"
+        "if KEEP:\n"
         "    _keep_freed_memory()\n"
         "libc = ctypes.CDLL(None)\n"
         "libc.malloc.restype = ctypes.c_void_p\n"
@@ -729,15 +721,10 @@ def test_a_worker_keeps_the_memory_a_chunk_frees_for_the_next() -> None:
         "    faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)\n"
         "print(faults[0], sum(faults[1:]))\n"
     )
-    import overflight
-
-    env = {**os.environ, "PYTHONPATH": str(Path(overflight.__file__).parents[1])}
-    counts = {}
-    for mode in ("keep", "default"):
-        done = subprocess.run(
-            [sys.executable, "-c", code, mode], capture_output=True, text=True, check=True, env=env
-        )
-        counts[mode] = [int(n) for n in done.stdout.split()]
+    counts = {
+        mode: [int(n) for n in _fresh_python(f"KEEP = {mode == 'keep'}\n" + code)]
+        for mode in ("keep", "default")
+    }
     pages = (64 << 20) // 4096
     assert counts["default"][1] > 3 * pages  # every time anew
     assert counts["keep"][0] > pages / 2  # the first time

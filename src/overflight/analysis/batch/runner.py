@@ -281,29 +281,18 @@ def _planned(
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as reader:
         planned = reader.submit(_read_and_plan, pairs, options)
         with _without_collector():
-            _load_loops()
+            # Any closed set's planner runs the same compiled loops: the empty one's is ready.
+            _prepare(Closure.of(()))
             return planned.result()  # the jobs made anew here: frozen too
-
-
-def _skip_blas_check() -> None:
-    """Only in the program's own process: numba then takes BLAS for absent for good."""
-    if owns_process():
-        from overflight.routing import chunk_kernels
-
-        chunk_kernels.load_without_scipy()
-
-
-def _load_loops() -> None:
-    """Load the compiled loops a chunk runs (numba's start): any planner's are the same."""
-    from overflight.routing.chunk import warm
-
-    _skip_blas_check()
-    warm(planner_of(Closure.of(())))
 
 
 def _prepare(closed: Closure) -> None:
     """Build the group's planner and what its chunks use, before the workers fork."""
-    _skip_blas_check()
+    if owns_process():
+        # Only in the program's own process: numba then takes BLAS for absent for good.
+        from overflight.routing import chunk_kernels
+
+        chunk_kernels.load_without_scipy()
     planner = planner_of(closed)
     if fast_path(closed):
         from overflight.routing.chunk import warm
